@@ -1,0 +1,57 @@
+package io.patchbay.core;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import io.patchbay.core.account.AccountService;
+import io.patchbay.core.account.LinkService;
+import io.patchbay.core.account.LinkedAccountStore;
+import io.patchbay.core.action.ActionService;
+import io.patchbay.core.audit.AuditLog;
+import io.patchbay.core.catalog.ConnectorCatalog;
+import io.patchbay.core.secret.SecretCipher;
+import io.patchbay.spi.Connector;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Guice wiring of the application services. The ports out ({@link LinkedAccountStore}, {@link SecretCipher},
+ * {@link AuditLog}) are bound by an adapter module, e.g. the storage adapter's.
+ */
+public final class HubModule extends AbstractModule {
+    private final List<Connector> connectors;
+    private final Clock clock;
+
+    public HubModule(List<? extends Connector> connectors, Clock clock) {
+        this.connectors = List.copyOf(connectors);
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    protected void configure() {
+        bind(Clock.class).toInstance(clock);
+        bind(ConnectorCatalog.class).toInstance(new ConnectorCatalog(connectors));
+    }
+
+    @Provides
+    @Singleton
+    Hub hub(ConnectorCatalog catalog, LinkedAccountStore store, SecretCipher cipher, AuditLog auditLog, Clock clock) {
+        return new Hub(catalog, store, cipher, auditLog, clock);
+    }
+
+    @Provides
+    LinkService links(Hub hub) {
+        return hub.links();
+    }
+
+    @Provides
+    AccountService accounts(Hub hub) {
+        return hub.accounts();
+    }
+
+    @Provides
+    ActionService actions(Hub hub) {
+        return hub.actions();
+    }
+}

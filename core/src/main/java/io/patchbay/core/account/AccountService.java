@@ -1,0 +1,73 @@
+package io.patchbay.core.account;
+
+import io.patchbay.core.audit.AuditLog;
+import io.patchbay.core.error.InvalidInputException;
+import io.patchbay.core.error.NotFoundException;
+import io.patchbay.core.error.StaleVersionException;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Use cases on linked accounts that do not touch credentials: read, list, rename, share, disconnect. */
+public final class AccountService {
+    private final AccountVault vault;
+    private final AccountAudit audit;
+    private final Clock clock;
+
+    public AccountService(AccountVault vault, AuditLog audit, Clock clock) {
+        this.vault = Objects.requireNonNull(vault, "vault");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.audit = new AccountAudit(Objects.requireNonNull(audit, "audit"), clock);
+    }
+
+    public LinkedAccount get(Viewer viewer, String accountId) {
+        return vault.visible(viewer, accountId);
+    }
+
+    public Page<LinkedAccount> list(AccountQuery query) {
+        return vault.store().list(query);
+    }
+
+    /**
+     * Renames an account. With {@code expectedVersion} the update only applies to that version (the caller's
+     * If-Match); without, to the version just read.
+     */
+    public LinkedAccount rename(Viewer viewer, String accountId, String label, Optional<Long> expectedVersion) {
+        LinkService.validateLabel(label).ifPresent(e -> {
+            throw new InvalidInputException(java.util.List.of(e));
+        });
+        LinkedAccount account = at(vault.manageable(viewer, accountId), expectedVersion);
+        LinkedAccount stored = vault.store().update(account.withLabel(label, clock.instant()));
+        audit.record(viewer, "account.renamed", stored, Map.of());
+        return stored;
+    }
+
+    public LinkedAccount changeVisibility(Viewer viewer, String accountId, Visibility visibility,
+                                          Optional<Long> expectedVersion) {
+        LinkedAccount account = at(vault.manageable(viewer, accountId), expectedVersion);
+        if (visibility == Visibility.TEAM && account.teamId().isEmpty()) {
+            throw InvalidInputException.of("visibility", "team_required",
+                    "Account " + accountId + " has no team; TEAM visibility needs the owner's team");
+        }
+        LinkedAccount stored = vault.store().update(account.withVisibility(visibility, clock.instant()));
+        audit.record(viewer, "account.visibility_changed", stored, Map.of("visibility", visibility.name()));
+        return stored;
+    }
+
+    /** Deletes the account and erases its sealed secret. */
+    public void disconnect(Viewer viewer, String accountId) {
+        LinkedAccount account = vault.manageable(viewer, accountId);
+        if (!vault.store().delete(account.tenantId(), accountId)) {
+            throw new NotFoundException("account", accountId);
+        }
+        audit.record(viewer, "account.disconnected", account, Map.of("connector", account.connectorId()));
+    }
+
+    private static LinkedAccount at(LinkedAccount current, Optional<Long> expectedVersion) {
+        if (expectedVersion.isPresent() && expectedVersion.get() != current.version()) {
+            throw new StaleVersionException(current.id(), expectedVersion.get());
+        }
+        return current;
+    }
+}

@@ -1,0 +1,68 @@
+package io.patchbay.core.account;
+
+import io.patchbay.core.error.ForbiddenException;
+import io.patchbay.core.error.NotFoundException;
+import io.patchbay.core.error.SecretUnavailableException;
+import io.patchbay.core.secret.CredentialsCodec;
+import io.patchbay.core.secret.SecretCipher;
+import io.patchbay.spi.Credentials;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Loads accounts through the visibility rules and seals/opens their credentials. The one place where plaintext
+ * credentials are made, and where their bytes are wiped after use.
+ */
+public final class AccountVault {
+    private final LinkedAccountStore store;
+    private final SecretCipher cipher;
+
+    public AccountVault(LinkedAccountStore store, SecretCipher cipher) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.cipher = Objects.requireNonNull(cipher, "cipher");
+    }
+
+    public LinkedAccountStore store() {
+        return store;
+    }
+
+    /** The account if the viewer may see it; otherwise not found, whether it exists or not. */
+    public LinkedAccount visible(Viewer viewer, String accountId) {
+        return store.find(viewer.tenantId(), accountId)
+                .filter(viewer::canSee)
+                .orElseThrow(() -> new NotFoundException("account", accountId));
+    }
+
+    /** The account if the viewer may change it. */
+    public LinkedAccount manageable(Viewer viewer, String accountId) {
+        LinkedAccount account = visible(viewer, accountId);
+        if (!viewer.canManage(account)) {
+            throw new ForbiddenException("not_account_owner",
+                    "Only the owner of account " + accountId + " or a tenant-wide key may change it");
+        }
+        return account;
+    }
+
+    public byte[] seal(String tenantId, String accountId, Credentials credentials) {
+        byte[] plaintext = CredentialsCodec.encode(credentials);
+        try {
+            return cipher.seal(plaintext, SecretCipher.associatedData(tenantId, accountId));
+        } finally {
+            Arrays.fill(plaintext, (byte) 0);
+        }
+    }
+
+    public Credentials open(LinkedAccount account) {
+        byte[] sealed = store.sealedSecret(account.tenantId(), account.id())
+                .orElseThrow(() -> new NotFoundException("account", account.id()));
+        byte[] plaintext = cipher.open(sealed, SecretCipher.associatedData(account.tenantId(), account.id()));
+        try {
+            return CredentialsCodec.decode(plaintext);
+        } catch (IllegalArgumentException e) {
+            throw new SecretUnavailableException("The stored credentials of account " + account.id()
+                    + " are unreadable", null);
+        } finally {
+            Arrays.fill(plaintext, (byte) 0);
+        }
+    }
+}

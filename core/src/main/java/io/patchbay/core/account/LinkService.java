@@ -1,0 +1,223 @@
+package io.patchbay.core.account;
+
+import io.patchbay.core.Ids;
+import io.patchbay.core.audit.AuditLog;
+import io.patchbay.core.catalog.ConnectorCatalog;
+import io.patchbay.core.error.IdentityMismatchException;
+import io.patchbay.core.error.InvalidInputException;
+import io.patchbay.core.error.LinkBlockedException;
+import io.patchbay.core.error.WorkspaceChoiceRequiredException;
+import io.patchbay.core.secret.CredentialsCodec;
+import io.patchbay.spi.Connector;
+import io.patchbay.spi.ConnectorException;
+import io.patchbay.spi.Credentials;
+import io.patchbay.spi.FieldError;
+import io.patchbay.spi.InsufficientPermissions;
+import io.patchbay.spi.InvalidCredentials;
+import io.patchbay.spi.Notice;
+import io.patchbay.spi.Verification;
+import io.patchbay.spi.Workspace;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Use cases that put credentials in: check, link, rotate, re-verify. Nothing is stored unless the provider
+ * accepted the credentials.
+ */
+public final class LinkService {
+    /** Longest label accepted, in characters. */
+    public static final int MAX_LABEL = 200;
+
+    private final ConnectorCatalog catalog;
+    private final AccountVault vault;
+    private final AccountAudit audit;
+    private final Clock clock;
+
+    public LinkService(ConnectorCatalog catalog, AccountVault vault, AuditLog audit, Clock clock) {
+        this.catalog = Objects.requireNonNull(catalog, "catalog");
+        this.vault = Objects.requireNonNull(vault, "vault");
+        this.audit = new AccountAudit(Objects.requireNonNull(audit, "audit"), clock);
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Format check, then live check and discovery. Saves nothing. */
+    public Verification check(String connectorId, Credentials credentials) {
+        Connector connector = catalog.get(connectorId);
+        checkFormat(connector, credentials);
+        return connector.verify(credentials);
+    }
+
+    public LinkResult link(Viewer viewer, LinkRequest request) {
+        Objects.requireNonNull(viewer, "viewer");
+        Connector connector = catalog.get(request.connectorId());
+        List<FieldError> inputErrors = new ArrayList<>();
+        request.label().ifPresent(l -> validateLabel(l).ifPresent(inputErrors::add));
+        if (request.visibility() == Visibility.TEAM && request.teamId().isEmpty()) {
+            inputErrors.add(new FieldError("visibility", "team_required",
+                    "TEAM visibility needs the owner's team_id"));
+        }
+        if (!inputErrors.isEmpty()) {
+            throw new InvalidInputException(inputErrors);
+        }
+        checkFormat(connector, request.credentials());
+        Verification verification = connector.verify(request.credentials());
+        Optional<Workspace> workspace = chooseWorkspace(verification, request.workspaceId());
+        workspace.filter(Workspace::blocked).ifPresent(w -> {
+            throw new LinkBlockedException(w.notices().stream()
+                    .filter(n -> n.severity() == Notice.Severity.ERROR).toList());
+        });
+
+        Instant now = clock.instant();
+        String id = Ids.next("acc", now);
+        String hint = CredentialsCodec.hint(request.credentials(),
+                connector.credentialSpec().secretKeys(request.credentials().authMethod()));
+        var identity = verification.identity();
+        LinkedAccount account = new LinkedAccount(id, viewer.tenantId(), request.connectorId(),
+                request.credentials().authMethod(),
+                request.label().orElseGet(() -> defaultLabel(verification, workspace)),
+                request.ownerId(), request.teamId(), request.visibility(),
+                identity.id(), identity.email(), identity.displayName(), identity.accountId(),
+                workspace.map(Workspace::id), workspace.map(Workspace::name), workspace.map(Workspace::role),
+                AccountStatus.ACTIVE, Optional.empty(), hint, now, now, Optional.of(now), 0);
+        vault.store().insert(account, vault.seal(viewer.tenantId(), id, request.credentials()));
+        audit.record(viewer, "account.linked", account, Map.of("connector", account.connectorId(),
+                "workspace", account.workspaceId().orElse("")));
+
+        List<Notice> warnings = new ArrayList<>(verification.notices());
+        workspace.ifPresent(w -> warnings.addAll(w.notices()));
+        return new LinkResult(account, warnings);
+    }
+
+    /**
+     * Replaces the credentials of an account in place. The new ones must verify, belong to the same provider user
+     * and still reach the linked workspace.
+     */
+    public LinkResult rotate(Viewer viewer, String accountId, Credentials credentials) {
+        LinkedAccount account = vault.manageable(viewer, accountId);
+        Connector connector = catalog.get(account.connectorId());
+        checkFormat(connector, credentials);
+        Verification verification = connector.verify(credentials);
+        if (!verification.identity().id().equals(account.providerUserId())) {
+            throw new IdentityMismatchException(accountId);
+        }
+        Optional<Workspace> workspace = Optional.empty();
+        if (account.workspaceId().isPresent()) {
+            String wanted = account.workspaceId().get();
+            workspace = verification.workspace(wanted);
+            if (workspace.isEmpty()) {
+                throw InvalidInputException.of("credentials", "workspace_unreachable",
+                        "The new credentials no longer reach workspace " + wanted);
+            }
+        }
+        Instant now = clock.instant();
+        String hint = CredentialsCodec.hint(credentials, connector.credentialSpec().secretKeys(credentials.authMethod()));
+        LinkedAccount rotated = account.withRotatedCredentials(credentials.authMethod(), hint,
+                verification.identity().email(), verification.identity().displayName(),
+                workspace.map(Workspace::role), now);
+        LinkedAccount stored = vault.store().update(rotated, vault.seal(account.tenantId(), accountId, credentials));
+        audit.record(viewer, "account.credentials_rotated", stored, Map.of());
+        List<Notice> warnings = new ArrayList<>(verification.notices());
+        workspace.ifPresent(w -> warnings.addAll(w.notices()));
+        return new LinkResult(stored, warnings);
+    }
+
+    /**
+     * Checks stored credentials against the provider and records the outcome as the account's status. A provider
+     * that is down or rate limited leaves the account {@link AccountStatus#UNVERIFIED} with the reason, and the
+     * failure is rethrown so the caller can retry later.
+     */
+    public LinkedAccount reverify(Viewer viewer, String accountId) {
+        LinkedAccount account = vault.visible(viewer, accountId);
+        Connector connector = catalog.get(account.connectorId());
+        Credentials credentials = vault.open(account);
+        Instant now = clock.instant();
+        try {
+            Verification verification = connector.verify(credentials);
+            if (!verification.identity().id().equals(account.providerUserId())) {
+                return save(viewer, account.withStatus(AccountStatus.INVALID_CREDENTIALS,
+                        Optional.of("identity_changed: the credentials now belong to another provider user"),
+                        Optional.of(now), now));
+            }
+            Optional<Workspace> workspace = account.workspaceId().flatMap(verification::workspace);
+            if (account.workspaceId().isPresent() && workspace.isEmpty()) {
+                return save(viewer, account.withStatus(AccountStatus.INSUFFICIENT_PERMISSIONS,
+                        Optional.of("workspace_unreachable: the credentials no longer reach the workspace"),
+                        Optional.of(now), now));
+            }
+            if (workspace.isPresent() && workspace.get().blocked()) {
+                return save(viewer, account.withStatus(AccountStatus.INSUFFICIENT_PERMISSIONS,
+                        Optional.of(workspace.get().notices().get(0).code() + ": "
+                                + workspace.get().notices().get(0).message()),
+                        Optional.of(now), now));
+            }
+            return save(viewer, account.withStatus(AccountStatus.ACTIVE, Optional.empty(), Optional.of(now), now));
+        } catch (InvalidCredentials e) {
+            return save(viewer, account.withStatus(AccountStatus.INVALID_CREDENTIALS,
+                    Optional.of(e.code() + ": " + e.getMessage()), Optional.of(now), now));
+        } catch (InsufficientPermissions e) {
+            return save(viewer, account.withStatus(AccountStatus.INSUFFICIENT_PERMISSIONS,
+                    Optional.of(e.code() + ": " + e.getMessage()), Optional.of(now), now));
+        } catch (ConnectorException e) {
+            save(viewer, account.withStatus(AccountStatus.UNVERIFIED, Optional.of(e.code() + ": " + e.getMessage()),
+                    account.lastVerifiedAt(), now));
+            throw e;
+        }
+    }
+
+    private LinkedAccount save(Viewer viewer, LinkedAccount account) {
+        LinkedAccount stored = vault.store().update(account);
+        audit.record(viewer, "account.verified", stored, Map.of("status", stored.status().name()));
+        return stored;
+    }
+
+    private static void checkFormat(Connector connector, Credentials credentials) {
+        List<FieldError> errors = connector.checkFormat(credentials);
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors.stream()
+                    .map(e -> new FieldError(e.field().equals("auth_method") ? "auth_method" : "credentials." + e.field(),
+                            e.code(), e.message()))
+                    .toList());
+        }
+    }
+
+    private static Optional<Workspace> chooseWorkspace(Verification verification, Optional<String> wanted) {
+        List<Workspace> workspaces = verification.workspaces();
+        if (wanted.isPresent()) {
+            return Optional.of(verification.workspace(wanted.get()).orElseThrow(() ->
+                    InvalidInputException.of("workspace_id", "unknown_workspace",
+                            "These credentials do not reach workspace '" + wanted.get() + "'; they reach "
+                                    + workspaces.stream().map(Workspace::id).toList())));
+        }
+        if (workspaces.isEmpty()) {
+            return Optional.empty();
+        }
+        if (workspaces.size() == 1) {
+            return Optional.of(workspaces.get(0));
+        }
+        throw new WorkspaceChoiceRequiredException(workspaces);
+    }
+
+    static Optional<FieldError> validateLabel(String label) {
+        if (label.isBlank()) {
+            return Optional.of(new FieldError("label", "blank", "label must not be blank"));
+        }
+        if (label.length() > MAX_LABEL) {
+            return Optional.of(new FieldError("label", "too_long", "label is longer than " + MAX_LABEL + " characters"));
+        }
+        if (label.chars().anyMatch(Character::isISOControl)) {
+            return Optional.of(new FieldError("label", "control_characters", "label must not contain control characters"));
+        }
+        return Optional.empty();
+    }
+
+    private static String defaultLabel(Verification verification, Optional<Workspace> workspace) {
+        String who = verification.identity().email().orElse(verification.identity().displayName());
+        return workspace.map(w -> who + " · " + w.name()).orElse(who);
+    }
+
+}

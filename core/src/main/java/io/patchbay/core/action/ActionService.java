@@ -1,0 +1,51 @@
+package io.patchbay.core.action;
+
+import io.patchbay.core.account.AccountVault;
+import io.patchbay.core.account.LinkedAccount;
+import io.patchbay.core.account.Viewer;
+import io.patchbay.core.catalog.ConnectorCatalog;
+import io.patchbay.spi.ActionCall;
+import io.patchbay.spi.ActionDefinition;
+import io.patchbay.spi.ActionResult;
+import io.patchbay.spi.Connector;
+import io.patchbay.spi.ProxyTarget;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** Use cases that use a linked account: run an action, or get what an authenticated pass-through needs. */
+public final class ActionService {
+    private final ConnectorCatalog catalog;
+    private final AccountVault vault;
+
+    public ActionService(ConnectorCatalog catalog, AccountVault vault) {
+        this.catalog = Objects.requireNonNull(catalog, "catalog");
+        this.vault = Objects.requireNonNull(vault, "vault");
+    }
+
+    public List<ActionDefinition> actions(String connectorId) {
+        return catalog.get(connectorId).actions();
+    }
+
+    /** Runs an action; the input must already be valid against the action's input schema. */
+    public ActionResult invoke(Viewer viewer, String accountId, String actionName, Map<String, Object> input) {
+        LinkedAccount account = vault.visible(viewer, accountId);
+        ActionDefinition action = catalog.action(account.connectorId(), actionName);
+        Connector connector = catalog.get(account.connectorId());
+        return connector.invoke(new ActionCall(action.name(), vault.open(account), account.workspaceId(), input));
+    }
+
+    /** The account (for its connector) and where and how to send a pass-through request. */
+    public Proxy proxy(Viewer viewer, String accountId) {
+        LinkedAccount account = vault.visible(viewer, accountId);
+        Connector connector = catalog.get(account.connectorId());
+        return new Proxy(account, connector.proxyTarget(vault.open(account)));
+    }
+
+    public record Proxy(LinkedAccount account, ProxyTarget target) {
+        public Proxy {
+            Objects.requireNonNull(account, "account");
+            Objects.requireNonNull(target, "target");
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package io.patchbay.core.plugin;
+
+import io.patchbay.spi.Connector;
+import io.patchbay.spi.ConnectorContext;
+import io.patchbay.spi.ConnectorFactory;
+import io.patchbay.spi.SpiVersion;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds connector factories on the class path and in a {@code connectors/} directory (one isolated class loader per
+ * subfolder) and creates the connectors. On duplicate ids the class path wins, then the first folder by name;
+ * each loser is logged. A folder that cannot be loaded is refused with its reason and the others still load.
+ */
+public final class ConnectorRegistry implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectorRegistry.class);
+
+    private final Map<String, Loaded> loaded;
+    private final List<Rejected> rejected;
+    private final List<ConnectorClassLoader> loaders;
+
+    /** A connector that is in service. */
+    public record Loaded(String id, String version, ConnectorSource source, Connector connector) {
+    }
+
+    /** A connector folder that was refused, and why. */
+    public record Rejected(Path folder, String reason) {
+    }
+
+    private ConnectorRegistry(Map<String, Loaded> loaded, List<Rejected> rejected, List<ConnectorClassLoader> loaders) {
+        this.loaded = Map.copyOf(loaded);
+        this.rejected = List.copyOf(rejected);
+        this.loaders = List.copyOf(loaders);
+    }
+
+    /**
+     * @param hostLoader    the loader whose class path is searched, and which provides the SPI to folders
+     * @param connectorsDir the drop-in directory, if any; a missing directory is treated as empty
+     * @param contexts      the context each connector is created with, by id
+     */
+    public static ConnectorRegistry load(ClassLoader hostLoader, Optional<Path> connectorsDir,
+                                         Function<String, ConnectorContext> contexts) {
+        Objects.requireNonNull(hostLoader, "hostLoader");
+        Objects.requireNonNull(connectorsDir, "connectorsDir");
+        Objects.requireNonNull(contexts, "contexts");
+        Map<String, Loaded> byId = new LinkedHashMap<>();
+        List<Rejected> rejected = new ArrayList<>();
+        List<ConnectorClassLoader> loaders = new ArrayList<>();
+
+        for (ConnectorFactory factory : factories(ServiceLoader.load(ConnectorFactory.class, hostLoader), "class path")) {
+            add(byId, factory, ConnectorSource.classPath(), version(factory), contexts);
+        }
+        if (connectorsDir.isPresent() && Files.isDirectory(connectorsDir.get())) {
+            for (Path folder : subfolders(connectorsDir.get())) {
+                try {
+                    loadFolder(folder, hostLoader, byId, loaders, contexts);
+                } catch (ConnectorLoadException e) {
+                    LOG.error("Refused connector folder {}: {}", folder, e.getMessage());
+                    rejected.add(new Rejected(folder, e.getMessage()));
+                }
+            }
+        }
+        byId.values().forEach(l -> LOG.info("Connector '{}' {} loaded from {}", l.id(), l.version(), l.source()));
+        return new ConnectorRegistry(byId, rejected, loaders);
+    }
+
+    /** The connectors in service, by id. */
+    public List<Loaded> loaded() {
+        return loaded.values().stream().sorted(Comparator.comparing(Loaded::id)).toList();
+    }
+
+    public List<Connector> connectors() {
+        return loaded().stream().map(Loaded::connector).toList();
+    }
+
+    public Optional<Loaded> find(String id) {
+        return Optional.ofNullable(loaded.get(id));
+    }
+
+    public List<Rejected> rejected() {
+        return rejected;
+    }
+
+    @Override
+    public void close() {
+        loaded.values().forEach(l -> l.connector().close());
+        for (ConnectorClassLoader loader : loaders) {
+            try {
+                loader.close();
+            } catch (IOException e) {
+                LOG.warn("Could not close class loader {}", loader.getName(), e);
+            }
+        }
+    }
+
+    private static void loadFolder(Path folder, ClassLoader host, Map<String, Loaded> byId,
+                                   List<ConnectorClassLoader> loaders, Function<String, ConnectorContext> contexts) {
+        List<Path> jars = jars(folder);
+        if (jars.isEmpty()) {
+            throw new ConnectorLoadException("no .jar files in " + folder);
+        }
+        List<ConnectorDescriptor> descriptors = new ArrayList<>();
+        for (Path jar : jars) {
+            try {
+                ConnectorDescriptor.read(jar).ifPresent(descriptors::add);
+            } catch (IOException e) {
+                throw new ConnectorLoadException("cannot read " + jar + ": " + e.getMessage(), e);
+            }
+        }
+        if (descriptors.size() != 1) {
+            throw new ConnectorLoadException("expected exactly one " + SpiVersion.DESCRIPTOR_PATH + " among the jars of "
+                    + folder + ", found " + descriptors.size());
+        }
+        ConnectorDescriptor descriptor = descriptors.get(0);
+        if (descriptor.spiMajor() != SpiVersion.MAJOR) {
+            throw new ConnectorLoadException("connector '" + descriptor.id() + "' " + descriptor.version()
+                    + " was built for SPI " + descriptor.spiVersion() + " but this Patchbay provides SPI "
+                    + SpiVersion.CURRENT + "; the major versions must match");
+        }
+        if (descriptor.spiMinor() > SpiVersion.MINOR) {
+            throw new ConnectorLoadException("connector '" + descriptor.id() + "' needs SPI " + descriptor.spiVersion()
+                    + " but this Patchbay provides only SPI " + SpiVersion.CURRENT + "; upgrade Patchbay");
+        }
+        if (byId.containsKey(descriptor.id())) {
+            LOG.warn("Connector '{}' in folder {} ignored: the one from {} takes precedence", descriptor.id(), folder,
+                    byId.get(descriptor.id()).source());
+            return;
+        }
+        ConnectorClassLoader loader = new ConnectorClassLoader("connector-" + descriptor.id(), urls(jars), host);
+        List<ConnectorFactory> factories = factories(ServiceLoader.load(ConnectorFactory.class, loader), folder.toString());
+        List<ConnectorFactory> matching = factories.stream().filter(f -> f.id().equals(descriptor.id())).toList();
+        if (matching.size() != 1) {
+            closeQuietly(loader);
+            throw new ConnectorLoadException("folder " + folder + " declares connector '" + descriptor.id()
+                    + "' but provides factories " + factories.stream().map(ConnectorFactory::id).toList());
+        }
+        loaders.add(loader);
+        add(byId, matching.get(0), ConnectorSource.directory(folder), descriptor.version(), contexts);
+    }
+
+    private static void add(Map<String, Loaded> byId, ConnectorFactory factory, ConnectorSource source, String version,
+                            Function<String, ConnectorContext> contexts) {
+        String id = factory.id();
+        Loaded existing = byId.get(id);
+        if (existing != null) {
+            LOG.warn("Connector '{}' from {} ignored: the one from {} takes precedence", id, source, existing.source());
+            return;
+        }
+        Connector connector = factory.create(contexts.apply(id));
+        if (!connector.info().id().equals(id)) {
+            throw new ConnectorLoadException("factory '" + id + "' created a connector with id '"
+                    + connector.info().id() + "'");
+        }
+        byId.put(id, new Loaded(id, version, source, connector));
+    }
+
+    private static List<ConnectorFactory> factories(ServiceLoader<ConnectorFactory> serviceLoader, String where) {
+        List<ConnectorFactory> result = new ArrayList<>();
+        try {
+            serviceLoader.forEach(result::add);
+        } catch (ServiceConfigurationError e) {
+            throw new ConnectorLoadException("cannot instantiate a connector factory from " + where + ": "
+                    + e.getMessage(), e);
+        }
+        return result;
+    }
+
+    private static String version(ConnectorFactory factory) {
+        return Optional.ofNullable(factory.getClass().getPackage().getImplementationVersion()).orElse("dev");
+    }
+
+    private static List<Path> subfolders(Path dir) {
+        try (Stream<Path> children = Files.list(dir)) {
+            return children.filter(Files::isDirectory).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list connectors directory " + dir, e);
+        }
+    }
+
+    private static List<Path> jars(Path folder) {
+        try (Stream<Path> children = Files.list(folder)) {
+            return children.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList();
+        } catch (IOException e) {
+            throw new ConnectorLoadException("cannot list " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static URL[] urls(List<Path> jars) {
+        URL[] urls = new URL[jars.size()];
+        for (int i = 0; i < urls.length; i++) {
+            try {
+                urls[i] = jars.get(i).toUri().toURL();
+            } catch (MalformedURLException e) {
+                throw new ConnectorLoadException("bad jar path " + jars.get(i), e);
+            }
+        }
+        return urls;
+    }
+
+    private static void closeQuietly(ConnectorClassLoader loader) {
+        try {
+            loader.close();
+        } catch (IOException ignored) {
+            // Nothing was loaded from it; the refusal message says what matters.
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.patchbay.spi;
+
+/** The version of this SPI. A connector built for another major version is refused at load time. */
+public final class SpiVersion {
+    public static final int MAJOR = 1;
+    public static final int MINOR = 0;
+    public static final String CURRENT = MAJOR + "." + MINOR;
+
+    /**
+     * Where a drop-in connector jar keeps its descriptor: a properties file with {@code id}, {@code version} and
+     * {@code spi-version}. It is read before any class of the jar is loaded.
+     */
+    public static final String DESCRIPTOR_PATH = "META-INF/patchbay/connector.properties";
+
+    private SpiVersion() {
+    }
+}
