@@ -1,0 +1,259 @@
+package io.patchbay.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.patchbay.spi.ActionDefinition;
+import io.patchbay.spi.AuthMethod;
+import io.patchbay.spi.Connector;
+import io.patchbay.spi.ConnectorContext;
+import io.patchbay.spi.ConnectorException;
+import io.patchbay.spi.ConnectorFactory;
+import io.patchbay.spi.CredentialField;
+import io.patchbay.spi.Credentials;
+import io.patchbay.spi.FieldError;
+import io.patchbay.spi.InvalidCredentials;
+import io.patchbay.spi.ProxyTarget;
+import io.patchbay.spi.SpiVersion;
+import io.patchbay.spi.Verification;
+import io.patchbay.spi.Workspace;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every connector must do. A connector's test extends this class, points {@link #context()} at its fake
+ * provider and supplies credentials; the kit checks the spec, the offline format check, the live check and that
+ * secrets never leak into {@code toString()} or exception messages.
+ */
+public abstract class ConnectorConformanceTest {
+
+    /** Credentials that should fail the format check, and the field the error must name. */
+    public record MalformedCase(String description, Credentials credentials, String expectedField) {
+    }
+
+    protected Connector connector;
+
+    /** The factory under test. */
+    protected abstract ConnectorFactory factory();
+
+    /** A context whose base URL points at the fake provider. */
+    protected abstract ConnectorContext context();
+
+    /** Well-formed credentials the fake provider accepts. */
+    protected abstract Credentials validCredentials();
+
+    /** Well-formed credentials the fake provider rejects (e.g. a wrong token). */
+    protected abstract Credentials rejectedCredentials();
+
+    /** At least one malformed case per auth method. */
+    protected abstract List<MalformedCase> malformedCredentials();
+
+    @BeforeEach
+    void createConnector() {
+        connector = factory().create(context());
+    }
+
+    @AfterEach
+    void closeConnector() {
+        if (connector != null) {
+            connector.close();
+        }
+    }
+
+    @Test
+    void factoryIdMatchesConnectorInfo() {
+        assertThat(factory().id()).matches("[a-z][a-z0-9-]*");
+        assertThat(connector.info().id()).isEqualTo(factory().id());
+        assertThat(connector.info().displayName()).isNotBlank();
+        assertThat(connector.info().description()).isNotBlank();
+    }
+
+    @Test
+    void factoryIsRegisteredForServiceLoader() {
+        List<String> found = new ArrayList<>();
+        ServiceLoader.load(ConnectorFactory.class, factory().getClass().getClassLoader())
+                .forEach(f -> found.add(f.getClass().getName()));
+        assertThat(found).contains(factory().getClass().getName());
+    }
+
+    @Test
+    void dropInDescriptorNamesThisConnectorAndSpi() throws IOException {
+        List<Properties> descriptors = new ArrayList<>();
+        for (URL url : Collections.list(factory().getClass().getClassLoader().getResources(SpiVersion.DESCRIPTOR_PATH))) {
+            Properties properties = new Properties();
+            try (InputStream in = url.openStream()) {
+                properties.load(in);
+            }
+            if (factory().id().equals(properties.getProperty("id"))) {
+                descriptors.add(properties);
+            }
+        }
+        assertThat(descriptors).as("descriptor %s with id=%s", SpiVersion.DESCRIPTOR_PATH, factory().id()).hasSize(1);
+        Properties descriptor = descriptors.get(0);
+        assertThat(descriptor.getProperty("version")).isNotBlank().doesNotContain("${");
+        assertThat(descriptor.getProperty("spi-version")).startsWith(SpiVersion.MAJOR + ".");
+    }
+
+    @Test
+    void baseUrlFollowsTheContextOverride() {
+        assertThat(context().baseUrlOverride()).as("the test context must point at a fake server").isPresent();
+        assertThat(connector.baseUrl()).isEqualTo(context().baseUrlOverride().get());
+    }
+
+    @Test
+    void credentialSpecIsWellFormed() {
+        List<AuthMethod> methods = connector.credentialSpec().authMethods();
+        assertThat(methods.stream().filter(AuthMethod::recommended).count()).isLessThanOrEqualTo(1);
+        for (AuthMethod method : methods) {
+            assertThat(method.id()).matches("[a-z][a-z0-9_]*");
+            assertThat(method.label()).isNotBlank();
+            assertThat(method.setupGuide()).as("setup guide of %s", method.id()).isNotEmpty();
+            assertThat(method.fields()).as("a secret field in %s", method.id()).anyMatch(CredentialField::isSecret);
+            for (CredentialField field : method.fields()) {
+                assertThat(field.label()).as("label of %s", field.key()).isNotBlank();
+                assertThat(field.help()).as("help of %s", field.key()).isNotBlank();
+                field.pattern().ifPresent(regex -> {
+                    assertThat(field.example()).as("example of patterned field %s", field.key()).isPresent();
+                    assertThat(Pattern.compile(regex).matcher(field.example().get()).matches())
+                            .as("example of %s matches its own pattern", field.key()).isTrue();
+                    assertThat(field.patternHint()).as("pattern hint of %s", field.key()).isPresent();
+                });
+            }
+        }
+    }
+
+    @Test
+    void validCredentialsPassTheFormatCheck() {
+        assertThat(connector.checkFormat(validCredentials())).isEmpty();
+        assertThat(connector.checkFormat(rejectedCredentials()))
+                .as("rejected credentials must be well formed, so the provider is what rejects them").isEmpty();
+    }
+
+    @Test
+    void everyMissingRequiredFieldIsNamed() {
+        for (AuthMethod method : connector.credentialSpec().authMethods()) {
+            List<FieldError> errors = connector.checkFormat(new Credentials(method.id(), Map.of()));
+            Set<String> required = new HashSet<>();
+            method.fields().stream().filter(CredentialField::required).forEach(f -> required.add(f.key()));
+            assertThat(errors).extracting(FieldError::field).containsExactlyInAnyOrderElementsOf(required);
+            assertThat(errors).extracting(FieldError::code).containsOnly("required");
+        }
+    }
+
+    @Test
+    void unknownAuthMethodIsRejected() {
+        assertThat(connector.checkFormat(new Credentials("no_such_method", Map.of("x", "y"))))
+                .extracting(FieldError::field).containsExactly("auth_method");
+    }
+
+    @Test
+    void malformedCredentialsAreRejectedPerFieldWithoutEchoingTheValue() {
+        List<MalformedCase> cases = malformedCredentials();
+        Set<String> methodsCovered = new HashSet<>();
+        cases.forEach(c -> methodsCovered.add(c.credentials().authMethod()));
+        assertThat(methodsCovered).as("malformed cases cover every auth method")
+                .containsAll(connector.credentialSpec().authMethods().stream().map(AuthMethod::id).toList());
+        for (MalformedCase c : cases) {
+            List<FieldError> errors = connector.checkFormat(c.credentials());
+            assertThat(errors).as(c.description()).extracting(FieldError::field).contains(c.expectedField());
+            for (FieldError error : errors) {
+                for (String value : secretValues(c.credentials())) {
+                    assertThat(error.message()).as("error message of %s", c.description()).doesNotContain(value);
+                }
+            }
+        }
+    }
+
+    @Test
+    void validCredentialsVerifyToAnIdentityAndWorkspaces() {
+        Verification verification = connector.verify(validCredentials());
+        assertThat(verification.identity().id()).isNotBlank();
+        assertThat(verification.identity().displayName()).isNotBlank();
+        Set<String> ids = new HashSet<>();
+        for (Workspace workspace : verification.workspaces()) {
+            assertThat(ids.add(workspace.id())).as("workspace ids are unique: %s", workspace.id()).isTrue();
+            assertThat(workspace.name()).isNotBlank();
+            assertThat(workspace.role()).isNotBlank();
+        }
+        assertThat(verification.toString()).doesNotContain(secretValues(validCredentials()));
+    }
+
+    @Test
+    void rejectedCredentialsFailAsInvalidCredentials() {
+        assertThatThrownBy(() -> connector.verify(rejectedCredentials()))
+                .isInstanceOf(InvalidCredentials.class)
+                .satisfies(e -> assertThat(fullText(e)).doesNotContain(secretValues(rejectedCredentials())));
+    }
+
+    @Test
+    void secretsNeverAppearInToString() {
+        for (Credentials credentials : List.of(validCredentials(), rejectedCredentials())) {
+            List<String> secrets = secretValues(credentials);
+            assertThat(secrets).as("credentials carry a secret").isNotEmpty();
+            assertThat(credentials.toString()).doesNotContain(secrets);
+            ProxyTarget target = connector.proxyTarget(credentials);
+            assertThat(target.headers()).as("proxy target authenticates").isNotEmpty();
+            assertThat(target.toString()).doesNotContain(secrets);
+        }
+    }
+
+    @Test
+    void connectorFailuresDoNotCarrySecrets() {
+        for (ActionDefinition action : connector.actions()) {
+            if (!action.readOnly()) {
+                continue;
+            }
+            try {
+                connector.invoke(new io.patchbay.spi.ActionCall(action.name(), rejectedCredentials(),
+                        java.util.Optional.empty(), Map.of()));
+            } catch (ConnectorException | IllegalArgumentException e) {
+                assertThat(fullText(e)).as(action.name()).doesNotContain(secretValues(rejectedCredentials()));
+            }
+        }
+    }
+
+    @Test
+    void actionsAreWellFormed() {
+        List<ActionDefinition> actions = connector.actions();
+        assertThat(actions).isNotEmpty();
+        assertThat(actions).extracting(ActionDefinition::name).doesNotHaveDuplicates();
+        for (ActionDefinition action : actions) {
+            assertThat(action.title()).as(action.name()).isNotBlank();
+            assertThat(action.description()).as(action.name()).isNotBlank();
+            assertThat(action.inputSchema().strip()).as("input schema of %s", action.name())
+                    .startsWith("{").endsWith("}").contains("\"type\"");
+            assertThat(action.outputSchema().strip()).as("output schema of %s", action.name())
+                    .startsWith("{").endsWith("}").contains("\"type\"");
+        }
+    }
+
+    /** The values of the secret fields of these credentials. */
+    protected final List<String> secretValues(Credentials credentials) {
+        Set<String> keys = connector.credentialSpec().secretKeys(credentials.authMethod());
+        return credentials.values().entrySet().stream()
+                .filter(e -> keys.contains(e.getKey()))
+                .map(Map.Entry::getValue)
+                .toList();
+    }
+
+    private static String fullText(Throwable e) {
+        StringWriter out = new StringWriter();
+        e.printStackTrace(new PrintWriter(out));
+        return out.toString();
+    }
+}

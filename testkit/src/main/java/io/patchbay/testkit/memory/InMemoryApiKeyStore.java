@@ -1,0 +1,55 @@
+package io.patchbay.testkit.memory;
+
+import io.patchbay.core.access.ApiKey;
+import io.patchbay.core.access.ApiKeyStore;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The reference {@link ApiKeyStore}. */
+public final class InMemoryApiKeyStore implements ApiKeyStore {
+    private final Map<String, ApiKey> keys = new LinkedHashMap<>();
+
+    @Override
+    public synchronized void insert(ApiKey key) {
+        if (keys.values().stream().anyMatch(k -> k.secretHash().equals(key.secretHash()))) {
+            throw new IllegalStateException("API key hash already stored");
+        }
+        keys.put(key.id(), key);
+    }
+
+    @Override
+    public synchronized Optional<ApiKey> findByHash(String secretHash) {
+        return keys.values().stream().filter(k -> k.secretHash().equals(secretHash)).findFirst();
+    }
+
+    @Override
+    public synchronized Optional<ApiKey> find(String tenantId, String id) {
+        return Optional.ofNullable(keys.get(id)).filter(k -> k.tenantId().equals(tenantId));
+    }
+
+    @Override
+    public synchronized List<ApiKey> list(String tenantId) {
+        return keys.values().stream().filter(k -> k.tenantId().equals(tenantId))
+                .sorted(Comparator.comparing(ApiKey::createdAt).thenComparing(ApiKey::id).reversed()).toList();
+    }
+
+    @Override
+    public synchronized boolean revoke(String tenantId, String id, Instant at) {
+        ApiKey key = keys.get(id);
+        if (key == null || !key.tenantId().equals(tenantId) || !key.active()) {
+            return false;
+        }
+        keys.put(id, new ApiKey(key.id(), key.tenantId(), key.name(), key.secretHash(), key.hint(), key.scopes(),
+                key.createdAt(), Optional.of(at)));
+        return true;
+    }
+
+    @Override
+    public synchronized boolean anyActiveWithScope(String scope) {
+        return keys.values().stream().anyMatch(k -> k.active() && k.scopes().contains(scope));
+    }
+}
