@@ -14,29 +14,49 @@ public final class Ids {
     private Ids() {
     }
 
-    public static String next(String prefix, Instant now) {
+    private static long lastMillis = -1;
+    private static long lastHi;
+    private static long lastLo;
+
+    /**
+     * The next id. Within one millisecond (or when the clock steps back) the random part is incremented instead of
+     * drawn again, so ids from one process sort in the order they were made.
+     */
+    public static synchronized String next(String prefix, Instant now) {
+        long millis = Math.max(now.toEpochMilli(), lastMillis);
+        if (millis == lastMillis) {
+            lastLo = (lastLo + 1) & MASK_40;
+            if (lastLo == 0) {
+                lastHi = (lastHi + 1) & MASK_40;
+            }
+        } else {
+            byte[] random = new byte[10];
+            RANDOM.nextBytes(random);
+            lastHi = bits40(random, 0) & (MASK_40 >>> 1); // top bit kept clear: room to increment
+            lastLo = bits40(random, 5);
+            lastMillis = millis;
+        }
         StringBuilder sb = new StringBuilder(prefix.length() + 27).append(prefix).append('_');
-        long millis = now.toEpochMilli();
-        for (int i = 9; i >= 0; i--) {
-            sb.append(ALPHABET[(int) ((millis >>> (i * 5)) & 31)]);
-        }
-        byte[] random = new byte[10];
-        RANDOM.nextBytes(random);
-        long hi = 0;
-        for (int i = 0; i < 5; i++) {
-            hi = (hi << 8) | (random[i] & 0xff);
-        }
-        long lo = 0;
-        for (int i = 5; i < 10; i++) {
-            lo = (lo << 8) | (random[i] & 0xff);
-        }
-        for (int i = 7; i >= 0; i--) {
-            sb.append(ALPHABET[(int) ((hi >>> (i * 5)) & 31)]);
-        }
-        for (int i = 7; i >= 0; i--) {
-            sb.append(ALPHABET[(int) ((lo >>> (i * 5)) & 31)]);
-        }
+        append(sb, millis, 10);
+        append(sb, lastHi, 8);
+        append(sb, lastLo, 8);
         return sb.toString();
+    }
+
+    private static final long MASK_40 = (1L << 40) - 1;
+
+    private static long bits40(byte[] bytes, int from) {
+        long value = 0;
+        for (int i = from; i < from + 5; i++) {
+            value = (value << 8) | (bytes[i] & 0xff);
+        }
+        return value;
+    }
+
+    private static void append(StringBuilder sb, long value, int chars) {
+        for (int i = chars - 1; i >= 0; i--) {
+            sb.append(ALPHABET[(int) ((value >>> (i * 5)) & 31)]);
+        }
     }
 
     /** A random secret token: {@code prefix} + 32 base32 characters (160 bits). */

@@ -1,0 +1,187 @@
+package io.patchbay.core.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.patchbay.spi.ConnectorContext;
+import io.patchbay.spi.SpiVersion;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Optional;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Builds throwaway connector jars at test time, drops them into a connectors folder and loads them the way the
+ * server does.
+ */
+class ConnectorRegistryTest {
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void loadsADroppedInConnectorInItsOwnIsolatedClassLoader() throws Exception {
+        Path connectors = temp.resolve("connectors");
+        buildConnectorJar(connectors.resolve("echo"), "echo", SpiVersion.CURRENT);
+
+        try (ConnectorRegistry registry = load(connectors)) {
+            ConnectorRegistry.Loaded echo = registry.find("echo").orElseThrow();
+            assertThat(echo.source().kind()).isEqualTo(ConnectorSource.Kind.DIRECTORY);
+            assertThat(echo.version()).isEqualTo("9.9.9");
+            assertThat(registry.rejected()).isEmpty();
+            // The connector reports what it could see from inside its loader.
+            assertThat(echo.connector().info().description())
+                    .contains("spi=visible")
+                    .contains("host=hidden");
+            assertThat(echo.connector().getClass().getClassLoader()).isInstanceOf(ConnectorClassLoader.class);
+            assertThat(echo.connector().credentialSpec().defaultMethod().id()).isEqualTo("api_token");
+        }
+    }
+
+    @Test
+    void refusesAJarBuiltForAnotherSpiMajorVersionNamingBothVersions() throws Exception {
+        Path connectors = temp.resolve("connectors");
+        buildConnectorJar(connectors.resolve("future"), "future", "2.0");
+        buildConnectorJar(connectors.resolve("echo"), "echo", SpiVersion.CURRENT);
+
+        try (ConnectorRegistry registry = load(connectors)) {
+            assertThat(registry.find("future")).isEmpty();
+            assertThat(registry.find("echo")).as("a refused folder does not stop the others").isPresent();
+            assertThat(registry.rejected()).singleElement().satisfies(r -> {
+                assertThat(r.folder()).isEqualTo(connectors.resolve("future"));
+                assertThat(r.reason()).contains("SPI 2.0").contains("SPI " + SpiVersion.CURRENT);
+            });
+        }
+    }
+
+    @Test
+    void refusesANewerMinorVersionAndAFolderWithoutDescriptor() throws Exception {
+        Path connectors = temp.resolve("connectors");
+        buildConnectorJar(connectors.resolve("newer"), "newer", SpiVersion.MAJOR + "." + (SpiVersion.MINOR + 1));
+        Files.createDirectories(connectors.resolve("empty"));
+
+        try (ConnectorRegistry registry = load(connectors)) {
+            assertThat(registry.loaded()).isEmpty();
+            assertThat(registry.rejected()).extracting(ConnectorRegistry.Rejected::reason)
+                    .anySatisfy(r -> assertThat(r).contains("no .jar files"))
+                    .anySatisfy(r -> assertThat(r).contains("needs SPI " + SpiVersion.MAJOR + "." + (SpiVersion.MINOR + 1)));
+        }
+    }
+
+    @Test
+    void duplicateIdsInTwoFoldersKeepTheFirstByName() throws Exception {
+        Path connectors = temp.resolve("connectors");
+        buildConnectorJar(connectors.resolve("a-echo"), "echo", SpiVersion.CURRENT);
+        buildConnectorJar(connectors.resolve("b-echo"), "echo", SpiVersion.CURRENT);
+
+        try (ConnectorRegistry registry = load(connectors)) {
+            assertThat(registry.loaded()).singleElement().satisfies(l ->
+                    assertThat(l.source().folder()).contains(connectors.resolve("a-echo")));
+        }
+    }
+
+    @Test
+    void aMissingConnectorsDirectoryIsEmpty() {
+        try (ConnectorRegistry registry = load(temp.resolve("absent"))) {
+            assertThat(registry.rejected()).isEmpty();
+            assertThat(registry.loaded()).allMatch(l -> l.source().kind() == ConnectorSource.Kind.CLASS_PATH);
+        }
+    }
+
+    private static ConnectorRegistry load(Path connectors) {
+        return ConnectorRegistry.load(ConnectorRegistryTest.class.getClassLoader(), Optional.of(connectors),
+                ConnectorContext::defaults);
+    }
+
+    /** Compiles a tiny connector against the SPI and packs it with its service file and descriptor. */
+    private void buildConnectorJar(Path folder, String id, String spiVersion) throws IOException, URISyntaxException {
+        String pkg = "test.connector." + id.replace('-', '_');
+        String className = pkg + ".EchoFactory";
+        Path src = temp.resolve("src-" + folder.getFileName()).resolve(pkg.replace('.', '/'));
+        Files.createDirectories(src);
+        Files.writeString(src.resolve("EchoFactory.java"), """
+                package %s;
+
+                import io.patchbay.spi.*;
+                import java.net.URI;
+                import java.util.*;
+
+                public final class EchoFactory implements ConnectorFactory {
+                    public String id() { return "%s"; }
+
+                    public Connector create(ConnectorContext context) {
+                        String spi = visible("io.patchbay.spi.Connector") ? "spi=visible" : "spi=hidden";
+                        String host = visible("io.patchbay.core.Hub") ? "host=visible" : "host=hidden";
+                        ConnectorInfo info = new ConnectorInfo(id(), "Echo", spi + " " + host, "9.9.9",
+                                URI.create("https://example.invalid"));
+                        CredentialSpec spec = CredentialSpec.of(new AuthMethod("api_token", "API token", true,
+                                List.of(CredentialField.secret("api_token", "Token", "Any value")),
+                                List.of("Type anything"), List.of()));
+                        return new Connector() {
+                            public ConnectorInfo info() { return info; }
+                            public CredentialSpec credentialSpec() { return spec; }
+                            public Verification verify(Credentials c) {
+                                return new Verification(new ProviderIdentity("u1", Optional.empty(), "Echo user",
+                                        Optional.empty(), Map.of()), List.of(), List.of());
+                            }
+                            public List<ActionDefinition> actions() { return List.of(); }
+                            public ActionResult invoke(ActionCall call) { return new ActionResult(Map.of()); }
+                            public ProxyTarget proxyTarget(Credentials c) {
+                                return new ProxyTarget(baseUrl(), Map.of(), Set.of());
+                            }
+                            public URI baseUrl() { return URI.create("https://example.invalid"); }
+                        };
+                    }
+
+                    private static boolean visible(String name) {
+                        try {
+                            Class.forName(name, false, EchoFactory.class.getClassLoader());
+                            return true;
+                        } catch (ClassNotFoundException e) {
+                            return false;
+                        }
+                    }
+                }
+                """.formatted(pkg, id));
+
+        Path classes = temp.resolve("classes-" + folder.getFileName());
+        Files.createDirectories(classes);
+        Path spiClasses = Paths.get(io.patchbay.spi.Connector.class.getProtectionDomain().getCodeSource()
+                .getLocation().toURI());
+        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+        int status = compiler.run(null, null, null, "--release", "17", "-classpath", spiClasses.toString(),
+                "-d", classes.toString(), src.resolve("EchoFactory.java").toString());
+        assertThat(status).as("test connector compiles").isZero();
+
+        Files.createDirectories(folder);
+        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(folder.resolve(id + ".jar")))) {
+            try (Stream<Path> files = Files.walk(classes)) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    put(jar, classes.relativize(file).toString().replace('\\', '/'), Files.readAllBytes(file));
+                }
+            }
+            put(jar, "META-INF/services/io.patchbay.spi.ConnectorFactory",
+                    (className + "\n").getBytes(StandardCharsets.UTF_8));
+            put(jar, SpiVersion.DESCRIPTOR_PATH, String.join("\n", List.of(
+                    "id=" + id, "version=9.9.9", "spi-version=" + spiVersion)).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void put(JarOutputStream jar, String name, byte[] bytes) throws IOException {
+        jar.putNextEntry(new JarEntry(name));
+        OutputStream out = jar;
+        out.write(bytes);
+        jar.closeEntry();
+    }
+}

@@ -1,0 +1,227 @@
+package io.patchbay.core.usecase;
+
+import static io.patchbay.core.usecase.UseCaseFixture.ALICE_NEW_TOKEN;
+import static io.patchbay.core.usecase.UseCaseFixture.ALICE_TOKEN;
+import static io.patchbay.core.usecase.UseCaseFixture.BOB_TOKEN;
+import static io.patchbay.core.usecase.UseCaseFixture.SOLO_TOKEN;
+import static io.patchbay.core.usecase.UseCaseFixture.TENANT;
+import static io.patchbay.core.usecase.UseCaseFixture.WRONG_TOKEN;
+import static io.patchbay.core.usecase.UseCaseFixture.request;
+import static io.patchbay.core.usecase.UseCaseFixture.token;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.patchbay.core.account.AccountQuery;
+import io.patchbay.core.account.AccountStatus;
+import io.patchbay.core.account.LinkRequest;
+import io.patchbay.core.account.LinkResult;
+import io.patchbay.core.account.LinkedAccount;
+import io.patchbay.core.account.Viewer;
+import io.patchbay.core.account.Visibility;
+import io.patchbay.core.error.DuplicateAccountException;
+import io.patchbay.core.error.ForbiddenException;
+import io.patchbay.core.error.IdentityMismatchException;
+import io.patchbay.core.error.InvalidInputException;
+import io.patchbay.core.error.LinkBlockedException;
+import io.patchbay.core.error.NotFoundException;
+import io.patchbay.core.error.WorkspaceChoiceRequiredException;
+import io.patchbay.spi.FieldError;
+import io.patchbay.spi.InvalidCredentials;
+import io.patchbay.spi.Notice;
+import io.patchbay.spi.ProviderUnavailable;
+import io.patchbay.spi.RateLimited;
+import io.patchbay.spi.Verification;
+import io.patchbay.spi.Workspace;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class LinkServiceTest {
+    private final UseCaseFixture f = new UseCaseFixture();
+    private final Viewer tenant = Viewer.tenantWide(TENANT);
+    private final Viewer alice = Viewer.endUser(TENANT, "alice", "team-1");
+
+    @Test
+    void checkReportsIdentityAndWorkspacesAndSavesNothing() {
+        Verification v = f.hub.links().check("scripted", token(ALICE_TOKEN));
+        assertThat(v.identity().id()).isEqualTo("u-alice");
+        assertThat(v.workspaces()).extracting(Workspace::id).containsExactly("ws1", "ws2", "ws3");
+        assertThat(f.store.list(AccountQuery.all(tenant, 10)).items()).isEmpty();
+    }
+
+    @Test
+    void malformedCredentialsFailOfflineNamingTheField() {
+        assertThatThrownBy(() -> f.hub.links().check("scripted", token("not-hex")))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors())
+                        .extracting(FieldError::field, FieldError::code)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple("credentials.api_token", "pattern")));
+        assertThat(f.connector.verified).as("no provider call for malformed input").isEmpty();
+    }
+
+    @Test
+    void unknownConnectorIsNotFound() {
+        assertThatThrownBy(() -> f.hub.links().check("nope", token(ALICE_TOKEN)))
+                .isInstanceOfSatisfying(NotFoundException.class, e -> assertThat(e.code()).isEqualTo("connector_not_found"));
+    }
+
+    @Test
+    void rejectedCredentialsFailAsInvalidCredentials() {
+        assertThatThrownBy(() -> f.hub.links().link(alice, request(WRONG_TOKEN, null, "alice", null, Visibility.PRIVATE)))
+                .isInstanceOfSatisfying(InvalidCredentials.class, e -> assertThat(e.field()).contains("api_token"));
+        assertThat(f.store.list(AccountQuery.all(tenant, 10)).items()).isEmpty();
+    }
+
+    @Test
+    void severalWorkspacesRequireAChoiceListingTheOptions() {
+        assertThatThrownBy(() -> f.hub.links().link(alice, request(ALICE_TOKEN, null, "alice", null, Visibility.PRIVATE)))
+                .isInstanceOfSatisfying(WorkspaceChoiceRequiredException.class, e -> assertThat(e.options())
+                        .extracting(Workspace::id).containsExactly("ws1", "ws2", "ws3"));
+    }
+
+    @Test
+    void aSingleWorkspaceIsChosenAutomatically() {
+        LinkResult result = f.hub.links().link(alice, request(SOLO_TOKEN, null, "alice", null, Visibility.PRIVATE));
+        assertThat(result.account().workspaceId()).contains("ws1");
+        assertThat(result.account().workspaceRole()).contains("admin");
+    }
+
+    @Test
+    void anUnknownWorkspaceIsAFieldError() {
+        assertThatThrownBy(() -> f.hub.links().link(alice, request(ALICE_TOKEN, "ws9", "alice", null, Visibility.PRIVATE)))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors())
+                        .extracting(FieldError::field, FieldError::code)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple("workspace_id", "unknown_workspace")));
+    }
+
+    @Test
+    void aBlockingPermissionErrorPreventsTheLink() {
+        assertThatThrownBy(() -> f.hub.links().link(alice, request(ALICE_TOKEN, "ws3", "alice", null, Visibility.PRIVATE)))
+                .isInstanceOfSatisfying(LinkBlockedException.class, e -> assertThat(e.notices())
+                        .extracting(Notice::code).containsExactly("guest_cannot_link"));
+    }
+
+    @Test
+    void aWarningIsReturnedAndTheLinkIsStoredSealed() {
+        LinkResult result = f.hub.links().link(alice, request(ALICE_TOKEN, "ws2", "alice", "team-1", Visibility.TEAM));
+        LinkedAccount account = result.account();
+
+        assertThat(result.warnings()).extracting(Notice::code).containsExactly("not_workspace_admin");
+        assertThat(account.id()).startsWith("acc_");
+        assertThat(account.secretHint()).isEqualTo("1111");
+        assertThat(account.providerUserId()).isEqualTo("u-alice");
+        assertThat(account.label()).isEqualTo("u-alice@example.com · Sales");
+        assertThat(account.status()).isEqualTo(AccountStatus.ACTIVE);
+        assertThat(account.version()).isZero();
+
+        byte[] sealed = f.store.sealedSecret(TENANT, account.id()).orElseThrow();
+        assertThat(new String(sealed, StandardCharsets.ISO_8859_1)).doesNotContain(ALICE_TOKEN);
+        assertThat(f.audit.all()).extracting(e -> e.action()).containsExactly("account.linked");
+        assertThat(f.audit.all().get(0).details().toString()).doesNotContain(ALICE_TOKEN);
+    }
+
+    @Test
+    void theSameTokenLinksASecondWorkspaceButNeverTheSameOneTwice() {
+        LinkedAccount first = f.hub.links().link(alice, request(ALICE_TOKEN, "ws1", "alice", null, Visibility.PRIVATE)).account();
+        LinkedAccount second = f.hub.links().link(alice, request(ALICE_TOKEN, "ws2", "alice", null, Visibility.PRIVATE)).account();
+        assertThat(second.id()).isNotEqualTo(first.id());
+
+        assertThatThrownBy(() -> f.hub.links().link(alice, request(ALICE_TOKEN, "ws1", "bob", null, Visibility.PRIVATE)))
+                .isInstanceOfSatisfying(DuplicateAccountException.class,
+                        e -> assertThat(e.existingAccountId()).isEqualTo(first.id()));
+    }
+
+    @Test
+    void badLabelAndTeamVisibilityWithoutTeamAreFieldErrors() {
+        LinkRequest bad = new LinkRequest("scripted", token(SOLO_TOKEN), Optional.empty(), Optional.of(" "), "alice",
+                Optional.empty(), Visibility.TEAM);
+        assertThatThrownBy(() -> f.hub.links().link(alice, bad))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors())
+                        .extracting(FieldError::field).containsExactly("label", "visibility"));
+        assertThat(f.connector.verified).as("input errors come before the provider call").isEmpty();
+    }
+
+    @Test
+    void rotationKeepsTheAccountAndReplacesTheSecret() {
+        LinkedAccount account = f.hub.links().link(alice, request(ALICE_TOKEN, "ws1", "alice", null, Visibility.PRIVATE)).account();
+        byte[] before = f.store.sealedSecret(TENANT, account.id()).orElseThrow();
+
+        LinkedAccount rotated = f.hub.links().rotate(alice, account.id(), token(ALICE_NEW_TOKEN)).account();
+
+        assertThat(rotated.id()).isEqualTo(account.id());
+        assertThat(rotated.secretHint()).isEqualTo("2222");
+        assertThat(rotated.version()).isEqualTo(1);
+        assertThat(f.store.sealedSecret(TENANT, account.id()).orElseThrow()).isNotEqualTo(before);
+        var result = f.hub.actions().invoke(alice, account.id(), "whoami", java.util.Map.of());
+        assertThat(result.output()).isEqualTo(java.util.Map.of("token_tail", "2222", "workspace", "ws1"));
+    }
+
+    @Test
+    void rotationToAnotherProviderUserIsRefused() {
+        LinkedAccount account = f.hub.links().link(alice, request(SOLO_TOKEN, null, "alice", null, Visibility.PRIVATE)).account();
+        assertThatThrownBy(() -> f.hub.links().rotate(alice, account.id(), token(BOB_TOKEN)))
+                .isInstanceOf(IdentityMismatchException.class);
+        assertThat(f.store.find(TENANT, account.id()).orElseThrow().secretHint()).isEqualTo("4444");
+    }
+
+    @Test
+    void rotationThatLosesTheWorkspaceIsRefused() {
+        f.connector.answer(ALICE_NEW_TOKEN, () -> UseCaseFixture.verification("u-alice", UseCaseFixture.ADMIN_WS));
+        LinkedAccount account = f.hub.links().link(alice, request(ALICE_TOKEN, "ws2", "alice", null, Visibility.PRIVATE)).account();
+        assertThatThrownBy(() -> f.hub.links().rotate(alice, account.id(), token(ALICE_NEW_TOKEN)))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors())
+                        .extracting(FieldError::code).containsExactly("workspace_unreachable"));
+    }
+
+    @Test
+    void onlyTheOwnerOrTheTenantMayRotate() {
+        LinkedAccount account = f.hub.links().link(alice, request(SOLO_TOKEN, null, "alice", "team-1", Visibility.TEAM)).account();
+        Viewer teammate = Viewer.endUser(TENANT, "carol", "team-1");
+        Viewer stranger = Viewer.endUser(TENANT, "dave", "team-2");
+        assertThatThrownBy(() -> f.hub.links().rotate(teammate, account.id(), token(SOLO_TOKEN)))
+                .isInstanceOf(ForbiddenException.class);
+        assertThatThrownBy(() -> f.hub.links().rotate(stranger, account.id(), token(SOLO_TOKEN)))
+                .isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> f.hub.links().rotate(Viewer.tenantWide("other"), account.id(), token(SOLO_TOKEN)))
+                .isInstanceOf(NotFoundException.class);
+        assertThat(f.hub.links().rotate(tenant, account.id(), token(SOLO_TOKEN)).account().version()).isEqualTo(1);
+    }
+
+    @Test
+    void reverificationRecordsTheOutcomeAsStatus() {
+        LinkedAccount account = f.hub.links().link(alice, request(SOLO_TOKEN, null, "alice", null, Visibility.PRIVATE)).account();
+
+        f.connector.answer(SOLO_TOKEN, () -> {
+            throw new ProviderUnavailable("Provider answered 503", null);
+        });
+        assertThatThrownBy(() -> f.hub.links().reverify(alice, account.id())).isInstanceOf(ProviderUnavailable.class);
+        LinkedAccount unverified = f.hub.accounts().get(alice, account.id());
+        assertThat(unverified.status()).isEqualTo(AccountStatus.UNVERIFIED);
+        assertThat(unverified.statusReason()).hasValueSatisfying(r -> assertThat(r).startsWith("provider_unavailable"));
+
+        f.connector.answer(SOLO_TOKEN, () -> {
+            throw new RateLimited("quota_exhausted", "Quota spent", Duration.ofMinutes(20), true);
+        });
+        assertThatThrownBy(() -> f.hub.links().reverify(alice, account.id())).isInstanceOf(RateLimited.class);
+        assertThat(f.hub.accounts().get(alice, account.id()).status()).isEqualTo(AccountStatus.UNVERIFIED);
+
+        f.connector.answer(SOLO_TOKEN, () -> {
+            throw new InvalidCredentials("invalid_token", "api_token", "Token revoked");
+        });
+        assertThat(f.hub.links().reverify(alice, account.id()).status()).isEqualTo(AccountStatus.INVALID_CREDENTIALS);
+
+        f.connector.answer(SOLO_TOKEN, () -> UseCaseFixture.verification("u-solo", UseCaseFixture.ADMIN_WS));
+        LinkedAccount healthy = f.hub.links().reverify(alice, account.id());
+        assertThat(healthy.status()).isEqualTo(AccountStatus.ACTIVE);
+        assertThat(healthy.statusReason()).isEmpty();
+    }
+
+    @Test
+    void reverificationNoticesAnotherUserBehindTheToken() {
+        LinkedAccount account = f.hub.links().link(alice, request(SOLO_TOKEN, null, "alice", null, Visibility.PRIVATE)).account();
+        f.connector.answer(SOLO_TOKEN, () -> UseCaseFixture.verification("u-other", UseCaseFixture.ADMIN_WS));
+        LinkedAccount after = f.hub.links().reverify(alice, account.id());
+        assertThat(after.status()).isEqualTo(AccountStatus.INVALID_CREDENTIALS);
+        assertThat(after.statusReason()).hasValueSatisfying(r -> assertThat(r).startsWith("identity_changed"));
+    }
+}
