@@ -3,6 +3,10 @@ package io.patchbay.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
 import io.patchbay.spi.ActionDefinition;
 import io.patchbay.spi.AuthMethod;
 import io.patchbay.spi.Connector;
@@ -107,6 +111,19 @@ public abstract class ConnectorConformanceTest {
         Properties descriptor = descriptors.get(0);
         assertThat(descriptor.getProperty("version")).isNotBlank().doesNotContain("${");
         assertThat(descriptor.getProperty("spi-version")).startsWith(SpiVersion.MAJOR + ".");
+    }
+
+    @Test
+    void connectorCodeUsesOnlyTheSpiOfPatchbay() {
+        String connectorPackage = factory().getClass().getPackageName();
+        JavaClasses classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages(connectorPackage);
+        ArchRuleDefinition.noClasses().that().resideInAPackage(connectorPackage + "..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.patchbay.core..", "io.patchbay.storage..",
+                        "io.patchbay.rest..")
+                .because("a drop-in connector shares only io.patchbay.spi with the host")
+                .check(classes);
     }
 
     @Test
