@@ -1,0 +1,56 @@
+package io.patchbay.core.usecase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import io.patchbay.core.Hub;
+import io.patchbay.core.HubModule;
+import io.patchbay.core.account.AccountService;
+import io.patchbay.core.account.LinkService;
+import io.patchbay.core.account.LinkedAccountStore;
+import io.patchbay.core.account.Viewer;
+import io.patchbay.core.account.Visibility;
+import io.patchbay.core.audit.AuditLog;
+import io.patchbay.core.secret.SecretCipher;
+import io.patchbay.testkit.memory.InMemoryAuditLog;
+import io.patchbay.testkit.memory.InMemoryLinkedAccountStore;
+import io.patchbay.testkit.memory.TestCipher;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WiringTest {
+
+    @Test
+    void guiceModuleWiresTheUseCasesOnTheBoundPorts() {
+        InMemoryLinkedAccountStore store = new InMemoryLinkedAccountStore();
+        ScriptedConnector connector = new ScriptedConnector();
+        connector.answer(UseCaseFixture.SOLO_TOKEN, () -> UseCaseFixture.verification("u-solo"));
+        Injector injector = Guice.createInjector(new HubModule(List.of(connector), Clock.systemUTC()),
+                new AbstractModule() {
+                    @Override
+                    protected void configure() {
+                        bind(LinkedAccountStore.class).toInstance(store);
+                        bind(SecretCipher.class).toInstance(new TestCipher());
+                        bind(AuditLog.class).toInstance(new InMemoryAuditLog());
+                    }
+                });
+
+        assertThat(injector.getInstance(Hub.class)).isSameAs(injector.getInstance(Hub.class));
+        var account = injector.getInstance(LinkService.class).link(Viewer.tenantWide("t"),
+                UseCaseFixture.request(UseCaseFixture.SOLO_TOKEN, null, "o", null, Visibility.PRIVATE)).account();
+        assertThat(injector.getInstance(AccountService.class).get(Viewer.tenantWide("t"), account.id()))
+                .isEqualTo(account);
+        assertThat(store.find("t", account.id())).isPresent();
+    }
+
+    @Test
+    void builderNamesTheMissingPort() {
+        assertThatThrownBy(() -> Hub.builder().store(new InMemoryLinkedAccountStore()).build())
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("cipher is required");
+    }
+}
