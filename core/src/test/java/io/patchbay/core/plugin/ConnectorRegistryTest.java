@@ -72,7 +72,7 @@ class ConnectorRegistryTest {
         Files.createDirectories(connectors.resolve("empty"));
 
         try (ConnectorRegistry registry = load(connectors)) {
-            assertThat(registry.loaded()).isEmpty();
+            assertThat(registry.find("newer")).isEmpty();
             assertThat(registry.rejected()).extracting(ConnectorRegistry.Rejected::reason)
                     .anySatisfy(r -> assertThat(r).contains("no .jar files"))
                     .anySatisfy(r -> assertThat(r).contains("needs SPI " + SpiVersion.MAJOR + "." + (SpiVersion.MINOR + 1)));
@@ -86,16 +86,39 @@ class ConnectorRegistryTest {
         buildConnectorJar(connectors.resolve("b-echo"), "echo", SpiVersion.CURRENT);
 
         try (ConnectorRegistry registry = load(connectors)) {
-            assertThat(registry.loaded()).singleElement().satisfies(l ->
-                    assertThat(l.source().folder()).contains(connectors.resolve("a-echo")));
+            assertThat(registry.find("echo").orElseThrow().source().folder()).contains(connectors.resolve("a-echo"));
         }
     }
 
     @Test
-    void aMissingConnectorsDirectoryIsEmpty() {
+    void theClassPathWinsOverAFolderWithTheSameId() throws Exception {
+        Path connectors = temp.resolve("connectors");
+        buildConnectorJar(connectors.resolve("shadow"), ClassPathEchoFactory.ID, SpiVersion.CURRENT);
+
+        try (ConnectorRegistry registry = load(connectors)) {
+            ConnectorRegistry.Loaded winner = registry.find(ClassPathEchoFactory.ID).orElseThrow();
+            assertThat(winner.source().kind()).isEqualTo(ConnectorSource.Kind.CLASS_PATH);
+            assertThat(winner.connector().info().description()).isEqualTo("Loaded from the class path");
+            assertThat(registry.rejected()).isEmpty();
+        }
+    }
+
+    @Test
+    void aMissingConnectorsDirectoryLeavesTheClassPathConnectors() {
         try (ConnectorRegistry registry = load(temp.resolve("absent"))) {
             assertThat(registry.rejected()).isEmpty();
+            assertThat(registry.loaded()).extracting(ConnectorRegistry.Loaded::id)
+                    .containsExactly(ClassPathEchoFactory.ID);
             assertThat(registry.loaded()).allMatch(l -> l.source().kind() == ConnectorSource.Kind.CLASS_PATH);
+        }
+    }
+
+    @Test
+    void eachConnectorGetsItsOwnContext() {
+        try (ConnectorRegistry registry = ConnectorRegistry.load(getClass().getClassLoader(), Optional.empty(),
+                id -> ConnectorContext.defaults(id).withBaseUrl(java.net.URI.create("http://127.0.0.1:9/" + id)))) {
+            assertThat(registry.find(ClassPathEchoFactory.ID).orElseThrow().connector().baseUrl())
+                    .hasToString("http://127.0.0.1:9/" + ClassPathEchoFactory.ID);
         }
     }
 
