@@ -1,0 +1,126 @@
+package io.patchbay.connector.oneflow;
+
+import com.squareup.moshi.Moshi;
+import io.patchbay.spi.ConnectorException;
+import io.patchbay.spi.FieldError;
+import io.patchbay.spi.InsufficientPermissions;
+import io.patchbay.spi.InvalidCredentials;
+import io.patchbay.spi.ProviderRejected;
+import io.patchbay.spi.ProviderUnavailable;
+import io.patchbay.spi.RateLimited;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import okhttp3.Headers;
+
+/**
+ * Oneflow's error answers as SPI failures. Every error shares one body ({@code error_code}, {@code detail},
+ * {@code parameter_problems}, ...); the 7-digit {@code error_code} starts with the HTTP status.
+ */
+final class OneflowFailures {
+    static final String INVALID_TOKEN_OR_EMAIL = "Oneflow rejected the API token or the user email.";
+
+    private OneflowFailures() {
+    }
+
+    static ConnectorException fromResponse(int status, Headers headers, String body, Moshi moshi,
+                                           Duration defaultWait, Clock clock, String token) {
+        Dto.ErrorBody error = parse(body, moshi);
+        String detail = scrub(error == null || blank(error.detail()) ? null : error.detail().strip(), token);
+        if (status == 401) {
+            return new InvalidCredentials("invalid_credentials", null, detail == null ? INVALID_TOKEN_OR_EMAIL : detail);
+        }
+        if (status == 403) {
+            return new InsufficientPermissions("insufficient_permissions", detail == null
+                    ? "The Oneflow user may not do this (HTTP 403)." : detail);
+        }
+        if (status == 429) {
+            return new RateLimited("rate_limited", detail == null
+                    ? "Oneflow's rate limit was reached (HTTP 429)." : detail,
+                    retryAfter(headers.get("Retry-After"), clock).orElse(defaultWait), false);
+        }
+        if (status >= 500) {
+            return new ProviderUnavailable("provider_error", "Oneflow failed with HTTP " + status
+                    + (detail == null ? "" : ": " + detail), null);
+        }
+        if (status < 400) {
+            return new ProviderUnavailable("unexpected_response", "Oneflow answered HTTP " + status
+                    + " where a result was expected", null);
+        }
+        long code = error != null && error.errorCode() != null ? error.errorCode() : status * 10_000L;
+        return new ProviderRejected(status, "oneflow_" + code,
+                detail == null ? defaultDetail(status) : detail, fieldErrors(error, token));
+    }
+
+    /** Seconds or an HTTP date, as RFC 9110 allows; empty when absent or unreadable. */
+    static java.util.Optional<Duration> retryAfter(String value, Clock clock) {
+        if (value == null || value.isBlank()) {
+            return java.util.Optional.empty();
+        }
+        String text = value.strip();
+        try {
+            return java.util.Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(text))));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration wait = Duration.between(clock.instant(), at.toInstant());
+                return java.util.Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+            } catch (DateTimeParseException notDate) {
+                return java.util.Optional.empty();
+            }
+        }
+    }
+
+    private static Dto.ErrorBody parse(String body, Moshi moshi) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            return moshi.adapter(Dto.ErrorBody.class).lenient().fromJson(body);
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static List<FieldError> fieldErrors(Dto.ErrorBody error, String token) {
+        if (error == null || error.parameterProblems() == null) {
+            return List.of();
+        }
+        List<FieldError> errors = new ArrayList<>();
+        for (Map.Entry<String, Object> problem : error.parameterProblems().entrySet()) {
+            Object value = problem.getValue();
+            List<?> sentences = value instanceof List<?> list ? list : List.of(String.valueOf(value));
+            for (Object sentence : sentences) {
+                errors.add(new FieldError(problem.getKey(), "rejected", scrub(String.valueOf(sentence), token)));
+            }
+        }
+        return errors;
+    }
+
+    private static String defaultDetail(int status) {
+        return switch (status) {
+            case 400 -> "Oneflow rejected the request as invalid (HTTP 400).";
+            case 402 -> "The Oneflow plan does not include this feature (HTTP 402).";
+            case 404 -> "Oneflow found no such object, or the user may not see it (HTTP 404).";
+            case 409 -> "The object is not in a state that allows this (HTTP 409).";
+            default -> "Oneflow refused the request (HTTP " + status + ").";
+        };
+    }
+
+    /** Provider text never carries the token back to a caller, even if an error were to echo a header. */
+    private static String scrub(String text, String token) {
+        if (text == null || token == null || token.isEmpty()) {
+            return text;
+        }
+        return text.replace(token, "****");
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

@@ -1,0 +1,174 @@
+package io.patchbay.connector.oneflow;
+
+import io.patchbay.spi.ActionCall;
+import io.patchbay.spi.FieldError;
+import io.patchbay.spi.ProviderRejected;
+import io.patchbay.spi.ProviderUnavailable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.ResponseBody;
+import okio.BufferedSource;
+import retrofit2.Response;
+
+/** Contract files: the listing and the download, which Oneflow may answer with a redirect to the bytes. */
+final class OneflowFiles {
+    private static final String ACCEPT_BINARY = "binary/octet-stream";
+    private static final int MAX_REDIRECTS = 5;
+    private static final Set<String> GENERIC_TYPES = Set.of("application/octet-stream", "binary/octet-stream");
+    private static final Pattern FILENAME = Pattern.compile("filename\\*?=(?:UTF-8'')?\"?([^\";]+)\"?",
+            Pattern.CASE_INSENSITIVE);
+    private static final Map<String, String> TYPES = Map.ofEntries(
+            Map.entry("pdf", "application/pdf"), Map.entry("txt", "text/plain"), Map.entry("csv", "text/csv"),
+            Map.entry("xml", "application/xml"), Map.entry("png", "image/png"), Map.entry("jpg", "image/jpeg"),
+            Map.entry("jpeg", "image/jpeg"), Map.entry("gif", "image/gif"), Map.entry("bmp", "image/bmp"),
+            Map.entry("tif", "image/tiff"), Map.entry("tiff", "image/tiff"), Map.entry("doc", "application/msword"),
+            Map.entry("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            Map.entry("xls", "application/vnd.ms-excel"),
+            Map.entry("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            Map.entry("ppt", "application/vnd.ms-powerpoint"),
+            Map.entry("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+            Map.entry("rtf", "application/rtf"), Map.entry("asice", "application/vnd.etsi.asic-e+zip"));
+
+    private final OneflowHttp http;
+    private final HttpUrl apiOrigin;
+
+    OneflowFiles(OneflowHttp http) {
+        this.http = http;
+        this.apiOrigin = HttpUrl.get(http.baseUrl().toString());
+    }
+
+    /** Every file of a contract, page by page (one attempt each; callers wrap it in the retry policy). */
+    List<Dto.File> all(OneflowApi.Auth auth, long contractId) {
+        List<Dto.File> files = new ArrayList<>();
+        for (int offset = 0; offset <= 19_900; offset += 100) {
+            int from = offset;
+            Dto.Page<Dto.File> page = OneflowActions.body(http.once(auth, api -> api.files(auth, contractId, 100, from)));
+            files.addAll(page.items());
+            if (page.items().size() < 100 || (page.count() != null && files.size() >= page.count())) {
+                break;
+            }
+        }
+        return files;
+    }
+
+    Object download(OneflowApi.Auth auth, ActionCall call) {
+        Input in = new Input(call.action(), call.input(), Set.of("contract_id", "file_id"));
+        Optional<Long> contractId = in.id("contract_id", true);
+        long fileId = call.input().get("file_id") == null ? 1L : in.id("file_id", true).orElse(1L);
+        in.done();
+        long contract = contractId.orElseThrow();
+        // A download is a read: the whole exchange, redirects included, is retried when Oneflow fails.
+        return http.retrying(() -> fetch(auth, contract, fileId));
+    }
+
+    private Object fetch(OneflowApi.Auth auth, long contractId, long fileId) {
+        Dto.File meta = all(auth, contractId).stream().filter(f -> f.id() != null && f.id() == fileId).findFirst()
+                .orElseThrow(() -> new ProviderRejected(404, "file_not_found",
+                        "Contract " + contractId + " has no file " + fileId + "; list_contract_files shows its files",
+                        List.of(new FieldError("file_id", "not_found", "no file with this id on the contract"))));
+        Response<ResponseBody> response = http.send(auth, api -> api.download(auth, contractId, fileId, ACCEPT_BINARY));
+        for (int hops = 0; isRedirect(response.code()); hops++) {
+            HttpUrl from = response.raw().request().url();
+            String location = response.headers().get("Location");
+            closeQuietly(response.errorBody());
+            HttpUrl target = location == null ? null : from.resolve(location);
+            if (target == null) {
+                throw new ProviderUnavailable("unexpected_response", "Oneflow redirected the download nowhere", null);
+            }
+            if (hops == MAX_REDIRECTS) {
+                throw new ProviderUnavailable("too_many_redirects", "The download was redirected too often", null);
+            }
+            if (from.isHttps() && !target.isHttps()) {
+                throw new ProviderUnavailable("insecure_redirect", "Oneflow redirected the download to plain HTTP", null);
+            }
+            // The token goes only to Oneflow itself; a file host gets a plain GET (its URL is its own credential).
+            OneflowApi.Auth next = sameOrigin(target) ? auth : null;
+            String url = target.toString();
+            response = http.send(next, api -> api.fetch(next, url, ACCEPT_BINARY));
+        }
+        if (!response.isSuccessful()) {
+            throw http.failure(response, auth);
+        }
+        try (ResponseBody body = response.body()) {
+            byte[] bytes = readAtMost(body, http.settings().maxDownloadBytes(), response);
+            return Output.obj("contract_id", contractId, "file_id", fileId,
+                    "file_name", fileName(response.headers().get("Content-Disposition"), meta),
+                    "content_type", contentType(body == null ? null : body.contentType(), meta),
+                    "file_type", meta.type(), "size", (long) bytes.length,
+                    "content_base64", Base64.getEncoder().encodeToString(bytes));
+        }
+    }
+
+    private static byte[] readAtMost(ResponseBody body, long max, Response<?> response) {
+        if (body == null) {
+            return new byte[0];
+        }
+        if (body.contentLength() > max) {
+            throw tooLarge(max);
+        }
+        try {
+            BufferedSource source = body.source();
+            if (source.request(max + 1)) {
+                throw tooLarge(max);
+            }
+            return source.getBuffer().readByteArray();
+        } catch (IOException e) {
+            throw OneflowHttp.transportFailure(e, response.raw().request());
+        }
+    }
+
+    private static ProviderRejected tooLarge(long max) {
+        return new ProviderRejected(413, "file_too_large", "The file is larger than the " + max
+                + " bytes download_contract_file returns; fetch it through the proxy instead",
+                List.of(new FieldError("file_id", "too_large", "the file exceeds " + max + " bytes")));
+    }
+
+    private boolean sameOrigin(HttpUrl url) {
+        return url.scheme().equals(apiOrigin.scheme()) && url.host().equalsIgnoreCase(apiOrigin.host())
+                && url.port() == apiOrigin.port();
+    }
+
+    private static boolean isRedirect(int code) {
+        return code == 301 || code == 302 || code == 303 || code == 307 || code == 308;
+    }
+
+    static String fileName(String contentDisposition, Dto.File meta) {
+        if (contentDisposition != null) {
+            Matcher m = FILENAME.matcher(contentDisposition);
+            if (m.find() && !m.group(1).isBlank()) {
+                return m.group(1).strip();
+            }
+        }
+        String name = meta.name() == null || meta.name().isBlank() ? meta.type() + "_" + meta.id() : meta.name();
+        String ext = meta.extension();
+        return ext == null || ext.isBlank() || name.toLowerCase(Locale.ROOT).endsWith("." + ext.toLowerCase(Locale.ROOT))
+                ? name : name + "." + ext;
+    }
+
+    static String contentType(MediaType type, Dto.File meta) {
+        if (type != null) {
+            String plain = type.type() + "/" + type.subtype();
+            if (!GENERIC_TYPES.contains(plain)) {
+                return plain;
+            }
+        }
+        String ext = meta.extension() == null ? "" : meta.extension().toLowerCase(Locale.ROOT);
+        return TYPES.getOrDefault(ext, "application/octet-stream");
+    }
+
+    private static void closeQuietly(ResponseBody body) {
+        if (body != null) {
+            body.close();
+        }
+    }
+}

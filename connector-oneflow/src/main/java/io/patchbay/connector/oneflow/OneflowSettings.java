@@ -1,0 +1,68 @@
+package io.patchbay.connector.oneflow;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Tuning read from the host's connector settings ({@code PATCHBAY_CONNECTOR_ONEFLOW_<KEY>}); keys are matched
+ * case-insensitively. Defaults suit production; tests shrink the delays.
+ *
+ * @param maxAttempts       attempts of an idempotent read, first try included ({@code retry_max_attempts})
+ * @param retryDelay        first back-off delay ({@code retry_initial_delay_ms})
+ * @param retryMaxDelay     largest back-off delay ({@code retry_max_delay_ms})
+ * @param requestsPerWindow client-side budget per token and window ({@code rate_limit_requests}); Oneflow allows
+ *                          2000 per 5 minutes
+ * @param window            the budget's window ({@code rate_limit_window_seconds})
+ * @param rateLimitWait     wait reported when Oneflow answers 429 without {@code Retry-After}
+ *                          ({@code rate_limit_default_wait_seconds}); Oneflow documents no such header
+ * @param maxDownloadBytes  largest file {@code download_contract_file} returns ({@code max_download_bytes})
+ */
+record OneflowSettings(int maxAttempts, Duration retryDelay, Duration retryMaxDelay, int requestsPerWindow,
+                       Duration window, Duration rateLimitWait, long maxDownloadBytes) {
+
+    static final OneflowSettings DEFAULTS = new OneflowSettings(3, Duration.ofMillis(500), Duration.ofSeconds(5),
+            2000, Duration.ofMinutes(5), Duration.ofSeconds(60), 25L * 1024 * 1024);
+
+    OneflowSettings {
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("retry_max_attempts must be at least 1");
+        }
+        if (retryDelay.isNegative() || retryMaxDelay.compareTo(retryDelay) < 0) {
+            throw new IllegalArgumentException("retry delays must be positive and retry_max_delay_ms >= retry_initial_delay_ms");
+        }
+        if (requestsPerWindow < 1 || window.isZero() || window.isNegative()) {
+            throw new IllegalArgumentException("rate_limit_requests and rate_limit_window_seconds must be positive");
+        }
+        if (rateLimitWait.isNegative() || maxDownloadBytes < 1) {
+            throw new IllegalArgumentException("rate_limit_default_wait_seconds and max_download_bytes must be positive");
+        }
+    }
+
+    static OneflowSettings from(Map<String, String> raw) {
+        Map<String, String> settings = new java.util.HashMap<>();
+        raw.forEach((k, v) -> settings.put(k.toLowerCase(Locale.ROOT).replace('-', '_').replace('.', '_'), v.strip()));
+        return new OneflowSettings(
+                read(settings, "retry_max_attempts", Integer::parseInt, DEFAULTS.maxAttempts),
+                read(settings, "retry_initial_delay_ms", v -> Duration.ofMillis(Long.parseLong(v)), DEFAULTS.retryDelay),
+                read(settings, "retry_max_delay_ms", v -> Duration.ofMillis(Long.parseLong(v)), DEFAULTS.retryMaxDelay),
+                read(settings, "rate_limit_requests", Integer::parseInt, DEFAULTS.requestsPerWindow),
+                read(settings, "rate_limit_window_seconds", v -> Duration.ofSeconds(Long.parseLong(v)), DEFAULTS.window),
+                read(settings, "rate_limit_default_wait_seconds", v -> Duration.ofSeconds(Long.parseLong(v)),
+                        DEFAULTS.rateLimitWait),
+                read(settings, "max_download_bytes", Long::parseLong, DEFAULTS.maxDownloadBytes));
+    }
+
+    private static <T> T read(Map<String, String> settings, String key, Function<String, T> parse, T fallback) {
+        String value = settings.get(key);
+        if (value == null || value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return parse.apply(value);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("connector setting " + key + " must be a whole number, got '" + value + "'", e);
+        }
+    }
+}
