@@ -1,0 +1,43 @@
+package io.patchbay.storage;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+
+/** How values are laid out in columns: instants as epoch nanoseconds, absent optionals as NULL. */
+final class Columns {
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+    private Columns() {
+    }
+
+    static long nanos(Instant instant) {
+        try {
+            return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), NANOS_PER_SECOND), instant.getNano());
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("instant " + instant + " is outside the storable range (years 1678-2262)");
+        }
+    }
+
+    static Long nanos(Optional<Instant> instant) {
+        return instant.map(Columns::nanos).orElse(null);
+    }
+
+    static Instant instant(long nanos) {
+        return Instant.ofEpochSecond(Math.floorDiv(nanos, NANOS_PER_SECOND), Math.floorMod(nanos, NANOS_PER_SECOND));
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        return instant(rs.getLong(column));
+    }
+
+    static Optional<Instant> optionalInstant(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? Optional.empty() : Optional.of(instant(value));
+    }
+
+    static Optional<String> optional(ResultSet rs, String column) throws SQLException {
+        return Optional.ofNullable(rs.getString(column));
+    }
+}

@@ -1,0 +1,201 @@
+package io.patchbay.storage;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationVersion;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/** The pooled database, its migrations, and how writes are made on each dialect. */
+final class Database implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    static final String MIGRATIONS = "classpath:io/patchbay/storage/migration";
+    private static final int BUSY_TIMEOUT_MILLIS = 10_000;
+
+    enum Dialect {
+        SQLITE(""),
+        POSTGRESQL("COLLATE \"C\"");
+
+        private final String idCollation;
+
+        Dialect(String idCollation) {
+            this.idCollation = idCollation;
+        }
+    }
+
+    private final Dialect dialect;
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+    private final MigrationVersion schemaVersion;
+    /** SQLite has one writer: queueing writers here beats spinning in SQLite's busy handler. */
+    private final ReentrantLock writeLock;
+
+    private Database(Dialect dialect, HikariDataSource dataSource, MigrationVersion schemaVersion) {
+        this.dialect = dialect;
+        this.dataSource = dataSource;
+        this.jdbi = Jdbi.create(dataSource);
+        this.schemaVersion = schemaVersion;
+        this.writeLock = dialect == Dialect.SQLITE ? new ReentrantLock(true) : null;
+    }
+
+    /** Connects and migrates; on failure nothing stays open. */
+    static Database open(StorageConfig config) {
+        Dialect dialect = config.sqlite() ? Dialect.SQLITE : Dialect.POSTGRESQL;
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("patchbay-storage");
+        hikari.setMaximumPoolSize(config.poolSize());
+        hikari.setConnectionTimeout(10_000);
+        if (dialect == Dialect.SQLITE) {
+            try {
+                hikari.setDataSource(sqliteDataSource(config.jdbcUrl()));
+            } catch (UncheckedIOException e) {
+                throw new StorageException(e.getMessage() + ": " + e.getCause().getMessage(), e);
+            }
+        } else {
+            hikari.setJdbcUrl(config.jdbcUrl());
+            config.user().ifPresent(hikari::setUsername);
+            config.password().ifPresent(hikari::setPassword);
+        }
+        HikariDataSource dataSource;
+        try {
+            dataSource = new HikariDataSource(hikari);
+        } catch (RuntimeException e) {
+            throw new StorageException("Cannot connect to the database at " + StorageConfig.redact(config.jdbcUrl())
+                    + ": " + rootMessage(e), e);
+        }
+        try {
+            Flyway flyway = Flyway.configure(Database.class.getClassLoader())
+                    .dataSource(dataSource)
+                    .locations(MIGRATIONS)
+                    .placeholders(Map.of("idCollation", dialect.idCollation))
+                    .load();
+            flyway.migrate();
+            return new Database(dialect, dataSource, flyway.info().current().getVersion());
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw new StorageException("Cannot migrate the database at " + StorageConfig.redact(config.jdbcUrl())
+                    + ": " + rootMessage(e), e);
+        }
+    }
+
+    private static SQLiteDataSource sqliteDataSource(String url) {
+        Path file = Path.of(StorageConfig.sqliteFile(url)).toAbsolutePath();
+        if (!Files.exists(file)) {
+            try {
+                Files.createDirectories(file.getParent());
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot create the directory of the SQLite database " + file, e);
+            }
+            LOG.info("Creating the SQLite database at {}", file);
+        }
+        SQLiteConfig sqlite = new SQLiteConfig();
+        sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        // In WAL mode NORMAL never corrupts the file; a power cut may lose the last commits, an application crash not.
+        sqlite.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        sqlite.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+        sqlite.enforceForeignKeys(true);
+        // Freed pages are zeroed, so a deleted account's ciphertext does not linger in the file.
+        sqlite.setPragma(SQLiteConfig.Pragma.SECURE_DELETE, "true");
+        // Take the write lock when a transaction begins, never upgrade later (which would fail at once when busy).
+        sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        SQLiteDataSource dataSource = new SQLiteDataSource(sqlite);
+        dataSource.setUrl(StorageConfig.SQLITE_PREFIX + file);
+        return dataSource;
+    }
+
+    Dialect dialect() {
+        return dialect;
+    }
+
+    Jdbi jdbi() {
+        return jdbi;
+    }
+
+    /** A read in autocommit mode: never blocks writers on SQLite (WAL) or PostgreSQL. */
+    <T> T read(HandleCallback<T, RuntimeException> callback) {
+        return jdbi.withHandle(callback);
+    }
+
+    /** One write transaction; on SQLite, one at a time within this process. */
+    <T> T write(HandleCallback<T, RuntimeException> callback) {
+        if (writeLock == null) {
+            return jdbi.inTransaction(callback);
+        }
+        writeLock.lock();
+        try {
+            return jdbi.inTransaction(callback);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Reachable, and the migrations this code expects are applied. */
+    boolean ready() {
+        if (dataSource.isClosed()) {
+            return false;
+        }
+        try {
+            return read(h -> h.createQuery("SELECT COUNT(*) FROM flyway_schema_history WHERE success AND version = :v")
+                    .bind("v", schemaVersion.getVersion())
+                    .mapTo(Integer.class).one()) == 1;
+        } catch (RuntimeException e) {
+            LOG.warn("Storage not ready: {}", rootMessage(e));
+            return false;
+        }
+    }
+
+    /**
+     * SQLite only, after a committed delete: copies the WAL into the (secure-delete zeroed) file and empties it,
+     * so no earlier page image with the erased ciphertext survives in the WAL.
+     */
+    void eraseWal() {
+        if (writeLock == null) {
+            return;
+        }
+        writeLock.lock();
+        try {
+            jdbi.useHandle(h -> h.createQuery("PRAGMA wal_checkpoint(TRUNCATE)").mapToMap().list());
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    /** A unique index or primary key refused a row, on either database. */
+    static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && ("23505".equals(sql.getSQLState())
+                    || (sql instanceof org.sqlite.SQLiteException lite
+                    && lite.getResultCode().name().matches("SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)")))) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

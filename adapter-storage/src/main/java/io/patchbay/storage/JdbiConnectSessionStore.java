@@ -1,0 +1,80 @@
+package io.patchbay.storage;
+
+import io.patchbay.core.access.ConnectSession;
+import io.patchbay.core.access.ConnectSessionStore;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Connect sessions by token hash; consuming one is a single conditional update, so exactly one caller wins. */
+final class JdbiConnectSessionStore implements ConnectSessionStore {
+    private final Database db;
+
+    JdbiConnectSessionStore(Database db) {
+        this.db = Objects.requireNonNull(db, "db");
+    }
+
+    @Override
+    public void insert(ConnectSession session) {
+        Objects.requireNonNull(session, "session");
+        db.write(h -> {
+            h.createUpdate("INSERT INTO connect_session (id, tenant_id, token_hash, owner_id, team_id, label, "
+                            + "account_id, created_at, expires_at, used_at) VALUES (:id, :tenant, :hash, :owner, :team, "
+                            + ":label, :account, :created, :expires, :used)")
+                    .bind("id", session.id())
+                    .bind("tenant", session.tenantId())
+                    .bind("hash", session.tokenHash())
+                    .bind("owner", session.ownerId())
+                    .bind("team", session.teamId().orElse(null))
+                    .bind("label", session.label().orElse(null))
+                    .bind("account", session.accountId().orElse(null))
+                    .bind("created", Columns.nanos(session.createdAt()))
+                    .bind("expires", Columns.nanos(session.expiresAt()))
+                    .bind("used", Columns.nanos(session.usedAt()))
+                    .execute();
+            var batch = h.prepareBatch("INSERT INTO connect_session_connector (session_id, connector_id) "
+                    + "VALUES (:session, :connector)");
+            for (String connector : session.allowedConnectors()) {
+                batch.bind("session", session.id()).bind("connector", connector).add();
+            }
+            batch.execute();
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<ConnectSession> findByTokenHash(String tokenHash) {
+        Objects.requireNonNull(tokenHash, "tokenHash");
+        return db.read(h -> h.createQuery("SELECT id, tenant_id, token_hash, owner_id, team_id, label, account_id, "
+                        + "created_at, expires_at, used_at FROM connect_session WHERE token_hash = :hash")
+                .bind("hash", tokenHash)
+                .map((rs, ctx) -> new ConnectSession(rs.getString("id"), rs.getString("tenant_id"),
+                        rs.getString("token_hash"), rs.getString("owner_id"), Columns.optional(rs, "team_id"),
+                        java.util.Set.copyOf(h.createQuery("SELECT connector_id FROM connect_session_connector "
+                                        + "WHERE session_id = :id")
+                                .bind("id", rs.getString("id"))
+                                .mapTo(String.class).list()),
+                        Columns.optional(rs, "label"), Columns.optional(rs, "account_id"),
+                        Columns.instant(rs, "created_at"), Columns.instant(rs, "expires_at"),
+                        Columns.optionalInstant(rs, "used_at")))
+                .findOne());
+    }
+
+    @Override
+    public boolean markUsed(String id, Instant at) {
+        Objects.requireNonNull(at, "at");
+        return db.write(h -> h.createUpdate("UPDATE connect_session SET used_at = :at WHERE id = :id AND used_at IS NULL")
+                .bind("at", Columns.nanos(at))
+                .bind("id", id)
+                .execute()) == 1;
+    }
+
+    @Override
+    public int deleteExpired(Instant before) {
+        Objects.requireNonNull(before, "before");
+        // The connector rows go with their session (ON DELETE CASCADE).
+        return db.write(h -> h.createUpdate("DELETE FROM connect_session WHERE expires_at < :before")
+                .bind("before", Columns.nanos(before))
+                .execute());
+    }
+}

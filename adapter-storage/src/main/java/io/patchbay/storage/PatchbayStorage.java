@@ -1,0 +1,166 @@
+package io.patchbay.storage;
+
+import com.google.crypto.tink.KeysetHandle;
+import io.patchbay.core.access.ApiKeyStore;
+import io.patchbay.core.access.ConnectSessionStore;
+import io.patchbay.core.account.LinkedAccountStore;
+import io.patchbay.core.audit.AuditLog;
+import io.patchbay.core.secret.SecretCipher;
+import java.security.GeneralSecurityException;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The storage adapter: the core's store ports on SQLite or PostgreSQL, and the {@link SecretCipher} on a Tink
+ * keyset kept outside the database. {@link #open} migrates the schema and refuses to start when stored secrets
+ * need keys the keyset does not have; it never falls back to plaintext.
+ */
+public final class PatchbayStorage implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PatchbayStorage.class);
+
+    private final Database db;
+    private final TinkSecretCipher cipher;
+    private final LinkedAccountStore accounts;
+    private final AuditLog auditLog;
+    private final ApiKeyStore apiKeys;
+    private final ConnectSessionStore connectSessions;
+    private final KeyRotation keyRotation;
+
+    private PatchbayStorage(Database db, TinkSecretCipher cipher) {
+        this.db = db;
+        this.cipher = cipher;
+        this.accounts = new JdbiLinkedAccountStore(db, cipher);
+        this.auditLog = new JdbiAuditLog(db);
+        this.apiKeys = new JdbiApiKeyStore(db);
+        this.connectSessions = new JdbiConnectSessionStore(db);
+        this.keyRotation = new KeyRotation(db, cipher);
+    }
+
+    /**
+     * Connects, applies migrations, loads (or on first start generates) the keyset and checks it against the
+     * stored secrets.
+     *
+     * @throws StorageException when the database cannot be reached or migrated, or the keyset is missing, unusable
+     *                          or lacks keys that stored secrets need; the message says what to do
+     */
+    public static PatchbayStorage open(StorageConfig config) {
+        Objects.requireNonNull(config, "config");
+        Database db = Database.open(config);
+        try {
+            TinkSecretCipher cipher = new TinkSecretCipher(new KeysetStore(config.keyset()), keyset(config, db));
+            verifyKeys(db, cipher);
+            LOG.info("Storage ready: {} ({}), keyset {} with keys {}, primary {}",
+                    StorageConfig.redact(config.jdbcUrl()), db.dialect(), config.keyset().describe(),
+                    cipher.keys().ids(), cipher.keys().primaryId());
+            return new PatchbayStorage(db, cipher);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    private static KeysetHandle keyset(StorageConfig config, Database db) {
+        KeysetStore store = new KeysetStore(config.keyset());
+        if (store.exists()) {
+            return store.load();
+        }
+        long stored = KeyRotation.secretsPerKey(db).values().stream().mapToLong(Long::longValue).sum();
+        if (stored > 0) {
+            throw new StorageException("Refusing to start: the keyset " + config.keyset().describe() + " is missing "
+                    + "but the database holds " + stored + " sealed secrets. Restore the keyset from its backup; a new "
+                    + "keyset would not open them.");
+        }
+        if (!config.generateKeyset()) {
+            throw new StorageException("The keyset " + config.keyset().describe() + " does not exist. Create one "
+                    + "(io.patchbay.storage.Keysets.generate()) or enable keyset generation for a first start.");
+        }
+        return store.generate();
+    }
+
+    /**
+     * Every key id used by a stored secret must be in the keyset and actually open secrets sealed under it (a few
+     * are tried, so one tampered row does not pass for a wrong keyset).
+     */
+    private static void verifyKeys(Database db, TinkSecretCipher cipher) {
+        TinkSecretCipher.Keys keys = cipher.keys();
+        Map<Long, Long> perKey = KeyRotation.secretsPerKey(db);
+        Map<Long, Long> missing = new TreeMap<>(perKey);
+        missing.keySet().removeAll(keys.ids());
+        if (!missing.isEmpty()) {
+            long rows = missing.values().stream().mapToLong(Long::longValue).sum();
+            throw new StorageException("Refusing to start: " + rows + " stored secrets are sealed with key ids "
+                    + missing.keySet() + " that the keyset " + cipher.store().describe() + " does not contain (it has "
+                    + new TreeSet<>(keys.ids()) + "). Configure the keyset that holds these keys; secrets are never "
+                    + "read without their key.");
+        }
+        Set<Long> wrong = new TreeSet<>();
+        for (long keyId : perKey.keySet()) {
+            boolean opens = db.read(h -> h.createQuery("SELECT id, tenant_id, secret FROM linked_account WHERE "
+                            + "secret_key_id = :key ORDER BY id LIMIT 3")
+                    .bind("key", keyId)
+                    .map((rs, ctx) -> {
+                        try {
+                            byte[] plaintext = keys.aead().decrypt(rs.getBytes("secret"),
+                                    SecretCipher.associatedData(rs.getString("tenant_id"), rs.getString("id")));
+                            java.util.Arrays.fill(plaintext, (byte) 0);
+                            return true;
+                        } catch (GeneralSecurityException e) {
+                            return false;
+                        }
+                    })
+                    .list().contains(true));
+            if (!opens) {
+                wrong.add(keyId);
+            }
+        }
+        if (!wrong.isEmpty()) {
+            throw new StorageException("Refusing to start: the keys " + wrong + " of the keyset "
+                    + cipher.store().describe() + " do not open the secrets sealed under their ids. The keyset is not "
+                    + "the one these secrets were sealed with.");
+        }
+    }
+
+    public LinkedAccountStore accounts() {
+        return accounts;
+    }
+
+    public AuditLog auditLog() {
+        return auditLog;
+    }
+
+    public ApiKeyStore apiKeys() {
+        return apiKeys;
+    }
+
+    public ConnectSessionStore connectSessions() {
+        return connectSessions;
+    }
+
+    /** Seals with the primary key of the keyset; opens with any of its keys. */
+    public SecretCipher cipher() {
+        return cipher;
+    }
+
+    public KeyRotation keyRotation() {
+        return keyRotation;
+    }
+
+    /** The database answers and the schema is at the version this code expects: for health checks. */
+    public boolean ready() {
+        return db.ready();
+    }
+
+    Database database() {
+        return db;
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+}

@@ -1,0 +1,82 @@
+package io.patchbay.storage;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How to reach the database and the keyset.
+ *
+ * @param jdbcUrl        {@code jdbc:sqlite:<file>} (one instance) or {@code jdbc:postgresql://...} (several
+ *                       instances sharing one database)
+ * @param keyset         where the keyset that seals account secrets lives
+ * @param generateKeyset create a new keyset file on first start when the file is missing and no secret is stored yet
+ * @param poolSize       database connections held open (SQLite still writes through one at a time)
+ */
+public record StorageConfig(String jdbcUrl, Optional<String> user, Optional<String> password, KeysetSource keyset,
+                            boolean generateKeyset, int poolSize) {
+
+    public static final String EMBEDDED_DATABASE_FILE = "patchbay.db";
+    public static final String EMBEDDED_KEYSET_FILE = "keyset.json";
+    public static final int DEFAULT_POOL_SIZE = 4;
+    static final String SQLITE_PREFIX = "jdbc:sqlite:";
+    static final String POSTGRESQL_PREFIX = "jdbc:postgresql:";
+
+    public StorageConfig {
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(password, "password");
+        Objects.requireNonNull(keyset, "keyset");
+        if (!jdbcUrl.startsWith(SQLITE_PREFIX) && !jdbcUrl.startsWith(POSTGRESQL_PREFIX)) {
+            throw new IllegalArgumentException("jdbcUrl: must start with " + SQLITE_PREFIX + " or "
+                    + POSTGRESQL_PREFIX + ", got '" + redact(jdbcUrl) + "'");
+        }
+        if (jdbcUrl.startsWith(SQLITE_PREFIX)) {
+            String file = sqliteFile(jdbcUrl);
+            if (file.isBlank() || file.contains(":memory:") || file.contains("mode=memory")) {
+                throw new IllegalArgumentException("jdbcUrl: SQLite needs a database file path (an in-memory "
+                        + "database would vanish and cannot be shared by pooled connections)");
+            }
+        }
+        if (poolSize < 1 || poolSize > 64) {
+            throw new IllegalArgumentException("poolSize: must be between 1 and 64, got " + poolSize);
+        }
+        if (generateKeyset && !(keyset instanceof KeysetSource.File)) {
+            throw new IllegalArgumentException("generateKeyset: only a keyset file can be generated, not "
+                    + keyset.describe());
+        }
+    }
+
+    /**
+     * Zero setup: {@code <dataDir>/patchbay.db} (SQLite, WAL) and {@code <dataDir>/keyset.json}, both created on
+     * first start; the keyset file is owner-only (600) and its location is logged.
+     */
+    public static StorageConfig embeddedDefault(Path dataDir) {
+        Objects.requireNonNull(dataDir, "dataDir");
+        return new StorageConfig(SQLITE_PREFIX + dataDir.resolve(EMBEDDED_DATABASE_FILE), Optional.empty(),
+                Optional.empty(), KeysetSource.file(dataDir.resolve(EMBEDDED_KEYSET_FILE)), true, DEFAULT_POOL_SIZE);
+    }
+
+    boolean sqlite() {
+        return jdbcUrl.startsWith(SQLITE_PREFIX);
+    }
+
+    /** The database file of a SQLite URL, without URL parameters. */
+    static String sqliteFile(String url) {
+        String rest = url.substring(SQLITE_PREFIX.length());
+        int query = rest.indexOf('?');
+        return query < 0 ? rest : rest.substring(0, query);
+    }
+
+    /** The URL for messages: a password given as a URL parameter is hidden. */
+    static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    @Override
+    public String toString() {
+        return "StorageConfig[jdbcUrl=" + redact(jdbcUrl) + ", user=" + user.orElse("") + ", password="
+                + (password.isPresent() ? "***" : "") + ", keyset=" + keyset.describe() + ", generateKeyset="
+                + generateKeyset + ", poolSize=" + poolSize + "]";
+    }
+}

@@ -1,0 +1,195 @@
+package io.patchbay.storage;
+
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.KeysetHandle;
+import io.patchbay.core.error.SecretUnavailableException;
+import io.patchbay.core.secret.SecretCipher;
+import java.nio.file.attribute.FileTime;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link SecretCipher} on a Tink AEAD keyset: new secrets are sealed with the primary key, every key of the keyset
+ * opens. The keyset can change while the server runs (rotation); a secret read just before its key was removed
+ * still opens for a short grace period, so reads never fail during a rotation.
+ */
+final class TinkSecretCipher implements SecretCipher {
+    private static final Logger LOG = LoggerFactory.getLogger(TinkSecretCipher.class);
+    private static final byte TINK_PREFIX = 0x01;
+    private static final int PREFIX_LENGTH = 5;
+    static final Duration REMOVED_KEY_GRACE = Duration.ofMinutes(1);
+
+    /** One immutable keyset snapshot. */
+    record Keys(KeysetHandle handle, Aead aead, Set<Long> ids, long primaryId) {
+        static Keys of(KeysetHandle handle) {
+            return new Keys(handle, Keysets.aead(handle), Set.copyOf(Keysets.keyIds(handle)),
+                    Keysets.primaryKeyId(handle));
+        }
+    }
+
+    private record Removed(Keys keys, long untilNanos) {
+    }
+
+    private final KeysetStore store;
+    /** Writers of secrets hold the read lock; removing a key takes the write lock, so no write can race it. */
+    private final ReentrantReadWriteLock keyChange = new ReentrantReadWriteLock(true);
+    private volatile Keys keys;
+    private volatile Removed removed;
+    private volatile Optional<FileTime> loadedVersion;
+
+    TinkSecretCipher(KeysetStore store, KeysetHandle handle) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.keys = Keys.of(handle);
+        this.loadedVersion = store.lastModified();
+    }
+
+    @Override
+    public byte[] seal(byte[] plaintext, byte[] associatedData) {
+        Objects.requireNonNull(plaintext, "plaintext");
+        Objects.requireNonNull(associatedData, "associatedData");
+        try {
+            return keys.aead().encrypt(plaintext, associatedData);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("sealing failed", e);
+        }
+    }
+
+    @Override
+    public byte[] open(byte[] ciphertext, byte[] associatedData) {
+        Objects.requireNonNull(ciphertext, "ciphertext");
+        Objects.requireNonNull(associatedData, "associatedData");
+        Keys current = keys;
+        try {
+            return current.aead().decrypt(ciphertext, associatedData);
+        } catch (GeneralSecurityException e) {
+            OptionalLong keyId = keyId(ciphertext);
+            if (keyId.isPresent() && !current.ids().contains(keyId.getAsLong())) {
+                Optional<byte[]> opened = openWithoutCurrentKey(ciphertext, associatedData, keyId.getAsLong());
+                if (opened.isPresent()) {
+                    return opened.get();
+                }
+                throw new SecretUnavailableException("The secret was sealed with key " + keyId.getAsLong()
+                        + ", which the configured keyset (" + store.describe() + ") does not contain", null);
+            }
+            throw new SecretUnavailableException("The secret does not open: it was altered, or it belongs to "
+                    + "another account", null);
+        }
+    }
+
+    /** A key that was just removed, or one another instance added to the shared keyset file. */
+    private Optional<byte[]> openWithoutCurrentKey(byte[] ciphertext, byte[] associatedData, long keyId) {
+        Removed recent = removed;
+        Keys candidate = null;
+        if (recent != null && System.nanoTime() - recent.untilNanos() < 0 && recent.keys().ids().contains(keyId)) {
+            candidate = recent.keys();
+        } else if (reloadIfChanged() && keys.ids().contains(keyId)) {
+            candidate = keys;
+        }
+        if (candidate == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(candidate.aead().decrypt(ciphertext, associatedData));
+        } catch (GeneralSecurityException e) {
+            return Optional.empty();
+        }
+    }
+
+    private synchronized boolean reloadIfChanged() {
+        Optional<FileTime> now = store.lastModified();
+        if (now.isEmpty() || now.equals(loadedVersion)) {
+            return false;
+        }
+        try {
+            KeysetHandle handle = store.load();
+            keyChange.writeLock().lock();
+            try {
+                keys = Keys.of(handle);
+                loadedVersion = now;
+            } finally {
+                keyChange.writeLock().unlock();
+            }
+            LOG.info("Reloaded the changed keyset {}: keys {}, primary {}", store.describe(), keys.ids(),
+                    keys.primaryId());
+            return true;
+        } catch (StorageException e) {
+            LOG.warn("The keyset {} changed but cannot be used: {}", store.describe(), e.getMessage());
+            return false;
+        }
+    }
+
+    /** The key id in a Tink-prefixed ciphertext. */
+    static OptionalLong keyId(byte[] ciphertext) {
+        if (ciphertext.length <= PREFIX_LENGTH || ciphertext[0] != TINK_PREFIX) {
+            return OptionalLong.empty();
+        }
+        long id = ((ciphertext[1] & 0xffL) << 24) | ((ciphertext[2] & 0xffL) << 16) | ((ciphertext[3] & 0xffL) << 8)
+                | (ciphertext[4] & 0xffL);
+        return OptionalLong.of(id);
+    }
+
+    /**
+     * Runs a write of a sealed secret while no key can be removed, with the id of the key that sealed it.
+     *
+     * @throws IllegalArgumentException when the bytes are not a ciphertext of a key in the keyset: plaintext, or
+     *                                  anything else, is never stored
+     */
+    <T> T writingSecret(byte[] sealed, LongFunction<T> write) {
+        keyChange.readLock().lock();
+        try {
+            OptionalLong keyId = keyId(sealed);
+            if (keyId.isEmpty() || !keys.ids().contains(keyId.getAsLong())) {
+                throw new IllegalArgumentException("sealedSecret: not sealed by a key of the configured keyset ("
+                        + store.describe() + "); seal secrets with this storage's cipher");
+            }
+            return write.apply(keyId.getAsLong());
+        } finally {
+            keyChange.readLock().unlock();
+        }
+    }
+
+    /** Runs work that must see a stable keyset (re-encryption), without blocking other secret writes. */
+    <T> T withStableKeys(java.util.function.Function<Keys, T> work) {
+        keyChange.readLock().lock();
+        try {
+            return work.apply(keys);
+        } finally {
+            keyChange.readLock().unlock();
+        }
+    }
+
+    /** Changes the keyset exclusively: no secret write runs meanwhile. The change returns the new handle. */
+    Keys changeKeys(java.util.function.Function<Keys, KeysetHandle> change) {
+        keyChange.writeLock().lock();
+        try {
+            Keys before = keys;
+            KeysetHandle handle = change.apply(before);
+            Keys after = Keys.of(handle);
+            store.save(handle);
+            loadedVersion = store.lastModified();
+            if (!after.ids().containsAll(before.ids())) {
+                removed = new Removed(before, System.nanoTime() + REMOVED_KEY_GRACE.toNanos());
+            }
+            keys = after;
+            return after;
+        } finally {
+            keyChange.writeLock().unlock();
+        }
+    }
+
+    Keys keys() {
+        return keys;
+    }
+
+    KeysetStore store() {
+        return store;
+    }
+}
