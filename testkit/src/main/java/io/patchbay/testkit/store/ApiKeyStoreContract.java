@@ -1,0 +1,108 @@
+package io.patchbay.testkit.store;
+
+import static io.patchbay.testkit.store.StoreFixtures.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.patchbay.core.Ids;
+import io.patchbay.core.access.ApiKey;
+import io.patchbay.core.access.ApiKeyStore;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link ApiKeyStore} must do. */
+public abstract class ApiKeyStoreContract {
+
+    /** An empty store; called before each test. */
+    protected abstract ApiKeyStore newStore();
+
+    protected ApiKeyStore store;
+    protected String tenant;
+
+    @BeforeEach
+    public void freshStore() {
+        store = newStore();
+        tenant = StoreFixtures.tenant();
+    }
+
+    private ApiKey key(String tenantId, Instant createdAt, Set<String> scopes) {
+        String hash = (UUID.randomUUID().toString() + UUID.randomUUID()).replace("-", "");
+        return new ApiKey(Ids.next("key", createdAt), tenantId, "Key " + hash.substring(0, 4), hash, "ab12", scopes,
+                createdAt, Optional.empty());
+    }
+
+    @Test
+    public void insertedKeyIsFoundByHashAndById() {
+        ApiKey key = key(tenant, T0, Set.of("accounts:read", "accounts:write"));
+        ApiKey noScopes = key(tenant, T0, Set.of());
+        store.insert(key);
+        store.insert(noScopes);
+
+        assertThat(store.findByHash(key.secretHash())).contains(key);
+        assertThat(store.find(tenant, key.id())).contains(key);
+        assertThat(store.find(tenant, noScopes.id())).contains(noScopes);
+        assertThat(store.findByHash("0".repeat(64))).isEmpty();
+        assertThat(store.find(StoreFixtures.tenant(), key.id())).isEmpty();
+    }
+
+    @Test
+    public void aHashIsStoredOnce() {
+        ApiKey key = key(tenant, T0, Set.of("admin"));
+        store.insert(key);
+        ApiKey sameHash = new ApiKey(Ids.next("key", T0), tenant, "Copy", key.secretHash(), "zz99", Set.of(), T0,
+                Optional.empty());
+
+        assertThatThrownBy(() -> store.insert(sameHash)).isInstanceOf(IllegalStateException.class);
+        assertThat(store.find(tenant, sameHash.id())).isEmpty();
+    }
+
+    @Test
+    public void listShowsTheTenantsKeysNewestFirstRevokedIncluded() {
+        ApiKey old = key(tenant, T0, Set.of("admin"));
+        ApiKey middle = key(tenant, T0.plusSeconds(1), Set.of());
+        ApiKey recent = key(tenant, T0.plusSeconds(2), Set.of("accounts:read"));
+        store.insert(middle);
+        store.insert(recent);
+        store.insert(old);
+        store.insert(key(StoreFixtures.tenant(), T0.plusSeconds(3), Set.of()));
+        store.revoke(tenant, middle.id(), T0.plusSeconds(10));
+
+        assertThat(store.list(tenant)).extracting(ApiKey::id).containsExactly(recent.id(), middle.id(), old.id());
+        assertThat(store.list(tenant).get(1).revokedAt()).contains(T0.plusSeconds(10));
+    }
+
+    @Test
+    public void revokeWorksOnceAndOnlyInTheKeysTenant() {
+        ApiKey key = key(tenant, T0, Set.of("admin"));
+        store.insert(key);
+        Instant at = T0.plusNanos(5);
+
+        assertThat(store.revoke(StoreFixtures.tenant(), key.id(), at)).isFalse();
+        assertThat(store.findByHash(key.secretHash()).orElseThrow().active()).isTrue();
+        assertThat(store.revoke(tenant, key.id(), at)).isTrue();
+        assertThat(store.revoke(tenant, key.id(), at.plusSeconds(1))).isFalse();
+        assertThat(store.revoke(tenant, "key_unknown", at)).isFalse();
+        ApiKey revoked = store.findByHash(key.secretHash()).orElseThrow();
+        assertThat(revoked.revokedAt()).contains(at);
+        assertThat(revoked.active()).isFalse();
+    }
+
+    @Test
+    public void anyActiveWithScopeIgnoresRevokedKeysAndOtherScopes() {
+        assertThat(store.anyActiveWithScope("admin")).isFalse();
+        ApiKey reader = key(tenant, T0, Set.of("accounts:read", "administrator"));
+        store.insert(reader);
+        assertThat(store.anyActiveWithScope("admin")).isFalse();
+        assertThat(store.anyActiveWithScope("accounts:read")).isTrue();
+
+        ApiKey admin = key(StoreFixtures.tenant(), T0, Set.of("admin"));
+        store.insert(admin);
+        assertThat(store.anyActiveWithScope("admin")).isTrue();
+        store.revoke(admin.tenantId(), admin.id(), T0);
+        assertThat(store.anyActiveWithScope("admin")).isFalse();
+    }
+}
