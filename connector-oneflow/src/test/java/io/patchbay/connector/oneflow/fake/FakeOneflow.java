@@ -55,7 +55,7 @@ public final class FakeOneflow implements AutoCloseable {
     /** Account "Acme Contracts AB": the token tests link with. */
     public static final String TOKEN = "9841f1ee533681c3ea6a438560f2bb6c73b76675";
     /** A well-formed token of another account ("Other Industries Oy"). */
-    public static final String OTHER_ACCOUNT_TOKEN = "other-account-token-0000000000000000001";
+    public static final String OTHER_ACCOUNT_TOKEN = "other-account-token-00000000000000000001";
     /** A well-formed token Oneflow does not know (revoked). */
     public static final String REVOKED_TOKEN = "revoked0-0000-0000-0000-000000000000dead";
     public static final long ACCOUNT_ID = 392_610;
@@ -70,11 +70,14 @@ public final class FakeOneflow implements AutoCloseable {
     /** A deactivated user of the account. */
     public static final String INACTIVE_EMAIL = "ivy.inactive@acme.example";
     public static final long INACTIVE_USER_ID = 416_056;
+    /** An active non-admin who has been added to no workspace. */
+    public static final String NO_WORKSPACE_EMAIL = "nora.nowhere@acme.example";
+    public static final long NO_WORKSPACE_USER_ID = 416_057;
     /** The admin of the other account. */
     public static final String OTHER_ACCOUNT_EMAIL = "olga@other.example";
-    /** Users besides admin, inactive and member, so the user list spans two pages. */
+    /** Users besides admin, inactive, member and the one without workspaces, so the user list spans two pages. */
     public static final int FILLER_USERS = 120;
-    public static final int ACME_USERS = FILLER_USERS + 3;
+    public static final int ACME_USERS = FILLER_USERS + 4;
 
     /** The member may create contracts here. */
     public static final long WORKSPACE_SALES = 396_198;

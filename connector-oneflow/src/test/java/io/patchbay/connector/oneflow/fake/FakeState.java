@@ -175,6 +175,8 @@ final class FakeState {
                 false);
         acme.users.add(admin);
         acme.users.add(inactive);
+        acme.users.add(new User(FakeOneflow.NO_WORKSPACE_USER_ID, FakeOneflow.NO_WORKSPACE_EMAIL, "Nora Nowhere", "",
+                true, false));
         for (int i = 0; i < FakeOneflow.FILLER_USERS; i++) {
             User filler = new User(416_100 + i, String.format("user%03d@acme.example", i), "User " + i, "", true, false);
             filler.workspaceCreate.put(FakeOneflow.WORKSPACE_SALES, true);
