@@ -1,0 +1,147 @@
+package io.patchbay.storage;
+
+import io.patchbay.core.access.ApiKeyStore;
+import io.patchbay.core.access.ConnectSessionStore;
+import io.patchbay.core.account.LinkedAccountStore;
+import io.patchbay.core.audit.AuditLog;
+import io.patchbay.core.secret.SecretCipher;
+import io.patchbay.testkit.store.ApiKeyStoreContract;
+import io.patchbay.testkit.store.AuditLogContract;
+import io.patchbay.testkit.store.ConnectSessionStoreContract;
+import io.patchbay.testkit.store.LinkedAccountStoreContract;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Nested;
+
+/** The shared store contracts, on SQLite and on PostgreSQL; one storage per database for all the tests. */
+class StoreContractsTest {
+
+    static final class Holder {
+        private final boolean sqlite;
+        private PatchbayStorage storage;
+
+        Holder(boolean sqlite) {
+            this.sqlite = sqlite;
+        }
+
+        synchronized PatchbayStorage get() {
+            if (storage == null) {
+                try {
+                    Path dir = Files.createTempDirectory(sqlite ? "patchbay-sqlite" : "patchbay-pg-keys");
+                    storage = PatchbayStorage.open(sqlite ? TestStorage.sqlite(dir) : TestStorage.postgres(dir));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            return storage;
+        }
+
+        synchronized void close() {
+            if (storage != null) {
+                storage.close();
+                storage = null;
+            }
+        }
+    }
+
+    static final Holder SQLITE = new Holder(true);
+    static final Holder POSTGRES = new Holder(false);
+
+    @AfterAll
+    static void close() {
+        SQLITE.close();
+        POSTGRES.close();
+    }
+
+    @Nested
+    class SqliteAccounts extends LinkedAccountStoreContract {
+        @Override
+        protected LinkedAccountStore newStore() {
+            PatchbayStorage s = SQLITE.get();
+            TestStorage.wipe(s);
+            return s.accounts();
+        }
+
+        @Override
+        protected SecretCipher cipher() {
+            return SQLITE.get().cipher();
+        }
+    }
+
+    @Nested
+    class SqliteSessions extends ConnectSessionStoreContract {
+        @Override
+        protected ConnectSessionStore newStore() {
+            PatchbayStorage s = SQLITE.get();
+            TestStorage.wipe(s);
+            return s.connectSessions();
+        }
+    }
+
+    @Nested
+    class SqliteApiKeys extends ApiKeyStoreContract {
+        @Override
+        protected ApiKeyStore newStore() {
+            PatchbayStorage s = SQLITE.get();
+            TestStorage.wipe(s);
+            return s.apiKeys();
+        }
+    }
+
+    @Nested
+    class SqliteAudit extends AuditLogContract {
+        @Override
+        protected AuditLog newLog() {
+            PatchbayStorage s = SQLITE.get();
+            TestStorage.wipe(s);
+            return s.auditLog();
+        }
+    }
+
+    @Nested
+    class PostgresAccounts extends LinkedAccountStoreContract {
+        @Override
+        protected LinkedAccountStore newStore() {
+            PatchbayStorage s = POSTGRES.get();
+            TestStorage.wipe(s);
+            return s.accounts();
+        }
+
+        @Override
+        protected SecretCipher cipher() {
+            return POSTGRES.get().cipher();
+        }
+    }
+
+    @Nested
+    class PostgresSessions extends ConnectSessionStoreContract {
+        @Override
+        protected ConnectSessionStore newStore() {
+            PatchbayStorage s = POSTGRES.get();
+            TestStorage.wipe(s);
+            return s.connectSessions();
+        }
+    }
+
+    @Nested
+    class PostgresApiKeys extends ApiKeyStoreContract {
+        @Override
+        protected ApiKeyStore newStore() {
+            PatchbayStorage s = POSTGRES.get();
+            TestStorage.wipe(s);
+            return s.apiKeys();
+        }
+    }
+
+    @Nested
+    class PostgresAudit extends AuditLogContract {
+        @Override
+        protected AuditLog newLog() {
+            PatchbayStorage s = POSTGRES.get();
+            TestStorage.wipe(s);
+            return s.auditLog();
+        }
+    }
+}

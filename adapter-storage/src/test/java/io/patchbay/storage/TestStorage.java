@@ -1,0 +1,35 @@
+package io.patchbay.storage;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Opens real storages for tests, and empties them between tests. */
+final class TestStorage {
+    private TestStorage() {
+    }
+
+    static StorageConfig sqlite(Path dir) {
+        return StorageConfig.embeddedDefault(dir);
+    }
+
+    /** A fresh PostgreSQL database with its keyset file in {@code dir}. */
+    static StorageConfig postgres(Path dir) {
+        return new StorageConfig(EmbeddedPostgresServer.newDatabase(), Optional.of("postgres"), Optional.empty(),
+                KeysetSource.file(dir.resolve("keyset.json")), true, 4);
+    }
+
+    static StorageConfig sameDatabase(StorageConfig config, KeysetSource keyset) {
+        return new StorageConfig(config.jdbcUrl(), config.user(), config.password(), keyset, false,
+                config.poolSize());
+    }
+
+    static void wipe(PatchbayStorage storage) {
+        storage.database().write(h -> {
+            for (String table : new String[] {"connect_session_connector", "connect_session", "api_key_scope",
+                    "api_key", "audit_event", "linked_account"}) {
+                h.execute("DELETE FROM " + table);
+            }
+            return null;
+        });
+    }
+}
