@@ -130,7 +130,10 @@ public final class FakeOneflow implements AutoCloseable {
     private Duration window = Duration.ofMinutes(5);
     private String downloadHost;
 
-    private sealed interface Fault permits Status, Throttle, Drop {
+    private sealed interface Fault permits Status, Throttle, Drop, Garble {
+    }
+
+    private record Garble() implements Fault {
     }
 
     private record Status(int code) implements Fault {
@@ -198,6 +201,14 @@ public final class FakeOneflow implements AutoCloseable {
     public synchronized FakeOneflow dropNext(int times) {
         for (int i = 0; i < times; i++) {
             faults.add(new Drop());
+        }
+        return this;
+    }
+
+    /** The next {@code times} API requests answer 200 with an HTML maintenance page instead of JSON. */
+    public synchronized FakeOneflow garbleNext(int times) {
+        for (int i = 0; i < times; i++) {
+            faults.add(new Garble());
         }
         return this;
     }
@@ -379,6 +390,10 @@ public final class FakeOneflow implements AutoCloseable {
         Fault fault = faults.poll();
         if (fault instanceof Drop) {
             return new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build();
+        }
+        if (fault instanceof Garble) {
+            return new MockResponse.Builder().code(200).setHeader("Content-Type", "text/html")
+                    .body("<html><body>Down for maintenance</body></html>").build();
         }
         if (fault instanceof Status s) {
             return error(s.code(), s.code() * 10_000L, s.code() >= 500

@@ -1,0 +1,234 @@
+package io.patchbay.connector.oneflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.squareup.moshi.Moshi;
+import io.patchbay.connector.oneflow.fake.FakeOneflow;
+import io.patchbay.spi.ActionCall;
+import io.patchbay.spi.Connector;
+import io.patchbay.spi.ConnectorException;
+import io.patchbay.spi.InvalidCredentials;
+import io.patchbay.spi.ProviderRejected;
+import io.patchbay.spi.ProviderUnavailable;
+import io.patchbay.spi.ProxyTarget;
+import io.patchbay.spi.RateLimited;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ResourceBundle;
+import java.util.concurrent.CopyOnWriteArrayList;
+import okhttp3.Headers;
+import org.junit.jupiter.api.Test;
+
+class FailuresTest extends FakeServerTest {
+
+    @Test
+    void readsAreRetriedUntilOneflowAnswers() {
+        fake.failNext(502, 2);
+
+        Map<String, Object> out = map(invoke(ADMIN, "get_contract", Map.of("contract_id", FakeOneflow.CONTRACT_SIGNED)));
+
+        assertThat(out).containsEntry("state", "signed");
+        assertThat(fake.requests("GET", "/contracts/" + FakeOneflow.CONTRACT_SIGNED)).hasSize(3);
+    }
+
+    @Test
+    void retryAttemptsComeFromTheSettings() {
+        Map<String, String> settings = new HashMap<>(TestContexts.FAST_RETRIES);
+        settings.remove("retry_max_attempts");
+        settings.put("RETRY_MAX_ATTEMPTS", "1");
+        fake.failNext(500, 5);
+        try (Connector once = new OneflowConnectorFactory().create(TestContexts.fast(fake.baseUrl()).withSettings(settings))) {
+            assertThatThrownBy(() -> once.invoke(new ActionCall("list_users", ADMIN, Optional.empty(), Map.of())))
+                    .isInstanceOf(ProviderUnavailable.class);
+        }
+        assertThat(fake.requests("GET", "/users")).hasSize(1);
+    }
+
+    @Test
+    void badSettingsAreNamed() {
+        assertThatThrownBy(() -> new OneflowConnectorFactory().create(TestContexts.fast(fake.baseUrl())
+                .withSettings(Map.of("retry_max_attempts", "many"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retry_max_attempts");
+    }
+
+    @Test
+    void aRejectedTokenOnAnActionIsInvalidCredentials() {
+        assertThatThrownBy(() -> invoke(TestContexts.credentials(FakeOneflow.REVOKED_TOKEN, FakeOneflow.ADMIN_EMAIL),
+                "list_workspaces", Map.of()))
+                .isInstanceOfSatisfying(InvalidCredentials.class, e -> {
+                    assertThat(e.code()).isEqualTo("invalid_credentials");
+                    assertThat(e.getMessage()).isEqualTo("The API token or the user email is invalid.");
+                });
+    }
+
+    @Test
+    void anEmailThatIsNoLongerActiveIsInvalidCredentialsOnActions() {
+        assertThatThrownBy(() -> invoke(TestContexts.credentials(FakeOneflow.TOKEN, FakeOneflow.INACTIVE_EMAIL),
+                "list_workspaces", Map.of()))
+                .isInstanceOf(InvalidCredentials.class);
+        assertThat(fake.requests("GET", "/workspaces").get(0).header("x-oneflow-user-email"))
+                .isEqualTo(FakeOneflow.INACTIVE_EMAIL);
+    }
+
+    @Test
+    void oneflowsRateLimitBodyBecomesRateLimited() {
+        fake.limitRequests(2, Duration.ofMinutes(5));
+        invoke(ADMIN, "list_users", Map.of());
+        invoke(ADMIN, "list_users", Map.of());
+
+        assertThatThrownBy(() -> invoke(ADMIN, "list_users", Map.of()))
+                .isInstanceOfSatisfying(RateLimited.class, e -> {
+                    assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(60));
+                    assertThat(e.getMessage()).contains("5 minute rate limit");
+                });
+        assertThat(fake.requests("GET", "/users")).hasSize(3);
+    }
+
+    @Test
+    void theClientSideBudgetStopsATokenBeforeOneflowDoes() {
+        Map<String, String> settings = new HashMap<>(TestContexts.FAST_RETRIES);
+        settings.put("rate_limit_requests", "2");
+        settings.put("rate_limit_default_wait_seconds", "7");
+        try (Connector budgeted = new OneflowConnectorFactory().create(TestContexts.fast(fake.baseUrl())
+                .withSettings(settings))) {
+            ActionCall call = new ActionCall("list_users", ADMIN, Optional.empty(), Map.of());
+            budgeted.invoke(call);
+            budgeted.invoke(call);
+            assertThatThrownBy(() -> budgeted.invoke(call)).isInstanceOfSatisfying(RateLimited.class, e ->
+                    assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(7)));
+            // Another token has its own budget.
+            budgeted.invoke(new ActionCall("list_users", TestContexts.credentials(FakeOneflow.OTHER_ACCOUNT_TOKEN,
+                    FakeOneflow.OTHER_ACCOUNT_EMAIL), Optional.empty(), Map.of()));
+        }
+        assertThat(fake.requests("GET", "/users")).hasSize(3);
+    }
+
+    @Test
+    void retryAfterMayBeAnHttpDate() {
+        Clock clock = Clock.fixed(Instant.parse("2024-05-01T10:00:00Z"), ZoneOffset.UTC);
+        assertThat(OneflowFailures.retryAfter("Wed, 01 May 2024 10:02:30 GMT", clock)).contains(Duration.ofSeconds(150));
+        assertThat(OneflowFailures.retryAfter("Wed, 01 May 2024 09:00:00 GMT", clock)).contains(Duration.ZERO);
+        assertThat(OneflowFailures.retryAfter("soon", clock)).isEmpty();
+    }
+
+    @Test
+    void errorBodiesMapToTheirTypes() {
+        Moshi moshi = new Moshi.Builder().build();
+        Clock clock = Clock.systemUTC();
+        String body = "{\"detail\":\"Invalid.\",\"error_code\":4000007,\"parameter_problems\":{\"name\":\"Too long.\"},"
+                + "\"status\":400}";
+        ConnectorException rejected = OneflowFailures.fromResponse(400, Headers.of(), body, moshi,
+                Duration.ofSeconds(60), clock, FakeOneflow.TOKEN);
+        assertThat(rejected).isInstanceOfSatisfying(ProviderRejected.class, e -> {
+            assertThat(e.code()).isEqualTo("oneflow_4000007");
+            assertThat(e.fieldErrors()).extracting(f -> f.field() + ": " + f.message()).containsExactly("name: Too long.");
+        });
+        assertThat(OneflowFailures.fromResponse(403, Headers.of(), "", moshi, Duration.ZERO, clock, null))
+                .isInstanceOf(io.patchbay.spi.InsufficientPermissions.class);
+        assertThat(OneflowFailures.fromResponse(418, Headers.of(), "<html>teapot</html>", moshi, Duration.ZERO, clock,
+                null)).isInstanceOfSatisfying(ProviderRejected.class, e -> assertThat(e.code()).isEqualTo("oneflow_4180000"));
+        assertThat(OneflowFailures.fromResponse(503, Headers.of(), "", moshi, Duration.ZERO, clock, null))
+                .isInstanceOf(ProviderUnavailable.class);
+        // A provider message that echoed the token would not carry it any further.
+        ConnectorException echoed = OneflowFailures.fromResponse(401, Headers.of(),
+                "{\"detail\":\"Bad token " + FakeOneflow.TOKEN + "\"}", moshi, Duration.ZERO, clock, FakeOneflow.TOKEN);
+        assertThat(echoed.getMessage()).isEqualTo("Bad token ****");
+    }
+
+    @Test
+    void anAnswerThatIsNotJsonIsProviderUnavailableAndRetried() {
+        fake.garbleNext(3);
+
+        assertThatThrownBy(() -> invoke(ADMIN, "get_contract", Map.of("contract_id", FakeOneflow.CONTRACT_SIGNED)))
+                .isInstanceOfSatisfying(ProviderUnavailable.class, e -> {
+                    assertThat(e.code()).isEqualTo("unreadable_response");
+                    assertThat(e.getMessage()).contains("GET /v1/contracts/" + FakeOneflow.CONTRACT_SIGNED);
+                });
+        assertThat(fake.requests()).hasSize(3);
+    }
+
+    @Test
+    void proxyTargetCarriesBothHeadersAndHidesThemInToString() {
+        ProxyTarget target = connector.proxyTarget(ADMIN);
+
+        assertThat(target.baseUrl()).isEqualTo(fake.baseUrl());
+        assertThat(target.headers()).isEqualTo(Map.of("x-oneflow-api-token", FakeOneflow.TOKEN,
+                "x-oneflow-user-email", FakeOneflow.ADMIN_EMAIL));
+        assertThat(target.toString()).doesNotContain(FakeOneflow.TOKEN);
+        assertThat(new OneflowApi.Auth(FakeOneflow.TOKEN, FakeOneflow.ADMIN_EMAIL).toString())
+                .doesNotContain(FakeOneflow.TOKEN);
+        assertThat(ADMIN.toString()).doesNotContain(FakeOneflow.TOKEN);
+    }
+
+    @Test
+    void defaultBaseUrlIsOneflowsProductionApi() {
+        try (Connector production = new OneflowConnectorFactory().create(
+                io.patchbay.spi.ConnectorContext.defaults("oneflow"))) {
+            assertThat(production.baseUrl()).hasToString("https://api.oneflow.com/v1");
+            assertThat(production.proxyTarget(ADMIN).baseUrl()).hasToString("https://api.oneflow.com/v1");
+            assertThat(production.info().version()).isEqualTo(System.getProperty("project.version",
+                    production.info().version())).doesNotContain("${");
+        }
+    }
+
+    @Test
+    void noFailureTextOrLogLineCarriesTheToken() {
+        List<String> logged = new CopyOnWriteArrayList<>();
+        List<Throwable> failures = new java.util.ArrayList<>();
+        try (Connector withLogger = new OneflowConnectorFactory().create(new io.patchbay.spi.ConnectorContext(
+                Optional.of(fake.baseUrl()), Clock.systemUTC(), new RecordingLogger(logged), Duration.ofSeconds(2),
+                Duration.ofSeconds(5), TestContexts.FAST_RETRIES))) {
+            fake.failNext(503, 3);
+            try {
+                withLogger.invoke(new ActionCall("list_users", ADMIN, Optional.empty(), Map.of()));
+            } catch (ConnectorException e) {
+                failures.add(e);
+            }
+            try {
+                withLogger.verify(TestContexts.credentials(FakeOneflow.REVOKED_TOKEN, FakeOneflow.ADMIN_EMAIL));
+            } catch (ConnectorException e) {
+                failures.add(e);
+            }
+        }
+        assertThat(failures).hasSize(2);
+        assertThat(logged).as("retries are logged").hasSize(2);
+        for (Throwable failure : failures) {
+            StringWriter text = new StringWriter();
+            failure.printStackTrace(new PrintWriter(text));
+            assertThat(text.toString()).doesNotContain(FakeOneflow.TOKEN).doesNotContain(FakeOneflow.REVOKED_TOKEN);
+        }
+        assertThat(String.join("\n", logged)).doesNotContain(FakeOneflow.TOKEN).contains("provider_error");
+    }
+
+    /** Keeps every formatted message, at every level. */
+    private record RecordingLogger(List<String> lines) implements System.Logger {
+        @Override
+        public String getName() {
+            return "recording";
+        }
+
+        @Override
+        public boolean isLoggable(Level level) {
+            return true;
+        }
+
+        @Override
+        public void log(Level level, ResourceBundle bundle, String msg, Throwable thrown) {
+            lines.add(msg + (thrown == null ? "" : " " + thrown));
+        }
+
+        @Override
+        public void log(Level level, ResourceBundle bundle, String format, Object... params) {
+            lines.add(java.text.MessageFormat.format(format, params));
+        }
+    }
+}
