@@ -93,7 +93,7 @@ final class Database implements AutoCloseable {
         Path file = Path.of(StorageConfig.sqliteFile(url)).toAbsolutePath();
         if (!Files.exists(file)) {
             try {
-                Files.createDirectories(file.getParent());
+                KeysetStore.createOwnerOnlyDirectories(file.getParent());
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot create the directory of the SQLite database " + file, e);
             }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -75,10 +76,15 @@ final class KeysetStore {
         return Optional.empty();
     }
 
-    /** Creates the keyset file with one new key. */
+    /**
+     * Creates the keyset file with one new key, unless another process created it first: then that keyset is used,
+     * so instances starting together end up with the same keys.
+     */
     KeysetHandle generate() {
         KeysetHandle handle = Keysets.generateHandle();
-        save(handle);
+        if (!write(handle, false)) {
+            return load();
+        }
         LOG.info("Generated a new keyset at {} (owner-only permissions). Back it up: the stored credentials cannot "
                 + "be opened without it.", ((KeysetSource.File) source).path().toAbsolutePath());
         return handle;
@@ -86,6 +92,11 @@ final class KeysetStore {
 
     /** Replaces the keyset file in one atomic rename: a crash leaves the old or the new keyset, never half. */
     void save(KeysetHandle handle) {
+        write(handle, true);
+    }
+
+    /** Writes the keyset file atomically; without {@code replace}, returns false when it exists already. */
+    private boolean write(KeysetHandle handle, boolean replace) {
         if (!(source instanceof KeysetSource.File file)) {
             throw new IllegalStateException("The keyset comes from " + describe() + " and cannot be changed by the "
                     + "server: make the change with io.patchbay.storage.Keysets (or the CLI), deploy the new keyset "
@@ -95,13 +106,7 @@ final class KeysetStore {
         Path directory = target.getParent();
         byte[] bytes = Keysets.json(handle).getBytes(StandardCharsets.UTF_8);
         try {
-            if (!Files.isDirectory(directory)) {
-                if (POSIX) {
-                    Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
-                } else {
-                    Files.createDirectories(directory);
-                }
-            }
+            createOwnerOnlyDirectories(directory);
             Path temp = POSIX
                     ? Files.createTempFile(directory, ".keyset-", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE))
                     : Files.createTempFile(directory, ".keyset-", ".tmp");
@@ -113,15 +118,37 @@ final class KeysetStore {
                     }
                     channel.force(true);
                 }
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                if (replace) {
+                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } else {
+                    try {
+                        // A hard link appears complete and fails if the name is taken: an exclusive, atomic create.
+                        Files.createLink(target, temp);
+                    } catch (FileAlreadyExistsException e) {
+                        return false;
+                    }
+                }
             } finally {
                 Files.deleteIfExists(temp);
             }
             syncDirectory(directory);
+            return true;
         } catch (IOException e) {
             throw new StorageException("Cannot write the keyset " + describe() + ": " + e.getMessage(), e);
         } finally {
             java.util.Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    /** Creates missing directories readable by the owner only: they hold the keyset and the database. */
+    static void createOwnerOnlyDirectories(Path directory) throws IOException {
+        if (Files.isDirectory(directory)) {
+            return;
+        }
+        if (POSIX) {
+            Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
+        } else {
+            Files.createDirectories(directory);
         }
     }
 

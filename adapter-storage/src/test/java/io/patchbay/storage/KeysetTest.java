@@ -1,0 +1,219 @@
+package io.patchbay.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.crypto.tink.InsecureSecretKeyAccess;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import io.patchbay.core.account.LinkedAccount;
+import io.patchbay.core.error.SecretUnavailableException;
+import io.patchbay.testkit.store.StoreFixtures;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The keyset lives outside the database, is created owner-only, and storage never starts without the right keys. */
+class KeysetTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theFirstStartCreatesAnOwnerOnlyKeysetAndSaysWhere() throws Exception {
+        Path data = dir.resolve("data");
+        try (Secrets.CapturedLogs logs = new Secrets.CapturedLogs();
+             PatchbayStorage storage = PatchbayStorage.open(StorageConfig.embeddedDefault(data))) {
+            Path keyset = data.resolve("keyset.json");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyset))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+            assertThat(Keysets.keyIds(Files.readString(keyset))).hasSize(1);
+            assertThat(logs.lines()).anyMatch(l -> l.contains("Generated a new keyset at " + keyset.toAbsolutePath()));
+            assertThat(logs.lines()).anyMatch(l -> l.contains("Creating the SQLite database at " + data.toAbsolutePath()));
+            assertThat(Files.list(data).map(p -> p.getFileName().toString()).toList())
+                    .as("no temporary keyset file is left").noneMatch(n -> n.endsWith(".tmp"));
+            assertThat(storage.ready()).isTrue();
+        }
+    }
+
+    @Test
+    void aSecondStartReusesTheKeysetAndOpensWhatTheFirstSealed() {
+        Path data = dir.resolve("data");
+        String token = Secrets.newToken();
+        LinkedAccount account;
+        try (PatchbayStorage storage = PatchbayStorage.open(StorageConfig.embeddedDefault(data))) {
+            account = Secrets.link(storage, StoreFixtures.account(StoreFixtures.tenant()), token);
+        }
+        try (PatchbayStorage storage = PatchbayStorage.open(StorageConfig.embeddedDefault(data))) {
+            assertThat(Secrets.open(storage, account)).isEqualTo(token);
+        }
+    }
+
+    @Test
+    void storageRefusesToStartWhenStoredSecretsNeedKeysTheKeysetLacks() throws Exception {
+        Path data = dir.resolve("data");
+        long oldKey;
+        try (PatchbayStorage storage = PatchbayStorage.open(StorageConfig.embeddedDefault(data))) {
+            String tenant = StoreFixtures.tenant();
+            for (int i = 0; i < 3; i++) {
+                Secrets.link(storage, StoreFixtures.account(tenant), Secrets.newToken());
+            }
+            oldKey = storage.keyRotation().status().primaryKeyId();
+        }
+        String otherKeyset = Keysets.generate();
+        Files.writeString(data.resolve("keyset.json"), otherKeyset);
+
+        assertThatThrownBy(() -> PatchbayStorage.open(StorageConfig.embeddedDefault(data)))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("Refusing to start: 3 stored secrets are sealed with key ids [" + oldKey + "]")
+                .hasMessageContaining("does not contain (it has " + Keysets.keyIds(otherKeyset) + ")");
+    }
+
+    @Test
+    void storageRefusesToStartWhenTheKeysetFileIsGoneAndDoesNotMakeANewOne() throws Exception {
+        Path data = dir.resolve("data");
+        try (PatchbayStorage storage = PatchbayStorage.open(StorageConfig.embeddedDefault(data))) {
+            Secrets.link(storage, StoreFixtures.account(StoreFixtures.tenant()), Secrets.newToken());
+            Secrets.link(storage, StoreFixtures.account(StoreFixtures.tenant()), Secrets.newToken());
+        }
+        Files.delete(data.resolve("keyset.json"));
+
+        assertThatThrownBy(() -> PatchbayStorage.open(StorageConfig.embeddedDefault(data)))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("is missing but the database holds 2 sealed secrets")
+                .hasMessageContaining("Restore the keyset");
+        assertThat(data.resolve("keyset.json")).doesNotExist();
+    }
+
+    @Test
+    void aKeyWithTheRightIdButOtherKeyMaterialIsRefused() throws Exception {
+        Path data = dir.resolve("data");
+        long keyId;
+        try (PatchbayStorage storage = PatchbayStorage.open(StorageConfig.embeddedDefault(data))) {
+            Secrets.link(storage, StoreFixtures.account(StoreFixtures.tenant()), Secrets.newToken());
+            keyId = storage.keyRotation().status().primaryKeyId();
+        }
+        KeysetHandle impostor = KeysetHandle.newBuilder()
+                .addEntry(KeysetHandle.generateEntryFromParameters(PredefinedAeadParameters.AES256_GCM)
+                        .withFixedId((int) keyId).makePrimary())
+                .build();
+        Files.writeString(data.resolve("keyset.json"),
+                TinkJsonProtoKeysetFormat.serializeKeyset(impostor, InsecureSecretKeyAccess.get()));
+
+        assertThatThrownBy(() -> PatchbayStorage.open(StorageConfig.embeddedDefault(data)))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("the keys [" + keyId + "]")
+                .hasMessageContaining("do not open the secrets sealed under their ids");
+    }
+
+    @Test
+    void withoutAKeysetAndWithoutGenerationStorageDoesNotStart() {
+        StorageConfig config = new StorageConfig("jdbc:sqlite:" + dir.resolve("p.db"), Optional.empty(),
+                Optional.empty(), KeysetSource.file(dir.resolve("absent.json")), false, 2);
+
+        assertThatThrownBy(() -> PatchbayStorage.open(config))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("The keyset file " + dir.resolve("absent.json").toAbsolutePath()
+                        + " does not exist");
+    }
+
+    @Test
+    void unusableKeysetsAreRefusedWithTheReason() throws Exception {
+        Path file = dir.resolve("keyset.json");
+        StorageConfig config = new StorageConfig("jdbc:sqlite:" + dir.resolve("p.db"), Optional.empty(),
+                Optional.empty(), KeysetSource.file(file), false, 2);
+
+        Files.writeString(file, "{not json");
+        assertThatThrownBy(() -> PatchbayStorage.open(config)).isInstanceOf(StorageException.class)
+                .hasMessageContaining("not a Tink JSON keyset");
+
+        KeysetHandle aes128 = KeysetHandle.generateNew(PredefinedAeadParameters.AES128_GCM);
+        Files.writeString(file, TinkJsonProtoKeysetFormat.serializeKeyset(aes128, InsecureSecretKeyAccess.get()));
+        assertThatThrownBy(() -> PatchbayStorage.open(config)).isInstanceOf(StorageException.class)
+                .hasMessageContaining("must be AES-256-GCM with output prefix TINK, is 128 bit");
+    }
+
+    @Test
+    void aCiphertextMovedToAnotherAccountOrAlteredDoesNotOpen() {
+        try (PatchbayStorage storage = PatchbayStorage.open(StorageConfig.embeddedDefault(dir.resolve("data")))) {
+            String tenant = StoreFixtures.tenant();
+            LinkedAccount a = Secrets.link(storage, StoreFixtures.account(tenant), Secrets.newToken());
+            LinkedAccount b = Secrets.link(storage, StoreFixtures.account(tenant), Secrets.newToken());
+            byte[] secretA = storage.accounts().sealedSecret(tenant, a.id()).orElseThrow();
+            byte[] secretB = storage.accounts().sealedSecret(tenant, b.id()).orElseThrow();
+            // Swap the stored ciphertexts, as someone with write access to the database could.
+            storage.database().write(h -> {
+                h.createUpdate("UPDATE linked_account SET secret = :s WHERE id = :id").bind("s", secretB)
+                        .bind("id", a.id()).execute();
+                h.createUpdate("UPDATE linked_account SET secret = :s WHERE id = :id").bind("s", secretA)
+                        .bind("id", b.id()).execute();
+                return null;
+            });
+
+            assertThatThrownBy(() -> Secrets.open(storage, a)).isInstanceOf(SecretUnavailableException.class)
+                    .hasMessageContaining("altered, or it belongs to another account");
+            assertThatThrownBy(() -> Secrets.open(storage, b)).isInstanceOf(SecretUnavailableException.class);
+
+            byte[] flipped = secretA.clone();
+            flipped[flipped.length - 1] ^= 1;
+            storage.database().write(h -> h.createUpdate("UPDATE linked_account SET secret = :s WHERE id = :id")
+                    .bind("s", flipped).bind("id", a.id()).execute());
+            assertThatThrownBy(() -> Secrets.open(storage, a)).isInstanceOf(SecretUnavailableException.class);
+        }
+    }
+
+    @Test
+    void onlyCiphertextsOfTheKeysetAreStoredNeverPlaintext() {
+        try (PatchbayStorage storage = PatchbayStorage.open(StorageConfig.embeddedDefault(dir.resolve("data")))) {
+            LinkedAccount a = StoreFixtures.account(StoreFixtures.tenant()).build();
+            byte[] plaintext = "tok_plaintext_that_must_not_be_stored".getBytes(StandardCharsets.UTF_8);
+            byte[] otherKeyset = new io.patchbay.testkit.memory.TestCipher().seal(plaintext, new byte[0]);
+
+            for (byte[] bad : List.of(plaintext, otherKeyset)) {
+                assertThatThrownBy(() -> storage.accounts().insert(a, bad))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("sealedSecret: not sealed by a key of the configured keyset");
+            }
+            assertThat(storage.accounts().find(a.tenantId(), a.id())).isEmpty();
+        }
+    }
+
+    @Test
+    void aKeysetFromTheEnvironmentIsUsedButNotChangedByTheServer() {
+        Path db = dir.resolve("p.db");
+        String json = Keysets.generate();
+        StorageConfig config = new StorageConfig("jdbc:sqlite:" + db, Optional.empty(), Optional.empty(),
+                new KeysetSource.Json("environment variable PATCHBAY_KEYSET", json), false, 2);
+        String token = Secrets.newToken();
+        LinkedAccount account;
+        try (PatchbayStorage storage = PatchbayStorage.open(config)) {
+            account = Secrets.link(storage, StoreFixtures.account(StoreFixtures.tenant()), token);
+            KeyRotation.Status status = storage.keyRotation().status();
+            assertThat(status.writable()).isFalse();
+            assertThat(status.keyset()).isEqualTo("environment variable PATCHBAY_KEYSET");
+            assertThatThrownBy(() -> storage.keyRotation().addPrimaryKey())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("comes from environment variable PATCHBAY_KEYSET and cannot be changed");
+        }
+        // The operator's procedure: a new primary key with Keysets, deploy, restart, re-encrypt, drop the old key.
+        String rotated = Keysets.addPrimaryKey(json);
+        long oldKey = Keysets.keyIds(json).iterator().next();
+        try (PatchbayStorage storage = PatchbayStorage.open(TestStorage.sameDatabase(config,
+                new KeysetSource.Json("environment variable PATCHBAY_KEYSET", rotated)))) {
+            assertThat(Secrets.open(storage, account)).isEqualTo(token);
+            assertThat(storage.keyRotation().reencryptAll(100).reencrypted()).isEqualTo(1);
+            assertThat(storage.keyRotation().status().secretsNotOnPrimary()).isZero();
+        }
+        String trimmed = Keysets.removeKey(rotated, oldKey);
+        try (PatchbayStorage storage = PatchbayStorage.open(TestStorage.sameDatabase(config,
+                new KeysetSource.Json("environment variable PATCHBAY_KEYSET", trimmed)))) {
+            assertThat(Secrets.open(storage, account)).isEqualTo(token);
+        }
+        assertThat(new KeysetSource.Json("env", json).toString()).doesNotContain(json).contains("***");
+    }
+}

@@ -1,0 +1,58 @@
+package io.patchbay.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class StorageConfigTest {
+    private static final KeysetSource KEYS = KeysetSource.file(Path.of("k.json"));
+
+    @Test
+    void theEmbeddedDefaultIsASqliteFileAndAGeneratedKeysetInTheDataDirectory() {
+        StorageConfig config = StorageConfig.embeddedDefault(Path.of("data"));
+
+        assertThat(config.jdbcUrl()).isEqualTo("jdbc:sqlite:" + Path.of("data", "patchbay.db"));
+        assertThat(config.keyset()).isEqualTo(KeysetSource.file(Path.of("data", "keyset.json")));
+        assertThat(config.generateKeyset()).isTrue();
+    }
+
+    @Test
+    void badSettingsAreRefusedNamingTheField() {
+        assertThatThrownBy(() -> new StorageConfig("jdbc:mysql://db/x", Optional.empty(), Optional.empty(), KEYS,
+                false, 4)).hasMessageStartingWith("jdbcUrl: must start with jdbc:sqlite: or jdbc:postgresql:");
+        assertThatThrownBy(() -> new StorageConfig("jdbc:sqlite::memory:", Optional.empty(), Optional.empty(), KEYS,
+                false, 4)).hasMessageStartingWith("jdbcUrl: SQLite needs a database file path");
+        assertThatThrownBy(() -> new StorageConfig("jdbc:sqlite:", Optional.empty(), Optional.empty(), KEYS,
+                false, 4)).hasMessageStartingWith("jdbcUrl: SQLite needs a database file path");
+        assertThatThrownBy(() -> new StorageConfig("jdbc:sqlite:x.db", Optional.empty(), Optional.empty(), KEYS,
+                false, 0)).hasMessage("poolSize: must be between 1 and 64, got 0");
+        assertThatThrownBy(() -> new StorageConfig("jdbc:sqlite:x.db", Optional.empty(), Optional.empty(),
+                new KeysetSource.Json("environment variable K", "{}"), true, 4))
+                .hasMessageStartingWith("generateKeyset: only a keyset file can be generated");
+        assertThatThrownBy(() -> KeysetSource.environment("PATCHBAY_TEST_SURELY_UNSET_VARIABLE"))
+                .hasMessageContaining("environment variable PATCHBAY_TEST_SURELY_UNSET_VARIABLE is not set");
+    }
+
+    @Test
+    void passwordsAreNeverPrinted() {
+        StorageConfig config = new StorageConfig("jdbc:postgresql://db/patchbay?user=pb&password=hunter2secret",
+                Optional.of("pb"), Optional.of("s3cr3t-password"), KEYS, false, 4);
+
+        assertThat(config.toString()).doesNotContain("hunter2secret").doesNotContain("s3cr3t-password")
+                .contains("password=***");
+    }
+
+    @Test
+    void anUnreachableDatabaseIsAClearStartupError() {
+        StorageConfig config = new StorageConfig("jdbc:postgresql://127.0.0.1:1/patchbay?connectTimeout=2",
+                Optional.of("pb"), Optional.of("pw-not-shown"), KEYS, false, 1);
+
+        assertThatThrownBy(() -> PatchbayStorage.open(config))
+                .isInstanceOf(StorageException.class)
+                .hasMessageStartingWith("Cannot connect to the database at jdbc:postgresql://127.0.0.1:1/patchbay")
+                .hasMessageNotContaining("pw-not-shown");
+    }
+}
