@@ -1,0 +1,135 @@
+package io.patchbay.connector.toggl;
+
+import io.patchbay.connector.toggl.TogglFailures.Op;
+import io.patchbay.spi.ActionCall;
+import io.patchbay.spi.ActionDefinition;
+import io.patchbay.spi.ActionResult;
+import io.patchbay.spi.Connector;
+import io.patchbay.spi.ConnectorContext;
+import io.patchbay.spi.ConnectorInfo;
+import io.patchbay.spi.CredentialSpec;
+import io.patchbay.spi.Credentials;
+import io.patchbay.spi.ProviderTokenReset;
+import io.patchbay.spi.ProviderUnavailable;
+import io.patchbay.spi.ProxyTarget;
+import io.patchbay.spi.Verification;
+import io.patchbay.spi.WebhookSubscriptions;
+import io.patchbay.spi.WebhookVerifier;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Toggl Track: credentials, live check, actions, pass-through, token reset and webhooks. Thread-safe. */
+final class TogglConnector implements Connector, ProviderTokenReset, WebhookSubscriptions, WebhookVerifier {
+    static final String ID = "toggl";
+    static final URI DEFAULT_BASE_URL = URI.create("https://api.track.toggl.com");
+
+    private static final Op RESET_TOKEN = Op.write("POST /api/v9/me/reset_token");
+
+    private final ConnectorInfo info;
+    private final URI baseUrl;
+    private final TogglHttp http;
+    private final TogglVerifier verifier;
+    private final TogglActions actions;
+    private final TogglWebhooks webhooks;
+    private final List<ActionDefinition> definitions = TogglActionCatalog.definitions();
+
+    TogglConnector(ConnectorContext context, String version) {
+        this.info = new ConnectorInfo(ID, "Toggl Track",
+                "Time tracking: time entries, timers, projects, clients, tags, tasks and reports of Toggl Track "
+                        + "workspaces.", version, URI.create("https://toggl.com/track/"));
+        this.baseUrl = context.baseUrl(DEFAULT_BASE_URL);
+        TogglSettings settings = TogglSettings.from(context.settings());
+        this.http = new TogglHttp(baseUrl, context, settings, "Patchbay-Toggl/" + version);
+        this.verifier = new TogglVerifier(http);
+        this.webhooks = new TogglWebhooks(http);
+        this.actions = new TogglActions(http, new TogglReports(http), webhooks);
+    }
+
+    @Override
+    public ConnectorInfo info() {
+        return info;
+    }
+
+    @Override
+    public CredentialSpec credentialSpec() {
+        return TogglCredentials.SPEC;
+    }
+
+    @Override
+    public Verification verify(Credentials credentials) {
+        return verifier.verify(credentials);
+    }
+
+    @Override
+    public List<ActionDefinition> actions() {
+        return definitions;
+    }
+
+    @Override
+    public ActionResult invoke(ActionCall call) {
+        return actions.invoke(call);
+    }
+
+    /**
+     * Basic auth for every path below the base URL. {@code Set-Cookie} is stripped: a session cookie Toggl might
+     * set on a Basic-authenticated request is as good as the password and must not reach the caller.
+     */
+    @Override
+    public ProxyTarget proxyTarget(Credentials credentials) {
+        TogglCredentials.requireWellFormed(credentials);
+        return new ProxyTarget(baseUrl, Map.of(TogglApi.AUTH, TogglCredentials.authorization(credentials)),
+                Set.of("set-cookie"));
+    }
+
+    @Override
+    public URI baseUrl() {
+        return baseUrl;
+    }
+
+    /**
+     * {@code POST /me/reset_token}: the old token stops working at once and the answer is the new one as a JSON
+     * string. Returns API-token credentials even when the account was linked by email and password.
+     */
+    @Override
+    public Credentials resetToken(Credentials current) {
+        String token = http.call(current, RESET_TOKEN, auth -> http.api().resetToken(auth));
+        if (token == null || !token.strip().matches(TogglCredentials.TOKEN_PATTERN)) {
+            throw new ProviderUnavailable("unreadable_response",
+                    "Toggl did not answer a token in the expected format (" + RESET_TOKEN.what() + ")", null);
+        }
+        return TogglCredentials.apiToken(token.strip());
+    }
+
+    @Override
+    public Subscription create(Credentials credentials, String workspaceId, URI callbackUrl, List<String> events,
+                               String description) {
+        return webhooks.create(credentials, workspaceId, callbackUrl, events, description);
+    }
+
+    @Override
+    public List<Subscription> list(Credentials credentials, String workspaceId) {
+        return webhooks.list(credentials, workspaceId);
+    }
+
+    @Override
+    public void delete(Credentials credentials, String workspaceId, String subscriptionId) {
+        webhooks.delete(credentials, workspaceId, subscriptionId);
+    }
+
+    @Override
+    public boolean verify(Map<String, String> headers, byte[] body, String secret) {
+        return TogglWebhooks.verify(headers, body, secret);
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+
+    @Override
+    public String toString() {
+        return "TogglConnector[" + baseUrl + "]";
+    }
+}

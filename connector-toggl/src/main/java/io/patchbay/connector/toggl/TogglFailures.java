@@ -1,0 +1,205 @@
+package io.patchbay.connector.toggl;
+
+import com.squareup.moshi.JsonAdapter;
+import com.squareup.moshi.Moshi;
+import io.patchbay.spi.ConnectorException;
+import io.patchbay.spi.InsufficientPermissions;
+import io.patchbay.spi.InvalidCredentials;
+import io.patchbay.spi.ProviderRejected;
+import io.patchbay.spi.ProviderUnavailable;
+import io.patchbay.spi.RateLimited;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import okhttp3.Headers;
+
+/**
+ * Turns Toggl's answers into the SPI's typed failures. Toggl's error bodies are usually a JSON string
+ * ({@code "Time entry not found"}), sometimes empty (401), sometimes an nginx HTML page (historic 429s).
+ */
+final class TogglFailures {
+    static final String QUOTA_REMAINING = "X-Toggl-Quota-Remaining";
+    static final String QUOTA_RESETS_IN = "X-Toggl-Quota-Resets-In";
+    private static final Pattern RESETS_IN_TEXT = Pattern.compile("reset in (\\d+) seconds?");
+    private static final int MAX_DETAIL = 300;
+    private static final JsonAdapter<String> JSON_STRING = new Moshi.Builder().build().adapter(String.class);
+
+    private TogglFailures() {
+    }
+
+    /**
+     * One HTTP exchange as the failures name it.
+     *
+     * @param what      a template such as {@code GET /api/v9/me}; never carries ids or codes
+     * @param retryable whether the request is a read that may be sent again
+     * @param identity  whether it is one of the {@code /me} calls, where a 403 can only mean bad credentials
+     */
+    record Op(String what, boolean retryable, boolean identity) {
+        static Op read(String what) {
+            return new Op(what, true, false);
+        }
+
+        static Op write(String what) {
+            return new Op(what, false, false);
+        }
+
+        static Op identity(String what) {
+            return new Op(what, true, true);
+        }
+    }
+
+    static ConnectorException fromStatus(Op op, int status, Headers headers, String body, String rejectedField,
+                                         List<String> secrets, TogglSettings settings, Clock clock) {
+        Optional<String> detail = detail(body, headers.get("Content-Type")).map(d -> scrub(d, secrets));
+        String says = detail.map(d -> ": Toggl says \"" + d + "\"").orElse("");
+        String at = op.what() + " answered HTTP " + status;
+        if (status == 401) {
+            return new InvalidCredentials("invalid_credentials", rejectedField,
+                    "Toggl did not accept the credentials (" + at + ")" + says);
+        }
+        if (status == 403) {
+            boolean badCredentials = op.identity()
+                    || detail.map(d -> d.toLowerCase(Locale.ROOT).contains("incorrect username")).orElse(false);
+            if (badCredentials) {
+                return new InvalidCredentials("invalid_credentials", rejectedField, rejectedMessage(rejectedField)
+                        + " (" + at + ")");
+            }
+            return new InsufficientPermissions("forbidden",
+                    "Toggl refused access (" + at + ")" + says);
+        }
+        if (status == 402) {
+            Optional<Duration> resetsIn = seconds(headers.get(QUOTA_RESETS_IN));
+            boolean quota = resetsIn.isPresent() || headers.get(QUOTA_REMAINING) != null
+                    || detail.map(d -> d.contains("hourly limit")).orElse(false);
+            if (quota) {
+                Duration wait = resetsIn.or(() -> detail.flatMap(TogglFailures::resetsInText))
+                        .orElse(settings.rateLimitWait());
+                return new RateLimited("quota_exhausted", "The Toggl API quota of this user is used up; it resets in "
+                        + wait.toSeconds() + " s (" + at + ")", wait, true);
+            }
+            return new InsufficientPermissions("plan_required",
+                    "The Toggl workspace's plan does not include this feature (" + at + ")" + says);
+        }
+        if (status == 429) {
+            Duration wait = retryAfter(headers.get("Retry-After"), clock).orElse(settings.rateLimitWait());
+            return new RateLimited("rate_limited", "Toggl asks to slow down; retry in " + wait.toSeconds() + " s ("
+                    + at + ")", wait, false);
+        }
+        if (status >= 500) {
+            return new ProviderUnavailable("provider_error", "Toggl failed (" + at + ")" + says, null);
+        }
+        String code = switch (status) {
+            case 400 -> "bad_request";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 409 -> "conflict";
+            case 410 -> "gone";
+            default -> "rejected";
+        };
+        return new ProviderRejected(status, code, "Toggl rejected the request (" + at + ")" + says);
+    }
+
+    static ProviderUnavailable fromIo(Op op, IOException e) {
+        if (e instanceof InterruptedIOException) {
+            return new ProviderUnavailable("timeout", "Toggl did not answer in time (" + op.what() + ")", e);
+        }
+        if (e instanceof ConnectException || e instanceof UnknownHostException) {
+            return new ProviderUnavailable("unreachable", "Toggl could not be reached (" + op.what() + ")", e);
+        }
+        return new ProviderUnavailable("provider_unavailable", "The connection to Toggl failed (" + op.what() + ": "
+                + e.getClass().getSimpleName() + ")", e);
+    }
+
+    static ProviderUnavailable unreadable(Op op, Exception e) {
+        return new ProviderUnavailable("unreadable_response",
+                "Toggl answered something the connector cannot read (" + op.what() + ")", e);
+    }
+
+    private static String rejectedMessage(String field) {
+        return TogglCredentials.API_TOKEN.equals(field)
+                ? "Toggl rejected the API token: copy it again from Profile Settings (API Token section, \"Click to "
+                        + "reveal\"); it changes whenever it is reset"
+                : "Toggl rejected the email or password";
+    }
+
+    /** The readable part of an error body, if any: a JSON string unquoted, plain text kept, HTML dropped. */
+    static Optional<String> detail(String body, String contentType) {
+        if (body == null || body.isBlank()) {
+            return Optional.empty();
+        }
+        String text = body.strip();
+        if (text.startsWith("<") || (contentType != null && contentType.contains("html"))) {
+            return Optional.empty();
+        }
+        if (text.length() >= 2 && text.startsWith("\"") && text.endsWith("\"")) {
+            try {
+                String unquoted = JSON_STRING.fromJson(text);
+                if (unquoted != null) {
+                    text = unquoted.strip();
+                }
+            } catch (IOException | RuntimeException e) {
+                text = text.substring(1, text.length() - 1);
+            }
+        }
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(text.length() > MAX_DETAIL ? text.substring(0, MAX_DETAIL) + "…" : text);
+    }
+
+    static String scrub(String text, List<String> secrets) {
+        String result = text;
+        for (String secret : secrets) {
+            if (!secret.isEmpty()) {
+                result = result.replace(secret, "****");
+            }
+        }
+        return result;
+    }
+
+    private static Optional<Duration> seconds(String header) {
+        if (header == null) {
+            return Optional.empty();
+        }
+        try {
+            long value = Long.parseLong(header.strip());
+            return value < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(value));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Duration> resetsInText(String detail) {
+        Matcher matcher = RESETS_IN_TEXT.matcher(detail);
+        return matcher.find() ? Optional.of(Duration.ofSeconds(Long.parseLong(matcher.group(1)))) : Optional.empty();
+    }
+
+    /** {@code Retry-After} as delay-seconds or an HTTP date (RFC 9110). */
+    static Optional<Duration> retryAfter(String header, Clock clock) {
+        if (header == null || header.isBlank()) {
+            return Optional.empty();
+        }
+        Optional<Duration> seconds = seconds(header);
+        if (seconds.isPresent()) {
+            return seconds;
+        }
+        try {
+            ZonedDateTime at = ZonedDateTime.parse(header.strip(), DateTimeFormatter.RFC_1123_DATE_TIME);
+            Duration wait = Duration.between(clock.instant(), at.toInstant());
+            return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package io.patchbay.connector.toggl;
+
+import com.squareup.moshi.JsonDataException;
+import com.squareup.moshi.JsonEncodingException;
+import com.squareup.moshi.Moshi;
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeExecutor;
+import dev.failsafe.RateLimitExceededException;
+import dev.failsafe.RateLimiter;
+import dev.failsafe.RetryPolicy;
+import io.patchbay.connector.toggl.TogglFailures.Op;
+import io.patchbay.spi.ConnectorContext;
+import io.patchbay.spi.Credentials;
+import io.patchbay.spi.ProviderUnavailable;
+import io.patchbay.spi.RateLimited;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.ResponseBody;
+import retrofit2.Call;
+import retrofit2.Response;
+import retrofit2.Retrofit;
+import retrofit2.converter.moshi.MoshiConverterFactory;
+
+/**
+ * Every request to Toggl goes through {@link #exchange}: it builds the Basic header, paces the requests of one
+ * user (Toggl's leaky bucket allows about one per second), retries reads with back-off and jitter, never retries
+ * writes, and maps every failure to the SPI's typed exceptions.
+ */
+final class TogglHttp implements AutoCloseable {
+    private static final int MAX_PACERS = 1024;
+
+    private final OkHttpClient client;
+    private final TogglApi api;
+    private final Moshi moshi;
+    private final TogglSettings settings;
+    private final Clock clock;
+    private final Duration maxPaceWait;
+    private final RetryPolicy<Object> retry;
+    private final Map<String, RateLimiter<Object>> pacers = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, RateLimiter<Object>> eldest) {
+            return size() > MAX_PACERS;
+        }
+    };
+
+    TogglHttp(URI baseUrl, ConnectorContext context, TogglSettings settings, String userAgent) {
+        this.settings = settings;
+        this.clock = context.clock();
+        this.maxPaceWait = context.callTimeout();
+        this.moshi = new Moshi.Builder().add(Instant.class, new TogglTime.Adapter().nullSafe()).build();
+        this.client = new OkHttpClient.Builder()
+                .connectTimeout(context.connectTimeout())
+                .readTimeout(context.callTimeout())
+                .writeTimeout(context.callTimeout())
+                .callTimeout(context.callTimeout())
+                // Toggl does not redirect its API; a redirect is an answer to report, not to follow with credentials.
+                .followRedirects(false)
+                .followSslRedirects(false)
+                .addInterceptor(chain -> chain.proceed(chain.request().newBuilder()
+                        .header("User-Agent", userAgent).build()))
+                .build();
+        String base = baseUrl.toString().endsWith("/") ? baseUrl.toString() : baseUrl + "/";
+        HttpUrl url = HttpUrl.parse(base);
+        if (url == null) {
+            throw new IllegalArgumentException("the Toggl base URL must be an http(s) URL: " + baseUrl);
+        }
+        this.api = new Retrofit.Builder().baseUrl(url).client(client)
+                .addConverterFactory(MoshiConverterFactory.create(moshi))
+                .build()
+                .create(TogglApi.class);
+        System.Logger logger = context.logger();
+        this.retry = RetryPolicy.builder()
+                .handleIf(e -> e instanceof ProviderUnavailable)
+                .withBackoff(settings.retryDelay(), settings.retryMaxDelay())
+                .withJitter(0.25)
+                .withMaxAttempts(settings.maxAttempts())
+                .onRetry(event -> logger.log(System.Logger.Level.DEBUG, "Retrying a Toggl read, attempt {0}: {1}",
+                        event.getAttemptCount() + 1, event.getLastException().getMessage()))
+                .build();
+    }
+
+    TogglApi api() {
+        return api;
+    }
+
+    Moshi moshi() {
+        return moshi;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    TogglSettings settings() {
+        return settings;
+    }
+
+    /** Runs one request and answers its body; see {@link #exchange}. */
+    <T> T call(Credentials credentials, Op op, Function<String, Call<T>> request) {
+        return exchange(credentials, op, request).body();
+    }
+
+    /**
+     * Runs one request for these credentials. {@code request} receives the Authorization header value and builds a
+     * fresh call (a retry needs a new one). Answers the successful response; throws the typed failure otherwise.
+     */
+    <T> Response<T> exchange(Credentials credentials, Op op, Function<String, Call<T>> request) {
+        TogglCredentials.requireWellFormed(credentials);
+        String auth = TogglCredentials.authorization(credentials);
+        String field = TogglCredentials.rejectedField(credentials);
+        List<String> secrets = TogglCredentials.secrets(credentials);
+        RateLimiter<Object> pacer = pacer(auth);
+        FailsafeExecutor<Object> executor = op.retryable() ? Failsafe.with(retry, pacer) : Failsafe.with(pacer);
+        try {
+            return executor.get(() -> once(op, request.apply(auth), field, secrets));
+        } catch (RateLimitExceededException e) {
+            Duration wait = Duration.ofMillis((long) Math.ceil(1000 / settings.requestsPerSecond()));
+            throw new RateLimited("client_rate_limited", "Too many requests are waiting for this Toggl user; retry in "
+                    + Math.max(1, wait.toSeconds()) + " s (" + op.what() + ")", wait, false);
+        }
+    }
+
+    private <T> Response<T> once(Op op, Call<T> call, String field, List<String> secrets) {
+        Response<T> response;
+        try {
+            response = call.execute();
+        } catch (JsonDataException | JsonEncodingException e) {
+            throw TogglFailures.unreadable(op, e);
+        } catch (IOException e) {
+            throw TogglFailures.fromIo(op, e);
+        }
+        if (response.isSuccessful()) {
+            return response;
+        }
+        throw TogglFailures.fromStatus(op, response.code(), response.headers(), errorBody(response), field, secrets,
+                settings, clock);
+    }
+
+    private static String errorBody(Response<?> response) {
+        try (ResponseBody body = response.errorBody()) {
+            if (body == null) {
+                return "";
+            }
+            return body.string();
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    private RateLimiter<Object> pacer(String auth) {
+        String key = sha256(auth);
+        synchronized (pacers) {
+            return pacers.computeIfAbsent(key, k -> RateLimiter.smoothBuilder(
+                            Duration.ofNanos((long) (1_000_000_000L / settings.requestsPerSecond())))
+                    .withMaxWaitTime(maxPaceWait)
+                    .build());
+        }
+    }
+
+    private static String sha256(String value) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        client.dispatcher().executorService().shutdown();
+        client.connectionPool().evictAll();
+    }
+}

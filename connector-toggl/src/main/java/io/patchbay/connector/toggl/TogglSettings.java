@@ -1,0 +1,74 @@
+package io.patchbay.connector.toggl;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Tuning read from the host's connector settings ({@code PATCHBAY_CONNECTOR_TOGGL_<KEY>}); keys match
+ * case-insensitively, with {@code -} or {@code .} standing for {@code _}. Defaults suit production; tests shrink the
+ * delays and lift the pace.
+ *
+ * @param maxAttempts       attempts of an idempotent read, first try included ({@code retry_max_attempts})
+ * @param retryDelay        first back-off delay ({@code retry_initial_delay_ms})
+ * @param retryMaxDelay     largest back-off delay ({@code retry_max_delay_ms})
+ * @param requestsPerSecond client-side pace per credentials ({@code requests_per_second}); Toggl's leaky bucket
+ *                          allows about one request per second per token and IP
+ * @param rateLimitWait     wait reported for a 429 without {@code Retry-After} ({@code rate_limit_default_wait_seconds});
+ *                          Toggl documents no such header and asks clients to back off for minutes
+ * @param reportMaxPages    safety cap on Reports API pages followed by one search ({@code report_max_pages})
+ * @param createdWith       the {@code created_with} Toggl requires on new time entries ({@code created_with})
+ */
+record TogglSettings(int maxAttempts, Duration retryDelay, Duration retryMaxDelay, double requestsPerSecond,
+                     Duration rateLimitWait, int reportMaxPages, String createdWith) {
+
+    static final TogglSettings DEFAULTS = new TogglSettings(3, Duration.ofMillis(500), Duration.ofSeconds(5), 1.0,
+            Duration.ofSeconds(60), 500, "Patchbay");
+
+    TogglSettings {
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("retry_max_attempts must be at least 1");
+        }
+        if (retryDelay.isZero() || retryDelay.isNegative() || retryMaxDelay.compareTo(retryDelay) < 0) {
+            throw new IllegalArgumentException(
+                    "retry_initial_delay_ms must be positive and retry_max_delay_ms at least as large");
+        }
+        if (!(requestsPerSecond > 0)) {
+            throw new IllegalArgumentException("requests_per_second must be positive");
+        }
+        if (rateLimitWait.isNegative() || reportMaxPages < 1) {
+            throw new IllegalArgumentException("rate_limit_default_wait_seconds and report_max_pages must be positive");
+        }
+        if (createdWith.isBlank()) {
+            throw new IllegalArgumentException("created_with must not be blank");
+        }
+    }
+
+    static TogglSettings from(Map<String, String> raw) {
+        Map<String, String> settings = new HashMap<>();
+        raw.forEach((k, v) -> settings.put(k.toLowerCase(Locale.ROOT).replace('-', '_').replace('.', '_'), v.strip()));
+        return new TogglSettings(
+                read(settings, "retry_max_attempts", Integer::parseInt, DEFAULTS.maxAttempts),
+                read(settings, "retry_initial_delay_ms", v -> Duration.ofMillis(Long.parseLong(v)), DEFAULTS.retryDelay),
+                read(settings, "retry_max_delay_ms", v -> Duration.ofMillis(Long.parseLong(v)), DEFAULTS.retryMaxDelay),
+                read(settings, "requests_per_second", Double::parseDouble, DEFAULTS.requestsPerSecond),
+                read(settings, "rate_limit_default_wait_seconds", v -> Duration.ofSeconds(Long.parseLong(v)),
+                        DEFAULTS.rateLimitWait),
+                read(settings, "report_max_pages", Integer::parseInt, DEFAULTS.reportMaxPages),
+                read(settings, "created_with", Function.identity(), DEFAULTS.createdWith));
+    }
+
+    private static <T> T read(Map<String, String> settings, String key, Function<String, T> parse, T fallback) {
+        String value = settings.get(key);
+        if (value == null || value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return parse.apply(value);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("connector setting " + key + " must be a number, got '" + value + "'", e);
+        }
+    }
+}
