@@ -106,10 +106,6 @@ final class OneflowHttp implements AutoCloseable {
         return baseUrl;
     }
 
-    Moshi moshi() {
-        return moshi;
-    }
-
     OneflowSettings settings() {
         return settings;
     }
