@@ -1,0 +1,89 @@
+package io.patchbay.connector.toggl.fake;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A failure {@link FakeToggl} serves instead of (or, for {@link #slow}, before) its normal answer. Queue it with
+ * {@link FakeToggl#enqueue(Fault)}; each queued fault is used once, by the first request whose path starts with
+ * {@link #pathPrefix()}.
+ *
+ * @param status     HTTP status to answer; 0 for {@link #slow} (the normal answer, late)
+ * @param headers    extra response headers
+ * @param body       response body
+ * @param delay      how long to wait before sending the response headers
+ * @param pathPrefix only requests below this path consume the fault ({@code /} matches all)
+ */
+public record Fault(int status, Map<String, String> headers, String body, Duration delay, String pathPrefix) {
+
+    public Fault {
+        headers = Map.copyOf(headers);
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(delay, "delay");
+        Objects.requireNonNull(pathPrefix, "pathPrefix");
+    }
+
+    /** Any status with a body as Toggl sends most errors: a JSON string. */
+    public static Fault status(int status, String message) {
+        return new Fault(status, Map.of("Content-Type", "application/json; charset=utf-8"),
+                message.isEmpty() ? "" : "\"" + message.replace("\"", "\\\"") + "\"", Duration.ZERO, "/");
+    }
+
+    /** HTTP 500, as the spec documents for every endpoint. */
+    public static Fault serverError() {
+        return status(500, "Internal Server Error");
+    }
+
+    /** HTTP 503 with an HTML page, as a load balancer in front of Toggl would answer. */
+    public static Fault unavailable() {
+        return new Fault(503, Map.of("Content-Type", "text/html"),
+                "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>", Duration.ZERO, "/");
+    }
+
+    /** The leaky bucket's 429: an nginx HTML page and, as documented, no {@code Retry-After}. */
+    public static Fault rateLimited() {
+        return new Fault(429, Map.of("Content-Type", "text/html"), FakeToggl.TOO_MANY_REQUESTS_PAGE, Duration.ZERO,
+                "/");
+    }
+
+    /** A 429 that does name its wait. */
+    public static Fault rateLimited(Duration retryAfter) {
+        return new Fault(429, Map.of("Content-Type", "text/html", "Retry-After",
+                String.valueOf(retryAfter.toSeconds())), FakeToggl.TOO_MANY_REQUESTS_PAGE, Duration.ZERO, "/");
+    }
+
+    /** The hourly quota is spent: 402 with the quota headers and Toggl's sentence. */
+    public static Fault quotaExhausted(Duration resetsIn) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "text/plain; charset=utf-8");
+        headers.put(FakeToggl.QUOTA_REMAINING, "0");
+        headers.put(FakeToggl.QUOTA_RESETS_IN, String.valueOf(resetsIn.toSeconds()));
+        return new Fault(402, headers, FakeToggl.quotaSentence(resetsIn.toSeconds()), Duration.ZERO, "/");
+    }
+
+    /** 402 for a premium feature on a cheaper plan: no quota headers. */
+    public static Fault premiumRequired() {
+        return status(402, "Workspace needs to have this feature enabled");
+    }
+
+    /** The normal answer, after {@code delay}. */
+    public static Fault slow(Duration delay) {
+        return new Fault(0, Map.of(), "", delay, "/");
+    }
+
+    /** The same fault, only for requests whose path starts with {@code prefix}, e.g. {@code /api/v9/me}. */
+    public Fault onPath(String prefix) {
+        return new Fault(status, headers, body, delay, prefix);
+    }
+
+    boolean replacesAnswer() {
+        return status != 0;
+    }
+
+    Optional<Duration> pause() {
+        return delay.isZero() ? Optional.empty() : Optional.of(delay);
+    }
+}
