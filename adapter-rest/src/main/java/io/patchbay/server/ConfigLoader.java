@@ -1,0 +1,313 @@
+package io.patchbay.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.patchbay.storage.KeysetSource;
+import io.patchbay.storage.StorageConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@link ServerConfig} from {@code PATCHBAY_*} environment variables and, when {@code PATCHBAY_CONFIG_FILE}
+ * names one, a {@code .properties} or {@code .yaml} file. Both use the same keys ({@code database.url} in the file is
+ * {@code PATCHBAY_DATABASE_URL} in the environment); the environment wins. Unknown keys are errors, so a typo
+ * never passes silently.
+ */
+final class ConfigLoader {
+    static final String PREFIX = "PATCHBAY_";
+    static final String CONFIG_FILE = "PATCHBAY_CONFIG_FILE";
+
+    /** Every key besides the per-connector ones, in file form. */
+    private static final List<String> KEYS = List.of(
+            "host", "port", "data_dir",
+            "database.url", "database.user", "database.password", "database.pool_size",
+            "keyset.file", "keyset.json", "keyset.generate",
+            "connectors.dir", "max_request_bytes",
+            "provider.connect_timeout", "provider.call_timeout", "shutdown_timeout");
+    private static final Pattern CONNECTOR_KEY = Pattern.compile("connector\\.([a-z][a-z0-9-]*)\\.([a-z][a-z0-9_]*)");
+    private static final Pattern CONNECTOR_ENV = Pattern.compile("PATCHBAY_CONNECTOR_([A-Z][A-Z0-9-]*)_([A-Z][A-Z0-9_]*)");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kib|mib)?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)", Pattern.CASE_INSENSITIVE);
+
+    /** A value and where it came from, for messages. */
+    private record Setting(String value, String source) {
+    }
+
+    private final Map<String, Setting> settings = new TreeMap<>();
+    private final List<String> problems = new ArrayList<>();
+
+    private ConfigLoader() {
+    }
+
+    /** From the process environment. */
+    static ServerConfig fromEnvironment() {
+        return load(System.getenv());
+    }
+
+    /**
+     * @param environment the variables to read; only {@code PATCHBAY_*} ones are looked at
+     * @throws ConfigException listing every problem found
+     */
+    static ServerConfig load(Map<String, String> environment) {
+        ConfigLoader loader = new ConfigLoader();
+        Optional.ofNullable(environment.get(CONFIG_FILE)).filter(f -> !f.isBlank())
+                .ifPresent(file -> loader.readFile(Path.of(file)));
+        environment.forEach((name, value) -> {
+            if (name.startsWith(PREFIX) && !name.equals(CONFIG_FILE)) {
+                loader.put(envToKey(name), value, "environment variable " + name, name);
+            }
+        });
+        return loader.build();
+    }
+
+    static String envName(String key) {
+        return PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_');
+    }
+
+    private static Optional<String> envToKey(String name) {
+        for (String key : KEYS) {
+            if (envName(key).equals(name)) {
+                return Optional.of(key);
+            }
+        }
+        Matcher m = CONNECTOR_ENV.matcher(name);
+        if (m.matches()) {
+            return Optional.of("connector." + m.group(1).toLowerCase(Locale.ROOT) + "."
+                    + m.group(2).toLowerCase(Locale.ROOT));
+        }
+        return Optional.empty();
+    }
+
+    private void put(Optional<String> key, String value, String source, String asWritten) {
+        if (key.isEmpty() || !(KEYS.contains(key.get()) || CONNECTOR_KEY.matcher(key.get()).matches())) {
+            problems.add(source + ": unknown setting '" + asWritten + "'; known settings are " + KEYS
+                    + " and connector.<id>.base_url / connector.<id>.<setting>"
+                    + " (in the environment: " + envName("database.url") + " and so on)");
+            return;
+        }
+        settings.put(key.get(), new Setting(value.strip(), source));
+    }
+
+    private void readFile(Path file) {
+        String source = "config file " + file.toAbsolutePath();
+        if (!Files.isRegularFile(file)) {
+            problems.add(CONFIG_FILE + ": " + file.toAbsolutePath() + " does not exist or is not a file");
+            return;
+        }
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        try (Reader reader = Files.newBufferedReader(file)) {
+            if (name.endsWith(".properties")) {
+                Properties properties = new Properties();
+                properties.load(reader);
+                properties.stringPropertyNames().forEach(k -> put(Optional.of(k), properties.getProperty(k), source, k));
+            } else if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+                JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(reader);
+                if (root != null && !root.isMissingNode() && !root.isNull()) {
+                    if (!root.isObject()) {
+                        problems.add(source + ": the top level must be a mapping of settings");
+                        return;
+                    }
+                    flatten("", root, source);
+                }
+            } else {
+                problems.add(CONFIG_FILE + ": " + file + " must end in .properties, .yaml or .yml");
+            }
+        } catch (IOException e) {
+            problems.add(source + ": cannot be read: " + e.getMessage());
+        }
+    }
+
+    private void flatten(String prefix, JsonNode node, String source) {
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String key = prefix + field.getKey();
+            JsonNode value = field.getValue();
+            if (value.isObject()) {
+                flatten(key + ".", value, source);
+            } else if (value.isValueNode() && !value.isNull()) {
+                put(Optional.of(key), value.asText(), source, key);
+            } else {
+                problems.add(source + ": " + key + " must be a single value");
+            }
+        }
+    }
+
+    private ServerConfig build() {
+        String host = string("host").orElse("127.0.0.1");
+        int port = integer("port", 0, 65535).orElse(ServerConfig.DEFAULT_PORT);
+        Path dataDir = path("data_dir").orElse(Path.of("data"));
+        Optional<String> databaseUrl = string("database.url");
+        databaseUrl.ifPresent(url -> {
+            if (!url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:postgresql:")) {
+                problem("database.url", "must start with jdbc:postgresql: or jdbc:sqlite:");
+            }
+        });
+        int poolSize = integer("database.pool_size", 1, 64).orElse(StorageConfig.DEFAULT_POOL_SIZE);
+        Optional<String> keysetJson = string("keyset.json");
+        Optional<Path> keysetFile = path("keyset.file");
+        if (keysetJson.isPresent() && keysetFile.isPresent()) {
+            problem("keyset.json", "set either keyset.json or keyset.file, not both");
+        }
+        KeysetSource keyset = keysetJson.<KeysetSource>map(json -> new KeysetSource.Json(
+                        settings.get("keyset.json").source(), json))
+                .orElseGet(() -> KeysetSource.file(keysetFile.orElse(dataDir.resolve(StorageConfig.EMBEDDED_KEYSET_FILE))));
+        // Generating is right for the zero-setup default only: a configured keyset that is missing is an error.
+        boolean generate = bool("keyset.generate").orElse(keysetJson.isEmpty() && keysetFile.isEmpty());
+        if (generate && keysetJson.isPresent()) {
+            problem("keyset.generate", "only a keyset file can be generated, not one given as JSON");
+        }
+        Path connectorsDir = path("connectors.dir").orElse(Path.of("connectors"));
+        long maxRequestBytes = size("max_request_bytes").orElse(ServerConfig.DEFAULT_MAX_REQUEST_BYTES);
+        Duration connectTimeout = duration("provider.connect_timeout").orElse(Duration.ofSeconds(10));
+        Duration callTimeout = duration("provider.call_timeout").orElse(Duration.ofSeconds(30));
+        Duration shutdownTimeout = duration("shutdown_timeout").orElse(Duration.ofSeconds(10));
+        Map<String, ServerConfig.ConnectorSettings> connectors = connectors();
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new ServerConfig(host, port, dataDir, databaseUrl, string("database.user"), string("database.password"),
+                poolSize, keyset, generate, connectorsDir, connectors, maxRequestBytes, connectTimeout, callTimeout,
+                shutdownTimeout);
+    }
+
+    private Map<String, ServerConfig.ConnectorSettings> connectors() {
+        Map<String, Optional<URI>> urls = new LinkedHashMap<>();
+        Map<String, Map<String, String>> others = new LinkedHashMap<>();
+        settings.forEach((key, setting) -> {
+            Matcher m = CONNECTOR_KEY.matcher(key);
+            if (!m.matches()) {
+                return;
+            }
+            String id = m.group(1);
+            urls.putIfAbsent(id, Optional.empty());
+            others.putIfAbsent(id, new LinkedHashMap<>());
+            if (m.group(2).equals("base_url")) {
+                urls.put(id, baseUrl(key, setting));
+            } else {
+                others.get(id).put(m.group(2), setting.value());
+            }
+        });
+        Map<String, ServerConfig.ConnectorSettings> result = new LinkedHashMap<>();
+        urls.forEach((id, url) -> result.put(id, new ServerConfig.ConnectorSettings(url, others.get(id))));
+        return result;
+    }
+
+    private Optional<URI> baseUrl(String key, Setting setting) {
+        try {
+            URI uri = new URI(setting.value());
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                problem(key, "must be an absolute http(s) URL such as https://api.example.com/v1");
+                return Optional.empty();
+            }
+            if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+                problem(key, "must not carry a query, fragment or user info");
+                return Optional.empty();
+            }
+            return Optional.of(uri);
+        } catch (URISyntaxException e) {
+            problem(key, "is not a valid URL: " + e.getReason());
+            return Optional.empty();
+        }
+    }
+
+    private void problem(String key, String message) {
+        Setting setting = settings.get(key);
+        String where = setting == null ? envName(key) : setting.source();
+        String shown = setting == null || key.contains("password") || key.contains("json") ? "" : ", got '" + setting.value() + "'";
+        problems.add(where + ": " + message + shown);
+    }
+
+    private Optional<String> string(String key) {
+        return Optional.ofNullable(settings.get(key)).map(Setting::value).filter(v -> !v.isEmpty());
+    }
+
+    private Optional<Path> path(String key) {
+        return string(key).map(Path::of);
+    }
+
+    private Optional<Integer> integer(String key, int min, int max) {
+        return string(key).flatMap(v -> {
+            try {
+                int value = Integer.parseInt(v);
+                if (value >= min && value <= max) {
+                    return Optional.of(value);
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            problem(key, "must be a whole number from " + min + " to " + max);
+            return Optional.empty();
+        });
+    }
+
+    private Optional<Boolean> bool(String key) {
+        return string(key).flatMap(v -> {
+            if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+                return Optional.of(Boolean.parseBoolean(v));
+            }
+            problem(key, "must be true or false");
+            return Optional.empty();
+        });
+    }
+
+    private Optional<Long> size(String key) {
+        return string(key).flatMap(v -> {
+            Matcher m = SIZE.matcher(v);
+            if (m.matches()) {
+                try {
+                    long number = Long.parseLong(m.group(1));
+                    String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
+                    long bytes = Math.multiplyExact(number, unit.equals("mib") ? 1024L * 1024 : unit.equals("kib") ? 1024L : 1L);
+                    if (bytes >= 1024 && bytes <= 1024L * 1024 * 1024) {
+                        return Optional.of(bytes);
+                    }
+                } catch (ArithmeticException | NumberFormatException ignored) {
+                    // reported below
+                }
+            }
+            problem(key, "must be a size from 1KiB to 1024MiB, in bytes or with KiB/MiB (e.g. 1048576 or 1MiB)");
+            return Optional.empty();
+        });
+    }
+
+    private Optional<Duration> duration(String key) {
+        return string(key).flatMap(v -> {
+            Matcher m = DURATION.matcher(v);
+            if (m.matches()) {
+                try {
+                    long n = Long.parseLong(m.group(1));
+                    Duration d = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+                        case "ms" -> Duration.ofMillis(n);
+                        case "s" -> Duration.ofSeconds(n);
+                        default -> Duration.ofMinutes(n);
+                    };
+                    if (!d.isZero() && d.compareTo(Duration.ofHours(1)) <= 0) {
+                        return Optional.of(d);
+                    }
+                } catch (NumberFormatException ignored) {
+                    // reported below
+                }
+            }
+            problem(key, "must be a positive duration up to 1 hour with a unit: ms, s or m (e.g. 10s)");
+            return Optional.empty();
+        });
+    }
+}

@@ -1,0 +1,53 @@
+package io.patchbay.server;
+
+import java.io.PrintStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts the server from the environment (and {@code PATCHBAY_CONFIG_FILE}); zero configuration works. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        ServerConfig config;
+        try {
+            config = ConfigLoader.fromEnvironment();
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Logger log = LoggerFactory.getLogger(Main.class);
+        log.info("Starting with {}", config);
+        PatchbayServer server;
+        try {
+            server = PatchbayServer.start(config);
+        } catch (RuntimeException e) {
+            log.error("Patchbay could not start: {}", e.getMessage(), e);
+            System.exit(1);
+            return;
+        }
+        server.firstAdminKey().ifPresent(key -> printOnce(System.out, key, server.port()));
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "patchbay-shutdown"));
+    }
+
+    /**
+     * The first admin key goes to standard output only, never through the logger, so it is in no log file. Only
+     * its hash is stored: this is the one time it can be read.
+     */
+    static void printOnce(PrintStream out, String key, int port) {
+        out.println();
+        out.println("================================================================================");
+        out.println(" First start: an admin API key was created. It is shown this once; store it now.");
+        out.println();
+        out.println("   " + key);
+        out.println();
+        out.println(" Create a tenant API key with it:");
+        out.println("   curl -X POST http://localhost:" + port + "/v1/admin/tenants/default/api-keys \\");
+        out.println("        -H 'Authorization: Bearer " + key.substring(0, 6) + "…' -d '{\"name\":\"my app\"}'");
+        out.println("================================================================================");
+        out.println();
+        out.flush();
+    }
+}

@@ -1,0 +1,201 @@
+package io.patchbay.server;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Stage;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.patchbay.core.HubModule;
+import io.patchbay.core.plugin.ConnectorRegistry;
+import io.patchbay.server.access.AdminRoutes;
+import io.patchbay.server.access.ApiKeyService;
+import io.patchbay.server.access.Authenticator;
+import io.patchbay.server.access.Caller;
+import io.patchbay.server.access.ConnectSessionRoutes;
+import io.patchbay.server.accounts.AccountRoutes;
+import io.patchbay.server.actions.ActionRoutes;
+import io.patchbay.server.actions.ProxyRoutes;
+import io.patchbay.server.connectors.ConnectorRoutes;
+import io.patchbay.server.http.Json;
+import io.patchbay.server.http.Problems;
+import io.patchbay.server.http.RouteGroup;
+import io.patchbay.server.ops.OpsRoutes;
+import io.patchbay.spi.ConnectorContext;
+import io.patchbay.storage.PatchbayStorage;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running server: storage opened and migrated, connectors loaded, the application wired with Guice, Javalin
+ * listening. {@link #close()} stops taking requests, lets running ones finish (up to the shutdown timeout), then
+ * closes connectors and storage.
+ */
+public final class PatchbayServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PatchbayServer.class);
+    private static final Logger ACCESS = LoggerFactory.getLogger("io.patchbay.server.access-log");
+
+    /** The feature route groups, in registration order. */
+    static final List<Class<? extends RouteGroup>> ROUTE_GROUPS = List.of(OpsRoutes.class, AdminRoutes.class,
+            ConnectSessionRoutes.class, ConnectorRoutes.class, AccountRoutes.class, ActionRoutes.class,
+            ProxyRoutes.class);
+
+    private final PatchbayStorage storage;
+    private final ConnectorRegistry registry;
+    private final Javalin app;
+    private final Optional<ApiKeyService.Created> firstAdminKey;
+    private final AtomicBoolean stopping;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private PatchbayServer(PatchbayStorage storage, ConnectorRegistry registry, Javalin app,
+                           Optional<ApiKeyService.Created> firstAdminKey, AtomicBoolean stopping) {
+        this.storage = storage;
+        this.registry = registry;
+        this.app = app;
+        this.firstAdminKey = firstAdminKey;
+        this.stopping = stopping;
+    }
+
+    /**
+     * Starts everything; on failure whatever was opened is closed again.
+     *
+     * @throws io.patchbay.storage.StorageException when the database or keyset is unusable
+     */
+    public static PatchbayServer start(ServerConfig config) {
+        Objects.requireNonNull(config, "config");
+        long started = System.nanoTime();
+        PatchbayStorage storage = PatchbayStorage.open(config.storage());
+        ConnectorRegistry registry = null;
+        try {
+            registry = ConnectorRegistry.load(PatchbayServer.class.getClassLoader(),
+                    Optional.of(config.connectorsDir()), id -> context(config, id));
+            registry.rejected().forEach(r -> LOG.warn("Connector folder {} not loaded: {}", r.folder(), r.reason()));
+            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            new JvmMemoryMetrics().bindTo(metrics);
+            new JvmThreadMetrics().bindTo(metrics);
+            new ProcessorMetrics().bindTo(metrics);
+            new UptimeMetrics().bindTo(metrics);
+            AtomicBoolean stopping = new AtomicBoolean();
+            Injector injector = Guice.createInjector(Stage.PRODUCTION,
+                    new HubModule(registry.connectors(), Clock.systemUTC()),
+                    new ServerModule(config, storage, metrics, () -> !stopping.get() && storage.ready()));
+            Optional<ApiKeyService.Created> adminKey = injector.getInstance(ApiKeyService.class).createFirstAdminKey();
+            Javalin app = Javalin.create(javalin -> configure(javalin, config, injector, metrics));
+            app.start();
+            LOG.info("Patchbay listening on http://{}:{} with connectors {} ({} ms)", config.host(), app.port(),
+                    registry.loaded().stream().map(l -> l.id() + " " + l.version()).toList(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            return new PatchbayServer(storage, registry, app, adminKey, stopping);
+        } catch (RuntimeException e) {
+            if (registry != null) {
+                registry.close();
+            }
+            storage.close();
+            throw e;
+        }
+    }
+
+    private static ConnectorContext context(ServerConfig config, String id) {
+        ServerConfig.ConnectorSettings settings = config.connector(id);
+        ConnectorContext context = ConnectorContext.defaults(id)
+                .withTimeouts(config.connectTimeout(), config.callTimeout())
+                .withSettings(settings.settings());
+        return settings.baseUrl().map(context::withBaseUrl).orElse(context);
+    }
+
+    private static void configure(JavalinConfig javalin, ServerConfig config, Injector injector,
+                                  PrometheusMeterRegistry metrics) {
+        javalin.startup.showJavalinBanner = false;
+        javalin.startup.showOldJavalinVersionWarning = false;
+        javalin.jetty.host = config.host();
+        javalin.jetty.port = config.port();
+        javalin.http.maxRequestSize = config.maxRequestBytes();
+        javalin.jsonMapper(Json.mapper());
+        javalin.jetty.modifyServer(server -> {
+            // Lets requests in flight finish on stop, up to the shutdown timeout.
+            server.setHandler(new GracefulHandler());
+            server.setStopTimeout(config.shutdownTimeout().toMillis());
+        });
+        javalin.requestLogger.http((ctx, ms) -> logRequest(ctx, ms, metrics));
+        Problems.register(javalin.routes);
+        for (Class<? extends RouteGroup> group : ROUTE_GROUPS) {
+            injector.getInstance(group).register(javalin.routes);
+        }
+    }
+
+    /** Method, route, status, time and caller id: never headers, bodies or query strings, which may hold secrets. */
+    private static void logRequest(Context ctx, float ms, PrometheusMeterRegistry metrics) {
+        String route = route(ctx);
+        Timer.builder("patchbay.http.requests")
+                .tag("method", ctx.method().name())
+                .tag("route", route)
+                .tag("status", Integer.toString(ctx.statusCode()))
+                .register(metrics)
+                .record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS);
+        Caller caller = ctx.attribute(Authenticator.CALLER_ATTRIBUTE);
+        ACCESS.info("{} {} {} {}ms caller={}", ctx.method().name(), ctx.path(), ctx.statusCode(),
+                String.format("%.1f", ms), caller == null ? "-" : caller.id());
+    }
+
+    private static String route(Context ctx) {
+        try {
+            var endpoint = ctx.endpoints().lastHttpEndpoint();
+            return endpoint == null ? "unmatched" : endpoint.path;
+        } catch (RuntimeException e) {
+            return "unmatched";
+        }
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** The admin key made on this start, when this is the first start; never again afterwards. */
+    public Optional<String> firstAdminKey() {
+        return firstAdminKey.map(ApiKeyService.Created::key);
+    }
+
+    public ConnectorRegistry connectors() {
+        return registry;
+    }
+
+    /** Routes as registered with Javalin (method, path), for checks such as the OpenAPI test. */
+    public List<String> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(e -> e.endpoint.method.name() + " " + e.endpoint.path)
+                .toList();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.info("Stopping: finishing requests in flight");
+        stopping.set(true);
+        try {
+            app.stop();
+        } finally {
+            try {
+                registry.close();
+            } finally {
+                storage.close();
+                LOG.info("Stopped");
+            }
+        }
+    }
+}

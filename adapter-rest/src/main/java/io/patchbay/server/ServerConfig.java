@@ -1,0 +1,113 @@
+package io.patchbay.server;
+
+import io.patchbay.storage.KeysetSource;
+import io.patchbay.storage.StorageConfig;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything the server is configured with, validated. Built by {@link ConfigLoader} from {@code PATCHBAY_*}
+ * environment variables and an optional properties or YAML file; every default gives a working single instance.
+ *
+ * @param host            the address to listen on
+ * @param port            the port; 0 picks a free one
+ * @param dataDir         where the embedded database, the generated keyset and the logs live
+ * @param databaseUrl     a JDBC URL; empty means SQLite in {@code dataDir}
+ * @param keyset          where the keyset that seals account secrets is
+ * @param generateKeyset  whether a missing keyset file may be created (first start of the embedded default)
+ * @param connectorsDir   drop-in connector folders; a missing directory is fine
+ * @param connectors      per connector id: base-URL override and free-form settings
+ * @param maxRequestBytes bodies above this are refused with 413
+ * @param connectTimeout  for calls to providers (connectors and the proxy)
+ * @param callTimeout     for a whole call to a provider
+ */
+public record ServerConfig(
+        String host,
+        int port,
+        Path dataDir,
+        Optional<String> databaseUrl,
+        Optional<String> databaseUser,
+        Optional<String> databasePassword,
+        int databasePoolSize,
+        KeysetSource keyset,
+        boolean generateKeyset,
+        Path connectorsDir,
+        Map<String, ConnectorSettings> connectors,
+        long maxRequestBytes,
+        Duration connectTimeout,
+        Duration callTimeout,
+        Duration shutdownTimeout) {
+
+    public static final int DEFAULT_PORT = 8080;
+    public static final long DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
+
+    public ServerConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(databaseUrl, "databaseUrl");
+        Objects.requireNonNull(databaseUser, "databaseUser");
+        Objects.requireNonNull(databasePassword, "databasePassword");
+        Objects.requireNonNull(keyset, "keyset");
+        Objects.requireNonNull(connectorsDir, "connectorsDir");
+        connectors = Map.copyOf(connectors);
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(callTimeout, "callTimeout");
+        Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+    }
+
+    /** A connector's base-URL override ({@code PATCHBAY_CONNECTOR_<ID>_BASE_URL}) and other settings. */
+    public record ConnectorSettings(Optional<URI> baseUrl, Map<String, String> settings) {
+        public ConnectorSettings {
+            Objects.requireNonNull(baseUrl, "baseUrl");
+            settings = Map.copyOf(settings);
+        }
+
+        @Override
+        public String toString() {
+            return "ConnectorSettings[baseUrl=" + baseUrl.map(URI::toString).orElse("default") + ", settings="
+                    + settings.keySet() + "]";
+        }
+    }
+
+    /** The defaults with everything in {@code dataDir}: what a first start without any configuration uses. */
+    public static ServerConfig embedded(Path dataDir, int port) {
+        return ConfigLoader.load(Map.of("PATCHBAY_DATA_DIR", dataDir.toString(), "PATCHBAY_PORT",
+                Integer.toString(port)));
+    }
+
+    public ConnectorSettings connector(String id) {
+        return connectors.getOrDefault(id, new ConnectorSettings(Optional.empty(), Map.of()));
+    }
+
+    /** What the storage adapter needs. */
+    public StorageConfig storage() {
+        return new StorageConfig(databaseUrl.orElse("jdbc:sqlite:" + dataDir.resolve(StorageConfig.EMBEDDED_DATABASE_FILE)),
+                databaseUser, databasePassword, keyset, generateKeyset, databasePoolSize);
+    }
+
+    public ServerConfig withPort(int newPort) {
+        return new ServerConfig(host, newPort, dataDir, databaseUrl, databaseUser, databasePassword, databasePoolSize,
+                keyset, generateKeyset, connectorsDir, connectors, maxRequestBytes, connectTimeout, callTimeout,
+                shutdownTimeout);
+    }
+
+    public ServerConfig withConnector(String id, URI baseUrl) {
+        var copy = new java.util.HashMap<>(connectors);
+        copy.put(id, new ConnectorSettings(Optional.of(baseUrl), connector(id).settings()));
+        return new ServerConfig(host, port, dataDir, databaseUrl, databaseUser, databasePassword, databasePoolSize,
+                keyset, generateKeyset, connectorsDir, copy, maxRequestBytes, connectTimeout, callTimeout,
+                shutdownTimeout);
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", database="
+                + storage() + ", connectorsDir=" + connectorsDir + ", connectors=" + connectors
+                + ", maxRequestBytes=" + maxRequestBytes + ", connectTimeout=" + connectTimeout + ", callTimeout="
+                + callTimeout + ", shutdownTimeout=" + shutdownTimeout + "]";
+    }
+}

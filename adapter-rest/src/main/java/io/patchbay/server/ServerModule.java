@@ -1,0 +1,62 @@
+package io.patchbay.server;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.google.inject.name.Names;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.patchbay.core.access.ApiKeyStore;
+import io.patchbay.core.access.ConnectSessionStore;
+import io.patchbay.core.account.AccountVault;
+import io.patchbay.core.account.LinkedAccountStore;
+import io.patchbay.core.audit.AuditLog;
+import io.patchbay.core.secret.SecretCipher;
+import io.patchbay.storage.PatchbayStorage;
+import java.net.http.HttpClient;
+import java.util.function.BooleanSupplier;
+
+/** Binds the storage adapter's ports, the configuration and the server's shared infrastructure. */
+final class ServerModule extends AbstractModule {
+    private final ServerConfig config;
+    private final PatchbayStorage storage;
+    private final PrometheusMeterRegistry metrics;
+    private final BooleanSupplier ready;
+
+    ServerModule(ServerConfig config, PatchbayStorage storage, PrometheusMeterRegistry metrics, BooleanSupplier ready) {
+        this.config = config;
+        this.storage = storage;
+        this.metrics = metrics;
+        this.ready = ready;
+    }
+
+    @Override
+    protected void configure() {
+        bind(ServerConfig.class).toInstance(config);
+        bind(LinkedAccountStore.class).toInstance(storage.accounts());
+        bind(SecretCipher.class).toInstance(storage.cipher());
+        bind(AuditLog.class).toInstance(storage.auditLog());
+        bind(ApiKeyStore.class).toInstance(storage.apiKeys());
+        bind(ConnectSessionStore.class).toInstance(storage.connectSessions());
+        bind(PrometheusMeterRegistry.class).toInstance(metrics);
+        bind(MeterRegistry.class).toInstance(metrics);
+        bind(BooleanSupplier.class).annotatedWith(Names.named("ready")).toInstance(ready);
+    }
+
+    @Provides
+    @Singleton
+    AccountVault vault(LinkedAccountStore store, SecretCipher cipher) {
+        return new AccountVault(store, cipher);
+    }
+
+    /** The proxy's client: no redirects followed (a 3xx is the provider's answer to pass back). */
+    @Provides
+    @Singleton
+    HttpClient proxyClient() {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(config.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+}

@@ -1,0 +1,113 @@
+package io.patchbay.server.access;
+
+import io.patchbay.core.Ids;
+import io.patchbay.core.access.ApiKey;
+import io.patchbay.core.access.ApiKeyStore;
+import io.patchbay.core.error.NotFoundException;
+import io.patchbay.server.http.ApiException;
+import io.patchbay.spi.FieldError;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates, finds and revokes API keys. The key itself exists only in the creation answer. */
+public final class ApiKeyService {
+    /**
+     * The tenant that holds every admin key (admin keys act across tenants, so they live in one place) and the one
+     * the getting-started guide uses.
+     */
+    public static final String ADMIN_TENANT = "default";
+    static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+    private static final Logger LOG = LoggerFactory.getLogger(ApiKeyService.class);
+
+    private final ApiKeyStore store;
+    private final Clock clock;
+
+    /** A key just made: {@link #key()} is shown once and never stored. */
+    public record Created(ApiKey apiKey, String key) {
+        @Override
+        public String toString() {
+            return "Created[apiKey=" + apiKey.id() + ", key=****]";
+        }
+    }
+
+    @Inject
+    public ApiKeyService(ApiKeyStore store, Clock clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public Created create(String tenantId, String name, Set<Scope> scopes) {
+        if (scopes.contains(Scope.ADMIN) && !tenantId.equals(ADMIN_TENANT)) {
+            throw new ApiException(422, "invalid_input", "Invalid input", "Admin keys belong to tenant '"
+                    + ADMIN_TENANT + "'", List.of(new FieldError("scopes", "admin_tenant",
+                    "the admin scope is only granted to keys of tenant '" + ADMIN_TENANT + "'")), Map.of(),
+                    Map.of());
+        }
+        Instant now = clock.instant();
+        String key = Ids.secretToken(Tokens.API_KEY_PREFIX);
+        ApiKey apiKey = new ApiKey(Ids.next("key", now), tenantId, name, Tokens.sha256(key), Tokens.hint(key),
+                scopes.stream().map(Scope::value).collect(Collectors.toSet()), now, Optional.empty());
+        store.insert(apiKey);
+        LOG.info("Created API key {} '{}' for tenant {} with scopes {}", apiKey.id(), name, tenantId, apiKey.scopes());
+        return new Created(apiKey, key);
+    }
+
+    /**
+     * On the very first start there is no admin key: make one. Empty on every later start, so the key is shown
+     * exactly once.
+     */
+    public Optional<Created> createFirstAdminKey() {
+        if (store.anyActiveWithScope(Scope.ADMIN.value())) {
+            return Optional.empty();
+        }
+        return Optional.of(create(ADMIN_TENANT, "first admin key", Set.of(Scope.ADMIN)));
+    }
+
+    /** The active key a presented token belongs to. */
+    public Optional<ApiKey> authenticate(String token) {
+        return store.findByHash(Tokens.sha256(token)).filter(ApiKey::active);
+    }
+
+    public List<ApiKey> list(String tenantId) {
+        return store.list(tenantId);
+    }
+
+    public ApiKey get(String tenantId, String keyId) {
+        return store.find(tenantId, keyId).orElseThrow(() -> new NotFoundException("api_key", keyId));
+    }
+
+    /** Revokes a key; the last active admin key cannot go, or nobody could manage keys any more. */
+    public ApiKey revoke(String tenantId, String keyId) {
+        ApiKey key = get(tenantId, keyId);
+        if (!key.active()) {
+            return key;
+        }
+        if (key.scopes().contains(Scope.ADMIN.value()) && activeAdminKeys(key) == 0) {
+            throw new ApiException(409, "last_admin_key", "Last admin key",
+                    "API key " + keyId + " is the last active admin key; create another admin key before revoking it");
+        }
+        store.revoke(tenantId, keyId, clock.instant());
+        LOG.info("Revoked API key {} of tenant {}", keyId, tenantId);
+        return get(tenantId, keyId);
+    }
+
+    private long activeAdminKeys(ApiKey except) {
+        return store.list(ADMIN_TENANT).stream()
+                .filter(k -> k.active() && !k.id().equals(except.id()) && k.scopes().contains(Scope.ADMIN.value()))
+                .count();
+    }
+
+    static boolean validTenantId(String tenantId) {
+        return TENANT_ID.matcher(tenantId).matches();
+    }
+}

@@ -1,0 +1,146 @@
+package io.patchbay.server.access;
+
+import io.javalin.http.Context;
+import io.patchbay.core.access.ApiKey;
+import io.patchbay.core.access.ConnectSession;
+import io.patchbay.core.account.Viewer;
+import io.patchbay.server.http.ApiException;
+import io.patchbay.spi.FieldError;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Authenticates a request's {@code Authorization: Bearer} token and checks what it may do. Each route says what
+ * it accepts: {@link #key} for API-key-only routes, {@link #keyOrSession} where a connect session may act too.
+ *
+ * <p>A key acts tenant-wide, or for one end user when the request carries {@value #OWNER_HEADER} (and optionally
+ * {@value #TEAM_HEADER}): then the visibility rules of that user apply.
+ */
+public final class Authenticator {
+    public static final String OWNER_HEADER = "Patchbay-Owner-Id";
+    public static final String TEAM_HEADER = "Patchbay-Team-Id";
+    /** The request attribute holding the caller, for logs. */
+    public static final String CALLER_ATTRIBUTE = "patchbay.caller";
+    static final int MAX_ID_LENGTH = 200;
+
+    private final ApiKeyService keys;
+    private final ConnectSessionService sessions;
+
+    @Inject
+    public Authenticator(ApiKeyService keys, ConnectSessionService sessions) {
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
+    }
+
+    /** An API key with {@code scope}; connect sessions are refused. */
+    public Caller.Key key(Context ctx, Scope scope) {
+        String token = bearer(ctx);
+        if (token.startsWith(Tokens.SESSION_PREFIX)) {
+            sessions.authenticate(token);
+            throw new ApiException(403, "session_not_allowed", "Not allowed for connect sessions",
+                    "A connect session token can only link accounts; this route needs an API key with scope '"
+                            + scope.value() + "'");
+        }
+        ApiKey apiKey = apiKey(token);
+        requireScope(apiKey, scope);
+        Caller.Key caller = new Caller.Key(apiKey, viewer(ctx, apiKey.tenantId()));
+        ctx.attribute(CALLER_ATTRIBUTE, caller);
+        return caller;
+    }
+
+    /** An API key with {@code scope}, or a live connect session (whose own scope the route checks). */
+    public Caller keyOrSession(Context ctx, Scope scope) {
+        String token = bearer(ctx);
+        if (token.startsWith(Tokens.SESSION_PREFIX)) {
+            ConnectSession session = sessions.authenticate(token);
+            Caller.Session caller = new Caller.Session(session);
+            ctx.attribute(CALLER_ATTRIBUTE, caller);
+            return caller;
+        }
+        return key(ctx, scope);
+    }
+
+    /** Any valid API key of a tenant, or a connect session: for reading the connector catalog. */
+    public Caller anyCaller(Context ctx) {
+        String token = bearer(ctx);
+        if (token.startsWith(Tokens.SESSION_PREFIX)) {
+            Caller.Session caller = new Caller.Session(sessions.authenticate(token));
+            ctx.attribute(CALLER_ATTRIBUTE, caller);
+            return caller;
+        }
+        ApiKey apiKey = apiKey(token);
+        Caller.Key caller = new Caller.Key(apiKey, viewer(ctx, apiKey.tenantId()));
+        ctx.attribute(CALLER_ATTRIBUTE, caller);
+        return caller;
+    }
+
+    private ApiKey apiKey(String token) {
+        if (!token.startsWith(Tokens.API_KEY_PREFIX)) {
+            throw unauthorized("invalid_token", "Invalid token", "The bearer token is neither an API key ("
+                    + Tokens.API_KEY_PREFIX + "…) nor a connect session token (" + Tokens.SESSION_PREFIX + "…)");
+        }
+        return keys.authenticate(token).orElseThrow(() -> unauthorized("invalid_api_key", "Invalid API key",
+                "The API key is not known or was revoked"));
+    }
+
+    private static void requireScope(ApiKey apiKey, Scope scope) {
+        if (!apiKey.scopes().contains(scope.value())) {
+            throw new ApiException(403, "insufficient_scope", "Insufficient scope", "API key " + apiKey.id()
+                    + " lacks the scope '" + scope.value() + "' this route needs; it has " + apiKey.scopes(),
+                    List.of(), Map.of("required_scope", scope.value()), Map.of());
+        }
+    }
+
+    private static String bearer(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header == null || header.isBlank()) {
+            throw unauthorized("unauthenticated", "Authentication required",
+                    "Send an API key or a connect session token as 'Authorization: Bearer <token>'");
+        }
+        if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+            throw unauthorized("unauthenticated", "Authentication required",
+                    "The Authorization header must use the Bearer scheme: 'Authorization: Bearer <token>'");
+        }
+        return header.substring(7).strip();
+    }
+
+    private static Viewer viewer(Context ctx, String tenantId) {
+        Optional<String> owner = Optional.ofNullable(ctx.header(OWNER_HEADER));
+        Optional<String> team = Optional.ofNullable(ctx.header(TEAM_HEADER));
+        List<FieldError> errors = new ArrayList<>();
+        owner.flatMap(o -> checkId(OWNER_HEADER, o)).ifPresent(errors::add);
+        team.flatMap(t -> checkId(TEAM_HEADER, t)).ifPresent(errors::add);
+        if (owner.isEmpty() && team.isPresent()) {
+            errors.add(new FieldError(TEAM_HEADER, "owner_required", TEAM_HEADER + " needs " + OWNER_HEADER
+                    + ": a team is only meaningful for an end user"));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalidRequest(errors);
+        }
+        return new Viewer(tenantId, owner, team);
+    }
+
+    /** Owner and team ids are the application's own: any non-blank text without control characters. */
+    public static Optional<FieldError> checkId(String field, String value) {
+        if (value.isBlank()) {
+            return Optional.of(new FieldError(field, "blank", field + " must not be blank"));
+        }
+        if (value.length() > MAX_ID_LENGTH) {
+            return Optional.of(new FieldError(field, "too_long", field + " is longer than " + MAX_ID_LENGTH
+                    + " characters"));
+        }
+        if (value.chars().anyMatch(Character::isISOControl) || !value.equals(value.strip())) {
+            return Optional.of(new FieldError(field, "invalid", field
+                    + " must not contain control characters or surrounding spaces"));
+        }
+        return Optional.empty();
+    }
+
+    static ApiException unauthorized(String code, String title, String detail) {
+        return ConnectSessionService.unauthorized(code, title, detail);
+    }
+}

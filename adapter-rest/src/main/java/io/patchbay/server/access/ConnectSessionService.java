@@ -1,0 +1,81 @@
+package io.patchbay.server.access;
+
+import io.patchbay.core.Ids;
+import io.patchbay.core.access.ConnectSession;
+import io.patchbay.core.access.ConnectSessionStore;
+import io.patchbay.server.http.ApiException;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/** Short-lived tokens that let an end user's browser link (or, in edit mode, re-key one account) and nothing else. */
+public final class ConnectSessionService {
+    public static final Duration MAX_TTL = Duration.ofMinutes(30);
+    public static final Duration DEFAULT_TTL = Duration.ofMinutes(15);
+
+    private final ConnectSessionStore store;
+    private final Clock clock;
+
+    /** A session just made: {@link #token()} is shown once and never stored. */
+    public record Created(ConnectSession session, String token) {
+        @Override
+        public String toString() {
+            return "Created[session=" + session.id() + ", token=****]";
+        }
+    }
+
+    @Inject
+    public ConnectSessionService(ConnectSessionStore store, Clock clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public Created create(String tenantId, String ownerId, Optional<String> teamId, Set<String> allowedConnectors,
+                          Optional<String> label, Optional<String> accountId, Duration ttl) {
+        Instant now = clock.instant();
+        String token = Ids.secretToken(Tokens.SESSION_PREFIX);
+        ConnectSession session = new ConnectSession(Ids.next("cs", now), tenantId, Tokens.sha256(token), ownerId,
+                teamId, allowedConnectors, label, accountId, now, now.plus(ttl), Optional.empty());
+        store.insert(session);
+        return new Created(session, token);
+    }
+
+    /**
+     * The live session a token belongs to.
+     *
+     * @throws ApiException 401 telling apart an unknown, an expired and an already used token
+     */
+    public ConnectSession authenticate(String token) {
+        ConnectSession session = store.findByTokenHash(Tokens.sha256(token))
+                .orElseThrow(() -> unauthorized("invalid_session_token", "Invalid connect session",
+                        "The connect session token is not known; create a new connect session"));
+        if (!clock.instant().isBefore(session.expiresAt())) {
+            throw unauthorized("session_expired", "Connect session expired", "The connect session " + session.id()
+                    + " expired at " + session.expiresAt() + "; create a new connect session");
+        }
+        if (session.usedAt().isPresent()) {
+            throw unauthorized("session_used", "Connect session already used", "The connect session " + session.id()
+                    + " was used at " + session.usedAt().get() + " and allows one change only; create a new one");
+        }
+        return session;
+    }
+
+    /**
+     * Spends an edit-mode session once its change succeeded, so a failed attempt (a mistyped token) can be retried
+     * but a successful one cannot be repeated. Returns false when a concurrent request spent it first; that change
+     * succeeded too and is not undone.
+     */
+    public boolean consume(ConnectSession session) {
+        return store.markUsed(session.id(), clock.instant());
+    }
+
+    static ApiException unauthorized(String code, String title, String detail) {
+        return new ApiException(401, code, title, detail, java.util.List.of(), Map.of(),
+                Map.of("WWW-Authenticate", "Bearer error=\"invalid_token\""));
+    }
+}

@@ -1,0 +1,265 @@
+package io.patchbay.server.accounts;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.patchbay.core.access.ConnectSession;
+import io.patchbay.core.account.AccountQuery;
+import io.patchbay.core.account.AccountService;
+import io.patchbay.core.account.AccountStatus;
+import io.patchbay.core.account.LinkRequest;
+import io.patchbay.core.account.LinkResult;
+import io.patchbay.core.account.LinkService;
+import io.patchbay.core.account.LinkedAccount;
+import io.patchbay.core.account.Page;
+import io.patchbay.core.account.Viewer;
+import io.patchbay.core.account.Visibility;
+import io.patchbay.core.catalog.ConnectorCatalog;
+import io.patchbay.server.access.Authenticator;
+import io.patchbay.server.access.Caller;
+import io.patchbay.server.access.ConnectSessionService;
+import io.patchbay.server.access.Scope;
+import io.patchbay.server.connectors.CredentialsInput;
+import io.patchbay.server.http.ApiException;
+import io.patchbay.server.http.Fields;
+import io.patchbay.server.http.Paging;
+import io.patchbay.server.http.RouteGroup;
+import io.patchbay.server.http.SpiViews.NoticeView;
+import io.patchbay.spi.Connector;
+import io.patchbay.spi.FieldError;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Linking, listing, reading, changing, re-keying, re-verifying and disconnecting linked accounts. */
+public final class AccountRoutes implements RouteGroup {
+    static final String ACCOUNTS = "/v1/accounts";
+    static final String ACCOUNT = "/v1/accounts/{account_id}";
+    private static final Pattern ETAG = Pattern.compile("\"(\\d{1,18})\"");
+    private static final Logger LOG = LoggerFactory.getLogger(AccountRoutes.class);
+
+    private final Authenticator auth;
+    private final ConnectorCatalog catalog;
+    private final LinkService links;
+    private final AccountService accounts;
+    private final ConnectSessionService sessions;
+
+    @Inject
+    public AccountRoutes(Authenticator auth, ConnectorCatalog catalog, LinkService links, AccountService accounts,
+                         ConnectSessionService sessions) {
+        this.auth = auth;
+        this.catalog = catalog;
+        this.links = links;
+        this.accounts = accounts;
+        this.sessions = sessions;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.post(ACCOUNTS, this::link);
+        routes.get(ACCOUNTS, this::list);
+        routes.get(ACCOUNT, this::get);
+        routes.patch(ACCOUNT, this::update);
+        routes.delete(ACCOUNT, this::disconnect);
+        routes.put(ACCOUNT + "/credentials", this::rotate);
+        routes.post(ACCOUNT + "/verify", this::verify);
+    }
+
+    private void link(Context ctx) {
+        Caller caller = auth.keyOrSession(ctx, Scope.ACCOUNTS_WRITE);
+        Fields body = Fields.of(ctx.body());
+        String connectorId = body.requireString("connector_id");
+        CredentialsInput credentials = CredentialsInput.read(body);
+        Optional<String> workspaceId = body.optionalString("workspace_id");
+        Optional<String> label = body.optionalString("label");
+        Optional<String> ownerField = body.optionalString("owner_id");
+        Optional<String> teamField = body.optionalString("team_id");
+        Optional<String> visibilityField = body.optionalString("visibility");
+        body.done();
+
+        List<FieldError> errors = new ArrayList<>();
+        Visibility visibility = visibilityField.map(v -> visibility(v, errors)).orElse(Visibility.PRIVATE);
+        Viewer acting = caller.viewer();
+        Optional<String> owner = agree("owner_id", ownerField, acting.ownerId(), caller, errors);
+        Optional<String> team = agree("team_id", teamField, acting.teamId(), caller, errors);
+        if (owner.isEmpty()) {
+            errors.add(new FieldError("owner_id", "required", "owner_id is required: the end user who owns the "
+                    + "account (or send " + Authenticator.OWNER_HEADER + ")"));
+        }
+        owner.flatMap(o -> Authenticator.checkId("owner_id", o)).ifPresent(errors::add);
+        team.flatMap(t -> Authenticator.checkId("team_id", t)).ifPresent(errors::add);
+        if (!errors.isEmpty()) {
+            throw ApiException.invalidInput(errors);
+        }
+        if (caller instanceof Caller.Session s) {
+            if (s.session().editMode()) {
+                throw new ApiException(403, "session_edit_mode", "Edit-mode session",
+                        "This connect session may only replace the credentials of account "
+                                + s.session().accountId().get());
+            }
+            label = label.or(() -> s.session().label());
+        }
+        caller.requireConnector(connectorId);
+        Connector connector = catalog.get(connectorId);
+        LinkResult result = links.link(acting, new LinkRequest(connector.info().id(), credentials.credentials(connector),
+                workspaceId, label, owner.get(), team, visibility));
+        ctx.status(201).header("Location", ACCOUNTS + "/" + result.account().id());
+        etag(ctx, result.account());
+        ctx.json(new AccountView.Linked(AccountView.of(result.account()), NoticeView.of(result.warnings())));
+    }
+
+    /**
+     * A body field that the caller's own identity may also give (header or session): they must agree. A session
+     * acts for its own end user only.
+     */
+    private static Optional<String> agree(String field, Optional<String> fromBody, Optional<String> fromCaller,
+                                          Caller caller, List<FieldError> errors) {
+        if (fromBody.isPresent() && fromCaller.isPresent() && !fromBody.equals(fromCaller)) {
+            String source = caller instanceof Caller.Session ? "the connect session's" : "the request header's";
+            errors.add(new FieldError(field, "owner_mismatch", field + " differs from " + source + " end user"));
+        }
+        return fromBody.or(() -> fromCaller);
+    }
+
+    private void list(Context ctx) {
+        Caller.Key caller = auth.key(ctx, Scope.ACCOUNTS_READ);
+        Paging.Request page = Paging.read(ctx, AccountQuery.MAX_LIMIT, Set.of("connector_id", "owner_id", "status",
+                "label"));
+        List<FieldError> errors = new ArrayList<>();
+        Optional<AccountStatus> status = Optional.ofNullable(ctx.queryParam("status")).flatMap(s -> {
+            Optional<AccountStatus> parsed = Arrays.stream(AccountStatus.values())
+                    .filter(v -> v.name().toLowerCase(Locale.ROOT).equals(s)).findFirst();
+            if (parsed.isEmpty()) {
+                errors.add(new FieldError("status", "invalid", "status must be one of "
+                        + Arrays.stream(AccountStatus.values()).map(v -> v.name().toLowerCase(Locale.ROOT)).toList()));
+            }
+            return parsed;
+        });
+        if (!errors.isEmpty()) {
+            throw ApiException.invalidRequest(errors);
+        }
+        Page<LinkedAccount> result = accounts.list(new AccountQuery(caller.viewer(),
+                Optional.ofNullable(ctx.queryParam("connector_id")), Optional.ofNullable(ctx.queryParam("owner_id")),
+                status, Optional.ofNullable(ctx.queryParam("label")), page.limit(), page.after()));
+        ctx.json(new Paging.PageView(result.items().stream().map(AccountView::of).toList(),
+                result.nextCursor().map(Paging::encode)));
+    }
+
+    private void get(Context ctx) {
+        Caller.Key caller = auth.key(ctx, Scope.ACCOUNTS_READ);
+        LinkedAccount account = accounts.get(caller.viewer(), ctx.pathParam("account_id"));
+        etag(ctx, account);
+        ctx.json(AccountView.of(account));
+    }
+
+    private void update(Context ctx) {
+        Caller.Key caller = auth.key(ctx, Scope.ACCOUNTS_WRITE);
+        String id = ctx.pathParam("account_id");
+        Fields body = Fields.of(ctx.body());
+        Optional<String> label = body.optionalString("label");
+        Optional<String> visibilityField = body.optionalString("visibility");
+        Optional<Long> versionField = body.optionalLong("version");
+        body.done();
+        List<FieldError> errors = new ArrayList<>();
+        Optional<Visibility> visibility = visibilityField.map(v -> visibility(v, errors));
+        if (label.isEmpty() && visibilityField.isEmpty()) {
+            errors.add(new FieldError("label", "nothing_to_change", "Send label, visibility or both"));
+        }
+        Optional<Long> expected = expectedVersion(ctx, versionField, errors);
+        if (!errors.isEmpty()) {
+            throw ApiException.invalidInput(errors);
+        }
+        LinkedAccount account = null;
+        if (label.isPresent()) {
+            account = accounts.rename(caller.viewer(), id, label.get(), expected);
+            expected = expected.map(v -> v + 1);
+        }
+        if (visibility.isPresent()) {
+            account = accounts.changeVisibility(caller.viewer(), id, visibility.get(), expected);
+        }
+        etag(ctx, account);
+        ctx.json(AccountView.of(account));
+    }
+
+    private void disconnect(Context ctx) {
+        Caller.Key caller = auth.key(ctx, Scope.ACCOUNTS_WRITE);
+        accounts.disconnect(caller.viewer(), ctx.pathParam("account_id"));
+        ctx.status(204);
+    }
+
+    private void rotate(Context ctx) {
+        Caller caller = auth.keyOrSession(ctx, Scope.ACCOUNTS_WRITE);
+        String id = ctx.pathParam("account_id");
+        Optional<ConnectSession> session = Optional.empty();
+        if (caller instanceof Caller.Session s) {
+            if (!s.session().accountId().equals(Optional.of(id))) {
+                throw new ApiException(403, "session_not_for_account", "Not allowed for this session",
+                        s.session().editMode() ? "This connect session may only replace the credentials of account "
+                                + s.session().accountId().get()
+                                : "This connect session links new accounts; replacing credentials needs an edit-mode "
+                                + "session (created with account_id)");
+            }
+            session = Optional.of(s.session());
+        }
+        Fields body = Fields.of(ctx.body());
+        CredentialsInput input = CredentialsInput.read(body);
+        body.done();
+        LinkedAccount current = accounts.get(caller.viewer(), id);
+        Connector connector = catalog.get(current.connectorId());
+        LinkResult result = links.rotate(caller.viewer(), id, input.credentials(connector));
+        session.ifPresent(s -> {
+            if (!sessions.consume(s)) {
+                LOG.warn("Connect session {} was used by a concurrent request too", s.id());
+            }
+        });
+        etag(ctx, result.account());
+        ctx.json(new AccountView.Linked(AccountView.of(result.account()), NoticeView.of(result.warnings())));
+    }
+
+    private void verify(Context ctx) {
+        Caller.Key caller = auth.key(ctx, Scope.ACCOUNTS_WRITE);
+        LinkedAccount account = links.reverify(caller.viewer(), ctx.pathParam("account_id"));
+        etag(ctx, account);
+        ctx.json(AccountView.of(account));
+    }
+
+    private static Visibility visibility(String value, List<FieldError> errors) {
+        return Arrays.stream(Visibility.values())
+                .filter(v -> v.name().toLowerCase(Locale.ROOT).equals(value))
+                .findFirst()
+                .orElseGet(() -> {
+                    errors.add(new FieldError("visibility", "invalid", "visibility must be one of "
+                            + Arrays.stream(Visibility.values()).map(v -> v.name().toLowerCase(Locale.ROOT)).toList()));
+                    return null;
+                });
+    }
+
+    /** {@code If-Match: "<version>"} (as sent in ETag) or a {@code version} field; both must agree. */
+    private static Optional<Long> expectedVersion(Context ctx, Optional<Long> fromBody, List<FieldError> errors) {
+        String ifMatch = ctx.header("If-Match");
+        if (ifMatch == null) {
+            return fromBody;
+        }
+        Matcher m = ETAG.matcher(ifMatch.strip());
+        if (!m.matches()) {
+            errors.add(new FieldError("If-Match", "invalid", "If-Match must be the ETag of the account, e.g. \"3\""));
+            return Optional.empty();
+        }
+        long version = Long.parseLong(m.group(1));
+        if (fromBody.isPresent() && fromBody.get() != version) {
+            errors.add(new FieldError("version", "mismatch", "version differs from the If-Match header"));
+        }
+        return Optional.of(version);
+    }
+
+    private static void etag(Context ctx, LinkedAccount account) {
+        ctx.header("ETag", "\"" + account.version() + "\"");
+    }
+}

@@ -1,0 +1,256 @@
+package io.patchbay.server.http;
+
+import com.squareup.moshi.JsonAdapter;
+import com.squareup.moshi.JsonDataException;
+import com.squareup.moshi.JsonEncodingException;
+import com.squareup.moshi.JsonReader;
+import com.squareup.moshi.JsonWriter;
+import com.squareup.moshi.Moshi;
+import com.squareup.moshi.Types;
+import io.javalin.json.JsonMapper;
+import io.patchbay.spi.FieldError;
+import java.io.IOException;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import okio.Buffer;
+
+/**
+ * JSON for the REST API, on Moshi: responses are public records with snake_case {@code @Json} names, nulls written
+ * out, {@link Optional} as value-or-null and {@link Instant} as RFC 3339. Request bodies are read strictly into plain
+ * maps (see {@link #parseObject}) so every error can name its field.
+ */
+public final class Json {
+    /** The JSON nesting a request may have; deeper bodies are refused instead of recursing without bound. */
+    static final int MAX_DEPTH = 64;
+
+    private static final Moshi MOSHI = new Moshi.Builder()
+            .add(Instant.class, new InstantAdapter().nullSafe())
+            .add(new OptionalAdapterFactory())
+            .build();
+    private static final JsonAdapter<Object> ANY = MOSHI.adapter(Object.class).serializeNulls();
+
+    private Json() {
+    }
+
+    public static Moshi moshi() {
+        return MOSHI;
+    }
+
+    /** The Javalin mapper: {@code ctx.json(record)} writes with the rules above. */
+    public static JsonMapper mapper() {
+        return new JsonMapper() {
+            @Override
+            public String toJsonString(Object obj, Type type) {
+                return write(obj, type);
+            }
+
+            @Override
+            public <T> T fromJsonString(String json, Type targetType) {
+                try {
+                    @SuppressWarnings("unchecked")
+                    T value = (T) MOSHI.adapter(targetType).failOnUnknown().fromJson(json);
+                    return value;
+                } catch (IOException | JsonDataException e) {
+                    throw new ApiException(400, "malformed_json", "Malformed JSON", e.getMessage());
+                }
+            }
+        };
+    }
+
+    public static String write(Object value) {
+        return write(value, value == null ? Object.class : value.getClass());
+    }
+
+    static String write(Object value, Type type) {
+        if (value instanceof Map<?, ?> || value instanceof List<?> || value == null) {
+            return ANY.toJson(value);
+        }
+        return MOSHI.adapter(type).serializeNulls().toJson(value);
+    }
+
+    /**
+     * Reads a request body that must be one JSON object. Integers become {@link Long}, other numbers
+     * {@link Double}; duplicate keys and trailing data are refused.
+     *
+     * @throws ApiException 400 {@code malformed_json} saying where the JSON breaks, never echoing it
+     */
+    public static Map<String, Object> parseObject(String body) {
+        if (body == null || body.isBlank()) {
+            throw new ApiException(400, "missing_body", "Missing request body", "The request needs a JSON object body");
+        }
+        JsonReader reader = JsonReader.of(new Buffer().writeUtf8(body));
+        try {
+            if (reader.peek() != JsonReader.Token.BEGIN_OBJECT) {
+                throw new ApiException(400, "invalid_request", "Invalid request body",
+                        "The request body must be a JSON object, not " + describe(reader.peek()));
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> value = (Map<String, Object>) read(reader, 0);
+            if (reader.peek() != JsonReader.Token.END_DOCUMENT) {
+                throw new JsonEncodingException("Unexpected data after the JSON object at " + reader.getPath());
+            }
+            return value;
+        } catch (JsonEncodingException | JsonDataException e) {
+            throw new ApiException(400, "malformed_json", "Malformed JSON",
+                    "The request body is not valid JSON: " + stripValue(e.getMessage()));
+        } catch (IOException e) {
+            throw new ApiException(400, "malformed_json", "Malformed JSON", "The request body could not be read");
+        }
+    }
+
+    private static Object read(JsonReader reader, int depth) throws IOException {
+        if (depth > MAX_DEPTH) {
+            throw new JsonEncodingException("Nesting deeper than " + MAX_DEPTH + " levels at " + reader.getPath());
+        }
+        switch (reader.peek()) {
+            case BEGIN_OBJECT -> {
+                Map<String, Object> map = new LinkedHashMap<>();
+                reader.beginObject();
+                while (reader.hasNext()) {
+                    String name = reader.nextName();
+                    if (map.containsKey(name)) {
+                        throw new JsonEncodingException("Duplicate key '" + name + "' at " + reader.getPath());
+                    }
+                    map.put(name, read(reader, depth + 1));
+                }
+                reader.endObject();
+                return map;
+            }
+            case BEGIN_ARRAY -> {
+                List<Object> list = new ArrayList<>();
+                reader.beginArray();
+                while (reader.hasNext()) {
+                    list.add(read(reader, depth + 1));
+                }
+                reader.endArray();
+                return list;
+            }
+            case STRING -> {
+                return reader.nextString();
+            }
+            case NUMBER -> {
+                return number(reader.nextString());
+            }
+            case BOOLEAN -> {
+                return reader.nextBoolean();
+            }
+            case NULL -> {
+                return reader.nextNull();
+            }
+            default -> throw new JsonEncodingException("Unexpected " + reader.peek() + " at " + reader.getPath());
+        }
+    }
+
+    private static Object number(String text) throws JsonEncodingException {
+        BigDecimal decimal = new BigDecimal(text);
+        try {
+            return decimal.longValueExact();
+        } catch (ArithmeticException notIntegral) {
+            double value = decimal.doubleValue();
+            if (Double.isInfinite(value)) {
+                throw new JsonEncodingException("A number is out of range");
+            }
+            return value;
+        }
+    }
+
+    /** Parses JSON the server itself trusts (e.g. a connector's schema); failures are programming errors. */
+    public static Object readTrusted(String json) {
+        try {
+            return ANY.fromJson(json);
+        } catch (IOException e) {
+            throw new IllegalStateException("unreadable JSON from a trusted source", e);
+        }
+    }
+
+    /** A JSON value as text, e.g. to hand to a JSON Schema validator. */
+    public static String writeValue(Object value) {
+        return ANY.toJson(value);
+    }
+
+    static String describe(JsonReader.Token token) {
+        return switch (token) {
+            case BEGIN_ARRAY -> "an array";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            default -> "empty";
+        };
+    }
+
+    /** The kind of a parsed value, for type errors. */
+    public static String kind(Object value) {
+        if (value == null) {
+            return "null";
+        }
+        if (value instanceof String) {
+            return "a string";
+        }
+        if (value instanceof Number) {
+            return "a number";
+        }
+        if (value instanceof Boolean) {
+            return "a boolean";
+        }
+        if (value instanceof List<?>) {
+            return "an array";
+        }
+        return "an object";
+    }
+
+    // Moshi messages quote the offending token in some cases; the body may hold a secret, so drop quoted parts.
+    private static String stripValue(String message) {
+        return message == null ? "unreadable" : message.replaceAll("'[^']*'", "'…'").replaceAll("\"[^\"]*\"", "\"…\"");
+    }
+
+    public static FieldError fieldError(String field, String code, String message) {
+        return new FieldError(field, code, message);
+    }
+
+    private static final class InstantAdapter extends JsonAdapter<Instant> {
+        @Override
+        public Instant fromJson(JsonReader reader) throws IOException {
+            return Instant.parse(reader.nextString());
+        }
+
+        @Override
+        public void toJson(JsonWriter writer, Instant value) throws IOException {
+            writer.value(value.toString());
+        }
+    }
+
+    private static final class OptionalAdapterFactory implements JsonAdapter.Factory {
+        @Override
+        public JsonAdapter<?> create(Type type, Set<? extends Annotation> annotations, Moshi moshi) {
+            if (!(type instanceof ParameterizedType parameterized) || Types.getRawType(type) != Optional.class) {
+                return null;
+            }
+            JsonAdapter<Object> inner = moshi.adapter(parameterized.getActualTypeArguments()[0], annotations);
+            return new JsonAdapter<Optional<Object>>() {
+                @Override
+                public Optional<Object> fromJson(JsonReader reader) throws IOException {
+                    return Optional.ofNullable(inner.fromJson(reader));
+                }
+
+                @Override
+                public void toJson(JsonWriter writer, Optional<Object> value) throws IOException {
+                    if (value == null || value.isEmpty()) {
+                        writer.nullValue();
+                    } else {
+                        inner.toJson(writer, value.get());
+                    }
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package io.patchbay.server.http;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.patchbay.core.error.DuplicateAccountException;
+import io.patchbay.core.error.ForbiddenException;
+import io.patchbay.core.error.IdentityMismatchException;
+import io.patchbay.core.error.InvalidInputException;
+import io.patchbay.core.error.LinkBlockedException;
+import io.patchbay.core.error.NotFoundException;
+import io.patchbay.core.error.PatchbayException;
+import io.patchbay.core.error.SecretUnavailableException;
+import io.patchbay.core.error.StaleVersionException;
+import io.patchbay.core.error.WorkspaceChoiceRequiredException;
+import io.patchbay.server.http.SpiViews.FieldErrorView;
+import io.patchbay.server.http.SpiViews.NoticeView;
+import io.patchbay.server.http.SpiViews.WorkspaceView;
+import io.patchbay.spi.ConnectorException;
+import io.patchbay.spi.CredentialFormatException;
+import io.patchbay.spi.FieldError;
+import io.patchbay.spi.InsufficientPermissions;
+import io.patchbay.spi.InvalidCredentials;
+import io.patchbay.spi.ProviderRejected;
+import io.patchbay.spi.ProviderUnavailable;
+import io.patchbay.spi.RateLimited;
+import io.patchbay.storage.StorageException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns every failure into an RFC 9457 {@code application/problem+json} answer with a stable {@code type} and
+ * {@code code}, field errors in {@code errors}, and extra members where they help (the existing account, the
+ * workspace options, when to retry). Unexpected failures are logged with their stack trace and answered with a
+ * generic 500 that reveals nothing.
+ */
+public final class Problems {
+    public static final String CONTENT_TYPE = "application/problem+json";
+    public static final String TYPE_PREFIX = "urn:patchbay:problem:";
+    private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+
+    private Problems() {
+    }
+
+    /** Set on responses that carry a provider's answer as it is: their error statuses are not rewritten. */
+    public static final String PASSTHROUGH = "patchbay.passthrough";
+
+    /**
+     * Registers the handler for every exception, and rewrites the plain-text error answers Javalin and Jetty make
+     * themselves (no route, method not allowed, body too large) as problems.
+     */
+    public static void register(RoutesConfig routes) {
+        routes.exception(Exception.class, (e, ctx) -> write(ctx, toProblem(e, ctx)));
+        for (int status : new int[] {400, 404, 405, 413, 414, 415, 431, 500, 503}) {
+            routes.error(status, ctx -> {
+                String type = ctx.res().getContentType();
+                if (ctx.attribute(PASSTHROUGH) == null && (type == null || !type.startsWith(CONTENT_TYPE))) {
+                    write(ctx, generic(ctx, status));
+                }
+            });
+        }
+    }
+
+    private static ApiException generic(Context ctx, int status) {
+        return switch (status) {
+            case 404 -> new ApiException(404, "route_not_found", "Not found", "No route " + ctx.method() + " "
+                    + ctx.path());
+            case 405 -> new ApiException(405, "method_not_allowed", "Method not allowed", ctx.method()
+                    + " is not allowed on " + ctx.path());
+            case 413 -> new ApiException(413, "body_too_large", "Request body too large",
+                    "The request body is larger than the server accepts");
+            case 500 -> new ApiException(500, "internal_error", "Internal error",
+                    "The server failed to process the request; the failure is logged");
+            default -> new ApiException(status, "http_" + status, "HTTP " + status, "The request was refused with "
+                    + "status " + status);
+        };
+    }
+
+    public static void write(Context ctx, ApiException problem) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", TYPE_PREFIX + problem.code());
+        body.put("title", problem.title());
+        body.put("status", problem.status());
+        body.put("detail", problem.getMessage());
+        body.put("code", problem.code());
+        body.put("instance", ctx.path());
+        if (!problem.errors().isEmpty()) {
+            body.put("errors", FieldErrorView.of(problem.errors()));
+        }
+        body.putAll(problem.extensions());
+        problem.headers().forEach(ctx::header);
+        ctx.status(problem.status()).contentType(CONTENT_TYPE).result(Json.write(body));
+    }
+
+    static ApiException toProblem(Exception e, Context ctx) {
+        if (e instanceof ApiException api) {
+            return api;
+        }
+        if (e instanceof PatchbayException core) {
+            return fromCore(core, ctx);
+        }
+        if (e instanceof ConnectorException connector) {
+            return fromConnector(connector);
+        }
+        if (e instanceof HttpResponseException http) {
+            return fromJavalin(http);
+        }
+        if (e instanceof StorageException storage) {
+            LOG.error("Storage failure on {} {}", ctx.method(), ctx.path(), storage);
+            return new ApiException(503, "storage_unavailable", "Storage unavailable",
+                    "The database cannot be reached right now; retry later");
+        }
+        LOG.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+        return new ApiException(500, "internal_error", "Internal error",
+                "The server failed to process the request; the failure is logged");
+    }
+
+    private static ApiException fromCore(PatchbayException e, Context ctx) {
+        if (e instanceof InvalidInputException invalid) {
+            return new ApiException(422, e.code(), "Invalid input", e.getMessage(), invalid.errors(), Map.of(), Map.of());
+        }
+        if (e instanceof NotFoundException) {
+            return new ApiException(404, e.code(), "Not found", e.getMessage());
+        }
+        if (e instanceof ForbiddenException) {
+            return new ApiException(403, e.code(), "Forbidden", e.getMessage());
+        }
+        if (e instanceof DuplicateAccountException duplicate) {
+            return new ApiException(409, e.code(), "Already linked", e.getMessage(), List.of(),
+                    Map.of("existing_account_id", duplicate.existingAccountId()), Map.of());
+        }
+        if (e instanceof StaleVersionException) {
+            // With If-Match the caller asked for a precondition (412); without, another writer won a race (409).
+            boolean precondition = ctx.header("If-Match") != null;
+            return new ApiException(precondition ? 412 : 409, e.code(),
+                    precondition ? "Precondition failed" : "Conflict", e.getMessage());
+        }
+        if (e instanceof WorkspaceChoiceRequiredException choice) {
+            return new ApiException(422, e.code(), "Workspace choice required", e.getMessage(),
+                    List.of(new FieldError("workspace_id", "required", "Choose one of the workspaces listed in "
+                            + "'workspaces'")),
+                    Map.of("workspaces", WorkspaceView.of(choice.options())), Map.of());
+        }
+        if (e instanceof LinkBlockedException blocked) {
+            return new ApiException(422, e.code(), "Link blocked", e.getMessage(), List.of(),
+                    Map.of("notices", NoticeView.of(blocked.notices())), Map.of());
+        }
+        if (e instanceof IdentityMismatchException) {
+            return new ApiException(422, e.code(), "Different provider user", e.getMessage(),
+                    List.of(new FieldError("credentials", e.code(), e.getMessage())), Map.of(), Map.of());
+        }
+        if (e instanceof SecretUnavailableException) {
+            LOG.error("Secret unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            return new ApiException(500, e.code(), "Secret unavailable", e.getMessage()
+                    + ". The keyset does not open this account's credentials; an operator must restore the key");
+        }
+        LOG.error("Unmapped failure {} on {} {}", e.code(), ctx.method(), ctx.path(), e);
+        return new ApiException(500, e.code(), "Internal error", e.getMessage());
+    }
+
+    private static ApiException fromConnector(ConnectorException e) {
+        if (e instanceof InvalidCredentials invalid) {
+            String field = invalid.field().map(f -> "credentials." + f).orElse("credentials");
+            return new ApiException(422, e.code(), "Invalid credentials", e.getMessage(),
+                    List.of(new FieldError(field, e.code(), e.getMessage())), Map.of(), Map.of());
+        }
+        if (e instanceof CredentialFormatException format) {
+            return new ApiException(422, e.code(), "Malformed credentials", e.getMessage(),
+                    format.errors().stream().map(f -> new FieldError("credentials." + f.field(), f.code(), f.message()))
+                            .toList(), Map.of(), Map.of());
+        }
+        if (e instanceof InsufficientPermissions) {
+            return new ApiException(403, e.code(), "Insufficient permissions at the provider", e.getMessage(),
+                    List.of(), Map.of("source", "provider"), Map.of());
+        }
+        if (e instanceof RateLimited limited) {
+            long seconds = Math.max(1, (limited.retryAfter().toMillis() + 999) / 1000);
+            return new ApiException(429, e.code(), "Rate limited by the provider", e.getMessage(), List.of(),
+                    Map.of("retry_after_seconds", seconds, "quota_exhausted", limited.quotaExhausted()),
+                    Map.of("Retry-After", Long.toString(seconds)));
+        }
+        if (e instanceof ProviderUnavailable) {
+            return new ApiException(502, e.code(), "Provider unavailable", e.getMessage(), List.of(), Map.of(),
+                    Map.of("Retry-After", "30"));
+        }
+        if (e instanceof ProviderRejected rejected) {
+            return new ApiException(rejectedStatus(rejected.status()), e.code(), "Rejected by the provider",
+                    e.getMessage(), rejected.fieldErrors(), Map.of("provider_status", rejected.status()), Map.of());
+        }
+        LOG.error("Unmapped connector failure {}", e.code(), e);
+        return new ApiException(502, e.code(), "Provider failure", e.getMessage());
+    }
+
+    /**
+     * The provider's verdict on the caller's request keeps its class: not found and conflict stay as they are,
+     * other client errors become 422 (the input was understood but refused), provider faults 502.
+     */
+    static int rejectedStatus(int providerStatus) {
+        if (providerStatus == 404 || providerStatus == 409 || providerStatus == 410) {
+            return providerStatus;
+        }
+        if (providerStatus >= 400 && providerStatus < 500) {
+            return 422;
+        }
+        return 502;
+    }
+
+    private static ApiException fromJavalin(HttpResponseException e) {
+        int status = e.getStatus();
+        return switch (status) {
+            case 413 -> new ApiException(413, "body_too_large", "Request body too large",
+                    "The request body is larger than the server accepts");
+            case 404 -> new ApiException(404, "route_not_found", "Not found", e.getMessage());
+            case 405 -> new ApiException(405, "method_not_allowed", "Method not allowed", e.getMessage());
+            default -> new ApiException(status, "http_" + status, e.getMessage(), e.getMessage());
+        };
+    }
+}

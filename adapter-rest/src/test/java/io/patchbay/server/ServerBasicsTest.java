@@ -1,0 +1,174 @@
+package io.patchbay.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Operational routes, API key management and the HTTP layer's refusals, over real HTTP on the real store. */
+class ServerBasicsTest {
+    @TempDir
+    static Path data;
+    static PatchbayServer server;
+    static Api api;
+    static String admin;
+
+    @BeforeAll
+    static void start() {
+        server = TestServers.start(data, Map.of());
+        api = new Api(server.port());
+        admin = server.firstAdminKey().orElseThrow();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void healthReadyAndMetricsAnswerWithoutAuthentication() {
+        assertThat(api.get("/health").send().string("status")).isEqualTo("ok");
+        assertThat(api.get("/ready").send().string("status")).isEqualTo("ready");
+        Api.Response metrics = api.get("/metrics").send();
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.body()).contains("patchbay_http_requests_seconds_count").contains("jvm_memory_used_bytes");
+    }
+
+    @Test
+    void theFirstAdminKeyIsAnAdminKeyOfTheDefaultTenant() {
+        assertThat(admin).startsWith("pb_sk_").hasSize(6 + 32);
+        Api.Response list = api.get("/v1/admin/tenants/default/api-keys").token(admin).send();
+        assertThat(list.status()).isEqualTo(200);
+        assertThat(list.list("data")).anySatisfy(k -> {
+            assertThat(k.get("scopes")).isEqualTo(List.of("admin"));
+            assertThat(k.get("hint")).isEqualTo(admin.substring(admin.length() - 4));
+            assertThat(k).doesNotContainKey("secret_hash");
+            assertThat(k.get("key")).isNull();
+        });
+    }
+
+    @Test
+    void missingOrUnknownTokensAreRefusedWithAProblem() {
+        Api.Response none = api.get("/v1/accounts").send();
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(none.header("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(none.string("code")).isEqualTo("unauthenticated");
+        assertThat(none.string("type")).isEqualTo("urn:patchbay:problem:unauthenticated");
+        assertThat(none.header("WWW-Authenticate")).isPresent();
+
+        Api.Response unknown = api.get("/v1/accounts").token("pb_sk_" + "a".repeat(32)).send();
+        assertThat(unknown.status()).isEqualTo(401);
+        assertThat(unknown.string("code")).isEqualTo("invalid_api_key");
+
+        Api.Response basic = api.get("/v1/accounts").header("Authorization", "Basic Zm9vOmJhcg==").send();
+        assertThat(basic.status()).isEqualTo(401);
+    }
+
+    @Test
+    void aTenantKeyIsShownOnceWorksUntilRevokedAndLacksAdminRights() {
+        Api.Response created = api.post("/v1/admin/tenants/acme/api-keys").token(admin)
+                .json(Map.of("name", "backend", "scopes", List.of("accounts:read"))).send();
+        assertThat(created.status()).isEqualTo(201);
+        String key = created.string("key");
+        assertThat(key).startsWith("pb_sk_");
+        assertThat(created.string("tenant_id")).isEqualTo("acme");
+        String id = created.string("id");
+
+        assertThat(api.get("/v1/accounts").token(key).send().status()).isEqualTo(200);
+        Api.Response noScope = api.post("/v1/connect-sessions").token(key).json(Map.of()).send();
+        assertThat(noScope.status()).isEqualTo(403);
+        assertThat(noScope.string("code")).isEqualTo("insufficient_scope");
+        assertThat(noScope.string("required_scope")).isEqualTo("connect_sessions:write");
+        assertThat(api.get("/v1/admin/tenants/acme/api-keys").token(key).send().status()).isEqualTo(403);
+
+        Api.Response listed = api.get("/v1/admin/tenants/acme/api-keys/" + id).token(admin).send();
+        assertThat(listed.body()).doesNotContain(key);
+
+        Api.Response revoked = api.delete("/v1/admin/tenants/acme/api-keys/" + id).token(admin).send();
+        assertThat(revoked.status()).isEqualTo(200);
+        assertThat(revoked.at("active")).isEqualTo(false);
+        assertThat(api.get("/v1/accounts").token(key).send().string("code")).isEqualTo("invalid_api_key");
+    }
+
+    @Test
+    void keyCreationNamesEveryBadField() {
+        Api.Response bad = api.post("/v1/admin/tenants/acme/api-keys").token(admin)
+                .json(Map.of("name", "x", "scopes", List.of("accounts:read", "root")))
+                .send();
+        assertThat(bad.status()).isEqualTo(422);
+        assertThat(bad.errorFields()).containsExactly("scopes[1]");
+
+        Api.Response shape = api.post("/v1/admin/tenants/acme/api-keys").token(admin)
+                .json(Map.of("name", 5, "scope", "admin")).send();
+        assertThat(shape.status()).isEqualTo(400);
+        assertThat(shape.string("code")).isEqualTo("invalid_request");
+        assertThat(shape.errorFields()).containsExactlyInAnyOrder("name", "scope");
+
+        Api.Response adminElsewhere = api.post("/v1/admin/tenants/acme/api-keys").token(admin)
+                .json(Map.of("name", "x", "scopes", List.of("admin"))).send();
+        assertThat(adminElsewhere.status()).isEqualTo(422);
+        assertThat(adminElsewhere.errorFields()).containsExactly("scopes");
+
+        Api.Response badTenant = api.post("/v1/admin/tenants/Not%20Valid/api-keys").token(admin)
+                .json(Map.of("name", "x")).send();
+        assertThat(badTenant.status()).isEqualTo(400);
+        assertThat(badTenant.errorFields()).containsExactly("tenant_id");
+    }
+
+    @Test
+    void theLastAdminKeyCannotBeRevoked() {
+        String adminId = (String) api.get("/v1/admin/tenants/default/api-keys").token(admin).send().list("data")
+                .stream().filter(k -> k.get("scopes").equals(List.of("admin")) && Boolean.TRUE.equals(k.get("active")))
+                .findFirst().orElseThrow().get("id");
+        Api.Response refused = api.delete("/v1/admin/tenants/default/api-keys/" + adminId).token(admin).send();
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.string("code")).isEqualTo("last_admin_key");
+    }
+
+    @Test
+    void malformedAndOversizedBodiesAreClientErrorsNeverServerErrors() {
+        Api.Response malformed = api.post("/v1/admin/tenants/acme/api-keys").token(admin).raw("{\"name\": ").send();
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.string("code")).isEqualTo("malformed_json");
+
+        Api.Response array = api.post("/v1/admin/tenants/acme/api-keys").token(admin).raw("[1,2]").send();
+        assertThat(array.status()).isEqualTo(400);
+        assertThat(array.string("detail")).contains("must be a JSON object");
+
+        Api.Response duplicate = api.post("/v1/admin/tenants/acme/api-keys").token(admin)
+                .raw("{\"name\":\"a\",\"name\":\"b\"}").send();
+        assertThat(duplicate.status()).isEqualTo(400);
+        assertThat(duplicate.string("detail")).contains("Duplicate key");
+
+        Api.Response empty = api.post("/v1/admin/tenants/acme/api-keys").token(admin).send();
+        assertThat(empty.status()).isEqualTo(400);
+        assertThat(empty.string("code")).isEqualTo("missing_body");
+
+        Api.Response huge = api.post("/v1/admin/tenants/acme/api-keys").token(admin)
+                .raw("{\"name\":\"" + "x".repeat(70 * 1024) + "\"}").send();
+        assertThat(huge.status()).isEqualTo(413);
+        assertThat(huge.string("code")).isEqualTo("body_too_large");
+    }
+
+    @Test
+    void unknownRoutesAndQueryParametersAreNamed() {
+        Api.Response route = api.get("/v1/nothing-here").send();
+        assertThat(route.status()).isEqualTo(404);
+        assertThat(route.string("code")).isEqualTo("route_not_found");
+
+        Api.Response param = api.get("/v1/admin/tenants/acme/api-keys?limt=5").token(admin).send();
+        assertThat(param.status()).isEqualTo(400);
+        assertThat(param.errorFields()).containsExactly("limt");
+
+        Api.Response limit = api.get("/v1/admin/tenants/acme/api-keys?limit=0").token(admin).send();
+        assertThat(limit.errorFields()).containsExactly("limit");
+
+        Api.Response cursor = api.get("/v1/admin/tenants/acme/api-keys?cursor=zzz").token(admin).send();
+        assertThat(cursor.errorFields()).containsExactly("cursor");
+    }
+}
