@@ -154,6 +154,11 @@ final class Api {
             return (List<Map<String, Object>>) at(path);
         }
 
+        @SuppressWarnings("unchecked")
+        List<String> strings(String path) {
+            return (List<String>) at(path);
+        }
+
         Optional<String> header(String name) {
             return headers.firstValue(name);
         }
