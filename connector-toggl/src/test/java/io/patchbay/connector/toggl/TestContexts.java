@@ -30,6 +30,11 @@ final class TestContexts {
                 .withSettings(merged);
     }
 
+    static ConnectorContext withLogger(ConnectorContext context, System.Logger logger) {
+        return new ConnectorContext(context.baseUrlOverride(), context.clock(), logger, context.connectTimeout(),
+                context.callTimeout(), context.settings());
+    }
+
     static Credentials token(String token) {
         return new Credentials("api_token", Map.of("api_token", token));
     }

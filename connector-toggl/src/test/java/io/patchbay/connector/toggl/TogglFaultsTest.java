@@ -1,0 +1,330 @@
+package io.patchbay.connector.toggl;
+
+import static io.patchbay.connector.toggl.fake.FakeToggl.ALICE;
+import static io.patchbay.connector.toggl.fake.FakeToggl.BOB;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.patchbay.connector.toggl.fake.Fault;
+import io.patchbay.connector.toggl.fake.FakeToggl;
+import io.patchbay.spi.ActionCall;
+import io.patchbay.spi.ActionResult;
+import io.patchbay.spi.Connector;
+import io.patchbay.spi.ConnectorException;
+import io.patchbay.spi.Credentials;
+import io.patchbay.spi.InsufficientPermissions;
+import io.patchbay.spi.InvalidCredentials;
+import io.patchbay.spi.ProviderRejected;
+import io.patchbay.spi.ProviderUnavailable;
+import io.patchbay.spi.RateLimited;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.text.MessageFormat;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ResourceBundle;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Every failure mode gets its own typed answer; reads are retried, writes never; no secret leaks. */
+class TogglFaultsTest {
+    private static final FakeToggl FAKE = FakeToggl.start();
+    private static final RecordingLogger LOG = new RecordingLogger();
+    private static final Connector CONNECTOR = new TogglConnectorFactory().create(
+            TestContexts.withLogger(TestContexts.fast(FAKE.baseUrl()), LOG));
+    private static final String PROJECTS = "/api/v9/workspaces/2001/projects";
+    private static final String TIME_ENTRIES = "/api/v9/workspaces/2001/time_entries";
+
+    @AfterAll
+    static void stop() {
+        CONNECTOR.close();
+        FAKE.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        FAKE.reset();
+        LOG.clear();
+    }
+
+    private static ActionResult invoke(Connector connector, Credentials credentials, String action,
+                                       Map<String, Object> input) {
+        return connector.invoke(new ActionCall(action, credentials, Optional.of("2001"), input));
+    }
+
+    private static ActionResult invoke(String action, Map<String, Object> input) {
+        return invoke(CONNECTOR, TestContexts.token(ALICE), action, input);
+    }
+
+    private static Map<String, Object> stoppedEntry() {
+        return Map.of("start", "2025-03-03T09:00:00Z", "duration", 600, "description", "not retried");
+    }
+
+    // Rate limits and quotas
+
+    @Test
+    void a429WithoutRetryAfterIsABurstLimitWithTheConfiguredWaitAndIsNotRetried() {
+        FAKE.enqueue(Fault.rateLimited());
+
+        assertThatThrownBy(() -> invoke("list_projects", Map.of()))
+                .isInstanceOfSatisfying(RateLimited.class, e -> {
+                    assertThat(e.quotaExhausted()).isFalse();
+                    assertThat(e.code()).isEqualTo("rate_limited");
+                    assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(60));
+                    assertThat(e.getMessage()).doesNotContain("<html");
+                });
+        assertThat(FAKE.requests("GET", PROJECTS)).hasSize(1);
+    }
+
+    @Test
+    void a429WithRetryAfterReportsThatWait() {
+        FAKE.enqueue(Fault.rateLimited(Duration.ofSeconds(7)));
+
+        assertThatThrownBy(() -> CONNECTOR.verify(TestContexts.token(ALICE)))
+                .isInstanceOfSatisfying(RateLimited.class, e -> {
+                    assertThat(e.quotaExhausted()).isFalse();
+                    assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(7));
+                });
+    }
+
+    @Test
+    void theLeakyBucketAnswers429ToBurstsAndClientPacingAvoidsIt() {
+        FAKE.leakyBucket(Duration.ofMillis(150));
+        invoke("list_clients", Map.of());
+        assertThatThrownBy(() -> invoke("list_clients", Map.of())).isInstanceOf(RateLimited.class);
+
+        FAKE.reset();
+        FAKE.leakyBucket(Duration.ofMillis(150));
+        try (Connector paced = new TogglConnectorFactory().create(
+                TestContexts.with(FAKE.baseUrl(), Map.of("requests_per_second", "4")))) {
+            for (int i = 0; i < 3; i++) {
+                invoke(paced, TestContexts.token(ALICE), "list_clients", Map.of());
+            }
+        }
+        assertThat(FAKE.requests("GET", "/api/v9/workspaces/2001/clients")).hasSize(3);
+    }
+
+    @Test
+    void aSpentQuotaIs402WithTheResetFromTheQuotaHeader() {
+        FAKE.enqueue(Fault.quotaExhausted(Duration.ofSeconds(1800)));
+
+        assertThatThrownBy(() -> CONNECTOR.verify(TestContexts.token(ALICE)))
+                .isInstanceOfSatisfying(RateLimited.class, e -> {
+                    assertThat(e.quotaExhausted()).isTrue();
+                    assertThat(e.code()).isEqualTo("quota_exhausted");
+                    assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(1800));
+                });
+        assertThat(FAKE.requests()).as("a spent quota is not retried").hasSize(1);
+    }
+
+    @Test
+    void theFakesHourlyWindowRunsOutAndTheConnectorSaysWhenItResets() {
+        FAKE.quota(2, 1000);
+        CONNECTOR.verify(TestContexts.token(ALICE));
+
+        assertThatThrownBy(() -> invoke("list_workspaces", Map.of()))
+                .isInstanceOfSatisfying(RateLimited.class, e -> {
+                    assertThat(e.quotaExhausted()).isTrue();
+                    assertThat(e.retryAfter()).isBetween(Duration.ofSeconds(3500), Duration.ofSeconds(3600));
+                });
+        assertThat(FAKE.requests().get(0).path()).isEqualTo("/api/v9/me");
+        // Workspace calls count against the organization's window, which is not spent.
+        assertThat(invoke("list_tags", Map.of()).output()).isNotNull();
+    }
+
+    @Test
+    void a402WithoutQuotaHeadersIsAPlanRestriction() {
+        FAKE.enqueue(Fault.premiumRequired());
+
+        assertThatThrownBy(() -> invoke("list_tasks", Map.of()))
+                .isInstanceOfSatisfying(InsufficientPermissions.class, e -> {
+                    assertThat(e.code()).isEqualTo("plan_required");
+                    assertThat(e.getMessage()).contains("Workspace needs to have this feature enabled");
+                });
+    }
+
+    // Provider failures and retries
+
+    @Test
+    void aFailingReadIsRetriedAndSucceeds() {
+        FAKE.enqueue(Fault.serverError().onPath(PROJECTS), 2);
+
+        ActionResult result = invoke("list_projects", Map.of());
+
+        assertThat(FAKE.requests("GET", PROJECTS)).hasSize(3);
+        assertThat(((Map<?, ?>) result.output()).get("projects")).asList().isNotEmpty();
+        assertThat(LOG.messages()).anySatisfy(m -> assertThat(m).contains("Retrying a Toggl read"));
+    }
+
+    @Test
+    void aReadThatKeepsFailingEndsAsProviderUnavailableAfterTheConfiguredAttempts() {
+        FAKE.enqueue(Fault.unavailable(), 5);
+
+        assertThatThrownBy(() -> CONNECTOR.verify(TestContexts.token(ALICE)))
+                .isInstanceOfSatisfying(ProviderUnavailable.class, e -> {
+                    assertThat(e.code()).isEqualTo("provider_error");
+                    assertThat(e.getMessage()).contains("503").doesNotContain("<html");
+                });
+        assertThat(FAKE.requests("GET", "/api/v9/me")).hasSize(3);
+    }
+
+    @Test
+    void aFailedCreateIsNeverRetried() {
+        FAKE.enqueue(Fault.serverError().onPath(TIME_ENTRIES));
+
+        assertThatThrownBy(() -> invoke("create_time_entry", stoppedEntry()))
+                .isInstanceOfSatisfying(ProviderUnavailable.class, e -> assertThat(e.code()).isEqualTo("provider_error"));
+        assertThat(FAKE.requests("POST", TIME_ENTRIES)).hasSize(1);
+    }
+
+    @Test
+    void aTimedOutUpdateOrStopIsNeverRetriedEither() {
+        try (Connector impatient = new TogglConnectorFactory().create(TestContexts.fast(FAKE.baseUrl())
+                .withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(300)))) {
+            FAKE.enqueue(Fault.slow(Duration.ofSeconds(1)).onPath(TIME_ENTRIES));
+            assertThatThrownBy(() -> invoke(impatient, TestContexts.token(ALICE), "stop_timer",
+                    Map.of("time_entry_id", FakeToggl.ALICE_RUNNING_ENTRY_ID)))
+                    .isInstanceOfSatisfying(ProviderUnavailable.class, e -> assertThat(e.code()).isEqualTo("timeout"));
+        }
+        assertThat(FAKE.requests("PATCH", TIME_ENTRIES)).hasSize(1);
+    }
+
+    @Test
+    void aSlowProviderTimesOutAsProviderUnavailableAfterRetries() {
+        FAKE.enqueue(Fault.slow(Duration.ofSeconds(1)).onPath("/api/v9/me"), 3);
+        try (Connector impatient = new TogglConnectorFactory().create(TestContexts.fast(FAKE.baseUrl())
+                .withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(300)))) {
+            assertThatThrownBy(() -> impatient.verify(TestContexts.token(ALICE)))
+                    .isInstanceOfSatisfying(ProviderUnavailable.class, e -> {
+                        assertThat(e.code()).isEqualTo("timeout");
+                        assertThat(e.getMessage()).contains("GET /api/v9/me");
+                    });
+        }
+        assertThat(FAKE.requests("GET", "/api/v9/me")).hasSize(3);
+    }
+
+    @Test
+    void aRefusedConnectionIsProviderUnavailable() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            port = socket.getLocalPort();
+        }
+        try (Connector nowhere = new TogglConnectorFactory().create(
+                TestContexts.fast(URI.create("http://127.0.0.1:" + port)))) {
+            assertThatThrownBy(() -> nowhere.verify(TestContexts.token(ALICE)))
+                    .isInstanceOfSatisfying(ProviderUnavailable.class, e -> assertThat(e.code()).isEqualTo("unreachable"));
+        }
+    }
+
+    // Rejections
+
+    @Test
+    void aMissingEntryIs404WithTogglsMessage() {
+        assertThatThrownBy(() -> invoke("get_time_entry", Map.of("time_entry_id", 42)))
+                .isInstanceOfSatisfying(ProviderRejected.class, e -> {
+                    assertThat(e.status()).isEqualTo(404);
+                    assertThat(e.code()).isEqualTo("not_found");
+                    assertThat(e.getMessage()).contains("Resource can not be found");
+                });
+        assertThat(FAKE.requests("GET", "/api/v9/me/time_entries/42")).as("404 is not retried").hasSize(1);
+    }
+
+    @Test
+    void aValidationFailureIs400WithTogglsMessage() {
+        assertThatThrownBy(() -> invoke("create_time_entry", Map.of("start", "2035-01-01T10:00:00Z",
+                "duration", 60)))
+                .isInstanceOfSatisfying(ProviderRejected.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.code()).isEqualTo("bad_request");
+                    assertThat(e.getMessage()).contains("Start time year must be between 2006 and 2030");
+                });
+    }
+
+    @Test
+    void aWorkspaceTheUserIsNotInIsAPermissionProblemNotBadCredentials() {
+        assertThatThrownBy(() -> invoke(CONNECTOR, TestContexts.token(BOB), "list_projects",
+                Map.of("workspace_id", FakeToggl.WS_LABS)))
+                .isInstanceOfSatisfying(InsufficientPermissions.class, e -> {
+                    assertThat(e.code()).isEqualTo("forbidden");
+                    assertThat(e.getMessage()).contains("User does not have access to this resource");
+                });
+    }
+
+    @Test
+    void aRevokedTokenOnAWorkspaceCallIsInvalidCredentials() {
+        assertThatThrownBy(() -> invoke(CONNECTOR, TestContexts.token(FakeToggl.UNKNOWN_TOKEN), "list_projects",
+                Map.of()))
+                .isInstanceOfSatisfying(InvalidCredentials.class, e -> assertThat(e.field()).contains("api_token"));
+    }
+
+    // Secrets
+
+    @Test
+    void aSecretEchoedByTheProviderIsMaskedInMessages() {
+        FAKE.enqueue(Fault.status(400, "token " + ALICE.apiToken() + " is not allowed here"));
+
+        assertThatThrownBy(() -> invoke("list_clients", Map.of()))
+                .isInstanceOfSatisfying(ProviderRejected.class, e ->
+                        assertThat(e.getMessage()).contains("token **** is not allowed").doesNotContain(ALICE.apiToken()));
+    }
+
+    @Test
+    void noFailureMessageStackTraceOrLogLineCarriesASecret() {
+        Credentials password = TestContexts.password(ALICE.email(), "a-password-that-is-wrong");
+        List<Supplier<Object>> failures = List.of(
+                () -> CONNECTOR.verify(password),
+                () -> invoke(CONNECTOR, password, "list_projects", Map.of()),
+                () -> invoke(CONNECTOR, TestContexts.token(FakeToggl.UNKNOWN_TOKEN), "create_time_entry",
+                        stoppedEntry()));
+        FAKE.enqueue(Fault.serverError(), 3);
+        failures.forEach(failure -> assertThatThrownBy(failure::get).isInstanceOfSatisfying(ConnectorException.class,
+                e -> {
+                    StringWriter trace = new StringWriter();
+                    e.printStackTrace(new PrintWriter(trace));
+                    assertThat(trace.toString()).doesNotContain("a-password-that-is-wrong", FakeToggl.UNKNOWN_TOKEN,
+                            TogglCredentials.authorization(password).substring(6));
+                }));
+        assertThat(String.join("\n", LOG.messages())).doesNotContain("a-password-that-is-wrong",
+                FakeToggl.UNKNOWN_TOKEN, ALICE.apiToken());
+    }
+
+    /** Keeps every formatted message, at every level. */
+    static final class RecordingLogger implements System.Logger {
+        private final List<String> messages = new CopyOnWriteArrayList<>();
+
+        List<String> messages() {
+            return List.copyOf(messages);
+        }
+
+        void clear() {
+            messages.clear();
+        }
+
+        @Override
+        public String getName() {
+            return "recording";
+        }
+
+        @Override
+        public boolean isLoggable(Level level) {
+            return true;
+        }
+
+        @Override
+        public void log(Level level, ResourceBundle bundle, String msg, Throwable thrown) {
+            messages.add(msg + (thrown == null ? "" : " " + thrown));
+        }
+
+        @Override
+        public void log(Level level, ResourceBundle bundle, String format, Object... params) {
+            messages.add(params == null || params.length == 0 ? format : MessageFormat.format(format, params));
+        }
+    }
+}
