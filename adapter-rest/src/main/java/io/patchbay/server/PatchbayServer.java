@@ -76,7 +76,13 @@ public final class PatchbayServer implements AutoCloseable {
      * @throws io.patchbay.storage.StorageException when the database or keyset is unusable
      */
     public static PatchbayServer start(ServerConfig config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    /** As {@link #start(ServerConfig)}, with the clock that dates accounts and expires connect sessions. */
+    static PatchbayServer start(ServerConfig config, Clock clock) {
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(clock, "clock");
         long started = System.nanoTime();
         PatchbayStorage storage = PatchbayStorage.open(config.storage());
         ConnectorRegistry registry = null;
@@ -91,7 +97,7 @@ public final class PatchbayServer implements AutoCloseable {
             new UptimeMetrics().bindTo(metrics);
             AtomicBoolean stopping = new AtomicBoolean();
             Injector injector = Guice.createInjector(Stage.PRODUCTION,
-                    new HubModule(registry.connectors(), Clock.systemUTC()),
+                    new HubModule(registry.connectors(), clock),
                     new ServerModule(config, storage, metrics, () -> !stopping.get() && storage.ready()));
             Optional<ApiKeyService.Created> adminKey = injector.getInstance(ApiKeyService.class).createFirstAdminKey();
             Javalin app = Javalin.create(javalin -> configure(javalin, config, injector, metrics));

@@ -26,4 +26,8 @@ final class TestServers {
     static PatchbayServer start(Path dataDir, Map<String, URI> connectorBaseUrls) {
         return PatchbayServer.start(config(dataDir, connectorBaseUrls));
     }
+
+    static PatchbayServer start(Path dataDir, Map<String, URI> connectorBaseUrls, java.time.Clock clock) {
+        return PatchbayServer.start(config(dataDir, connectorBaseUrls), clock);
+    }
 }

@@ -1,0 +1,200 @@
+package io.patchbay.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.patchbay.connector.oneflow.fake.FakeOneflow;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Connect sessions: what a session token may do, for whom, for how long, and how often in edit mode. */
+class ConnectSessionTest {
+    @TempDir
+    static Path data;
+    static FakeOneflow oneflow;
+    static TestClock clock = new TestClock();
+    static PatchbayServer server;
+    static Api api;
+    static String admin;
+    static int tenants;
+    /** Each test links in a tenant of its own: one provider account and workspace links once per tenant. */
+    String key;
+
+    static final Map<String, Object> CREDENTIALS = Map.of("api_token", FakeOneflow.TOKEN,
+            "user_email", FakeOneflow.ADMIN_EMAIL);
+    static final String SALES = Long.toString(FakeOneflow.WORKSPACE_SALES);
+    static final String HR = Long.toString(FakeOneflow.WORKSPACE_HR);
+
+    @BeforeAll
+    static void start() {
+        oneflow = FakeOneflow.start();
+        server = TestServers.start(data, Map.of("oneflow", oneflow.baseUrl()), clock);
+        api = new Api(server.port());
+        admin = server.firstAdminKey().orElseThrow();
+    }
+
+    @BeforeEach
+    void tenant() {
+        key = Tenants.key(api, admin, "tenant-" + ++tenants);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        oneflow.close();
+    }
+
+    Api.Response createSession(Map<String, Object> body) {
+        return api.post("/v1/connect-sessions").token(key).json(body).send();
+    }
+
+    String linkSession(String owner) {
+        Api.Response created = createSession(Map.of("owner_id", owner, "team_id", "team-1",
+                "allowed_connectors", List.of("oneflow"), "label", "Linked from the app"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created.string("token");
+    }
+
+    Api.Response link(String token, String workspace, Map<String, Object> extra) {
+        Map<String, Object> body = new LinkedHashMap<>(Map.of("connector_id", "oneflow", "credentials", CREDENTIALS,
+                "workspace_id", workspace));
+        body.putAll(extra);
+        return api.post("/v1/accounts").token(token).json(body).send();
+    }
+
+    @Test
+    void aLinkSessionLinksForItsOwnerAndReadsOnlyItsConnectors() {
+        Api.Response created = createSession(Map.of("owner_id", "carol", "team_id", "team-1",
+                "allowed_connectors", List.of("oneflow"), "label", "Linked from the app", "expires_in", 600));
+        assertThat(created.status()).isEqualTo(201);
+        String token = created.string("token");
+        assertThat(token).startsWith("pb_cs_");
+        assertThat(created.string("mode")).isEqualTo("link");
+        assertThat(created.string("connect_url")).isEqualTo("/connect#session=" + token);
+
+        Api.Response catalog = api.get("/v1/connectors").token(token).send();
+        assertThat(catalog.list("data")).extracting(c -> c.get("id")).containsExactly("oneflow");
+
+        Api.Response check = api.post("/v1/connectors/oneflow/check").token(token)
+                .json(Map.of("credentials", CREDENTIALS)).send();
+        assertThat(check.status()).as(check.toString()).isEqualTo(200);
+        assertThat(check.string("identity.email")).isEqualTo(FakeOneflow.ADMIN_EMAIL);
+        assertThat(check.list("workspaces")).hasSizeGreaterThan(1);
+
+        Api.Response linked = link(token, SALES, Map.of());
+        assertThat(linked.status()).as(linked.toString()).isEqualTo(201);
+        assertThat(linked.string("account.owner_id")).isEqualTo("carol");
+        assertThat(linked.string("account.team_id")).isEqualTo("team-1");
+        assertThat(linked.string("account.label")).isEqualTo("Linked from the app");
+
+        Api.Response foreignOwner = link(token, HR, Map.of("owner_id", "mallory"));
+        assertThat(foreignOwner.status()).isEqualTo(422);
+        assertThat(foreignOwner.errorFields()).containsExactly("owner_id");
+
+        Api.Response again = link(token, HR, Map.of());
+        assertThat(again.status()).as("a link session links several accounts until it expires").isEqualTo(201);
+    }
+
+    @Test
+    void aSessionTokenCannotUseTheRestOfTheApi() {
+        String token = linkSession("dora");
+        String accountId = link(token, SALES, Map.of("label", "dora sales")).string("account.id");
+        String base = "/v1/accounts/" + accountId;
+        List<Api.Call> refused = List.of(
+                api.get("/v1/accounts"),
+                api.get(base),
+                api.patch(base).json(Map.of("label", "x")),
+                api.delete(base),
+                api.post(base + "/verify"),
+                api.post(base + "/actions/list_templates").json(Map.of()),
+                api.get(base + "/proxy/contracts"),
+                api.post("/v1/connect-sessions").json(Map.of("owner_id", "dora", "allowed_connectors", List.of("oneflow"))),
+                api.get("/v1/admin/tenants/default/api-keys"));
+        for (Api.Call call : refused) {
+            Api.Response response = call.token(token).send();
+            assertThat(response.status()).as(response.toString()).isEqualTo(403);
+            assertThat(response.string("code")).isEqualTo("session_not_allowed");
+        }
+        Api.Response rotate = api.put(base + "/credentials").token(token).json(Map.of("credentials", CREDENTIALS)).send();
+        assertThat(rotate.status()).isEqualTo(403);
+        assertThat(rotate.string("code")).isEqualTo("session_not_for_account");
+
+        Api.Response otherConnector = api.post("/v1/accounts").token(token).json(Map.of("connector_id", "toggl",
+                "credentials", Map.of("api_token", "x"))).send();
+        assertThat(otherConnector.status()).isEqualTo(403);
+        assertThat(otherConnector.string("code")).isEqualTo("connector_not_allowed");
+    }
+
+    @Test
+    void anExpiredSessionIsRefusedWithItsOwnCode() {
+        String token = linkSession("erin");
+        clock.advance(Duration.ofMinutes(16));
+        Api.Response expired = link(token, SALES, Map.of());
+        assertThat(expired.status()).isEqualTo(401);
+        assertThat(expired.string("code")).isEqualTo("session_expired");
+        assertThat(expired.header("WWW-Authenticate")).isPresent();
+
+        Api.Response unknown = link("pb_cs_" + "a".repeat(32), SALES, Map.of());
+        assertThat(unknown.status()).isEqualTo(401);
+        assertThat(unknown.string("code")).isEqualTo("invalid_session_token");
+    }
+
+    @Test
+    void anEditSessionReplacesOneAccountsCredentialsOnce() {
+        Api.Response linked = api.post("/v1/accounts").token(key).json(Map.of("connector_id", "oneflow",
+                "owner_id", "frank", "workspace_id", SALES, "credentials", CREDENTIALS, "label", "frank")).send();
+        String accountId = linked.string("account.id");
+
+        Api.Response other = createSession(Map.of("owner_id", "grace", "account_id", accountId));
+        assertThat(other.status()).as("grace cannot even see frank's private account").isEqualTo(404);
+
+        Api.Response created = createSession(Map.of("owner_id", "frank", "account_id", accountId));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(created.string("mode")).isEqualTo("edit");
+        assertThat(created.strings("allowed_connectors")).containsExactly("oneflow");
+        String token = created.string("token");
+
+        Api.Response newLink = link(token, HR, Map.of());
+        assertThat(newLink.status()).isEqualTo(403);
+        assertThat(newLink.string("code")).isEqualTo("session_edit_mode");
+
+        Api.Response wrong = api.put("/v1/accounts/" + accountId + "/credentials").token(token)
+                .json(Map.of("credentials", Map.of("api_token", FakeOneflow.OTHER_ACCOUNT_TOKEN,
+                        "user_email", FakeOneflow.OTHER_ACCOUNT_EMAIL))).send();
+        assertThat(wrong.status()).as(wrong.toString()).isEqualTo(422);
+        assertThat(wrong.string("code")).isEqualTo("identity_mismatch");
+
+        Api.Response rotated = api.put("/v1/accounts/" + accountId + "/credentials").token(token)
+                .json(Map.of("credentials", CREDENTIALS)).send();
+        assertThat(rotated.status()).as("a failed attempt does not spend the session").isEqualTo(200);
+        assertThat(rotated.at("account.version")).isEqualTo(1.0);
+
+        Api.Response reused = api.put("/v1/accounts/" + accountId + "/credentials").token(token)
+                .json(Map.of("credentials", CREDENTIALS)).send();
+        assertThat(reused.status()).isEqualTo(401);
+        assertThat(reused.string("code")).isEqualTo("session_used");
+    }
+
+    @Test
+    void sessionCreationNamesEveryBadField() {
+        Api.Response bad = createSession(Map.of("allowed_connectors", List.of("oneflow", "nope"),
+                "expires_in", 3600, "label", " "));
+        assertThat(bad.status()).isEqualTo(422);
+        assertThat(bad.errorFields()).containsExactlyInAnyOrder("owner_id", "allowed_connectors[1]", "expires_in",
+                "label");
+
+        Api.Response none = createSession(Map.of("owner_id", "x"));
+        assertThat(none.errorFields()).containsExactly("allowed_connectors");
+
+        Api.Response shape = createSession(Map.of("owner_id", 7, "allowed_connectors", "oneflow", "ttl", 5));
+        assertThat(shape.status()).isEqualTo(400);
+        assertThat(shape.errorFields()).containsExactlyInAnyOrder("owner_id", "allowed_connectors", "ttl");
+    }
+}
