@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,6 +40,43 @@ class ServerBasicsTest {
         Api.Response metrics = api.get("/metrics").send();
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.body()).contains("patchbay_http_requests_seconds_count").contains("jvm_memory_used_bytes");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theOpenApiDocumentDescribesExactlyTheRegisteredRoutes() {
+        Api.Response doc = api.get("/openapi.json").send();
+        assertThat(doc.status()).isEqualTo(200);
+        assertThat(doc.string("openapi")).isEqualTo("3.1.0");
+        Set<String> documented = new TreeSet<>();
+        Map<String, Object> paths = (Map<String, Object>) doc.at("paths");
+        paths.forEach((path, item) -> ((Map<String, Object>) item).keySet().stream()
+                .filter(k -> !k.equals("parameters"))
+                .forEach(method -> documented.add(method.toUpperCase(Locale.ROOT) + " " + path)));
+        Set<String> registered = new TreeSet<>();
+        server.routes().forEach(r -> registered.add(r.replace("<path>", "{path}")));
+        assertThat(documented).isEqualTo(registered);
+
+        // Every path parameter of every route is declared, so generated clients can fill it in.
+        paths.forEach((path, item) -> {
+            Map<String, Object> operations = (Map<String, Object>) item;
+            Set<String> declared = new TreeSet<>();
+            for (Object p : (List<Object>) operations.getOrDefault("parameters", List.of())) {
+                String ref = (String) ((Map<String, Object>) p).get("$ref");
+                Map<String, Object> parameter = ref == null ? (Map<String, Object>) p
+                        : (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) doc.at("components"))
+                        .get("parameters")).get(ref.substring(ref.lastIndexOf('/') + 1));
+                if ("path".equals(parameter.get("in"))) {
+                    declared.add((String) parameter.get("name"));
+                }
+            }
+            Set<String> inPath = new TreeSet<>();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{([a-z_]+)}").matcher(path);
+            while (m.find()) {
+                inPath.add(m.group(1));
+            }
+            assertThat(declared).as(path).isEqualTo(inPath);
+        });
     }
 
     @Test
