@@ -1,0 +1,190 @@
+package io.patchbay.connector.toggl;
+
+import static io.patchbay.connector.toggl.fake.FakeToggl.ALICE;
+import static io.patchbay.connector.toggl.fake.FakeToggl.BOB;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
+
+import io.patchbay.connector.toggl.fake.Fault;
+import io.patchbay.connector.toggl.fake.FakeRequest;
+import io.patchbay.connector.toggl.fake.FakeToggl;
+import io.patchbay.spi.ActionCall;
+import io.patchbay.spi.Connector;
+import io.patchbay.spi.Credentials;
+import io.patchbay.spi.FieldError;
+import io.patchbay.spi.InsufficientPermissions;
+import io.patchbay.spi.ProviderRejected;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** search_time_entries_report: Reports API v3 paging by X-Next-Row-Number, windows, filters and limits. */
+class TogglReportsTest {
+    private static final FakeToggl FAKE = FakeToggl.start();
+    private static final Connector CONNECTOR = new TogglConnectorFactory().create(TestContexts.fast(FAKE.baseUrl()));
+    private static final String SEARCH = "/reports/api/v3/workspace/2001/search/time_entries";
+
+    private final LocalDate today = LocalDate.ofInstant(FAKE.seededAt(), ZoneOffset.UTC);
+
+    @AfterAll
+    static void stop() {
+        CONNECTOR.close();
+        FAKE.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        FAKE.reset();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> search(Connector connector, Credentials credentials, Map<String, Object> input) {
+        return (Map<String, Object>) connector.invoke(new ActionCall("search_time_entries_report", credentials,
+                Optional.of("2001"), input)).output();
+    }
+
+    private static Map<String, Object> search(Map<String, Object> input) {
+        return search(CONNECTOR, TestContexts.token(ALICE), input);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> entries(Map<String, Object> output) {
+        return (List<Map<String, Object>>) output.get("time_entries");
+    }
+
+    private static List<Instant> starts(List<Map<String, Object>> entries) {
+        return entries.stream().map(e -> Instant.parse((String) e.get("start"))).toList();
+    }
+
+    @Test
+    void followsEveryPageThroughTheNextRowNumberAlone() {
+        Map<String, Object> out = search(Map.of("start_date", today.minusDays(250).toString(),
+                "end_date", today.toString()));
+
+        List<FakeRequest> requests = FAKE.requests("POST", SEARCH);
+        // 200 days of Alice and 10 of Bob, as the admin sees them: 50 a page.
+        assertThat(requests).hasSize(5);
+        assertThat(requests.get(0).jsonObject()).containsOnly(
+                entry("start_date", today.minusDays(250).toString()), entry("end_date", today.toString()),
+                entry("order_by", "date"), entry("order_dir", "DESC"), entry("page_size", 50.0));
+        assertThat(requests.subList(1, 5)).extracting(r -> r.jsonObject().get("first_row_number"))
+                .containsExactly(51.0, 101.0, 151.0, 201.0);
+        assertThat(requests).allSatisfy(r -> assertThat(r.jsonObject()).doesNotContainKey("first_id"));
+
+        List<Map<String, Object>> entries = entries(out);
+        assertThat(out).containsEntry("pages", 5).containsEntry("truncated", false);
+        assertThat(entries).hasSize(210);
+        assertThat(entries).extracting(e -> e.get("id")).doesNotHaveDuplicates();
+        assertThat(starts(entries)).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        Map<String, Object> yesterday = entries.stream()
+                .filter(e -> e.get("id").equals(FakeToggl.FIRST_HISTORY_ENTRY_ID)).findFirst().orElseThrow();
+        assertThat(yesterday).as("Reports answer in Alice's zone; the action answers UTC").contains(
+                entry("start", today.minusDays(1) + "T09:00:00Z"), entry("stop", today.minusDays(1) + "T10:15:00Z"),
+                entry("duration", 4500L), entry("user_id", 1001L), entry("user_name", "Alice Admin"),
+                entry("project_id", 4002L), entry("description", "Work session 1"), entry("billable", false));
+    }
+
+    @Test
+    void rangesLongerThanAYearAreSearchedYearByYearNewestFirst() {
+        Map<String, Object> out = search(Map.of("start_date", today.minusDays(500).toString(),
+                "end_date", today.toString()));
+
+        List<FakeRequest> firstPages = FAKE.requests("POST", SEARCH).stream()
+                .filter(r -> !r.jsonObject().containsKey("first_row_number")).toList();
+        LocalDate split = today.minusDays(500).plusYears(1);
+        assertThat(firstPages).extracting(r -> r.jsonObject().get("start_date"), r -> r.jsonObject().get("end_date"))
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(split.toString(), today.toString()),
+                        org.assertj.core.groups.Tuple.tuple(today.minusDays(500).toString(),
+                                split.minusDays(1).toString()));
+        assertThat(entries(out)).hasSize(210);
+        assertThat(starts(entries(out))).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+    }
+
+    @Test
+    void ascendingOrderWalksTheWindowsOldestFirst() {
+        Map<String, Object> out = search(Map.of("start_date", today.minusDays(500).toString(),
+                "end_date", today.toString(), "order_dir", "ASC"));
+
+        assertThat(FAKE.requests("POST", SEARCH).get(0).jsonObject())
+                .containsEntry("start_date", today.minusDays(500).toString()).containsEntry("order_dir", "ASC");
+        assertThat(starts(entries(out))).isSorted();
+    }
+
+    @Test
+    void aMemberSeesOnlyOwnEntries() {
+        Map<String, Object> out = search(CONNECTOR, TestContexts.token(BOB), Map.of(
+                "start_date", today.minusDays(30).toString(), "end_date", today.toString()));
+
+        assertThat(entries(out)).hasSize(10).allSatisfy(e -> assertThat(e.get("user_id")).isEqualTo(1002L));
+    }
+
+    @Test
+    void filtersAreSentAsTogglNamesThem() {
+        Map<String, Object> out = search(Map.of("start_date", today.minusDays(60).toString(),
+                "end_date", today.toString(), "project_ids", List.of(4001), "tag_ids", List.of(6001),
+                "billable", true, "description", "session", "user_ids", List.of(1001)));
+
+        assertThat(FAKE.requests("POST", SEARCH).get(0).jsonObject()).contains(
+                entry("project_ids", List.of(4001.0)), entry("tag_ids", List.of(6001.0)), entry("billable", true),
+                entry("description", "session"), entry("user_ids", List.of(1001.0)));
+        // Days divisible by 6 are on the website project, billable and tagged: 10 in 60 days.
+        assertThat(entries(out)).hasSize(10).allSatisfy(e -> {
+            assertThat(e.get("project_id")).isEqualTo(4001L);
+            assertThat(e.get("tag_ids")).isEqualTo(List.of(6001L));
+            assertThat(e.get("billable")).isEqualTo(true);
+        });
+    }
+
+    @Test
+    void aFailedPageIsRetriedBecauseTheSearchOnlyReads() {
+        FAKE.enqueue(Fault.serverError().onPath(SEARCH));
+
+        Map<String, Object> out = search(Map.of("start_date", today.minusDays(30).toString(),
+                "end_date", today.toString()));
+
+        assertThat(FAKE.requests("POST", SEARCH)).hasSize(2);
+        assertThat(entries(out)).hasSize(40);
+    }
+
+    @Test
+    void thePageCapStopsEarlyAndSaysSo() {
+        try (Connector capped = new TogglConnectorFactory().create(
+                TestContexts.with(FAKE.baseUrl(), Map.of("report_max_pages", "2")))) {
+            Map<String, Object> out = search(capped, TestContexts.token(ALICE), Map.of(
+                    "start_date", today.minusDays(250).toString(), "end_date", today.toString()));
+
+            assertThat(out).containsEntry("pages", 2).containsEntry("truncated", true);
+            assertThat(entries(out)).hasSize(100);
+        }
+        assertThat(FAKE.requests("POST", SEARCH)).hasSize(2);
+    }
+
+    @Test
+    void datesAreCheckedBeforeAnyRequest() {
+        assertThatThrownBy(() -> search(Map.of("start_date", "2025-02-01", "end_date", "2025-01-01")))
+                .isInstanceOfSatisfying(ProviderRejected.class, e -> assertThat(e.fieldErrors())
+                        .extracting(FieldError::field, FieldError::code)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple("end_date", "before_start")));
+        assertThatThrownBy(() -> search(Map.of("start_date", "01/02/2025", "end_date", "2025-03-01",
+                "order_by", "random")))
+                .isInstanceOfSatisfying(ProviderRejected.class, e -> assertThat(e.fieldErrors())
+                        .extracting(FieldError::field).containsExactlyInAnyOrder("start_date", "order_by"));
+        assertThat(FAKE.requests()).isEmpty();
+    }
+
+    @Test
+    void aWorkspaceOutOfReachIsAPermissionProblem() {
+        assertThatThrownBy(() -> search(CONNECTOR, TestContexts.token(BOB), Map.of("workspace_id", 2002,
+                "start_date", "2025-01-01", "end_date", "2025-01-31")))
+                .isInstanceOfSatisfying(InsufficientPermissions.class,
+                        e -> assertThat(e.getMessage()).contains("Workspace not found/accessible"));
+    }
+}

@@ -1,0 +1,78 @@
+package io.patchbay.connector.toggl;
+
+import static io.patchbay.connector.toggl.fake.FakeToggl.ALICE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.patchbay.connector.toggl.fake.Fault;
+import io.patchbay.connector.toggl.fake.FakeToggl;
+import io.patchbay.spi.Connector;
+import io.patchbay.spi.Credentials;
+import io.patchbay.spi.InvalidCredentials;
+import io.patchbay.spi.ProviderTokenReset;
+import io.patchbay.spi.ProviderUnavailable;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code POST /me/reset_token} through the {@link ProviderTokenReset} capability. */
+class TogglTokenResetTest {
+    private static final FakeToggl FAKE = FakeToggl.start();
+    private static final Connector CONNECTOR = new TogglConnectorFactory().create(TestContexts.fast(FAKE.baseUrl()));
+    private static final ProviderTokenReset RESET = CONNECTOR.capability(ProviderTokenReset.class).orElseThrow();
+
+    @AfterAll
+    static void stop() {
+        CONNECTOR.close();
+        FAKE.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        FAKE.reset();
+    }
+
+    @Test
+    void theNewTokenWorksAndTheOldOneStops() {
+        Credentials fresh = RESET.resetToken(TestContexts.token(ALICE));
+
+        assertThat(FAKE.requests("POST", "/api/v9/me/reset_token")).singleElement()
+                .satisfies(r -> assertThat(r.basicAuth()).contains(List.of(ALICE.apiToken(), "api_token")));
+        assertThat(fresh.authMethod()).isEqualTo("api_token");
+        assertThat(fresh.require("api_token")).isEqualTo(FAKE.apiToken(ALICE)).isNotEqualTo(ALICE.apiToken())
+                .matches("[0-9a-f]{32}");
+        assertThat(fresh.toString()).doesNotContain(fresh.require("api_token"));
+        assertThat(CONNECTOR.checkFormat(fresh)).isEmpty();
+        assertThat(CONNECTOR.verify(fresh).identity().id()).isEqualTo("1001");
+        assertThatThrownBy(() -> CONNECTOR.verify(TestContexts.token(ALICE))).isInstanceOf(InvalidCredentials.class);
+    }
+
+    @Test
+    void anAccountLinkedByPasswordGetsTokenCredentials() {
+        Credentials fresh = RESET.resetToken(TestContexts.password(ALICE.email(), ALICE.password()));
+
+        assertThat(fresh.authMethod()).isEqualTo("api_token");
+        assertThat(fresh.require("api_token")).isEqualTo(FAKE.apiToken(ALICE));
+    }
+
+    @Test
+    void aFailedResetIsNeverRetried() {
+        FAKE.enqueue(Fault.serverError());
+
+        assertThatThrownBy(() -> RESET.resetToken(TestContexts.token(ALICE))).isInstanceOf(ProviderUnavailable.class);
+        assertThat(FAKE.requests("POST", "/api/v9/me/reset_token")).hasSize(1);
+        assertThat(FAKE.apiToken(ALICE)).isEqualTo(ALICE.apiToken());
+    }
+
+    @Test
+    void aRejectedTokenCannotBeReset() {
+        assertThatThrownBy(() -> RESET.resetToken(TestContexts.token(FakeToggl.UNKNOWN_TOKEN)))
+                .isInstanceOf(InvalidCredentials.class);
+    }
+
+    @Test
+    void capabilitiesTheConnectorDoesNotHaveAreEmpty() {
+        assertThat(CONNECTOR.capability(Runnable.class)).isEmpty();
+    }
+}

@@ -1,0 +1,178 @@
+package io.patchbay.connector.toggl.fake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The fake on the wire, with a plain HTTP client: what Toggl's documented answers look like. */
+class FakeTogglTest {
+    private static final FakeToggl FAKE = FakeToggl.start();
+    private static final OkHttpClient HTTP = new OkHttpClient();
+    private static final String ALICE = FakeToggl.basic(FakeToggl.ALICE.apiToken(), "api_token");
+
+    record Reply(int status, Map<String, List<String>> headers, String body) {
+        String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        FAKE.close();
+        HTTP.dispatcher().executorService().shutdown();
+    }
+
+    @BeforeEach
+    void reset() {
+        FAKE.reset();
+    }
+
+    private static Reply send(String method, String path, String auth, String json) throws IOException {
+        Request.Builder builder = new Request.Builder().url(FAKE.baseUrl() + path);
+        if (auth != null) {
+            builder.header("Authorization", auth);
+        }
+        builder.method(method, json == null ? null : RequestBody.create(json, MediaType.get("application/json")));
+        try (Response response = HTTP.newCall(builder.build()).execute()) {
+            return new Reply(response.code(), response.headers().toMultimap(), response.body().string());
+        }
+    }
+
+    @Test
+    void noAuthorizationIs401WithAnEmptyBody() throws IOException {
+        Reply reply = send("GET", "/api/v9/me", null, null);
+
+        assertThat(reply.status()).isEqualTo(401);
+        assertThat(reply.body()).isEmpty();
+        assertThat(reply.header("X-Authorization-Missing")).isEqualTo("true");
+        assertThat(reply.header("Content-Type")).isNull();
+    }
+
+    @Test
+    void aWrongTokenOrPasswordIs403WithAJsonString() throws IOException {
+        Reply token = send("GET", "/api/v9/me", FakeToggl.basic(FakeToggl.UNKNOWN_TOKEN, "api_token"), null);
+        Reply password = send("GET", "/api/v9/me", FakeToggl.basic("alice@example.com", "nope"), null);
+
+        for (Reply reply : List.of(token, password)) {
+            assertThat(reply.status()).isEqualTo(403);
+            assertThat(reply.body()).isEqualTo("\"Incorrect username and/or password\"");
+            assertThat(reply.header("Content-Type")).startsWith("application/json");
+        }
+        assertThat(send("GET", "/api/v9/me", "Bearer xyz", null).status()).isEqualTo(401);
+    }
+
+    @Test
+    void meCarriesTheTokenAndQuotaHeadersOnEveryAnswer() throws IOException {
+        Reply reply = send("GET", "/api/v9/me", ALICE, null);
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.body()).contains("\"api_token\":\"" + FakeToggl.ALICE.apiToken() + "\"")
+                .contains("\"default_workspace_id\":2001");
+        assertThat(reply.header(FakeToggl.QUOTA_REMAINING)).isEqualTo("999");
+        assertThat(Long.parseLong(reply.header(FakeToggl.QUOTA_RESETS_IN))).isBetween(3590L, 3600L);
+    }
+
+    @Test
+    void aSpentWindowIs402WithTogglsSentence() throws IOException {
+        FAKE.quota(1, 1);
+        send("GET", "/api/v9/me", ALICE, null);
+
+        Reply reply = send("GET", "/api/v9/me/workspaces", ALICE, null);
+        assertThat(reply.status()).isEqualTo(402);
+        assertThat(reply.body()).startsWith("You have hit your hourly limit for API calls. The quota will reset in");
+        assertThat(reply.header(FakeToggl.QUOTA_REMAINING)).isEqualTo("0");
+        assertThat(send("GET", "/api/v9/workspaces/2001/tags", ALICE, null).status())
+                .as("the organization's window is separate").isEqualTo(200);
+    }
+
+    @Test
+    void thereIsNoWorkspaceWideTimeEntryListing() throws IOException {
+        Reply reply = send("GET", "/api/v9/workspaces/2001/time_entries", ALICE, null);
+
+        assertThat(reply.status()).isEqualTo(405);
+        assertThat(reply.body()).isEmpty();
+    }
+
+    @Test
+    void createdEntriesAnswerNullTagsAndZOffsetsWhileListsAnswerEmptyListsAndPlusZero() throws IOException {
+        Reply created = send("POST", "/api/v9/workspaces/2001/time_entries", ALICE,
+                "{\"created_with\":\"test\",\"workspace_id\":2001,\"start\":\"2025-03-03T09:00:00+01:00\","
+                        + "\"duration\":60}");
+        assertThat(created.status()).isEqualTo(200);
+        assertThat(created.body()).contains("\"start\":\"2025-03-03T08:00:00Z\"").contains("\"tags\":null")
+                .doesNotContain("\"pid\"");
+
+        Reply current = send("GET", "/api/v9/me/time_entries/current", ALICE, null);
+        assertThat(current.body()).contains("\"stop\":null").contains("\"tags\":[]")
+                .containsPattern("\"duration\":-1[0-9]{9}").containsPattern("\"start\":\"[^\"]+\\+00:00\"");
+    }
+
+    @Test
+    void entryCreationFollowsTheDocumentedRules() throws IOException {
+        assertThat(send("POST", "/api/v9/workspaces/2001/time_entries", ALICE,
+                "{\"workspace_id\":2001,\"start\":\"2025-03-03T09:00:00Z\"}").body())
+                .isEqualTo("\"created_with needs to be provided an a valid string\"");
+        assertThat(send("POST", "/api/v9/workspaces/2001/time_entries", ALICE,
+                "{\"created_with\":\"t\",\"workspace_id\":2001}").body())
+                .isEqualTo("\"start is required for time entry creation\"");
+        Reply zero = send("POST", "/api/v9/workspaces/2001/time_entries", ALICE,
+                "{\"created_with\":\"t\",\"workspace_id\":2001,\"start\":\"2025-03-03T09:00:00Z\"}");
+        assertThat(zero.body()).contains("\"stop\":null").contains("\"duration\":0");
+    }
+
+    @Test
+    void reportPagesChainThroughHeadersAndBothCursorsTogetherGiveNothing() throws IOException {
+        String path = "/reports/api/v3/workspace/2001/search/time_entries";
+        Reply first = send("POST", path, ALICE, "{\"start_date\":\"2000-01-01\",\"end_date\":\"2100-01-01\"}");
+        assertThat(first.header("X-Next-Row-Number")).isEqualTo("51");
+        assertThat(first.header("X-Next-ID")).isNotNull();
+
+        Reply both = send("POST", path, ALICE, "{\"start_date\":\"2000-01-01\",\"end_date\":\"2100-01-01\","
+                + "\"first_row_number\":51,\"first_id\":" + first.header("X-Next-ID") + "}");
+        assertThat(both.body()).isEqualTo("[]");
+
+        Reply last = send("POST", path, ALICE, "{\"start_date\":\"2000-01-01\",\"end_date\":\"2100-01-01\","
+                + "\"first_row_number\":201}");
+        assertThat(last.header("X-Next-Row-Number")).isNull();
+        assertThat(send("POST", path, ALICE, "{}").body()).isEqualTo("\"At least one parameter must be set\"");
+        assertThat(send("POST", path, ALICE, "{\"start_date\":\"2025-01-01\",\"order_by\":\"x\"}").body())
+                .startsWith("\"Invalid 'order_by' value, allowed values are:");
+    }
+
+    @Test
+    void faultsAreOneShotAndSlowAnswersArriveLate() throws IOException {
+        FAKE.enqueue(Fault.unavailable().onPath("/api/v9/me/workspaces"));
+        assertThat(send("GET", "/api/v9/me", ALICE, null).status()).isEqualTo(200);
+        assertThat(send("GET", "/api/v9/me/workspaces", ALICE, null).status()).isEqualTo(503);
+        assertThat(send("GET", "/api/v9/me/workspaces", ALICE, null).status()).isEqualTo(200);
+
+        FAKE.enqueue(Fault.slow(Duration.ofMillis(300)));
+        long started = System.nanoTime();
+        assertThat(send("GET", "/api/v9/me", ALICE, null).status()).isEqualTo(200);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
+
+    @Test
+    void theRecordedRequestHidesTheAuthorizationInToString() throws IOException {
+        send("GET", "/api/v9/me/time_entries?start_date=2025-01-01&end_date=2025-01-02", ALICE, null);
+
+        FakeRequest request = FAKE.lastRequest();
+        assertThat(request.query("start_date")).isEqualTo("2025-01-01");
+        assertThat(request.basicAuth()).contains(List.of(FakeToggl.ALICE.apiToken(), "api_token"));
+        assertThat(request.toString()).doesNotContain(FakeToggl.ALICE.apiToken()).doesNotContain(ALICE.substring(6));
+        assertThat(FakeToggl.ALICE.toString()).doesNotContain(FakeToggl.ALICE.apiToken(), FakeToggl.ALICE.password());
+        assertThat(FAKE.internalErrors()).isEmpty();
+    }
+}
