@@ -1,0 +1,153 @@
+package io.patchbay.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.patchbay.storage.KeysetSource;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void noConfigurationAtAllGivesTheEmbeddedDefault() {
+        ServerConfig config = ConfigLoader.load(Map.of("HOME", "/root", "PATH", "/bin"));
+        assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.host()).isEqualTo("127.0.0.1");
+        assertThat(config.storage().jdbcUrl()).isEqualTo("jdbc:sqlite:" + Path.of("data", "patchbay.db"));
+        assertThat(config.keyset()).isEqualTo(KeysetSource.file(Path.of("data", "keyset.json")));
+        assertThat(config.generateKeyset()).isTrue();
+        assertThat(config.maxRequestBytes()).isEqualTo(1024 * 1024);
+        assertThat(config.connectors()).isEmpty();
+    }
+
+    @Test
+    void environmentVariablesSetEverySetting() {
+        ServerConfig config = ConfigLoader.load(Map.of(
+                "PATCHBAY_PORT", "9090",
+                "PATCHBAY_HOST", "0.0.0.0",
+                "PATCHBAY_DATABASE_URL", "jdbc:postgresql://db:5432/patchbay",
+                "PATCHBAY_DATABASE_USER", "patchbay",
+                "PATCHBAY_DATABASE_PASSWORD", "s3cret-db-pass",
+                "PATCHBAY_KEYSET_FILE", "/etc/patchbay/keyset.json",
+                "PATCHBAY_MAX_REQUEST_BYTES", "2MiB",
+                "PATCHBAY_PROVIDER_CALL_TIMEOUT", "45s",
+                "PATCHBAY_CONNECTOR_TOGGL_BASE_URL", "http://127.0.0.1:9999",
+                "PATCHBAY_CONNECTOR_ONEFLOW_MAX_RETRIES", "2"));
+        assertThat(config.port()).isEqualTo(9090);
+        assertThat(config.host()).isEqualTo("0.0.0.0");
+        assertThat(config.storage().jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/patchbay");
+        assertThat(config.storage().user()).hasValue("patchbay");
+        assertThat(config.storage().password()).hasValue("s3cret-db-pass");
+        assertThat(config.keyset()).isEqualTo(KeysetSource.file(Path.of("/etc/patchbay/keyset.json")));
+        assertThat(config.generateKeyset()).as("a configured keyset is never generated").isFalse();
+        assertThat(config.maxRequestBytes()).isEqualTo(2 * 1024 * 1024);
+        assertThat(config.callTimeout()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(config.connector("toggl").baseUrl()).hasValue(URI.create("http://127.0.0.1:9999"));
+        assertThat(config.connector("oneflow").settings()).isEqualTo(Map.of("max_retries", "2"));
+        assertThat(config.toString()).doesNotContain("s3cret-db-pass");
+    }
+
+    @Test
+    void everyBadValueIsReportedAtOnceWithItsSource() {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(
+                "PATCHBAY_PORT", "eighty",
+                "PATCHBAY_MAX_REQUEST_BYTES", "lots",
+                "PATCHBAY_DATABASE_URL", "mysql://db",
+                "PATCHBAY_CONNECTOR_TOGGL_BASE_URL", "ftp://toggl",
+                "PATCHBAY_PROVIDER_CONNECT_TIMEOUT", "10",
+                "PATCHBAY_PROT", "80")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.problems()).hasSize(6);
+                    assertThat(e.getMessage())
+                            .contains("PATCHBAY_PORT: must be a whole number from 0 to 65535, got 'eighty'")
+                            .contains("PATCHBAY_MAX_REQUEST_BYTES")
+                            .contains("PATCHBAY_DATABASE_URL: must start with jdbc:postgresql: or jdbc:sqlite:")
+                            .contains("PATCHBAY_CONNECTOR_TOGGL_BASE_URL: must be an absolute http(s) URL")
+                            .contains("PATCHBAY_PROVIDER_CONNECT_TIMEOUT: must be a positive duration")
+                            .contains("unknown setting 'PATCHBAY_PROT'");
+                });
+    }
+
+    @Test
+    void aYamlFileIsReadAndTheEnvironmentWins() throws IOException {
+        Path file = dir.resolve("patchbay.yaml");
+        Files.writeString(file, """
+                port: 7000
+                host: 0.0.0.0
+                database:
+                  url: jdbc:postgresql://db/patchbay
+                  password: from-file
+                connector:
+                  oneflow:
+                    base_url: http://127.0.0.1:7001/v1
+                """);
+        ServerConfig config = ConfigLoader.load(Map.of("PATCHBAY_CONFIG_FILE", file.toString(),
+                "PATCHBAY_PORT", "7100"));
+        assertThat(config.port()).isEqualTo(7100);
+        assertThat(config.host()).isEqualTo("0.0.0.0");
+        assertThat(config.storage().password()).hasValue("from-file");
+        assertThat(config.connector("oneflow").baseUrl()).hasValue(URI.create("http://127.0.0.1:7001/v1"));
+    }
+
+    @Test
+    void aPropertiesFileUsesTheSameKeys() throws IOException {
+        Path file = dir.resolve("patchbay.properties");
+        Files.writeString(file, "data_dir=/var/lib/patchbay\nconnectors.dir=/opt/connectors\nkeyset.generate=true\n"
+                + "database.pool_size=8\n");
+        ServerConfig config = ConfigLoader.load(Map.of("PATCHBAY_CONFIG_FILE", file.toString()));
+        assertThat(config.dataDir()).isEqualTo(Path.of("/var/lib/patchbay"));
+        assertThat(config.connectorsDir()).isEqualTo(Path.of("/opt/connectors"));
+        assertThat(config.databasePoolSize()).isEqualTo(8);
+        assertThat(config.keyset()).isEqualTo(KeysetSource.file(Path.of("/var/lib/patchbay/keyset.json")));
+    }
+
+    @Test
+    void fileMistakesNameTheFileAndTheKey() throws IOException {
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, "port: 99999\ndatabse:\n  url: x\nconnector:\n  toggl:\n    base_url: [1, 2]\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_CONFIG_FILE", file.toString())))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .anySatisfy(p -> assertThat(p).contains(file.toAbsolutePath().toString())
+                                .contains("must be a whole number from 0 to 65535"))
+                        .anySatisfy(p -> assertThat(p).contains("unknown setting 'databse.url'"))
+                        .anySatisfy(p -> assertThat(p).contains("connector.toggl.base_url must be a single value")));
+
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_CONFIG_FILE", dir.resolve("none.yaml").toString())))
+                .hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_CONFIG_FILE", file.toString() + ".txt")))
+                .hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void aKeysetGivenAsJsonIsNeverWrittenAndItsValueNeverShown() {
+        ServerConfig config = ConfigLoader.load(Map.of("PATCHBAY_KEYSET_JSON", "{\"primaryKeyId\":1}"));
+        assertThat(config.keyset()).isInstanceOf(KeysetSource.Json.class);
+        assertThat(config.generateKeyset()).isFalse();
+        assertThat(config.toString()).doesNotContain("primaryKeyId");
+
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_KEYSET_JSON", "{\"primaryKeyId\":1}",
+                "PATCHBAY_KEYSET_FILE", "/k.json", "PATCHBAY_KEYSET_GENERATE", "true")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.problems()).hasSize(2);
+                    assertThat(e.getMessage()).doesNotContain("primaryKeyId");
+                });
+    }
+
+    @Test
+    void theEmbeddedConfigOfTestsPointsEverythingIntoItsFolder() {
+        ServerConfig config = ServerConfig.embedded(dir, 0);
+        assertThat(config.storage().jdbcUrl()).isEqualTo("jdbc:sqlite:" + dir.resolve("patchbay.db"));
+        assertThat(config.port()).isZero();
+        assertThat(config.connector("toggl").baseUrl()).isEqualTo(Optional.empty());
+    }
+}
