@@ -10,13 +10,19 @@ final class TestServers {
     }
 
     static ServerConfig config(Path dataDir, Map<String, URI> connectorBaseUrls) {
-        ServerConfig config = ConfigLoader.load(Map.of(
-                "PATCHBAY_DATA_DIR", dataDir.toString(),
-                "PATCHBAY_PORT", "0",
-                "PATCHBAY_CONNECTORS_DIR", dataDir.resolve("connectors").toString(),
-                "PATCHBAY_MAX_REQUEST_BYTES", "64KiB",
-                "PATCHBAY_PROVIDER_CALL_TIMEOUT", "5s",
-                "PATCHBAY_SHUTDOWN_TIMEOUT", "2s"));
+        ServerConfig config = ConfigLoader.load(Map.ofEntries(
+                Map.entry("PATCHBAY_DATA_DIR", dataDir.toString()),
+                Map.entry("PATCHBAY_PORT", "0"),
+                Map.entry("PATCHBAY_CONNECTORS_DIR", dataDir.resolve("connectors").toString()),
+                Map.entry("PATCHBAY_MAX_REQUEST_BYTES", "64KiB"),
+                Map.entry("PATCHBAY_PROVIDER_CALL_TIMEOUT", "5s"),
+                Map.entry("PATCHBAY_SHUTDOWN_TIMEOUT", "2s"),
+                // Millisecond back-off and no client-side pacing: the fakes answer at once.
+                Map.entry("PATCHBAY_CONNECTOR_TOGGL_REQUESTS_PER_SECOND", "10000"),
+                Map.entry("PATCHBAY_CONNECTOR_TOGGL_RETRY_INITIAL_DELAY_MS", "5"),
+                Map.entry("PATCHBAY_CONNECTOR_TOGGL_RETRY_MAX_DELAY_MS", "20"),
+                Map.entry("PATCHBAY_CONNECTOR_ONEFLOW_RETRY_INITIAL_DELAY_MS", "5"),
+                Map.entry("PATCHBAY_CONNECTOR_ONEFLOW_RETRY_MAX_DELAY_MS", "20")));
         for (Map.Entry<String, URI> e : connectorBaseUrls.entrySet()) {
             config = config.withConnector(e.getKey(), e.getValue());
         }

@@ -1,0 +1,320 @@
+package io.patchbay.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.patchbay.connector.toggl.fake.FakeRequest;
+import io.patchbay.connector.toggl.fake.FakeToggl;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Toggl journeys over HTTP: the real server and SQLite store, the Toggl fake. Each test links in a tenant of
+ * its own, since one Toggl user and workspace links once per tenant.
+ */
+class TogglJourneyTest {
+    @TempDir
+    static Path data;
+    static FakeToggl toggl;
+    static PatchbayServer server;
+    static Api api;
+    static String admin;
+    static int tenants;
+    String key;
+
+    static final String STUDIO = Long.toString(FakeToggl.WS_STUDIO);
+    static final String LABS = Long.toString(FakeToggl.WS_LABS);
+    static final String GLOBEX = Long.toString(FakeToggl.WS_GLOBEX);
+
+    @BeforeAll
+    static void start() {
+        toggl = FakeToggl.start();
+        server = TestServers.start(data, Map.of("toggl", toggl.baseUrl()));
+        api = new Api(server.port());
+        admin = server.firstAdminKey().orElseThrow();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        toggl.close();
+    }
+
+    @BeforeEach
+    void tenant() {
+        toggl.reset();
+        key = Tenants.key(api, admin, "toggl-" + ++tenants);
+    }
+
+    static Map<String, Object> token(FakeToggl.User user) {
+        return Map.of("api_token", user.apiToken());
+    }
+
+    Api.Response link(String owner, String team, Map<String, Object> credentials, String workspace,
+                      String visibility) {
+        Map<String, Object> body = new LinkedHashMap<>(Map.of("connector_id", "toggl", "credentials", credentials,
+                "owner_id", owner));
+        if (team != null) {
+            body.put("team_id", team);
+        }
+        if (workspace != null) {
+            body.put("workspace_id", workspace);
+        }
+        if (visibility != null) {
+            body.put("visibility", visibility);
+        }
+        return api.post("/v1/accounts").token(key).json(body).send();
+    }
+
+    String linked(String owner, String team, FakeToggl.User user, String workspace) {
+        Api.Response response = link(owner, team, token(user), workspace, null);
+        assertThat(response.status()).as(response.toString()).isEqualTo(201);
+        return response.string("account.id");
+    }
+
+    @Test
+    void oneTokenWithSeveralWorkspacesNeedsAChoiceAndLinksEachWorkspaceOnce() {
+        Api.Response choose = link("u-alice", null, token(FakeToggl.ALICE), null, null);
+        assertThat(choose.status()).isEqualTo(422);
+        assertThat(choose.string("code")).isEqualTo("workspace_required");
+        assertThat(choose.list("workspaces")).extracting(w -> w.get("id")).containsExactlyInAnyOrder(STUDIO, LABS, GLOBEX);
+        assertThat(choose.list("workspaces")).filteredOn(w -> w.get("id").equals(GLOBEX))
+                .singleElement().satisfies(w -> {
+                    assertThat(w.get("admin")).isEqualTo(false);
+                    assertThat(((List<?>) w.get("notices"))).isNotEmpty();
+                });
+        assertThat(choose.body()).doesNotContain(FakeToggl.ALICE.apiToken());
+
+        Api.Response studio = link("u-alice", null, token(FakeToggl.ALICE), STUDIO, null);
+        assertThat(studio.status()).as(studio.toString()).isEqualTo(201);
+        assertThat(studio.string("account.workspace_name")).isNotBlank();
+        assertThat(studio.string("account.workspace_role")).isNotBlank();
+        assertThat(studio.string("account.provider_user_id")).isEqualTo(Long.toString(FakeToggl.ALICE.id()));
+        assertThat(studio.string("account.secret_hint")).isEqualTo(FakeToggl.ALICE.apiToken().substring(28));
+        assertThat(studio.list("warnings")).isEmpty();
+        assertThat(toggl.requests("GET", "/api/v9/me")).allSatisfy(r ->
+                assertThat(r.basicAuth()).contains(List.of(FakeToggl.ALICE.apiToken(), "api_token")));
+
+        Api.Response labs = link("u-alice", null, token(FakeToggl.ALICE), LABS, null);
+        assertThat(labs.status()).as("the same token links a second workspace").isEqualTo(201);
+        assertThat(labs.string("account.id")).isNotEqualTo(studio.string("account.id"));
+
+        Api.Response again = link("u-alice", null, token(FakeToggl.ALICE), STUDIO, null);
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.string("code")).isEqualTo("duplicate_account");
+        assertThat(again.string("existing_account_id")).isEqualTo(studio.string("account.id"));
+
+        Api.Response nowhere = link("u-alice", null, token(FakeToggl.ALICE), "999", null);
+        assertThat(nowhere.status()).isEqualTo(422);
+        assertThat(nowhere.errorFields()).containsExactly("workspace_id");
+
+        Api.Response list = api.get("/v1/accounts?connector_id=toggl&owner_id=u-alice&limit=1").token(key).send();
+        assertThat(list.list("data")).hasSize(1);
+        String cursor = list.string("next_cursor");
+        Api.Response second = api.get("/v1/accounts?connector_id=toggl&owner_id=u-alice&limit=1&cursor=" + cursor)
+                .token(key).send();
+        assertThat(second.list("data")).hasSize(1);
+        assertThat(second.at("next_cursor")).isNull();
+        assertThat(List.of(list.list("data").get(0).get("id"), second.list("data").get(0).get("id")))
+                .containsExactlyInAnyOrder(studio.string("account.id"), labs.string("account.id"));
+    }
+
+    @Test
+    void aWrongTokenNamesTheTokenFieldAndAMalformedOneNeverReachesToggl() {
+        Api.Response wrong = link("u-alice", null, Map.of("api_token", FakeToggl.UNKNOWN_TOKEN), null, null);
+        assertThat(wrong.status()).isEqualTo(422);
+        assertThat(wrong.errorFields()).containsExactly("credentials.api_token");
+        assertThat(wrong.body()).doesNotContain(FakeToggl.UNKNOWN_TOKEN);
+
+        toggl.clearRequests();
+        Api.Response malformed = link("u-alice", null, Map.of("api_token", "NOT-A-TOKEN"), null, null);
+        assertThat(malformed.status()).isEqualTo(422);
+        assertThat(malformed.errorFields()).containsExactly("credentials.api_token");
+        assertThat(malformed.list("errors").get(0).get("code")).isEqualTo("pattern");
+        Api.Response unknownField = link("u-alice", null, Map.of("api_token", FakeToggl.ALICE.apiToken(),
+                "passwrd", "x"), null, null);
+        assertThat(unknownField.errorFields()).containsExactly("credentials.passwrd");
+        Api.Response unknownMethod = api.post("/v1/accounts").token(key).json(Map.of("connector_id", "toggl",
+                "owner_id", "u", "auth_method", "oauth", "credentials", Map.of("x", "y"))).send();
+        assertThat(unknownMethod.errorFields()).containsExactly("auth_method");
+        assertThat(toggl.requests()).isEmpty();
+
+        Api.Response missing = api.post("/v1/accounts").token(key).json(Map.of("credentials", "abc",
+                "visibility", 3)).send();
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.errorFields()).containsExactlyInAnyOrder("connector_id", "credentials", "visibility");
+    }
+
+    @Test
+    void aMemberIsWarnedThatTheyAreNoWorkspaceAdmin() {
+        Api.Response check = api.post("/v1/connectors/toggl/check").token(key)
+                .json(Map.of("credentials", token(FakeToggl.BOB))).send();
+        assertThat(check.status()).isEqualTo(200);
+        assertThat(check.string("identity.email")).isEqualTo(FakeToggl.BOB.email());
+        assertThat(check.list("workspaces")).singleElement().satisfies(w -> assertThat(w.get("admin")).isEqualTo(false));
+        assertThat(api.get("/v1/accounts").token(key).send().list("data")).as("a check saves nothing").isEmpty();
+
+        Api.Response linked = link("u-bob", null, token(FakeToggl.BOB), null, null);
+        assertThat(linked.status()).isEqualTo(201);
+        assertThat(linked.string("account.workspace_id")).isEqualTo(STUDIO);
+        assertThat(linked.list("warnings")).extracting(w -> w.get("code")).containsExactly("not_workspace_admin");
+        assertThat(linked.list("warnings").get(0).get("severity")).isEqualTo("warning");
+    }
+
+    @Test
+    void renamingIsConditionalAndVisibilityDecidesWhoElseSeesTheAccount() {
+        String id = linked("u-carol", "design", FakeToggl.CAROL, null);
+        String path = "/v1/accounts/" + id;
+
+        Api.Response read = api.get(path).token(key).send();
+        assertThat(read.header("ETag")).hasValue("\"0\"");
+        Api.Response renamed = api.patch(path).token(key).header("If-Match", "\"0\"")
+                .json(Map.of("label", "Carol's Globex")).send();
+        assertThat(renamed.status()).isEqualTo(200);
+        assertThat(renamed.string("label")).isEqualTo("Carol's Globex");
+        assertThat(renamed.header("ETag")).hasValue("\"1\"");
+        Api.Response stale = api.patch(path).token(key).header("If-Match", "\"0\"").json(Map.of("label", "late")).send();
+        assertThat(stale.status()).isEqualTo(412);
+        assertThat(stale.string("code")).isEqualTo("stale_version");
+        Api.Response blank = api.patch(path).token(key).json(Map.of("label", "  ")).send();
+        assertThat(blank.status()).isEqualTo(422);
+        assertThat(blank.errorFields()).containsExactly("label");
+
+        // Private: a teammate does not see it, and cannot tell it exists.
+        assertThat(api.get(path).token(key).owner("u-dan").header("Patchbay-Team-Id", "design").send().status())
+                .isEqualTo(404);
+        assertThat(api.get(path).token(key).owner("u-carol").send().status()).isEqualTo(200);
+
+        Api.Response shared = api.patch(path).token(key).owner("u-carol").json(Map.of("visibility", "team")).send();
+        assertThat(shared.status()).as(shared.toString()).isEqualTo(200);
+        assertThat(shared.string("visibility")).isEqualTo("team");
+
+        Api.Response teammate = api.get(path).token(key).owner("u-dan").header("Patchbay-Team-Id", "design").send();
+        assertThat(teammate.status()).isEqualTo(200);
+        assertThat(api.get("/v1/accounts").token(key).owner("u-dan").header("Patchbay-Team-Id", "design").send()
+                .list("data")).extracting(a -> a.get("id")).containsExactly(id);
+        assertThat(api.get(path).token(key).owner("u-eve").header("Patchbay-Team-Id", "sales").send().status())
+                .isEqualTo(404);
+        assertThat(api.get("/v1/accounts").token(key).owner("u-eve").send().list("data")).isEmpty();
+
+        Api.Response notOwner = api.patch(path).token(key).owner("u-dan").header("Patchbay-Team-Id", "design")
+                .json(Map.of("label", "mine now")).send();
+        assertThat(notOwner.status()).isEqualTo(403);
+        assertThat(notOwner.string("code")).isEqualTo("not_account_owner");
+        assertThat(api.delete(path).token(key).owner("u-dan").header("Patchbay-Team-Id", "design").send().status())
+                .isEqualTo(403);
+
+        Api.Response teamless = link("u-zed", null, token(FakeToggl.BOB), null, "team");
+        assertThat(teamless.status()).isEqualTo(422);
+        assertThat(teamless.errorFields()).containsExactly("visibility");
+    }
+
+    @Test
+    void rotationKeepsTheAccountAndRefusesAnotherUsersCredentials() {
+        String id = linked("u-alice", null, FakeToggl.ALICE, STUDIO);
+        String path = "/v1/accounts/" + id + "/credentials";
+
+        Api.Response otherUser = api.put(path).token(key).json(Map.of("credentials", token(FakeToggl.CAROL))).send();
+        assertThat(otherUser.status()).isEqualTo(422);
+        assertThat(otherUser.string("code")).isEqualTo("identity_mismatch");
+
+        Api.Response rotated = api.put(path).token(key).json(Map.of("auth_method", "email_password",
+                "credentials", Map.of("email", FakeToggl.ALICE.email(), "password", FakeToggl.ALICE.password())))
+                .send();
+        assertThat(rotated.status()).as(rotated.toString()).isEqualTo(200);
+        assertThat(rotated.string("account.id")).isEqualTo(id);
+        assertThat(rotated.string("account.auth_method")).isEqualTo("email_password");
+        assertThat(rotated.string("account.secret_hint")).isEqualTo("tery");
+        assertThat(rotated.body()).doesNotContain(FakeToggl.ALICE.password());
+
+        toggl.clearRequests();
+        Api.Response action = api.post("/v1/accounts/" + id + "/actions/list_projects").token(key).send();
+        assertThat(action.status()).as(action.toString()).isEqualTo(200);
+        FakeRequest sent = toggl.requests().get(0);
+        assertThat(sent.path()).contains("/workspaces/" + STUDIO + "/projects");
+        assertThat(sent.basicAuth()).as("the new credentials are used")
+                .contains(List.of(FakeToggl.ALICE.email(), FakeToggl.ALICE.password()));
+
+        Api.Response verified = api.post("/v1/accounts/" + id + "/verify").token(key).send();
+        assertThat(verified.status()).isEqualTo(200);
+        assertThat(verified.string("status")).isEqualTo("active");
+        assertThat(verified.string("last_verified_at")).isNotBlank();
+    }
+
+    @Test
+    void anActionAndTheProxyUseTheAccountWithoutEverShowingItsToken() {
+        String id = linked("u-alice", null, FakeToggl.ALICE, STUDIO);
+
+        toggl.clearRequests();
+        Api.Response projects = api.post("/v1/accounts/" + id + "/actions/list_projects").token(key)
+                .json(Map.of("status", "both")).send();
+        assertThat(projects.status()).as(projects.toString()).isEqualTo(200);
+        assertThat(projects.list("output.projects")).isNotEmpty();
+        FakeRequest sent = toggl.requests().get(0);
+        assertThat(sent.path()).isEqualTo("/api/v9/workspaces/" + STUDIO + "/projects");
+        assertThat(sent.basicAuth()).contains(List.of(FakeToggl.ALICE.apiToken(), "api_token"));
+
+        Api.Response badInput = api.post("/v1/accounts/" + id + "/actions/list_projects").token(key)
+                .json(Map.of("status", "deleted", "colour", "red")).send();
+        assertThat(badInput.status()).isEqualTo(422);
+        assertThat(badInput.errorFields()).contains("status", "colour");
+
+        toggl.clearRequests();
+        Api.Response me = api.get("/v1/accounts/" + id + "/proxy/api/v9/me").token(key)
+                .header("Cookie", "session=ours").header("Accept", "application/json").send();
+        assertThat(me.status()).isEqualTo(200);
+        assertThat(me.body()).contains("\"email\":\"" + FakeToggl.ALICE.email() + "\"")
+                .contains("\"api_token\":\"[REDACTED]\"")
+                .doesNotContain(FakeToggl.ALICE.apiToken());
+        assertThat(me.header("Set-Cookie")).isEmpty();
+        FakeRequest proxied = toggl.lastRequest();
+        assertThat(proxied.path()).isEqualTo("/api/v9/me");
+        assertThat(proxied.basicAuth()).contains(List.of(FakeToggl.ALICE.apiToken(), "api_token"));
+        assertThat(proxied.header("Cookie")).isNull();
+        assertThat(proxied.header("Accept")).isEqualTo("application/json");
+        assertThat(proxied.header("Patchbay-Owner-Id")).isNull();
+
+        Api.Response created = api.post("/v1/accounts/" + id + "/proxy/api/v9/workspaces/" + STUDIO + "/clients")
+                .token(key).json(Map.of("name", "Proxy Client Ltd")).send();
+        assertThat(created.status()).as(created.toString()).isEqualTo(200);
+        assertThat(toggl.lastRequest().jsonObject()).containsEntry("name", "Proxy Client Ltd");
+
+        Api.Response refused = api.get("/v1/accounts/" + id + "/proxy/api/v9/me").token(key).send();
+        assertThat(refused.status()).isEqualTo(200);
+        toggl.clearRequests();
+        for (String bad : List.of("..%2f..%2fetc", "%2e%2e/%2e%2e/admin", "api/%2E%2E/%2E%2E/x",
+                "https:%2F%2Fevil.example/steal", "http://evil.example/", "api//v9/me", "api%5c..%5cx")) {
+            Api.Response response = api.get("/v1/accounts/" + id + "/proxy/" + bad).token(key).send();
+            assertThat(response.status()).as(bad + " -> " + response).isBetween(400, 404);
+            assertThat(response.status()).as(bad).isNotEqualTo(200);
+        }
+        assertThat(toggl.requests()).as("nothing left the base URL, nothing was sent").isEmpty();
+    }
+
+    @Test
+    void disconnectingErasesTheAccount() {
+        String id = linked("u-alice", null, FakeToggl.ALICE, LABS);
+        assertThat(api.delete("/v1/accounts/" + id).token(key).send().status()).isEqualTo(204);
+        assertThat(api.get("/v1/accounts/" + id).token(key).send().status()).isEqualTo(404);
+        assertThat(api.get("/v1/accounts/" + id + "/proxy/api/v9/me").token(key).send().status()).isEqualTo(404);
+        assertThat(api.delete("/v1/accounts/" + id).token(key).send().status()).isEqualTo(404);
+        Api.Response relinked = link("u-alice", null, token(FakeToggl.ALICE), LABS, null);
+        assertThat(relinked.status()).as("the same workspace can be linked again").isEqualTo(201);
+    }
+
+    @Test
+    void providerQuotaAnswersAreRateLimitProblemsWithRetryAfter() {
+        String id = linked("u-alice", null, FakeToggl.ALICE, STUDIO);
+        toggl.quota(0, 0);
+        Api.Response limited = api.post("/v1/accounts/" + id + "/actions/list_projects").token(key).send();
+        assertThat(limited.status()).as(limited.toString()).isEqualTo(429);
+        assertThat(limited.header("Retry-After")).isPresent();
+        assertThat(limited.at("quota_exhausted")).isEqualTo(true);
+    }
+}
