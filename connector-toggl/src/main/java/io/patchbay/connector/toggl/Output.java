@@ -247,6 +247,15 @@ final class Output {
         return out;
     }
 
+    /** A map in the given key order (values may be null), so answers serialize the same way every time. */
+    static Map<String, Object> ordered(Object... keyValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            map.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return map;
+    }
+
     /** {@code {"<key>": [...]}}. */
     static Map<String, Object> listOf(String key, Map<String, Object> item) {
         return object(props(key, arrayOf(item, "All of them; paging is done by the connector")), key);

@@ -148,7 +148,7 @@ final class TogglActions {
                 .filter(e -> e.serverDeletedAt() == null)
                 .map(e -> Output.timeEntry(e, now))
                 .toList();
-        return Map.of("time_entries", out, "truncated", entries.size() >= TIME_ENTRIES_CAP);
+        return Output.ordered("time_entries", out, "truncated", entries.size() >= TIME_ENTRIES_CAP);
     }
 
     private Object getTimeEntry(Credentials credentials, Input in) {
@@ -223,7 +223,7 @@ final class TogglActions {
         in.done();
         http.call(credentials, DELETE_ENTRY, auth -> http.api().deleteTimeEntry(auth, workspace.get(), id.get()))
                 .close();
-        return Map.of("deleted", true, "time_entry_id", id.get());
+        return Output.ordered("deleted", true, "time_entry_id", id.get());
     }
 
     private Object currentTimeEntry(Credentials credentials, Input in) {

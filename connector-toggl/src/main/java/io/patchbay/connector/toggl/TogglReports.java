@@ -63,7 +63,7 @@ final class TogglReports {
                 break;
             }
         }
-        return Map.of("time_entries", List.copyOf(entries), "pages", pages, "truncated", truncated);
+        return Output.ordered("time_entries", List.copyOf(entries), "pages", pages, "truncated", truncated);
     }
 
     /** [start, end] cut into consecutive windows of at most one year, oldest first. */
