@@ -96,14 +96,15 @@ class TogglFaultsTest {
 
     @Test
     void theLeakyBucketAnswers429ToBurstsAndClientPacingAvoidsIt() {
-        FAKE.leakyBucket(Duration.ofMillis(150));
+        FAKE.leakyBucket(Duration.ofSeconds(2));
         invoke("list_clients", Map.of());
         assertThatThrownBy(() -> invoke("list_clients", Map.of())).isInstanceOf(RateLimited.class);
 
+        // A pace of 2 per second leaves 500 ms between requests, well above the bucket's 150 ms.
         FAKE.reset();
         FAKE.leakyBucket(Duration.ofMillis(150));
         try (Connector paced = new TogglConnectorFactory().create(
-                TestContexts.with(FAKE.baseUrl(), Map.of("requests_per_second", "4")))) {
+                TestContexts.with(FAKE.baseUrl(), Map.of("requests_per_second", "2")))) {
             for (int i = 0; i < 3; i++) {
                 invoke(paced, TestContexts.token(ALICE), "list_clients", Map.of());
             }
