@@ -22,6 +22,7 @@ final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     static final String MIGRATIONS = "classpath:io/patchbay/storage/migration";
     private static final int BUSY_TIMEOUT_MILLIS = 10_000;
+    private static final int ERASE_WAL_TIMEOUT_MILLIS = 1_000;
 
     enum Dialect {
         SQLITE(""),
@@ -165,7 +166,16 @@ final class Database implements AutoCloseable {
         }
         writeLock.lock();
         try {
-            jdbi.useHandle(h -> h.createQuery("PRAGMA wal_checkpoint(TRUNCATE)").mapToMap().list());
+            jdbi.useHandle(h -> {
+                // Waits for readers to leave the WAL, but not long: a delete must not hang behind a busy server.
+                // If it gives up, the frames are overwritten as the WAL is reused (and hold only ciphertext).
+                h.execute("PRAGMA busy_timeout = " + ERASE_WAL_TIMEOUT_MILLIS);
+                try {
+                    h.createQuery("PRAGMA wal_checkpoint(TRUNCATE)").mapToMap().list();
+                } finally {
+                    h.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
+                }
+            });
         } finally {
             writeLock.unlock();
         }
