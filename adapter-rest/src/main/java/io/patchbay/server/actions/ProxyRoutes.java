@@ -157,7 +157,11 @@ public final class ProxyRoutes implements RouteGroup {
         if (!raw.startsWith(prefix)) {
             throw badPath("The account id must not be percent-encoded");
         }
-        String relative = raw.substring(prefix.length());
+        return checkRelative(raw.substring(prefix.length()));
+    }
+
+    /** Refuses anything but a plain relative path: the proxy never leaves the connector's base URL. */
+    static String checkRelative(String relative) {
         String lower = relative.toLowerCase(Locale.ROOT);
         if (lower.startsWith("http:") || lower.startsWith("https:") || relative.startsWith("/")
                 || lower.matches("^[a-z][a-z0-9+.-]*:.*")) {

@@ -1,0 +1,53 @@
+package io.patchbay.server.actions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.patchbay.server.http.ApiException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class ProxyPathTest {
+    static final URI TOGGL = URI.create("https://api.track.toggl.com");
+    static final URI ONEFLOW = URI.create("https://api.oneflow.com/v1");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"..", "../etc/passwd", "api/../../x", "%2e%2e/x", "api/%2E%2e/x", ".", "a/./b",
+            "..%2fx", "a%2Fb", "a%5cb", "a\\b", "//evil.example/x", "a//b", "/etc", "http://evil.example/",
+            "https:%2F%2Fevil.example", "HTTPS://evil", "mailto:x", "javascript:alert(1)", "a%00b", "%ZZ",
+            "a%0d%0aHost:evil"})
+    void escapesAreRefused(String relative) {
+        assertThatThrownBy(() -> ProxyRoutes.target(ONEFLOW, ProxyRoutes.checkRelative(relative), null))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.errors()).singleElement().satisfies(f -> assertThat(f.field()).isEqualTo("path"));
+                });
+    }
+
+    @Test
+    void plainPathsStayBelowTheBaseUrl() {
+        assertThat(ProxyRoutes.target(TOGGL, ProxyRoutes.checkRelative("api/v9/me"), null))
+                .isEqualTo(URI.create("https://api.track.toggl.com/api/v9/me"));
+        assertThat(ProxyRoutes.target(ONEFLOW, ProxyRoutes.checkRelative("contracts/51874"), "include=parties&x=%20y"))
+                .isEqualTo(URI.create("https://api.oneflow.com/v1/contracts/51874?include=parties&x=%20y"));
+        assertThat(ProxyRoutes.target(ONEFLOW, ProxyRoutes.checkRelative("data_fields/c::name%20x"), null).getRawPath())
+                .isEqualTo("/v1/data_fields/c::name%20x");
+        assertThat(ProxyRoutes.target(ONEFLOW, ProxyRoutes.checkRelative(""), null))
+                .isEqualTo(URI.create("https://api.oneflow.com/v1/"));
+        assertThat(ProxyRoutes.target(ONEFLOW, ProxyRoutes.checkRelative("a..b/...") , null).getPath())
+                .isEqualTo("/v1/a..b/...");
+    }
+
+    @Test
+    void everyOccurrenceOfASecretIsMasked() {
+        byte[] body = "{\"api_token\":\"abcdefgh12\",\"again\":\"xabcdefgh12abcdefgh12\"}".getBytes(StandardCharsets.UTF_8);
+        String masked = new String(Masking.mask(body, List.of("abcdefgh12".getBytes(StandardCharsets.UTF_8))),
+                StandardCharsets.UTF_8);
+        assertThat(masked).isEqualTo("{\"api_token\":\"[REDACTED]\",\"again\":\"x[REDACTED][REDACTED]\"}");
+        assertThat(Masking.mask(body, List.of())).isSameAs(body);
+    }
+}
