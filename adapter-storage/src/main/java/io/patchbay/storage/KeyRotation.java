@@ -171,6 +171,11 @@ public final class KeyRotation {
         });
     }
 
+    /** Re-seals every secret that is not on the primary key, {@value #DEFAULT_BATCH_SIZE} rows at a time. */
+    public Summary reencryptAll() {
+        return reencryptAll(DEFAULT_BATCH_SIZE);
+    }
+
     /** Re-seals every secret that is not on the primary key, batch by batch. */
     public Summary reencryptAll(int batchSize) {
         long moved = 0;

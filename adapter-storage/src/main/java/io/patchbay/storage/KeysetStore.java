@@ -99,7 +99,7 @@ final class KeysetStore {
     private boolean write(KeysetHandle handle, boolean replace) {
         if (!(source instanceof KeysetSource.File file)) {
             throw new IllegalStateException("The keyset comes from " + describe() + " and cannot be changed by the "
-                    + "server: make the change with io.patchbay.storage.Keysets (or the CLI), deploy the new keyset "
+                    + "server: make the change with io.patchbay.storage.Keysets, deploy the new keyset "
                     + "to every instance and restart");
         }
         Path target = file.path().toAbsolutePath();
