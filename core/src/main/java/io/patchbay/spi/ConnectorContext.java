@@ -46,6 +46,10 @@ public record ConnectorContext(
         return new ConnectorContext(baseUrlOverride, newClock, logger, connectTimeout, callTimeout, settings);
     }
 
+    public ConnectorContext withLogger(System.Logger newLogger) {
+        return new ConnectorContext(baseUrlOverride, clock, newLogger, connectTimeout, callTimeout, settings);
+    }
+
     public ConnectorContext withTimeouts(Duration connect, Duration call) {
         return new ConnectorContext(baseUrlOverride, clock, logger, connect, call, settings);
     }
