@@ -1,0 +1,50 @@
+package io.patchbay.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The zero-configuration start: data and key are made once, kept across restarts; the admin key shows once. */
+class RestartTest {
+    @TempDir
+    Path data;
+
+    @Test
+    void theAdminKeyIsMadeOnTheFirstStartOnlyAndKeepsWorking() {
+        String admin;
+        String tenantKey;
+        try (PatchbayServer first = TestServers.start(data, Map.of())) {
+            admin = first.firstAdminKey().orElseThrow();
+            tenantKey = Tenants.key(new Api(first.port()), admin, "acme");
+        }
+        assertThat(data.resolve("patchbay.db")).exists();
+        assertThat(data.resolve("keyset.json")).exists();
+        assertThat(Files.isReadable(data.resolve("keyset.json"))).isTrue();
+
+        try (PatchbayServer second = TestServers.start(data, Map.of())) {
+            assertThat(second.firstAdminKey()).isEmpty();
+            Api api = new Api(second.port());
+            assertThat(api.get("/v1/admin/tenants/acme/api-keys").token(admin).send().status()).isEqualTo(200);
+            assertThat(api.get("/v1/accounts").token(tenantKey).send().status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void afterCloseTheServerNoLongerAnswers() {
+        PatchbayServer server = TestServers.start(data, Map.of());
+        Api api = new Api(server.port());
+        assertThat(api.get("/ready").send().status()).isEqualTo(200);
+        server.close();
+        server.close();
+        try {
+            api.get("/health").send();
+            throw new AssertionError("the server still answers");
+        } catch (java.io.UncheckedIOException expected) {
+            assertThat(expected).hasCauseInstanceOf(java.net.ConnectException.class);
+        }
+    }
+}
