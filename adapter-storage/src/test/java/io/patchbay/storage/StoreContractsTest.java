@@ -21,6 +21,7 @@ class StoreContractsTest {
     static final class Holder {
         private final boolean sqlite;
         private PatchbayStorage storage;
+        private Path dir;
 
         Holder(boolean sqlite) {
             this.sqlite = sqlite;
@@ -29,7 +30,7 @@ class StoreContractsTest {
         synchronized PatchbayStorage get() {
             if (storage == null) {
                 try {
-                    Path dir = Files.createTempDirectory(sqlite ? "patchbay-sqlite" : "patchbay-pg-keys");
+                    dir = Files.createTempDirectory(sqlite ? "patchbay-sqlite" : "patchbay-pg-keys");
                     storage = PatchbayStorage.open(sqlite ? TestStorage.sqlite(dir) : TestStorage.postgres(dir));
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
@@ -42,6 +43,7 @@ class StoreContractsTest {
             if (storage != null) {
                 storage.close();
                 storage = null;
+                TestStorage.deleteRecursively(dir);
             }
         }
     }

@@ -23,6 +23,14 @@ final class TestStorage {
                 config.poolSize());
     }
 
+    static void deleteRecursively(Path dir) {
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static void wipe(PatchbayStorage storage) {
         storage.database().write(h -> {
             for (String table : new String[] {"connect_session_connector", "connect_session", "api_key_scope",

@@ -27,11 +27,6 @@ final class BenchDatabases {
     private BenchDatabases() {
     }
 
-    /** The embedded default in a fresh directory. */
-    static StorageConfig sqlite() throws IOException {
-        return StorageConfig.embeddedDefault(Files.createTempDirectory("patchbay-bench-sqlite").resolve("data"));
-    }
-
     /**
      * A PostgreSQL 14 server in {@code dataDirectory}; kept between runs when {@code keep}. Commits are durable, as
      * on a production server: zonky starts PostgreSQL with fsync and synchronous commit off, both are turned on.

@@ -50,14 +50,15 @@ public class StorageThroughputBenchmark {
     private PatchbayStorage storage;
     private AccountVault vault;
     private final List<String> ids = new ArrayList<>();
+    private Path dir;
 
     @Setup(Level.Trial)
     public void open() throws Exception {
         StorageConfig config;
+        dir = Files.createTempDirectory("patchbay-bench-" + database);
         if (database.equals("sqlite")) {
-            config = BenchDatabases.sqlite();
+            config = StorageConfig.embeddedDefault(dir.resolve("data"));
         } else {
-            Path dir = Files.createTempDirectory("patchbay-bench-pg");
             postgres = BenchDatabases.postgres(dir.resolve("pgdata"), false);
             BenchDatabases.printDurability(postgres);
             config = BenchDatabases.postgresStorage(postgres, "bench", dir.resolve("keyset.json"), 8);
@@ -76,6 +77,9 @@ public class StorageThroughputBenchmark {
         storage.close();
         if (postgres != null) {
             postgres.close();
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
