@@ -11,12 +11,14 @@ public final class Ids {
     private static final char[] ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private Ids() {
-    }
+    private static final long MASK_40 = (1L << 40) - 1;
 
     private static long lastMillis = -1;
     private static long lastHi;
     private static long lastLo;
+
+    private Ids() {
+    }
 
     /**
      * The next id. Within one millisecond (or when the clock steps back) the random part is incremented instead of
@@ -42,8 +44,6 @@ public final class Ids {
         append(sb, lastLo, 8);
         return sb.toString();
     }
-
-    private static final long MASK_40 = (1L << 40) - 1;
 
     private static long bits40(byte[] bytes, int from) {
         long value = 0;
