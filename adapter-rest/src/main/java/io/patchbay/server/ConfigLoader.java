@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,6 +34,9 @@ import java.util.regex.Pattern;
 final class ConfigLoader {
     static final String PREFIX = "PATCHBAY_";
     static final String CONFIG_FILE = "PATCHBAY_CONFIG_FILE";
+    /** Read before this class runs (by the logging setup) and only from the environment. */
+    static final Set<String> ENVIRONMENT_ONLY = Set.of(CONFIG_FILE, "PATCHBAY_LOG_DIR",
+            "PATCHBAY_LOG_LEVEL");
 
     /** Every key besides the per-connector ones, in file form. */
     private static final List<String> KEYS = List.of(
@@ -70,7 +74,7 @@ final class ConfigLoader {
         Optional.ofNullable(environment.get(CONFIG_FILE)).filter(f -> !f.isBlank())
                 .ifPresent(file -> loader.readFile(Path.of(file)));
         environment.forEach((name, value) -> {
-            if (name.startsWith(PREFIX) && !name.equals(CONFIG_FILE)) {
+            if (name.startsWith(PREFIX) && !ENVIRONMENT_ONLY.contains(name)) {
                 loader.put(envToKey(name), value, "environment variable " + name, name);
             }
         });

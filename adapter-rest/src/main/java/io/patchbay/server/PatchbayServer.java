@@ -34,6 +34,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -84,11 +86,24 @@ public final class PatchbayServer implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(clock, "clock");
         long started = System.nanoTime();
-        PatchbayStorage storage = PatchbayStorage.open(config.storage());
+        // Opening storage (connect, migrate, load the keyset) is the slowest step and mostly waits or loads
+        // classes on this thread; connectors, metrics and the web layer's classes load meanwhile on another.
+        CompletableFuture<ConnectorRegistry> loading = CompletableFuture.supplyAsync(() -> {
+            ConnectorRegistry loaded = ConnectorRegistry.load(PatchbayServer.class.getClassLoader(),
+                    Optional.of(config.connectorsDir()), id -> context(config, id));
+            preloadWebClasses();
+            return loaded;
+        }, PatchbayServer::startupThread);
+        PatchbayStorage storage;
+        try {
+            storage = PatchbayStorage.open(config.storage());
+        } catch (RuntimeException e) {
+            loading.thenAccept(ConnectorRegistry::close);
+            throw e;
+        }
         ConnectorRegistry registry = null;
         try {
-            registry = ConnectorRegistry.load(PatchbayServer.class.getClassLoader(),
-                    Optional.of(config.connectorsDir()), id -> context(config, id));
+            registry = join(loading);
             registry.rejected().forEach(r -> LOG.warn("Connector folder {} not loaded: {}", r.folder(), r.reason()));
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(metrics);
@@ -112,6 +127,38 @@ public final class PatchbayServer implements AutoCloseable {
             }
             storage.close();
             throw e;
+        }
+    }
+
+    private static void startupThread(Runnable task) {
+        Thread thread = new Thread(task, "patchbay-startup");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw e;
+        }
+    }
+
+    /** Loads and initializes the web layer's heaviest classes ahead of use; only the time it saves matters. */
+    private static void preloadWebClasses() {
+        for (String name : List.of("org.eclipse.jetty.server.Server", "org.eclipse.jetty.server.ServerConnector",
+                "org.eclipse.jetty.ee10.servlet.ServletContextHandler", "org.eclipse.jetty.server.handler.GracefulHandler",
+                "io.javalin.Javalin", "io.javalin.config.JavalinState", "io.javalin.http.servlet.JavalinServlet",
+                "com.google.inject.internal.InjectorImpl", "io.micrometer.prometheusmetrics.PrometheusMeterRegistry",
+                "com.squareup.moshi.Moshi")) {
+            try {
+                Class.forName(name, true, PatchbayServer.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                LOG.debug("Not preloaded: {}", name);
+            }
         }
     }
 

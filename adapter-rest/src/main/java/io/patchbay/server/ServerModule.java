@@ -13,7 +13,6 @@ import io.patchbay.core.account.LinkedAccountStore;
 import io.patchbay.core.audit.AuditLog;
 import io.patchbay.core.secret.SecretCipher;
 import io.patchbay.storage.PatchbayStorage;
-import java.net.http.HttpClient;
 import java.util.function.BooleanSupplier;
 
 /** Binds the storage adapter's ports, the configuration and the server's shared infrastructure. */
@@ -47,16 +46,5 @@ final class ServerModule extends AbstractModule {
     @Singleton
     AccountVault vault(LinkedAccountStore store, SecretCipher cipher) {
         return new AccountVault(store, cipher);
-    }
-
-    /** The proxy's client: no redirects followed (a 3xx is the provider's answer to pass back). */
-    @Provides
-    @Singleton
-    HttpClient proxyClient() {
-        return HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(config.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
     }
 }

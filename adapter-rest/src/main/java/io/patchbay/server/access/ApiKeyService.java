@@ -7,19 +7,23 @@ import io.patchbay.core.error.NotFoundException;
 import io.patchbay.server.http.ApiException;
 import io.patchbay.spi.FieldError;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Creates, finds and revokes API keys. The key itself exists only in the creation answer. */
+@Singleton
 public final class ApiKeyService {
     /**
      * The tenant that holds every admin key (admin keys act across tenants, so they live in one place) and the one
@@ -29,8 +33,19 @@ public final class ApiKeyService {
     static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
     private static final Logger LOG = LoggerFactory.getLogger(ApiKeyService.class);
 
+    /**
+     * How long an authenticated key is trusted without asking the store again. A revocation applies at once on the
+     * instance that made it and within this time on the others.
+     */
+    static final Duration CACHE_TTL = Duration.ofSeconds(5);
+    private static final int CACHE_CAPACITY = 10_000;
+
     private final ApiKeyStore store;
     private final Clock clock;
+    private final ConcurrentHashMap<String, Cached> byHash = new ConcurrentHashMap<>();
+
+    private record Cached(ApiKey key, long expiresAtNanos) {
+    }
 
     /** A key just made: {@link #key()} is shown once and never stored. */
     public record Created(ApiKey apiKey, String key) {
@@ -75,7 +90,22 @@ public final class ApiKeyService {
 
     /** The active key a presented token belongs to. */
     public Optional<ApiKey> authenticate(String token) {
-        return store.findByHash(Tokens.sha256(token)).filter(ApiKey::active);
+        String hash = Tokens.sha256(token);
+        long now = System.nanoTime();
+        Cached cached = byHash.get(hash);
+        if (cached != null && now - cached.expiresAtNanos() < 0) {
+            return Optional.of(cached.key());
+        }
+        Optional<ApiKey> found = store.findByHash(hash).filter(ApiKey::active);
+        if (found.isPresent()) {
+            if (byHash.size() >= CACHE_CAPACITY) {
+                byHash.clear();
+            }
+            byHash.put(hash, new Cached(found.get(), now + CACHE_TTL.toNanos()));
+        } else {
+            byHash.remove(hash);
+        }
+        return found;
     }
 
     public List<ApiKey> list(String tenantId) {
@@ -97,6 +127,7 @@ public final class ApiKeyService {
                     "API key " + keyId + " is the last active admin key; create another admin key before revoking it");
         }
         store.revoke(tenantId, keyId, clock.instant());
+        byHash.remove(key.secretHash());
         LOG.info("Revoked API key {} of tenant {}", keyId, tenantId);
         return get(tenantId, keyId);
     }

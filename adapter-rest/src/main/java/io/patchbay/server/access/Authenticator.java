@@ -7,6 +7,7 @@ import io.patchbay.core.account.Viewer;
 import io.patchbay.server.http.ApiException;
 import io.patchbay.spi.FieldError;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import java.util.Optional;
  * <p>A key acts tenant-wide, or for one end user when the request carries {@value #OWNER_HEADER} (and optionally
  * {@value #TEAM_HEADER}): then the visibility rules of that user apply.
  */
+@Singleton
 public final class Authenticator {
     public static final String OWNER_HEADER = "Patchbay-Owner-Id";
     public static final String TEAM_HEADER = "Patchbay-Team-Id";

@@ -5,6 +5,7 @@ import io.patchbay.core.access.ConnectSession;
 import io.patchbay.core.access.ConnectSessionStore;
 import io.patchbay.server.http.ApiException;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /** Short-lived tokens that let an end user's browser link (or, in edit mode, re-key one account) and nothing else. */
+@Singleton
 public final class ConnectSessionService {
     public static final Duration MAX_TTL = Duration.ofMinutes(30);
     public static final Duration DEFAULT_TTL = Duration.ofMinutes(15);

@@ -23,12 +23,16 @@ final class InputValidator {
     private static final Set<String> PROPERTY_KEYWORDS = Set.of("required", "additionalProperties",
             "unevaluatedProperties", "dependentRequired", "propertyNames");
 
-    private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
     private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
+
+    /** Made on the first action call: the validator is large and start-up does not need it. */
+    private static final class Registry {
+        static final SchemaRegistry INSTANCE = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    }
 
     List<FieldError> validate(String connectorId, ActionDefinition action, Map<String, Object> input) {
         Schema schema = schemas.computeIfAbsent(connectorId + "/" + action.name(),
-                k -> registry.getSchema(action.inputSchema(), InputFormat.JSON));
+                k -> Registry.INSTANCE.getSchema(action.inputSchema(), InputFormat.JSON));
         return schema.validate(Json.writeValue(input), InputFormat.JSON).stream()
                 .map(InputValidator::fieldError)
                 .distinct()

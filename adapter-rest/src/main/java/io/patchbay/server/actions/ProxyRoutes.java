@@ -5,9 +5,6 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.patchbay.core.account.AccountVault;
-import io.patchbay.core.action.ActionService;
-import io.patchbay.core.catalog.ConnectorCatalog;
 import io.patchbay.server.ServerConfig;
 import io.patchbay.server.access.Authenticator;
 import io.patchbay.server.access.Caller;
@@ -15,19 +12,15 @@ import io.patchbay.server.access.Scope;
 import io.patchbay.server.http.ApiException;
 import io.patchbay.server.http.Problems;
 import io.patchbay.server.http.RouteGroup;
-import io.patchbay.spi.Credentials;
+import io.patchbay.spi.FieldError;
 import io.patchbay.spi.ProxyTarget;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
@@ -37,6 +30,15 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import okhttp3.ConnectionPool;
+import okhttp3.Headers;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.BufferedSource;
 
 /**
  * {@code /v1/accounts/{id}/proxy/<path>}: passes a request to the account's provider with the account's credentials
@@ -46,6 +48,9 @@ import java.util.stream.Collectors;
  */
 public final class ProxyRoutes implements RouteGroup {
     static final String PATH = "/v1/accounts/{account_id}/proxy/<path>";
+    private static final java.util.regex.Pattern SCHEME = java.util.regex.Pattern.compile("[a-z][a-z0-9+.-]*:");
+    /** Methods OkHttp sends only with a body (an empty one when the caller sent none). */
+    private static final Set<String> BODY_METHODS = Set.of("POST", "PUT", "PATCH");
     static final List<HandlerType> METHODS = List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT,
             HandlerType.PATCH, HandlerType.DELETE);
     /** Answers larger than this are refused rather than held in memory. */
@@ -62,26 +67,42 @@ public final class ProxyRoutes implements RouteGroup {
             Authenticator.OWNER_HEADER.toLowerCase(Locale.ROOT), Authenticator.TEAM_HEADER.toLowerCase(Locale.ROOT));
     /** Response headers that are ours to set, or could hand the caller a provider session. */
     private static final Set<String> NOT_RETURNED = Set.of("content-length", "set-cookie", "set-cookie2",
-            "www-authenticate", "date", "server");
+            "www-authenticate", "date", "server", "content-encoding");
 
     private final Authenticator auth;
-    private final ActionService actions;
-    private final AccountVault vault;
-    private final ConnectorCatalog catalog;
-    private final HttpClient client;
+    private final ProxyTargets targets;
+    private volatile OkHttpClient client;
     private final ServerConfig config;
     private final MeterRegistry meters;
 
     @Inject
-    public ProxyRoutes(Authenticator auth, ActionService actions, AccountVault vault, ConnectorCatalog catalog,
-                       HttpClient client, ServerConfig config, MeterRegistry meters) {
+    ProxyRoutes(Authenticator auth, ProxyTargets targets, ServerConfig config, MeterRegistry meters) {
         this.auth = auth;
-        this.actions = actions;
-        this.vault = vault;
-        this.catalog = catalog;
-        this.client = client;
+        this.targets = targets;
         this.config = config;
         this.meters = meters;
+    }
+
+    /** Made on the first proxy call: building it loads TLS, which start-up does not need. */
+    private OkHttpClient client() {
+        OkHttpClient current = client;
+        if (current == null) {
+            synchronized (this) {
+                current = client;
+                if (current == null) {
+                    // Redirects are the provider's answer to pass back, not to follow with the credentials.
+                    current = new OkHttpClient.Builder()
+                            .connectTimeout(config.connectTimeout())
+                            .callTimeout(config.callTimeout())
+                            .followRedirects(false)
+                            .followSslRedirects(false)
+                            .connectionPool(new ConnectionPool(64, 5, TimeUnit.MINUTES))
+                            .build();
+                    client = current;
+                }
+            }
+        }
+        return current;
     }
 
     @Override
@@ -91,15 +112,15 @@ public final class ProxyRoutes implements RouteGroup {
         }
     }
 
-    private void proxy(Context ctx) throws InterruptedException {
+    private void proxy(Context ctx) {
         Caller.Key caller = auth.key(ctx, Scope.PROXY_INVOKE);
         String accountId = ctx.pathParam("account_id");
         String relative = relativePath(ctx, accountId);
-        ActionService.Proxy proxy = actions.proxy(caller.viewer(), accountId);
-        ProxyTarget target = proxy.target();
+        ProxyTargets.Resolved resolved = targets.resolve(caller.viewer(), accountId);
+        ProxyTarget target = resolved.target();
         URI uri = target(target.baseUrl(), relative, ctx.req().getQueryString());
 
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(config.callTimeout());
+        Request.Builder request = new Request.Builder().url(uri.toString());
         Set<String> injected = target.headers().keySet().stream().map(h -> h.toLowerCase(Locale.ROOT))
                 .collect(Collectors.toSet());
         Set<String> connectionListed = listedInConnection(ctx);
@@ -110,19 +131,26 @@ public final class ProxyRoutes implements RouteGroup {
                 continue;
             }
             for (String value : Collections.list(ctx.req().getHeaders(name))) {
-                request.header(name, value);
+                request.addHeader(name, value);
             }
         }
         target.headers().forEach(request::header);
         byte[] body = ctx.bodyAsBytes();
-        request.method(ctx.method().name(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(body));
+        String method = ctx.method().name();
+        String contentType = ctx.req().getContentType();
+        RequestBody requestBody = body.length == 0 && !BODY_METHODS.contains(method) ? null
+                : RequestBody.create(body, contentType == null ? null : MediaType.parse(contentType));
+        request.method(method, requestBody);
 
         long started = System.nanoTime();
-        HttpResponse<InputStream> response;
-        try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (HttpTimeoutException e) {
+        int status;
+        Headers headers;
+        byte[] answer;
+        try (Response response = client().newCall(request.build()).execute()) {
+            status = response.code();
+            headers = response.headers();
+            answer = read(response.body());
+        } catch (InterruptedIOException e) {
             throw upstreamFailure(504, "provider_timeout", "The provider did not answer within "
                     + config.callTimeout().toSeconds() + " s");
         } catch (ConnectException e) {
@@ -131,22 +159,21 @@ public final class ProxyRoutes implements RouteGroup {
         } catch (IOException e) {
             throw upstreamFailure(502, "provider_unavailable", "The connection to the provider failed");
         }
-        byte[] answer = read(response);
-        Timer.builder("patchbay.proxy.upstream").tag("connector", proxy.account().connectorId())
-                .tag("status", (response.statusCode() / 100) + "xx")
+        Timer.builder("patchbay.proxy.upstream").tag("connector", resolved.account().connectorId())
+                .tag("status", (status / 100) + "xx")
                 .register(meters).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
 
-        List<byte[]> secrets = secrets(proxy);
-        Set<String> stripped = new TreeSet<>(NOT_RETURNED);
-        stripped.addAll(HOP_BY_HOP);
-        target.strippedResponseHeaders().forEach(h -> stripped.add(h.toLowerCase(Locale.ROOT)));
-        response.headers().map().forEach((name, values) -> {
-            if (!stripped.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
-                values.forEach(v -> ctx.res().addHeader(name, mask(v, secrets)));
+        List<byte[]> secrets = resolved.secrets();
+        for (int i = 0; i < headers.size(); i++) {
+            String name = headers.name(i);
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!NOT_RETURNED.contains(lower) && !HOP_BY_HOP.contains(lower)
+                    && !target.strippedResponseHeaders().contains(lower)) {
+                ctx.res().addHeader(name, mask(headers.value(i), secrets));
             }
-        });
+        }
         ctx.attribute(Problems.PASSTHROUGH, true);
-        ctx.status(response.statusCode());
+        ctx.status(status);
         ctx.result(Masking.mask(answer, secrets));
     }
 
@@ -164,7 +191,7 @@ public final class ProxyRoutes implements RouteGroup {
     static String checkRelative(String relative) {
         String lower = relative.toLowerCase(Locale.ROOT);
         if (lower.startsWith("http:") || lower.startsWith("https:") || relative.startsWith("/")
-                || lower.matches("^[a-z][a-z0-9+.-]*:.*")) {
+                || SCHEME.matcher(lower).lookingAt()) {
             throw badPath("The proxy path is relative to the connector's base URL; absolute URLs are refused");
         }
         if (relative.contains("\\") || lower.contains("%2f") || lower.contains("%5c") || lower.contains("%00")
@@ -221,28 +248,13 @@ public final class ProxyRoutes implements RouteGroup {
         return names;
     }
 
-    private static byte[] read(HttpResponse<InputStream> response) {
-        try (InputStream in = response.body()) {
-            byte[] bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
-            if (bytes.length > MAX_RESPONSE_BYTES) {
-                throw upstreamFailure(502, "provider_response_too_large", "The provider's answer is larger than "
-                        + MAX_RESPONSE_BYTES / (1024 * 1024) + " MiB, the most the proxy passes on");
-            }
-            return bytes;
-        } catch (IOException e) {
-            throw upstreamFailure(502, "provider_unavailable", "The provider's answer broke off");
+    private static byte[] read(ResponseBody body) throws IOException {
+        BufferedSource source = body.source();
+        if (!source.request(MAX_RESPONSE_BYTES + 1L)) {
+            return source.readByteArray();
         }
-    }
-
-    /** The secret values of the account's credentials, to mask should the provider echo them. */
-    private List<byte[]> secrets(ActionService.Proxy proxy) {
-        Credentials credentials = vault.open(proxy.account());
-        Set<String> keys = catalog.get(proxy.account().connectorId()).credentialSpec()
-                .secretKeys(credentials.authMethod());
-        return credentials.values().entrySet().stream()
-                .filter(e -> keys.contains(e.getKey()) && e.getValue().length() >= MIN_MASKED_SECRET)
-                .map(e -> e.getValue().getBytes(StandardCharsets.UTF_8))
-                .toList();
+        throw upstreamFailure(502, "provider_response_too_large", "The provider's answer is larger than "
+                + MAX_RESPONSE_BYTES / (1024 * 1024) + " MiB, the most the proxy passes on");
     }
 
     private static String mask(String value, List<byte[]> secrets) {
@@ -250,7 +262,7 @@ public final class ProxyRoutes implements RouteGroup {
     }
 
     private static ApiException badPath(String detail) {
-        return ApiException.invalidRequest(List.of(new io.patchbay.spi.FieldError("path", "invalid_proxy_path",
+        return ApiException.invalidRequest(List.of(new FieldError("path", "invalid_proxy_path",
                 detail)));
     }
 

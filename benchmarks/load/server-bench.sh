@@ -1,0 +1,298 @@
+#!/usr/bin/env bash
+# Patchbay server load benchmark, all on 127.0.0.1 and bounded in time:
+#   1. proxy throughput and added p99 latency: Patchbay's /v1/accounts/{id}/proxy/... versus nginx proxy_pass,
+#      both in front of the same local upstream (an nginx answering like Toggl's API);
+#   2. start-up time (launch until GET /health answers) and idle RSS: Patchbay versus a bare Javalin hello world
+#      (HelloJavalin.java beside this script), same JVM, same flags, same jar on the class path.
+# Installs nginx and wrk with apt-get when missing. Prints a table; writes it to $OUT (default
+# benchmarks/load/results/server-bench.txt). Usage: benchmarks/load/server-bench.sh [duration-seconds]
+# Environment: WARMUP, THREADS, CONNECTIONS, STARTS, JAVA_OPTS (both JVMs), CDS=1 (class data sharing for both).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+HERE="$ROOT/benchmarks/load"
+DURATION="${1:-20}"
+WARMUP="${WARMUP:-15}"
+THREADS="${THREADS:-2}"
+CONNECTIONS="${CONNECTIONS:-32}"
+STARTS="${STARTS:-5}"
+OUT="${OUT:-$HERE/results/server-bench.txt}"
+JAR="$ROOT/adapter-rest/target/patchbay-server.jar"
+JAVA_OPTS="${JAVA_OPTS:-}"
+UPSTREAM_PORT=18081
+NGINX_PORT=18082
+PATCHBAY_PORT=18080
+HELLO_PORT=18083
+
+if [ "$DURATION" -gt 120 ]; then
+    echo "duration is capped at 120 s" >&2
+    exit 2
+fi
+
+need() {
+    if ! command -v "$1" >/dev/null 2>&1; then
+        echo "Installing $2 ..."
+        if [ "$(id -u)" = 0 ]; then
+            apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+        else
+            sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+        fi
+    fi
+}
+need nginx nginx-light
+need wrk wrk
+need curl curl
+
+if [ ! -f "$JAR" ]; then
+    echo "Building $JAR ..."
+    (cd "$ROOT" && mvn -B -q -pl adapter-rest -am package -DskipTests)
+fi
+
+WORK="$(mktemp -d /tmp/patchbay-bench.XXXXXX)"
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]:-}"; do
+        [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+    done
+    wait 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+wait_for() { # url, timeout seconds
+    local deadline=$(( $(date +%s) + $2 ))
+    until curl -fs -o /dev/null "$1"; do
+        if [ "$(date +%s)" -ge "$deadline" ]; then
+            echo "timed out waiting for $1" >&2
+            return 1
+        fi
+        sleep 0.02
+    done
+}
+
+# ---- the upstream: answers like Toggl's /api/v9/me, /me/workspaces, and a 1 KiB document to proxy ----------------
+TOKEN="0123456789abcdef0123456789abcdef"
+BASIC="$(printf '%s:api_token' "$TOKEN" | base64 -w0)"
+DOC='{"id":4001,"workspace_id":2001,"name":"Website relaunch","active":true,"billable":true,"color":"#0b83d9","created_at":"2025-01-01T09:00:00Z","at":"2025-06-01T09:00:00Z","actual_hours":120,"estimated_hours":200,"client_id":5001,"currency":"EUR","rate":95.5,"template":false,"is_private":false,"recurring":false,"notes":"Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat. Duis aute irure dolor in reprehenderit in voluptate velit esse cillum dolore eu fugiat nulla pariatur. Excepteur sint occaecat cupidatat non proident, sunt in culpa qui officia deserunt mollit anim id est laborum. Sed ut perspiciatis unde omnis iste natus error sit voluptatem accusantium doloremque laudantium, totam rem aperiam, eaque ipsa quae ab illo inventore veritatis et quasi architecto beatae vitae dicta sunt explicabo.","tags":["billed","meeting"]}'
+mkdir -p "$WORK/upstream" "$WORK/proxy"
+cat > "$WORK/upstream/nginx.conf" <<EOF
+daemon off;
+worker_processes 1;
+pid $WORK/upstream/nginx.pid;
+error_log $WORK/upstream/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    keepalive_requests 1000000;
+    client_body_temp_path $WORK/upstream;
+    proxy_temp_path $WORK/upstream;
+    fastcgi_temp_path $WORK/upstream;
+    uwsgi_temp_path $WORK/upstream;
+    scgi_temp_path $WORK/upstream;
+    server {
+        listen 127.0.0.1:$UPSTREAM_PORT;
+        default_type application/json;
+        location = /api/v9/me { return 200 '{"id":1001,"email":"bench@example.com","fullname":"Bench User","timezone":"UTC","default_workspace_id":2001}'; }
+        location = /api/v9/me/workspaces { return 200 '[{"id":2001,"name":"Bench","organization_id":3001,"admin":true,"role":"admin"}]'; }
+        location = /api/v9/bench { return 200 '$DOC'; }
+    }
+}
+EOF
+cat > "$WORK/proxy/nginx.conf" <<EOF
+daemon off;
+worker_processes auto;
+pid $WORK/proxy/nginx.pid;
+error_log $WORK/proxy/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    keepalive_requests 1000000;
+    client_body_temp_path $WORK/proxy;
+    proxy_temp_path $WORK/proxy;
+    fastcgi_temp_path $WORK/proxy;
+    uwsgi_temp_path $WORK/proxy;
+    scgi_temp_path $WORK/proxy;
+    upstream toggl { server 127.0.0.1:$UPSTREAM_PORT; keepalive 64; }
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        location / {
+            proxy_pass http://toggl;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Authorization "Basic $BASIC";
+        }
+    }
+}
+EOF
+nginx -c "$WORK/upstream/nginx.conf" -p "$WORK/upstream" & PIDS+=($!)
+nginx -c "$WORK/proxy/nginx.conf" -p "$WORK/proxy" & PIDS+=($!)
+wait_for "http://127.0.0.1:$UPSTREAM_PORT/api/v9/bench" 10
+wait_for "http://127.0.0.1:$NGINX_PORT/api/v9/bench" 10
+
+# ---- Patchbay with a linked account whose base URL is the upstream ------------------------------------------------
+mkdir -p "$WORK/patchbay"
+start_patchbay() {
+    (cd "$WORK/patchbay" && exec env PATCHBAY_PORT=$PATCHBAY_PORT PATCHBAY_LOG_DIR="$WORK/patchbay/logs" \
+        PATCHBAY_CONNECTOR_TOGGL_BASE_URL="http://127.0.0.1:$UPSTREAM_PORT" \
+        java $JAVA_OPTS -jar "$JAR" > "$WORK/patchbay/stdout.txt" 2>&1) &
+    PATCHBAY_PID=$!
+    PIDS+=($PATCHBAY_PID)
+}
+start_patchbay
+wait_for "http://127.0.0.1:$PATCHBAY_PORT/health" 60
+ADMIN="$(grep -o 'pb_sk_[a-z0-9]*' "$WORK/patchbay/stdout.txt" | head -1)"
+KEY="$(curl -fs -X POST "http://127.0.0.1:$PATCHBAY_PORT/v1/admin/tenants/bench/api-keys" \
+    -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' -d '{"name":"bench"}' \
+    | sed -E 's/.*"key":"([^"]+)".*/\1/')"
+ACCOUNT="$(curl -fs -X POST "http://127.0.0.1:$PATCHBAY_PORT/v1/accounts" -H "Authorization: Bearer $KEY" \
+    -H 'Content-Type: application/json' \
+    -d "{\"connector_id\":\"toggl\",\"owner_id\":\"bench\",\"credentials\":{\"api_token\":\"$TOKEN\"}}" \
+    | sed -E 's/.*"account":\{"id":"([^"]+)".*/\1/')"
+PROXY_URL="http://127.0.0.1:$PATCHBAY_PORT/v1/accounts/$ACCOUNT/proxy/api/v9/bench"
+curl -fs -o /dev/null -H "Authorization: Bearer $KEY" "$PROXY_URL"
+
+# wrk's "Requests/sec" and its 50% / 99% latencies, in milliseconds.
+run_wrk() { # label url [header]; THREADS and CONNECTIONS may be overridden per call
+    local out
+    if [ -n "${3:-}" ]; then
+        out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "$3" "$2")"
+    else
+        out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$2")"
+    fi
+    echo "$out" > "$WORK/wrk-$1.txt"
+    local rps p50 p99 errors
+    rps="$(echo "$out" | awk '/Requests\/sec/ {print $2}')"
+    p50="$(echo "$out" | awk '$1=="50%" {print $2}')"
+    p99="$(echo "$out" | awk '$1=="99%" {print $2}')"
+    errors="$(echo "$out" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' ')"
+    echo "$1 $rps $(to_ms "$p50") $(to_ms "$p99") ${errors:-none}"
+}
+to_ms() {
+    local v="$1"
+    case "$v" in
+        *us) awk -v x="${v%us}" 'BEGIN {printf "%.3f", x / 1000}' ;;
+        *ms) awk -v x="${v%ms}" 'BEGIN {printf "%.3f", x}' ;;
+        *s) awk -v x="${v%s}" 'BEGIN {printf "%.3f", x * 1000}' ;;
+        *) echo "$v" ;;
+    esac
+}
+
+echo "Warming up Patchbay for ${WARMUP}s ..."
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -H "Authorization: Bearer $KEY" "$PROXY_URL" > /dev/null
+echo "Throughput, ${DURATION}s each at $CONNECTIONS connections: direct upstream, nginx proxy_pass, Patchbay proxy ..."
+DIRECT="$(run_wrk direct "http://127.0.0.1:$UPSTREAM_PORT/api/v9/bench")"
+NGINX="$(run_wrk nginx "http://127.0.0.1:$NGINX_PORT/api/v9/bench")"
+PATCHBAY="$(run_wrk patchbay "$PROXY_URL" "Authorization: Bearer $KEY")"
+# Latency without queueing: one connection, one request at a time. What a proxy adds shows here, not at saturation.
+echo "Latency, ${DURATION}s each at 1 connection ..."
+LDIRECT="$(THREADS=1 CONNECTIONS=1 run_wrk lat-direct "http://127.0.0.1:$UPSTREAM_PORT/api/v9/bench")"
+LNGINX="$(THREADS=1 CONNECTIONS=1 run_wrk lat-nginx "http://127.0.0.1:$NGINX_PORT/api/v9/bench")"
+LPATCHBAY="$(THREADS=1 CONNECTIONS=1 run_wrk lat-patchbay "$PROXY_URL" "Authorization: Bearer $KEY")"
+kill "$PATCHBAY_PID" 2>/dev/null || true
+wait "$PATCHBAY_PID" 2>/dev/null || true
+
+# ---- start-up time and idle RSS ----------------------------------------------------------------------------------
+mkdir -p "$WORK/hello/classes"
+javac -d "$WORK/hello/classes" -cp "$JAR" "$HERE/HelloJavalin.java"
+# A jar, not a folder: class data sharing (CDS=1) only archives classes from jars.
+jar cf "$WORK/hello/hello.jar" -C "$WORK/hello/classes" .
+PB_OPTS="$JAVA_OPTS"
+HELLO_OPTS="$JAVA_OPTS"
+if [ "${CDS:-0}" = 1 ]; then
+    # Application class data sharing for both: a training start writes an archive, measured starts map it.
+    train() { # port archive command...
+        local port="$1" archive="$2"
+        shift 2
+        "$@" > /dev/null 2>&1 &
+        local pid=$!
+        wait_for "http://127.0.0.1:$port/health" 60
+        sleep 1
+        kill "$pid"
+        wait "$pid" 2>/dev/null || true
+    }
+    (cd "$WORK/patchbay" && train "$PATCHBAY_PORT" pb.jsa env PATCHBAY_PORT=$PATCHBAY_PORT \
+        PATCHBAY_LOG_DIR="$WORK/patchbay/logs" java $JAVA_OPTS -XX:ArchiveClassesAtExit="$WORK/pb.jsa" -jar "$JAR")
+    (cd "$WORK/hello" && train "$HELLO_PORT" hello.jsa java $JAVA_OPTS -XX:ArchiveClassesAtExit="$WORK/hello.jsa" \
+        -cp "$WORK/hello/hello.jar:$JAR" HelloJavalin "$HELLO_PORT")
+    PB_OPTS="$JAVA_OPTS -XX:SharedArchiveFile=$WORK/pb.jsa"
+    HELLO_OPTS="$JAVA_OPTS -XX:SharedArchiveFile=$WORK/hello.jsa"
+fi
+
+measure_start() { # label port command...
+    local label="$1" port="$2"
+    shift 2
+    local t0 t1 pid rss
+    t0="$(date +%s%N)"
+    "$@" > "$WORK/$label.out" 2>&1 &
+    pid=$!
+    PIDS+=($pid)
+    until curl -fs -o /dev/null "http://127.0.0.1:$port/health"; do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "$label exited; see $WORK/$label.out" >&2
+            cat "$WORK/$label.out" >&2
+            exit 1
+        fi
+        sleep 0.005
+    done
+    t1="$(date +%s%N)"
+    sleep 5
+    rss="$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")"
+    kill "$pid"
+    wait "$pid" 2>/dev/null || true
+    echo "$(( (t1 - t0) / 1000000 )) $(( rss / 1024 ))"
+}
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'; }
+
+PB_STARTS=()
+HELLO_STARTS=()
+for i in $(seq "$STARTS"); do
+    PB_STARTS+=("$(cd "$WORK/patchbay" && measure_start patchbay "$PATCHBAY_PORT" env PATCHBAY_PORT=$PATCHBAY_PORT \
+        PATCHBAY_LOG_DIR="$WORK/patchbay/logs" java $PB_OPTS -jar "$JAR")")
+    HELLO_STARTS+=("$(cd "$WORK/hello" && measure_start hello "$HELLO_PORT" java $HELLO_OPTS \
+        -cp "$WORK/hello/hello.jar:$JAR" HelloJavalin "$HELLO_PORT")")
+done
+PB_MS="$(printf '%s\n' "${PB_STARTS[@]}" | awk '{print $1}' | median)"
+PB_RSS="$(printf '%s\n' "${PB_STARTS[@]}" | awk '{print $2}' | median)"
+HELLO_MS="$(printf '%s\n' "${HELLO_STARTS[@]}" | awk '{print $1}' | median)"
+HELLO_RSS="$(printf '%s\n' "${HELLO_STARTS[@]}" | awk '{print $2}' | median)"
+
+# ---- report ------------------------------------------------------------------------------------------------------
+read -r _ D_RPS D_P50 D_P99 D_ERR <<< "$DIRECT"
+read -r _ N_RPS N_P50 N_P99 N_ERR <<< "$NGINX"
+read -r _ P_RPS P_P50 P_P99 P_ERR <<< "$PATCHBAY"
+read -r _ LD_RPS LD_P50 LD_P99 LD_ERR <<< "$LDIRECT"
+read -r _ LN_RPS LN_P50 LN_P99 LN_ERR <<< "$LNGINX"
+read -r _ LP_RPS LP_P50 LP_P99 LP_ERR <<< "$LPATCHBAY"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+added() { awk -v a="$1" -v b="$2" 'BEGIN {d = a - b; if (d < 0.001) d = 0.001; printf "%.3f", d}'; }
+N_ADDED="$(added "$LN_P99" "$LD_P99")"
+P_ADDED="$(added "$LP_P99" "$LD_P99")"
+
+mkdir -p "$(dirname "$OUT")"
+{
+    echo "Patchbay server benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(java -version 2>&1 | head -1)"
+    echo "wrk ${DURATION}s per run, 1 KiB JSON answer, all on 127.0.0.1; JAVA_OPTS='${JAVA_OPTS}'"
+    echo
+    echo "Throughput at $CONNECTIONS connections ($THREADS wrk threads):"
+    printf '%-22s %12s %10s %10s  %s\n' "target" "req/s" "p50 ms" "p99 ms" "errors"
+    printf '%-22s %12s %10s %10s  %s\n' "upstream direct" "$D_RPS" "$D_P50" "$D_P99" "$D_ERR"
+    printf '%-22s %12s %10s %10s  %s\n' "nginx proxy_pass" "$N_RPS" "$N_P50" "$N_P99" "$N_ERR"
+    printf '%-22s %12s %10s %10s  %s\n' "Patchbay proxy" "$P_RPS" "$P_P50" "$P_P99" "$P_ERR"
+    echo
+    echo "Latency at 1 connection (added = p99 minus the direct p99):"
+    printf '%-22s %12s %10s %10s %14s\n' "target" "req/s" "p50 ms" "p99 ms" "added p99 ms"
+    printf '%-22s %12s %10s %10s %14s\n' "upstream direct" "$LD_RPS" "$LD_P50" "$LD_P99" "-"
+    printf '%-22s %12s %10s %10s %14s\n' "nginx proxy_pass" "$LN_RPS" "$LN_P50" "$LN_P99" "$N_ADDED"
+    printf '%-22s %12s %10s %10s %14s\n' "Patchbay proxy" "$LP_RPS" "$LP_P50" "$LP_P99" "$P_ADDED"
+    echo
+    echo "Patchbay / nginx throughput: $(ratio "$P_RPS" "$N_RPS")  (target >= 0.8)"
+    echo "Patchbay / nginx added p99:  $(ratio "$P_ADDED" "$N_ADDED")  (target <= 1.5)"
+    echo
+    printf '%-22s %14s %14s\n' "process" "start-up ms" "idle RSS MiB"
+    printf '%-22s %14s %14s\n' "Javalin hello world" "$HELLO_MS" "$HELLO_RSS"
+    printf '%-22s %14s %14s\n' "Patchbay server" "$PB_MS" "$PB_RSS"
+    echo "(median of $STARTS starts each; Patchbay restarts on its existing SQLite data; CDS=${CDS:-0})"
+    echo
+    echo "Patchbay / hello start-up: $(ratio "$PB_MS" "$HELLO_MS")  (target <= 1.5)"
+    echo "Patchbay / hello idle RSS: $(ratio "$PB_RSS" "$HELLO_RSS")  (target <= 1.5)"
+} | tee "$OUT"
