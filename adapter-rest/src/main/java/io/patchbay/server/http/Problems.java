@@ -96,11 +96,19 @@ public final class Problems {
     }
 
     static ApiException toProblem(Exception e, Context ctx) {
+        return toProblem(e, ctx.header("If-Match") != null, ctx.method().name() + " " + ctx.path());
+    }
+
+    /**
+     * @param precondition whether the request carried {@code If-Match}
+     * @param where        method and path, for the log
+     */
+    static ApiException toProblem(Exception e, boolean precondition, String where) {
         if (e instanceof ApiException api) {
             return api;
         }
         if (e instanceof PatchbayException core) {
-            return fromCore(core, ctx);
+            return fromCore(core, precondition, where);
         }
         if (e instanceof ConnectorException connector) {
             return fromConnector(connector);
@@ -109,16 +117,16 @@ public final class Problems {
             return fromJavalin(http);
         }
         if (e instanceof StorageException storage) {
-            LOG.error("Storage failure on {} {}", ctx.method(), ctx.path(), storage);
+            LOG.error("Storage failure on {}", where, storage);
             return new ApiException(503, "storage_unavailable", "Storage unavailable",
                     "The database cannot be reached right now; retry later");
         }
-        LOG.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+        LOG.error("Unexpected failure on {}", where, e);
         return new ApiException(500, "internal_error", "Internal error",
                 "The server failed to process the request; the failure is logged");
     }
 
-    private static ApiException fromCore(PatchbayException e, Context ctx) {
+    private static ApiException fromCore(PatchbayException e, boolean precondition, String where) {
         if (e instanceof InvalidInputException invalid) {
             return new ApiException(422, e.code(), "Invalid input", e.getMessage(), invalid.errors(), Map.of(), Map.of());
         }
@@ -134,7 +142,6 @@ public final class Problems {
         }
         if (e instanceof StaleVersionException) {
             // With If-Match the caller asked for a precondition (412); without, another writer won a race (409).
-            boolean precondition = ctx.header("If-Match") != null;
             return new ApiException(precondition ? 412 : 409, e.code(),
                     precondition ? "Precondition failed" : "Conflict", e.getMessage());
         }
@@ -153,11 +160,11 @@ public final class Problems {
                     List.of(new FieldError("credentials", e.code(), e.getMessage())), Map.of(), Map.of());
         }
         if (e instanceof SecretUnavailableException) {
-            LOG.error("Secret unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            LOG.error("Secret unavailable on {}: {}", where, e.getMessage());
             return new ApiException(500, e.code(), "Secret unavailable", e.getMessage()
                     + ". The keyset does not open this account's credentials; an operator must restore the key");
         }
-        LOG.error("Unmapped failure {} on {} {}", e.code(), ctx.method(), ctx.path(), e);
+        LOG.error("Unmapped failure {} on {}", e.code(), where, e);
         return new ApiException(500, e.code(), "Internal error", e.getMessage());
     }
 
