@@ -23,6 +23,7 @@ import io.patchbay.server.access.ConnectSessionRoutes;
 import io.patchbay.server.accounts.AccountRoutes;
 import io.patchbay.server.actions.ActionRoutes;
 import io.patchbay.server.actions.ProxyRoutes;
+import io.patchbay.server.connect.ConnectPageRoutes;
 import io.patchbay.server.connectors.ConnectorRoutes;
 import io.patchbay.server.http.Json;
 import io.patchbay.server.http.Problems;
@@ -54,7 +55,7 @@ public final class PatchbayServer implements AutoCloseable {
     /** The feature route groups, in registration order. */
     static final List<Class<? extends RouteGroup>> ROUTE_GROUPS = List.of(OpsRoutes.class, AdminRoutes.class,
             ConnectSessionRoutes.class, ConnectorRoutes.class, AccountRoutes.class, ActionRoutes.class,
-            ProxyRoutes.class);
+            ProxyRoutes.class, ConnectPageRoutes.class);
 
     private final PatchbayStorage storage;
     private final ConnectorRegistry registry;

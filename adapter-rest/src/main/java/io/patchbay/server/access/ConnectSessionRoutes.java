@@ -135,6 +135,7 @@ public final class ConnectSessionRoutes implements RouteGroup {
         ConnectSession s = created.session();
         ctx.status(201).json(new SessionView(s.id(), created.token(), s.editMode() ? "edit" : "link", s.ownerId(),
                 s.teamId(), s.allowedConnectors().stream().sorted().toList(), s.label(), s.accountId(), s.createdAt(),
-                s.expiresAt(), "/connect#session=" + created.token()));
+                s.expiresAt(), "/connect#session=" + created.token()
+                + s.accountId().map(a -> "&account=" + a).orElse("")));
     }
 }
