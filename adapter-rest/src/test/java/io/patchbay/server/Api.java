@@ -63,6 +63,12 @@ final class Api {
             return this;
         }
 
+        /** A body of unknown length: sent chunked, without Content-Length. */
+        Call stream(java.util.function.Supplier<java.io.InputStream> data) {
+            body = HttpRequest.BodyPublishers.ofInputStream(data);
+            return this;
+        }
+
         Call bytes(byte[] data) {
             body = HttpRequest.BodyPublishers.ofByteArray(data);
             return this;

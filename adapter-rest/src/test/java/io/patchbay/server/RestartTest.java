@@ -34,6 +34,27 @@ class RestartTest {
     }
 
     @Test
+    void closingLetsARequestInFlightFinish() throws Exception {
+        try (io.patchbay.connector.oneflow.fake.FakeOneflow oneflow =
+                     io.patchbay.connector.oneflow.fake.FakeOneflow.start()) {
+            PatchbayServer server = TestServers.start(data, Map.of("oneflow", oneflow.baseUrl()));
+            Api api = new Api(server.port());
+            String key = Tenants.key(api, server.firstAdminKey().orElseThrow(), "acme");
+            String id = api.post("/v1/accounts").token(key).json(Map.of("connector_id", "oneflow", "owner_id", "u",
+                    "workspace_id", Long.toString(io.patchbay.connector.oneflow.fake.FakeOneflow.WORKSPACE_SALES),
+                    "credentials", Map.of("api_token", io.patchbay.connector.oneflow.fake.FakeOneflow.TOKEN,
+                            "user_email", io.patchbay.connector.oneflow.fake.FakeOneflow.ADMIN_EMAIL)))
+                    .send().string("account.id");
+            oneflow.delayNext(java.time.Duration.ofMillis(700), 1);
+            var slow = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                    api.get("/v1/accounts/" + id + "/proxy/contracts").token(key).send());
+            Thread.sleep(250);
+            server.close();
+            assertThat(slow.get().status()).as("answered before the server stopped").isEqualTo(200);
+        }
+    }
+
+    @Test
     void afterCloseTheServerNoLongerAnswers() {
         PatchbayServer server = TestServers.start(data, Map.of());
         Api api = new Api(server.port());

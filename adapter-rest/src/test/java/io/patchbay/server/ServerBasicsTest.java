@@ -193,6 +193,14 @@ class ServerBasicsTest {
                 .raw("{\"name\":\"" + "x".repeat(70 * 1024) + "\"}").send();
         assertThat(huge.status()).isEqualTo(413);
         assertThat(huge.string("code")).isEqualTo("body_too_large");
+
+        // Without a Content-Length (chunked), the limit still holds.
+        byte[] big = ("{\"name\":\"" + "y".repeat(70 * 1024) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Api.Response chunked = api.post("/v1/admin/tenants/acme/api-keys").token(admin)
+                .header("Content-Type", "application/json")
+                .stream(() -> new java.io.ByteArrayInputStream(big)).send();
+        assertThat(chunked.status()).isEqualTo(413);
+        assertThat(chunked.string("code")).isEqualTo("body_too_large");
     }
 
     @Test
