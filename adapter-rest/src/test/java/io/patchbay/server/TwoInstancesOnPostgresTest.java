@@ -1,0 +1,73 @@
+package io.patchbay.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.patchbay.connector.oneflow.fake.FakeOneflow;
+import io.patchbay.storage.Keysets;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The production layout: two server instances configured only through settings, sharing one PostgreSQL database
+ * and one keyset given as JSON. What one instance links, the other reads and uses; a key revoked on one is refused
+ * by both.
+ */
+class TwoInstancesOnPostgresTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void twoInstancesShareAccountsKeysAndSessions() throws Exception {
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("pg")).start();
+             FakeOneflow oneflow = FakeOneflow.start()) {
+            String keyset = Keysets.generate();
+            Map<String, String> settings = Map.of(
+                    "PATCHBAY_PORT", "0",
+                    "PATCHBAY_DATABASE_URL", postgres.getJdbcUrl("postgres", "postgres"),
+                    "PATCHBAY_DATABASE_USER", "postgres",
+                    "PATCHBAY_KEYSET_JSON", keyset,
+                    "PATCHBAY_CONNECTORS_DIR", dir.resolve("connectors").toString(),
+                    "PATCHBAY_CONNECTOR_ONEFLOW_BASE_URL", oneflow.baseUrl().toString());
+            try (PatchbayServer first = PatchbayServer.start(ConfigLoader.load(settings));
+                 PatchbayServer second = PatchbayServer.start(ConfigLoader.load(settings))) {
+                assertThat(second.firstAdminKey()).as("the admin key is made once per database").isEmpty();
+                Api a = new Api(first.port());
+                Api b = new Api(second.port());
+                String admin = first.firstAdminKey().orElseThrow();
+                Api.Response created = a.post("/v1/admin/tenants/acme/api-keys").token(admin)
+                        .json(Map.of("name", "backend")).send();
+                String key = created.string("key");
+
+                String session = b.post("/v1/connect-sessions").token(key).json(Map.of("owner_id", "u1",
+                        "allowed_connectors", java.util.List.of("oneflow"))).send().string("token");
+                Api.Response linked = a.post("/v1/accounts").token(session).json(Map.of("connector_id", "oneflow",
+                        "workspace_id", Long.toString(FakeOneflow.WORKSPACE_SALES), "credentials",
+                        Map.of("api_token", FakeOneflow.TOKEN, "user_email", FakeOneflow.ADMIN_EMAIL))).send();
+                assertThat(linked.status()).as(linked.toString()).isEqualTo(201);
+                String id = linked.string("account.id");
+
+                assertThat(b.get("/v1/accounts/" + id).token(key).send().string("owner_id")).isEqualTo("u1");
+                oneflow.clearRequests();
+                Api.Response proxied = b.get("/v1/accounts/" + id + "/proxy/contracts/"
+                        + FakeOneflow.CONTRACT_SIGNED).token(key).send();
+                assertThat(proxied.status()).as("the other instance opens the sealed token").isEqualTo(200);
+                assertThat(oneflow.requests().get(0).header("x-oneflow-api-token")).isEqualTo(FakeOneflow.TOKEN);
+
+                assertThat(a.delete("/v1/admin/tenants/acme/api-keys/" + created.string("id")).token(admin).send()
+                        .status()).isEqualTo(200);
+                assertThat(a.get("/v1/accounts").token(key).send().status()).isEqualTo(401);
+                // The other instance may trust its own cache of the key for a few seconds, no longer.
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                int status = b.get("/v1/accounts").token(key).send().status();
+                while (status != 401 && System.nanoTime() < deadline) {
+                    Thread.sleep(200);
+                    status = b.get("/v1/accounts").token(key).send().status();
+                }
+                assertThat(status).isEqualTo(401);
+            }
+        }
+    }
+}
