@@ -111,6 +111,8 @@ public abstract class ConnectorConformanceTest {
         Properties descriptor = descriptors.get(0);
         assertThat(descriptor.getProperty("version")).isNotBlank().doesNotContain("${");
         assertThat(descriptor.getProperty("spi-version")).startsWith(SpiVersion.MAJOR + ".");
+        assertThat(connector.info().version()).as("the connector reports the version its descriptor declares")
+                .isEqualTo(descriptor.getProperty("version"));
     }
 
     @Test

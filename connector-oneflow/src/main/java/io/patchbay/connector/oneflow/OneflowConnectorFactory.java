@@ -3,11 +3,9 @@ package io.patchbay.connector.oneflow;
 import io.patchbay.spi.Connector;
 import io.patchbay.spi.ConnectorContext;
 import io.patchbay.spi.ConnectorFactory;
-import io.patchbay.spi.SpiVersion;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URL;
-import java.util.Collections;
+import java.io.UncheckedIOException;
 import java.util.Objects;
 import java.util.Properties;
 
@@ -26,22 +24,17 @@ public final class OneflowConnectorFactory implements ConnectorFactory {
         return new OneflowConnector(context, version());
     }
 
-    /** The version the build wrote into the drop-in descriptor (several connectors may share a class path). */
-    private static String version() {
-        try {
-            for (URL url : Collections.list(OneflowConnectorFactory.class.getClassLoader()
-                    .getResources(SpiVersion.DESCRIPTOR_PATH))) {
-                Properties descriptor = new Properties();
-                try (InputStream in = url.openStream()) {
-                    descriptor.load(in);
-                }
-                if (ID.equals(descriptor.getProperty("id"))) {
-                    return descriptor.getProperty("version", "unknown");
-                }
+    /** The build's version, kept beside this class so that merged (shaded) jars keep one per connector. */
+    static String version() {
+        try (InputStream in = OneflowConnectorFactory.class.getResourceAsStream("connector-version.properties")) {
+            if (in == null) {
+                return "unknown";
             }
+            Properties properties = new Properties();
+            properties.load(in);
+            return properties.getProperty("version", "unknown");
         } catch (IOException e) {
-            // fall through: the version is informational
+            throw new UncheckedIOException("cannot read connector-version.properties", e);
         }
-        return "unknown";
     }
 }

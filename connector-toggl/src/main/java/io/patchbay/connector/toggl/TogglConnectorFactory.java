@@ -3,12 +3,9 @@ package io.patchbay.connector.toggl;
 import io.patchbay.spi.Connector;
 import io.patchbay.spi.ConnectorContext;
 import io.patchbay.spi.ConnectorFactory;
-import io.patchbay.spi.SpiVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URL;
-import java.util.Collections;
 import java.util.Objects;
 import java.util.Properties;
 
@@ -26,22 +23,17 @@ public final class TogglConnectorFactory implements ConnectorFactory {
         return new TogglConnector(context, version());
     }
 
-    /** The version in this jar's drop-in descriptor (filtered from the build), so both always agree. */
+    /** The build's version, kept beside this class so that merged (shaded) jars keep one per connector. */
     static String version() {
-        try {
-            ClassLoader loader = TogglConnectorFactory.class.getClassLoader();
-            for (URL url : Collections.list(loader.getResources(SpiVersion.DESCRIPTOR_PATH))) {
-                Properties properties = new Properties();
-                try (InputStream in = url.openStream()) {
-                    properties.load(in);
-                }
-                if (TogglConnector.ID.equals(properties.getProperty("id"))) {
-                    return properties.getProperty("version", "unknown");
-                }
+        try (InputStream in = TogglConnectorFactory.class.getResourceAsStream("connector-version.properties")) {
+            if (in == null) {
+                return "unknown";
             }
-            return "unknown";
+            Properties properties = new Properties();
+            properties.load(in);
+            return properties.getProperty("version", "unknown");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + SpiVersion.DESCRIPTOR_PATH, e);
+            throw new UncheckedIOException("cannot read connector-version.properties", e);
         }
     }
 }

@@ -65,7 +65,7 @@ public final class ConnectorRegistry implements AutoCloseable {
         List<ConnectorClassLoader> loaders = new ArrayList<>();
 
         for (ConnectorFactory factory : factories(ServiceLoader.load(ConnectorFactory.class, hostLoader), "class path")) {
-            add(byId, factory, ConnectorSource.classPath(), version(factory), contexts);
+            add(byId, factory, ConnectorSource.classPath(), Optional.empty(), contexts);
         }
         if (connectorsDir.isPresent() && Files.isDirectory(connectorsDir.get())) {
             for (Path folder : subfolders(connectorsDir.get())) {
@@ -152,11 +152,12 @@ public final class ConnectorRegistry implements AutoCloseable {
                     + "' but provides factories " + factories.stream().map(ConnectorFactory::id).toList());
         }
         loaders.add(loader);
-        add(byId, matching.get(0), ConnectorSource.directory(folder), descriptor.version(), contexts);
+        add(byId, matching.get(0), ConnectorSource.directory(folder), Optional.of(descriptor.version()), contexts);
     }
 
-    private static void add(Map<String, Loaded> byId, ConnectorFactory factory, ConnectorSource source, String version,
-                            Function<String, ConnectorContext> contexts) {
+    /** A folder's version is its descriptor's; a class-path connector's is what it reports itself. */
+    private static void add(Map<String, Loaded> byId, ConnectorFactory factory, ConnectorSource source,
+                            Optional<String> version, Function<String, ConnectorContext> contexts) {
         String id = factory.id();
         Loaded existing = byId.get(id);
         if (existing != null) {
@@ -168,7 +169,7 @@ public final class ConnectorRegistry implements AutoCloseable {
             throw new ConnectorLoadException("factory '" + id + "' created a connector with id '"
                     + connector.info().id() + "'");
         }
-        byId.put(id, new Loaded(id, version, source, connector));
+        byId.put(id, new Loaded(id, version.orElse(connector.info().version()), source, connector));
     }
 
     private static List<ConnectorFactory> factories(ServiceLoader<ConnectorFactory> serviceLoader, String where) {
@@ -180,10 +181,6 @@ public final class ConnectorRegistry implements AutoCloseable {
                     + e.getMessage(), e);
         }
         return result;
-    }
-
-    private static String version(ConnectorFactory factory) {
-        return Optional.ofNullable(factory.getClass().getPackage().getImplementationVersion()).orElse("dev");
     }
 
     private static List<Path> subfolders(Path dir) {
