@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import io.patchbay.core.access.ConnectSession;
 import io.patchbay.core.account.AccountService;
 import io.patchbay.core.account.LinkedAccount;
+import io.patchbay.core.account.Labels;
 import io.patchbay.core.account.Viewer;
 import io.patchbay.core.catalog.ConnectorCatalog;
 import io.patchbay.core.error.NotFoundException;
@@ -85,9 +86,7 @@ public final class ConnectSessionRoutes implements RouteGroup {
         }
         Optional<String> team = teamField.or(viewer::teamId);
         team.flatMap(t -> Authenticator.checkId("team_id", t)).ifPresent(errors::add);
-        label.flatMap(l -> l.isBlank() || l.length() > 200 || l.chars().anyMatch(Character::isISOControl)
-                ? Optional.of(new FieldError("label", "invalid", "label must be 1 to 200 characters without control "
-                + "characters")) : Optional.<FieldError>empty()).ifPresent(errors::add);
+        label.flatMap(l -> Labels.check("label", l)).ifPresent(errors::add);
         Duration ttl = expiresIn.map(Duration::ofSeconds).orElse(ConnectSessionService.DEFAULT_TTL);
         if (ttl.compareTo(Duration.ofSeconds(60)) < 0 || ttl.compareTo(ConnectSessionService.MAX_TTL) > 0) {
             errors.add(new FieldError("expires_in", "range", "expires_in must be from 60 to "

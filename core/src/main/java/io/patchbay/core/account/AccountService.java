@@ -34,7 +34,7 @@ public final class AccountService {
      * If-Match); without, to the version just read.
      */
     public LinkedAccount rename(Viewer viewer, String accountId, String label, Optional<Long> expectedVersion) {
-        LinkService.validateLabel(label).ifPresent(e -> {
+        Labels.check("label", label).ifPresent(e -> {
             throw new InvalidInputException(java.util.List.of(e));
         });
         LinkedAccount account = at(vault.manageable(viewer, accountId), expectedVersion);

@@ -30,9 +30,6 @@ import java.util.Optional;
  * accepted the credentials.
  */
 public final class LinkService {
-    /** Longest label accepted, in characters. */
-    public static final int MAX_LABEL = 200;
-
     private final ConnectorCatalog catalog;
     private final AccountVault vault;
     private final AccountAudit audit;
@@ -56,7 +53,7 @@ public final class LinkService {
         Objects.requireNonNull(viewer, "viewer");
         Connector connector = catalog.get(request.connectorId());
         List<FieldError> inputErrors = new ArrayList<>();
-        request.label().ifPresent(l -> validateLabel(l).ifPresent(inputErrors::add));
+        request.label().ifPresent(l -> Labels.check("label", l).ifPresent(inputErrors::add));
         if (request.visibility() == Visibility.TEAM && request.teamId().isEmpty()) {
             inputErrors.add(new FieldError("visibility", "team_required",
                     "TEAM visibility needs the owner's team_id"));
@@ -200,19 +197,6 @@ public final class LinkService {
             return Optional.of(workspaces.get(0));
         }
         throw new WorkspaceChoiceRequiredException(workspaces);
-    }
-
-    static Optional<FieldError> validateLabel(String label) {
-        if (label.isBlank()) {
-            return Optional.of(new FieldError("label", "blank", "label must not be blank"));
-        }
-        if (label.length() > MAX_LABEL) {
-            return Optional.of(new FieldError("label", "too_long", "label is longer than " + MAX_LABEL + " characters"));
-        }
-        if (label.chars().anyMatch(Character::isISOControl)) {
-            return Optional.of(new FieldError("label", "control_characters", "label must not contain control characters"));
-        }
-        return Optional.empty();
     }
 
     private static String defaultLabel(Verification verification, Optional<Workspace> workspace) {
