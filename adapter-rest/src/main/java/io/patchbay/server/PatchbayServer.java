@@ -28,6 +28,7 @@ import io.patchbay.server.connectors.ConnectorRoutes;
 import io.patchbay.server.http.Json;
 import io.patchbay.server.http.Problems;
 import io.patchbay.server.http.RouteGroup;
+import io.patchbay.server.keyset.KeysetRoutes;
 import io.patchbay.server.ops.OpsRoutes;
 import io.patchbay.spi.ConnectorContext;
 import io.patchbay.storage.PatchbayStorage;
@@ -54,8 +55,8 @@ public final class PatchbayServer implements AutoCloseable {
 
     /** The feature route groups, in registration order. */
     static final List<Class<? extends RouteGroup>> ROUTE_GROUPS = List.of(OpsRoutes.class, AdminRoutes.class,
-            ConnectSessionRoutes.class, ConnectorRoutes.class, AccountRoutes.class, ActionRoutes.class,
-            ProxyRoutes.class, ConnectPageRoutes.class);
+            KeysetRoutes.class, ConnectSessionRoutes.class, ConnectorRoutes.class, AccountRoutes.class,
+            ActionRoutes.class, ProxyRoutes.class, ConnectPageRoutes.class);
 
     private final PatchbayStorage storage;
     private final ConnectorRegistry registry;

@@ -12,6 +12,7 @@ import io.patchbay.core.account.AccountVault;
 import io.patchbay.core.account.LinkedAccountStore;
 import io.patchbay.core.audit.AuditLog;
 import io.patchbay.core.secret.SecretCipher;
+import io.patchbay.storage.KeyRotation;
 import io.patchbay.storage.PatchbayStorage;
 import java.util.function.BooleanSupplier;
 
@@ -37,6 +38,7 @@ final class ServerModule extends AbstractModule {
         bind(AuditLog.class).toInstance(storage.auditLog());
         bind(ApiKeyStore.class).toInstance(storage.apiKeys());
         bind(ConnectSessionStore.class).toInstance(storage.connectSessions());
+        bind(KeyRotation.class).toInstance(storage.keyRotation());
         bind(PrometheusMeterRegistry.class).toInstance(metrics);
         bind(MeterRegistry.class).toInstance(metrics);
         bind(BooleanSupplier.class).annotatedWith(Names.named("ready")).toInstance(ready);
