@@ -2,6 +2,7 @@ package io.patchbay.server;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 /** Starts the real server on a free port of 127.0.0.1 with the embedded SQLite store in a temporary folder. */
@@ -10,7 +11,12 @@ final class TestServers {
     }
 
     static ServerConfig config(Path dataDir, Map<String, URI> connectorBaseUrls) {
-        ServerConfig config = ConfigLoader.load(Map.ofEntries(
+        return config(dataDir, connectorBaseUrls, Map.of());
+    }
+
+    /** As {@link #config(Path, Map)}, with more settings (environment variable names) added or replacing these. */
+    static ServerConfig config(Path dataDir, Map<String, URI> connectorBaseUrls, Map<String, String> settings) {
+        Map<String, String> environment = new HashMap<>(Map.ofEntries(
                 Map.entry("PATCHBAY_DATA_DIR", dataDir.toString()),
                 Map.entry("PATCHBAY_PORT", "0"),
                 Map.entry("PATCHBAY_CONNECTORS_DIR", dataDir.resolve("connectors").toString()),
@@ -23,6 +29,8 @@ final class TestServers {
                 Map.entry("PATCHBAY_CONNECTOR_TOGGL_RETRY_MAX_DELAY_MS", "20"),
                 Map.entry("PATCHBAY_CONNECTOR_ONEFLOW_RETRY_INITIAL_DELAY_MS", "5"),
                 Map.entry("PATCHBAY_CONNECTOR_ONEFLOW_RETRY_MAX_DELAY_MS", "20")));
+        environment.putAll(settings);
+        ServerConfig config = ConfigLoader.load(environment);
         for (Map.Entry<String, URI> e : connectorBaseUrls.entrySet()) {
             config = config.withConnector(e.getKey(), e.getValue());
         }
