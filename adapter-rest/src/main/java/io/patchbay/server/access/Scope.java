@@ -5,7 +5,10 @@ import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 
-/** What an API key may do. {@link #ADMIN} manages API keys of every tenant and nothing else. */
+/**
+ * What an API key may do. {@link #ADMIN} manages API keys of every tenant and rotates the keyset, and nothing else:
+ * it never reads or uses accounts.
+ */
 public enum Scope {
     ADMIN("admin"),
     ACCOUNTS_READ("accounts:read"),
