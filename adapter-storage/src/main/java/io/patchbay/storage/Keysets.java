@@ -43,6 +43,25 @@ public final class Keysets {
         return json(makePrimary(after, newestKeyId(before, after)));
     }
 
+    /**
+     * The keyset with one more AES-256-GCM key that is not yet primary: the first phase of a rolling rotation over
+     * several instances. Roll it out everywhere so every instance can open what the new key will seal, then
+     * {@link #makePrimary(String, long) make it primary} and roll out again.
+     */
+    public static String addKey(String keysetJson) {
+        return json(addKey(parse(keysetJson, "keysetJson")));
+    }
+
+    /** The keyset with {@code keyId} as primary key: new secrets are sealed with it. */
+    public static String makePrimary(String keysetJson, long keyId) {
+        return json(makePrimary(parse(keysetJson, "keysetJson"), keyId));
+    }
+
+    /** The id of the primary key. */
+    public static long primaryKeyId(String keysetJson) {
+        return primaryKeyId(parse(keysetJson, "keysetJson"));
+    }
+
     /** The keyset without the key; refuses to remove the primary key. */
     public static String removeKey(String keysetJson, long keyId) {
         return json(removeKey(parse(keysetJson, "keysetJson"), keyId));

@@ -216,4 +216,30 @@ class KeysetTest {
         }
         assertThat(new KeysetSource.Json("env", json).toString()).doesNotContain(json).contains("***");
     }
+
+    @Test
+    void aTwoPhaseRolloutLetsAnOldInstanceOpenWhatANewOneSeals() {
+        Path db = dir.resolve("two-phase.db");
+        String original = Keysets.generate();
+        long oldKey = Keysets.primaryKeyId(original);
+        String phaseOne = Keysets.addKey(original);
+        long newKey = Keysets.keyIds(phaseOne).stream().filter(id -> id != oldKey).findFirst().orElseThrow();
+        assertThat(Keysets.primaryKeyId(phaseOne)).as("the added key is not primary yet").isEqualTo(oldKey);
+        String phaseTwo = Keysets.makePrimary(phaseOne, newKey);
+        assertThat(Keysets.primaryKeyId(phaseTwo)).isEqualTo(newKey);
+
+        StorageConfig phaseOneConfig = new StorageConfig("jdbc:sqlite:" + db, Optional.empty(), Optional.empty(),
+                new KeysetSource.Json("environment variable PATCHBAY_KEYSET", phaseOne), false, 2);
+        StorageConfig phaseTwoConfig = TestStorage.sameDatabase(phaseOneConfig,
+                new KeysetSource.Json("environment variable PATCHBAY_KEYSET", phaseTwo));
+        String token = Secrets.newToken();
+        try (PatchbayStorage upgraded = PatchbayStorage.open(phaseTwoConfig);
+             PatchbayStorage notYetUpgraded = PatchbayStorage.open(phaseOneConfig)) {
+            LinkedAccount account = Secrets.link(upgraded, StoreFixtures.account(StoreFixtures.tenant()), token);
+            assertThat(upgraded.keyRotation().status().primaryKeyId()).isEqualTo(newKey);
+            assertThat(Secrets.open(notYetUpgraded, account)).isEqualTo(token);
+        }
+        assertThatThrownBy(() -> Keysets.makePrimary(phaseOne, 42))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has no key 42");
+    }
 }
