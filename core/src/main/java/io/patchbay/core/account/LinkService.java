@@ -146,11 +146,11 @@ public final class LinkService {
                         Optional.of("workspace_unreachable: the credentials no longer reach the workspace"),
                         Optional.of(now), now));
             }
-            if (workspace.isPresent() && workspace.get().blocked()) {
+            Optional<Notice> blocking = workspace.flatMap(w -> w.notices().stream()
+                    .filter(n -> n.severity() == Notice.Severity.ERROR).findFirst());
+            if (blocking.isPresent()) {
                 return save(viewer, account.withStatus(AccountStatus.INSUFFICIENT_PERMISSIONS,
-                        Optional.of(workspace.get().notices().get(0).code() + ": "
-                                + workspace.get().notices().get(0).message()),
-                        Optional.of(now), now));
+                        Optional.of(blocking.get().code() + ": " + blocking.get().message()), Optional.of(now), now));
             }
             return save(viewer, account.withStatus(AccountStatus.ACTIVE, Optional.empty(), Optional.of(now), now));
         } catch (InvalidCredentials e) {

@@ -224,4 +224,18 @@ class LinkServiceTest {
         assertThat(after.status()).isEqualTo(AccountStatus.INVALID_CREDENTIALS);
         assertThat(after.statusReason()).hasValueSatisfying(r -> assertThat(r).startsWith("identity_changed"));
     }
+
+    @Test
+    void reverificationRecordsTheBlockingNoticeNotAWarningBeforeIt() {
+        Workspace mixed = new Workspace("ws1", "Design", "guest", false, java.util.List.of(
+                Notice.warning("not_workspace_admin", "Not an admin"),
+                Notice.error("guest_cannot_link", "Guests cannot use Design")));
+        LinkedAccount account = f.hub.links().link(alice, request(SOLO_TOKEN, null, "alice", null, Visibility.PRIVATE)).account();
+        f.connector.answer(SOLO_TOKEN, () -> UseCaseFixture.verification("u-solo", mixed));
+
+        LinkedAccount after = f.hub.links().reverify(alice, account.id());
+
+        assertThat(after.status()).isEqualTo(AccountStatus.INSUFFICIENT_PERMISSIONS);
+        assertThat(after.statusReason()).contains("guest_cannot_link: Guests cannot use Design");
+    }
 }
