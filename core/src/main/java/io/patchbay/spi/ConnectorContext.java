@@ -62,8 +62,4 @@ public record ConnectorContext(
     public URI baseUrl(URI providerDefault) {
         return baseUrlOverride.orElse(providerDefault);
     }
-
-    public Optional<String> setting(String key) {
-        return Optional.ofNullable(settings.get(key));
-    }
 }

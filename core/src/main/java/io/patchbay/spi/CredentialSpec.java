@@ -3,7 +3,6 @@ package io.patchbay.spi;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -93,10 +92,5 @@ public record CredentialSpec(List<AuthMethod> authMethods) {
             m.fields().stream().filter(CredentialField::isSecret).forEach(f -> keys.add(f.key()));
             return Set.copyOf(keys);
         }).orElse(Set.of());
-    }
-
-    /** Convenience for connectors whose credentials are a single map. */
-    public Credentials credentials(String authMethod, Map<String, String> values) {
-        return new Credentials(authMethod, values);
     }
 }

@@ -23,10 +23,6 @@ public final class Credentials {
         this.values = java.util.Collections.unmodifiableMap(copy);
     }
 
-    public static Credentials of(String authMethod, Map<String, String> values) {
-        return new Credentials(authMethod, values);
-    }
-
     public String authMethod() {
         return authMethod;
     }
