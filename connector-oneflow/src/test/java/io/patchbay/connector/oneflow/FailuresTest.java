@@ -13,6 +13,7 @@ import io.patchbay.spi.ProviderRejected;
 import io.patchbay.spi.ProviderUnavailable;
 import io.patchbay.spi.ProxyTarget;
 import io.patchbay.spi.RateLimited;
+import io.patchbay.testkit.RecordingLogger;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Clock;
@@ -23,8 +24,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ResourceBundle;
-import java.util.concurrent.CopyOnWriteArrayList;
 import okhttp3.Headers;
 import org.junit.jupiter.api.Test;
 
@@ -182,10 +181,10 @@ class FailuresTest extends FakeServerTest {
 
     @Test
     void noFailureTextOrLogLineCarriesTheToken() {
-        List<String> logged = new CopyOnWriteArrayList<>();
+        RecordingLogger logged = new RecordingLogger();
         List<Throwable> failures = new java.util.ArrayList<>();
         try (Connector withLogger = new OneflowConnectorFactory().create(new io.patchbay.spi.ConnectorContext(
-                Optional.of(fake.baseUrl()), Clock.systemUTC(), new RecordingLogger(logged), Duration.ofSeconds(2),
+                Optional.of(fake.baseUrl()), Clock.systemUTC(), logged, Duration.ofSeconds(2),
                 Duration.ofSeconds(5), TestContexts.FAST_RETRIES))) {
             fake.failNext(503, 3);
             try {
@@ -200,35 +199,12 @@ class FailuresTest extends FakeServerTest {
             }
         }
         assertThat(failures).hasSize(2);
-        assertThat(logged).as("retries are logged").hasSize(2);
+        assertThat(logged.messages()).as("retries are logged").hasSize(2);
         for (Throwable failure : failures) {
             StringWriter text = new StringWriter();
             failure.printStackTrace(new PrintWriter(text));
             assertThat(text.toString()).doesNotContain(FakeOneflow.TOKEN).doesNotContain(FakeOneflow.REVOKED_TOKEN);
         }
-        assertThat(String.join("\n", logged)).doesNotContain(FakeOneflow.TOKEN).contains("provider_error");
-    }
-
-    /** Keeps every formatted message, at every level. */
-    private record RecordingLogger(List<String> lines) implements System.Logger {
-        @Override
-        public String getName() {
-            return "recording";
-        }
-
-        @Override
-        public boolean isLoggable(Level level) {
-            return true;
-        }
-
-        @Override
-        public void log(Level level, ResourceBundle bundle, String msg, Throwable thrown) {
-            lines.add(msg + (thrown == null ? "" : " " + thrown));
-        }
-
-        @Override
-        public void log(Level level, ResourceBundle bundle, String format, Object... params) {
-            lines.add(java.text.MessageFormat.format(format, params));
-        }
+        assertThat(logged.text()).doesNotContain(FakeOneflow.TOKEN).contains("provider_error");
     }
 }

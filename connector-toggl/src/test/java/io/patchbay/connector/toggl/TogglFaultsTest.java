@@ -17,17 +17,15 @@ import io.patchbay.spi.InvalidCredentials;
 import io.patchbay.spi.ProviderRejected;
 import io.patchbay.spi.ProviderUnavailable;
 import io.patchbay.spi.RateLimited;
+import io.patchbay.testkit.RecordingLogger;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.text.MessageFormat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ResourceBundle;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -292,40 +290,7 @@ class TogglFaultsTest {
                     assertThat(trace.toString()).doesNotContain("a-password-that-is-wrong", FakeToggl.UNKNOWN_TOKEN,
                             TogglCredentials.authorization(password).substring(6));
                 }));
-        assertThat(String.join("\n", LOG.messages())).doesNotContain("a-password-that-is-wrong",
+        assertThat(LOG.text()).doesNotContain("a-password-that-is-wrong",
                 FakeToggl.UNKNOWN_TOKEN, ALICE.apiToken());
-    }
-
-    /** Keeps every formatted message, at every level. */
-    static final class RecordingLogger implements System.Logger {
-        private final List<String> messages = new CopyOnWriteArrayList<>();
-
-        List<String> messages() {
-            return List.copyOf(messages);
-        }
-
-        void clear() {
-            messages.clear();
-        }
-
-        @Override
-        public String getName() {
-            return "recording";
-        }
-
-        @Override
-        public boolean isLoggable(Level level) {
-            return true;
-        }
-
-        @Override
-        public void log(Level level, ResourceBundle bundle, String msg, Throwable thrown) {
-            messages.add(msg + (thrown == null ? "" : " " + thrown));
-        }
-
-        @Override
-        public void log(Level level, ResourceBundle bundle, String format, Object... params) {
-            messages.add(params == null || params.length == 0 ? format : MessageFormat.format(format, params));
-        }
     }
 }
