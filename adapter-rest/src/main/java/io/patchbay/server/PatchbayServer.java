@@ -22,17 +22,21 @@ import io.patchbay.server.access.Caller;
 import io.patchbay.server.access.ConnectSessionRoutes;
 import io.patchbay.server.accounts.AccountRoutes;
 import io.patchbay.server.actions.ActionRoutes;
-import io.patchbay.server.actions.ProxyRoutes;
 import io.patchbay.server.connect.ConnectPageRoutes;
 import io.patchbay.server.connectors.ConnectorRoutes;
+import io.patchbay.server.edge.ApiRelay;
+import io.patchbay.server.edge.Edge;
+import io.patchbay.server.edge.EdgeIo;
 import io.patchbay.server.http.Json;
 import io.patchbay.server.http.Problems;
 import io.patchbay.server.http.RouteGroup;
 import io.patchbay.server.keyset.KeysetRoutes;
 import io.patchbay.server.ops.OpsRoutes;
+import io.patchbay.server.proxy.ProxyService;
 import io.patchbay.spi.ConnectorContext;
 import io.patchbay.storage.PatchbayStorage;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -45,9 +49,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running server: storage opened and migrated, connectors loaded, the application wired with Guice, Javalin
- * listening. {@link #close()} stops taking requests, lets running ones finish (up to the shutdown timeout), then
- * closes connectors and storage.
+ * The running server: storage opened and migrated, connectors loaded, the application wired with Guice, the API
+ * (Javalin) listening on loopback behind the public listener ({@link Edge}), which serves the proxy itself.
+ * {@link #close()} stops taking requests, lets running ones finish (up to the shutdown timeout), then closes
+ * connectors and storage.
  */
 public final class PatchbayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PatchbayServer.class);
@@ -56,20 +61,29 @@ public final class PatchbayServer implements AutoCloseable {
     /** The feature route groups, in registration order. */
     static final List<Class<? extends RouteGroup>> ROUTE_GROUPS = List.of(OpsRoutes.class, AdminRoutes.class,
             KeysetRoutes.class, ConnectSessionRoutes.class, ConnectorRoutes.class, AccountRoutes.class,
-            ActionRoutes.class, ProxyRoutes.class, ConnectPageRoutes.class);
+            ActionRoutes.class, ConnectPageRoutes.class);
 
     private final PatchbayStorage storage;
     private final ConnectorRegistry registry;
     private final Javalin app;
+    private final EdgeIo io;
+    private final Edge edge;
+    private final List<String> edgeRoutes;
+    private final Duration shutdownTimeout;
     private final Optional<ApiKeyService.Created> firstAdminKey;
     private final AtomicBoolean stopping;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private PatchbayServer(PatchbayStorage storage, ConnectorRegistry registry, Javalin app,
+    private PatchbayServer(PatchbayStorage storage, ConnectorRegistry registry, Javalin app, EdgeIo io, Edge edge,
+                           List<String> edgeRoutes, Duration shutdownTimeout,
                            Optional<ApiKeyService.Created> firstAdminKey, AtomicBoolean stopping) {
         this.storage = storage;
         this.registry = registry;
         this.app = app;
+        this.io = io;
+        this.edge = edge;
+        this.edgeRoutes = edgeRoutes;
+        this.shutdownTimeout = shutdownTimeout;
         this.firstAdminKey = firstAdminKey;
         this.stopping = stopping;
     }
@@ -104,6 +118,8 @@ public final class PatchbayServer implements AutoCloseable {
             throw e;
         }
         ConnectorRegistry registry = null;
+        EdgeIo io = null;
+        Javalin app = null;
         try {
             registry = join(loading);
             registry.rejected().forEach(r -> LOG.warn("Connector folder {} not loaded: {}", r.folder(), r.reason()));
@@ -113,17 +129,28 @@ public final class PatchbayServer implements AutoCloseable {
             new ProcessorMetrics().bindTo(metrics);
             new UptimeMetrics().bindTo(metrics);
             AtomicBoolean stopping = new AtomicBoolean();
+            io = EdgeIo.create();
             Injector injector = Guice.createInjector(Stage.PRODUCTION,
                     new HubModule(registry.connectors(), clock),
-                    new ServerModule(config, storage, metrics, () -> !stopping.get() && storage.ready()));
+                    new ServerModule(config, storage, metrics, io, () -> !stopping.get() && storage.ready()));
             Optional<ApiKeyService.Created> adminKey = injector.getInstance(ApiKeyService.class).createFirstAdminKey();
-            Javalin app = Javalin.create(javalin -> configure(javalin, config, injector, metrics));
+            app = Javalin.create(javalin -> configure(javalin, config, injector, metrics));
             app.start();
-            LOG.info("Patchbay listening on http://{}:{} with connectors {} ({} ms)", config.host(), app.port(),
-                    registry.loaded().stream().map(l -> l.id() + " " + l.version()).toList(),
+            ProxyService proxy = injector.getInstance(ProxyService.class);
+            Edge edge = Edge.start(io, config.host(), config.port(), (int) Math.min(Integer.MAX_VALUE,
+                    config.maxRequestBytes()), List.of(proxy), new ApiRelay(io, app.port()));
+            LOG.info("Patchbay listening on http://{}:{} ({}) with connectors {} ({} ms)", config.host(), edge.port(),
+                    io.transportName(), registry.loaded().stream().map(l -> l.id() + " " + l.version()).toList(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-            return new PatchbayServer(storage, registry, app, adminKey, stopping);
+            return new PatchbayServer(storage, registry, app, io, edge, proxy.routes(), config.shutdownTimeout(),
+                    adminKey, stopping);
         } catch (RuntimeException e) {
+            if (app != null) {
+                app.stop();
+            }
+            if (io != null) {
+                io.close();
+            }
             if (registry != null) {
                 registry.close();
             }
@@ -176,8 +203,9 @@ public final class PatchbayServer implements AutoCloseable {
                                   PrometheusMeterRegistry metrics) {
         javalin.startup.showJavalinBanner = false;
         javalin.startup.showOldJavalinVersionWarning = false;
-        javalin.jetty.host = config.host();
-        javalin.jetty.port = config.port();
+        // Only the public listener reaches the API server.
+        javalin.jetty.host = "127.0.0.1";
+        javalin.jetty.port = 0;
         javalin.http.maxRequestSize = config.maxRequestBytes();
         javalin.jsonMapper(Json.mapper());
         javalin.jetty.modifyServer(server -> {
@@ -216,7 +244,7 @@ public final class PatchbayServer implements AutoCloseable {
     }
 
     public int port() {
-        return app.port();
+        return edge.port();
     }
 
     /** The admin key made on this start, when this is the first start; never again afterwards. */
@@ -228,10 +256,10 @@ public final class PatchbayServer implements AutoCloseable {
         return registry;
     }
 
-    /** Routes as registered with Javalin (method, path), for checks such as the OpenAPI test. */
+    /** Routes served (method, path): the API server's and the listener's own, for checks such as the OpenAPI test. */
     public List<String> routes() {
-        return app.unsafe.internalRouter.allHttpHandlers().stream()
-                .map(e -> e.endpoint.method.name() + " " + e.endpoint.path)
+        return java.util.stream.Stream.concat(app.unsafe.internalRouter.allHttpHandlers().stream()
+                        .map(e -> e.endpoint.method.name() + " " + e.endpoint.path), edgeRoutes.stream())
                 .toList();
     }
 
@@ -243,7 +271,9 @@ public final class PatchbayServer implements AutoCloseable {
         LOG.info("Stopping: finishing requests in flight");
         stopping.set(true);
         try {
+            edge.close(shutdownTimeout);
             app.stop();
+            io.close();
         } finally {
             try {
                 registry.close();

@@ -12,6 +12,7 @@ import io.patchbay.core.account.AccountVault;
 import io.patchbay.core.account.LinkedAccountStore;
 import io.patchbay.core.audit.AuditLog;
 import io.patchbay.core.secret.SecretCipher;
+import io.patchbay.server.edge.EdgeIo;
 import io.patchbay.storage.KeyRotation;
 import io.patchbay.storage.PatchbayStorage;
 import java.util.function.BooleanSupplier;
@@ -21,12 +22,15 @@ final class ServerModule extends AbstractModule {
     private final ServerConfig config;
     private final PatchbayStorage storage;
     private final PrometheusMeterRegistry metrics;
+    private final EdgeIo io;
     private final BooleanSupplier ready;
 
-    ServerModule(ServerConfig config, PatchbayStorage storage, PrometheusMeterRegistry metrics, BooleanSupplier ready) {
+    ServerModule(ServerConfig config, PatchbayStorage storage, PrometheusMeterRegistry metrics, EdgeIo io,
+                 BooleanSupplier ready) {
         this.config = config;
         this.storage = storage;
         this.metrics = metrics;
+        this.io = io;
         this.ready = ready;
     }
 
@@ -41,6 +45,7 @@ final class ServerModule extends AbstractModule {
         bind(KeyRotation.class).toInstance(storage.keyRotation());
         bind(PrometheusMeterRegistry.class).toInstance(metrics);
         bind(MeterRegistry.class).toInstance(metrics);
+        bind(EdgeIo.class).toInstance(io);
         bind(BooleanSupplier.class).annotatedWith(Names.named("ready")).toInstance(ready);
     }
 

@@ -92,9 +92,9 @@ public final class ApiKeyService {
     public Optional<ApiKey> authenticate(String token) {
         String hash = Tokens.sha256(token);
         long now = System.nanoTime();
-        Cached cached = byHash.get(hash);
-        if (cached != null && now - cached.expiresAtNanos() < 0) {
-            return Optional.of(cached.key());
+        Optional<ApiKey> recent = recent(hash, now);
+        if (recent.isPresent()) {
+            return recent;
         }
         Optional<ApiKey> found = store.findByHash(hash).filter(ApiKey::active);
         if (found.isPresent()) {
@@ -106,6 +106,16 @@ public final class ApiKeyService {
             byHash.remove(hash);
         }
         return found;
+    }
+
+    /** The key of a token authenticated within {@link #CACHE_TTL}; empty otherwise. Never reads the store. */
+    public Optional<ApiKey> recentlyAuthenticated(String token) {
+        return recent(Tokens.sha256(token), System.nanoTime());
+    }
+
+    private Optional<ApiKey> recent(String hash, long now) {
+        Cached cached = byHash.get(hash);
+        return cached != null && now - cached.expiresAtNanos() < 0 ? Optional.of(cached.key()) : Optional.empty();
     }
 
     public List<ApiKey> list(String tenantId) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Authenticates a request's {@code Authorization: Bearer} token and checks what it may do. Each route says what
@@ -40,18 +41,36 @@ public final class Authenticator {
 
     /** An API key with {@code scope}; connect sessions are refused. */
     public Caller.Key key(Context ctx, Scope scope) {
-        String token = bearer(ctx);
+        Caller.Key caller = key(ctx::header, scope, true).orElseThrow();
+        ctx.attribute(CALLER_ATTRIBUTE, caller);
+        return caller;
+    }
+
+    /**
+     * As {@link #key(Context, Scope)}, for requests outside Javalin.
+     *
+     * @param headers  a request header by name, case-insensitively; null when absent
+     * @param mayBlock false on an event loop: then empty when deciding needs the database (a key not seen
+     *                 recently, a connect session); the caller asks again with true on a thread that may wait
+     */
+    public Optional<Caller.Key> key(Function<String, String> headers, Scope scope, boolean mayBlock) {
+        String token = bearer(headers.apply("Authorization"));
         if (token.startsWith(Tokens.SESSION_PREFIX)) {
+            if (!mayBlock) {
+                return Optional.empty();
+            }
             sessions.authenticate(token);
             throw new ApiException(403, "session_not_allowed", "Not allowed for connect sessions",
                     "A connect session token can only link accounts; this route needs an API key with scope '"
                             + scope.value() + "'");
         }
-        ApiKey apiKey = apiKey(token);
-        requireScope(apiKey, scope);
-        Caller.Key caller = new Caller.Key(apiKey, viewer(ctx, apiKey.tenantId()));
-        ctx.attribute(CALLER_ATTRIBUTE, caller);
-        return caller;
+        requireApiKeyForm(token);
+        Optional<ApiKey> apiKey = mayBlock ? Optional.of(apiKey(token)) : keys.recentlyAuthenticated(token);
+        if (apiKey.isEmpty()) {
+            return Optional.empty();
+        }
+        requireScope(apiKey.get(), scope);
+        return Optional.of(new Caller.Key(apiKey.get(), viewer(headers, apiKey.get().tenantId())));
     }
 
     /** An API key with {@code scope}, or a live connect session (whose own scope the route checks). */
@@ -75,18 +94,22 @@ public final class Authenticator {
             return caller;
         }
         ApiKey apiKey = apiKey(token);
-        Caller.Key caller = new Caller.Key(apiKey, viewer(ctx, apiKey.tenantId()));
+        Caller.Key caller = new Caller.Key(apiKey, viewer(ctx::header, apiKey.tenantId()));
         ctx.attribute(CALLER_ATTRIBUTE, caller);
         return caller;
     }
 
     private ApiKey apiKey(String token) {
+        requireApiKeyForm(token);
+        return keys.authenticate(token).orElseThrow(() -> unauthorized("invalid_api_key", "Invalid API key",
+                "The API key is not known or was revoked"));
+    }
+
+    private static void requireApiKeyForm(String token) {
         if (!token.startsWith(Tokens.API_KEY_PREFIX)) {
             throw unauthorized("invalid_token", "Invalid token", "The bearer token is neither an API key ("
                     + Tokens.API_KEY_PREFIX + "…) nor a connect session token (" + Tokens.SESSION_PREFIX + "…)");
         }
-        return keys.authenticate(token).orElseThrow(() -> unauthorized("invalid_api_key", "Invalid API key",
-                "The API key is not known or was revoked"));
     }
 
     private static void requireScope(ApiKey apiKey, Scope scope) {
@@ -98,7 +121,10 @@ public final class Authenticator {
     }
 
     private static String bearer(Context ctx) {
-        String header = ctx.header("Authorization");
+        return bearer(ctx.header("Authorization"));
+    }
+
+    private static String bearer(String header) {
         if (header == null || header.isBlank()) {
             throw unauthorized("unauthenticated", "Authentication required",
                     "Send an API key or a connect session token as 'Authorization: Bearer <token>'");
@@ -110,9 +136,9 @@ public final class Authenticator {
         return header.substring(7).strip();
     }
 
-    private static Viewer viewer(Context ctx, String tenantId) {
-        Optional<String> owner = Optional.ofNullable(ctx.header(OWNER_HEADER));
-        Optional<String> team = Optional.ofNullable(ctx.header(TEAM_HEADER));
+    private static Viewer viewer(Function<String, String> headers, String tenantId) {
+        Optional<String> owner = Optional.ofNullable(headers.apply(OWNER_HEADER));
+        Optional<String> team = Optional.ofNullable(headers.apply(TEAM_HEADER));
         List<FieldError> errors = new ArrayList<>();
         owner.flatMap(o -> checkId(OWNER_HEADER, o)).ifPresent(errors::add);
         team.flatMap(t -> checkId(TEAM_HEADER, t)).ifPresent(errors::add);

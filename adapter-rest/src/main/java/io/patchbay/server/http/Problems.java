@@ -45,9 +45,6 @@ public final class Problems {
     private Problems() {
     }
 
-    /** Set on responses that carry a provider's answer as it is: their error statuses are not rewritten. */
-    public static final String PASSTHROUGH = "patchbay.passthrough";
-
     /**
      * Registers the handler for every exception, and rewrites the plain-text error answers Javalin and Jetty make
      * themselves (no route, method not allowed, body too large) as problems.
@@ -57,7 +54,7 @@ public final class Problems {
         for (int status : new int[] {400, 404, 405, 413, 414, 415, 431, 500, 503}) {
             routes.error(status, ctx -> {
                 String type = ctx.res().getContentType();
-                if (ctx.attribute(PASSTHROUGH) == null && (type == null || !type.startsWith(CONTENT_TYPE))) {
+                if (type == null || !type.startsWith(CONTENT_TYPE)) {
                     write(ctx, generic(ctx, status));
                 }
             });
@@ -70,8 +67,7 @@ public final class Problems {
                     + ctx.path());
             case 405 -> new ApiException(405, "method_not_allowed", "Method not allowed", ctx.method()
                     + " is not allowed on " + ctx.path());
-            case 413 -> new ApiException(413, "body_too_large", "Request body too large",
-                    "The request body is larger than the server accepts");
+            case 413 -> bodyTooLarge();
             case 500 -> new ApiException(500, "internal_error", "Internal error",
                     "The server failed to process the request; the failure is logged");
             default -> new ApiException(status, "http_" + status, "HTTP " + status, "The request was refused with "
@@ -79,20 +75,30 @@ public final class Problems {
         };
     }
 
+    public static ApiException bodyTooLarge() {
+        return new ApiException(413, "body_too_large", "Request body too large",
+                "The request body is larger than the server accepts");
+    }
+
     public static void write(Context ctx, ApiException problem) {
+        problem.headers().forEach(ctx::header);
+        ctx.status(problem.status()).contentType(CONTENT_TYPE).result(document(problem, ctx.path()));
+    }
+
+    /** The problem+json document answering a request for {@code instance} (its path). */
+    public static String document(ApiException problem, String instance) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", TYPE_PREFIX + problem.code());
         body.put("title", problem.title());
         body.put("status", problem.status());
         body.put("detail", problem.getMessage());
         body.put("code", problem.code());
-        body.put("instance", ctx.path());
+        body.put("instance", instance);
         if (!problem.errors().isEmpty()) {
             body.put("errors", FieldErrorView.of(problem.errors()));
         }
         body.putAll(problem.extensions());
-        problem.headers().forEach(ctx::header);
-        ctx.status(problem.status()).contentType(CONTENT_TYPE).result(Json.write(body));
+        return Json.write(body);
     }
 
     static ApiException toProblem(Exception e, Context ctx) {
@@ -103,7 +109,7 @@ public final class Problems {
      * @param precondition whether the request carried {@code If-Match}
      * @param where        method and path, for the log
      */
-    static ApiException toProblem(Exception e, boolean precondition, String where) {
+    public static ApiException toProblem(Exception e, boolean precondition, String where) {
         if (e instanceof ApiException api) {
             return api;
         }
@@ -218,8 +224,7 @@ public final class Problems {
     private static ApiException fromJavalin(HttpResponseException e) {
         int status = e.getStatus();
         return switch (status) {
-            case 413 -> new ApiException(413, "body_too_large", "Request body too large",
-                    "The request body is larger than the server accepts");
+            case 413 -> bodyTooLarge();
             case 404 -> new ApiException(404, "route_not_found", "Not found", e.getMessage());
             case 405 -> new ApiException(405, "method_not_allowed", "Method not allowed", e.getMessage());
             default -> new ApiException(status, "http_" + status, e.getMessage(), e.getMessage());

@@ -1,4 +1,4 @@
-package io.patchbay.server.actions;
+package io.patchbay.server.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,7 +21,7 @@ class ProxyPathTest {
             "https:%2F%2Fevil.example", "HTTPS://evil", "mailto:x", "javascript:alert(1)", "a%00b", "%ZZ",
             "a%0d%0aHost:evil"})
     void escapesAreRefused(String relative) {
-        assertThatThrownBy(() -> ProxyRoutes.target(ONEFLOW, ProxyRoutes.checkRelative(relative), null))
+        assertThatThrownBy(() -> ProxyPaths.target(ONEFLOW, ProxyPaths.checkRelative(relative), null))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.status()).isEqualTo(400);
                     assertThat(e.errors()).singleElement().satisfies(f -> assertThat(f.field()).isEqualTo("path"));
@@ -30,22 +30,22 @@ class ProxyPathTest {
 
     @Test
     void plainPathsStayBelowTheBaseUrl() {
-        assertThat(ProxyRoutes.target(TOGGL, ProxyRoutes.checkRelative("api/v9/me"), null))
+        assertThat(ProxyPaths.target(TOGGL, ProxyPaths.checkRelative("api/v9/me"), null))
                 .isEqualTo(URI.create("https://api.track.toggl.com/api/v9/me"));
-        assertThat(ProxyRoutes.target(ONEFLOW, ProxyRoutes.checkRelative("contracts/51874"), "include=parties&x=%20y"))
+        assertThat(ProxyPaths.target(ONEFLOW, ProxyPaths.checkRelative("contracts/51874"), "include=parties&x=%20y"))
                 .isEqualTo(URI.create("https://api.oneflow.com/v1/contracts/51874?include=parties&x=%20y"));
-        assertThat(ProxyRoutes.target(ONEFLOW, ProxyRoutes.checkRelative("data_fields/c::name%20x"), null).getRawPath())
+        assertThat(ProxyPaths.target(ONEFLOW, ProxyPaths.checkRelative("data_fields/c::name%20x"), null).getRawPath())
                 .isEqualTo("/v1/data_fields/c::name%20x");
-        assertThat(ProxyRoutes.target(ONEFLOW, ProxyRoutes.checkRelative(""), null))
+        assertThat(ProxyPaths.target(ONEFLOW, ProxyPaths.checkRelative(""), null))
                 .isEqualTo(URI.create("https://api.oneflow.com/v1/"));
-        assertThat(ProxyRoutes.target(ONEFLOW, ProxyRoutes.checkRelative("a..b/...") , null).getPath())
+        assertThat(ProxyPaths.target(ONEFLOW, ProxyPaths.checkRelative("a..b/...") , null).getPath())
                 .isEqualTo("/v1/a..b/...");
     }
 
     @Test
     void everyOccurrenceOfASecretIsMasked() {
         byte[] body = "{\"api_token\":\"abcdefgh12\",\"again\":\"xabcdefgh12abcdefgh12\"}".getBytes(StandardCharsets.UTF_8);
-        String masked = new String(Masking.mask(body, List.of("abcdefgh12".getBytes(StandardCharsets.UTF_8))),
+        String masked = new String(Masking.mask(body, List.of(Masking.latin1View("abcdefgh12"))),
                 StandardCharsets.UTF_8);
         assertThat(masked).isEqualTo("{\"api_token\":\"[REDACTED]\",\"again\":\"x[REDACTED][REDACTED]\"}");
         assertThat(Masking.mask(body, List.of())).isSameAs(body);

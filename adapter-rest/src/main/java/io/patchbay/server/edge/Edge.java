@@ -1,0 +1,201 @@
+package io.patchbay.server.edge;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpMessage;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.patchbay.server.http.ApiException;
+import io.patchbay.server.http.Problems;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The public HTTP listener. The routes it is given (the proxy) are served on its event loops; every other request
+ * is relayed to the API server on loopback, unchanged. {@link #close(Duration)} stops accepting, lets requests in
+ * flight finish, then closes the connections.
+ */
+public final class Edge {
+    private static final Logger LOG = LoggerFactory.getLogger(Edge.class);
+    /** Request line and header block limits, as Jetty's defaults: 414 and 431 beyond them. */
+    static final int MAX_REQUEST_LINE = 8 * 1024;
+    static final int MAX_HEADER_BLOCK = 8 * 1024;
+
+    private final Channel listener;
+    private final ChannelGroup connections;
+    private final AtomicInteger inFlight;
+    private final AtomicBoolean closing;
+
+    private Edge(Channel listener, ChannelGroup connections, AtomicInteger inFlight, AtomicBoolean closing) {
+        this.listener = listener;
+        this.connections = connections;
+        this.inFlight = inFlight;
+        this.closing = closing;
+    }
+
+    /**
+     * Binds {@code host:port} (0 picks a free port).
+     *
+     * @param routes requests served here; the rest goes to {@code api}
+     */
+    public static Edge start(EdgeIo io, String host, int port, int maxRequestBytes, List<EdgeRoute> routes,
+                             ApiRelay api) {
+        Objects.requireNonNull(routes, "routes");
+        Objects.requireNonNull(api, "api");
+        ChannelGroup connections = new DefaultChannelGroup("edge", GlobalEventExecutor.INSTANCE);
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicBoolean closing = new AtomicBoolean();
+        List<EdgeRoute> served = List.copyOf(routes);
+        Channel listener = new ServerBootstrap()
+                .group(io.group())
+                .channel(io.transport().serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        connections.add(channel);
+                        channel.pipeline().addLast(
+                                new HttpServerCodec(MAX_REQUEST_LINE, MAX_HEADER_BLOCK, 8192),
+                                new BodyLimit(maxRequestBytes),
+                                new Requests(served, api, inFlight, closing));
+                    }
+                })
+                .bind(new InetSocketAddress(host, port))
+                .syncUninterruptibly()
+                .channel();
+        return new Edge(listener, connections, inFlight, closing);
+    }
+
+    public int port() {
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /** Stops accepting, waits up to {@code timeout} for requests in flight, then closes every connection. */
+    public void close(Duration timeout) {
+        closing.set(true);
+        listener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (inFlight.get() > 0) {
+            LOG.warn("{} request(s) still running after {} ms; closing their connections", inFlight.get(),
+                    timeout.toMillis());
+        }
+        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Bodies over the limit get the API's 413 problem. A keep-alive connection stays open: the rest of the body is
+     * read and dropped, so the client is not cut off (a reset) while it is still sending.
+     */
+    private static final class BodyLimit extends HttpObjectAggregator {
+        BodyLimit(int maxRequestBytes) {
+            super(maxRequestBytes);
+        }
+
+        @Override
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+            String uri = oversized instanceof HttpRequest request ? request.uri() : "/";
+            int question = uri.indexOf('?');
+            FullHttpResponse response = Exchange.problem(HttpVersion.HTTP_1_1, Problems.bodyTooLarge(),
+                    question < 0 ? uri : uri.substring(0, question));
+            boolean keepAlive = HttpUtil.isKeepAlive(oversized) && !(oversized instanceof FullHttpMessage);
+            HttpUtil.setContentLength(response, response.content().readableBytes());
+            HttpUtil.setKeepAlive(response, keepAlive);
+            ctx.writeAndFlush(response).addListener(written -> {
+                if (!keepAlive || !written.isSuccess()) {
+                    ctx.close();
+                }
+            });
+        }
+    }
+
+    /** One per connection: takes one request at a time and answers it before reading the next. */
+    private static final class Requests extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private final List<EdgeRoute> routes;
+        private final ApiRelay api;
+        private final AtomicInteger inFlight;
+        private final AtomicBoolean closing;
+
+        Requests(List<EdgeRoute> routes, ApiRelay api, AtomicInteger inFlight, AtomicBoolean closing) {
+            super(false);
+            this.routes = routes;
+            this.api = api;
+            this.inFlight = inFlight;
+            this.closing = closing;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            ctx.channel().config().setAutoRead(false);
+            inFlight.incrementAndGet();
+            boolean wellFormed = request.decoderResult().isSuccess();
+            Exchange exchange = new Exchange(ctx, request, wellFormed && HttpUtil.isKeepAlive(request)
+                    && !closing.get(), inFlight::decrementAndGet);
+            if (!wellFormed) {
+                exchange.fail(malformed(request.decoderResult().cause()));
+                return;
+            }
+            try {
+                for (EdgeRoute route : routes) {
+                    if (route.handle(exchange)) {
+                        return;
+                    }
+                }
+                api.relay(exchange);
+            } catch (RuntimeException e) {
+                exchange.fail(Problems.toProblem(e, false, request.method() + " " + exchange.path()));
+            }
+        }
+
+        private static ApiException malformed(Throwable cause) {
+            if (cause instanceof TooLongHttpLineException) {
+                return new ApiException(414, "uri_too_long", "URI too long", "The request line is longer than "
+                        + MAX_REQUEST_LINE + " bytes");
+            }
+            if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
+                return new ApiException(431, "headers_too_large", "Request headers too large",
+                        "The request headers are larger than " + MAX_HEADER_BLOCK + " bytes");
+            }
+            return new ApiException(400, "malformed_request", "Malformed request",
+                    "The request is not valid HTTP/1.1");
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // Resets and broken pipes from clients that went away: nothing to answer.
+            LOG.debug("Connection failed: {}", cause.toString());
+            ctx.close();
+        }
+    }
+}

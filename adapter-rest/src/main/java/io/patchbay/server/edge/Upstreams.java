@@ -1,0 +1,332 @@
+package io.patchbay.server.edge;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.NetUtil;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+
+/**
+ * HTTP/1.1 calls from the public listener's event loops to upstream servers (providers, and the API server on
+ * loopback). Connections are kept alive and pooled per event loop and origin, so a call runs start to end on the
+ * loop that took the request: no locks, no thread hand-offs. Host names are resolved on a blocking executor, only
+ * when a new connection is opened.
+ */
+public final class Upstreams implements AutoCloseable {
+    /** Idle connections kept per origin and event loop; more are closed when they come back. */
+    static final int MAX_IDLE_PER_ORIGIN = 64;
+    /** Pooled connections unused this long are closed, before servers drop them under us. */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Answers to a call, delivered on the calling event loop. */
+    public interface Callback {
+        /** Takes ownership of {@code response}. */
+        void onResponse(FullHttpResponse response);
+
+        void onFailure(Throwable cause);
+    }
+
+    /** The upstream did not answer in time. */
+    public static final class TimeoutException extends IOException {
+        TimeoutException(Duration timeout) {
+            super("No answer within " + timeout.toMillis() + " ms", null);
+        }
+    }
+
+    /** The connection could not be made. */
+    public static final class ConnectFailedException extends IOException {
+        ConnectFailedException(Origin origin, Throwable cause) {
+            super("Cannot connect to " + origin.hostHeader(), cause);
+        }
+    }
+
+    private final Transport transport;
+    private final Duration connectTimeout;
+    private final int maxResponseBytes;
+    private final Executor blocking;
+    private final ChannelGroup channels = new DefaultChannelGroup("upstreams", GlobalEventExecutor.INSTANCE);
+    private final FastThreadLocal<Map<Origin, ArrayDeque<Channel>>> idle = new FastThreadLocal<>() {
+        @Override
+        protected Map<Origin, ArrayDeque<Channel>> initialValue() {
+            return new HashMap<>();
+        }
+    };
+    private volatile SslContext tls;
+
+    Upstreams(Transport transport, Duration connectTimeout, int maxResponseBytes, Executor blocking) {
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+        this.maxResponseBytes = maxResponseBytes;
+        this.blocking = Objects.requireNonNull(blocking, "blocking");
+    }
+
+    /**
+     * Sends {@code request} (taking ownership of it) to {@code origin}; must run on {@code loop}.
+     *
+     * @param timeout   for the whole call; zero for none
+     * @param retryable whether the request may be sent again on a fresh connection when a pooled one turns out to
+     *                  be closed before any answer (only for requests without effects, such as GET)
+     */
+    public void send(EventLoop loop, Origin origin, FullHttpRequest request, Duration timeout, boolean retryable,
+                     Callback callback) {
+        Channel pooled = pollIdle(origin);
+        if (pooled == null) {
+            connect(loop, origin, request, timeout, callback);
+            return;
+        }
+        if (!retryable) {
+            dispatch(pooled, request, timeout, callback);
+            return;
+        }
+        FullHttpRequest again = request.retainedDuplicate();
+        dispatch(pooled, request, timeout, new Callback() {
+            @Override
+            public void onResponse(FullHttpResponse response) {
+                again.release();
+                callback.onResponse(response);
+            }
+
+            @Override
+            public void onFailure(Throwable cause) {
+                if (cause instanceof ClosedChannelException || cause instanceof IOException
+                        && !(cause instanceof TimeoutException)) {
+                    connect(loop, origin, again, timeout, callback);
+                } else {
+                    again.release();
+                    callback.onFailure(cause);
+                }
+            }
+        });
+    }
+
+    private Channel pollIdle(Origin origin) {
+        ArrayDeque<Channel> queue = idle.get().get(origin);
+        while (queue != null && !queue.isEmpty()) {
+            Channel channel = queue.pollFirst();
+            if (channel.isActive()) {
+                return channel;
+            }
+        }
+        return null;
+    }
+
+    private void connect(EventLoop loop, Origin origin, FullHttpRequest request, Duration timeout, Callback callback) {
+        if (NetUtil.isValidIpV4Address(origin.host()) || NetUtil.isValidIpV6Address(origin.host())) {
+            connect(loop, origin, new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(origin.host()),
+                    origin.port()), request, timeout, callback);
+            return;
+        }
+        try {
+            blocking.execute(() -> {
+                InetSocketAddress address;
+                try {
+                    address = new InetSocketAddress(InetAddress.getByName(origin.host()), origin.port());
+                } catch (UnknownHostException e) {
+                    loop.execute(() -> {
+                        request.release();
+                        callback.onFailure(new ConnectFailedException(origin, e));
+                    });
+                    return;
+                }
+                loop.execute(() -> connect(loop, origin, address, request, timeout, callback));
+            });
+        } catch (RejectedExecutionException e) {
+            request.release();
+            callback.onFailure(new ConnectFailedException(origin, e));
+        }
+    }
+
+    private void connect(EventLoop loop, Origin origin, InetSocketAddress address, FullHttpRequest request,
+                         Duration timeout, Callback callback) {
+        SslContext context;
+        try {
+            context = origin.tls() ? tls() : null;
+        } catch (SSLException e) {
+            request.release();
+            callback.onFailure(new ConnectFailedException(origin, e));
+            return;
+        }
+        new Bootstrap().group(loop).channel(transport.socketChannel())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        if (context != null) {
+                            channel.pipeline().addLast(context.newHandler(channel.alloc(), origin.host(), origin.port()));
+                        }
+                        channel.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(maxResponseBytes),
+                                new IdleStateHandler(0, 0, IDLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS),
+                                new Connection(origin));
+                    }
+                })
+                .connect(address)
+                .addListener((ChannelFutureListener) connected -> {
+                    if (connected.isSuccess()) {
+                        channels.add(connected.channel());
+                        dispatch(connected.channel(), request, timeout, callback);
+                    } else {
+                        request.release();
+                        callback.onFailure(new ConnectFailedException(origin, connected.cause()));
+                    }
+                });
+    }
+
+    private void dispatch(Channel channel, FullHttpRequest request, Duration timeout, Callback callback) {
+        Connection connection = channel.pipeline().get(Connection.class);
+        connection.begin(callback, timeout);
+        channel.writeAndFlush(request).addListener((ChannelFutureListener) written -> {
+            if (!written.isSuccess()) {
+                connection.fail(written.cause());
+            }
+        });
+    }
+
+    /** The TLS context for providers, made on the first https call: start-up does not load TLS. */
+    private SslContext tls() throws SSLException {
+        SslContext current = tls;
+        if (current == null) {
+            synchronized (this) {
+                current = tls;
+                if (current == null) {
+                    current = SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS").build();
+                    tls = current;
+                }
+            }
+        }
+        return current;
+    }
+
+    @Override
+    public void close() {
+        channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    /** One pooled connection: at most one call at a time, answered or failed exactly once. */
+    private final class Connection extends ChannelInboundHandlerAdapter {
+        private final Origin origin;
+        private Channel channel;
+        private Callback pending;
+        private ScheduledFuture<?> deadline;
+
+        Connection(Origin origin) {
+            this.origin = origin;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            channel = ctx.channel();
+        }
+
+        void begin(Callback callback, Duration timeout) {
+            pending = callback;
+            if (!timeout.isZero()) {
+                deadline = channel.eventLoop().schedule(() -> {
+                    if (pending == callback) {
+                        fail(new TimeoutException(timeout));
+                    }
+                }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            }
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            if (!(message instanceof FullHttpResponse response)) {
+                io.netty.util.ReferenceCountUtil.release(message);
+                return;
+            }
+            Callback callback = finish();
+            if (callback == null) {
+                response.release();
+                channel.close();
+                return;
+            }
+            if (HttpUtil.isKeepAlive(response) && channel.isActive()) {
+                release();
+            } else {
+                channel.close();
+            }
+            callback.onResponse(response);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof IdleStateEvent && pending == null) {
+                channel.close();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            fail(cause);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            fail(new ClosedChannelException());
+            ArrayDeque<Channel> queue = idle.get().get(origin);
+            if (queue != null) {
+                queue.remove(channel);
+            }
+        }
+
+        void fail(Throwable cause) {
+            Callback callback = finish();
+            channel.close();
+            if (callback != null) {
+                callback.onFailure(cause);
+            }
+        }
+
+        private Callback finish() {
+            Callback callback = pending;
+            pending = null;
+            if (deadline != null) {
+                deadline.cancel(false);
+                deadline = null;
+            }
+            return callback;
+        }
+
+        private void release() {
+            ArrayDeque<Channel> queue = idle.get().computeIfAbsent(origin, o -> new ArrayDeque<>());
+            if (queue.size() >= MAX_IDLE_PER_ORIGIN) {
+                channel.close();
+            } else {
+                queue.addFirst(channel);
+            }
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.patchbay.server.proxy;
+
+import io.patchbay.server.access.Authenticator;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Which headers cross the proxy, in each direction. Names are compared in lower case. */
+final class ProxyHeaders {
+    /** Request headers that describe the caller's connection to us, or its credentials for us. */
+    static final Set<String> NOT_FORWARDED = Set.of("host", "content-length", "expect", "authorization",
+            "cookie", "accept-encoding", "forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto",
+            Authenticator.OWNER_HEADER.toLowerCase(Locale.ROOT), Authenticator.TEAM_HEADER.toLowerCase(Locale.ROOT));
+    /** Response headers that are ours to set, or could hand the caller a provider session. */
+    static final Set<String> NOT_RETURNED = Set.of("content-length", "set-cookie", "set-cookie2",
+            "www-authenticate", "server", "content-encoding");
+
+    private ProxyHeaders() {
+    }
+
+    static Set<String> lowerCase(Collection<String> names) {
+        return names.stream().map(n -> n.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+    }
+}

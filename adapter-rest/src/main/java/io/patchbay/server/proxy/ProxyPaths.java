@@ -1,0 +1,112 @@
+package io.patchbay.server.proxy;
+
+import io.patchbay.server.http.ApiException;
+import io.patchbay.spi.FieldError;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The proxy's URL rules: which requests are proxy requests, and the provider URL each one goes to. Only below the
+ * connector's own base URL: absolute URLs, other hosts, dot segments and encoded slashes are refused.
+ */
+public final class ProxyPaths {
+    /** The route as the API documents it. */
+    public static final String ROUTE = "/v1/accounts/{account_id}/proxy/<path>";
+    private static final String PREFIX = "/v1/accounts/";
+    private static final String MARKER = "/proxy/";
+    private static final Pattern SCHEME = Pattern.compile("[a-z][a-z0-9+.-]*:");
+
+    private ProxyPaths() {
+    }
+
+    /**
+     * A proxy request's parts, still percent-encoded as the caller sent them.
+     *
+     * @param relative the path after {@code /proxy/}, unchecked
+     * @param rawQuery the query without {@code ?}, if any
+     */
+    public record Match(String accountId, String relative, Optional<String> rawQuery) {
+    }
+
+    /** The parts of a request target (origin form, as sent) when it is a proxy request. */
+    public static Optional<Match> match(String requestTarget) {
+        if (!requestTarget.startsWith(PREFIX)) {
+            return Optional.empty();
+        }
+        int question = requestTarget.indexOf('?');
+        String path = question < 0 ? requestTarget : requestTarget.substring(0, question);
+        int slash = path.indexOf('/', PREFIX.length());
+        if (slash <= PREFIX.length() || !path.startsWith(MARKER, slash)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Match(path.substring(PREFIX.length(), slash), path.substring(slash + MARKER.length()),
+                question < 0 ? Optional.empty() : Optional.of(requestTarget.substring(question + 1))));
+    }
+
+    /** The relative path of a proxy request, checked before anything is looked up. */
+    static String checkedRelative(Match match) {
+        if (match.accountId().indexOf('%') >= 0) {
+            throw badPath("The account id must not be percent-encoded");
+        }
+        return checkRelative(match.relative());
+    }
+
+    /** Refuses anything but a plain relative path: the proxy never leaves the connector's base URL. */
+    static String checkRelative(String relative) {
+        String lower = relative.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("http:") || lower.startsWith("https:") || relative.startsWith("/")
+                || SCHEME.matcher(lower).lookingAt()) {
+            throw badPath("The proxy path is relative to the connector's base URL; absolute URLs are refused");
+        }
+        if (relative.contains("\\") || lower.contains("%2f") || lower.contains("%5c") || lower.contains("%00")
+                || relative.contains("//")) {
+            throw badPath("The proxy path must not contain encoded slashes, backslashes, NUL or empty segments");
+        }
+        for (String segment : relative.split("/", -1)) {
+            String decoded;
+            try {
+                decoded = URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw badPath("The proxy path has a malformed percent-encoding");
+            }
+            if (decoded.equals(".") || decoded.equals("..")) {
+                throw badPath("The proxy path must not contain '.' or '..' segments");
+            }
+            if (decoded.chars().anyMatch(Character::isISOControl)) {
+                throw badPath("The proxy path must not contain control characters");
+            }
+        }
+        return relative;
+    }
+
+    /** The upstream URL; checked again after parsing so nothing can leave the base URL. */
+    static URI target(URI base, String relative, String rawQuery) {
+        String baseText = base.toString();
+        String joined = (baseText.endsWith("/") ? baseText : baseText + "/") + relative
+                + (rawQuery == null ? "" : "?" + rawQuery);
+        URI uri;
+        try {
+            uri = new URI(joined);
+        } catch (URISyntaxException e) {
+            throw badPath("The proxy path or query is not a valid URL part: " + e.getReason());
+        }
+        String basePath = base.getRawPath() == null || base.getRawPath().isEmpty() ? "/" : base.getRawPath();
+        String normalized = uri.normalize().getRawPath();
+        if (!uri.getScheme().equals(base.getScheme()) || !uri.getHost().equalsIgnoreCase(base.getHost())
+                || uri.getPort() != base.getPort() || uri.getRawUserInfo() != null || normalized == null
+                || !(normalized + "/").startsWith(basePath.endsWith("/") ? basePath : basePath + "/")) {
+            throw badPath("The proxy path leaves the connector's base URL");
+        }
+        return uri;
+    }
+
+    private static ApiException badPath(String detail) {
+        return ApiException.invalidRequest(List.of(new FieldError("path", "invalid_proxy_path", detail)));
+    }
+}

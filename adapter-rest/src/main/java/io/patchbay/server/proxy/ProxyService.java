@@ -1,0 +1,251 @@
+package io.patchbay.server.proxy;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.patchbay.server.ServerConfig;
+import io.patchbay.server.access.Authenticator;
+import io.patchbay.server.access.Caller;
+import io.patchbay.server.access.Scope;
+import io.patchbay.server.edge.ApiRelay;
+import io.patchbay.server.edge.EdgeIo;
+import io.patchbay.server.edge.EdgeRoute;
+import io.patchbay.server.edge.Exchange;
+import io.patchbay.server.edge.Origin;
+import io.patchbay.server.edge.Upstreams;
+import io.patchbay.server.http.ApiException;
+import io.patchbay.server.http.Problems;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /v1/accounts/{id}/proxy/<path>}: passes a request to the account's provider with the account's credentials
+ * added, and the answer back. Served on the listener's event loop: the key and the account come from memory when
+ * they were seen recently, else from a thread that may wait for the database; the provider call then runs on the
+ * loop over a pooled keep-alive connection. The caller's auth and hop-by-hop headers are not forwarded; provider
+ * cookies, the headers the connector names and hop-by-hop headers are not passed back; secret values in the answer
+ * are masked.
+ */
+@Singleton
+public final class ProxyService implements EdgeRoute {
+    private static final Logger ACCESS = LoggerFactory.getLogger("io.patchbay.server.access-log");
+    private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
+    /** Methods sent with a body (an empty one when the caller sent none). */
+    private static final Set<String> BODY_METHODS = Set.of("POST", "PUT", "PATCH");
+    /** Answers larger than this are refused rather than held in memory. */
+    static final int MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
+    private final Authenticator auth;
+    private final ProxyTargets targets;
+    private final ServerConfig config;
+    private final MeterRegistry meters;
+    private final Upstreams providers;
+    private final EdgeIo io;
+    // Meters are looked up by name and tags on every request; keeping them saves the builders' allocations.
+    private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
+    private final Map<String, Timer> upstreamTimers = new ConcurrentHashMap<>();
+
+    /** What one proxy request was resolved to. */
+    private record Plan(Caller.Key caller, ProxyTargets.Resolved resolved, URI uri) {
+    }
+
+    @Inject
+    ProxyService(Authenticator auth, ProxyTargets targets, ServerConfig config, MeterRegistry meters, EdgeIo io) {
+        this.auth = Objects.requireNonNull(auth, "auth");
+        this.targets = Objects.requireNonNull(targets, "targets");
+        this.config = Objects.requireNonNull(config, "config");
+        this.meters = Objects.requireNonNull(meters, "meters");
+        this.io = Objects.requireNonNull(io, "io");
+        this.providers = io.upstreams(config.connectTimeout(), MAX_RESPONSE_BYTES);
+    }
+
+    @Override
+    public List<String> routes() {
+        return METHODS.stream().sorted().map(m -> m + " " + ProxyPaths.ROUTE).toList();
+    }
+
+    @Override
+    public boolean handle(Exchange exchange) {
+        Optional<ProxyPaths.Match> match = ProxyPaths.match(exchange.request().uri());
+        if (match.isEmpty()) {
+            return false;
+        }
+        String method = exchange.request().method().name();
+        if (!METHODS.contains(method)) {
+            finish(exchange, null, new ApiException(405, "method_not_allowed", "Method not allowed", method
+                    + " is not allowed on " + exchange.path()));
+            return true;
+        }
+        Optional<Plan> plan;
+        try {
+            plan = plan(exchange, match.get(), false);
+        } catch (RuntimeException e) {
+            finish(exchange, null, e);
+            return true;
+        }
+        if (plan.isPresent()) {
+            send(exchange, plan.get());
+            return true;
+        }
+        try {
+            io.blocking().execute(() -> {
+                try {
+                    Plan resolved = plan(exchange, match.get(), true).orElseThrow();
+                    exchange.loop().execute(() -> send(exchange, resolved));
+                } catch (RuntimeException e) {
+                    exchange.loop().execute(() -> finish(exchange, null, e));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            finish(exchange, null, new ApiException(503, "server_busy", "Server busy", "Too many proxy requests "
+                    + "are waiting for the database; retry shortly", List.of(), Map.of(), Map.of("Retry-After", "1")));
+        }
+        return true;
+    }
+
+    /** Caller, account and provider URL, in the order their errors take precedence. */
+    private Optional<Plan> plan(Exchange exchange, ProxyPaths.Match match, boolean mayBlock) {
+        Optional<Caller.Key> caller = auth.key(exchange::header, Scope.PROXY_INVOKE, mayBlock);
+        if (caller.isEmpty()) {
+            return Optional.empty();
+        }
+        String relative = ProxyPaths.checkedRelative(match);
+        Optional<ProxyTargets.Resolved> resolved = targets.resolve(caller.get().viewer(), match.accountId(), mayBlock);
+        if (resolved.isEmpty()) {
+            return Optional.empty();
+        }
+        URI uri = ProxyPaths.target(resolved.get().target().baseUrl(), relative, match.rawQuery().orElse(null));
+        return Optional.of(new Plan(caller.get(), resolved.get(), uri));
+    }
+
+    private void send(Exchange exchange, Plan plan) {
+        FullHttpRequest incoming = exchange.request();
+        String method = incoming.method().name();
+        String pathAndQuery = plan.uri().getRawPath() + (plan.uri().getRawQuery() == null ? ""
+                : "?" + plan.uri().getRawQuery());
+        FullHttpRequest outgoing = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, incoming.method(), pathAndQuery,
+                incoming.content().retainedDuplicate());
+        HttpHeaders headers = outgoing.headers();
+        Set<String> listed = ApiRelay.listedInConnection(incoming.headers().get(HttpHeaderNames.CONNECTION));
+        Set<String> injected = plan.resolved().injectedHeaders();
+        for (Map.Entry<String, String> header : incoming.headers()) {
+            String name = header.getKey().toLowerCase(Locale.ROOT);
+            if (!ApiRelay.HOP_BY_HOP.contains(name) && !ProxyHeaders.NOT_FORWARDED.contains(name)
+                    && !injected.contains(name) && !listed.contains(name)) {
+                headers.add(header.getKey(), header.getValue());
+            }
+        }
+        plan.resolved().target().headers().forEach(headers::set);
+        Origin origin = Origin.of(plan.uri());
+        headers.set(HttpHeaderNames.HOST, origin.hostHeader());
+        if (outgoing.content().isReadable() || BODY_METHODS.contains(method)) {
+            HttpUtil.setContentLength(outgoing, outgoing.content().readableBytes());
+        }
+        long started = System.nanoTime();
+        boolean retryable = outgoing.method() == HttpMethod.GET;
+        providers.send(exchange.loop(), origin, outgoing, config.callTimeout(), retryable, new Upstreams.Callback() {
+            @Override
+            public void onResponse(FullHttpResponse response) {
+                try {
+                    String connector = plan.resolved().account().connectorId();
+                    String status = (response.status().code() / 100) + "xx";
+                    upstreamTimers.computeIfAbsent(connector + ' ' + status, key -> Timer
+                                    .builder("patchbay.proxy.upstream").tag("connector", connector).tag("status", status)
+                                    .register(meters))
+                            .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                    answer(exchange, plan, response);
+                } finally {
+                    response.release();
+                }
+            }
+
+            @Override
+            public void onFailure(Throwable cause) {
+                finish(exchange, plan.caller(), upstreamFailure(cause, origin));
+            }
+        });
+    }
+
+    private void answer(Exchange exchange, Plan plan, FullHttpResponse response) {
+        List<String> secrets = plan.resolved().secrets();
+        byte[] body = Masking.mask(ByteBufUtil.getBytes(response.content()), secrets);
+        FullHttpResponse answer = new DefaultFullHttpResponse(exchange.request().protocolVersion(), response.status(),
+                Unpooled.wrappedBuffer(body));
+        Set<String> stripped = plan.resolved().target().strippedResponseHeaders();
+        Set<String> listed = ApiRelay.listedInConnection(response.headers().get(HttpHeaderNames.CONNECTION));
+        for (Map.Entry<String, String> header : response.headers()) {
+            String name = header.getKey().toLowerCase(Locale.ROOT);
+            if (!ApiRelay.HOP_BY_HOP.contains(name) && !ProxyHeaders.NOT_RETURNED.contains(name)
+                    && !stripped.contains(name) && !listed.contains(name)) {
+                answer.headers().add(header.getKey(), Masking.mask(header.getValue(), secrets));
+            }
+        }
+        int status = answer.status().code();
+        exchange.respond(answer);
+        log(exchange, plan.caller(), status);
+    }
+
+    private void finish(Exchange exchange, Caller caller, Exception failure) {
+        ApiException problem = Problems.toProblem(failure, false, exchange.request().method() + " "
+                + exchange.path());
+        exchange.fail(problem);
+        log(exchange, caller, problem.status());
+    }
+
+    private static ApiException upstreamFailure(Throwable cause, Origin origin) {
+        if (cause instanceof Upstreams.TimeoutException) {
+            return failure(504, "provider_timeout", "The provider did not answer in time");
+        }
+        if (cause instanceof Upstreams.ConnectFailedException) {
+            return failure(502, "provider_unreachable", "The provider at " + origin.host() + " cannot be reached");
+        }
+        if (cause instanceof TooLongFrameException) {
+            return failure(502, "provider_response_too_large", "The provider's answer is larger than "
+                    + MAX_RESPONSE_BYTES / (1024 * 1024) + " MiB, the most the proxy passes on");
+        }
+        return failure(502, "provider_unavailable", "The connection to the provider failed");
+    }
+
+    private static ApiException failure(int status, String code, String detail) {
+        return new ApiException(status, code, "Provider unavailable", detail, List.of(), Map.of(),
+                Map.of("Retry-After", "30"));
+    }
+
+    /** Method, route, status, time and caller id, as the API server logs its requests: never headers or bodies. */
+    private void log(Exchange exchange, Caller caller, int status) {
+        long nanos = System.nanoTime() - exchange.startedNanos();
+        String method = exchange.request().method().name();
+        requestTimers.computeIfAbsent(method + ' ' + status, key -> Timer.builder("patchbay.http.requests")
+                        .tag("method", method).tag("route", ProxyPaths.ROUTE).tag("status", Integer.toString(status))
+                        .register(meters))
+                .record(nanos, TimeUnit.NANOSECONDS);
+        if (ACCESS.isInfoEnabled()) {
+            long tenths = nanos / 100_000;
+            ACCESS.info("{} {} {} {}.{}ms caller={}", method, exchange.path(), status, tenths / 10, tenths % 10,
+                    caller == null ? "-" : caller.id());
+        }
+    }
+}
