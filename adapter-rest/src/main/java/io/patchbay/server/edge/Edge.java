@@ -25,6 +25,7 @@ import io.patchbay.server.http.ApiException;
 import io.patchbay.server.http.Problems;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -140,12 +141,18 @@ public final class Edge {
         }
     }
 
-    /** One per connection: takes one request at a time and answers it before reading the next. */
+    /**
+     * One per connection: one request at a time. Reading pauses while a request is answered, and requests a client
+     * pipelined into the same read wait their turn, so answers leave in request order and a slow provider holds
+     * back that connection only.
+     */
     private static final class Requests extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final List<EdgeRoute> routes;
         private final ApiRelay api;
         private final AtomicInteger inFlight;
         private final AtomicBoolean closing;
+        private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
+        private boolean busy;
 
         Requests(List<EdgeRoute> routes, ApiRelay api, AtomicInteger inFlight, AtomicBoolean closing) {
             super(false);
@@ -158,10 +165,19 @@ public final class Edge {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             ctx.channel().config().setAutoRead(false);
+            if (busy) {
+                waiting.add(request);
+            } else {
+                serve(ctx, request);
+            }
+        }
+
+        private void serve(ChannelHandlerContext ctx, FullHttpRequest request) {
+            busy = true;
             inFlight.incrementAndGet();
             boolean wellFormed = request.decoderResult().isSuccess();
             Exchange exchange = new Exchange(ctx, request, wellFormed && HttpUtil.isKeepAlive(request)
-                    && !closing.get(), inFlight::decrementAndGet);
+                    && !closing.get(), open -> done(ctx, open));
             if (!wellFormed) {
                 exchange.fail(malformed(request.decoderResult().cause()));
                 return;
@@ -176,6 +192,29 @@ public final class Edge {
             } catch (RuntimeException e) {
                 exchange.fail(Problems.toProblem(e, false, request.method() + " " + exchange.path()));
             }
+        }
+
+        private void done(ChannelHandlerContext ctx, boolean open) {
+            inFlight.decrementAndGet();
+            busy = false;
+            FullHttpRequest next = waiting.poll();
+            if (!open) {
+                for (; next != null; next = waiting.poll()) {
+                    next.release();
+                }
+            } else if (next != null) {
+                serve(ctx, next);
+            } else {
+                ctx.channel().config().setAutoRead(true);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            for (FullHttpRequest next = waiting.poll(); next != null; next = waiting.poll()) {
+                next.release();
+            }
+            ctx.fireChannelInactive();
         }
 
         private static ApiException malformed(Throwable cause) {

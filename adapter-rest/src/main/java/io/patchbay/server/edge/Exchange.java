@@ -15,20 +15,22 @@ import io.patchbay.server.http.ApiException;
 import io.patchbay.server.http.Problems;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
- * One request on the public listener and its answer. Reading from the connection pauses until the answer is
- * written, so answers leave in request order and a slow provider holds back that connection only.
+ * One request on the public listener and its answer, which must be given exactly once, on the connection's
+ * event loop.
  */
 public final class Exchange {
     private final ChannelHandlerContext ctx;
     private final FullHttpRequest request;
     private final boolean keepAlive;
     private final long startedNanos;
-    private final Runnable onDone;
+    private final Consumer<Boolean> onDone;
     private boolean answered;
 
-    Exchange(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive, Runnable onDone) {
+    /** @param onDone told, on the loop, whether the connection stays open once the answer is written */
+    Exchange(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive, Consumer<Boolean> onDone) {
         this.ctx = Objects.requireNonNull(ctx, "ctx");
         this.request = Objects.requireNonNull(request, "request");
         this.keepAlive = keepAlive;
@@ -71,19 +73,19 @@ public final class Exchange {
         HttpUtil.setContentLength(response, response.content().readableBytes());
         HttpUtil.setKeepAlive(response, keepAlive);
         ctx.writeAndFlush(response).addListener((ChannelFutureListener) written -> {
-            onDone.run();
-            if (keepAlive && written.isSuccess()) {
-                written.channel().config().setAutoRead(true);
-            } else {
+            boolean open = keepAlive && written.isSuccess();
+            if (!open) {
                 written.channel().close();
             }
+            onDone.accept(open);
         });
     }
 
     /** Answers with a problem document. */
     public void fail(ApiException problem) {
-        FullHttpResponse response = problem(request.protocolVersion(), problem, path());
-        respond(response);
+        // What could not be parsed is answered in our own version.
+        respond(problem(request.decoderResult().isSuccess() ? request.protocolVersion() : HttpVersion.HTTP_1_1,
+                problem, path()));
     }
 
     static FullHttpResponse problem(HttpVersion version, ApiException problem, String instance) {

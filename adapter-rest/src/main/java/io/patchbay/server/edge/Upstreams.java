@@ -10,6 +10,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -120,8 +121,9 @@ public final class Upstreams implements AutoCloseable {
 
             @Override
             public void onFailure(Throwable cause) {
-                if (cause instanceof ClosedChannelException || cause instanceof IOException
-                        && !(cause instanceof TimeoutException)) {
+                // A pooled connection the server closed under us fails in several ways (closed, reset, premature
+                // end); a late or oversized answer is the server's, and not worth asking for again.
+                if (!(cause instanceof TimeoutException) && !(cause instanceof TooLongFrameException)) {
                     connect(loop, origin, again, timeout, callback);
                 } else {
                     again.release();

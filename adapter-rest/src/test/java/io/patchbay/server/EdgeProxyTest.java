@@ -1,0 +1,223 @@
+package io.patchbay.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.patchbay.server.ScriptedUpstream.Received;
+import io.patchbay.server.ScriptedUpstream.Reply;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The proxy as served by the public listener, against a provider that does what real servers do: echo secrets,
+ * set cookies, answer late, drop kept-alive connections. Every assertion is on the bytes that crossed a socket.
+ */
+class EdgeProxyTest {
+    static final String BASIC = "Basic " + Base64.getEncoder().encodeToString((ScriptedUpstream.TOKEN + ":api_token")
+            .getBytes(StandardCharsets.UTF_8));
+
+    @TempDir
+    Path data;
+    ScriptedUpstream upstream;
+    PatchbayServer server;
+    Api api;
+    String key;
+    String proxy;
+
+    @BeforeEach
+    void start() throws IOException {
+        upstream = new ScriptedUpstream();
+        server = PatchbayServer.start(TestServers.config(data, Map.of("toggl", upstream.baseUrl()),
+                Map.of("PATCHBAY_PROVIDER_CALL_TIMEOUT", "1s")));
+        api = new Api(server.port());
+        key = Tenants.key(api, server.firstAdminKey().orElseThrow(), "edge");
+        Api.Response linked = api.post("/v1/accounts").token(key).json(Map.of("connector_id", "toggl", "owner_id",
+                "edge-user", "credentials", Map.of("api_token", ScriptedUpstream.TOKEN))).send();
+        assertThat(linked.status()).as(linked.toString()).isEqualTo(201);
+        proxy = "/v1/accounts/" + linked.string("account.id") + "/proxy/";
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        server.close();
+        upstream.close();
+    }
+
+    @Test
+    void theProviderGetsTheAccountsCredentialsAndNoneOfTheCallersAndTheAnswerComesBackMasked() {
+        upstream.script(r -> new Reply(201, Map.of("Content-Type", "application/json", "Set-Cookie", "session=abc",
+                "X-Echo", r.headers().getOrDefault("authorization", "-"), "Link", "<next>; rel=next"),
+                "{\"token\":\"" + ScriptedUpstream.TOKEN + "\",\"auth\":\"" + r.headers().get("authorization") + "\"}",
+                0, false));
+
+        Api.Response answer = api.post(proxy + "api/v9/workspaces/2001/clients?x=%20y").token(key)
+                .header("Cookie", "ours=1").header("X-Request-Note", "kept").header("Content-Type", "application/json")
+                .raw("{\"name\":\"Edge Client\"}").send();
+
+        Received sent = upstream.scripted().get(0);
+        assertThat(sent.method()).isEqualTo("POST");
+        assertThat(sent.target()).isEqualTo("/api/v9/workspaces/2001/clients?x=%20y");
+        assertThat(sent.headers()).containsEntry("authorization", BASIC)
+                .containsEntry("host", upstream.baseUrl().getAuthority())
+                .containsEntry("x-request-note", "kept")
+                .containsEntry("content-type", "application/json")
+                .doesNotContainKeys("cookie", "patchbay-owner-id");
+        assertThat(sent.text()).isEqualTo("{\"name\":\"Edge Client\"}");
+
+        assertThat(answer.status()).isEqualTo(201);
+        assertThat(answer.body()).isEqualTo("{\"token\":\"[REDACTED]\",\"auth\":\"[REDACTED]\"}");
+        assertThat(answer.header("X-Echo")).contains("[REDACTED]");
+        assertThat(answer.header("Link")).contains("<next>; rel=next");
+        assertThat(answer.header("Set-Cookie")).isEmpty();
+        assertThat(answer.body() + answer.headers().map()).doesNotContain(ScriptedUpstream.TOKEN)
+                .doesNotContain(BASIC.substring(6));
+    }
+
+    @Test
+    void aProviderThatAnswersTooLateGets504AndTheConnectionIsNotReused() {
+        upstream.script(r -> r.target().endsWith("slow") ? Reply.ok("{}").after(3_000) : Reply.ok("{\"fast\":true}"));
+
+        Api.Response late = api.get(proxy + "api/v9/slow").token(key).send();
+        assertThat(late.status()).isEqualTo(504);
+        assertThat(late.string("code")).isEqualTo("provider_timeout");
+        assertThat(late.header("Retry-After")).contains("30");
+
+        Api.Response next = api.get(proxy + "api/v9/fast").token(key).send();
+        assertThat(next.body()).isEqualTo("{\"fast\":true}");
+        List<Received> seen = upstream.scripted();
+        assertThat(seen.get(1).connection()).isNotEqualTo(seen.get(0).connection());
+    }
+
+    @Test
+    void aKeptAliveConnectionTheProviderDroppedIsRetriedForGetButNeverForPost() {
+        // The second request on any connection finds it closed, as when a server times out an idle connection
+        // just as the request is sent.
+        upstream.script(r -> r.indexOnConnection() > 1 ? Reply.hangUp() : Reply.ok("{\"n\":" + r.connection() + "}"));
+
+        assertThat(api.get(proxy + "api/v9/items").token(key).send().status()).isEqualTo(200);
+        Api.Response retried = api.get(proxy + "api/v9/items").token(key).send();
+        assertThat(retried.status()).isEqualTo(200);
+        assertThat(upstream.scripted()).extracting(Received::method).containsExactly("GET", "GET", "GET");
+
+        // The retry's connection is pooled now, and is dropped in turn: a POST may have had its effect.
+        Api.Response notRetried = api.post(proxy + "api/v9/items").token(key).raw("{}").send();
+        assertThat(notRetried.status()).isEqualTo(502);
+        assertThat(notRetried.string("code")).isEqualTo("provider_unavailable");
+        assertThat(upstream.scripted()).extracting(Received::method).containsExactly("GET", "GET", "GET", "POST");
+    }
+
+    @Test
+    void anUnreachableProviderIs502() throws IOException {
+        upstream.close();
+        Api.Response answer = api.get(proxy + "api/v9/me").token(key).send();
+        assertThat(answer.status()).isEqualTo(502);
+        assertThat(answer.string("code")).isEqualTo("provider_unreachable");
+    }
+
+    @Test
+    void answersOnOneConnectionLeaveInRequestOrder() throws IOException {
+        upstream.script(r -> r.target().endsWith("first") ? Reply.ok("{\"first\":1}").after(300)
+                : Reply.ok("{\"second\":2}"));
+        String both = request("GET", proxy + "api/v9/first") + request("GET", proxy + "api/v9/second");
+
+        String answers = exchange(both, 2);
+
+        assertThat(answers.indexOf("{\"first\":1}")).isNotNegative().isLessThan(answers.indexOf("{\"second\":2}"));
+    }
+
+    @Test
+    void malformedAndOversizedRequestsGetProblemsNotResets() throws IOException {
+        assertThat(exchange("NOT-HTTP\r\n\r\n", 1)).startsWith("HTTP/1.1 400").contains("\"code\":\"malformed_request\"");
+        assertThat(exchange("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(10_000) + "\r\n\r\n", 1))
+                .startsWith("HTTP/1.1 431").contains("\"code\":\"headers_too_large\"");
+        assertThat(exchange("GET /" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n", 1))
+                .startsWith("HTTP/1.1 414");
+
+        Api.Response big = api.post(proxy + "api/v9/items").token(key).raw("x".repeat(70 * 1024)).send();
+        assertThat(big.status()).isEqualTo(413);
+        assertThat(big.string("code")).isEqualTo("body_too_large");
+        assertThat(upstream.scripted()).isEmpty();
+
+        Api.Response options = api.method("OPTIONS", proxy + "api/v9/items").token(key).send();
+        assertThat(options.status()).isEqualTo(405);
+        assertThat(options.string("code")).isEqualTo("method_not_allowed");
+    }
+
+    @Test
+    void stoppingLetsAProxyCallInFlightFinish() throws Exception {
+        upstream.script(r -> Reply.ok("{\"done\":true}").after(500));
+        CompletableFuture<Api.Response> inFlight = CompletableFuture.supplyAsync(() ->
+                api.get(proxy + "api/v9/long").token(key).send());
+        while (upstream.scripted().isEmpty()) {
+            Thread.sleep(5);
+        }
+
+        server.close();
+
+        Api.Response answer = inFlight.get(5, TimeUnit.SECONDS);
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.body()).isEqualTo("{\"done\":true}");
+    }
+
+    @Test
+    void proxyRequestsAreCountedInTheMetricsWithTheirRoute() {
+        upstream.script(r -> Reply.ok("{}"));
+        api.get(proxy + "api/v9/me/x").token(key).send();
+
+        String metrics = api.get("/metrics").send().body();
+
+        assertThat(metrics).containsPattern("patchbay_http_requests_seconds_count\\{[^}]*method=\"GET\",[^}]*"
+                + "route=\"/v1/accounts/\\{account_id}/proxy/<path>\",status=\"200\"} 1");
+        assertThat(metrics).contains("patchbay_proxy_upstream_seconds_count{connector=\"toggl\",status=\"2xx\"} 1");
+    }
+
+    private static String request(String method, String target) {
+        return method + " " + target + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer %KEY%\r\n\r\n";
+    }
+
+    /** Writes raw bytes to the listener and reads until {@code answers} answers (by their status lines) arrived. */
+    private String exchange(String raw, int answers) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(5_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(raw.replace("%KEY%", key).getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder read = new StringBuilder();
+            byte[] buffer = new byte[8192];
+            while (read.toString().split("HTTP/1.1 ", -1).length - 1 < answers || !complete(read.toString())) {
+                int n = in.read(buffer);
+                if (n < 0) {
+                    break;
+                }
+                read.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+            }
+            return read.toString();
+        }
+    }
+
+    /** Whether the last answer's body (by its Content-Length) is all there. */
+    private static boolean complete(String text) {
+        int head = text.lastIndexOf("HTTP/1.1 ");
+        int end = text.indexOf("\r\n\r\n", head);
+        if (end < 0) {
+            return false;
+        }
+        String headers = text.substring(head, end).toLowerCase(java.util.Locale.ROOT);
+        int at = headers.indexOf("content-length: ");
+        int length = at < 0 ? 0 : Integer.parseInt(headers.substring(at + 16).split("\r\n")[0].strip());
+        return text.length() - (end + 4) >= length;
+    }
+}
