@@ -44,7 +44,7 @@ final class ConfigLoader {
             "database.url", "database.user", "database.password", "database.pool_size",
             "keyset.file", "keyset.json", "keyset.generate",
             "connectors.dir", "max_request_bytes",
-            "provider.connect_timeout", "provider.call_timeout", "shutdown_timeout");
+            "provider.connect_timeout", "provider.call_timeout", "access_log", "shutdown_timeout");
     private static final Pattern CONNECTOR_KEY = Pattern.compile("connector\\.([a-z][a-z0-9-]*)\\.([a-z][a-z0-9_]*)");
     private static final Pattern CONNECTOR_ENV = Pattern.compile("PATCHBAY_CONNECTOR_([A-Z][A-Z0-9-]*)_([A-Z][A-Z0-9_]*)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kib|mib)?", Pattern.CASE_INSENSITIVE);
@@ -182,6 +182,7 @@ final class ConfigLoader {
         long maxRequestBytes = size("max_request_bytes").orElse(ServerConfig.DEFAULT_MAX_REQUEST_BYTES);
         Duration connectTimeout = duration("provider.connect_timeout").orElse(Duration.ofSeconds(10));
         Duration callTimeout = duration("provider.call_timeout").orElse(Duration.ofSeconds(30));
+        boolean accessLog = bool("access_log").orElse(true);
         Duration shutdownTimeout = duration("shutdown_timeout").orElse(Duration.ofSeconds(10));
         Map<String, ServerConfig.ConnectorSettings> connectors = connectors();
         if (!problems.isEmpty()) {
@@ -189,7 +190,7 @@ final class ConfigLoader {
         }
         return new ServerConfig(host, port, dataDir, databaseUrl, string("database.user"), string("database.password"),
                 poolSize, keyset, generate, connectorsDir, connectors, maxRequestBytes, connectTimeout, callTimeout,
-                shutdownTimeout);
+                accessLog, shutdownTimeout);
     }
 
     private Map<String, ServerConfig.ConnectorSettings> connectors() {

@@ -213,7 +213,7 @@ public final class PatchbayServer implements AutoCloseable {
             server.setHandler(new GracefulHandler());
             server.setStopTimeout(config.shutdownTimeout().toMillis());
         });
-        javalin.requestLogger.http((ctx, ms) -> logRequest(ctx, ms, metrics));
+        javalin.requestLogger.http((ctx, ms) -> logRequest(ctx, ms, metrics, config.accessLog()));
         Problems.register(javalin.routes);
         for (Class<? extends RouteGroup> group : ROUTE_GROUPS) {
             injector.getInstance(group).register(javalin.routes);
@@ -221,7 +221,7 @@ public final class PatchbayServer implements AutoCloseable {
     }
 
     /** Method, route, status, time and caller id: never headers, bodies or query strings, which may hold secrets. */
-    private static void logRequest(Context ctx, float ms, PrometheusMeterRegistry metrics) {
+    private static void logRequest(Context ctx, float ms, PrometheusMeterRegistry metrics, boolean accessLog) {
         String route = route(ctx);
         Timer.builder("patchbay.http.requests")
                 .tag("method", ctx.method().name())
@@ -229,6 +229,9 @@ public final class PatchbayServer implements AutoCloseable {
                 .tag("status", Integer.toString(ctx.statusCode()))
                 .register(metrics)
                 .record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS);
+        if (!accessLog) {
+            return;
+        }
         Caller caller = ctx.attribute(Authenticator.CALLER_ATTRIBUTE);
         ACCESS.info("{} {} {} {}ms caller={}", ctx.method().name(), ctx.path(), ctx.statusCode(),
                 String.format("%.1f", ms), caller == null ? "-" : caller.id());

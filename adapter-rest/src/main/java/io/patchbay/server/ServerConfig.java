@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param maxRequestBytes bodies above this are refused with 413
  * @param connectTimeout  for calls to providers (connectors and the proxy)
  * @param callTimeout     for a whole call to a provider
+ * @param accessLog       whether each request gets a line in the log (metrics are kept either way)
+ * @param shutdownTimeout how long requests in flight may finish on stop
  */
 public record ServerConfig(
         String host,
@@ -40,6 +42,7 @@ public record ServerConfig(
         long maxRequestBytes,
         Duration connectTimeout,
         Duration callTimeout,
+        boolean accessLog,
         Duration shutdownTimeout) {
 
     public static final int DEFAULT_PORT = 8080;
@@ -92,7 +95,7 @@ public record ServerConfig(
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, databaseUrl, databaseUser, databasePassword, databasePoolSize,
                 keyset, generateKeyset, connectorsDir, connectors, maxRequestBytes, connectTimeout, callTimeout,
-                shutdownTimeout);
+                accessLog, shutdownTimeout);
     }
 
     public ServerConfig withConnector(String id, URI baseUrl) {
@@ -100,7 +103,7 @@ public record ServerConfig(
         copy.put(id, new ConnectorSettings(Optional.of(baseUrl), connector(id).settings()));
         return new ServerConfig(host, port, dataDir, databaseUrl, databaseUser, databasePassword, databasePoolSize,
                 keyset, generateKeyset, connectorsDir, copy, maxRequestBytes, connectTimeout, callTimeout,
-                shutdownTimeout);
+                accessLog, shutdownTimeout);
     }
 
     @Override
@@ -108,6 +111,6 @@ public record ServerConfig(
         return "ServerConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", database="
                 + storage() + ", connectorsDir=" + connectorsDir + ", connectors=" + connectors
                 + ", maxRequestBytes=" + maxRequestBytes + ", connectTimeout=" + connectTimeout + ", callTimeout="
-                + callTimeout + ", shutdownTimeout=" + shutdownTimeout + "]";
+                + callTimeout + ", accessLog=" + accessLog + ", shutdownTimeout=" + shutdownTimeout + "]";
     }
 }

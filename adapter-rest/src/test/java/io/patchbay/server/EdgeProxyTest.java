@@ -183,6 +183,32 @@ class EdgeProxyTest {
         assertThat(metrics).contains("patchbay_proxy_upstream_seconds_count{connector=\"toggl\",status=\"2xx\"} 1");
     }
 
+    @Test
+    void everyRequestGetsAnAccessLineUnlessTheAccessLogIsOff() throws IOException {
+        upstream.script(r -> Reply.ok("{}"));
+        try (LogCapture logs = new LogCapture()) {
+            api.get(proxy + "api/v9/me/a").token(key).send();
+            api.get("/v1/connectors").token(key).send();
+            assertThat(accessLines(logs)).anySatisfy(line -> assertThat(line).contains("GET " + proxy + "api/v9/me/a 200"))
+                    .anySatisfy(line -> assertThat(line).contains("GET /v1/connectors 200"));
+        }
+        server.close();
+        server = PatchbayServer.start(TestServers.config(data, Map.of("toggl", upstream.baseUrl()),
+                Map.of("PATCHBAY_ACCESS_LOG", "false")));
+        api = new Api(server.port());
+
+        try (LogCapture logs = new LogCapture()) {
+            assertThat(api.get(proxy + "api/v9/me/b").token(key).send().status()).isEqualTo(200);
+            assertThat(api.get("/v1/connectors").token(key).send().status()).isEqualTo(200);
+            assertThat(accessLines(logs)).isEmpty();
+        }
+        assertThat(api.get("/metrics").send().body()).contains("route=\"/v1/connectors\",status=\"200\"} 1");
+    }
+
+    private static List<String> accessLines(LogCapture logs) {
+        return logs.lines().stream().filter(line -> line.startsWith("io.patchbay.server.access-log ")).toList();
+    }
+
     private static String request(String method, String target) {
         return method + " " + target + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer %KEY%\r\n\r\n";
     }

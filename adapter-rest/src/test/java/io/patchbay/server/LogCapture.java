@@ -23,7 +23,7 @@ final class LogCapture implements AutoCloseable {
     /** Each event as message, arguments, key-values, MDC and the whole throwable chain with stack frames. */
     List<String> lines() {
         List<String> lines = new ArrayList<>();
-        synchronized (appender.list) {
+        synchronized (appender) { // appends hold the appender's lock (AppenderBase.doAppend)
             for (ILoggingEvent event : appender.list) {
                 StringBuilder text = new StringBuilder(event.getLoggerName()).append(' ')
                         .append(event.getFormattedMessage());

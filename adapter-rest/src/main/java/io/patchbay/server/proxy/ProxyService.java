@@ -242,7 +242,7 @@ public final class ProxyService implements EdgeRoute {
                         .tag("method", method).tag("route", ProxyPaths.ROUTE).tag("status", Integer.toString(status))
                         .register(meters))
                 .record(nanos, TimeUnit.NANOSECONDS);
-        if (ACCESS.isInfoEnabled()) {
+        if (config.accessLog() && ACCESS.isInfoEnabled()) {
             long tenths = nanos / 100_000;
             ACCESS.info("{} {} {} {}.{}ms caller={}", method, exchange.path(), status, tenths / 10, tenths % 10,
                     caller == null ? "-" : caller.id());
