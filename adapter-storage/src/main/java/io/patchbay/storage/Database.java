@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
@@ -20,20 +21,29 @@ import org.sqlite.SQLiteDataSource;
 /** The pooled database, its migrations, and how writes are made on each dialect. */
 final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    /** The migrations of both databases. */
     static final String MIGRATIONS = "classpath:io/patchbay/storage/migration";
-    /** The version of the newest file in {@link #MIGRATIONS}; a test keeps the two in step. */
-    static final String LATEST_MIGRATION = "1";
+    /**
+     * PostgreSQL's own migrations (its account change trigger). Versions are one sequence across both folders, so
+     * SQLite simply has gaps where PostgreSQL has a migration of its own.
+     */
+    static final String POSTGRESQL_MIGRATIONS = "classpath:io/patchbay/storage/postgresql-migration";
     private static final int BUSY_TIMEOUT_MILLIS = 10_000;
     private static final int ERASE_WAL_TIMEOUT_MILLIS = 1_000;
 
     enum Dialect {
-        SQLITE(""),
-        POSTGRESQL("COLLATE \"C\"");
+        SQLITE("", "1", MIGRATIONS),
+        POSTGRESQL("COLLATE \"C\"", "2", MIGRATIONS, POSTGRESQL_MIGRATIONS);
 
-        private final String idCollation;
+        final String idCollation;
+        /** The version of the newest file in {@link #migrations}; a test keeps the two in step. */
+        final String latestMigration;
+        final List<String> migrations;
 
-        Dialect(String idCollation) {
+        Dialect(String idCollation, String latestMigration, String... migrations) {
             this.idCollation = idCollation;
+            this.latestMigration = latestMigration;
+            this.migrations = List.of(migrations);
         }
     }
 
@@ -77,14 +87,14 @@ final class Database implements AutoCloseable {
             throw new StorageException("Cannot connect to the database at " + StorageConfig.redact(config.jdbcUrl())
                     + ": " + rootMessage(e), e);
         }
-        if (schemaIsCurrent(dataSource)) {
+        if (schemaIsCurrent(dataSource, dialect)) {
             // Most starts: nothing to migrate, and Flyway's class loading and scanning is a third of start-up.
-            return new Database(dialect, dataSource, MigrationVersion.fromVersion(LATEST_MIGRATION));
+            return new Database(dialect, dataSource, MigrationVersion.fromVersion(dialect.latestMigration));
         }
         try {
             Flyway flyway = Flyway.configure(Database.class.getClassLoader())
                     .dataSource(dataSource)
-                    .locations(MIGRATIONS)
+                    .locations(dialect.migrations.toArray(String[]::new))
                     .placeholders(Map.of("idCollation", dialect.idCollation))
                     .load();
             flyway.migrate();
@@ -97,10 +107,11 @@ final class Database implements AutoCloseable {
     }
 
     /**
-     * Whether the newest migration this code ships is applied, with no failed or newer one recorded. A fresh,
-     * partly migrated or unreadable schema answers false and goes through Flyway.
+     * Whether the newest migration this code ships for the dialect is applied, with no failed or newer one
+     * recorded. A fresh, partly migrated or unreadable schema answers false and goes through Flyway.
      */
-    static boolean schemaIsCurrent(javax.sql.DataSource dataSource) {
+    static boolean schemaIsCurrent(javax.sql.DataSource dataSource, Dialect dialect) {
+        MigrationVersion latest = MigrationVersion.fromVersion(dialect.latestMigration);
         try (var connection = dataSource.getConnection();
              var statement = connection.createStatement();
              var rows = statement.executeQuery("SELECT version, success FROM flyway_schema_history "
@@ -111,7 +122,7 @@ final class Database implements AutoCloseable {
                     return false;
                 }
                 MigrationVersion version = MigrationVersion.fromVersion(rows.getString("version"));
-                int order = version.compareTo(MigrationVersion.fromVersion(LATEST_MIGRATION));
+                int order = version.compareTo(latest);
                 if (order > 0) {
                     return false; // a newer schema than this code: let Flyway report it
                 }

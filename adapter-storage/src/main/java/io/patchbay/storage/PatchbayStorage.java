@@ -3,6 +3,7 @@ package io.patchbay.storage;
 import com.google.crypto.tink.KeysetHandle;
 import io.patchbay.core.access.ApiKeyStore;
 import io.patchbay.core.access.ConnectSessionStore;
+import io.patchbay.core.account.AccountChanges;
 import io.patchbay.core.account.LinkedAccountStore;
 import io.patchbay.core.audit.AuditLog;
 import io.patchbay.core.secret.SecretCipher;
@@ -30,10 +31,12 @@ public final class PatchbayStorage implements AutoCloseable {
     private final ApiKeyStore apiKeys;
     private final ConnectSessionStore connectSessions;
     private final KeyRotation keyRotation;
+    private final AccountChanges accountChanges;
 
-    private PatchbayStorage(Database db, TinkSecretCipher cipher) {
+    private PatchbayStorage(Database db, TinkSecretCipher cipher, AccountChanges accountChanges) {
         this.db = db;
         this.cipher = cipher;
+        this.accountChanges = accountChanges;
         this.accounts = new JdbiLinkedAccountStore(db, cipher);
         this.auditLog = new JdbiAuditLog(db);
         this.apiKeys = new JdbiApiKeyStore(db);
@@ -57,7 +60,11 @@ public final class PatchbayStorage implements AutoCloseable {
             LOG.info("Storage ready: {} ({}), keyset {} with keys {}, primary {}",
                     StorageConfig.redact(config.jdbcUrl()), db.dialect(), config.keyset().describe(),
                     cipher.keys().ids(), cipher.keys().primaryId());
-            return new PatchbayStorage(db, cipher);
+            // SQLite is one instance: every write goes through this process. The PostgreSQL feed connects when a
+            // cache first subscribes, so a storage opened by a tool holds no extra connection.
+            AccountChanges changes = db.dialect() == Database.Dialect.SQLITE ? AccountChanges.singleProcess()
+                    : PostgresAccountChanges.of(config);
+            return new PatchbayStorage(db, cipher, changes);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -129,6 +136,15 @@ public final class PatchbayStorage implements AutoCloseable {
         return accounts;
     }
 
+    /**
+     * Announces account changes made by anyone sharing the database, for an account cache
+     * ({@code Hub.builder().accountChanges(...)}). On PostgreSQL every instance and tool is heard; SQLite has one
+     * instance, whose own writes are all there is.
+     */
+    public AccountChanges accountChanges() {
+        return accountChanges;
+    }
+
     public AuditLog auditLog() {
         return auditLog;
     }
@@ -161,6 +177,9 @@ public final class PatchbayStorage implements AutoCloseable {
 
     @Override
     public void close() {
+        if (accountChanges instanceof PostgresAccountChanges feed) {
+            feed.close();
+        }
         db.close();
     }
 }

@@ -2,6 +2,7 @@ package io.patchbay.storage;
 
 import io.patchbay.core.access.ApiKeyStore;
 import io.patchbay.core.access.ConnectSessionStore;
+import io.patchbay.core.account.CachingLinkedAccountStore;
 import io.patchbay.core.account.LinkedAccountStore;
 import io.patchbay.core.audit.AuditLog;
 import io.patchbay.core.secret.SecretCipher;
@@ -15,7 +16,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
 
-/** The shared store contracts, on SQLite and on PostgreSQL; one storage per database for all the tests. */
+/**
+ * The shared store contracts, on SQLite and on PostgreSQL, and the account cache over each with its database's
+ * change feed; one storage per database for all the tests.
+ */
 class StoreContractsTest {
 
     static final class Holder {
@@ -73,6 +77,19 @@ class StoreContractsTest {
     }
 
     @Nested
+    class SqliteCachedAccounts extends LinkedAccountStoreContract {
+        @Override
+        protected LinkedAccountStore newStore() {
+            return cached(SQLITE.get());
+        }
+
+        @Override
+        protected SecretCipher cipher() {
+            return SQLITE.get().cipher();
+        }
+    }
+
+    @Nested
     class SqliteSessions extends ConnectSessionStoreContract {
         @Override
         protected ConnectSessionStore newStore() {
@@ -118,6 +135,19 @@ class StoreContractsTest {
     }
 
     @Nested
+    class PostgresCachedAccounts extends LinkedAccountStoreContract {
+        @Override
+        protected LinkedAccountStore newStore() {
+            return cached(POSTGRES.get());
+        }
+
+        @Override
+        protected SecretCipher cipher() {
+            return POSTGRES.get().cipher();
+        }
+    }
+
+    @Nested
     class PostgresSessions extends ConnectSessionStoreContract {
         @Override
         protected ConnectSessionStore newStore() {
@@ -145,5 +175,13 @@ class StoreContractsTest {
             TestStorage.wipe(s);
             return s.auditLog();
         }
+    }
+
+    /** A new cache over the emptied store, once its feed is live (so the tests run with the cache in use). */
+    private static LinkedAccountStore cached(PatchbayStorage storage) {
+        TestStorage.wipe(storage);
+        CachingLinkedAccountStore cache = new CachingLinkedAccountStore(storage.accounts(), storage.accountChanges());
+        ChangeWatch.on(storage.accountChanges()).awaitLive();
+        return cache;
     }
 }

@@ -14,8 +14,17 @@ final class TestStorage {
 
     /** A fresh PostgreSQL database with its keyset file in {@code dir}. */
     static StorageConfig postgres(Path dir) {
-        return new StorageConfig(EmbeddedPostgresServer.newDatabase(), Optional.of("postgres"), Optional.empty(),
+        return postgres(dir, EmbeddedPostgresServer.newDatabase());
+    }
+
+    /** The PostgreSQL database at {@code jdbcUrl}, with its keyset file in {@code dir}. */
+    static StorageConfig postgres(Path dir, String jdbcUrl) {
+        return new StorageConfig(jdbcUrl, Optional.of("postgres"), Optional.empty(),
                 KeysetSource.file(dir.resolve("keyset.json")), true, 4);
+    }
+
+    static StorageConfig config(Database.Dialect dialect, Path dir) {
+        return dialect == Database.Dialect.SQLITE ? sqlite(dir) : postgres(dir);
     }
 
     static StorageConfig sameDatabase(StorageConfig config, KeysetSource keyset) {

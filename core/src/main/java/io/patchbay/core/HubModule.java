@@ -3,6 +3,8 @@ package io.patchbay.core;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import com.google.inject.multibindings.OptionalBinder;
+import io.patchbay.core.account.AccountChanges;
 import io.patchbay.core.account.AccountService;
 import io.patchbay.core.account.LinkService;
 import io.patchbay.core.account.LinkedAccountStore;
@@ -14,10 +16,13 @@ import io.patchbay.spi.Connector;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Guice wiring of the application services. The ports out ({@link LinkedAccountStore}, {@link SecretCipher},
- * {@link AuditLog}) are bound by an adapter module, e.g. the storage adapter's.
+ * {@link AuditLog}) are bound by an adapter module, e.g. the storage adapter's. {@link AccountChanges} may be bound
+ * too, and must be when other processes write the store (PostgreSQL: {@code PatchbayStorage.accountChanges()});
+ * unbound, the store is taken to be written by this process only.
  */
 public final class HubModule extends AbstractModule {
     private final List<Connector> connectors;
@@ -32,12 +37,15 @@ public final class HubModule extends AbstractModule {
     protected void configure() {
         bind(Clock.class).toInstance(clock);
         bind(ConnectorCatalog.class).toInstance(new ConnectorCatalog(connectors));
+        OptionalBinder.newOptionalBinder(binder(), AccountChanges.class);
     }
 
     @Provides
     @Singleton
-    Hub hub(ConnectorCatalog catalog, LinkedAccountStore store, SecretCipher cipher, AuditLog auditLog, Clock clock) {
-        return new Hub(catalog, store, cipher, auditLog, clock);
+    Hub hub(ConnectorCatalog catalog, LinkedAccountStore store, Optional<AccountChanges> accountChanges,
+            SecretCipher cipher, AuditLog auditLog, Clock clock) {
+        return new Hub(catalog, store, accountChanges.orElseGet(AccountChanges::singleProcess), cipher, auditLog,
+                clock);
     }
 
     @Provides

@@ -8,6 +8,7 @@ import io.patchbay.core.secret.SecretCipher;
 import io.patchbay.spi.Credentials;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Loads accounts through the visibility rules and seals/opens their credentials. The one place where plaintext
@@ -16,10 +17,14 @@ import java.util.Objects;
 public final class AccountVault {
     private final LinkedAccountStore store;
     private final SecretCipher cipher;
+    /** The store's memory when it keeps accounts there, else null: {@link #cachedVisible} then never answers. */
+    private final CachingLinkedAccountStore memory;
 
+    /** A vault over a {@link CachingLinkedAccountStore} can also answer {@link #cachedVisible} from memory. */
     public AccountVault(LinkedAccountStore store, SecretCipher cipher) {
         this.store = Objects.requireNonNull(store, "store");
         this.cipher = Objects.requireNonNull(cipher, "cipher");
+        this.memory = store instanceof CachingLinkedAccountStore caching ? caching : null;
     }
 
     public LinkedAccountStore store() {
@@ -31,6 +36,18 @@ public final class AccountVault {
         return store.find(viewer.tenantId(), accountId)
                 .filter(viewer::canSee)
                 .orElseThrow(() -> new NotFoundException("account", accountId));
+    }
+
+    /**
+     * Never blocks: the account if it is in memory and the viewer may see it; empty otherwise (not in memory, not
+     * visible, or not existing), and the caller falls back to {@link #visible}. Never reads the database, so it may
+     * be called on an event loop.
+     */
+    public Optional<LinkedAccount> cachedVisible(Viewer viewer, String accountId) {
+        if (memory == null) {
+            return Optional.empty();
+        }
+        return memory.cached(viewer.tenantId(), accountId).filter(viewer::canSee);
     }
 
     /** The account if the viewer may change it. */

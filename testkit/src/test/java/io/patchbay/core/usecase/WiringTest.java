@@ -8,6 +8,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import io.patchbay.core.Hub;
 import io.patchbay.core.HubModule;
+import io.patchbay.core.account.AccountChanges;
 import io.patchbay.core.account.AccountService;
 import io.patchbay.core.account.LinkService;
 import io.patchbay.core.account.LinkedAccountStore;
@@ -17,6 +18,7 @@ import io.patchbay.core.audit.AuditLog;
 import io.patchbay.core.secret.SecretCipher;
 import io.patchbay.testkit.memory.InMemoryAuditLog;
 import io.patchbay.testkit.memory.InMemoryLinkedAccountStore;
+import io.patchbay.testkit.memory.ManualAccountChanges;
 import io.patchbay.testkit.memory.TestCipher;
 import java.time.Clock;
 import java.util.List;
@@ -45,6 +47,61 @@ class WiringTest {
         assertThat(injector.getInstance(AccountService.class).get(Viewer.tenantWide("t"), account.id()))
                 .isEqualTo(account);
         assertThat(store.find("t", account.id())).isPresent();
+        Hub hub = injector.getInstance(Hub.class);
+        assertThat(hub.vault().cachedVisible(Viewer.tenantWide("t"), account.id()))
+                .as("the services read through the account cache").contains(account);
+    }
+
+    @Test
+    void aBoundAccountChangesFeedKeepsTheServicesCacheCurrent() {
+        InMemoryLinkedAccountStore store = new InMemoryLinkedAccountStore();
+        ManualAccountChanges feed = new ManualAccountChanges();
+        ScriptedConnector connector = new ScriptedConnector();
+        connector.answer(UseCaseFixture.SOLO_TOKEN, () -> UseCaseFixture.verification("u-solo"));
+        Injector injector = Guice.createInjector(new HubModule(List.of(connector), Clock.systemUTC()),
+                new AbstractModule() {
+                    @Override
+                    protected void configure() {
+                        bind(LinkedAccountStore.class).toInstance(store);
+                        bind(AccountChanges.class).toInstance(feed);
+                        bind(SecretCipher.class).toInstance(new TestCipher());
+                        bind(AuditLog.class).toInstance(new InMemoryAuditLog());
+                    }
+                });
+        Viewer viewer = Viewer.tenantWide("t");
+        var account = injector.getInstance(LinkService.class).link(viewer,
+                UseCaseFixture.request(UseCaseFixture.SOLO_TOKEN, null, "o", null, Visibility.PRIVATE)).account();
+        AccountService accounts = injector.getInstance(AccountService.class);
+        accounts.get(viewer, account.id());
+
+        var renamedElsewhere = store.update(account.withLabel("Renamed elsewhere", account.updatedAt()));
+        feed.announce("t", account.id());
+
+        assertThat(accounts.get(viewer, account.id())).isEqualTo(renamedElsewhere);
+        feed.goDown();
+        assertThat(injector.getInstance(Hub.class).vault().cachedVisible(viewer, account.id())).isEmpty();
+    }
+
+    @Test
+    void theBuilderTakesTheAccountChangesFeed() {
+        ManualAccountChanges feed = new ManualAccountChanges();
+        InMemoryLinkedAccountStore store = new InMemoryLinkedAccountStore();
+        ScriptedConnector connector = new ScriptedConnector();
+        connector.answer(UseCaseFixture.SOLO_TOKEN, () -> UseCaseFixture.verification("u-solo"));
+        Hub hub = Hub.builder().connector(connector).store(store).accountChanges(feed).cipher(new TestCipher())
+                .auditLog(new InMemoryAuditLog()).build();
+        Viewer viewer = Viewer.tenantWide("t");
+        var account = hub.links().link(viewer,
+                UseCaseFixture.request(UseCaseFixture.SOLO_TOKEN, null, "o", null, Visibility.PRIVATE)).account();
+        hub.accounts().get(viewer, account.id());
+        assertThat(hub.vault().cachedVisible(viewer, account.id())).contains(account);
+
+        store.delete("t", account.id());
+        feed.announce("t", account.id());
+
+        assertThat(hub.vault().cachedVisible(viewer, account.id())).isEmpty();
+        assertThatThrownBy(() -> hub.accounts().get(viewer, account.id()))
+                .isInstanceOf(io.patchbay.core.error.NotFoundException.class);
     }
 
     @Test

@@ -2,6 +2,8 @@ package io.patchbay.testkit.store;
 
 import io.patchbay.core.access.ApiKeyStore;
 import io.patchbay.core.access.ConnectSessionStore;
+import io.patchbay.core.account.AccountChanges;
+import io.patchbay.core.account.CachingLinkedAccountStore;
 import io.patchbay.core.account.LinkedAccountStore;
 import io.patchbay.core.audit.AuditLog;
 import io.patchbay.core.secret.SecretCipher;
@@ -12,7 +14,7 @@ import io.patchbay.testkit.memory.InMemoryLinkedAccountStore;
 import io.patchbay.testkit.memory.TestCipher;
 import org.junit.jupiter.api.Nested;
 
-/** The reference stores pass their own contracts. */
+/** The reference stores pass their own contracts, and so does the account cache over them. */
 class InMemoryStoreContractTest {
 
     @Nested
@@ -22,6 +24,21 @@ class InMemoryStoreContractTest {
         @Override
         protected LinkedAccountStore newStore() {
             return new InMemoryLinkedAccountStore();
+        }
+
+        @Override
+        protected SecretCipher cipher() {
+            return cipher;
+        }
+    }
+
+    @Nested
+    class CachedAccounts extends LinkedAccountStoreContract {
+        private final SecretCipher cipher = new TestCipher();
+
+        @Override
+        protected LinkedAccountStore newStore() {
+            return new CachingLinkedAccountStore(new InMemoryLinkedAccountStore(), AccountChanges.singleProcess());
         }
 
         @Override
