@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Patchbay server load benchmark, all on 127.0.0.1 and bounded in time:
 #   1. proxy throughput and added p99 latency: Patchbay's /v1/accounts/{id}/proxy/... versus nginx proxy_pass,
-#      both in front of the same local upstream (an nginx answering like Toggl's API);
+#      both in front of the same local upstream (an nginx answering like Toggl's API); first both without access
+#      logs (nginx's access_log off, PATCHBAY_ACCESS_LOG=false), then both writing one line per request;
 #   2. start-up time (launch until GET /health answers) and idle RSS: Patchbay versus a bare Javalin hello world
 #      (HelloJavalin.java beside this script), same JVM, same flags, same jar on the class path.
 # Installs nginx and wrk with apt-get when missing. Prints a table; writes it to $OUT (default
@@ -23,6 +24,7 @@ UPSTREAM_PORT=18081
 NGINX_PORT=18082
 PATCHBAY_PORT=18080
 HELLO_PORT=18083
+NGINX_LOGGED_PORT=18084
 
 if [ "$DURATION" -gt 120 ]; then
     echo "duration is capped at 120 s" >&2
@@ -122,6 +124,16 @@ http {
             proxy_set_header Authorization "Basic $BASIC";
         }
     }
+    server {
+        listen 127.0.0.1:$NGINX_LOGGED_PORT;
+        access_log $WORK/proxy/access.log;
+        location / {
+            proxy_pass http://toggl;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Authorization "Basic $BASIC";
+        }
+    }
 }
 EOF
 nginx -c "$WORK/upstream/nginx.conf" -p "$WORK/upstream" & PIDS+=($!)
@@ -131,14 +143,15 @@ wait_for "http://127.0.0.1:$NGINX_PORT/api/v9/bench" 10
 
 # ---- Patchbay with a linked account whose base URL is the upstream ------------------------------------------------
 mkdir -p "$WORK/patchbay"
-start_patchbay() {
+start_patchbay() { # access-log true|false
     (cd "$WORK/patchbay" && exec env PATCHBAY_PORT=$PATCHBAY_PORT PATCHBAY_LOG_DIR="$WORK/patchbay/logs" \
+        PATCHBAY_ACCESS_LOG="$1" \
         PATCHBAY_CONNECTOR_TOGGL_BASE_URL="http://127.0.0.1:$UPSTREAM_PORT" \
         java $JAVA_OPTS -jar "$JAR" > "$WORK/patchbay/stdout.txt" 2>&1) &
     PATCHBAY_PID=$!
     PIDS+=($PATCHBAY_PID)
 }
-start_patchbay
+start_patchbay false
 wait_for "http://127.0.0.1:$PATCHBAY_PORT/health" 60
 ADMIN="$(grep -o 'pb_sk_[a-z0-9]*' "$WORK/patchbay/stdout.txt" | head -1)"
 KEY="$(curl -fs -X POST "http://127.0.0.1:$PATCHBAY_PORT/v1/admin/tenants/bench/api-keys" \
@@ -177,9 +190,16 @@ to_ms() {
     esac
 }
 
-echo "Warming up Patchbay for ${WARMUP}s ..."
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -H "Authorization: Bearer $KEY" "$PROXY_URL" > /dev/null
-echo "Throughput, ${DURATION}s each at $CONNECTIONS connections: direct upstream, nginx proxy_pass, Patchbay proxy ..."
+warm_up() {
+    echo "Warming up Patchbay for ${WARMUP}s ..."
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -H "Authorization: Bearer $KEY" "$PROXY_URL" > /dev/null
+}
+stop_patchbay() {
+    kill "$PATCHBAY_PID" 2>/dev/null || true
+    wait "$PATCHBAY_PID" 2>/dev/null || true
+}
+warm_up
+echo "Without access logs, ${DURATION}s each at $CONNECTIONS connections: upstream, nginx, Patchbay ..."
 DIRECT="$(run_wrk direct "http://127.0.0.1:$UPSTREAM_PORT/api/v9/bench")"
 NGINX="$(run_wrk nginx "http://127.0.0.1:$NGINX_PORT/api/v9/bench")"
 PATCHBAY="$(run_wrk patchbay "$PROXY_URL" "Authorization: Bearer $KEY")"
@@ -188,8 +208,15 @@ echo "Latency, ${DURATION}s each at 1 connection ..."
 LDIRECT="$(THREADS=1 CONNECTIONS=1 run_wrk lat-direct "http://127.0.0.1:$UPSTREAM_PORT/api/v9/bench")"
 LNGINX="$(THREADS=1 CONNECTIONS=1 run_wrk lat-nginx "http://127.0.0.1:$NGINX_PORT/api/v9/bench")"
 LPATCHBAY="$(THREADS=1 CONNECTIONS=1 run_wrk lat-patchbay "$PROXY_URL" "Authorization: Bearer $KEY")"
-kill "$PATCHBAY_PID" 2>/dev/null || true
-wait "$PATCHBAY_PID" 2>/dev/null || true
+stop_patchbay
+# The same with a line per request: nginx's default access log, Patchbay's default (console and rolling file).
+start_patchbay true
+wait_for "http://127.0.0.1:$PATCHBAY_PORT/health" 60
+warm_up
+echo "With access logs, ${DURATION}s each at $CONNECTIONS connections: nginx, Patchbay ..."
+NGINX_LOGGED="$(run_wrk nginx-logged "http://127.0.0.1:$NGINX_LOGGED_PORT/api/v9/bench")"
+PATCHBAY_LOGGED="$(run_wrk patchbay-logged "$PROXY_URL" "Authorization: Bearer $KEY")"
+stop_patchbay
 
 # ---- start-up time and idle RSS ----------------------------------------------------------------------------------
 mkdir -p "$WORK/hello/classes"
@@ -260,6 +287,8 @@ HELLO_RSS="$(printf '%s\n' "${HELLO_STARTS[@]}" | awk '{print $2}' | median)"
 read -r _ D_RPS D_P50 D_P99 D_ERR <<< "$DIRECT"
 read -r _ N_RPS N_P50 N_P99 N_ERR <<< "$NGINX"
 read -r _ P_RPS P_P50 P_P99 P_ERR <<< "$PATCHBAY"
+read -r _ NL_RPS NL_P50 NL_P99 NL_ERR <<< "$NGINX_LOGGED"
+read -r _ PL_RPS PL_P50 PL_P99 PL_ERR <<< "$PATCHBAY_LOGGED"
 read -r _ LD_RPS LD_P50 LD_P99 LD_ERR <<< "$LDIRECT"
 read -r _ LN_RPS LN_P50 LN_P99 LN_ERR <<< "$LNGINX"
 read -r _ LP_RPS LP_P50 LP_P99 LP_ERR <<< "$LPATCHBAY"
@@ -274,10 +303,12 @@ mkdir -p "$(dirname "$OUT")"
     echo "wrk ${DURATION}s per run, 1 KiB JSON answer, all on 127.0.0.1; JAVA_OPTS='${JAVA_OPTS}'"
     echo
     echo "Throughput at $CONNECTIONS connections ($THREADS wrk threads):"
-    printf '%-22s %12s %10s %10s  %s\n' "target" "req/s" "p50 ms" "p99 ms" "errors"
-    printf '%-22s %12s %10s %10s  %s\n' "upstream direct" "$D_RPS" "$D_P50" "$D_P99" "$D_ERR"
-    printf '%-22s %12s %10s %10s  %s\n' "nginx proxy_pass" "$N_RPS" "$N_P50" "$N_P99" "$N_ERR"
-    printf '%-22s %12s %10s %10s  %s\n' "Patchbay proxy" "$P_RPS" "$P_P50" "$P_P99" "$P_ERR"
+    printf '%-26s %12s %10s %10s  %s\n' "target" "req/s" "p50 ms" "p99 ms" "errors"
+    printf '%-26s %12s %10s %10s  %s\n' "upstream direct" "$D_RPS" "$D_P50" "$D_P99" "$D_ERR"
+    printf '%-26s %12s %10s %10s  %s\n' "nginx proxy_pass" "$N_RPS" "$N_P50" "$N_P99" "$N_ERR"
+    printf '%-26s %12s %10s %10s  %s\n' "Patchbay proxy" "$P_RPS" "$P_P50" "$P_P99" "$P_ERR"
+    printf '%-26s %12s %10s %10s  %s\n' "nginx, access log" "$NL_RPS" "$NL_P50" "$NL_P99" "$NL_ERR"
+    printf '%-26s %12s %10s %10s  %s\n' "Patchbay, access log" "$PL_RPS" "$PL_P50" "$PL_P99" "$PL_ERR"
     echo
     echo "Latency at 1 connection (added = p99 minus the direct p99):"
     printf '%-22s %12s %10s %10s %14s\n' "target" "req/s" "p50 ms" "p99 ms" "added p99 ms"
@@ -286,6 +317,7 @@ mkdir -p "$(dirname "$OUT")"
     printf '%-22s %12s %10s %10s %14s\n' "Patchbay proxy" "$LP_RPS" "$LP_P50" "$LP_P99" "$P_ADDED"
     echo
     echo "Patchbay / nginx throughput: $(ratio "$P_RPS" "$N_RPS")  (target >= 0.8)"
+    echo "Patchbay / nginx throughput, both logging each request: $(ratio "$PL_RPS" "$NL_RPS")"
     echo "Patchbay / nginx added p99:  $(ratio "$P_ADDED" "$N_ADDED")  (target <= 1.5)"
     echo
     printf '%-22s %14s %14s\n' "process" "start-up ms" "idle RSS MiB"

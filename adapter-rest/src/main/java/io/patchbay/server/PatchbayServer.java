@@ -103,33 +103,27 @@ public final class PatchbayServer implements AutoCloseable {
         Objects.requireNonNull(clock, "clock");
         long started = System.nanoTime();
         // Opening storage (connect, migrate, load the keyset) is the slowest step and mostly waits or loads
-        // classes on this thread; connectors, metrics and the web layer's classes load meanwhile on another.
-        CompletableFuture<ConnectorRegistry> loading = CompletableFuture.supplyAsync(() -> {
-            ConnectorRegistry loaded = ConnectorRegistry.load(PatchbayServer.class.getClassLoader(),
-                    Optional.of(config.connectorsDir()), id -> context(config, id));
-            preloadWebClasses();
-            return loaded;
-        }, PatchbayServer::startupThread);
+        // classes on this thread; connectors, metrics, the listener's event loops and the web layer's classes load
+        // meanwhile on another.
+        CompletableFuture<Parallel> loading = CompletableFuture.supplyAsync(() -> Parallel.load(config),
+                PatchbayServer::startupThread);
         PatchbayStorage storage;
         try {
             storage = PatchbayStorage.open(config.storage());
         } catch (RuntimeException e) {
-            loading.thenAccept(ConnectorRegistry::close);
+            loading.thenAccept(Parallel::close);
             throw e;
         }
         ConnectorRegistry registry = null;
         EdgeIo io = null;
         Javalin app = null;
         try {
-            registry = join(loading);
+            Parallel parallel = join(loading);
+            registry = parallel.registry();
+            io = parallel.io();
+            PrometheusMeterRegistry metrics = parallel.metrics();
             registry.rejected().forEach(r -> LOG.warn("Connector folder {} not loaded: {}", r.folder(), r.reason()));
-            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            new JvmMemoryMetrics().bindTo(metrics);
-            new JvmThreadMetrics().bindTo(metrics);
-            new ProcessorMetrics().bindTo(metrics);
-            new UptimeMetrics().bindTo(metrics);
             AtomicBoolean stopping = new AtomicBoolean();
-            io = EdgeIo.create();
             Injector injector = Guice.createInjector(Stage.PRODUCTION,
                     new HubModule(registry.connectors(), clock),
                     new ServerModule(config, storage, metrics, io, () -> !stopping.get() && storage.ready()));
@@ -159,6 +153,27 @@ public final class PatchbayServer implements AutoCloseable {
         }
     }
 
+    /** What start-up prepares beside opening storage. */
+    private record Parallel(ConnectorRegistry registry, EdgeIo io, PrometheusMeterRegistry metrics) {
+        static Parallel load(ServerConfig config) {
+            ConnectorRegistry registry = ConnectorRegistry.load(PatchbayServer.class.getClassLoader(),
+                    Optional.of(config.connectorsDir()), id -> context(config, id));
+            EdgeIo io = EdgeIo.create();
+            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            new JvmMemoryMetrics().bindTo(metrics);
+            new JvmThreadMetrics().bindTo(metrics);
+            new ProcessorMetrics().bindTo(metrics);
+            new UptimeMetrics().bindTo(metrics);
+            preloadWebClasses();
+            return new Parallel(registry, io, metrics);
+        }
+
+        void close() {
+            io.close();
+            registry.close();
+        }
+    }
+
     private static void startupThread(Runnable task) {
         Thread thread = new Thread(task, "patchbay-startup");
         thread.setDaemon(true);
@@ -178,7 +193,9 @@ public final class PatchbayServer implements AutoCloseable {
 
     /** Loads and initializes the web layer's heaviest classes ahead of use; only the time it saves matters. */
     private static void preloadWebClasses() {
-        for (String name : List.of("org.eclipse.jetty.server.Server", "org.eclipse.jetty.server.ServerConnector",
+        for (String name : List.of("io.netty.bootstrap.ServerBootstrap", "io.netty.handler.codec.http.HttpServerCodec",
+                "io.netty.handler.codec.http.HttpObjectAggregator", "io.netty.handler.codec.http.HttpClientCodec",
+                "org.eclipse.jetty.server.Server", "org.eclipse.jetty.server.ServerConnector",
                 "org.eclipse.jetty.ee10.servlet.ServletContextHandler", "org.eclipse.jetty.server.handler.GracefulHandler",
                 "io.javalin.Javalin", "io.javalin.config.JavalinState", "io.javalin.http.servlet.JavalinServlet",
                 "com.google.inject.internal.InjectorImpl", "io.micrometer.prometheusmetrics.PrometheusMeterRegistry",

@@ -6,8 +6,10 @@ import com.google.inject.Singleton;
 import com.google.inject.name.Names;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.patchbay.core.Hub;
 import io.patchbay.core.access.ApiKeyStore;
 import io.patchbay.core.access.ConnectSessionStore;
+import io.patchbay.core.account.AccountChanges;
 import io.patchbay.core.account.AccountVault;
 import io.patchbay.core.account.LinkedAccountStore;
 import io.patchbay.core.audit.AuditLog;
@@ -38,6 +40,8 @@ final class ServerModule extends AbstractModule {
     protected void configure() {
         bind(ServerConfig.class).toInstance(config);
         bind(LinkedAccountStore.class).toInstance(storage.accounts());
+        // Other instances' changes reach this instance's account cache through the database.
+        bind(AccountChanges.class).toInstance(storage.accountChanges());
         bind(SecretCipher.class).toInstance(storage.cipher());
         bind(AuditLog.class).toInstance(storage.auditLog());
         bind(ApiKeyStore.class).toInstance(storage.apiKeys());
@@ -49,9 +53,10 @@ final class ServerModule extends AbstractModule {
         bind(BooleanSupplier.class).annotatedWith(Names.named("ready")).toInstance(ready);
     }
 
+    /** The hub's vault: the proxy and the services read accounts through the same cache. */
     @Provides
     @Singleton
-    AccountVault vault(LinkedAccountStore store, SecretCipher cipher) {
-        return new AccountVault(store, cipher);
+    AccountVault vault(Hub hub) {
+        return hub.vault();
     }
 }

@@ -56,6 +56,16 @@ class TwoInstancesOnPostgresTest {
                 assertThat(proxied.status()).as("the other instance opens the sealed token").isEqualTo(200);
                 assertThat(oneflow.requests().get(0).header("x-oneflow-api-token")).isEqualTo(FakeOneflow.TOKEN);
 
+                // B now holds the account in memory; a rename and a disconnect on A reach it through the database.
+                assertThat(a.patch("/v1/accounts/" + id).token(key).json(Map.of("label", "Renamed on A")).send()
+                        .status()).isEqualTo(200);
+                assertThat(eventually("Renamed on A", () -> b.get("/v1/accounts/" + id).token(key).send()
+                        .string("label"))).isEqualTo("Renamed on A");
+                assertThat(a.delete("/v1/accounts/" + id).token(key).send().status()).isEqualTo(204);
+                assertThat(eventually("404", () -> Integer.toString(b.get("/v1/accounts/" + id + "/proxy/contracts")
+                        .token(key).send().status()))).isEqualTo("404");
+                assertThat(b.get("/v1/accounts/" + id).token(key).send().status()).isEqualTo(404);
+
                 assertThat(a.delete("/v1/admin/tenants/acme/api-keys/" + created.string("id")).token(admin).send()
                         .status()).isEqualTo(200);
                 assertThat(a.get("/v1/accounts").token(key).send().status()).isEqualTo(401);
@@ -69,5 +79,17 @@ class TwoInstancesOnPostgresTest {
                 assertThat(status).isEqualTo(401);
             }
         }
+    }
+
+    /** The value read once it is the expected one, or the last read after a few seconds. */
+    private static String eventually(String expected, java.util.function.Supplier<String> read)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        String value = read.get();
+        while (!value.equals(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            value = read.get();
+        }
+        return value;
     }
 }

@@ -62,7 +62,7 @@ final class ProxyTargets {
      */
     Optional<Resolved> resolve(Viewer viewer, String accountId, boolean mayBlock) {
         Optional<LinkedAccount> found = mayBlock ? Optional.of(vault.visible(viewer, accountId))
-                : Optional.empty(); // the account is read from the store, which may block
+                : vault.cachedVisible(viewer, accountId);
         if (found.isEmpty()) {
             return Optional.empty();
         }
