@@ -1,6 +1,7 @@
 package io.patchbay.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.patchbay.server.ScriptedUpstream.Received;
 import io.patchbay.server.ScriptedUpstream.Reply;
@@ -35,9 +36,11 @@ class EdgeProxyTest {
     Api api;
     String key;
     String proxy;
+    LogCapture logs;
 
     @BeforeEach
     void start() throws IOException {
+        logs = new LogCapture();
         upstream = new ScriptedUpstream();
         server = PatchbayServer.start(TestServers.config(data, Map.of("toggl", upstream.baseUrl()),
                 Map.of("PATCHBAY_PROVIDER_CALL_TIMEOUT", "1s")));
@@ -49,10 +52,21 @@ class EdgeProxyTest {
         proxy = "/v1/accounts/" + linked.string("account.id") + "/proxy/";
     }
 
+    /** With paranoid leak detection (see the pom), every buffer a test left unreleased is reported here. */
     @AfterEach
-    void stop() throws IOException {
-        server.close();
-        upstream.close();
+    void stop() throws IOException, InterruptedException {
+        try {
+            System.gc();
+            Thread.sleep(100);
+            for (int i = 0; i < 20; i++) {
+                api.get("/health").send(); // leaks are reported when the next buffers are allocated
+            }
+            assertThat(logs.lines()).noneMatch(line -> line.contains("LEAK:"));
+        } finally {
+            logs.close();
+            server.close();
+            upstream.close();
+        }
     }
 
     @Test
@@ -169,6 +183,10 @@ class EdgeProxyTest {
         Api.Response answer = inFlight.get(5, TimeUnit.SECONDS);
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.body()).isEqualTo("{\"done\":true}");
+        assertThatThrownBy(() -> new Socket("127.0.0.1", server.port()).close()).isInstanceOf(IOException.class);
+
+        server = PatchbayServer.start(TestServers.config(data, Map.of("toggl", upstream.baseUrl())));
+        api = new Api(server.port());
     }
 
     @Test

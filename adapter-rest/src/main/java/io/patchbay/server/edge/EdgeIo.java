@@ -1,6 +1,7 @@
 package io.patchbay.server.edge;
 
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.ResourceLeakDetector;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,6 +39,11 @@ public final class EdgeIo implements AutoCloseable {
 
     /** One event loop per core: each loop does a request's whole work itself. */
     public static EdgeIo create() {
+        // Leak sampling records a stack trace for every hundredth buffer, a cost on every request. The tests run
+        // with the paranoid level; an operator chasing a leak sets -Dio.netty.leakDetection.level again.
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
         return new EdgeIo(Transport.best(), Runtime.getRuntime().availableProcessors());
     }
 
