@@ -1,5 +1,8 @@
 package io.patchbay.server.proxy;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -11,6 +14,19 @@ final class Masking {
     static final String MASK = "[REDACTED]";
 
     private Masking() {
+    }
+
+    /**
+     * An answer body with the secrets masked: the same bytes, retained, when none occurs (the usual case, searched
+     * in place without copying), else a masked copy. The caller still releases {@code body}.
+     */
+    static ByteBuf mask(ByteBuf body, List<String> latin1Secrets) {
+        for (String secret : latin1Secrets) {
+            if (ByteBufUtil.indexOf(Unpooled.wrappedBuffer(secret.getBytes(StandardCharsets.ISO_8859_1)), body) >= 0) {
+                return Unpooled.wrappedBuffer(mask(ByteBufUtil.getBytes(body), latin1Secrets));
+            }
+        }
+        return body.retain();
     }
 
     /** {@code data} itself when no secret occurs in it. */

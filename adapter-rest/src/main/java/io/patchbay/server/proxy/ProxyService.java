@@ -2,8 +2,6 @@ package io.patchbay.server.proxy;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -191,9 +189,8 @@ public final class ProxyService implements EdgeRoute {
 
     private void answer(Exchange exchange, Plan plan, FullHttpResponse response) {
         List<String> secrets = plan.resolved().secrets();
-        byte[] body = Masking.mask(ByteBufUtil.getBytes(response.content()), secrets);
         FullHttpResponse answer = new DefaultFullHttpResponse(exchange.request().protocolVersion(), response.status(),
-                Unpooled.wrappedBuffer(body));
+                Masking.mask(response.content(), secrets));
         Set<String> stripped = plan.resolved().target().strippedResponseHeaders();
         Set<String> listed = ApiRelay.listedInConnection(response.headers().get(HttpHeaderNames.CONNECTION));
         for (Map.Entry<String, String> header : response.headers()) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.patchbay.server.http.ApiException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -49,5 +51,19 @@ class ProxyPathTest {
                 StandardCharsets.UTF_8);
         assertThat(masked).isEqualTo("{\"api_token\":\"[REDACTED]\",\"again\":\"x[REDACTED][REDACTED]\"}");
         assertThat(Masking.mask(body, List.of())).isSameAs(body);
+    }
+
+    @Test
+    void anAnswerWithoutSecretsIsPassedOnAsItIsAndOneWithSecretsIsCopiedMasked() {
+        List<String> secrets = List.of(Masking.latin1View("s3cr3t-välue"));
+        ByteBuf clean = Unpooled.copiedBuffer("{\"name\":\"välue\"}", StandardCharsets.UTF_8);
+        ByteBuf passed = Masking.mask(clean, secrets);
+        assertThat(passed).isSameAs(clean);
+        assertThat(clean.refCnt()).isEqualTo(2);
+
+        ByteBuf leaky = Unpooled.copiedBuffer("{\"t\":\"s3cr3t-välue\",\"ü\":1}", StandardCharsets.UTF_8);
+        ByteBuf masked = Masking.mask(leaky, secrets);
+        assertThat(masked.toString(StandardCharsets.UTF_8)).isEqualTo("{\"t\":\"[REDACTED]\",\"ü\":1}");
+        assertThat(leaky.refCnt()).isEqualTo(1);
     }
 }
