@@ -1,7 +1,6 @@
 package io.patchbay.server.proxy;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -17,16 +16,16 @@ final class Masking {
     }
 
     /**
-     * An answer body with the secrets masked: the same bytes, retained, when none occurs (the usual case, searched
-     * in place without copying), else a masked copy. The caller still releases {@code body}.
+     * An answer body with the secrets masked: the same bytes, retained, when none occurs (the usual case), else a
+     * masked copy. The caller still releases {@code body}.
      */
     static ByteBuf mask(ByteBuf body, List<String> latin1Secrets) {
-        for (String secret : latin1Secrets) {
-            if (ByteBufUtil.indexOf(Unpooled.wrappedBuffer(secret.getBytes(StandardCharsets.ISO_8859_1)), body) >= 0) {
-                return Unpooled.wrappedBuffer(mask(ByteBufUtil.getBytes(body), latin1Secrets));
-            }
+        if (latin1Secrets.isEmpty()) {
+            return body.retain();
         }
-        return body.retain();
+        String text = body.toString(StandardCharsets.ISO_8859_1);
+        String masked = mask(text, latin1Secrets);
+        return masked == text ? body.retain() : Unpooled.wrappedBuffer(masked.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     /** {@code data} itself when no secret occurs in it. */
