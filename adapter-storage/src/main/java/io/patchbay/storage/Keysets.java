@@ -6,8 +6,9 @@ import com.google.crypto.tink.KeyStatus;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
-import com.google.crypto.tink.aead.AeadConfig;
+import com.google.crypto.tink.aead.AeadWrapper;
 import com.google.crypto.tink.aead.AesGcmKey;
+import com.google.crypto.tink.aead.AesGcmKeyManager;
 import com.google.crypto.tink.aead.AesGcmParameters;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import java.security.GeneralSecurityException;
@@ -22,7 +23,9 @@ import java.util.Set;
 public final class Keysets {
     static {
         try {
-            AeadConfig.register();
+            // Only what AES-256-GCM keysets need: AeadConfig.register() would also load every other AEAD and MAC.
+            AeadWrapper.register();
+            AesGcmKeyManager.register(true);
         } catch (GeneralSecurityException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -136,6 +136,17 @@ class KeysetTest {
         Files.writeString(file, TinkJsonProtoKeysetFormat.serializeKeyset(aes128, InsecureSecretKeyAccess.get()));
         assertThatThrownBy(() -> PatchbayStorage.open(config)).isInstanceOf(StorageException.class)
                 .hasMessageContaining("must be AES-256-GCM with output prefix TINK, is 128 bit");
+
+        // A ChaCha20-Poly1305 key, written by hand: a valid keyset of another AEAD type.
+        byte[] chachaKey = new byte[34];
+        chachaKey[0] = 0x1a;
+        chachaKey[1] = 32;
+        Files.writeString(file, "{\"primaryKeyId\":1234,\"key\":[{\"keyData\":{\"typeUrl\":"
+                + "\"type.googleapis.com/google.crypto.tink.ChaCha20Poly1305Key\",\"value\":\""
+                + java.util.Base64.getEncoder().encodeToString(chachaKey) + "\",\"keyMaterialType\":\"SYMMETRIC\"},"
+                + "\"status\":\"ENABLED\",\"keyId\":1234,\"outputPrefixType\":\"TINK\"}]}");
+        assertThatThrownBy(() -> PatchbayStorage.open(config)).isInstanceOf(StorageException.class)
+                .hasMessageContaining("key 1234 is not an AES-GCM key");
     }
 
     @Test

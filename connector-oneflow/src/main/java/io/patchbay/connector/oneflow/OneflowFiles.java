@@ -40,11 +40,9 @@ final class OneflowFiles {
             Map.entry("rtf", "application/rtf"), Map.entry("asice", "application/vnd.etsi.asic-e+zip"));
 
     private final OneflowHttp http;
-    private final HttpUrl apiOrigin;
 
     OneflowFiles(OneflowHttp http) {
         this.http = http;
-        this.apiOrigin = HttpUrl.get(http.baseUrl().toString());
     }
 
     /** Every file of a contract, page by page (one attempt each; callers wrap it in the retry policy). */
@@ -134,6 +132,7 @@ final class OneflowFiles {
     }
 
     private boolean sameOrigin(HttpUrl url) {
+        HttpUrl apiOrigin = http.apiOrigin();
         return url.scheme().equals(apiOrigin.scheme()) && url.host().equalsIgnoreCase(apiOrigin.host())
                 && url.port() == apiOrigin.port();
     }

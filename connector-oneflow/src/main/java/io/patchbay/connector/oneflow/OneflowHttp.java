@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.ResponseBody;
@@ -40,8 +41,6 @@ final class OneflowHttp implements AutoCloseable {
     private static final int MAX_TRACKED_TOKENS = 10_000;
 
     private final URI baseUrl;
-    private final OkHttpClient client;
-    private final OneflowApi api;
     private final Moshi moshi;
     private final OneflowSettings settings;
     private final ConnectorContext context;
@@ -52,41 +51,18 @@ final class OneflowHttp implements AutoCloseable {
             return size() > MAX_TRACKED_TOKENS;
         }
     };
+    /** Built on the first request, not at start: building it loads TLS, IDN and Retrofit classes. */
+    private volatile Transport transport;
 
     OneflowHttp(URI baseUrl, ConnectorContext context, OneflowSettings settings) {
+        if (!("http".equalsIgnoreCase(baseUrl.getScheme()) || "https".equalsIgnoreCase(baseUrl.getScheme()))
+                || baseUrl.getHost() == null) {
+            throw new IllegalArgumentException("the Oneflow base URL must be an http(s) URL: " + baseUrl);
+        }
         this.baseUrl = baseUrl;
         this.context = context;
         this.settings = settings;
         this.moshi = new Moshi.Builder().add(OffsetDateTime.class, new OneflowTime.Adapter().nullSafe()).build();
-        this.client = new OkHttpClient.Builder()
-                .connectTimeout(context.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(context.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .writeTimeout(context.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .callTimeout(context.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                // Redirects are followed by hand so the token never travels to another host.
-                .followRedirects(false)
-                .followSslRedirects(false)
-                .retryOnConnectionFailure(false)
-                .addInterceptor(chain -> {
-                    Request request = chain.request();
-                    OneflowApi.Auth auth = request.tag(OneflowApi.Auth.class);
-                    Request.Builder builder = request.newBuilder();
-                    if (request.header("Accept") == null) {
-                        builder.header("Accept", "application/json");
-                    }
-                    if (auth != null) {
-                        auth.headers().forEach(builder::header);
-                    }
-                    return chain.proceed(builder.build());
-                })
-                .build();
-        String base = baseUrl.toString();
-        this.api = new Retrofit.Builder()
-                .baseUrl(base.endsWith("/") ? base : base + "/")
-                .client(client)
-                .addConverterFactory(MoshiConverterFactory.create(moshi))
-                .build()
-                .create(OneflowApi.class);
         var retry = RetryPolicy.builder()
                 .handle(ProviderUnavailable.class)
                 .withMaxAttempts(settings.maxAttempts())
@@ -104,6 +80,11 @@ final class OneflowHttp implements AutoCloseable {
 
     URI baseUrl() {
         return baseUrl;
+    }
+
+    /** The base URL as OkHttp reads it, for comparing origins with the URLs of responses. */
+    HttpUrl apiOrigin() {
+        return transport().base();
     }
 
     OneflowSettings settings() {
@@ -137,7 +118,7 @@ final class OneflowHttp implements AutoCloseable {
         if (auth != null) {
             spend(auth.token());
         }
-        Call<T> call = request.apply(api);
+        Call<T> call = request.apply(transport().api());
         try {
             return call.execute();
         } catch (JsonDataException | IOException e) {
@@ -203,9 +184,66 @@ final class OneflowHttp implements AutoCloseable {
         }
     }
 
+    private Transport transport() {
+        Transport built = transport;
+        if (built == null) {
+            synchronized (this) {
+                built = transport;
+                if (built == null) {
+                    built = Transport.create(baseUrl, context, moshi);
+                    transport = built;
+                }
+            }
+        }
+        return built;
+    }
+
     @Override
-    public void close() {
-        client.dispatcher().executorService().shutdown();
-        client.connectionPool().evictAll();
+    public synchronized void close() {
+        if (transport != null) {
+            transport.close();
+        }
+    }
+
+    /** The OkHttp client, the base URL it resolves against and the Retrofit interface on it. */
+    private record Transport(OkHttpClient client, HttpUrl base, OneflowApi api) {
+        static Transport create(URI baseUrl, ConnectorContext context, Moshi moshi) {
+            OkHttpClient client = new OkHttpClient.Builder()
+                    .connectTimeout(context.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .readTimeout(context.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .writeTimeout(context.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .callTimeout(context.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    // Redirects are followed by hand so the token never travels to another host.
+                    .followRedirects(false)
+                    .followSslRedirects(false)
+                    .retryOnConnectionFailure(false)
+                    .addInterceptor(chain -> {
+                        Request request = chain.request();
+                        OneflowApi.Auth auth = request.tag(OneflowApi.Auth.class);
+                        Request.Builder builder = request.newBuilder();
+                        if (request.header("Accept") == null) {
+                            builder.header("Accept", "application/json");
+                        }
+                        if (auth != null) {
+                            auth.headers().forEach(builder::header);
+                        }
+                        return chain.proceed(builder.build());
+                    })
+                    .build();
+            String base = baseUrl.toString();
+            HttpUrl url = HttpUrl.get(base.endsWith("/") ? base : base + "/");
+            OneflowApi api = new Retrofit.Builder()
+                    .baseUrl(url)
+                    .client(client)
+                    .addConverterFactory(MoshiConverterFactory.create(moshi))
+                    .build()
+                    .create(OneflowApi.class);
+            return new Transport(client, url, api);
+        }
+
+        void close() {
+            client.dispatcher().executorService().shutdown();
+            client.connectionPool().evictAll();
+        }
     }
 }

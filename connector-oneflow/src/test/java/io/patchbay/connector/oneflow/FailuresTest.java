@@ -60,6 +60,15 @@ class FailuresTest extends FakeServerTest {
     }
 
     @Test
+    void aBaseUrlThatIsNotHttpIsRefusedWhenTheConnectorIsCreated() {
+        for (String url : List.of("ftp://api.oneflow.com/v1", "mailto:api@oneflow.com", "file:///v1")) {
+            assertThatThrownBy(() -> new OneflowConnectorFactory().create(TestContexts.fast(java.net.URI.create(url))))
+                    .as(url).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("the Oneflow base URL must be an http(s) URL: " + url);
+        }
+    }
+
+    @Test
     void aRejectedTokenOnAnActionIsInvalidCredentials() {
         assertThatThrownBy(() -> invoke(TestContexts.credentials(FakeOneflow.REVOKED_TOKEN, FakeOneflow.ADMIN_EMAIL),
                 "list_workspaces", Map.of()))

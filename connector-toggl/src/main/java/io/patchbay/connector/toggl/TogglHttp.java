@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.ResponseBody;
 import retrofit2.Call;
@@ -42,13 +41,16 @@ import retrofit2.converter.moshi.MoshiConverterFactory;
 final class TogglHttp implements AutoCloseable {
     private static final int MAX_PACERS = 1024;
 
-    private final OkHttpClient client;
-    private final TogglApi api;
+    private final URI baseUrl;
+    private final ConnectorContext context;
+    private final String userAgent;
     private final Moshi moshi;
     private final TogglSettings settings;
     private final Clock clock;
     private final Duration maxPaceWait;
     private final RetryPolicy<Object> retry;
+    /** Built on the first request, not at start: building it loads TLS, IDN and Retrofit classes. */
+    private volatile Transport transport;
     private final Map<String, RateLimiter<Object>> pacers = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, RateLimiter<Object>> eldest) {
@@ -57,30 +59,17 @@ final class TogglHttp implements AutoCloseable {
     };
 
     TogglHttp(URI baseUrl, ConnectorContext context, TogglSettings settings, String userAgent) {
+        if (!("http".equalsIgnoreCase(baseUrl.getScheme()) || "https".equalsIgnoreCase(baseUrl.getScheme()))
+                || baseUrl.getHost() == null) {
+            throw new IllegalArgumentException("the Toggl base URL must be an http(s) URL: " + baseUrl);
+        }
+        this.baseUrl = baseUrl;
+        this.context = context;
+        this.userAgent = userAgent;
         this.settings = settings;
         this.clock = context.clock();
         this.maxPaceWait = context.callTimeout();
         this.moshi = new Moshi.Builder().add(Instant.class, new TogglTime.Adapter().nullSafe()).build();
-        this.client = new OkHttpClient.Builder()
-                .connectTimeout(context.connectTimeout())
-                .readTimeout(context.callTimeout())
-                .writeTimeout(context.callTimeout())
-                .callTimeout(context.callTimeout())
-                // Toggl does not redirect its API; a redirect is an answer to report, not to follow with credentials.
-                .followRedirects(false)
-                .followSslRedirects(false)
-                .addInterceptor(chain -> chain.proceed(chain.request().newBuilder()
-                        .header("User-Agent", userAgent).build()))
-                .build();
-        String base = baseUrl.toString().endsWith("/") ? baseUrl.toString() : baseUrl + "/";
-        HttpUrl url = HttpUrl.parse(base);
-        if (url == null) {
-            throw new IllegalArgumentException("the Toggl base URL must be an http(s) URL: " + baseUrl);
-        }
-        this.api = new Retrofit.Builder().baseUrl(url).client(client)
-                .addConverterFactory(MoshiConverterFactory.create(moshi))
-                .build()
-                .create(TogglApi.class);
         System.Logger logger = context.logger();
         this.retry = RetryPolicy.builder()
                 .handleIf(e -> e instanceof ProviderUnavailable)
@@ -93,7 +82,7 @@ final class TogglHttp implements AutoCloseable {
     }
 
     TogglApi api() {
-        return api;
+        return transport().api();
     }
 
     Moshi moshi() {
@@ -179,9 +168,53 @@ final class TogglHttp implements AutoCloseable {
         }
     }
 
+    private Transport transport() {
+        Transport built = transport;
+        if (built == null) {
+            synchronized (this) {
+                built = transport;
+                if (built == null) {
+                    built = Transport.create(baseUrl, context, userAgent, moshi);
+                    transport = built;
+                }
+            }
+        }
+        return built;
+    }
+
     @Override
-    public void close() {
-        client.dispatcher().executorService().shutdown();
-        client.connectionPool().evictAll();
+    public synchronized void close() {
+        if (transport != null) {
+            transport.close();
+        }
+    }
+
+    /** The OkHttp client and the Retrofit interface on it. */
+    private record Transport(OkHttpClient client, TogglApi api) {
+        static Transport create(URI baseUrl, ConnectorContext context, String userAgent, Moshi moshi) {
+            OkHttpClient client = new OkHttpClient.Builder()
+                    .connectTimeout(context.connectTimeout())
+                    .readTimeout(context.callTimeout())
+                    .writeTimeout(context.callTimeout())
+                    .callTimeout(context.callTimeout())
+                    // Toggl does not redirect its API; a redirect is an answer to report, not to follow with
+                    // credentials.
+                    .followRedirects(false)
+                    .followSslRedirects(false)
+                    .addInterceptor(chain -> chain.proceed(chain.request().newBuilder()
+                            .header("User-Agent", userAgent).build()))
+                    .build();
+            String base = baseUrl.toString().endsWith("/") ? baseUrl.toString() : baseUrl + "/";
+            TogglApi api = new Retrofit.Builder().baseUrl(base).client(client)
+                    .addConverterFactory(MoshiConverterFactory.create(moshi))
+                    .build()
+                    .create(TogglApi.class);
+            return new Transport(client, api);
+        }
+
+        void close() {
+            client.dispatcher().executorService().shutdown();
+            client.connectionPool().evictAll();
+        }
     }
 }

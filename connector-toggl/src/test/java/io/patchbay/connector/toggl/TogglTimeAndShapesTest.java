@@ -109,6 +109,16 @@ class TogglTimeAndShapesTest {
     }
 
     @Test
+    void aBaseUrlThatIsNotHttpIsRefusedWhenTheConnectorIsCreated() {
+        for (String url : List.of("ftp://api.track.toggl.com", "mailto:api@toggl.com", "file:///api")) {
+            assertThatThrownBy(() -> new TogglConnectorFactory().create(
+                    ConnectorContext.defaults("toggl").withBaseUrl(java.net.URI.create(url))))
+                    .as(url).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("the Toggl base URL must be an http(s) URL: " + url);
+        }
+    }
+
+    @Test
     void errorBodiesAreReadInEveryFormTogglUses() {
         assertThat(TogglFailures.detail("\"Time entry not found\"", "application/json")).contains("Time entry not found");
         assertThat(TogglFailures.detail("Invalid start date\n", "text/plain")).contains("Invalid start date");
