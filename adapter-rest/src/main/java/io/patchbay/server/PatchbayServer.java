@@ -114,13 +114,12 @@ public final class PatchbayServer implements AutoCloseable {
             loading.thenAccept(Parallel::close);
             throw e;
         }
-        ConnectorRegistry registry = null;
-        EdgeIo io = null;
-        Javalin app = null;
+        Parallel parallel = null;
         try {
-            Parallel parallel = join(loading);
-            registry = parallel.registry();
-            io = parallel.io();
+            parallel = join(loading);
+            ConnectorRegistry registry = parallel.registry();
+            EdgeIo io = parallel.io();
+            Javalin app = parallel.app();
             PrometheusMeterRegistry metrics = parallel.metrics();
             registry.rejected().forEach(r -> LOG.warn("Connector folder {} not loaded: {}", r.folder(), r.reason()));
             AtomicBoolean stopping = new AtomicBoolean();
@@ -128,8 +127,11 @@ public final class PatchbayServer implements AutoCloseable {
                     new HubModule(registry.connectors(), clock),
                     new ServerModule(config, storage, metrics, io, () -> !stopping.get() && storage.ready()));
             Optional<ApiKeyService.Created> adminKey = injector.getInstance(ApiKeyService.class).createFirstAdminKey();
-            app = Javalin.create(javalin -> configure(javalin, config, injector, metrics));
-            app.start();
+            // The API server started without routes while storage opened; nothing reaches it before the listener
+            // binds below. Javalin's route registry takes routes at any time (hence its "unsafe" name).
+            for (Class<? extends RouteGroup> group : ROUTE_GROUPS) {
+                injector.getInstance(group).register(app.unsafe.routes);
+            }
             ProxyService proxy = injector.getInstance(ProxyService.class);
             Edge edge = Edge.start(io, config.host(), config.port(), (int) Math.min(Integer.MAX_VALUE,
                     config.maxRequestBytes()), List.of(proxy), new ApiRelay(io, app.port()));
@@ -139,22 +141,19 @@ public final class PatchbayServer implements AutoCloseable {
             return new PatchbayServer(storage, registry, app, io, edge, proxy.routes(), config.shutdownTimeout(),
                     adminKey, stopping);
         } catch (RuntimeException e) {
-            if (app != null) {
-                app.stop();
-            }
-            if (io != null) {
-                io.close();
-            }
-            if (registry != null) {
-                registry.close();
+            if (parallel != null) {
+                parallel.close();
             }
             storage.close();
             throw e;
         }
     }
 
-    /** What start-up prepares beside opening storage. */
-    private record Parallel(ConnectorRegistry registry, EdgeIo io, PrometheusMeterRegistry metrics) {
+    /**
+     * What start-up prepares beside opening storage: connectors, metrics, the listener's event loops and the API
+     * server, started on loopback without routes (they need the services, which need storage).
+     */
+    private record Parallel(ConnectorRegistry registry, EdgeIo io, PrometheusMeterRegistry metrics, Javalin app) {
         static Parallel load(ServerConfig config) {
             ConnectorRegistry registry = ConnectorRegistry.load(PatchbayServer.class.getClassLoader(),
                     Optional.of(config.connectorsDir()), id -> context(config, id));
@@ -164,11 +163,13 @@ public final class PatchbayServer implements AutoCloseable {
             new JvmThreadMetrics().bindTo(metrics);
             new ProcessorMetrics().bindTo(metrics);
             new UptimeMetrics().bindTo(metrics);
-            preloadWebClasses();
-            return new Parallel(registry, io, metrics);
+            Javalin app = Javalin.create(javalin -> configure(javalin, config, metrics)).start();
+            preloadClasses();
+            return new Parallel(registry, io, metrics, app);
         }
 
         void close() {
+            app.stop();
             io.close();
             registry.close();
         }
@@ -191,14 +192,15 @@ public final class PatchbayServer implements AutoCloseable {
         }
     }
 
-    /** Loads and initializes the web layer's heaviest classes ahead of use; only the time it saves matters. */
-    private static void preloadWebClasses() {
-        for (String name : List.of("io.netty.bootstrap.ServerBootstrap", "io.netty.handler.codec.http.HttpServerCodec",
+    /**
+     * Loads classes the main thread needs once storage is open: the injector's machinery (an empty injector loads
+     * most of it), the account cache's and the listener's pipeline classes.
+     */
+    private static void preloadClasses() {
+        Guice.createInjector(Stage.PRODUCTION);
+        for (String name : List.of("io.netty.handler.codec.http.HttpServerCodec",
                 "io.netty.handler.codec.http.HttpObjectAggregator", "io.netty.handler.codec.http.HttpClientCodec",
-                "org.eclipse.jetty.server.Server", "org.eclipse.jetty.server.ServerConnector",
-                "org.eclipse.jetty.ee10.servlet.ServletContextHandler", "org.eclipse.jetty.server.handler.GracefulHandler",
-                "io.javalin.Javalin", "io.javalin.config.JavalinState", "io.javalin.http.servlet.JavalinServlet",
-                "com.google.inject.internal.InjectorImpl", "io.micrometer.prometheusmetrics.PrometheusMeterRegistry",
+                "io.netty.bootstrap.ServerBootstrap", "com.github.benmanes.caffeine.cache.Caffeine",
                 "com.squareup.moshi.Moshi")) {
             try {
                 Class.forName(name, true, PatchbayServer.class.getClassLoader());
@@ -216,8 +218,7 @@ public final class PatchbayServer implements AutoCloseable {
         return settings.baseUrl().map(context::withBaseUrl).orElse(context);
     }
 
-    private static void configure(JavalinConfig javalin, ServerConfig config, Injector injector,
-                                  PrometheusMeterRegistry metrics) {
+    private static void configure(JavalinConfig javalin, ServerConfig config, PrometheusMeterRegistry metrics) {
         javalin.startup.showJavalinBanner = false;
         javalin.startup.showOldJavalinVersionWarning = false;
         // Only the public listener reaches the API server.
@@ -232,9 +233,6 @@ public final class PatchbayServer implements AutoCloseable {
         });
         javalin.requestLogger.http((ctx, ms) -> logRequest(ctx, ms, metrics, config.accessLog()));
         Problems.register(javalin.routes);
-        for (Class<? extends RouteGroup> group : ROUTE_GROUPS) {
-            injector.getInstance(group).register(javalin.routes);
-        }
     }
 
     /** Method, route, status, time and caller id: never headers, bodies or query strings, which may hold secrets. */
