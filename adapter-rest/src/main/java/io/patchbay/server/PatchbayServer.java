@@ -63,6 +63,12 @@ public final class PatchbayServer implements AutoCloseable {
             KeysetRoutes.class, ConnectSessionRoutes.class, ConnectorRoutes.class, AccountRoutes.class,
             ActionRoutes.class, ConnectPageRoutes.class);
 
+    /**
+     * Idle client connections are closed after this; longer than the 60 s most load balancers keep idle
+     * connections to their targets, so they close first and never send on a connection being closed (nginx: 75 s).
+     */
+    static final Duration CLIENT_IDLE_TIMEOUT = Duration.ofSeconds(75);
+
     private final PatchbayStorage storage;
     private final ConnectorRegistry registry;
     private final Javalin app;
@@ -134,7 +140,7 @@ public final class PatchbayServer implements AutoCloseable {
             }
             ProxyService proxy = injector.getInstance(ProxyService.class);
             Edge edge = Edge.start(io, config.host(), config.port(), (int) Math.min(Integer.MAX_VALUE,
-                    config.maxRequestBytes()), List.of(proxy), new ApiRelay(io, app.port()));
+                    config.maxRequestBytes()), CLIENT_IDLE_TIMEOUT, List.of(proxy), new ApiRelay(io, app.port()));
             LOG.info("Patchbay listening on http://{}:{} ({}) with connectors {} ({} ms)", config.host(), edge.port(),
                     io.transportName(), registry.loaded().stream().map(l -> l.id() + " " + l.version()).toList(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));

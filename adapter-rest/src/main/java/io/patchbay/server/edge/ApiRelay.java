@@ -32,7 +32,8 @@ public final class ApiRelay {
 
     public ApiRelay(EdgeIo io, int apiPort) {
         Objects.requireNonNull(io, "io");
-        this.upstreams = io.upstreams(Duration.ofSeconds(5), MAX_RESPONSE_BYTES);
+        // Jetty closes connections idle for 30 s; ours go well before, so a relayed request never meets a closing one.
+        this.upstreams = io.upstreams(Duration.ofSeconds(5), MAX_RESPONSE_BYTES, Duration.ofSeconds(10));
         this.api = new Origin(false, "127.0.0.1", apiPort);
     }
 

@@ -20,6 +20,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.patchbay.server.http.ApiException;
 import io.patchbay.server.http.Problems;
@@ -60,10 +62,11 @@ public final class Edge {
     /**
      * Binds {@code host:port} (0 picks a free port).
      *
-     * @param routes requests served here; the rest goes to {@code api}
+     * @param routes      requests served here; the rest goes to {@code api}
+     * @param idleTimeout a connection with no request in flight and no traffic this long is closed
      */
-    public static Edge start(EdgeIo io, String host, int port, int maxRequestBytes, List<EdgeRoute> routes,
-                             ApiRelay api) {
+    public static Edge start(EdgeIo io, String host, int port, int maxRequestBytes, Duration idleTimeout,
+                             List<EdgeRoute> routes, ApiRelay api) {
         Objects.requireNonNull(routes, "routes");
         Objects.requireNonNull(api, "api");
         ChannelGroup connections = new DefaultChannelGroup("edge", GlobalEventExecutor.INSTANCE);
@@ -81,6 +84,7 @@ public final class Edge {
                         connections.add(channel);
                         channel.pipeline().addLast(
                                 new HttpServerCodec(MAX_REQUEST_LINE, MAX_HEADER_BLOCK, 8192),
+                                new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS),
                                 new BodyLimit(maxRequestBytes),
                                 new Requests(served, api, inFlight, closing));
                     }
@@ -206,6 +210,15 @@ public final class Edge {
                 serve(ctx, next);
             } else if (!ctx.channel().config().isAutoRead()) {
                 ctx.channel().config().setAutoRead(true);
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof IdleStateEvent && !busy) {
+                ctx.close();
+            } else {
+                ctx.fireUserEventTriggered(event);
             }
         }
 

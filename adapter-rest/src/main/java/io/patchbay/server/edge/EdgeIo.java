@@ -47,9 +47,14 @@ public final class EdgeIo implements AutoCloseable {
         return new EdgeIo(Transport.best(), Runtime.getRuntime().availableProcessors());
     }
 
-    /** Calls to upstream servers from these event loops, closed with them. */
-    public Upstreams upstreams(Duration connectTimeout, int maxResponseBytes) {
-        Upstreams made = new Upstreams(transport, connectTimeout, maxResponseBytes, blocking);
+    /**
+     * Calls to upstream servers from these event loops, closed with them.
+     *
+     * @param idleTimeout pooled connections unused this long are closed: shorter than the server's own keep-alive
+     *                    timeout, so that it rarely closes one just as a request is sent on it
+     */
+    public Upstreams upstreams(Duration connectTimeout, int maxResponseBytes, Duration idleTimeout) {
+        Upstreams made = new Upstreams(transport, connectTimeout, maxResponseBytes, idleTimeout, blocking);
         upstreams.add(made);
         return made;
     }

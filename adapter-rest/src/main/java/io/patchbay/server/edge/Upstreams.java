@@ -48,8 +48,6 @@ import javax.net.ssl.SSLException;
 public final class Upstreams implements AutoCloseable {
     /** Idle connections kept per origin and event loop; more are closed when they come back. */
     static final int MAX_IDLE_PER_ORIGIN = 64;
-    /** Pooled connections unused this long are closed, before servers drop them under us. */
-    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
     /** Answers to a call, delivered on the calling event loop. */
     public interface Callback {
@@ -76,6 +74,7 @@ public final class Upstreams implements AutoCloseable {
     private final Transport transport;
     private final Duration connectTimeout;
     private final int maxResponseBytes;
+    private final Duration idleTimeout;
     private final Executor blocking;
     private final ChannelGroup channels = new DefaultChannelGroup("upstreams", GlobalEventExecutor.INSTANCE);
     private final FastThreadLocal<Map<Origin, ArrayDeque<Channel>>> idle = new FastThreadLocal<>() {
@@ -86,10 +85,12 @@ public final class Upstreams implements AutoCloseable {
     };
     private volatile SslContext tls;
 
-    Upstreams(Transport transport, Duration connectTimeout, int maxResponseBytes, Executor blocking) {
+    Upstreams(Transport transport, Duration connectTimeout, int maxResponseBytes, Duration idleTimeout,
+              Executor blocking) {
         this.transport = Objects.requireNonNull(transport, "transport");
         this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
         this.maxResponseBytes = maxResponseBytes;
+        this.idleTimeout = Objects.requireNonNull(idleTimeout, "idleTimeout");
         this.blocking = Objects.requireNonNull(blocking, "blocking");
     }
 
@@ -190,7 +191,7 @@ public final class Upstreams implements AutoCloseable {
                             channel.pipeline().addLast(context.newHandler(channel.alloc(), origin.host(), origin.port()));
                         }
                         channel.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(maxResponseBytes),
-                                new IdleStateHandler(0, 0, IDLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS),
+                                new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS),
                                 new Connection(origin));
                     }
                 })

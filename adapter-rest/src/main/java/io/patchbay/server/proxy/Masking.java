@@ -28,16 +28,6 @@ final class Masking {
         return masked == text ? body.retain() : Unpooled.wrappedBuffer(masked.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    /** {@code data} itself when no secret occurs in it. */
-    static byte[] mask(byte[] data, List<String> latin1Secrets) {
-        if (latin1Secrets.isEmpty()) {
-            return data;
-        }
-        String text = new String(data, StandardCharsets.ISO_8859_1);
-        String masked = mask(text, latin1Secrets);
-        return masked == text ? data : masked.getBytes(StandardCharsets.ISO_8859_1);
-    }
-
     /** {@code text} itself when no secret occurs in it; works on Latin-1 views of UTF-8 as on plain text. */
     static String mask(String text, List<String> secrets) {
         String result = text;
@@ -49,7 +39,7 @@ final class Masking {
         return result;
     }
 
-    /** A secret as the Latin-1 view of its UTF-8 bytes, the form {@link #mask(byte[], List)} searches for. */
+    /** A secret as the Latin-1 view of its UTF-8 bytes, the form {@link #mask(ByteBuf, List)} searches for. */
     static String latin1View(String secret) {
         return new String(secret.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     }

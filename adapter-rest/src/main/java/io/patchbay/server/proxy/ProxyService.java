@@ -27,6 +27,7 @@ import io.patchbay.server.http.Problems;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -55,6 +56,8 @@ public final class ProxyService implements EdgeRoute {
     private static final Set<String> BODY_METHODS = Set.of("POST", "PUT", "PATCH");
     /** Answers larger than this are refused rather than held in memory. */
     static final int MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+    /** Providers' keep-alive timeouts are seldom under 15 s (nginx: 75 s); a GET that meets a closed one is retried. */
+    static final Duration PROVIDER_IDLE_TIMEOUT = Duration.ofSeconds(15);
 
     private final Authenticator auth;
     private final ProxyTargets targets;
@@ -77,7 +80,7 @@ public final class ProxyService implements EdgeRoute {
         this.config = Objects.requireNonNull(config, "config");
         this.meters = Objects.requireNonNull(meters, "meters");
         this.io = Objects.requireNonNull(io, "io");
-        this.providers = io.upstreams(config.connectTimeout(), MAX_RESPONSE_BYTES);
+        this.providers = io.upstreams(config.connectTimeout(), MAX_RESPONSE_BYTES, PROVIDER_IDLE_TIMEOUT);
     }
 
     @Override

@@ -46,10 +46,11 @@ class ProxyPathTest {
 
     @Test
     void everyOccurrenceOfASecretIsMasked() {
-        byte[] body = "{\"api_token\":\"abcdefgh12\",\"again\":\"xabcdefgh12abcdefgh12\"}".getBytes(StandardCharsets.UTF_8);
-        String masked = new String(Masking.mask(body, List.of(Masking.latin1View("abcdefgh12"))),
+        ByteBuf body = Unpooled.copiedBuffer("{\"api_token\":\"abcdefgh12\",\"again\":\"xabcdefgh12abcdefgh12\"}",
                 StandardCharsets.UTF_8);
-        assertThat(masked).isEqualTo("{\"api_token\":\"[REDACTED]\",\"again\":\"x[REDACTED][REDACTED]\"}");
+        ByteBuf masked = Masking.mask(body, List.of(Masking.latin1View("abcdefgh12")));
+        assertThat(masked.toString(StandardCharsets.UTF_8))
+                .isEqualTo("{\"api_token\":\"[REDACTED]\",\"again\":\"x[REDACTED][REDACTED]\"}");
         assertThat(Masking.mask(body, List.of())).isSameAs(body);
     }
 
