@@ -9,6 +9,7 @@ import io.patchbay.testkit.memory.InMemoryLinkedAccountStore;
 import io.patchbay.testkit.memory.ManualAccountChanges;
 import io.patchbay.testkit.memory.TestCipher;
 import io.patchbay.testkit.store.CountingLinkedAccountStore;
+import io.patchbay.testkit.store.ForwardingLinkedAccountStore;
 import io.patchbay.testkit.store.StoreFixtures;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -210,13 +211,12 @@ class CachingLinkedAccountStoreTest {
     }
 
     /** Holds one find after the real store answered and before the answer returns to the cache. */
-    private static final class PausingStore implements LinkedAccountStore {
-        private final LinkedAccountStore store;
+    private static final class PausingStore extends ForwardingLinkedAccountStore {
         private volatile CountDownLatch reached;
         private volatile CountDownLatch release;
 
         PausingStore(LinkedAccountStore store) {
-            this.store = store;
+            super(store);
         }
 
         CompletableFuture<Optional<LinkedAccount>> readPausedAfterTheStore(
@@ -236,7 +236,7 @@ class CachingLinkedAccountStoreTest {
 
         @Override
         public Optional<LinkedAccount> find(String tenantId, String accountId) {
-            Optional<LinkedAccount> found = store.find(tenantId, accountId);
+            Optional<LinkedAccount> found = super.find(tenantId, accountId);
             CountDownLatch pause = reached;
             if (pause != null) {
                 reached = null;
@@ -248,36 +248,6 @@ class CachingLinkedAccountStoreTest {
                 }
             }
             return found;
-        }
-
-        @Override
-        public void insert(LinkedAccount account, byte[] sealedSecret) {
-            store.insert(account, sealedSecret);
-        }
-
-        @Override
-        public Optional<byte[]> sealedSecret(String tenantId, String accountId) {
-            return store.sealedSecret(tenantId, accountId);
-        }
-
-        @Override
-        public Page<LinkedAccount> list(AccountQuery query) {
-            return store.list(query);
-        }
-
-        @Override
-        public LinkedAccount update(LinkedAccount account) {
-            return store.update(account);
-        }
-
-        @Override
-        public LinkedAccount update(LinkedAccount account, byte[] sealedSecret) {
-            return store.update(account, sealedSecret);
-        }
-
-        @Override
-        public boolean delete(String tenantId, String accountId) {
-            return store.delete(tenantId, accountId);
         }
     }
 }
