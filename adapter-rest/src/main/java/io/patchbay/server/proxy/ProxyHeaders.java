@@ -1,10 +1,8 @@
 package io.patchbay.server.proxy;
 
 import io.patchbay.server.access.Authenticator;
-import java.util.Collection;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /** Which headers cross the proxy, in each direction. Names are compared in lower case. */
 final class ProxyHeaders {
@@ -17,9 +15,5 @@ final class ProxyHeaders {
             "www-authenticate", "server", "content-encoding");
 
     private ProxyHeaders() {
-    }
-
-    static Set<String> lowerCase(Collection<String> names) {
-        return names.stream().map(n -> n.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
     }
 }

@@ -78,8 +78,10 @@ public final class ProxyPaths {
             if (decoded.equals(".") || decoded.equals("..")) {
                 throw badPath("The proxy path must not contain '.' or '..' segments");
             }
-            if (decoded.chars().anyMatch(Character::isISOControl)) {
-                throw badPath("The proxy path must not contain control characters");
+            for (int i = 0; i < decoded.length(); i++) {
+                if (Character.isISOControl(decoded.charAt(i))) {
+                    throw badPath("The proxy path must not contain control characters");
+                }
             }
         }
         return relative;

@@ -34,7 +34,7 @@ final class ProxyTargets {
     static final int MIN_MASKED_SECRET = 8;
 
     /** What a proxy request needs. {@link #toString()} shows no secret. */
-    record Resolved(LinkedAccount account, ProxyTarget target, Set<String> injectedHeaders, List<String> secrets) {
+    record Resolved(LinkedAccount account, ProxyTarget target, List<String> secrets) {
         @Override
         public String toString() {
             return "Resolved[account=" + account.id() + ", target=" + target + "]";
@@ -72,8 +72,7 @@ final class ProxyTargets {
         Entry entry = cache.get(key);
         if (entry != null && entry.version() == account.version() && now - entry.expiresAtNanos() < 0) {
             return Optional.of(entry.resolved().account() == account ? entry.resolved()
-                    : new Resolved(account, entry.resolved().target(), entry.resolved().injectedHeaders(),
-                    entry.resolved().secrets()));
+                    : new Resolved(account, entry.resolved().target(), entry.resolved().secrets()));
         }
         if (!mayBlock) {
             return Optional.empty();
@@ -100,6 +99,6 @@ final class ProxyTargets {
                 .map(Masking::latin1View)
                 .distinct()
                 .toList();
-        return new Resolved(account, target, ProxyHeaders.lowerCase(target.headers().keySet()), secrets);
+        return new Resolved(account, target, secrets);
     }
 }
