@@ -198,16 +198,12 @@ public final class PatchbayServer implements AutoCloseable {
         }
     }
 
-    /**
-     * Loads classes the main thread needs once storage is open: the injector's machinery (an empty injector loads
-     * most of it), the account cache's and the listener's pipeline classes.
-     */
+    /** Loads classes the main thread needs once storage is open: the account cache's and the listener's. */
     private static void preloadClasses() {
-        Guice.createInjector(Stage.PRODUCTION);
         for (String name : List.of("io.netty.handler.codec.http.HttpServerCodec",
                 "io.netty.handler.codec.http.HttpObjectAggregator", "io.netty.handler.codec.http.HttpClientCodec",
                 "io.netty.bootstrap.ServerBootstrap", "com.github.benmanes.caffeine.cache.Caffeine",
-                "com.squareup.moshi.Moshi")) {
+                "com.google.inject.internal.InjectorImpl", "com.squareup.moshi.Moshi")) {
             try {
                 Class.forName(name, true, PatchbayServer.class.getClassLoader());
             } catch (ClassNotFoundException | LinkageError e) {
