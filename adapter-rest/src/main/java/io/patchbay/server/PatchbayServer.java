@@ -6,7 +6,6 @@ import com.google.inject.Stage;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -29,6 +28,7 @@ import io.patchbay.server.edge.Edge;
 import io.patchbay.server.edge.EdgeIo;
 import io.patchbay.server.http.Json;
 import io.patchbay.server.http.Problems;
+import io.patchbay.server.http.RequestLog;
 import io.patchbay.server.http.RouteGroup;
 import io.patchbay.server.keyset.KeysetRoutes;
 import io.patchbay.server.ops.OpsRoutes;
@@ -44,6 +44,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +57,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PatchbayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PatchbayServer.class);
-    private static final Logger ACCESS = LoggerFactory.getLogger("io.patchbay.server.access-log");
 
     /** The feature route groups, in registration order. */
     static final List<Class<? extends RouteGroup>> ROUTE_GROUPS = List.of(OpsRoutes.class, AdminRoutes.class,
@@ -131,7 +131,8 @@ public final class PatchbayServer implements AutoCloseable {
             AtomicBoolean stopping = new AtomicBoolean();
             Injector injector = Guice.createInjector(Stage.PRODUCTION,
                     new HubModule(registry.connectors(), clock),
-                    new ServerModule(config, storage, metrics, io, () -> !stopping.get() && storage.ready()));
+                    new ServerModule(config, storage, metrics, parallel.requests(), io,
+                            () -> !stopping.get() && storage.ready()));
             Optional<ApiKeyService.Created> adminKey = injector.getInstance(ApiKeyService.class).createFirstAdminKey();
             // The API server started without routes while storage opened; nothing reaches it before the listener
             // binds below. Javalin's route registry takes routes at any time (hence its "unsafe" name).
@@ -159,7 +160,8 @@ public final class PatchbayServer implements AutoCloseable {
      * What start-up prepares beside opening storage: connectors, metrics, the listener's event loops and the API
      * server, started on loopback without routes (they need the services, which need storage).
      */
-    private record Parallel(ConnectorRegistry registry, EdgeIo io, PrometheusMeterRegistry metrics, Javalin app) {
+    private record Parallel(ConnectorRegistry registry, EdgeIo io, PrometheusMeterRegistry metrics,
+                            RequestLog requests, Javalin app) {
         static Parallel load(ServerConfig config) {
             ConnectorRegistry registry = ConnectorRegistry.load(PatchbayServer.class.getClassLoader(),
                     Optional.of(config.connectorsDir()), id -> context(config, id));
@@ -169,9 +171,10 @@ public final class PatchbayServer implements AutoCloseable {
             new JvmThreadMetrics().bindTo(metrics);
             new ProcessorMetrics().bindTo(metrics);
             new UptimeMetrics().bindTo(metrics);
-            Javalin app = Javalin.create(javalin -> configure(javalin, config, metrics)).start();
+            RequestLog requests = new RequestLog(metrics, config.accessLog());
+            Javalin app = Javalin.create(javalin -> configure(javalin, config, requests)).start();
             preloadClasses();
-            return new Parallel(registry, io, metrics, app);
+            return new Parallel(registry, io, metrics, requests, app);
         }
 
         void close() {
@@ -220,7 +223,7 @@ public final class PatchbayServer implements AutoCloseable {
         return settings.baseUrl().map(context::withBaseUrl).orElse(context);
     }
 
-    private static void configure(JavalinConfig javalin, ServerConfig config, PrometheusMeterRegistry metrics) {
+    private static void configure(JavalinConfig javalin, ServerConfig config, RequestLog requests) {
         javalin.startup.showJavalinBanner = false;
         javalin.startup.showOldJavalinVersionWarning = false;
         // Only the public listener reaches the API server.
@@ -233,25 +236,14 @@ public final class PatchbayServer implements AutoCloseable {
             server.setHandler(new GracefulHandler());
             server.setStopTimeout(config.shutdownTimeout().toMillis());
         });
-        javalin.requestLogger.http((ctx, ms) -> logRequest(ctx, ms, metrics, config.accessLog()));
+        javalin.requestLogger.http((ctx, ms) -> logRequest(ctx, ms, requests));
         Problems.register(javalin.routes);
     }
 
-    /** Method, route, status, time and caller id: never headers, bodies or query strings, which may hold secrets. */
-    private static void logRequest(Context ctx, float ms, PrometheusMeterRegistry metrics, boolean accessLog) {
-        String route = route(ctx);
-        Timer.builder("patchbay.http.requests")
-                .tag("method", ctx.method().name())
-                .tag("route", route)
-                .tag("status", Integer.toString(ctx.statusCode()))
-                .register(metrics)
-                .record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS);
-        if (!accessLog) {
-            return;
-        }
+    private static void logRequest(Context ctx, float ms, RequestLog requests) {
         Caller caller = ctx.attribute(Authenticator.CALLER_ATTRIBUTE);
-        ACCESS.info("{} {} {} {}ms caller={}", ctx.method().name(), ctx.path(), ctx.statusCode(),
-                String.format("%.1f", ms), caller == null ? "-" : caller.id());
+        requests.record(ctx.method().name(), route(ctx), ctx.path(), ctx.statusCode(), (long) (ms * 1_000_000),
+                caller == null ? "-" : caller.id());
     }
 
     private static String route(Context ctx) {
@@ -278,7 +270,7 @@ public final class PatchbayServer implements AutoCloseable {
 
     /** Routes served (method, path): the API server's and the listener's own, for checks such as the OpenAPI test. */
     public List<String> routes() {
-        return java.util.stream.Stream.concat(app.unsafe.internalRouter.allHttpHandlers().stream()
+        return Stream.concat(app.unsafe.internalRouter.allHttpHandlers().stream()
                         .map(e -> e.endpoint.method.name() + " " + e.endpoint.path), edgeRoutes.stream())
                 .toList();
     }

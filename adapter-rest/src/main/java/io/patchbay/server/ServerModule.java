@@ -15,6 +15,7 @@ import io.patchbay.core.account.LinkedAccountStore;
 import io.patchbay.core.audit.AuditLog;
 import io.patchbay.core.secret.SecretCipher;
 import io.patchbay.server.edge.EdgeIo;
+import io.patchbay.server.http.RequestLog;
 import io.patchbay.storage.KeyRotation;
 import io.patchbay.storage.PatchbayStorage;
 import java.util.function.BooleanSupplier;
@@ -24,14 +25,16 @@ final class ServerModule extends AbstractModule {
     private final ServerConfig config;
     private final PatchbayStorage storage;
     private final PrometheusMeterRegistry metrics;
+    private final RequestLog requests;
     private final EdgeIo io;
     private final BooleanSupplier ready;
 
-    ServerModule(ServerConfig config, PatchbayStorage storage, PrometheusMeterRegistry metrics, EdgeIo io,
-                 BooleanSupplier ready) {
+    ServerModule(ServerConfig config, PatchbayStorage storage, PrometheusMeterRegistry metrics, RequestLog requests,
+                 EdgeIo io, BooleanSupplier ready) {
         this.config = config;
         this.storage = storage;
         this.metrics = metrics;
+        this.requests = requests;
         this.io = io;
         this.ready = ready;
     }
@@ -49,6 +52,7 @@ final class ServerModule extends AbstractModule {
         bind(KeyRotation.class).toInstance(storage.keyRotation());
         bind(PrometheusMeterRegistry.class).toInstance(metrics);
         bind(MeterRegistry.class).toInstance(metrics);
+        bind(RequestLog.class).toInstance(requests);
         bind(EdgeIo.class).toInstance(io);
         bind(BooleanSupplier.class).annotatedWith(Names.named("ready")).toInstance(ready);
     }

@@ -130,10 +130,8 @@ public final class Edge {
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            String uri = oversized instanceof HttpRequest request ? request.uri() : "/";
-            int question = uri.indexOf('?');
             FullHttpResponse response = Exchange.problem(HttpVersion.HTTP_1_1, Problems.bodyTooLarge(),
-                    question < 0 ? uri : uri.substring(0, question));
+                    oversized instanceof HttpRequest request ? Exchange.pathOf(request.uri()) : "/");
             boolean keepAlive = HttpUtil.isKeepAlive(oversized) && !(oversized instanceof FullHttpMessage);
             HttpUtil.setContentLength(response, response.content().readableBytes());
             HttpUtil.setKeepAlive(response, keepAlive);

@@ -1,5 +1,7 @@
 package io.patchbay.server.edge;
 
+import java.util.List;
+
 /** Requests the public listener serves itself, on its event loop, instead of relaying them to the API server. */
 public interface EdgeRoute {
     /**
@@ -10,5 +12,5 @@ public interface EdgeRoute {
     boolean handle(Exchange exchange);
 
     /** The routes served, as "METHOD path", for the API description check. */
-    java.util.List<String> routes();
+    List<String> routes();
 }

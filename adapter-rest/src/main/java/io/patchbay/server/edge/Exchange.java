@@ -49,9 +49,12 @@ public final class Exchange {
 
     /** The path without the query, as sent. */
     public String path() {
-        String uri = request.uri();
-        int question = uri.indexOf('?');
-        return question < 0 ? uri : uri.substring(0, question);
+        return pathOf(request.uri());
+    }
+
+    static String pathOf(String requestTarget) {
+        int question = requestTarget.indexOf('?');
+        return question < 0 ? requestTarget : requestTarget.substring(0, question);
     }
 
     public EventLoop loop() {

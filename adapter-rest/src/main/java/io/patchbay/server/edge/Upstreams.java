@@ -277,7 +277,7 @@ public final class Upstreams implements AutoCloseable {
                 return;
             }
             if (HttpUtil.isKeepAlive(response) && channel.isActive()) {
-                release();
+                returnToPool();
             } else {
                 channel.close();
             }
@@ -323,7 +323,7 @@ public final class Upstreams implements AutoCloseable {
             return callback;
         }
 
-        private void release() {
+        private void returnToPool() {
             ArrayDeque<Channel> queue = idle.get().computeIfAbsent(origin, o -> new ArrayDeque<>());
             if (queue.size() >= MAX_IDLE_PER_ORIGIN) {
                 channel.close();

@@ -16,14 +16,15 @@ import io.patchbay.server.ServerConfig;
 import io.patchbay.server.access.Authenticator;
 import io.patchbay.server.access.Caller;
 import io.patchbay.server.access.Scope;
-import io.patchbay.server.edge.ApiRelay;
 import io.patchbay.server.edge.EdgeIo;
 import io.patchbay.server.edge.EdgeRoute;
 import io.patchbay.server.edge.Exchange;
+import io.patchbay.server.edge.HopByHop;
 import io.patchbay.server.edge.Origin;
 import io.patchbay.server.edge.Upstreams;
 import io.patchbay.server.http.ApiException;
 import io.patchbay.server.http.Problems;
+import io.patchbay.server.http.RequestLog;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.net.URI;
@@ -36,8 +37,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code /v1/accounts/{id}/proxy/<path>}: passes a request to the account's provider with the account's credentials
@@ -49,7 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 @Singleton
 public final class ProxyService implements EdgeRoute {
-    private static final Logger ACCESS = LoggerFactory.getLogger("io.patchbay.server.access-log");
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
     /** Methods sent with a body (an empty one when the caller sent none). */
     private static final Set<String> BODY_METHODS = Set.of("POST", "PUT", "PATCH");
@@ -64,8 +62,8 @@ public final class ProxyService implements EdgeRoute {
     private final MeterRegistry meters;
     private final Upstreams providers;
     private final EdgeIo io;
-    // Meters are looked up by name and tags on every request; keeping them saves the builders' allocations.
-    private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
+    private final RequestLog requests;
+    /** Kept by connector and status class, sparing the meter builder on every request. */
     private final Map<String, Timer> upstreamTimers = new ConcurrentHashMap<>();
 
     /** What one proxy request was resolved to. */
@@ -73,11 +71,13 @@ public final class ProxyService implements EdgeRoute {
     }
 
     @Inject
-    ProxyService(Authenticator auth, ProxyTargets targets, ServerConfig config, MeterRegistry meters, EdgeIo io) {
+    ProxyService(Authenticator auth, ProxyTargets targets, ServerConfig config, MeterRegistry meters,
+                 RequestLog requests, EdgeIo io) {
         this.auth = Objects.requireNonNull(auth, "auth");
         this.targets = Objects.requireNonNull(targets, "targets");
         this.config = Objects.requireNonNull(config, "config");
         this.meters = Objects.requireNonNull(meters, "meters");
+        this.requests = Objects.requireNonNull(requests, "requests");
         this.io = Objects.requireNonNull(io, "io");
         this.providers = io.upstreams(config.connectTimeout(), MAX_RESPONSE_BYTES, PROVIDER_IDLE_TIMEOUT);
     }
@@ -148,11 +148,8 @@ public final class ProxyService implements EdgeRoute {
                 : "?" + plan.uri().getRawQuery());
         FullHttpRequest outgoing = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, incoming.method(), pathAndQuery,
                 incoming.content().retainedDuplicate());
-        // Copy, then drop what must not cross: cheaper than judging each header by a lower-cased name.
-        HttpHeaders headers = outgoing.headers().set(incoming.headers());
+        HttpHeaders headers = HopByHop.copyEndToEnd(incoming.headers(), outgoing.headers());
         ProxyHeaders.NOT_FORWARDED.forEach(headers::remove);
-        ApiRelay.HOP_BY_HOP.forEach(headers::remove);
-        ApiRelay.listedInConnection(incoming.headers().get(HttpHeaderNames.CONNECTION)).forEach(headers::remove);
         plan.resolved().target().headers().forEach(headers::set);
         Origin origin = Origin.of(plan.uri());
         headers.set(HttpHeaderNames.HOST, origin.hostHeader());
@@ -188,11 +185,9 @@ public final class ProxyService implements EdgeRoute {
         List<String> secrets = plan.resolved().secrets();
         FullHttpResponse answer = new DefaultFullHttpResponse(exchange.request().protocolVersion(), response.status(),
                 Masking.mask(response.content(), secrets));
-        HttpHeaders headers = answer.headers().set(response.headers());
+        HttpHeaders headers = HopByHop.copyEndToEnd(response.headers(), answer.headers());
         ProxyHeaders.NOT_RETURNED.forEach(headers::remove);
-        ApiRelay.HOP_BY_HOP.forEach(headers::remove);
         plan.resolved().target().strippedResponseHeaders().forEach(headers::remove);
-        ApiRelay.listedInConnection(response.headers().get(HttpHeaderNames.CONNECTION)).forEach(headers::remove);
         if (!secrets.isEmpty()) {
             for (Map.Entry<String, String> header : headers) {
                 String masked = Masking.mask(header.getValue(), secrets);
@@ -232,18 +227,8 @@ public final class ProxyService implements EdgeRoute {
                 Map.of("Retry-After", "30"));
     }
 
-    /** Method, route, status, time and caller id, as the API server logs its requests: never headers or bodies. */
     private void log(Exchange exchange, Caller caller, int status) {
-        long nanos = System.nanoTime() - exchange.startedNanos();
-        String method = exchange.request().method().name();
-        requestTimers.computeIfAbsent(method + ' ' + status, key -> Timer.builder("patchbay.http.requests")
-                        .tag("method", method).tag("route", ProxyPaths.ROUTE).tag("status", Integer.toString(status))
-                        .register(meters))
-                .record(nanos, TimeUnit.NANOSECONDS);
-        if (config.accessLog() && ACCESS.isInfoEnabled()) {
-            long tenths = nanos / 100_000;
-            ACCESS.info("{} {} {} {}.{}ms caller={}", method, exchange.path(), status, tenths / 10, tenths % 10,
-                    caller == null ? "-" : caller.id());
-        }
+        requests.record(exchange.request().method().name(), ProxyPaths.ROUTE, exchange.path(), status,
+                System.nanoTime() - exchange.startedNanos(), caller == null ? "-" : caller.id());
     }
 }

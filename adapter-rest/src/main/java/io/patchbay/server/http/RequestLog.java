@@ -1,0 +1,45 @@
+package io.patchbay.server.http;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every answered request leaves behind, whichever side served it (the listener's proxy or the API server):
+ * a {@code patchbay.http.requests} timing by method, route and status, and unless turned off an access line with
+ * method, path, status, time and caller id. Never headers, bodies or query strings, which may hold secrets.
+ */
+public final class RequestLog {
+    private static final Logger ACCESS = LoggerFactory.getLogger("io.patchbay.server.access-log");
+
+    private final MeterRegistry meters;
+    private final boolean accessLines;
+    /** Meters are looked up by name and tags; keeping them spares the builder on every request. */
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+    public RequestLog(MeterRegistry meters, boolean accessLines) {
+        this.meters = Objects.requireNonNull(meters, "meters");
+        this.accessLines = accessLines;
+    }
+
+    /**
+     * @param route    the route pattern, e.g. {@code /v1/accounts/{account_id}}, or {@code unmatched}
+     * @param path     the path as requested, without the query
+     * @param callerId the key or session id; {@code -} when the caller is unknown
+     */
+    public void record(String method, String route, String path, int status, long nanos, String callerId) {
+        timers.computeIfAbsent(method + ' ' + route + ' ' + status, key -> Timer.builder("patchbay.http.requests")
+                        .tag("method", method).tag("route", route).tag("status", Integer.toString(status))
+                        .register(meters))
+                .record(nanos, TimeUnit.NANOSECONDS);
+        if (accessLines && ACCESS.isInfoEnabled()) {
+            long tenths = (nanos + 50_000) / 100_000;
+            ACCESS.info("{} {} {} {}.{}ms caller={}", method, path, status, tenths / 10, tenths % 10, callerId);
+        }
+    }
+}
