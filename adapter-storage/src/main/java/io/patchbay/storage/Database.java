@@ -144,6 +144,7 @@ final class Database implements AutoCloseable {
             }
             LOG.info("Creating the SQLite database at {}", file);
         }
+        SqliteNativeLibrary.useCopyIn(file.getParent());
         SQLiteConfig sqlite = new SQLiteConfig();
         sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
         // In WAL mode NORMAL never corrupts the file; a power cut may lose the last commits, an application crash not.
