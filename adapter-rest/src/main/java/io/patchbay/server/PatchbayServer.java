@@ -68,6 +68,11 @@ public final class PatchbayServer implements AutoCloseable {
      * connections to their targets, so they close first and never send on a connection being closed (nginx: 75 s).
      */
     static final Duration CLIENT_IDLE_TIMEOUT = Duration.ofSeconds(75);
+    /**
+     * A request must arrive whole this soon after its first byte (nginx allows 60 s for the headers): a client
+     * trickling bytes cannot hold a connection forever. The largest body (1 MiB by default) needs 18 KB/s.
+     */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
     private final PatchbayStorage storage;
     private final ConnectorRegistry registry;
@@ -140,8 +145,10 @@ public final class PatchbayServer implements AutoCloseable {
                 injector.getInstance(group).register(app.unsafe.routes);
             }
             ProxyService proxy = injector.getInstance(ProxyService.class);
-            Edge edge = Edge.start(io, config.host(), config.port(), (int) Math.min(Integer.MAX_VALUE,
-                    config.maxRequestBytes()), CLIENT_IDLE_TIMEOUT, List.of(proxy), new ApiRelay(io, app.port()));
+            Edge.Limits limits = new Edge.Limits((int) Math.min(Integer.MAX_VALUE, config.maxRequestBytes()),
+                    CLIENT_IDLE_TIMEOUT, REQUEST_TIMEOUT);
+            Edge edge = Edge.start(io, config.host(), config.port(), limits, List.of(proxy),
+                    new ApiRelay(io, app.port()));
             LOG.info("Patchbay listening on http://{}:{} ({}) with connectors {} ({} ms)", config.host(), edge.port(),
                     io.transportName(), registry.loaded().stream().map(l -> l.id() + " " + l.version()).toList(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));

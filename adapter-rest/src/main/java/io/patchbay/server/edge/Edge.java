@@ -20,8 +20,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.patchbay.server.http.ApiException;
 import io.patchbay.server.http.Problems;
@@ -60,13 +58,34 @@ public final class Edge {
     }
 
     /**
+     * What a client may do on a connection.
+     *
+     * @param maxRequestBytes largest request body; 413 beyond it
+     * @param idleTimeout     a connection with no request in flight and no traffic this long is closed
+     * @param requestTimeout  a request must arrive whole (headers and body) this soon after its first byte; 408
+     */
+    public record Limits(int maxRequestBytes, Duration idleTimeout, Duration requestTimeout) {
+        public Limits {
+            if (maxRequestBytes < 1) {
+                throw new IllegalArgumentException("maxRequestBytes: must be positive, got " + maxRequestBytes);
+            }
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
+            Objects.requireNonNull(requestTimeout, "requestTimeout");
+            if (idleTimeout.isNegative() || idleTimeout.isZero() || requestTimeout.isNegative()
+                    || requestTimeout.isZero()) {
+                throw new IllegalArgumentException("idleTimeout and requestTimeout: must be positive, got "
+                        + idleTimeout + " and " + requestTimeout);
+            }
+        }
+    }
+
+    /**
      * Binds {@code host:port} (0 picks a free port).
      *
-     * @param routes      requests served here; the rest goes to {@code api}
-     * @param idleTimeout a connection with no request in flight and no traffic this long is closed
+     * @param routes requests served here; the rest goes to {@code api}
      */
-    public static Edge start(EdgeIo io, String host, int port, int maxRequestBytes, Duration idleTimeout,
-                             List<EdgeRoute> routes, ApiRelay api) {
+    public static Edge start(EdgeIo io, String host, int port, Limits limits, List<EdgeRoute> routes, ApiRelay api) {
+        Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(routes, "routes");
         Objects.requireNonNull(api, "api");
         ChannelGroup connections = new DefaultChannelGroup("edge", GlobalEventExecutor.INSTANCE);
@@ -82,11 +101,11 @@ public final class Edge {
                     @Override
                     protected void initChannel(Channel channel) {
                         connections.add(channel);
-                        channel.pipeline().addLast(
+                        ClientTimeouts timeouts = new ClientTimeouts(limits.idleTimeout(), limits.requestTimeout());
+                        channel.pipeline().addLast(timeouts,
                                 new HttpServerCodec(MAX_REQUEST_LINE, MAX_HEADER_BLOCK, 8192),
-                                new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS),
-                                new BodyLimit(maxRequestBytes),
-                                new Requests(served, api, inFlight, closing));
+                                new BodyLimit(limits.maxRequestBytes(), timeouts),
+                                new Requests(served, api, inFlight, closing, timeouts));
                     }
                 })
                 .bind(new InetSocketAddress(host, port))
@@ -124,12 +143,16 @@ public final class Edge {
      * read and dropped, so the client is not cut off (a reset) while it is still sending.
      */
     private static final class BodyLimit extends HttpObjectAggregator {
-        BodyLimit(int maxRequestBytes) {
+        private final ClientTimeouts timeouts;
+
+        BodyLimit(int maxRequestBytes, ClientTimeouts timeouts) {
             super(maxRequestBytes);
+            this.timeouts = timeouts;
         }
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+            timeouts.requestReceived(); // answered now; the rest of the body runs on a new request clock
             FullHttpResponse response = Exchange.problem(HttpVersion.HTTP_1_1, Problems.bodyTooLarge(),
                     oversized instanceof HttpRequest request ? Exchange.pathOf(request.uri()) : "/");
             boolean keepAlive = HttpUtil.isKeepAlive(oversized) && !(oversized instanceof FullHttpMessage);
@@ -153,19 +176,23 @@ public final class Edge {
         private final ApiRelay api;
         private final AtomicInteger inFlight;
         private final AtomicBoolean closing;
+        private final ClientTimeouts timeouts;
         private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
         private boolean busy;
 
-        Requests(List<EdgeRoute> routes, ApiRelay api, AtomicInteger inFlight, AtomicBoolean closing) {
+        Requests(List<EdgeRoute> routes, ApiRelay api, AtomicInteger inFlight, AtomicBoolean closing,
+                 ClientTimeouts timeouts) {
             super(false);
             this.routes = routes;
             this.api = api;
             this.inFlight = inFlight;
             this.closing = closing;
+            this.timeouts = timeouts;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            timeouts.requestReceived();
             if (busy) {
                 waiting.add(request);
                 ctx.channel().config().setAutoRead(false);
@@ -176,6 +203,7 @@ public final class Edge {
 
         private void serve(ChannelHandlerContext ctx, FullHttpRequest request) {
             busy = true;
+            timeouts.exchangeStarted();
             inFlight.incrementAndGet();
             boolean wellFormed = request.decoderResult().isSuccess();
             Exchange exchange = new Exchange(ctx, request, wellFormed && HttpUtil.isKeepAlive(request)
@@ -199,6 +227,11 @@ public final class Edge {
         private void done(ChannelHandlerContext ctx, boolean open) {
             inFlight.decrementAndGet();
             busy = false;
+            timeouts.exchangeDone();
+            if (open && timeouts.requestExpired()) {
+                ctx.close();
+                open = false;
+            }
             FullHttpRequest next = waiting.poll();
             if (!open) {
                 for (; next != null; next = waiting.poll()) {
@@ -208,15 +241,6 @@ public final class Edge {
                 serve(ctx, next);
             } else if (!ctx.channel().config().isAutoRead()) {
                 ctx.channel().config().setAutoRead(true);
-            }
-        }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-            if (event instanceof IdleStateEvent && !busy) {
-                ctx.close();
-            } else {
-                ctx.fireUserEventTriggered(event);
             }
         }
 

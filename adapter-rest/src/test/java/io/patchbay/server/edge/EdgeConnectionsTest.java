@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,12 @@ class EdgeConnectionsTest {
         try (ServerSocket free = new ServerSocket(0)) {
             unusedPort = free.getLocalPort();
         }
-        edge = Edge.start(io, "127.0.0.1", 0, 1024, Duration.ofMillis(300), List.of(), new ApiRelay(io, unusedPort));
+        edge = start(Duration.ofMillis(300), Duration.ofMillis(400));
+    }
+
+    private Edge start(Duration idleTimeout, Duration requestTimeout) {
+        return Edge.start(io, "127.0.0.1", 0, new Edge.Limits(1024, idleTimeout, requestTimeout), List.of(),
+                new ApiRelay(io, unusedPort));
     }
 
     @AfterEach
@@ -41,6 +47,48 @@ class EdgeConnectionsTest {
             long started = System.nanoTime();
             assertThat(client.getInputStream().read()).as("closed by the server").isEqualTo(-1);
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
+        }
+    }
+
+    @Test
+    void aRequestTrickledAByteAtATimeIsCutOffWith408() throws Exception {
+        try (Socket client = new Socket("127.0.0.1", edge.port())) {
+            client.setSoTimeout(5_000);
+            OutputStream out = client.getOutputStream();
+            long started = System.nanoTime();
+            out.write("GET /v1/connectors HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+            // Never idle for the 300 ms idle timeout, never done: only the 400 ms request clock can end this.
+            try {
+                for (int i = 0; i < 40; i++) {
+                    Thread.sleep(100);
+                    out.write('X');
+                    out.flush();
+                }
+            } catch (IOException closedByTheServer) {
+                // expected once the 408 is out
+            }
+            String answer = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(answer).startsWith("HTTP/1.1 408").contains("connection: close")
+                    .contains("\"code\":\"request_timeout\"");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(350),
+                    Duration.ofSeconds(3));
+        }
+    }
+
+    @Test
+    void theRequestClockRunsOnlyWhileARequestArrives() throws Exception {
+        edge.close(Duration.ofSeconds(1));
+        edge = start(Duration.ofSeconds(5), Duration.ofMillis(200));
+        try (Socket client = new Socket("127.0.0.1", edge.port())) {
+            client.setSoTimeout(5_000);
+            byte[] request = "GET /v1/connectors HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+            client.getOutputStream().write(request);
+            assertThat(new String(readSome(client.getInputStream()), StandardCharsets.UTF_8)).startsWith("HTTP/1.1 503");
+
+            Thread.sleep(600); // three request timeouts between two requests on a kept-alive connection
+            client.getOutputStream().write(request);
+            assertThat(new String(readSome(client.getInputStream()), StandardCharsets.UTF_8)).startsWith("HTTP/1.1 503");
         }
     }
 

@@ -1,0 +1,122 @@
+package io.patchbay.server.edge;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.patchbay.server.http.ApiException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The two clocks of a client connection, first in its pipeline:
+ * <ul>
+ *   <li>a request must arrive whole within the request timeout of its first byte. A client that trickles a
+ *       request a byte at a time (the "slowloris" attack) never looks idle; it is answered 408 and closed;</li>
+ *   <li>a connection with no request in flight and no traffic for the idle timeout is closed.</li>
+ * </ul>
+ * Reads only note the time. One timer per connection checks the clocks and re-arms itself for the nearest
+ * deadline, so requests cost no timer work. Runs on the connection's event loop only.
+ */
+final class ClientTimeouts extends ChannelInboundHandlerAdapter {
+    private static final long NONE = Long.MIN_VALUE;
+
+    private final long idleNanos;
+    private final long requestNanos;
+    private long lastActivity;
+    /** When the first byte of the request now arriving came; {@link #NONE} between requests. */
+    private long requestStarted = NONE;
+    private boolean inFlight;
+    private boolean requestExpired;
+    private ScheduledFuture<?> timer;
+
+    ClientTimeouts(Duration idleTimeout, Duration requestTimeout) {
+        this.idleNanos = idleTimeout.toNanos();
+        this.requestNanos = requestTimeout.toNanos();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        lastActivity = System.nanoTime();
+        arm(ctx, idleNanos);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        lastActivity = System.nanoTime();
+        if (requestStarted == NONE) {
+            requestStarted = lastActivity;
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+        ctx.fireChannelInactive();
+    }
+
+    /** A whole request was read: its clock stops. Bytes after it in the same read start the next one later. */
+    void requestReceived() {
+        requestStarted = NONE;
+    }
+
+    void exchangeStarted() {
+        inFlight = true;
+    }
+
+    void exchangeDone() {
+        inFlight = false;
+        lastActivity = System.nanoTime();
+    }
+
+    /** The next request ran out of time while an answer was on its way: close once that answer is written. */
+    boolean requestExpired() {
+        return requestExpired;
+    }
+
+    private void arm(ChannelHandlerContext ctx, long delayNanos) {
+        timer = ctx.executor().schedule(() -> check(ctx), Math.max(delayNanos, 1), TimeUnit.NANOSECONDS);
+    }
+
+    private void check(ChannelHandlerContext ctx) {
+        timer = null;
+        if (!ctx.channel().isOpen() || requestExpired) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (requestStarted != NONE && now - requestStarted >= requestNanos) {
+            expire(ctx);
+            return;
+        }
+        if (!inFlight && requestStarted == NONE && now - lastActivity >= idleNanos) {
+            ctx.close();
+            return;
+        }
+        long untilIdle = lastActivity + idleNanos - now;
+        long next = requestStarted == NONE ? untilIdle : Math.min(untilIdle, requestStarted + requestNanos - now);
+        arm(ctx, next > 0 ? next : idleNanos);
+    }
+
+    private void expire(ChannelHandlerContext ctx) {
+        requestExpired = true;
+        ctx.channel().config().setAutoRead(false);
+        if (inFlight) {
+            return; // answers leave in order: this connection closes after the one being served
+        }
+        ApiException timeout = new ApiException(408, "request_timeout", "Request timeout",
+                "The request did not arrive whole within " + requestNanos / 1_000_000 + " ms of its first byte");
+        FullHttpResponse response = Exchange.problem(HttpVersion.HTTP_1_1, timeout, "/");
+        HttpUtil.setContentLength(response, response.content().readableBytes());
+        HttpUtil.setKeepAlive(response, false);
+        // Through the whole pipeline, so the response is encoded as HTTP.
+        ctx.channel().writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+}
