@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>a request must arrive whole within the request timeout of its first byte. A client that trickles a
  *       request a byte at a time (the "slowloris" attack) never looks idle; it is answered 408 and closed;</li>
- *   <li>a connection with no request in flight and no traffic for the idle timeout is closed.</li>
+ *   <li>a connection with no request in flight or arriving and no traffic for the idle timeout is closed.</li>
  * </ul>
  * Reads only note the time. One timer per connection checks the clocks and re-arms itself for the nearest
  * deadline, so requests cost no timer work. Runs on the connection's event loop only.
@@ -100,9 +100,15 @@ final class ClientTimeouts extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        long untilIdle = lastActivity + idleNanos - now;
-        long next = requestStarted == NONE ? untilIdle : Math.min(untilIdle, requestStarted + requestNanos - now);
-        arm(ctx, next > 0 ? next : idleNanos);
+        // The one clock that runs: a request arriving, or idleness with nothing in flight (an answer on its way
+        // has its own provider timeout; the idle clock restarts when it is written).
+        if (requestStarted != NONE) {
+            arm(ctx, requestStarted + requestNanos - now);
+        } else if (!inFlight) {
+            arm(ctx, lastActivity + idleNanos - now);
+        } else {
+            arm(ctx, idleNanos);
+        }
     }
 
     private void expire(ChannelHandlerContext ctx) {
