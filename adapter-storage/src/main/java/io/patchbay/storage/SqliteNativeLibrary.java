@@ -46,13 +46,16 @@ final class SqliteNativeLibrary {
 
     /** The driver's library for this platform, copied into {@code dir} unless an identical copy is there. */
     static Optional<Path> install(Path dir) {
-        String name = LibraryLoaderUtil.getNativeLibName();
-        String resource = LibraryLoaderUtil.getNativeLibResourcePath() + "/" + name;
-        try (InputStream in = SQLiteJDBCLoader.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                return Optional.empty(); // a platform the driver loads some other way
+        try {
+            String name = LibraryLoaderUtil.getNativeLibName();
+            byte[] bundled;
+            try (InputStream in = SQLiteJDBCLoader.class.getResourceAsStream(
+                    LibraryLoaderUtil.getNativeLibResourcePath() + "/" + name)) {
+                if (in == null) {
+                    return Optional.empty(); // a platform the driver loads some other way
+                }
+                bundled = in.readAllBytes();
             }
-            byte[] bundled = in.readAllBytes();
             Path library = dir.resolve(name);
             if (Files.isRegularFile(library) && Arrays.equals(bundled, Files.readAllBytes(library))) {
                 return Optional.of(library);
