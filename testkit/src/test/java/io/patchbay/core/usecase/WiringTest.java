@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import com.google.inject.Module;
 import io.patchbay.core.Hub;
 import io.patchbay.core.HubModule;
 import io.patchbay.core.account.AccountChanges;
@@ -29,17 +30,7 @@ class WiringTest {
     @Test
     void guiceModuleWiresTheUseCasesOnTheBoundPorts() {
         InMemoryLinkedAccountStore store = new InMemoryLinkedAccountStore();
-        ScriptedConnector connector = new ScriptedConnector();
-        connector.answer(UseCaseFixture.SOLO_TOKEN, () -> UseCaseFixture.verification("u-solo"));
-        Injector injector = Guice.createInjector(new HubModule(List.of(connector), Clock.systemUTC()),
-                new AbstractModule() {
-                    @Override
-                    protected void configure() {
-                        bind(LinkedAccountStore.class).toInstance(store);
-                        bind(SecretCipher.class).toInstance(new TestCipher());
-                        bind(AuditLog.class).toInstance(new InMemoryAuditLog());
-                    }
-                });
+        Injector injector = injector(store, binder -> { });
 
         assertThat(injector.getInstance(Hub.class)).isSameAs(injector.getInstance(Hub.class));
         var account = injector.getInstance(LinkService.class).link(Viewer.tenantWide("t"),
@@ -56,18 +47,7 @@ class WiringTest {
     void aBoundAccountChangesFeedKeepsTheServicesCacheCurrent() {
         InMemoryLinkedAccountStore store = new InMemoryLinkedAccountStore();
         ManualAccountChanges feed = new ManualAccountChanges();
-        ScriptedConnector connector = new ScriptedConnector();
-        connector.answer(UseCaseFixture.SOLO_TOKEN, () -> UseCaseFixture.verification("u-solo"));
-        Injector injector = Guice.createInjector(new HubModule(List.of(connector), Clock.systemUTC()),
-                new AbstractModule() {
-                    @Override
-                    protected void configure() {
-                        bind(LinkedAccountStore.class).toInstance(store);
-                        bind(AccountChanges.class).toInstance(feed);
-                        bind(SecretCipher.class).toInstance(new TestCipher());
-                        bind(AuditLog.class).toInstance(new InMemoryAuditLog());
-                    }
-                });
+        Injector injector = injector(store, binder -> binder.bind(AccountChanges.class).toInstance(feed));
         Viewer viewer = Viewer.tenantWide("t");
         var account = injector.getInstance(LinkService.class).link(viewer,
                 UseCaseFixture.request(UseCaseFixture.SOLO_TOKEN, null, "o", null, Visibility.PRIVATE)).account();
@@ -109,5 +89,19 @@ class WiringTest {
         assertThatThrownBy(() -> Hub.builder().store(new InMemoryLinkedAccountStore()).build())
                 .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("cipher is required");
+    }
+
+    /** The hub's module on in-memory ports and a connector that knows the solo token, plus {@code extra}. */
+    private static Injector injector(InMemoryLinkedAccountStore store, Module extra) {
+        ScriptedConnector connector = new ScriptedConnector();
+        connector.answer(UseCaseFixture.SOLO_TOKEN, () -> UseCaseFixture.verification("u-solo"));
+        return Guice.createInjector(new HubModule(List.of(connector), Clock.systemUTC()), new AbstractModule() {
+            @Override
+            protected void configure() {
+                bind(LinkedAccountStore.class).toInstance(store);
+                bind(SecretCipher.class).toInstance(new TestCipher());
+                bind(AuditLog.class).toInstance(new InMemoryAuditLog());
+            }
+        }, extra);
     }
 }
