@@ -3,8 +3,6 @@ package io.patchbay.server.edge;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.patchbay.server.http.ApiException;
@@ -119,10 +117,8 @@ final class ClientTimeouts extends ChannelInboundHandlerAdapter {
         }
         ApiException timeout = new ApiException(408, "request_timeout", "Request timeout",
                 "The request did not arrive whole within " + requestNanos / 1_000_000 + " ms of its first byte");
-        FullHttpResponse response = Exchange.problem(HttpVersion.HTTP_1_1, timeout, "/");
-        HttpUtil.setContentLength(response, response.content().readableBytes());
-        HttpUtil.setKeepAlive(response, false);
         // Through the whole pipeline, so the response is encoded as HTTP.
-        ctx.channel().writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        ctx.channel().writeAndFlush(Exchange.framed(Exchange.problem(HttpVersion.HTTP_1_1, timeout, "/"), false))
+                .addListener(ChannelFutureListener.CLOSE);
     }
 }

@@ -156,9 +156,7 @@ public final class Edge {
             FullHttpResponse response = Exchange.problem(HttpVersion.HTTP_1_1, Problems.bodyTooLarge(),
                     oversized instanceof HttpRequest request ? Exchange.pathOf(request.uri()) : "/");
             boolean keepAlive = HttpUtil.isKeepAlive(oversized) && !(oversized instanceof FullHttpMessage);
-            HttpUtil.setContentLength(response, response.content().readableBytes());
-            HttpUtil.setKeepAlive(response, keepAlive);
-            ctx.writeAndFlush(response).addListener(written -> {
+            ctx.writeAndFlush(Exchange.framed(response, keepAlive)).addListener(written -> {
                 if (!keepAlive || !written.isSuccess()) {
                     ctx.close();
                 }

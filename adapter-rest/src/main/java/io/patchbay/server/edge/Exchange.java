@@ -73,9 +73,7 @@ public final class Exchange {
         }
         answered = true;
         request.release();
-        HttpUtil.setContentLength(response, response.content().readableBytes());
-        HttpUtil.setKeepAlive(response, keepAlive);
-        ctx.writeAndFlush(response).addListener((ChannelFutureListener) written -> {
+        ctx.writeAndFlush(framed(response, keepAlive)).addListener((ChannelFutureListener) written -> {
             boolean open = keepAlive && written.isSuccess();
             if (!open) {
                 written.channel().close();
@@ -89,6 +87,13 @@ public final class Exchange {
         // What could not be parsed is answered in our own version.
         respond(problem(request.decoderResult().isSuccess() ? request.protocolVersion() : HttpVersion.HTTP_1_1,
                 problem, path()));
+    }
+
+    /** Sets how the answer is framed on the connection: its body's length, and whether the connection stays open. */
+    static FullHttpResponse framed(FullHttpResponse response, boolean keepAlive) {
+        HttpUtil.setContentLength(response, response.content().readableBytes());
+        HttpUtil.setKeepAlive(response, keepAlive);
+        return response;
     }
 
     static FullHttpResponse problem(HttpVersion version, ApiException problem, String instance) {
