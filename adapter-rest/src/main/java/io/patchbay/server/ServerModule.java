@@ -14,10 +14,12 @@ import io.patchbay.core.account.AccountVault;
 import io.patchbay.core.account.LinkedAccountStore;
 import io.patchbay.core.audit.AuditLog;
 import io.patchbay.core.secret.SecretCipher;
+import io.patchbay.server.access.ApiKeyService;
 import io.patchbay.server.edge.EdgeIo;
 import io.patchbay.server.http.RequestLog;
 import io.patchbay.storage.KeyRotation;
 import io.patchbay.storage.PatchbayStorage;
+import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 
 /** Binds the storage adapter's ports, the configuration and the server's shared infrastructure. */
@@ -54,6 +56,7 @@ final class ServerModule extends AbstractModule {
         bind(MeterRegistry.class).toInstance(metrics);
         bind(RequestLog.class).toInstance(requests);
         bind(EdgeIo.class).toInstance(io);
+        bind(Executor.class).annotatedWith(Names.named(ApiKeyService.BACKGROUND)).toInstance(io.blocking());
         bind(BooleanSupplier.class).annotatedWith(Names.named("ready")).toInstance(ready);
     }
 

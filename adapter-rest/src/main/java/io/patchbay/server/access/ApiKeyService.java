@@ -1,5 +1,9 @@
 package io.patchbay.server.access;
 
+import com.github.benmanes.caffeine.cache.CacheLoader;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.patchbay.core.Ids;
 import io.patchbay.core.access.ApiKey;
 import io.patchbay.core.access.ApiKeyStore;
@@ -7,6 +11,7 @@ import io.patchbay.core.error.NotFoundException;
 import io.patchbay.server.http.ApiException;
 import io.patchbay.spi.FieldError;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,7 +21,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -31,6 +38,8 @@ public final class ApiKeyService {
      */
     public static final String ADMIN_TENANT = "default";
     static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+    /** Names the executor, bound by the server, for work that may wait on the store. */
+    public static final String BACKGROUND = "patchbay.background";
     private static final Logger LOG = LoggerFactory.getLogger(ApiKeyService.class);
 
     /**
@@ -38,14 +47,18 @@ public final class ApiKeyService {
      * instance that made it and within this time on the others.
      */
     static final Duration CACHE_TTL = Duration.ofSeconds(5);
+    /**
+     * A key used this long after it was read is read again in the background, while the cached one still answers:
+     * a key in steady use never waits for the store, and a revocation elsewhere still applies within
+     * {@link #CACHE_TTL}.
+     */
+    static final Duration REFRESH_AFTER = CACHE_TTL.dividedBy(2);
     private static final int CACHE_CAPACITY = 10_000;
 
     private final ApiKeyStore store;
     private final Clock clock;
-    private final ConcurrentHashMap<String, Cached> byHash = new ConcurrentHashMap<>();
-
-    private record Cached(ApiKey key, long expiresAtNanos) {
-    }
+    /** Active keys by the hash of their token; a null load (unknown or revoked) is not kept. */
+    private final LoadingCache<String, ApiKey> byHash;
 
     /** A key just made: {@link #key()} is shown once and never stored. */
     public record Created(ApiKey apiKey, String key) {
@@ -55,10 +68,43 @@ public final class ApiKeyService {
         }
     }
 
+    /** @param background where keys are read again ahead of their expiry; it may wait on the store */
     @Inject
-    public ApiKeyService(ApiKeyStore store, Clock clock) {
+    public ApiKeyService(ApiKeyStore store, Clock clock, @Named(BACKGROUND) Executor background) {
+        this(store, clock, background, Ticker.systemTicker());
+    }
+
+    ApiKeyService(ApiKeyStore store, Clock clock, Executor background, Ticker ticker) {
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(background, "background");
+        this.byHash = Caffeine.newBuilder()
+                .maximumSize(CACHE_CAPACITY)
+                .expireAfterWrite(CACHE_TTL)
+                .refreshAfterWrite(REFRESH_AFTER)
+                // Upkeep runs on the reading thread (an event loop must not wake a pool thread for it); only the
+                // reads ahead of expiry go to the background.
+                .executor(Runnable::run)
+                .ticker(Objects.requireNonNull(ticker, "ticker"))
+                .build(new CacheLoader<String, ApiKey>() {
+                    @Override
+                    public ApiKey load(String hash) {
+                        return store.findByHash(hash).filter(ApiKey::active).orElse(null);
+                    }
+
+                    @Override
+                    public CompletableFuture<ApiKey> asyncReload(String hash, ApiKey old, Executor upkeep) {
+                        try {
+                            return CompletableFuture.supplyAsync(() -> load(hash), background);
+                        } catch (RejectedExecutionException e) {
+                            // The background is full: the cached key stays until its expiry, and a later read
+                            // asks again. A cancelled read ahead is dropped without a warning.
+                            CompletableFuture<ApiKey> refused = new CompletableFuture<>();
+                            refused.cancel(false);
+                            return refused;
+                        }
+                    }
+                });
     }
 
     public Created create(String tenantId, String name, Set<Scope> scopes) {
@@ -90,32 +136,15 @@ public final class ApiKeyService {
 
     /** The active key a presented token belongs to. */
     public Optional<ApiKey> authenticate(String token) {
-        String hash = Tokens.sha256(token);
-        long now = System.nanoTime();
-        Optional<ApiKey> recent = recent(hash, now);
-        if (recent.isPresent()) {
-            return recent;
-        }
-        Optional<ApiKey> found = store.findByHash(hash).filter(ApiKey::active);
-        if (found.isPresent()) {
-            if (byHash.size() >= CACHE_CAPACITY) {
-                byHash.clear();
-            }
-            byHash.put(hash, new Cached(found.get(), now + CACHE_TTL.toNanos()));
-        } else {
-            byHash.remove(hash);
-        }
-        return found;
+        return Optional.ofNullable(byHash.get(Tokens.sha256(token)));
     }
 
-    /** The key of a token authenticated within {@link #CACHE_TTL}; empty otherwise. Never reads the store. */
+    /**
+     * The key of a token authenticated within {@link #CACHE_TTL}; empty otherwise. Never waits for the store: a read
+     * that is due runs on the background executor.
+     */
     public Optional<ApiKey> recentlyAuthenticated(String token) {
-        return recent(Tokens.sha256(token), System.nanoTime());
-    }
-
-    private Optional<ApiKey> recent(String hash, long now) {
-        Cached cached = byHash.get(hash);
-        return cached != null && now - cached.expiresAtNanos() < 0 ? Optional.of(cached.key()) : Optional.empty();
+        return Optional.ofNullable(byHash.getIfPresent(Tokens.sha256(token)));
     }
 
     public List<ApiKey> list(String tenantId) {
@@ -137,7 +166,7 @@ public final class ApiKeyService {
                     "API key " + keyId + " is the last active admin key; create another admin key before revoking it");
         }
         store.revoke(tenantId, keyId, clock.instant());
-        byHash.remove(key.secretHash());
+        byHash.invalidate(key.secretHash());
         LOG.info("Revoked API key {} of tenant {}", keyId, tenantId);
         return get(tenantId, keyId);
     }
