@@ -16,15 +16,17 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
  * Where and how a pass-through request for an account goes, and which secret values to mask in the answer.
  *
  * <p>Opening the sealed credentials costs a read and a decryption; a busy proxy would pay it on every request. The
- * outcome is kept for a short while, keyed by the account's id and version. The account itself comes through the
- * vault's visibility rules on every request (from the account cache, which writes on any instance invalidate), so a
- * disconnected account stops at once and a rotated one (new version) is opened afresh.
+ * outcome is kept, keyed by the account's id and version, while the account is in use, and dropped once it has been
+ * unused for {@link #TTL}: an account in steady use never waits for the database. The account itself comes through
+ * the vault's visibility rules on every request (from the account cache, which writes on any instance invalidate),
+ * so a disconnected account stops at once and a rotated one (new version) is opened afresh.
  */
 @Singleton
 final class ProxyTargets {
@@ -46,12 +48,18 @@ final class ProxyTargets {
 
     private final AccountVault vault;
     private final ConnectorCatalog catalog;
+    private final LongSupplier nanoTime;
     private final ConcurrentHashMap<String, Entry> cache = new ConcurrentHashMap<>();
 
     @Inject
     ProxyTargets(AccountVault vault, ConnectorCatalog catalog) {
+        this(vault, catalog, System::nanoTime);
+    }
+
+    ProxyTargets(AccountVault vault, ConnectorCatalog catalog, LongSupplier nanoTime) {
         this.vault = Objects.requireNonNull(vault, "vault");
         this.catalog = Objects.requireNonNull(catalog, "catalog");
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
     }
 
     /**
@@ -68,9 +76,13 @@ final class ProxyTargets {
         }
         LinkedAccount account = found.get();
         String key = account.tenantId() + "/" + account.id();
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         Entry entry = cache.get(key);
         if (entry != null && entry.version() == account.version() && now - entry.expiresAtNanos() < 0) {
+            if (entry.expiresAtNanos() - now < TTL.toNanos() / 2) {
+                // In use: kept for another TTL, renewed at most twice per TTL rather than on every request.
+                cache.replace(key, entry, new Entry(entry.version(), now + TTL.toNanos(), entry.resolved()));
+            }
             return Optional.of(entry.resolved().account() == account ? entry.resolved()
                     : new Resolved(account, entry.resolved().target(), entry.resolved().secrets()));
         }
