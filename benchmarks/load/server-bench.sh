@@ -5,10 +5,13 @@
 #      logs (nginx's access_log off, PATCHBAY_ACCESS_LOG=false), then both writing one line per request;
 #   2. start-up time (launch until GET /health answers) and idle RSS: Patchbay versus a bare Javalin hello world
 #      (HelloJavalin.java beside this script), same JVM, same flags, same jar on the class path.
+# Two floors are measured beside them, to show what any JVM implementation on the same stack pays: a minimal Netty
+# proxy (NettyProxyFloor.java: forwarding only) in the proxy runs, and the required stack with nothing else
+# (StackFloor.java: Logback, Tink, SQLite through jdbi, Guice, Moshi, Micrometer, Javalin) in the start-up runs.
 # Installs nginx and wrk with apt-get when missing. Prints a table; writes it to $OUT (default
 # benchmarks/load/results/server-bench.txt). Usage: benchmarks/load/server-bench.sh [duration-seconds]
-# Environment: WARMUP, THREADS, CONNECTIONS, ROUNDS (latency rounds), STARTS, JAVA_OPTS (both JVMs), CDS=1 (class
-# data sharing for both).
+# Environment: WARMUP, THREADS, CONNECTIONS, ROUNDS (latency rounds), STARTS, JAVA_OPTS (every JVM), CDS=1 (class
+# data sharing for each).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -27,6 +30,8 @@ NGINX_PORT=18082
 PATCHBAY_PORT=18080
 HELLO_PORT=18083
 NGINX_LOGGED_PORT=18084
+FLOOR_PROXY_PORT=18085
+FLOOR_STACK_PORT=18086
 
 if [ "$DURATION" -gt 120 ]; then
     echo "duration is capped at 120 s" >&2
@@ -144,6 +149,19 @@ wait_for "http://127.0.0.1:$UPSTREAM_PORT/api/v9/bench" 10
 wait_for "http://127.0.0.1:$NGINX_PORT/api/v9/bench" 10
 
 # ---- Patchbay with a linked account whose base URL is the upstream ------------------------------------------------
+# The reference programs, compiled against the server jar's libraries. A jar, not a folder: class data sharing
+# (CDS=1) only archives classes from jars.
+mkdir -p "$WORK/ref/classes" "$WORK/hello" "$WORK/floor"
+javac -d "$WORK/ref/classes" -cp "$JAR" "$HERE/HelloJavalin.java" "$HERE/StackFloor.java" \
+    "$HERE/NettyProxyFloor.java"
+jar cf "$WORK/ref/ref.jar" -C "$WORK/ref/classes" .
+REF_CP="$WORK/ref/ref.jar:$JAR"
+java $JAVA_OPTS -cp "$REF_CP" NettyProxyFloor "$FLOOR_PROXY_PORT" "$UPSTREAM_PORT" "Basic $BASIC" \
+    > "$WORK/floor/proxy.out" 2>&1 &
+FLOOR_PROXY_PID=$!
+PIDS+=($FLOOR_PROXY_PID)
+wait_for "http://127.0.0.1:$FLOOR_PROXY_PORT/api/v9/bench" 30
+
 mkdir -p "$WORK/patchbay"
 start_patchbay() { # access-log true|false
     (cd "$WORK/patchbay" && exec env PATCHBAY_PORT=$PATCHBAY_PORT PATCHBAY_LOG_DIR="$WORK/patchbay/logs" \
@@ -200,13 +218,16 @@ stop_patchbay() {
     kill "$PATCHBAY_PID" 2>/dev/null || true
     wait "$PATCHBAY_PID" 2>/dev/null || true
 }
+echo "Warming up the Netty floor for ${WARMUP}s ..."
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:$FLOOR_PROXY_PORT/api/v9/bench" > /dev/null
 warm_up
-echo "Without access logs, ${DURATION}s each at $CONNECTIONS connections: upstream, nginx, Patchbay ..."
+echo "Without access logs, ${DURATION}s each at $CONNECTIONS connections: upstream, nginx, Patchbay, floor ..."
 DIRECT="$(run_wrk direct "http://127.0.0.1:$UPSTREAM_PORT/api/v9/bench")"
 NGINX="$(run_wrk nginx "http://127.0.0.1:$NGINX_PORT/api/v9/bench")"
 PATCHBAY="$(run_wrk patchbay "$PROXY_URL" "Authorization: Bearer $KEY")"
+FLOOR="$(run_wrk floor "http://127.0.0.1:$FLOOR_PROXY_PORT/api/v9/bench")"
 # Latency without queueing: one connection, one request at a time. What a proxy adds shows here, not at saturation.
-# A p99 of tens of microseconds moves with whatever else the machine schedules, so the three targets take turns
+# A p99 of tens of microseconds moves with whatever else the machine schedules, so the four targets take turns
 # for ROUNDS rounds and the report takes each target's median p99.
 echo "Latency, $ROUNDS rounds of ${DURATION}s each at 1 connection ..."
 : > "$WORK/latency.txt"
@@ -214,11 +235,15 @@ for round in $(seq "$ROUNDS"); do
     LDIRECT="$(THREADS=1 CONNECTIONS=1 run_wrk "lat-direct-$round" "http://127.0.0.1:$UPSTREAM_PORT/api/v9/bench")"
     LNGINX="$(THREADS=1 CONNECTIONS=1 run_wrk "lat-nginx-$round" "http://127.0.0.1:$NGINX_PORT/api/v9/bench")"
     LPATCHBAY="$(THREADS=1 CONNECTIONS=1 run_wrk "lat-patchbay-$round" "$PROXY_URL" "Authorization: Bearer $KEY")"
+    LFLOOR="$(THREADS=1 CONNECTIONS=1 run_wrk "lat-floor-$round" "http://127.0.0.1:$FLOOR_PROXY_PORT/api/v9/bench")"
     read -r _ d_rps d_p50 d_p99 _ <<< "$LDIRECT"
     read -r _ n_rps n_p50 n_p99 _ <<< "$LNGINX"
     read -r _ p_rps p_p50 p_p99 _ <<< "$LPATCHBAY"
-    echo "$round $d_rps $d_p50 $d_p99 $n_rps $n_p50 $n_p99 $p_rps $p_p50 $p_p99" >> "$WORK/latency.txt"
+    read -r _ f_rps f_p50 f_p99 _ <<< "$LFLOOR"
+    echo "$round $d_rps $d_p50 $d_p99 $n_rps $n_p50 $n_p99 $p_rps $p_p50 $p_p99 $f_rps $f_p50 $f_p99" \
+        >> "$WORK/latency.txt"
 done
+kill "$FLOOR_PROXY_PID" 2>/dev/null || true
 stop_patchbay
 # The same with a line per request: nginx's default access log, Patchbay's default (console and rolling file).
 start_patchbay true
@@ -230,14 +255,11 @@ PATCHBAY_LOGGED="$(run_wrk patchbay-logged "$PROXY_URL" "Authorization: Bearer $
 stop_patchbay
 
 # ---- start-up time and idle RSS ----------------------------------------------------------------------------------
-mkdir -p "$WORK/hello/classes"
-javac -d "$WORK/hello/classes" -cp "$JAR" "$HERE/HelloJavalin.java"
-# A jar, not a folder: class data sharing (CDS=1) only archives classes from jars.
-jar cf "$WORK/hello/hello.jar" -C "$WORK/hello/classes" .
 PB_OPTS="$JAVA_OPTS"
 HELLO_OPTS="$JAVA_OPTS"
+FLOOR_OPTS="$JAVA_OPTS"
 if [ "${CDS:-0}" = 1 ]; then
-    # Application class data sharing for both: a training start writes an archive, measured starts map it.
+    # Application class data sharing for each: a training start writes an archive, measured starts map it.
     train() { # port archive command...
         local port="$1" archive="$2"
         shift 2
@@ -251,9 +273,12 @@ if [ "${CDS:-0}" = 1 ]; then
     (cd "$WORK/patchbay" && train "$PATCHBAY_PORT" pb.jsa env PATCHBAY_PORT=$PATCHBAY_PORT \
         PATCHBAY_LOG_DIR="$WORK/patchbay/logs" java $JAVA_OPTS -XX:ArchiveClassesAtExit="$WORK/pb.jsa" -jar "$JAR")
     (cd "$WORK/hello" && train "$HELLO_PORT" hello.jsa java $JAVA_OPTS -XX:ArchiveClassesAtExit="$WORK/hello.jsa" \
-        -cp "$WORK/hello/hello.jar:$JAR" HelloJavalin "$HELLO_PORT")
+        -cp "$REF_CP" HelloJavalin "$HELLO_PORT")
+    (cd "$WORK/floor" && train "$FLOOR_STACK_PORT" floor.jsa java $JAVA_OPTS \
+        -XX:ArchiveClassesAtExit="$WORK/floor.jsa" -cp "$REF_CP" StackFloor "$FLOOR_STACK_PORT" "$WORK/floor/data")
     PB_OPTS="$JAVA_OPTS -XX:SharedArchiveFile=$WORK/pb.jsa"
     HELLO_OPTS="$JAVA_OPTS -XX:SharedArchiveFile=$WORK/hello.jsa"
+    FLOOR_OPTS="$JAVA_OPTS -XX:SharedArchiveFile=$WORK/floor.jsa"
 fi
 
 measure_start() { # label port command...
@@ -281,18 +306,26 @@ measure_start() { # label port command...
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'; }
 
+# The stack floor makes its keyset and database on a first start, as Patchbay made its own above.
+(cd "$WORK/floor" && measure_start floor "$FLOOR_STACK_PORT" java $FLOOR_OPTS -cp "$REF_CP" StackFloor \
+    "$FLOOR_STACK_PORT" "$WORK/floor/data" > /dev/null)
 PB_STARTS=()
 HELLO_STARTS=()
+FLOOR_STARTS=()
 for i in $(seq "$STARTS"); do
     PB_STARTS+=("$(cd "$WORK/patchbay" && measure_start patchbay "$PATCHBAY_PORT" env PATCHBAY_PORT=$PATCHBAY_PORT \
         PATCHBAY_LOG_DIR="$WORK/patchbay/logs" java $PB_OPTS -jar "$JAR")")
     HELLO_STARTS+=("$(cd "$WORK/hello" && measure_start hello "$HELLO_PORT" java $HELLO_OPTS \
-        -cp "$WORK/hello/hello.jar:$JAR" HelloJavalin "$HELLO_PORT")")
+        -cp "$REF_CP" HelloJavalin "$HELLO_PORT")")
+    FLOOR_STARTS+=("$(cd "$WORK/floor" && measure_start floor "$FLOOR_STACK_PORT" java $FLOOR_OPTS \
+        -cp "$REF_CP" StackFloor "$FLOOR_STACK_PORT" "$WORK/floor/data")")
 done
 PB_MS="$(printf '%s\n' "${PB_STARTS[@]}" | awk '{print $1}' | median)"
 PB_RSS="$(printf '%s\n' "${PB_STARTS[@]}" | awk '{print $2}' | median)"
 HELLO_MS="$(printf '%s\n' "${HELLO_STARTS[@]}" | awk '{print $1}' | median)"
 HELLO_RSS="$(printf '%s\n' "${HELLO_STARTS[@]}" | awk '{print $2}' | median)"
+FLOOR_MS="$(printf '%s\n' "${FLOOR_STARTS[@]}" | awk '{print $1}' | median)"
+FLOOR_RSS="$(printf '%s\n' "${FLOOR_STARTS[@]}" | awk '{print $2}' | median)"
 
 # ---- report ------------------------------------------------------------------------------------------------------
 read -r _ D_RPS D_P50 D_P99 D_ERR <<< "$DIRECT"
@@ -300,16 +333,18 @@ read -r _ N_RPS N_P50 N_P99 N_ERR <<< "$NGINX"
 read -r _ P_RPS P_P50 P_P99 P_ERR <<< "$PATCHBAY"
 read -r _ NL_RPS NL_P50 NL_P99 NL_ERR <<< "$NGINX_LOGGED"
 read -r _ PL_RPS PL_P50 PL_P99 PL_ERR <<< "$PATCHBAY_LOGGED"
+read -r _ F_RPS F_P50 F_P99 F_ERR <<< "$FLOOR"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 # Per round, what each proxy adds to the direct p99 of the same round (shown only). The verdict compares medians
 # over the rounds: each target's median p99 minus the direct median p99.
-awk '{printf "%s %.3f %.3f\n", $0, $7 - $4, $10 - $4}' "$WORK/latency.txt" > "$WORK/latency-added.txt"
+awk '{printf "%s %.3f %.3f %.3f\n", $0, $7 - $4, $10 - $4, $13 - $4}' "$WORK/latency.txt" > "$WORK/latency-added.txt"
 median_of() { # a column of latency.txt
     awk -v c="$1" '{print $c}' "$WORK/latency.txt" | median
 }
 LD_P99="$(median_of 4)"
 N_ADDED="$(awk -v a="$(median_of 7)" -v b="$LD_P99" 'BEGIN {printf "%.3f", a - b}')"
 P_ADDED="$(awk -v a="$(median_of 10)" -v b="$LD_P99" 'BEGIN {printf "%.3f", a - b}')"
+F_ADDED="$(awk -v a="$(median_of 13)" -v b="$LD_P99" 'BEGIN {printf "%.3f", a - b}')"
 
 mkdir -p "$(dirname "$OUT")"
 {
@@ -321,31 +356,39 @@ mkdir -p "$(dirname "$OUT")"
     printf '%-26s %12s %10s %10s  %s\n' "upstream direct" "$D_RPS" "$D_P50" "$D_P99" "$D_ERR"
     printf '%-26s %12s %10s %10s  %s\n' "nginx proxy_pass" "$N_RPS" "$N_P50" "$N_P99" "$N_ERR"
     printf '%-26s %12s %10s %10s  %s\n' "Patchbay proxy" "$P_RPS" "$P_P50" "$P_P99" "$P_ERR"
+    printf '%-26s %12s %10s %10s  %s\n' "Netty floor (forward only)" "$F_RPS" "$F_P50" "$F_P99" "$F_ERR"
     printf '%-26s %12s %10s %10s  %s\n' "nginx, access log" "$NL_RPS" "$NL_P50" "$NL_P99" "$NL_ERR"
     printf '%-26s %12s %10s %10s  %s\n' "Patchbay, access log" "$PL_RPS" "$PL_P50" "$PL_P99" "$PL_ERR"
     echo
     echo "Latency at 1 connection, $ROUNDS rounds of ${DURATION}s each, ms (+ = p99 minus the round's direct p99):"
-    printf '%-6s %9s %9s  %9s %9s %9s  %9s %9s %9s\n' "round" "direct50" "direct99" "nginx50" "nginx99" "+nginx" \
-        "pb50" "pb99" "+pb"
-    while read -r round _ d50 d99 _ n50 n99 _ p50 p99 na pa; do
-        printf '%-6s %9s %9s  %9s %9s %9s  %9s %9s %9s\n' "$round" "$d50" "$d99" "$n50" "$n99" "$na" "$p50" "$p99" \
-            "$pa"
+    printf '%-5s %8s %8s  %8s %8s %7s  %8s %8s %7s  %8s %8s %7s\n' "round" "direct50" "direct99" \
+        "nginx50" "nginx99" "+nginx" "pb50" "pb99" "+pb" "floor50" "floor99" "+floor"
+    while read -r round _ d50 d99 _ n50 n99 _ p50 p99 _ f50 f99 na pa fa; do
+        printf '%-5s %8s %8s  %8s %8s %7s  %8s %8s %7s  %8s %8s %7s\n' "$round" "$d50" "$d99" "$n50" "$n99" \
+            "$na" "$p50" "$p99" "$pa" "$f50" "$f99" "$fa"
     done < "$WORK/latency-added.txt"
-    echo "added p99 (median p99 minus the direct median p99): nginx $N_ADDED ms, Patchbay $P_ADDED ms"
+    echo "added p99 (median p99 minus the direct median p99): nginx $N_ADDED ms, Patchbay $P_ADDED ms," \
+        "Netty floor $F_ADDED ms"
     echo
-    echo "Patchbay / nginx throughput: $(ratio "$P_RPS" "$N_RPS")  (target >= 0.8)"
+    echo "Patchbay / nginx throughput: $(ratio "$P_RPS" "$N_RPS")  (target >= 0.8); Netty floor / nginx:" \
+        "$(ratio "$F_RPS" "$N_RPS")"
     echo "Patchbay / nginx throughput, both logging each request: $(ratio "$PL_RPS" "$NL_RPS")"
     if awk -v n="$N_ADDED" 'BEGIN {exit !(n > 0)}'; then
         echo "Patchbay / nginx added p99:  $(ratio "$P_ADDED" "$N_ADDED")  (target <= 1.5)"
+        echo "Netty floor / nginx added p99: $(ratio "$F_ADDED" "$N_ADDED")"
     else
         echo "Patchbay / nginx added p99:  n/a, nginx's median p99 is not above the direct one (target <= 1.5)"
     fi
     echo
     printf '%-22s %14s %14s\n' "process" "start-up ms" "idle RSS MiB"
     printf '%-22s %14s %14s\n' "Javalin hello world" "$HELLO_MS" "$HELLO_RSS"
+    printf '%-22s %14s %14s\n' "required-stack floor" "$FLOOR_MS" "$FLOOR_RSS"
     printf '%-22s %14s %14s\n' "Patchbay server" "$PB_MS" "$PB_RSS"
-    echo "(median of $STARTS starts each; Patchbay restarts on its existing SQLite data; CDS=${CDS:-0})"
+    echo "(median of $STARTS alternating starts each; Patchbay and the floor restart on their existing data;" \
+        "CDS=${CDS:-0})"
     echo
-    echo "Patchbay / hello start-up: $(ratio "$PB_MS" "$HELLO_MS")  (target <= 1.5)"
-    echo "Patchbay / hello idle RSS: $(ratio "$PB_RSS" "$HELLO_RSS")  (target <= 1.5)"
+    echo "Patchbay / hello start-up: $(ratio "$PB_MS" "$HELLO_MS")  (target <= 1.5);" \
+        "floor / hello: $(ratio "$FLOOR_MS" "$HELLO_MS")"
+    echo "Patchbay / hello idle RSS: $(ratio "$PB_RSS" "$HELLO_RSS")  (target <= 1.5);" \
+        "floor / hello: $(ratio "$FLOOR_RSS" "$HELLO_RSS")"
 } | tee "$OUT"
