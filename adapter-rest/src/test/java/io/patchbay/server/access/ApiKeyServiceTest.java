@@ -12,10 +12,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -118,6 +121,64 @@ class ApiKeyServiceTest {
 
         assertThat(keys.recentlyAuthenticated(created.key())).isEmpty();
         assertThat(keys.authenticate(created.key())).isEmpty();
+    }
+
+    @Test
+    void aRevocationHereWhileTheKeyIsBeingReadAgainIsNotUndoneByThatRead() throws InterruptedException {
+        // The background read finds the key active, then the revocation lands before the read is kept.
+        AtomicReference<ApiKeyService> service = new AtomicReference<>();
+        ApiKeyStore store = storage.apiKeys();
+        ApiKeyStore racing = new ApiKeyStore() {
+            @Override
+            public void insert(ApiKey key) {
+                store.insert(key);
+            }
+
+            @Override
+            public Optional<ApiKey> findByHash(String secretHash) {
+                Optional<ApiKey> read = store.findByHash(secretHash);
+                if (Thread.currentThread().getName().equals("racing-read")) {
+                    service.get().revoke("acme", created.apiKey().id());
+                }
+                return read;
+            }
+
+            @Override
+            public Optional<ApiKey> find(String tenantId, String id) {
+                return store.find(tenantId, id);
+            }
+
+            @Override
+            public List<ApiKey> list(String tenantId) {
+                return store.list(tenantId);
+            }
+
+            @Override
+            public boolean revoke(String tenantId, String id, Instant at) {
+                return store.revoke(tenantId, id, at);
+            }
+
+            @Override
+            public boolean anyActiveWithScope(String scope) {
+                return store.anyActiveWithScope(scope);
+            }
+        };
+        List<Thread> reads = new CopyOnWriteArrayList<>();
+        service.set(new ApiKeyService(racing, Clock.systemUTC(), task -> {
+            Thread thread = new Thread(task, "racing-read");
+            reads.add(thread);
+            thread.start();
+        }, nanos::get));
+        service.get().authenticate(created.key());
+        advance(ApiKeyService.REFRESH_AFTER.plusMillis(1));
+
+        assertThat(service.get().recentlyAuthenticated(created.key())).as("answered before the read ahead")
+                .isPresent();
+        assertThat(reads).hasSize(1);
+        reads.get(0).join(5_000);
+        assertThat(reads.get(0).isAlive()).isFalse();
+        assertThat(store.findByHash(created.apiKey().secretHash())).map(ApiKey::active).contains(false);
+        assertThat(service.get().recentlyAuthenticated(created.key())).isEmpty();
     }
 
     private void revokeInStore() {
