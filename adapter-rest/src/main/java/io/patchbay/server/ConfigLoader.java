@@ -3,6 +3,7 @@ package io.patchbay.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.patchbay.server.logging.ServerLogging;
 import io.patchbay.storage.KeysetSource;
 import io.patchbay.storage.StorageConfig;
 import java.io.IOException;
@@ -35,8 +36,7 @@ final class ConfigLoader {
     static final String PREFIX = "PATCHBAY_";
     static final String CONFIG_FILE = "PATCHBAY_CONFIG_FILE";
     /** Read before this class runs (by the logging setup) and only from the environment. */
-    static final Set<String> ENVIRONMENT_ONLY = Set.of(CONFIG_FILE, "PATCHBAY_LOG_DIR",
-            "PATCHBAY_LOG_LEVEL");
+    static final Set<String> ENVIRONMENT_ONLY = Set.of(CONFIG_FILE, ServerLogging.LOG_DIR, ServerLogging.LOG_LEVEL);
 
     /** Every key besides the per-connector ones, in file form. */
     private static final List<String> KEYS = List.of(
@@ -78,6 +78,11 @@ final class ConfigLoader {
                 loader.put(envToKey(name), value, "environment variable " + name, name);
             }
         });
+        // The logging set-up reads the level itself; checked here so that a typo stops the start with the other
+        // mistakes instead of being read as some level.
+        Optional.ofNullable(environment.get(ServerLogging.LOG_LEVEL)).filter(v -> ServerLogging.level(v).isEmpty())
+                .ifPresent(v -> loader.problems.add(ServerLogging.LOG_LEVEL + ": must be one of "
+                        + ServerLogging.levels() + ", got '" + v + "'"));
         return loader.build();
     }
 

@@ -1,6 +1,9 @@
 package io.patchbay.server;
 
+import io.patchbay.server.logging.ServerLogging;
 import java.io.PrintStream;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +21,13 @@ public final class Main {
             System.exit(2);
             return;
         }
+        // One hook for both, so that logging stops after the server has written its last lines (also when the
+        // start fails below, or the process is stopped while starting).
+        AtomicReference<PatchbayServer> started = new AtomicReference<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Optional.ofNullable(started.get()).ifPresent(PatchbayServer::close);
+            ServerLogging.stop();
+        }, "patchbay-shutdown"));
         Logger log = LoggerFactory.getLogger(Main.class);
         log.info("Starting with {}", config);
         PatchbayServer server;
@@ -28,8 +38,8 @@ public final class Main {
             System.exit(1);
             return;
         }
+        started.set(server);
         server.firstAdminKey().ifPresent(key -> printOnce(System.out, key, server.port()));
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "patchbay-shutdown"));
     }
 
     /**

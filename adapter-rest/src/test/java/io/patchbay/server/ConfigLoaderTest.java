@@ -65,15 +65,18 @@ class ConfigLoaderTest {
                 "PATCHBAY_DATABASE_URL", "mysql://db",
                 "PATCHBAY_CONNECTOR_TOGGL_BASE_URL", "ftp://toggl",
                 "PATCHBAY_PROVIDER_CONNECT_TIMEOUT", "10",
+                "PATCHBAY_LOG_LEVEL", "verbose",
                 "PATCHBAY_PROT", "80")))
                 .isInstanceOfSatisfying(ConfigException.class, e -> {
-                    assertThat(e.problems()).hasSize(6);
+                    assertThat(e.problems()).hasSize(7);
                     assertThat(e.getMessage())
                             .contains("PATCHBAY_PORT: must be a whole number from 0 to 65535, got 'eighty'")
                             .contains("PATCHBAY_MAX_REQUEST_BYTES")
                             .contains("PATCHBAY_DATABASE_URL: must start with jdbc:postgresql: or jdbc:sqlite:")
                             .contains("PATCHBAY_CONNECTOR_TOGGL_BASE_URL: must be an absolute http(s) URL")
                             .contains("PATCHBAY_PROVIDER_CONNECT_TIMEOUT: must be a positive duration")
+                            .contains("PATCHBAY_LOG_LEVEL: must be one of [TRACE, DEBUG, INFO, WARN, ERROR, OFF], "
+                                    + "got 'verbose'")
                             .contains("unknown setting 'PATCHBAY_PROT'");
                 });
     }

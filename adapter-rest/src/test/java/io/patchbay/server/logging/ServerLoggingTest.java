@@ -1,0 +1,207 @@
+package io.patchbay.server.logging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import ch.qos.logback.core.status.Status;
+import io.patchbay.server.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server's own logging set-up (the tests themselves log through logback-test.xml), as the server runs it. */
+class ServerLoggingTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyLineReachesTheConsoleAndTheLogFileAtTheConfiguredLevel() throws Exception {
+        LoggerContext context = context();
+        ServerLogging logging = logging(Map.of(ServerLogging.LOG_DIR, dir.resolve("logs").toString()), empty());
+        logging.setContext(context);
+
+        String console = consoleOf(() -> {
+            assertThat(logging.configure(context)).isEqualTo(Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
+            context.getLogger("io.patchbay.server.logging.ServerLoggingTest").info("line {} of the test", 1);
+            context.getLogger("io.patchbay.server.logging.ServerLoggingTest").debug("below the default level");
+            context.getLogger("org.eclipse.jetty.server.Server").info("a library's chatter");
+            context.stop(); // drains the asynchronous queue, then flushes and closes the outputs
+        });
+
+        assertThat(context.getStatusManager().getCopyOfStatusList())
+                .as("warnings and errors while configuring (an appender not started, a bad pattern)")
+                .noneMatch(status -> status.getEffectiveLevel() >= Status.WARN);
+        assertThat(console).contains("INFO  i.p.s.l.ServerLoggingTest - line 1 of the test")
+                .doesNotContain("below the default level").doesNotContain("chatter");
+        assertThat(Files.readString(dir.resolve("logs/patchbay.log")))
+                .contains("INFO  [main] io.patchbay.server.logging.ServerLoggingTest - line 1 of the test")
+                .doesNotContain("below the default level").doesNotContain("chatter");
+    }
+
+    @Test
+    void theLevelIsReadInAnyCaseAndAnUnknownOneFallsBackToInfoWithAnError() {
+        LoggerContext debug = context();
+        logging(Map.of(ServerLogging.LOG_DIR, dir.toString(), ServerLogging.LOG_LEVEL, "debug"), empty()).apply(debug);
+        assertThat(debug.getLogger("ROOT").getLevel()).isEqualTo(Level.DEBUG);
+        assertThat(debug.getLogger("com.zaxxer.hikari.pool").getEffectiveLevel()).isEqualTo(Level.WARN);
+        debug.stop();
+
+        // Logback itself would read an unknown name as DEBUG.
+        LoggerContext unknown = context();
+        ServerLogging logging = logging(Map.of(ServerLogging.LOG_DIR, dir.toString(), ServerLogging.LOG_LEVEL,
+                "verbose"), empty());
+        logging.setContext(unknown);
+        logging.apply(unknown);
+        assertThat(unknown.getLogger("ROOT").getLevel()).isEqualTo(Level.INFO);
+        assertThat(unknown.getStatusManager().getCopyOfStatusList())
+                .anyMatch(s -> s.getLevel() == Status.ERROR && s.getMessage().contains("PATCHBAY_LOG_LEVEL is "
+                        + "'verbose', not one of [TRACE, DEBUG, INFO, WARN, ERROR, OFF]"));
+        unknown.stop();
+    }
+
+    @Test
+    void anXmlConfigurationWinsWhetherNamedByPropertyOrOnTheClassPath() throws IOException {
+        LoggerContext context = context();
+        assertThat(logging(Map.of("logback.configurationFile", "/etc/patchbay/logback.xml"), empty())
+                .configure(context)).isEqualTo(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
+
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        Files.writeString(classes.resolve("logback.xml"), "<configuration/>");
+        try (URLClassLoader withXml = new URLClassLoader(new URL[] {classes.toUri().toURL()}, null)) {
+            assertThat(logging(Map.of(ServerLogging.LOG_DIR, dir.resolve("logs").toString()), withXml)
+                    .configure(context)).isEqualTo(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
+        }
+        assertThat(context.getLogger("ROOT").iteratorForAppenders()).isExhausted();
+        assertThat(dir.resolve("logs")).doesNotExist();
+    }
+
+    @Test
+    void logbackFindsTheSetUpAsAService() {
+        assertThat(ServiceLoader.load(Configurator.class, getClass().getClassLoader()).stream()
+                .map(ServiceLoader.Provider::type)).contains(ServerLogging.class);
+    }
+
+    /**
+     * The server as launched, in a JVM of its own on the server's class path only: lines reach the console and the
+     * file under PATCHBAY_LOG_DIR, the first admin key reaches the console once and the file never, and a bad
+     * level stops the start.
+     */
+    @Test
+    void aLaunchedServerLogsToBothOutputsAndNeverLogsTheAdminKey() throws Exception {
+        Path logs = dir.resolve("logs");
+        Map<String, String> env = Map.of("PATCHBAY_PORT", "0", "PATCHBAY_DATA_DIR", dir.resolve("data").toString(),
+                "PATCHBAY_CONNECTORS_DIR", dir.resolve("connectors").toString(),
+                ServerLogging.LOG_DIR, logs.toString());
+        Process server = launch(env);
+        String stdout;
+        try (InputStream out = server.getInputStream()) {
+            StringBuilder seen = new StringBuilder();
+            Matcher listening = Pattern.compile("Patchbay listening on http://127.0.0.1:(\\d+) ").matcher("");
+            while (!listening.reset(seen).find()) {
+                int b = out.read();
+                assertThat(b).as("the server stopped before listening:%n%s", seen).isNotNegative();
+                seen.append((char) b);
+            }
+            HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + listening.group(1) + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            // SIGTERM (through the handle, which leaves the output open): the server stops, the log queue drains.
+            server.toHandle().destroy();
+            assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            stdout = seen + new String(out.readAllBytes(), StandardCharsets.UTF_8);
+        } finally {
+            server.destroyForcibly();
+        }
+
+        Matcher key = Pattern.compile("pb_sk_[A-Za-z0-9_-]{20,}").matcher(stdout);
+        assertThat(key.find()).as(stdout).isTrue();
+        String secret = key.group().substring(6);
+        String file = Files.readString(logs.resolve("patchbay.log"));
+        assertThat(stdout).contains("INFO  i.p.s.PatchbayServer - Patchbay listening on")
+                .contains("i.p.server.access-log - GET /health 200");
+        assertThat(file).contains("INFO  [main] io.patchbay.server.PatchbayServer - Patchbay listening on")
+                .contains("GET /health 200").contains("Stopped")
+                .doesNotContain(secret.substring(0, 12));
+        assertThat(stdout.indexOf(secret.substring(0, 12))).isEqualTo(stdout.lastIndexOf(secret.substring(0, 12)));
+
+        Map<String, String> badLevel = new HashMap<>(env);
+        badLevel.put(ServerLogging.LOG_LEVEL, "loud");
+        Process refused = launch(badLevel);
+        try {
+            String said = new String(refused.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(refused.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(refused.exitValue()).as(said).isEqualTo(2);
+            assertThat(said).contains(
+                    "PATCHBAY_LOG_LEVEL: must be one of [TRACE, DEBUG, INFO, WARN, ERROR, OFF], got 'loud'");
+        } finally {
+            refused.destroyForcibly();
+        }
+    }
+
+    /** {@code Main} in a new JVM, on this JVM's class path without the tests' own classes and resources. */
+    private static Process launch(Map<String, String> env) throws IOException {
+        String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !entry.endsWith("test-classes")).collect(Collectors.joining(File.pathSeparator));
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classPath, Main.class.getName()).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("PATCHBAY_"));
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    private static LoggerContext context() {
+        LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(new LogbackMDCAdapter());
+        return context;
+    }
+
+    private static ServerLogging logging(Map<String, String> settings, ClassLoader resources) {
+        return new ServerLogging(settings::get, resources);
+    }
+
+    /** Sees no resources at all, as the server jar's class path sees no logback.xml. */
+    private static ClassLoader empty() {
+        return new URLClassLoader(new URL[0], null);
+    }
+
+    private static String consoleOf(ThrowingRunnable body) throws Exception {
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));
+        try {
+            body.run();
+        } finally {
+            System.setOut(stdout);
+        }
+        return console.toString(StandardCharsets.UTF_8);
+    }
+
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+}
