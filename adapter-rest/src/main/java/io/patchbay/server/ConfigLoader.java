@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
 final class ConfigLoader {
     static final String PREFIX = "PATCHBAY_";
     static final String CONFIG_FILE = "PATCHBAY_CONFIG_FILE";
-    /** Read before this class runs (by the logging setup) and only from the environment. */
+    /** Read by the logging set-up (and the file setting by this class), only from the environment. */
     static final Set<String> ENVIRONMENT_ONLY = Set.of(CONFIG_FILE, ServerLogging.LOG_DIR, ServerLogging.LOG_LEVEL);
 
     /** Every key besides the per-connector ones, in file form. */
@@ -80,7 +80,8 @@ final class ConfigLoader {
         });
         // The logging set-up reads the level itself; checked here so that a typo stops the start with the other
         // mistakes instead of being read as some level.
-        Optional.ofNullable(environment.get(ServerLogging.LOG_LEVEL)).filter(v -> ServerLogging.level(v).isEmpty())
+        Optional.ofNullable(environment.get(ServerLogging.LOG_LEVEL))
+                .filter(v -> !v.isBlank() && ServerLogging.level(v).isEmpty())
                 .ifPresent(v -> loader.problems.add(ServerLogging.LOG_LEVEL + ": must be one of "
                         + ServerLogging.levels() + ", got '" + v + "'"));
         return loader.build();

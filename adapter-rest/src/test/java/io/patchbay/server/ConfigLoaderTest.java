@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,16 @@ class ConfigLoaderTest {
         assertThat(config.generateKeyset()).isTrue();
         assertThat(config.maxRequestBytes()).isEqualTo(1024 * 1024);
         assertThat(config.connectors()).isEmpty();
+    }
+
+    @Test
+    void theLogLevelIsCheckedButAnyCaseAndBlankAreFine() {
+        for (String level : List.of("warn", "DEBUG", " Info ", "")) {
+            assertThat(ConfigLoader.load(Map.of("PATCHBAY_LOG_LEVEL", level)).port()).as(level).isEqualTo(8080);
+        }
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_LOG_LEVEL", "warning")))
+                .hasMessageContaining("PATCHBAY_LOG_LEVEL: must be one of [TRACE, DEBUG, INFO, WARN, ERROR, OFF], "
+                        + "got 'warning'");
     }
 
     @Test
