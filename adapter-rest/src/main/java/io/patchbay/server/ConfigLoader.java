@@ -36,7 +36,8 @@ final class ConfigLoader {
     static final String PREFIX = "PATCHBAY_";
     static final String CONFIG_FILE = "PATCHBAY_CONFIG_FILE";
     /** Read by the logging set-up (and the file setting by this class), only from the environment. */
-    static final Set<String> ENVIRONMENT_ONLY = Set.of(CONFIG_FILE, ServerLogging.LOG_DIR, ServerLogging.LOG_LEVEL);
+    static final Set<String> ENVIRONMENT_ONLY = Set.of(CONFIG_FILE, ServerLogging.LOG_DIR, ServerLogging.LOG_LEVEL,
+            ServerLogging.LOG_FORMAT);
 
     /** Every key besides the per-connector ones, in file form. */
     private static final List<String> KEYS = List.of(
@@ -78,12 +79,9 @@ final class ConfigLoader {
                 loader.put(envToKey(name), value, "environment variable " + name, name);
             }
         });
-        // The logging set-up reads the level itself; checked here so that a typo stops the start with the other
-        // mistakes instead of being read as some level.
-        Optional.ofNullable(environment.get(ServerLogging.LOG_LEVEL))
-                .filter(v -> !v.isBlank() && ServerLogging.level(v).isEmpty())
-                .ifPresent(v -> loader.problems.add(ServerLogging.LOG_LEVEL + ": must be one of "
-                        + ServerLogging.levels() + ", got '" + v + "'"));
+        // The logging set-up reads its settings itself; checked here so that a typo stops the start with the other
+        // mistakes instead of being read as something else.
+        loader.problems.addAll(ServerLogging.problems(environment::get));
         return loader.build();
     }
 

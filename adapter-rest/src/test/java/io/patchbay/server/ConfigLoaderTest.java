@@ -32,13 +32,16 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void theLogLevelIsCheckedButAnyCaseAndBlankAreFine() {
+    void theLoggingSettingsAreCheckedInAnyCaseAndBlankMeansTheDefault() {
         for (String level : List.of("warn", "DEBUG", " Info ", "")) {
             assertThat(ConfigLoader.load(Map.of("PATCHBAY_LOG_LEVEL", level)).port()).as(level).isEqualTo(8080);
         }
-        assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_LOG_LEVEL", "warning")))
-                .hasMessageContaining("PATCHBAY_LOG_LEVEL: must be one of [TRACE, DEBUG, INFO, WARN, ERROR, OFF], "
-                        + "got 'warning'");
+        assertThat(ConfigLoader.load(Map.of("PATCHBAY_LOG_FORMAT", "Json")).port()).isEqualTo(8080);
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_LOG_LEVEL", "warning", "PATCHBAY_LOG_FORMAT",
+                "logfmt")))
+                .hasMessageContaining("PATCHBAY_LOG_LEVEL: must be one of [TRACE, DEBUG, INFO, WARN, ERROR, OFF] (in "
+                        + "any case), got 'warning'")
+                .hasMessageContaining("PATCHBAY_LOG_FORMAT: must be one of [TEXT, JSON] (in any case), got 'logfmt'");
     }
 
     @Test
@@ -86,8 +89,8 @@ class ConfigLoaderTest {
                             .contains("PATCHBAY_DATABASE_URL: must start with jdbc:postgresql: or jdbc:sqlite:")
                             .contains("PATCHBAY_CONNECTOR_TOGGL_BASE_URL: must be an absolute http(s) URL")
                             .contains("PATCHBAY_PROVIDER_CONNECT_TIMEOUT: must be a positive duration")
-                            .contains("PATCHBAY_LOG_LEVEL: must be one of [TRACE, DEBUG, INFO, WARN, ERROR, OFF], "
-                                    + "got 'verbose'")
+                            .contains("PATCHBAY_LOG_LEVEL: must be one of [TRACE, DEBUG, INFO, WARN, ERROR, OFF] (in "
+                                    + "any case), got 'verbose'")
                             .contains("unknown setting 'PATCHBAY_PROT'");
                 });
     }

@@ -4,27 +4,31 @@ import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import ch.qos.logback.core.util.FileSize;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
 import org.slf4j.LoggerFactory;
 
 /**
  * The server's logging, set up in code: the console, and a rolling file under {@code PATCHBAY_LOG_DIR}, both fed by
- * one asynchronous queue, at {@code PATCHBAY_LOG_LEVEL}. Logback finds it through {@link java.util.ServiceLoader}.
- * The same configuration written as {@code logback.xml} loaded about 540 more classes (the XML parser and Logback's
- * configuration model) and made start-up about 250 ms slower.
+ * one asynchronous queue, at {@code PATCHBAY_LOG_LEVEL}, as text or JSON lines ({@code PATCHBAY_LOG_FORMAT}).
+ * Logback finds it through {@link java.util.ServiceLoader}. The same set-up written as {@code logback.xml} loaded
+ * about 540 more classes (the XML parser and Logback's configuration model) and made start-up about 250 ms slower.
  *
  * <p>Any XML configuration wins: {@code -Dlogback.configurationFile}, or a {@code logback-test.xml} or
  * {@code logback.xml} on the class path (an application embedding the server, a test).
@@ -32,8 +36,13 @@ import org.slf4j.LoggerFactory;
 public final class ServerLogging extends ContextAwareBase implements Configurator {
     public static final String LOG_DIR = "PATCHBAY_LOG_DIR";
     public static final String LOG_LEVEL = "PATCHBAY_LOG_LEVEL";
+    /** {@code text} (default) or {@code json}: one JSON object per line, for log collectors. */
+    public static final String LOG_FORMAT = "PATCHBAY_LOG_FORMAT";
     static final String DEFAULT_LOG_DIR = "data/logs";
-    private static final List<String> LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+    /** The values each setting may take (in any case), and its default. */
+    private static final Map<String, Choice> CHOICES = new TreeMap<>(Map.of(
+            LOG_LEVEL, new Choice("INFO", List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF")),
+            LOG_FORMAT, new Choice("TEXT", List.of("TEXT", "JSON"))));
     /** Libraries that say too much at INFO. */
     private static final List<String> QUIET = List.of("org.eclipse.jetty", "io.javalin", "com.zaxxer.hikari",
             "org.flywaydb");
@@ -53,17 +62,12 @@ public final class ServerLogging extends ContextAwareBase implements Configurato
     }
 
     /**
-     * The level named by a {@code PATCHBAY_LOG_LEVEL} value, in any case. Logback reads an unknown name as DEBUG,
-     * which would log more than asked; the server refuses to start instead.
+     * What is wrong with the logging settings, one message each. Logback would read an unknown level as DEBUG
+     * (logging more than asked); the server refuses to start instead.
      */
-    public static Optional<Level> level(String value) {
-        String name = value.strip().toUpperCase(Locale.ROOT);
-        return LEVELS.contains(name) ? Optional.of(Level.toLevel(name)) : Optional.empty();
-    }
-
-    /** What {@code PATCHBAY_LOG_LEVEL} may be, for error messages. */
-    public static List<String> levels() {
-        return LEVELS;
+    public static List<String> problems(Function<String, String> settings) {
+        return CHOICES.keySet().stream().filter(name -> !valid(name, settings.apply(name)))
+                .map(name -> problem(name, settings.apply(name))).toList();
     }
 
     @Override
@@ -79,20 +83,11 @@ public final class ServerLogging extends ContextAwareBase implements Configurato
     /** Attaches the server's outputs to {@code context}'s root logger. */
     void apply(LoggerContext context) {
         String dir = Optional.ofNullable(settings.apply(LOG_DIR)).filter(d -> !d.isBlank()).orElse(DEFAULT_LOG_DIR);
-        String levelSetting = settings.apply(LOG_LEVEL);
-        Level level = Level.INFO;
-        if (levelSetting != null && !levelSetting.isBlank()) {
-            Optional<Level> named = level(levelSetting);
-            if (named.isPresent()) {
-                level = named.get();
-            } else {
-                // Main refuses such a value before logging starts; an embedding application gets INFO and this.
-                addError(LOG_LEVEL + " is '" + levelSetting + "', not one of " + LEVELS + "; logging at INFO");
-            }
-        }
+        Level level = Level.toLevel(chosen(LOG_LEVEL));
+        boolean json = chosen(LOG_FORMAT).equals("JSON");
 
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
-        console.setEncoder(encoder(context, "%d{HH:mm:ss.SSS} %-5level %logger{24} - %msg%n"));
+        console.setEncoder(json ? json(context) : text(context, "%d{HH:mm:ss.SSS} %-5level %logger{24} - %msg%n"));
 
         RollingFileAppender<ILoggingEvent> file = new RollingFileAppender<>();
         file.setContext(context);
@@ -106,7 +101,7 @@ public final class ServerLogging extends ContextAwareBase implements Configurato
         rolling.setTotalSizeCap(FileSize.valueOf("1GB"));
         rolling.start();
         file.setRollingPolicy(rolling);
-        file.setEncoder(encoder(context, "%d{ISO8601} %-5level [%thread] %logger - %msg%n"));
+        file.setEncoder(json ? json(context) : text(context, "%d{ISO8601} %-5level [%thread] %logger - %msg%n"));
 
         // Request threads hand lines over instead of writing them: an access line per request stays cheap. Nothing
         // is dropped: with a full queue a request waits for the writer. One queue feeds both outputs.
@@ -114,6 +109,7 @@ public final class ServerLogging extends ContextAwareBase implements Configurato
         outputs.addAppender(start(context, "CONSOLE", console));
         outputs.addAppender(start(context, "FILE", file));
         AsyncAppender async = new AsyncAppender();
+        async.setContext(context); // before anything is attached: it reports each attachment to the context
         async.setQueueSize(8192);
         async.setDiscardingThreshold(0);
         async.setNeverBlock(false);
@@ -135,12 +131,50 @@ public final class ServerLogging extends ContextAwareBase implements Configurato
         }
     }
 
-    private static PatternLayoutEncoder encoder(LoggerContext context, String pattern) {
+    /** The setting in upper case, or its default when unset, blank or (with an error status) not a choice. */
+    private String chosen(String name) {
+        String value = settings.apply(name);
+        String fallback = CHOICES.get(name).fallback();
+        if (!valid(name, value)) {
+            // Main refuses such a value before logging starts; an embedding application gets the default and this.
+            addError(problem(name, value) + "; using " + fallback);
+            return fallback;
+        }
+        return value == null || value.isBlank() ? fallback : value.strip().toUpperCase(Locale.ROOT);
+    }
+
+    private static boolean valid(String name, String value) {
+        return value == null || value.isBlank() || CHOICES.get(name).values()
+                .contains(value.strip().toUpperCase(Locale.ROOT));
+    }
+
+    private static String problem(String name, String value) {
+        return name + ": must be one of " + CHOICES.get(name).values() + " (in any case), got '" + value + "'";
+    }
+
+    private static Encoder<ILoggingEvent> text(LoggerContext context, String pattern) {
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);
         encoder.setPattern(pattern);
         encoder.start();
         return encoder;
+    }
+
+    /** The time, level, thread, logger, message (formatted) and any exception with its stack. */
+    private static Encoder<ILoggingEvent> json(LoggerContext context) {
+        JsonEncoder encoder = new JsonEncoder();
+        encoder.setContext(context);
+        encoder.setWithSequenceNumber(false);
+        encoder.setWithNanoseconds(false);
+        encoder.setWithContext(false);
+        encoder.setWithMessage(false);
+        encoder.setWithArguments(false);
+        encoder.setWithFormattedMessage(true);
+        encoder.start();
+        return encoder;
+    }
+
+    private record Choice(String fallback, List<String> values) {
     }
 
     private static <A extends Appender<ILoggingEvent>> A start(LoggerContext context, String name, A appender) {

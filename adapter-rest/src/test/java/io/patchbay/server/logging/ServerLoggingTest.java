@@ -7,6 +7,9 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.status.Status;
+import com.squareup.moshi.JsonAdapter;
+import com.squareup.moshi.Moshi;
+import com.squareup.moshi.Types;
 import io.patchbay.server.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -24,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
@@ -55,8 +59,9 @@ class ServerLoggingTest {
         assertThat(context.getStatusManager().getCopyOfStatusList())
                 .as("warnings and errors while configuring (an appender not started, a bad pattern)")
                 .noneMatch(status -> status.getEffectiveLevel() >= Status.WARN);
-        assertThat(console).contains("INFO  i.p.s.l.ServerLoggingTest - line 1 of the test")
-                .doesNotContain("below the default level").doesNotContain("chatter");
+        // Only the line: neither the filtered ones nor any word from Logback itself about its set-up.
+        assertThat(console.lines().toList()).singleElement().asString()
+                .endsWith("INFO  i.p.s.l.ServerLoggingTest - line 1 of the test");
         assertThat(Files.readString(dir.resolve("logs/patchbay.log")))
                 .contains("INFO  [main] io.patchbay.server.logging.ServerLoggingTest - line 1 of the test")
                 .doesNotContain("below the default level").doesNotContain("chatter");
@@ -78,9 +83,42 @@ class ServerLoggingTest {
         logging.apply(unknown);
         assertThat(unknown.getLogger("ROOT").getLevel()).isEqualTo(Level.INFO);
         assertThat(unknown.getStatusManager().getCopyOfStatusList())
-                .anyMatch(s -> s.getLevel() == Status.ERROR && s.getMessage().contains("PATCHBAY_LOG_LEVEL is "
-                        + "'verbose', not one of [TRACE, DEBUG, INFO, WARN, ERROR, OFF]"));
+                .anyMatch(s -> s.getLevel() == Status.ERROR && s.getMessage().equals("PATCHBAY_LOG_LEVEL: must be "
+                        + "one of [TRACE, DEBUG, INFO, WARN, ERROR, OFF] (in any case), got 'verbose'; using INFO"));
         unknown.stop();
+    }
+
+    @Test
+    void jsonLinesCarryTheFormattedMessageAndTheException() throws Exception {
+        LoggerContext context = context();
+        ServerLogging logging = logging(Map.of(ServerLogging.LOG_DIR, dir.toString(), ServerLogging.LOG_FORMAT,
+                "json"), empty());
+        logging.setContext(context);
+        String console = consoleOf(() -> {
+            logging.apply(context);
+            context.getLogger("io.patchbay.server.Example").info("linked {} \"accounts\"", 2);
+            context.getLogger("io.patchbay.server.Example").warn("failed", new IllegalStateException("no route"));
+            context.stop();
+        });
+
+        JsonAdapter<Map<String, Object>> lines = new Moshi.Builder().build()
+                .adapter(Types.newParameterizedType(Map.class, String.class, Object.class));
+        for (String output : List.of(console, Files.readString(dir.resolve("patchbay.log")))) {
+            List<Map<String, Object>> events = output.lines().map(line -> {
+                try {
+                    return lines.fromJson(line);
+                } catch (IOException e) {
+                    throw new AssertionError("not a JSON line: " + line, e);
+                }
+            }).toList();
+            assertThat(events).hasSize(2);
+            assertThat(events.get(0)).containsEntry("level", "INFO").containsEntry("threadName", "main")
+                    .containsEntry("loggerName", "io.patchbay.server.Example")
+                    .containsEntry("formattedMessage", "linked 2 \"accounts\"").containsKey("timestamp")
+                    .doesNotContainKeys("message", "arguments", "context");
+            assertThat(events.get(1)).containsEntry("level", "WARN").containsEntry("formattedMessage", "failed");
+            assertThat(events.get(1).get("throwable").toString()).contains("IllegalStateException", "no route");
+        }
     }
 
     @Test
@@ -142,7 +180,7 @@ class ServerLoggingTest {
         assertThat(key.find()).as(stdout).isTrue();
         String secret = key.group().substring(6);
         String file = Files.readString(logs.resolve("patchbay.log"));
-        assertThat(stdout).contains("INFO  i.p.s.PatchbayServer - Patchbay listening on")
+        assertThat(stdout).doesNotContain("LOGBACK").contains("INFO  i.p.s.PatchbayServer - Patchbay listening on")
                 .contains("i.p.server.access-log - GET /health 200");
         assertThat(file).contains("INFO  [main] io.patchbay.server.PatchbayServer - Patchbay listening on")
                 .contains("GET /health 200").contains("Stopped")
@@ -157,7 +195,8 @@ class ServerLoggingTest {
             assertThat(refused.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(refused.exitValue()).as(said).isEqualTo(2);
             assertThat(said).contains(
-                    "PATCHBAY_LOG_LEVEL: must be one of [TRACE, DEBUG, INFO, WARN, ERROR, OFF], got 'loud'");
+                    "PATCHBAY_LOG_LEVEL: must be one of [TRACE, DEBUG, INFO, WARN, ERROR, OFF] (in any case), got "
+                            + "'loud'");
         } finally {
             refused.destroyForcibly();
         }
