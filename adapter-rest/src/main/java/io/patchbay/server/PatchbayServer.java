@@ -237,6 +237,8 @@ public final class PatchbayServer implements AutoCloseable {
         javalin.jetty.host = "127.0.0.1";
         javalin.jetty.port = 0;
         javalin.http.maxRequestSize = config.maxRequestBytes();
+        // A known path with another method is the caller's mistake of method, not of path.
+        javalin.http.prefer405over404 = true;
         javalin.jsonMapper(Json.mapper());
         javalin.jetty.modifyServer(server -> {
             // Lets requests in flight finish on stop, up to the shutdown timeout.

@@ -209,6 +209,13 @@ class ServerBasicsTest {
         assertThat(route.status()).isEqualTo(404);
         assertThat(route.string("code")).isEqualTo("route_not_found");
 
+        Api.Response method = api.method("DELETE", "/v1/admin/tenants/acme/api-keys").token(admin).send();
+        assertThat(method.status()).isEqualTo(405);
+        assertThat(method.string("code")).isEqualTo("method_not_allowed");
+        assertThat(method.header("Allow")).contains("GET, POST");
+        assertThat(method.string("detail"))
+                .isEqualTo("DELETE is not allowed on /v1/admin/tenants/acme/api-keys; it answers GET, POST");
+
         Api.Response param = api.get("/v1/admin/tenants/acme/api-keys?limt=5").token(admin).send();
         assertThat(param.status()).isEqualTo(400);
         assertThat(param.errorFields()).containsExactly("limt");

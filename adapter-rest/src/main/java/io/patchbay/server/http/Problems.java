@@ -65,14 +65,23 @@ public final class Problems {
         return switch (status) {
             case 404 -> new ApiException(404, "route_not_found", "Not found", "No route " + ctx.method() + " "
                     + ctx.path());
-            case 405 -> new ApiException(405, "method_not_allowed", "Method not allowed", ctx.method()
-                    + " is not allowed on " + ctx.path());
+            case 405 -> methodNotAllowed(ctx.method() + " is not allowed on " + ctx.path(),
+                    ctx.res().getHeader("Allow"));
             case 413 -> bodyTooLarge();
             case 500 -> new ApiException(500, "internal_error", "Internal error",
                     "The server failed to process the request; the failure is logged");
             default -> new ApiException(status, "http_" + status, "HTTP " + status, "The request was refused with "
                     + "status " + status);
         };
+    }
+
+    /** Names the methods the route answers, when known, in the detail and in the Allow header HTTP asks for. */
+    public static ApiException methodNotAllowed(String detail, String allowed) {
+        if (allowed == null || allowed.isBlank()) {
+            return new ApiException(405, "method_not_allowed", "Method not allowed", detail);
+        }
+        return new ApiException(405, "method_not_allowed", "Method not allowed", detail + "; it answers " + allowed,
+                List.of(), Map.of(), Map.of("Allow", allowed));
     }
 
     public static ApiException bodyTooLarge() {
@@ -226,7 +235,7 @@ public final class Problems {
         return switch (status) {
             case 413 -> bodyTooLarge();
             case 404 -> new ApiException(404, "route_not_found", "Not found", e.getMessage());
-            case 405 -> new ApiException(405, "method_not_allowed", "Method not allowed", e.getMessage());
+            case 405 -> methodNotAllowed(e.getMessage(), e.getDetails().get("availableMethods"));
             default -> new ApiException(status, "http_" + status, e.getMessage(), e.getMessage());
         };
     }

@@ -49,6 +49,7 @@ import java.util.concurrent.TimeUnit;
 @Singleton
 public final class ProxyService implements EdgeRoute {
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
+    private static final String ALLOWED = String.join(", ", METHODS.stream().sorted().toList());
     /** Methods sent with a body (an empty one when the caller sent none). */
     private static final Set<String> BODY_METHODS = Set.of("POST", "PUT", "PATCH");
     /** Answers larger than this are refused rather than held in memory. */
@@ -95,8 +96,8 @@ public final class ProxyService implements EdgeRoute {
         }
         String method = exchange.request().method().name();
         if (!METHODS.contains(method)) {
-            finish(exchange, null, new ApiException(405, "method_not_allowed", "Method not allowed", method
-                    + " is not allowed on " + exchange.path()));
+            finish(exchange, null, Problems.methodNotAllowed(method + " is not allowed on " + exchange.path(),
+                    ALLOWED));
             return true;
         }
         Optional<Plan> plan;
