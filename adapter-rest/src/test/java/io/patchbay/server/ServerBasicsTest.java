@@ -175,6 +175,20 @@ class ServerBasicsTest {
         Api.Response malformed = api.post("/v1/admin/tenants/acme/api-keys").token(admin).raw("{\"name\": ").send();
         assertThat(malformed.status()).isEqualTo(400);
         assertThat(malformed.string("code")).isEqualTo("malformed_json");
+        assertThat(malformed.string("detail")).isEqualTo("The request body is not valid JSON: it ends before the JSON "
+                + "object does");
+
+        // Latin-1 bytes where UTF-8 is due: refused, not stored as replacement characters.
+        Api.Response latin1 = api.post("/v1/admin/tenants/acme/api-keys").token(admin)
+                .header("Content-Type", "application/json")
+                .bytes("{\"name\":\"caf\u00e9\"}".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)).send();
+        assertThat(latin1.status()).isEqualTo(400);
+        assertThat(latin1.string("code")).isEqualTo("malformed_json");
+        assertThat(latin1.string("detail")).isEqualTo("The request body is not valid UTF-8, the encoding JSON requires");
+        Api.Response utf8 = api.post("/v1/admin/tenants/acme/api-keys").token(admin)
+                .raw("{\"name\":\"caf\u00e9\"}").send();
+        assertThat(utf8.status()).isEqualTo(201);
+        assertThat(utf8.string("name")).isEqualTo("caf\u00e9");
 
         Api.Response array = api.post("/v1/admin/tenants/acme/api-keys").token(admin).raw("[1,2]").send();
         assertThat(array.status()).isEqualTo(400);

@@ -40,7 +40,7 @@ public final class AdminRoutes implements RouteGroup {
     private void create(Context ctx) {
         auth.key(ctx, Scope.ADMIN);
         String tenant = tenant(ctx);
-        Fields body = Fields.of(ctx.body());
+        Fields body = Fields.ofBody(ctx);
         String name = body.requireString("name");
         Optional<List<String>> rawScopes = body.optionalStringList("scopes");
         body.done();

@@ -62,7 +62,7 @@ public final class ConnectSessionRoutes implements RouteGroup {
 
     private void create(Context ctx) {
         Caller.Key caller = auth.key(ctx, Scope.CONNECT_SESSIONS_WRITE);
-        Fields body = Fields.of(ctx.body());
+        Fields body = Fields.ofBody(ctx);
         Optional<String> ownerField = body.optionalString("owner_id");
         Optional<String> teamField = body.optionalString("team_id");
         Optional<List<String>> allowed = body.optionalStringList("allowed_connectors");

@@ -74,7 +74,7 @@ public final class AccountRoutes implements RouteGroup {
 
     private void link(Context ctx) {
         Caller caller = auth.keyOrSession(ctx, Scope.ACCOUNTS_WRITE);
-        Fields body = Fields.of(ctx.body());
+        Fields body = Fields.ofBody(ctx);
         String connectorId = body.requireString("connector_id");
         CredentialsInput credentials = CredentialsInput.read(body);
         Optional<String> workspaceId = body.optionalString("workspace_id");
@@ -162,7 +162,7 @@ public final class AccountRoutes implements RouteGroup {
     private void update(Context ctx) {
         Caller.Key caller = auth.key(ctx, Scope.ACCOUNTS_WRITE);
         String id = ctx.pathParam("account_id");
-        Fields body = Fields.of(ctx.body());
+        Fields body = Fields.ofBody(ctx);
         Optional<String> label = body.optionalString("label");
         Optional<String> visibilityField = body.optionalString("visibility");
         Optional<Long> versionField = body.optionalLong("version");
@@ -208,7 +208,7 @@ public final class AccountRoutes implements RouteGroup {
             }
             session = Optional.of(s.session());
         }
-        Fields body = Fields.of(ctx.body());
+        Fields body = Fields.ofBody(ctx);
         CredentialsInput input = CredentialsInput.read(body);
         body.done();
         LinkedAccount current = accounts.get(caller.viewer(), id);

@@ -52,7 +52,8 @@ public final class ActionRoutes implements RouteGroup {
         LinkedAccount account = accounts.get(caller.viewer(), accountId);
         ActionDefinition action = catalog.action(account.connectorId(), ctx.pathParam("action"));
         // An action without input may be called with no body at all.
-        Map<String, Object> input = ctx.body().isBlank() ? new LinkedHashMap<>() : Json.parseObject(ctx.body());
+        String body = Json.body(ctx);
+        Map<String, Object> input = body.isBlank() ? new LinkedHashMap<>() : Json.parseObject(body);
         List<FieldError> errors = validator.validate(account.connectorId(), action, input);
         if (!errors.isEmpty()) {
             throw ApiException.invalidInput(errors);

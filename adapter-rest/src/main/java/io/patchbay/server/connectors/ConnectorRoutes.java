@@ -77,7 +77,7 @@ public final class ConnectorRoutes implements RouteGroup {
     private void check(Context ctx) {
         Caller caller = auth.keyOrSession(ctx, Scope.ACCOUNTS_WRITE);
         Connector connector = connector(ctx, caller);
-        Fields body = Fields.of(ctx.body());
+        Fields body = Fields.ofBody(ctx);
         CredentialsInput input = CredentialsInput.read(body);
         body.done();
         var credentials = input.credentials(connector);

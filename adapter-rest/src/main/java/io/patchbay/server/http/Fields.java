@@ -1,5 +1,6 @@
 package io.patchbay.server.http;
 
+import io.javalin.http.Context;
 import io.patchbay.spi.FieldError;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,6 +21,11 @@ public final class Fields {
 
     private Fields(Map<String, Object> object) {
         this.object = object;
+    }
+
+    /** The request's body, which must be one JSON object in UTF-8. */
+    public static Fields ofBody(Context ctx) {
+        return of(Json.body(ctx));
     }
 
     public static Fields of(String body) {

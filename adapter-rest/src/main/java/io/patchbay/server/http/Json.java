@@ -7,13 +7,19 @@ import com.squareup.moshi.JsonReader;
 import com.squareup.moshi.JsonWriter;
 import com.squareup.moshi.Moshi;
 import com.squareup.moshi.Types;
+import io.javalin.http.Context;
 import io.javalin.json.JsonMapper;
 import io.patchbay.spi.FieldError;
+import java.io.EOFException;
 import java.io.IOException;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -78,6 +84,23 @@ public final class Json {
     }
 
     /**
+     * The request body as text. JSON travels as UTF-8 (RFC 8259); other bytes are refused, not replaced, so a
+     * mangled owner id or label is never stored.
+     *
+     * @throws ApiException 400 {@code malformed_json}
+     */
+    public static String body(Context ctx) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(ctx.bodyAsBytes()))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new ApiException(400, "malformed_json", "Malformed JSON",
+                    "The request body is not valid UTF-8, the encoding JSON requires");
+        }
+    }
+
+    /**
      * Reads a request body that must be one JSON object. Integers become {@link Long}, other numbers
      * {@link Double}; duplicate keys and trailing data are refused.
      *
@@ -102,6 +125,9 @@ public final class Json {
         } catch (JsonEncodingException | JsonDataException e) {
             throw new ApiException(400, "malformed_json", "Malformed JSON",
                     "The request body is not valid JSON: " + stripValue(e.getMessage()));
+        } catch (EOFException e) {
+            throw new ApiException(400, "malformed_json", "Malformed JSON",
+                    "The request body is not valid JSON: it ends before the JSON object does");
         } catch (IOException e) {
             throw new ApiException(400, "malformed_json", "Malformed JSON", "The request body could not be read");
         }
