@@ -45,12 +45,17 @@ class RestartTest {
                     "credentials", Map.of("api_token", io.patchbay.connector.oneflow.fake.FakeOneflow.TOKEN,
                             "user_email", io.patchbay.connector.oneflow.fake.FakeOneflow.ADMIN_EMAIL)))
                     .send().string("account.id");
-            oneflow.delayNext(java.time.Duration.ofMillis(700), 1);
+            oneflow.delayNext(java.time.Duration.ofMillis(700), 2);
             var slow = java.util.concurrent.CompletableFuture.supplyAsync(() ->
                     api.get("/v1/accounts/" + id + "/proxy/contracts").token(key).send());
+            // An API call is relayed to the API server: it finishes too, before that server stops.
+            var verify = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                    api.post("/v1/accounts/" + id + "/verify").token(key).send());
             Thread.sleep(250);
             server.close();
             assertThat(slow.get().status()).as("answered before the server stopped").isEqualTo(200);
+            assertThat(verify.get().status()).as("answered before the server stopped").isEqualTo(200);
+            assertThat(verify.get().string("status")).isEqualTo("active");
         }
     }
 
