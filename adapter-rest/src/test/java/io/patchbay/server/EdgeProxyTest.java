@@ -8,7 +8,10 @@ import io.patchbay.server.ScriptedUpstream.Reply;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -134,11 +137,20 @@ class EdgeProxyTest {
 
     @Test
     void anUnreachableProviderIs502() throws IOException {
-        upstream.close();
-        Api.Response answer = api.get(proxy + "api/v9/me").token(key).send();
-        // The closed port is free again: should another server of the run take it, its answer shows here.
-        assertThat(answer.status()).as(answer.toString()).isEqualTo(502);
-        assertThat(answer.string("code")).isEqualTo("provider_unreachable");
+        // The provider moves to a port that is bound but never listens: connections to it are refused, and while
+        // it stays bound no other server of the run, nor a connection's own source port, can take it. (Closing the
+        // provider would free its port for both.)
+        try (Socket nobody = new Socket()) {
+            nobody.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            server.close();
+            server = PatchbayServer.start(TestServers.config(data, Map.of("toggl",
+                    URI.create("http://127.0.0.1:" + nobody.getLocalPort())), Map.of("PATCHBAY_PROVIDER_CALL_TIMEOUT",
+                    "1s")));
+            api = new Api(server.port());
+            Api.Response answer = api.get(proxy + "api/v9/me").token(key).send();
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(502);
+            assertThat(answer.string("code")).isEqualTo("provider_unreachable");
+        }
     }
 
     @Test
