@@ -35,9 +35,8 @@ import java.util.regex.Pattern;
 final class ConfigLoader {
     static final String PREFIX = "PATCHBAY_";
     static final String CONFIG_FILE = "PATCHBAY_CONFIG_FILE";
-    /** Read by the logging set-up (and the file setting by this class), only from the environment. */
-    static final Set<String> ENVIRONMENT_ONLY = Set.of(CONFIG_FILE, ServerLogging.LOG_DIR, ServerLogging.LOG_LEVEL,
-            ServerLogging.LOG_FORMAT);
+    /** Names the file, so it can only come from the environment. */
+    static final Set<String> ENVIRONMENT_ONLY = Set.of(CONFIG_FILE);
 
     /** Every key besides the per-connector ones, in file form. */
     private static final List<String> KEYS = List.of(
@@ -45,7 +44,8 @@ final class ConfigLoader {
             "database.url", "database.user", "database.password", "database.pool_size",
             "keyset.file", "keyset.json", "keyset.generate",
             "connectors.dir", "max_request_bytes",
-            "provider.connect_timeout", "provider.call_timeout", "access_log", "shutdown_timeout");
+            "provider.connect_timeout", "provider.call_timeout", "access_log", "shutdown_timeout",
+            "log.dir", "log.level", "log.format");
     private static final Pattern CONNECTOR_KEY = Pattern.compile("connector\\.([a-z][a-z0-9-]*)\\.([a-z][a-z0-9_]*)");
     private static final Pattern CONNECTOR_ENV = Pattern.compile("PATCHBAY_CONNECTOR_([A-Z][A-Z0-9-]*)_([A-Z][A-Z0-9_]*)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kib|mib)?", Pattern.CASE_INSENSITIVE);
@@ -79,9 +79,6 @@ final class ConfigLoader {
                 loader.put(envToKey(name), value, "environment variable " + name, name);
             }
         });
-        // The logging set-up reads its settings itself; checked here so that a typo stops the start with the other
-        // mistakes instead of being read as something else.
-        loader.problems.addAll(ServerLogging.problems(environment::get));
         return loader.build();
     }
 
@@ -110,7 +107,9 @@ final class ConfigLoader {
                     + " (in the environment: " + envName("database.url") + " and so on)");
             return;
         }
-        settings.put(key.get(), new Setting(value.strip(), source));
+        // The environment's source is the variable itself; a file's must also name the key, for its messages.
+        settings.put(key.get(), new Setting(value.strip(), source.endsWith(asWritten) ? source : source + ": "
+                + asWritten));
     }
 
     private void readFile(Path file) {
@@ -189,12 +188,18 @@ final class ConfigLoader {
         boolean accessLog = bool("access_log").orElse(true);
         Duration shutdownTimeout = duration("shutdown_timeout").orElse(Duration.ofSeconds(10));
         Map<String, ServerConfig.ConnectorSettings> connectors = connectors();
+        Map<String, String> logging = new TreeMap<>(Map.of(ServerLogging.LOG_DIR,
+                path("log.dir").orElse(dataDir.resolve("logs")).toString()));
+        for (String key : List.of("log.level", "log.format")) {
+            string(key).ifPresent(value -> ServerLogging.problem(envName(key), value).ifPresentOrElse(
+                    why -> problem(key, why), () -> logging.put(envName(key), value)));
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new ServerConfig(host, port, dataDir, databaseUrl, string("database.user"), string("database.password"),
                 poolSize, keyset, generate, connectorsDir, connectors, maxRequestBytes, connectTimeout, callTimeout,
-                accessLog, shutdownTimeout);
+                accessLog, shutdownTimeout, logging);
     }
 
     private Map<String, ServerConfig.ConnectorSettings> connectors() {

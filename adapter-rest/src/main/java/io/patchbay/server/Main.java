@@ -21,6 +21,9 @@ public final class Main {
             System.exit(2);
             return;
         }
+        // The logging set-up reads system properties before the environment: these hold the merged settings (the
+        // environment's where both give one, else the file's, and the log folder beside the data by default).
+        config.logging().forEach(System::setProperty);
         // One hook for both, so that logging stops after the server has written its last lines (also when the
         // start fails below, or the process is stopped while starting).
         AtomicReference<PatchbayServer> started = new AtomicReference<>();

@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param callTimeout     for a whole call to a provider
  * @param accessLog       whether each request gets a line in the log (metrics are kept either way)
  * @param shutdownTimeout how long requests in flight may finish on stop
+ * @param logging         the logging set-up's settings by environment variable name: the log folder ({@code
+ *                        dataDir/logs} unless set), and the level and format when set
  */
 public record ServerConfig(
         String host,
@@ -43,7 +45,8 @@ public record ServerConfig(
         Duration connectTimeout,
         Duration callTimeout,
         boolean accessLog,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        Map<String, String> logging) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
@@ -57,6 +60,7 @@ public record ServerConfig(
         Objects.requireNonNull(keyset, "keyset");
         Objects.requireNonNull(connectorsDir, "connectorsDir");
         connectors = Map.copyOf(connectors);
+        logging = Map.copyOf(logging);
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(callTimeout, "callTimeout");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
@@ -95,7 +99,7 @@ public record ServerConfig(
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, databaseUrl, databaseUser, databasePassword, databasePoolSize,
                 keyset, generateKeyset, connectorsDir, connectors, maxRequestBytes, connectTimeout, callTimeout,
-                accessLog, shutdownTimeout);
+                accessLog, shutdownTimeout, logging);
     }
 
     public ServerConfig withConnector(String id, URI baseUrl) {
@@ -103,7 +107,7 @@ public record ServerConfig(
         copy.put(id, new ConnectorSettings(Optional.of(baseUrl), connector(id).settings()));
         return new ServerConfig(host, port, dataDir, databaseUrl, databaseUser, databasePassword, databasePoolSize,
                 keyset, generateKeyset, connectorsDir, copy, maxRequestBytes, connectTimeout, callTimeout,
-                accessLog, shutdownTimeout);
+                accessLog, shutdownTimeout, logging);
     }
 
     @Override
@@ -111,6 +115,7 @@ public record ServerConfig(
         return "ServerConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", database="
                 + storage() + ", connectorsDir=" + connectorsDir + ", connectors=" + connectors
                 + ", maxRequestBytes=" + maxRequestBytes + ", connectTimeout=" + connectTimeout + ", callTimeout="
-                + callTimeout + ", accessLog=" + accessLog + ", shutdownTimeout=" + shutdownTimeout + "]";
+                + callTimeout + ", accessLog=" + accessLog + ", shutdownTimeout=" + shutdownTimeout + ", logging="
+                + logging + "]";
     }
 }

@@ -107,10 +107,15 @@ class ConfigLoaderTest {
                 connector:
                   oneflow:
                     base_url: http://127.0.0.1:7001/v1
+                log:
+                  level: debug
+                  format: json
                 """);
         ServerConfig config = ConfigLoader.load(Map.of("PATCHBAY_CONFIG_FILE", file.toString(),
-                "PATCHBAY_PORT", "7100"));
+                "PATCHBAY_PORT", "7100", "PATCHBAY_LOG_FORMAT", "text"));
         assertThat(config.port()).isEqualTo(7100);
+        assertThat(config.logging()).containsExactlyInAnyOrderEntriesOf(Map.of("PATCHBAY_LOG_LEVEL", "debug",
+                "PATCHBAY_LOG_FORMAT", "text", "PATCHBAY_LOG_DIR", Path.of("data", "logs").toString()));
         assertThat(config.host()).isEqualTo("0.0.0.0");
         assertThat(config.storage().password()).hasValue("from-file");
         assertThat(config.connector("oneflow").baseUrl()).hasValue(URI.create("http://127.0.0.1:7001/v1"));
@@ -122,6 +127,8 @@ class ConfigLoaderTest {
         Files.writeString(file, "data_dir=/var/lib/patchbay\nconnectors.dir=/opt/connectors\nkeyset.generate=true\n"
                 + "database.pool_size=8\n");
         ServerConfig config = ConfigLoader.load(Map.of("PATCHBAY_CONFIG_FILE", file.toString()));
+        assertThat(config.logging()).as("logs beside the data").containsExactlyEntriesOf(Map.of("PATCHBAY_LOG_DIR",
+                Path.of("/var/lib/patchbay", "logs").toString()));
         assertThat(config.dataDir()).isEqualTo(Path.of("/var/lib/patchbay"));
         assertThat(config.connectorsDir()).isEqualTo(Path.of("/opt/connectors"));
         assertThat(config.databasePoolSize()).isEqualTo(8);
@@ -131,13 +138,17 @@ class ConfigLoaderTest {
     @Test
     void fileMistakesNameTheFileAndTheKey() throws IOException {
         Path file = dir.resolve("bad.yaml");
-        Files.writeString(file, "port: 99999\ndatabse:\n  url: x\nconnector:\n  toggl:\n    base_url: [1, 2]\n");
+        Files.writeString(file, "port: 99999\ndatabse:\n  url: x\nconnector:\n  toggl:\n    base_url: [1, 2]\n"
+                + "log:\n  level: chatty\n");
         assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_CONFIG_FILE", file.toString())))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
-                        .anySatisfy(p -> assertThat(p).contains(file.toAbsolutePath().toString())
-                                .contains("must be a whole number from 0 to 65535"))
+                        .anySatisfy(p -> assertThat(p).isEqualTo("config file " + file.toAbsolutePath() + ": port: "
+                                + "must be a whole number from 0 to 65535, got '99999'"))
                         .anySatisfy(p -> assertThat(p).contains("unknown setting 'databse.url'"))
-                        .anySatisfy(p -> assertThat(p).contains("connector.toggl.base_url must be a single value")));
+                        .anySatisfy(p -> assertThat(p).contains("connector.toggl.base_url must be a single value"))
+                        .anySatisfy(p -> assertThat(p).isEqualTo("config file " + file.toAbsolutePath()
+                                + ": log.level: must be one of [TRACE, DEBUG, INFO, WARN, ERROR, OFF] (in any case), "
+                                + "got 'chatty'")));
 
         assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_CONFIG_FILE", dir.resolve("none.yaml").toString())))
                 .hasMessageContaining("does not exist");

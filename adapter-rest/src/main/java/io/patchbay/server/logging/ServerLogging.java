@@ -62,12 +62,12 @@ public final class ServerLogging extends ContextAwareBase implements Configurato
     }
 
     /**
-     * What is wrong with the logging settings, one message each. Logback would read an unknown level as DEBUG
-     * (logging more than asked); the server refuses to start instead.
+     * Why {@code value} cannot be the setting {@code name}, if it cannot. Logback would read an unknown level as
+     * DEBUG (logging more than asked); the server refuses to start instead.
      */
-    public static List<String> problems(Function<String, String> settings) {
-        return CHOICES.keySet().stream().filter(name -> !valid(name, settings.apply(name)))
-                .map(name -> problem(name, settings.apply(name))).toList();
+    public static Optional<String> problem(String name, String value) {
+        return valid(name, value) ? Optional.empty()
+                : Optional.of("must be one of " + CHOICES.get(name).values() + " (in any case)");
     }
 
     @Override
@@ -137,7 +137,7 @@ public final class ServerLogging extends ContextAwareBase implements Configurato
         String fallback = CHOICES.get(name).fallback();
         if (!valid(name, value)) {
             // Main refuses such a value before logging starts; an embedding application gets the default and this.
-            addError(problem(name, value) + "; using " + fallback);
+            addError(name + ": " + problem(name, value).orElseThrow() + ", got '" + value + "'; using " + fallback);
             return fallback;
         }
         return value == null || value.isBlank() ? fallback : value.strip().toUpperCase(Locale.ROOT);
@@ -146,10 +146,6 @@ public final class ServerLogging extends ContextAwareBase implements Configurato
     private static boolean valid(String name, String value) {
         return value == null || value.isBlank() || CHOICES.get(name).values()
                 .contains(value.strip().toUpperCase(Locale.ROOT));
-    }
-
-    private static String problem(String name, String value) {
-        return name + ": must be one of " + CHOICES.get(name).values() + " (in any case), got '" + value + "'";
     }
 
     private static Encoder<ILoggingEvent> text(LoggerContext context, String pattern) {

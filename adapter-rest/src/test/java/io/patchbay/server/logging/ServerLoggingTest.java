@@ -145,15 +145,18 @@ class ServerLoggingTest {
 
     /**
      * The server as launched, in a JVM of its own on the server's class path only: lines reach the console and the
-     * file under PATCHBAY_LOG_DIR, the first admin key reaches the console once and the file never, and a bad
+     * file in the configured folder, the first admin key reaches the console once and the file never, and a bad
      * level stops the start.
      */
     @Test
     void aLaunchedServerLogsToBothOutputsAndNeverLogsTheAdminKey() throws Exception {
+        // The log folder comes from the configuration file, as any logging setting may.
         Path logs = dir.resolve("logs");
+        Path settings = dir.resolve("patchbay.properties");
+        Files.writeString(settings, "log.dir=" + logs.toString().replace("\\", "/") + "\n");
         Map<String, String> env = Map.of("PATCHBAY_PORT", "0", "PATCHBAY_DATA_DIR", dir.resolve("data").toString(),
-                "PATCHBAY_CONNECTORS_DIR", dir.resolve("connectors").toString(),
-                ServerLogging.LOG_DIR, logs.toString());
+                "PATCHBAY_CONNECTORS_DIR", dir.resolve("connectors").toString(), "PATCHBAY_CONFIG_FILE",
+                settings.toString());
         Process server = launch(env);
         String stdout;
         try (InputStream out = server.getInputStream()) {
