@@ -218,6 +218,26 @@ class ServerBasicsTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aConnectorsActionsComeWithTheirSchemas() {
+        String key = Tenants.key(api, admin, "acme-actions");
+        Api.Response actions = api.get("/v1/connectors/toggl/actions").token(key).send();
+        assertThat(actions.status()).isEqualTo(200);
+        Map<String, Object> workspaces = actions.list("data").stream()
+                .filter(a -> a.get("name").equals("list_workspaces")).findFirst().orElseThrow();
+        assertThat((Map<String, Object>) workspaces.get("input_schema")).containsEntry("type", "object")
+                .containsEntry("additionalProperties", false);
+        assertThat((Map<String, Object>) workspaces.get("output_schema")).containsEntry("type", "object");
+        assertThat(actions.list("data")).extracting(a -> a.get("name")).contains("list_projects");
+        // Integers keep their form: a schema's "minimum": 1 is not shown back as 1.0.
+        assertThat(actions.body()).contains("\"minimum\":1").doesNotContain("\"minimum\":1.0");
+
+        Api.Response unknown = api.get("/v1/connectors/nope/actions").token(key).send();
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.string("code")).isEqualTo("connector_not_found");
+    }
+
+    @Test
     void unknownRoutesAndQueryParametersAreNamed() {
         Api.Response route = api.get("/v1/nothing-here").send();
         assertThat(route.status()).isEqualTo(404);
