@@ -48,7 +48,7 @@ public final class AccountService {
         LinkedAccount account = at(vault.manageable(viewer, accountId), expectedVersion);
         if (visibility == Visibility.TEAM && account.teamId().isEmpty()) {
             throw InvalidInputException.of("visibility", "team_required",
-                    "Account " + accountId + " has no team; TEAM visibility needs the owner's team");
+                    "Account " + accountId + " has no team; team visibility needs the owner's team");
         }
         LinkedAccount stored = vault.store().update(account.withVisibility(visibility, clock.instant()));
         audit.record(viewer, "account.visibility_changed", stored, Map.of("visibility", visibility.name()));

@@ -56,7 +56,7 @@ public final class LinkService {
         request.label().ifPresent(l -> Labels.check("label", l).ifPresent(inputErrors::add));
         if (request.visibility() == Visibility.TEAM && request.teamId().isEmpty()) {
             inputErrors.add(new FieldError("visibility", "team_required",
-                    "TEAM visibility needs the owner's team_id"));
+                    "team visibility needs the owner's team_id"));
         }
         if (!inputErrors.isEmpty()) {
             throw new InvalidInputException(inputErrors);

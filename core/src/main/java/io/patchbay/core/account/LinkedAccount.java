@@ -64,7 +64,7 @@ public record LinkedAccount(
             throw new IllegalArgumentException("a secret hint shows at most 4 characters");
         }
         if (visibility == Visibility.TEAM && teamId.isEmpty()) {
-            throw new IllegalArgumentException("TEAM visibility needs the owner's team");
+            throw new IllegalArgumentException("team visibility needs the owner's team");
         }
     }
 
