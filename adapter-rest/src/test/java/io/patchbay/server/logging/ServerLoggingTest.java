@@ -203,6 +203,20 @@ class ServerLoggingTest {
         } finally {
             refused.destroyForcibly();
         }
+
+        // A start that fails exits at once; the reason still reaches the file.
+        Map<String, String> badKeyset = new HashMap<>(env);
+        badKeyset.put("PATCHBAY_KEYSET_JSON", "{\"primaryKeyId\": 1}");
+        Process failed = launch(badKeyset);
+        try {
+            String said = new String(failed.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(failed.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(failed.exitValue()).as(said).isEqualTo(1);
+            assertThat(Files.readString(logs.resolve("patchbay.log")))
+                    .contains("ERROR [main] io.patchbay.server.Main - Patchbay could not start");
+        } finally {
+            failed.destroyForcibly();
+        }
     }
 
     /** {@code Main} in a new JVM, on this JVM's class path without the tests' own classes and resources. */
