@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * The server's logging, set up in code: the console, and a rolling file under {@code PATCHBAY_LOG_DIR}, both fed by
  * one asynchronous queue, at {@code PATCHBAY_LOG_LEVEL}, as text or JSON lines ({@code PATCHBAY_LOG_FORMAT}).
  * Logback finds it through {@link java.util.ServiceLoader}. The same set-up written as {@code logback.xml} loaded
- * about 450 more classes (the XML parser and Logback's configuration model) and made each start about 7 % slower.
+ * about 450 more classes: the XML parser and Logback's configuration model.
  *
  * <p>Any XML configuration wins: {@code -Dlogback.configurationFile}, or a {@code logback-test.xml} or
  * {@code logback.xml} on the class path (an application embedding the server, a test).
