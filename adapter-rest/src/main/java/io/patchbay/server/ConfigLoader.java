@@ -76,7 +76,8 @@ final class ConfigLoader {
                 .ifPresent(file -> loader.readFile(Path.of(file)));
         environment.forEach((name, value) -> {
             if (name.startsWith(PREFIX) && !ENVIRONMENT_ONLY.contains(name)) {
-                loader.put(envToKey(name), value, "environment variable " + name, name);
+                String variable = "environment variable " + name;
+                loader.put(envToKey(name), value, variable, name, variable);
             }
         });
         return loader.build();
@@ -100,16 +101,23 @@ final class ConfigLoader {
         return Optional.empty();
     }
 
-    private void put(Optional<String> key, String value, String source, String asWritten) {
+    /**
+     * @param source    where the setting was read, for an unknown one
+     * @param asWritten its name as the source spells it
+     * @param origin    what messages about its value name: the variable, or the file and the key
+     */
+    private void put(Optional<String> key, String value, String source, String asWritten, String origin) {
         if (key.isEmpty() || !(KEYS.contains(key.get()) || CONNECTOR_KEY.matcher(key.get()).matches())) {
             problems.add(source + ": unknown setting '" + asWritten + "'; known settings are " + KEYS
                     + " and connector.<id>.base_url / connector.<id>.<setting>"
                     + " (in the environment: " + envName("database.url") + " and so on)");
             return;
         }
-        // The environment's source is the variable itself; a file's must also name the key, for its messages.
-        settings.put(key.get(), new Setting(value.strip(), source.endsWith(asWritten) ? source : source + ": "
-                + asWritten));
+        settings.put(key.get(), new Setting(value.strip(), origin));
+    }
+
+    private void putFromFile(String file, String key, String value) {
+        put(Optional.of(key), value, file, key, file + ": " + key);
     }
 
     private void readFile(Path file) {
@@ -123,7 +131,7 @@ final class ConfigLoader {
             if (name.endsWith(".properties")) {
                 Properties properties = new Properties();
                 properties.load(reader);
-                properties.stringPropertyNames().forEach(k -> put(Optional.of(k), properties.getProperty(k), source, k));
+                properties.stringPropertyNames().forEach(k -> putFromFile(source, k, properties.getProperty(k)));
             } else if (name.endsWith(".yaml") || name.endsWith(".yml")) {
                 JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(reader);
                 if (root != null && !root.isMissingNode() && !root.isNull()) {
@@ -150,7 +158,7 @@ final class ConfigLoader {
             if (value.isObject()) {
                 flatten(key + ".", value, source);
             } else if (value.isValueNode() && !value.isNull()) {
-                put(Optional.of(key), value.asText(), source, key);
+                putFromFile(source, key, value.asText());
             } else {
                 problems.add(source + ": " + key + " must be a single value");
             }

@@ -25,11 +25,7 @@ public final class Fields {
 
     /** The request's body, which must be one JSON object in UTF-8. */
     public static Fields ofBody(Context ctx) {
-        return of(Json.body(ctx));
-    }
-
-    public static Fields of(String body) {
-        return new Fields(Json.parseObject(body));
+        return new Fields(Json.parseObject(Json.body(ctx)));
     }
 
     public static Fields of(Map<String, Object> object) {
