@@ -82,14 +82,33 @@ final class JdbiApiKeyStore implements ApiKeyStore {
     }
 
     @Override
-    public boolean revoke(String tenantId, String id, Instant at) {
+    public Revocation revoke(String tenantId, String id, Instant at, Set<String> keptScopes) {
         Objects.requireNonNull(at, "at");
-        return db.write(h -> h.createUpdate("UPDATE api_key SET revoked_at = :at WHERE tenant_id = :tenant AND id = :id "
-                        + "AND revoked_at IS NULL")
-                .bind("at", Columns.nanos(at))
-                .bind("tenant", tenantId)
-                .bind("id", id)
-                .execute()) == 1;
+        // SQLite runs write transactions one at a time; PostgreSQL must lock the kept scopes' active keys, or two
+        // revocations at the same moment would each count the other's key and both pass.
+        String lock = db.dialect() == Database.Dialect.POSTGRESQL ? " FOR UPDATE OF k" : "";
+        return db.write(h -> {
+            for (String scope : keptScopes) {
+                List<String> active = h.createQuery("SELECT k.id FROM api_key k JOIN api_key_scope s "
+                                + "ON s.key_id = k.id WHERE s.scope = :scope AND k.revoked_at IS NULL" + lock)
+                        .bind("scope", scope)
+                        .mapTo(String.class).list();
+                if (active.equals(List.of(id))) {
+                    boolean inTenant = h.createQuery("SELECT COUNT(*) FROM api_key WHERE tenant_id = :tenant "
+                                    + "AND id = :id")
+                            .bind("tenant", tenantId).bind("id", id)
+                            .mapTo(Long.class).one() == 1;
+                    return inTenant ? Revocation.LAST_WITH_SCOPE : Revocation.NOT_ACTIVE;
+                }
+            }
+            int changed = h.createUpdate("UPDATE api_key SET revoked_at = :at WHERE tenant_id = :tenant AND id = :id "
+                            + "AND revoked_at IS NULL")
+                    .bind("at", Columns.nanos(at))
+                    .bind("tenant", tenantId)
+                    .bind("id", id)
+                    .execute();
+            return changed == 1 ? Revocation.REVOKED : Revocation.NOT_ACTIVE;
+        });
     }
 
     @Override

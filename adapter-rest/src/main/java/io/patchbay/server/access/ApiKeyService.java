@@ -157,24 +157,18 @@ public final class ApiKeyService {
 
     /** Revokes a key; the last active admin key cannot go, or nobody could manage keys any more. */
     public ApiKey revoke(String tenantId, String keyId) {
-        ApiKey key = get(tenantId, keyId);
-        if (!key.active()) {
-            return key;
-        }
-        if (key.scopes().contains(Scope.ADMIN.value()) && activeAdminKeys(key) == 0) {
-            throw new ApiException(409, "last_admin_key", "Last admin key",
+        get(tenantId, keyId);
+        switch (store.revoke(tenantId, keyId, clock.instant(), Set.of(Scope.ADMIN.value()))) {
+            case LAST_WITH_SCOPE -> throw new ApiException(409, "last_admin_key", "Last admin key",
                     "API key " + keyId + " is the last active admin key; create another admin key before revoking it");
+            case REVOKED -> LOG.info("Revoked API key {} of tenant {}", keyId, tenantId);
+            case NOT_ACTIVE -> {
+                // Already revoked (perhaps a moment ago by another request): the answer is the same.
+            }
         }
-        store.revoke(tenantId, keyId, clock.instant());
-        byHash.invalidate(key.secretHash());
-        LOG.info("Revoked API key {} of tenant {}", keyId, tenantId);
-        return get(tenantId, keyId);
-    }
-
-    private long activeAdminKeys(ApiKey except) {
-        return store.list(ADMIN_TENANT).stream()
-                .filter(k -> k.active() && !k.id().equals(except.id()) && k.scopes().contains(Scope.ADMIN.value()))
-                .count();
+        ApiKey revoked = get(tenantId, keyId);
+        byHash.invalidate(revoked.secretHash());
+        return revoked;
     }
 
     static boolean validTenantId(String tenantId) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.patchbay.core.access.ApiKey;
 import io.patchbay.core.access.ApiKeyStore;
+import io.patchbay.core.access.ApiKeyStore.Revocation;
 import io.patchbay.storage.PatchbayStorage;
 import io.patchbay.storage.StorageConfig;
 import java.nio.file.Path;
@@ -154,8 +155,8 @@ class ApiKeyServiceTest {
             }
 
             @Override
-            public boolean revoke(String tenantId, String id, Instant at) {
-                return store.revoke(tenantId, id, at);
+            public Revocation revoke(String tenantId, String id, Instant at, Set<String> keptScopes) {
+                return store.revoke(tenantId, id, at, keptScopes);
             }
 
             @Override
@@ -183,7 +184,7 @@ class ApiKeyServiceTest {
 
     private void revokeInStore() {
         ApiKeyStore store = storage.apiKeys();
-        assertThat(store.revoke("acme", created.apiKey().id(), Instant.now())).isTrue();
+        assertThat(store.revoke("acme", created.apiKey().id(), Instant.now(), Set.of())).isEqualTo(Revocation.REVOKED);
         Optional<ApiKey> stored = store.findByHash(created.apiKey().secretHash());
         assertThat(stored).map(ApiKey::active).contains(false);
     }

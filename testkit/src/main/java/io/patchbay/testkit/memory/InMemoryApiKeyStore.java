@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** The reference {@link ApiKeyStore}. */
 public final class InMemoryApiKeyStore implements ApiKeyStore {
@@ -38,14 +39,20 @@ public final class InMemoryApiKeyStore implements ApiKeyStore {
     }
 
     @Override
-    public synchronized boolean revoke(String tenantId, String id, Instant at) {
+    public synchronized Revocation revoke(String tenantId, String id, Instant at, Set<String> keptScopes) {
         ApiKey key = keys.get(id);
         if (key == null || !key.tenantId().equals(tenantId) || !key.active()) {
-            return false;
+            return Revocation.NOT_ACTIVE;
+        }
+        for (String scope : keptScopes) {
+            if (key.scopes().contains(scope) && keys.values().stream()
+                    .noneMatch(other -> other != key && other.active() && other.scopes().contains(scope))) {
+                return Revocation.LAST_WITH_SCOPE;
+            }
         }
         keys.put(id, new ApiKey(key.id(), key.tenantId(), key.name(), key.secretHash(), key.hint(), key.scopes(),
                 key.createdAt(), Optional.of(at)));
-        return true;
+        return Revocation.REVOKED;
     }
 
     @Override

@@ -7,10 +7,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.patchbay.core.Ids;
 import io.patchbay.core.access.ApiKey;
 import io.patchbay.core.access.ApiKeyStore;
+import io.patchbay.core.access.ApiKeyStore.Revocation;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -69,7 +75,7 @@ public abstract class ApiKeyStoreContract {
         store.insert(recent);
         store.insert(old);
         store.insert(key(StoreFixtures.tenant(), T0.plusSeconds(3), Set.of()));
-        store.revoke(tenant, middle.id(), T0.plusSeconds(10));
+        store.revoke(tenant, middle.id(), T0.plusSeconds(10), Set.of());
 
         assertThat(store.list(tenant)).extracting(ApiKey::id).containsExactly(recent.id(), middle.id(), old.id());
         assertThat(store.list(tenant).get(1).revokedAt()).contains(T0.plusSeconds(10));
@@ -81,11 +87,11 @@ public abstract class ApiKeyStoreContract {
         store.insert(key);
         Instant at = T0.plusNanos(5);
 
-        assertThat(store.revoke(StoreFixtures.tenant(), key.id(), at)).isFalse();
+        assertThat(store.revoke(StoreFixtures.tenant(), key.id(), at, Set.of())).isEqualTo(Revocation.NOT_ACTIVE);
         assertThat(store.findByHash(key.secretHash()).orElseThrow().active()).isTrue();
-        assertThat(store.revoke(tenant, key.id(), at)).isTrue();
-        assertThat(store.revoke(tenant, key.id(), at.plusSeconds(1))).isFalse();
-        assertThat(store.revoke(tenant, "key_unknown", at)).isFalse();
+        assertThat(store.revoke(tenant, key.id(), at, Set.of())).isEqualTo(Revocation.REVOKED);
+        assertThat(store.revoke(tenant, key.id(), at.plusSeconds(1), Set.of())).isEqualTo(Revocation.NOT_ACTIVE);
+        assertThat(store.revoke(tenant, "key_unknown", at, Set.of())).isEqualTo(Revocation.NOT_ACTIVE);
         ApiKey revoked = store.findByHash(key.secretHash()).orElseThrow();
         assertThat(revoked.revokedAt()).contains(at);
         assertThat(revoked.active()).isFalse();
@@ -102,7 +108,62 @@ public abstract class ApiKeyStoreContract {
         ApiKey admin = key(StoreFixtures.tenant(), T0, Set.of("admin"));
         store.insert(admin);
         assertThat(store.anyActiveWithScope("admin")).isTrue();
-        store.revoke(admin.tenantId(), admin.id(), T0);
+        store.revoke(admin.tenantId(), admin.id(), T0, Set.of());
         assertThat(store.anyActiveWithScope("admin")).isFalse();
+    }
+
+    @Test
+    public void theLastActiveKeyWithAKeptScopeStays() {
+        ApiKey admin = key(tenant, T0, Set.of("admin"));
+        ApiKey other = key(tenant, T0, Set.of("admin", "accounts:read"));
+        ApiKey reader = key(tenant, T0, Set.of("accounts:read"));
+        store.insert(admin);
+        store.insert(other);
+        store.insert(reader);
+
+        assertThat(store.revoke(StoreFixtures.tenant(), admin.id(), T0, Set.of("admin")))
+                .as("another tenant's id").isEqualTo(Revocation.NOT_ACTIVE);
+        assertThat(store.revoke(tenant, admin.id(), T0, Set.of("admin"))).isEqualTo(Revocation.REVOKED);
+        assertThat(store.revoke(tenant, other.id(), T0, Set.of("admin"))).isEqualTo(Revocation.LAST_WITH_SCOPE);
+        assertThat(store.find(tenant, other.id()).orElseThrow().active()).isTrue();
+        assertThat(store.revoke(tenant, reader.id(), T0, Set.of("admin"))).as("carries no kept scope")
+                .isEqualTo(Revocation.REVOKED);
+        assertThat(store.revoke(tenant, other.id(), T0, Set.of())).isEqualTo(Revocation.REVOKED);
+    }
+
+    @Test
+    public void ofTwoKeysRevokedAtTheSameMomentTheLastOneStays() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 20; round++) {
+                ApiKey first = key(tenant, T0, Set.of("admin"));
+                ApiKey second = key(tenant, T0, Set.of("admin"));
+                store.insert(first);
+                store.insert(second);
+                CyclicBarrier start = new CyclicBarrier(2);
+                List<CompletableFuture<Revocation>> both = List.of(first, second).stream()
+                        .map(k -> CompletableFuture.supplyAsync(() -> {
+                            await(start);
+                            return store.revoke(tenant, k.id(), T0, Set.of("admin"));
+                        }, pool))
+                        .toList();
+
+                assertThat(both).extracting(CompletableFuture::join).as("round " + round)
+                        .containsExactlyInAnyOrder(Revocation.REVOKED, Revocation.LAST_WITH_SCOPE);
+                assertThat(store.anyActiveWithScope("admin")).isTrue();
+                ApiKey survivor = store.find(tenant, first.id()).orElseThrow().active() ? first : second;
+                store.revoke(tenant, survivor.id(), T0, Set.of());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void await(CyclicBarrier barrier) {
+        try {
+            barrier.await();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
