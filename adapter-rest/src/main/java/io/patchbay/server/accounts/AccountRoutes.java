@@ -169,21 +169,11 @@ public final class AccountRoutes implements RouteGroup {
         body.done();
         List<FieldError> errors = new ArrayList<>();
         Optional<Visibility> visibility = visibilityField.map(v -> visibility(v, errors));
-        if (label.isEmpty() && visibilityField.isEmpty()) {
-            errors.add(new FieldError("label", "nothing_to_change", "Send label, visibility or both"));
-        }
         Optional<Long> expected = expectedVersion(ctx, versionField, errors);
         if (!errors.isEmpty()) {
             throw ApiException.invalidInput(errors);
         }
-        LinkedAccount account = null;
-        if (label.isPresent()) {
-            account = accounts.rename(caller.viewer(), id, label.get(), expected);
-            expected = expected.map(v -> v + 1);
-        }
-        if (visibility.isPresent()) {
-            account = accounts.changeVisibility(caller.viewer(), id, visibility.get(), expected);
-        }
+        LinkedAccount account = accounts.edit(caller.viewer(), id, label, visibility, expected);
         etag(ctx, account);
         ctx.json(AccountView.of(account));
     }

@@ -34,24 +34,45 @@ public final class AccountService {
      * If-Match); without, to the version just read.
      */
     public LinkedAccount rename(Viewer viewer, String accountId, String label, Optional<Long> expectedVersion) {
-        Labels.check("label", label).ifPresent(e -> {
-            throw new InvalidInputException(java.util.List.of(e));
-        });
-        LinkedAccount account = at(vault.manageable(viewer, accountId), expectedVersion);
-        LinkedAccount stored = vault.store().update(account.withLabel(label, clock.instant()));
-        audit.record(viewer, "account.renamed", stored, Map.of());
-        return stored;
+        return edit(viewer, accountId, Optional.of(label), Optional.empty(), expectedVersion);
     }
 
     public LinkedAccount changeVisibility(Viewer viewer, String accountId, Visibility visibility,
                                           Optional<Long> expectedVersion) {
+        return edit(viewer, accountId, Optional.empty(), Optional.of(visibility), expectedVersion);
+    }
+
+    /**
+     * Changes the label, the visibility or both in one update: every value is checked first, so a refused change
+     * leaves the account as it was (and its version with it).
+     */
+    public LinkedAccount edit(Viewer viewer, String accountId, Optional<String> label,
+                              Optional<Visibility> visibility, Optional<Long> expectedVersion) {
+        if (label.isEmpty() && visibility.isEmpty()) {
+            throw InvalidInputException.of("label", "nothing_to_change", "Send label, visibility or both");
+        }
+        label.flatMap(l -> Labels.check("label", l)).ifPresent(e -> {
+            throw new InvalidInputException(java.util.List.of(e));
+        });
         LinkedAccount account = at(vault.manageable(viewer, accountId), expectedVersion);
-        if (visibility == Visibility.TEAM && account.teamId().isEmpty()) {
+        if (visibility.filter(v -> v == Visibility.TEAM).isPresent() && account.teamId().isEmpty()) {
             throw InvalidInputException.of("visibility", "team_required",
                     "Account " + accountId + " has no team; team visibility needs the owner's team");
         }
-        LinkedAccount stored = vault.store().update(account.withVisibility(visibility, clock.instant()));
-        audit.record(viewer, "account.visibility_changed", stored, Map.of("visibility", visibility.name()));
+        LinkedAccount changed = account;
+        if (label.isPresent()) {
+            changed = changed.withLabel(label.get(), clock.instant());
+        }
+        if (visibility.isPresent()) {
+            changed = changed.withVisibility(visibility.get(), clock.instant());
+        }
+        LinkedAccount stored = vault.store().update(changed);
+        if (label.isPresent()) {
+            audit.record(viewer, "account.renamed", stored, Map.of());
+        }
+        if (visibility.isPresent()) {
+            audit.record(viewer, "account.visibility_changed", stored, Map.of("visibility", visibility.get().name()));
+        }
         return stored;
     }
 
