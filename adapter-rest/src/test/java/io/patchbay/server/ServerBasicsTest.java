@@ -107,6 +107,10 @@ class ServerBasicsTest {
 
         Api.Response basic = api.get("/v1/accounts").header("Authorization", "Basic Zm9vOmJhcg==").send();
         assertThat(basic.status()).isEqualTo(401);
+
+        Api.Response foreign = api.get("/v1/accounts").token("sk_live_x").send();
+        assertThat(foreign.string("code")).isEqualTo("invalid_token");
+        assertThat(foreign.string("detail")).as("problems are UTF-8 like every JSON answer").contains("pb_sk_…");
     }
 
     @Test

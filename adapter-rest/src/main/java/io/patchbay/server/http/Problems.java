@@ -25,6 +25,7 @@ import io.patchbay.spi.ProviderRejected;
 import io.patchbay.spi.ProviderUnavailable;
 import io.patchbay.spi.RateLimited;
 import io.patchbay.storage.StorageException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +92,9 @@ public final class Problems {
 
     public static void write(Context ctx, ApiException problem) {
         problem.headers().forEach(ctx::header);
-        ctx.status(problem.status()).contentType(CONTENT_TYPE).result(document(problem, ctx.path()));
+        // As bytes: a String result would be encoded in Jetty's default ISO-8859-1, not JSON's UTF-8.
+        ctx.status(problem.status()).contentType(CONTENT_TYPE)
+                .result(document(problem, ctx.path()).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The problem+json document answering a request for {@code instance} (its path). */
