@@ -119,6 +119,39 @@ final class Api {
         return new Call(method, path);
     }
 
+    /**
+     * A body-less request written byte by byte on a connection of its own, with its header values encoded in
+     * {@code headerCharset}: {@link HttpClient} sends only ASCII in headers, while other clients send what they are
+     * given (curl, UTF-8 from a terminal).
+     */
+    Response sendBytes(String method, String path, Map<String, String> headers, java.nio.charset.Charset headerCharset) {
+        java.io.ByteArrayOutputStream request = new java.io.ByteArrayOutputStream();
+        request.writeBytes((method + " " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        headers.forEach((name, value) -> request.writeBytes((name + ": " + value + "\r\n").getBytes(headerCharset)));
+        request.writeBytes("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.toByteArray());
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int end = answer.indexOf("\r\n\r\n");
+            Map<String, List<String>> answerHeaders = new LinkedHashMap<>();
+            for (String line : answer.substring(answer.indexOf("\r\n") + 2, end).split("\r\n")) {
+                int colon = line.indexOf(':');
+                answerHeaders.computeIfAbsent(line.substring(0, colon), k -> new ArrayList<>())
+                        .add(line.substring(colon + 1).strip());
+            }
+            Response r = new Response(Integer.parseInt(answer.substring(9, 12)),
+                    HttpHeaders.of(answerHeaders, (name, value) -> true), answer.substring(end + 4));
+            synchronized (responses) {
+                responses.add(r);
+            }
+            return r;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Every answer received so far, to scan for leaked secrets. */
     List<Response> responses() {
         synchronized (responses) {

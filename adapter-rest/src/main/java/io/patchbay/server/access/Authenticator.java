@@ -8,6 +8,10 @@ import io.patchbay.server.http.ApiException;
 import io.patchbay.spi.FieldError;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -137,9 +141,9 @@ public final class Authenticator {
     }
 
     private static Viewer viewer(Function<String, String> headers, String tenantId) {
-        Optional<String> owner = Optional.ofNullable(headers.apply(OWNER_HEADER));
-        Optional<String> team = Optional.ofNullable(headers.apply(TEAM_HEADER));
         List<FieldError> errors = new ArrayList<>();
+        Optional<String> owner = Optional.ofNullable(headers.apply(OWNER_HEADER)).map(o -> utf8(OWNER_HEADER, o, errors));
+        Optional<String> team = Optional.ofNullable(headers.apply(TEAM_HEADER)).map(t -> utf8(TEAM_HEADER, t, errors));
         owner.flatMap(o -> checkId(OWNER_HEADER, o)).ifPresent(errors::add);
         team.flatMap(t -> checkId(TEAM_HEADER, t)).ifPresent(errors::add);
         if (owner.isEmpty() && team.isPresent()) {
@@ -150,6 +154,31 @@ public final class Authenticator {
             throw ApiException.invalidRequest(errors);
         }
         return new Viewer(tenantId, owner, team);
+    }
+
+    /**
+     * A header value as the text its sender meant. Both HTTP servers hand header bytes over one char per byte
+     * (ISO-8859-1), while an application sends a non-ASCII end user id as UTF-8, as it does in a JSON body; read
+     * as sent, "josé" would become another user, "josÃ©".
+     */
+    static String utf8(String header, String value, List<FieldError> errors) {
+        int highest = 0;
+        for (int i = 0; i < value.length(); i++) {
+            highest = Math.max(highest, value.charAt(i));
+        }
+        if (highest < 0x80 || highest > 0xFF) {
+            return value; // ASCII, or already decoded
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(value.getBytes(StandardCharsets.ISO_8859_1)))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            errors.add(new FieldError(header, "invalid_encoding", header + " must be UTF-8 text"));
+            return value;
+        }
     }
 
     /** Owner and team ids are the application's own: any non-blank text without control characters. */
