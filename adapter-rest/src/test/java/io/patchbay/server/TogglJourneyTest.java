@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.patchbay.connector.toggl.fake.FakeRequest;
 import io.patchbay.connector.toggl.fake.FakeToggl;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -216,6 +217,43 @@ class TogglJourneyTest {
     }
 
     @Test
+    void anEndUserIdInAHeaderIsReadAsUtf8LikeTheSameIdInABody() {
+        String id = linked("josé", null, FakeToggl.BOB, null);
+
+        Api.Response mine = api.sendBytes("GET", "/v1/accounts", Map.of("Authorization", "Bearer " + key,
+                "Patchbay-Owner-Id", "josé"), StandardCharsets.UTF_8);
+        assertThat(mine.status()).as(mine.toString()).isEqualTo(200);
+        assertThat(mine.list("data")).extracting(a -> a.get("id")).containsExactly(id);
+        assertThat(mine.list("data").get(0).get("owner_id")).isEqualTo("josé");
+
+        Api.Response latin1 = api.sendBytes("GET", "/v1/accounts", Map.of("Authorization", "Bearer " + key,
+                "Patchbay-Owner-Id", "josé"), StandardCharsets.ISO_8859_1);
+        assertThat(latin1.status()).as(latin1.toString()).isEqualTo(400);
+        assertThat(latin1.errorFields()).containsExactly("Patchbay-Owner-Id");
+        assertThat(latin1.string("errors.0.message")).contains("UTF-8");
+    }
+
+    @Test
+    void aRefusedChangeLeavesTheAccountAsItWas() {
+        String path = "/v1/accounts/" + linked("u-bob", null, FakeToggl.BOB, null);
+
+        Api.Response refused = api.patch(path).token(key)
+                .json(Map.of("label", "renamed by a refused request", "visibility", "team")).send();
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.errorFields()).containsExactly("visibility");
+        Api.Response after = api.get(path).token(key).send();
+        assertThat(after.string("label")).isNotEqualTo("renamed by a refused request");
+        assertThat(after.header("ETag")).hasValue("\"0\"");
+
+        Api.Response both = api.patch(path).token(key).header("If-Match", "\"0\"")
+                .json(Map.of("label", "Bob's", "visibility", "tenant")).send();
+        assertThat(both.status()).as(both.toString()).isEqualTo(200);
+        assertThat(both.string("label")).isEqualTo("Bob's");
+        assertThat(both.string("visibility")).isEqualTo("tenant");
+        assertThat(both.header("ETag")).as("one change, one version").hasValue("\"1\"");
+    }
+
+    @Test
     void rotationKeepsTheAccountAndRefusesAnotherUsersCredentials() {
         String id = linked("u-alice", null, FakeToggl.ALICE, STUDIO);
         String path = "/v1/accounts/" + id + "/credentials";
@@ -230,8 +268,8 @@ class TogglJourneyTest {
         assertThat(rotated.status()).as(rotated.toString()).isEqualTo(200);
         assertThat(rotated.string("account.id")).isEqualTo(id);
         assertThat(rotated.string("account.auth_method")).isEqualTo("email_password");
-        assertThat(rotated.string("account.secret_hint")).isEqualTo("tery");
-        assertThat(rotated.body()).doesNotContain(FakeToggl.ALICE.password());
+        assertThat(rotated.string("account.secret_hint")).as("no part of a password is shown").isEmpty();
+        assertThat(rotated.body()).doesNotContain(FakeToggl.ALICE.password()).doesNotContain("tery");
 
         toggl.clearRequests();
         Api.Response action = api.post("/v1/accounts/" + id + "/actions/list_projects").token(key).send();

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * @param key      the field's key in {@link Credentials}, snake_case
  * @param label    what the connect page shows
  * @param help     where the user finds the value
- * @param type     text, secret or email
+ * @param type     text, secret, email or password
  * @param required whether the value must be present
  * @param pattern  a full-match regular expression the value must satisfy, if any
  * @param example  a well-formed example value (never a real secret)
@@ -41,6 +41,11 @@ public record CredentialField(
                 Optional.empty(), Optional.empty(), Optional.empty());
     }
 
+    public static CredentialField password(String key, String label, String help) {
+        return new CredentialField(key, label, help, FieldType.PASSWORD, true,
+                Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
     public static CredentialField text(String key, String label, String help) {
         return new CredentialField(key, label, help, FieldType.TEXT, true,
                 Optional.empty(), Optional.empty(), Optional.empty());
@@ -61,7 +66,8 @@ public record CredentialField(
         return new CredentialField(key, label, help, type, false, pattern, example, patternHint);
     }
 
+    /** Sealed at rest and masked wherever it could show. */
     public boolean isSecret() {
-        return type == FieldType.SECRET;
+        return type == FieldType.SECRET || type == FieldType.PASSWORD;
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /** The auth methods a connector accepts, the first recommended one being the default. */
@@ -87,9 +88,18 @@ public record CredentialSpec(List<AuthMethod> authMethods) {
 
     /** Keys of the secret fields of the given method; empty for an unknown method. */
     public Set<String> secretKeys(String authMethod) {
+        return keys(authMethod, CredentialField::isSecret);
+    }
+
+    /** Keys of the fields whose last characters may be shown as a hint ({@link FieldType#SECRET}). */
+    public Set<String> hintedKeys(String authMethod) {
+        return keys(authMethod, field -> field.type() == FieldType.SECRET);
+    }
+
+    private Set<String> keys(String authMethod, Predicate<CredentialField> which) {
         return method(authMethod).map(m -> {
             Set<String> keys = new HashSet<>();
-            m.fields().stream().filter(CredentialField::isSecret).forEach(f -> keys.add(f.key()));
+            m.fields().stream().filter(which).forEach(f -> keys.add(f.key()));
             return Set.copyOf(keys);
         }).orElse(Set.of());
     }

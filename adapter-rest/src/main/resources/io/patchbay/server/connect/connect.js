@@ -66,7 +66,7 @@
     const fields = $('fields');
     fields.replaceChildren();
     m.fields.forEach((f) => {
-      const type = f.type === 'secret' ? 'password' : f.type === 'email' ? 'email' : 'text';
+      const type = f.type === 'secret' || f.type === 'password' ? 'password' : f.type === 'email' ? 'email' : 'text';
       const input = el('input', null, { id: 'field-' + f.key, name: f.key, type, autocomplete: 'off',
         spellcheck: 'false' });
       if (f.example) input.setAttribute('placeholder', f.example);
@@ -134,7 +134,8 @@
       $('pick').hidden = true;
       $('done').hidden = false;
       const account = result.json.account;
-      $('done-label').textContent = account.label + ' (…' + account.secret_hint + ')';
+      $('done-label').textContent = account.secret_hint ? account.label + ' (…' + account.secret_hint + ')'
+          : account.label;
       $('done-warnings').replaceChildren(...result.json.warnings.map((w) => el('li', w.message)));
       return;
     }

@@ -48,7 +48,7 @@ final class TogglCredentials {
                     PERMISSION_NOTES),
             new AuthMethod(EMAIL_PASSWORD_METHOD, "Email and password", false,
                     List.of(CredentialField.email(EMAIL, "Email", "The email address you sign in to Toggl Track with."),
-                            CredentialField.secret(PASSWORD, "Password", "Your Toggl Track password.")),
+                            CredentialField.password(PASSWORD, "Password", "Your Toggl Track password.")),
                     List.of("Use the email address and password you sign in to Toggl Track with.",
                             "If you sign in with Google, Apple or single sign-on only, your account may have no "
                                     + "password: link it with the API token instead (Profile Settings, API Token "

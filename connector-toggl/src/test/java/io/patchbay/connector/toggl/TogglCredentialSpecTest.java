@@ -52,7 +52,9 @@ class TogglCredentialSpecTest {
         assertThat(password.recommended()).isFalse();
         assertThat(password.fields()).extracting(CredentialField::key, CredentialField::type).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("email", FieldType.EMAIL),
-                org.assertj.core.groups.Tuple.tuple("password", FieldType.SECRET));
+                org.assertj.core.groups.Tuple.tuple("password", FieldType.PASSWORD));
+        assertThat(CONNECTOR.credentialSpec().secretKeys("email_password")).containsExactly("password");
+        assertThat(CONNECTOR.credentialSpec().hintedKeys("email_password")).as("a password is never hinted").isEmpty();
         assertThat(password.permissionNotes()).isNotEmpty();
     }
 

@@ -72,7 +72,7 @@ public final class LinkService {
         Instant now = clock.instant();
         String id = Ids.next("acc", now);
         String hint = CredentialsCodec.hint(request.credentials(),
-                connector.credentialSpec().secretKeys(request.credentials().authMethod()));
+                connector.credentialSpec().hintedKeys(request.credentials().authMethod()));
         var identity = verification.identity();
         LinkedAccount account = new LinkedAccount(id, viewer.tenantId(), request.connectorId(),
                 request.credentials().authMethod(),
@@ -112,7 +112,7 @@ public final class LinkService {
             }
         }
         Instant now = clock.instant();
-        String hint = CredentialsCodec.hint(credentials, connector.credentialSpec().secretKeys(credentials.authMethod()));
+        String hint = CredentialsCodec.hint(credentials, connector.credentialSpec().hintedKeys(credentials.authMethod()));
         LinkedAccount rotated = account.withRotatedCredentials(credentials.authMethod(), hint,
                 verification.identity().email(), verification.identity().displayName(),
                 workspace.map(Workspace::role), now);

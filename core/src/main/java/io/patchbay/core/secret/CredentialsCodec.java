@@ -51,10 +51,10 @@ public final class CredentialsCodec {
         }
     }
 
-    /** The last 4 characters of the first secret value (or of the first value), for display. */
-    public static String hint(Credentials credentials, java.util.Set<String> secretKeys) {
+    /** The last 4 characters of the first hinted value, for display; empty when no field may be hinted. */
+    public static String hint(Credentials credentials, java.util.Set<String> hintedKeys) {
         String value = credentials.values().entrySet().stream()
-                .filter(e -> secretKeys.contains(e.getKey()))
+                .filter(e -> hintedKeys.contains(e.getKey()))
                 .map(Map.Entry::getValue)
                 .findFirst()
                 .orElse("");
