@@ -36,7 +36,7 @@ public final class Main {
         PatchbayServer server;
         try {
             server = PatchbayServer.start(config);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // checked ones too: a library may throw them unchecked, and the process must end
             log.error("Patchbay could not start: {}", e.getMessage(), e);
             System.exit(1);
             return;

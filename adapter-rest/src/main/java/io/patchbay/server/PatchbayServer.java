@@ -138,7 +138,6 @@ public final class PatchbayServer implements AutoCloseable {
                     new HubModule(registry.connectors(), clock),
                     new ServerModule(config, storage, metrics, parallel.requests(), io,
                             () -> !stopping.get() && storage.ready()));
-            Optional<ApiKeyService.Created> adminKey = injector.getInstance(ApiKeyService.class).createFirstAdminKey();
             // The API server started without routes while storage opened; nothing reaches it before the listener
             // binds below. Javalin's route registry takes routes at any time (hence its "unsafe" name).
             for (Class<? extends RouteGroup> group : ROUTE_GROUPS) {
@@ -149,6 +148,8 @@ public final class PatchbayServer implements AutoCloseable {
                     CLIENT_IDLE_TIMEOUT, REQUEST_TIMEOUT);
             Edge edge = Edge.start(io, config.host(), config.port(), limits, List.of(proxy),
                     new ApiRelay(io, app.port()));
+            // Only once listening: a start that fails before would store a key that nobody is ever shown.
+            Optional<ApiKeyService.Created> adminKey = injector.getInstance(ApiKeyService.class).createFirstAdminKey();
             LOG.info("Patchbay listening on http://{}:{} ({}) with connectors {} ({} ms)", config.host(), edge.port(),
                     io.transportName(), registry.loaded().stream().map(l -> l.id() + " " + l.version()).toList(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));

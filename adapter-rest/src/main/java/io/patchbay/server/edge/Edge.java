@@ -2,6 +2,7 @@ package io.patchbay.server.edge;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -23,7 +24,9 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.patchbay.server.http.ApiException;
 import io.patchbay.server.http.Problems;
+import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -92,7 +95,7 @@ public final class Edge {
         AtomicInteger inFlight = new AtomicInteger();
         AtomicBoolean closing = new AtomicBoolean();
         List<EdgeRoute> served = List.copyOf(routes);
-        Channel listener = new ServerBootstrap()
+        ChannelFuture bound = new ServerBootstrap()
                 .group(io.group())
                 .channel(io.transport().serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
@@ -109,9 +112,24 @@ public final class Edge {
                     }
                 })
                 .bind(new InetSocketAddress(host, port))
-                .syncUninterruptibly()
-                .channel();
-        return new Edge(listener, connections, inFlight, closing);
+                .awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            // Unchecked and with the address: Netty's own failure is a checked exception thrown unchecked, which
+            // callers catching RuntimeException would miss (the start hung on its other threads).
+            throw new IllegalStateException("Cannot listen on " + host + ":" + port + ": " + why(bound.cause()),
+                    bound.cause());
+        }
+        return new Edge(bound.channel(), connections, inFlight, closing);
+    }
+
+    private static String why(Throwable cause) {
+        if (cause instanceof UnresolvedAddressException) {
+            return "the host name does not resolve";
+        }
+        if (cause instanceof BindException || String.valueOf(cause.getMessage()).contains("Address already in use")) {
+            return "the port is in use";
+        }
+        return cause.toString();
     }
 
     public int port() {

@@ -16,6 +16,8 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -216,6 +218,46 @@ class ServerLoggingTest {
                     .contains("ERROR [main] io.patchbay.server.Main - Patchbay could not start");
         } finally {
             failed.destroyForcibly();
+        }
+    }
+
+    /**
+     * A first start on a port already taken ends the process with the reason (it once hung on the API server's
+     * threads), and creates no admin key that nobody is shown: the next start prints one.
+     */
+    @Test
+    void aFirstStartOnAPortInUseExitsAndLeavesTheAdminKeyToTheNextStart() throws Exception {
+        Map<String, String> env = new HashMap<>(Map.of("PATCHBAY_DATA_DIR", dir.resolve("data").toString(),
+                "PATCHBAY_CONNECTORS_DIR", dir.resolve("connectors").toString(),
+                ServerLogging.LOG_DIR, dir.resolve("logs").toString()));
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            env.put("PATCHBAY_PORT", Integer.toString(taken.getLocalPort()));
+            Process failed = launch(env);
+            try {
+                String said = new String(failed.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(failed.waitFor(30, TimeUnit.SECONDS)).as(said).isTrue();
+                assertThat(failed.exitValue()).as(said).isEqualTo(1);
+                assertThat(said).contains("Patchbay could not start: Cannot listen on 127.0.0.1:"
+                        + taken.getLocalPort() + ": the port is in use").doesNotContain("pb_sk_");
+            } finally {
+                failed.destroyForcibly();
+            }
+        }
+
+        env.put("PATCHBAY_PORT", "0");
+        Process server = launch(env);
+        try (InputStream out = server.getInputStream()) {
+            StringBuilder seen = new StringBuilder();
+            Matcher key = Pattern.compile("pb_sk_[A-Za-z0-9_-]{32}").matcher("");
+            while (!key.reset(seen).find()) {
+                int b = out.read();
+                assertThat(b).as("no admin key shown:%n%s", seen).isNotNegative();
+                seen.append((char) b);
+            }
+            assertThat(seen).contains("First start: an admin API key was created");
+        } finally {
+            server.destroyForcibly();
+            server.waitFor(30, TimeUnit.SECONDS);
         }
     }
 
