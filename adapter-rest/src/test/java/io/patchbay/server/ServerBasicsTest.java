@@ -80,6 +80,17 @@ class ServerBasicsTest {
     }
 
     @Test
+    void anyMethodTokenCountsAsOneMetricsSeriesNotOneEach() {
+        for (int i = 0; i < 3; i++) {
+            assertThat(api.method("PROBE" + i, "/nowhere").send().status()).isEqualTo(404);
+        }
+
+        String metrics = api.get("/metrics").send().body();
+        assertThat(metrics).doesNotContain("PROBE")
+                .contains("patchbay_http_requests_seconds_count{method=\"OTHER\",route=\"unmatched\",status=\"404\"}");
+    }
+
+    @Test
     void theFirstAdminKeyIsAnAdminKeyOfTheDefaultTenant() {
         assertThat(admin).startsWith("pb_sk_").hasSize(6 + 32);
         Api.Response list = api.get("/v1/admin/tenants/default/api-keys").token(admin).send();

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -22,6 +23,9 @@ public final class RequestLog {
     /** Meters are looked up by name and tags; keeping them spares the builder on every request. */
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS",
+            "TRACE", "CONNECT");
+
     public RequestLog(MeterRegistry meters, boolean accessLines) {
         this.meters = Objects.requireNonNull(meters, "meters");
         this.accessLines = accessLines;
@@ -33,8 +37,10 @@ public final class RequestLog {
      * @param callerId the key or session id; {@code -} when the caller is unknown
      */
     public void record(String method, String route, String path, int status, long nanos, String callerId) {
-        timers.computeIfAbsent(method + ' ' + route + ' ' + status, key -> Timer.builder("patchbay.http.requests")
-                        .tag("method", method).tag("route", route).tag("status", Integer.toString(status))
+        // Anyone may send any method token: only the standard ones become label values, so series stay bounded.
+        String label = METHODS.contains(method) ? method : "OTHER";
+        timers.computeIfAbsent(label + ' ' + route + ' ' + status, key -> Timer.builder("patchbay.http.requests")
+                        .tag("method", label).tag("route", route).tag("status", Integer.toString(status))
                         .register(meters))
                 .record(nanos, TimeUnit.NANOSECONDS);
         if (accessLines && ACCESS.isInfoEnabled()) {
