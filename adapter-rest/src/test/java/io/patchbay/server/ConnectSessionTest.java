@@ -103,6 +103,25 @@ class ConnectSessionTest {
     }
 
     @Test
+    void whomAnAccountIsSharedWithIsTheBackendsDecisionNotTheBrowsers() {
+        Api.Response created = createSession(Map.of("owner_id", "erin", "allowed_connectors", List.of("oneflow")));
+        String teamless = created.string("token");
+
+        Api.Response tenantWide = link(teamless, SALES, Map.of("visibility", "tenant", "label", "Company Oneflow"));
+        assertThat(tenantWide.status()).as(tenantWide.toString()).isEqualTo(403);
+        assertThat(tenantWide.string("code")).isEqualTo("session_not_allowed");
+        Api.Response ownTeam = link(teamless, SALES, Map.of("team_id", "any-team", "visibility", "team"));
+        assertThat(ownTeam.status()).as(ownTeam.toString()).isEqualTo(403);
+        assertThat(ownTeam.string("detail")).contains("team_id is set by the backend");
+        assertThat(api.get("/v1/accounts").token(key).send().list("data")).as("nothing linked").isEmpty();
+
+        Api.Response sharedWithItsTeam = link(linkSession("erin"), SALES, Map.of("visibility", "team"));
+        assertThat(sharedWithItsTeam.status()).as(sharedWithItsTeam.toString()).isEqualTo(201);
+        assertThat(sharedWithItsTeam.string("account.visibility")).isEqualTo("team");
+        assertThat(sharedWithItsTeam.string("account.team_id")).isEqualTo("team-1");
+    }
+
+    @Test
     void aSessionTokenCannotUseTheRestOfTheApi() {
         String token = linkSession("dora");
         String accountId = link(token, SALES, Map.of("label", "dora sales")).string("account.id");

@@ -99,6 +99,16 @@ public final class AccountRoutes implements RouteGroup {
             throw ApiException.invalidInput(errors);
         }
         if (caller instanceof Caller.Session s) {
+            // The browser holds the session token: whom the account is shared with is the backend's decision.
+            if (teamField.isPresent() && s.session().teamId().isEmpty()) {
+                throw new ApiException(403, "session_not_allowed", "Not allowed for connect sessions", "team_id is "
+                        + "set by the backend when it creates the connect session; this session names no team");
+            }
+            if (visibility == Visibility.TENANT) {
+                throw new ApiException(403, "session_not_allowed", "Not allowed for connect sessions", "A connect "
+                        + "session links accounts private or team-visible; sharing with the whole tenant is done with "
+                        + "an API key (PATCH the account)");
+            }
             if (s.session().editMode()) {
                 throw new ApiException(403, "session_edit_mode", "Edit-mode session",
                         "This connect session may only replace the credentials of account "
@@ -123,7 +133,8 @@ public final class AccountRoutes implements RouteGroup {
                                           Caller caller, List<FieldError> errors) {
         if (fromBody.isPresent() && fromCaller.isPresent() && !fromBody.equals(fromCaller)) {
             String source = caller instanceof Caller.Session ? "the connect session's" : "the request header's";
-            errors.add(new FieldError(field, "owner_mismatch", field + " differs from " + source + " end user"));
+            String what = field.equals("team_id") ? " team" : " end user";
+            errors.add(new FieldError(field, "owner_mismatch", field + " differs from " + source + what));
         }
         return fromBody.or(() -> fromCaller);
     }
