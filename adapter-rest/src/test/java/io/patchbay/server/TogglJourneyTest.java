@@ -234,6 +234,22 @@ class TogglJourneyTest {
     }
 
     @Test
+    void aDuplicateNamesTheExistingAccountOnlyToWhoMaySeeIt() {
+        String id = linked("u-carol", null, FakeToggl.CAROL, null);
+
+        Api.Response other = api.post("/v1/accounts").token(key).owner("u-mallory")
+                .json(Map.of("connector_id", "toggl", "credentials", token(FakeToggl.CAROL))).send();
+        assertThat(other.status()).as(other.toString()).isEqualTo(409);
+        assertThat(other.string("code")).isEqualTo("duplicate_account");
+        assertThat(other.json()).doesNotContainKey("existing_account_id");
+        assertThat(other.body()).doesNotContain(id);
+
+        Api.Response tenantWide = link("u-carol", null, token(FakeToggl.CAROL), null, null);
+        assertThat(tenantWide.status()).isEqualTo(409);
+        assertThat(tenantWide.string("existing_account_id")).isEqualTo(id);
+    }
+
+    @Test
     void aRefusedChangeLeavesTheAccountAsItWas() {
         String path = "/v1/accounts/" + linked("u-bob", null, FakeToggl.BOB, null);
 

@@ -156,7 +156,8 @@ public final class Problems {
         }
         if (e instanceof DuplicateAccountException duplicate) {
             return new ApiException(409, e.code(), "Already linked", e.getMessage(), List.of(),
-                    Map.of("existing_account_id", duplicate.existingAccountId()), Map.of());
+                    duplicate.shownAccountId().<Map<String, Object>>map(id -> Map.of("existing_account_id", id))
+                            .orElse(Map.of()), Map.of());
         }
         if (e instanceof StaleVersionException) {
             // With If-Match the caller asked for a precondition (412); without, another writer won a race (409).

@@ -3,6 +3,7 @@ package io.patchbay.core.account;
 import io.patchbay.core.Ids;
 import io.patchbay.core.audit.AuditLog;
 import io.patchbay.core.catalog.ConnectorCatalog;
+import io.patchbay.core.error.DuplicateAccountException;
 import io.patchbay.core.error.IdentityMismatchException;
 import io.patchbay.core.error.InvalidInputException;
 import io.patchbay.core.error.LinkBlockedException;
@@ -81,7 +82,14 @@ public final class LinkService {
                 identity.id(), identity.email(), identity.displayName(), identity.accountId(),
                 workspace.map(Workspace::id), workspace.map(Workspace::name), workspace.map(Workspace::role),
                 AccountStatus.ACTIVE, Optional.empty(), hint, now, now, Optional.of(now), 0);
-        vault.store().insert(account, vault.seal(viewer.tenantId(), id, request.credentials()));
+        try {
+            vault.store().insert(account, vault.seal(viewer.tenantId(), id, request.credentials()));
+        } catch (DuplicateAccountException e) {
+            // Duplicates are found tenant-wide; the existing account's id is told only to whom may see it.
+            boolean visible = vault.store().find(viewer.tenantId(), e.existingAccountId()).filter(viewer::canSee)
+                    .isPresent();
+            throw visible ? e : e.hiddenFromCaller();
+        }
         audit.record(viewer, "account.linked", account, Map.of("connector", account.connectorId(),
                 "workspace", account.workspaceId().orElse("")));
 
