@@ -103,6 +103,25 @@ class ConnectSessionTest {
     }
 
     @Test
+    void labelsAreCountedInCharactersAndMustBeWholeUnicodeText() {
+        String emoji = "\uD83D\uDE00".repeat(150); // 150 characters, 300 UTF-16 units
+        Api.Response wide = createSession(Map.of("owner_id", "finn", "allowed_connectors", List.of("oneflow"),
+                "label", emoji));
+        assertThat(wide.status()).as(wide.toString()).isEqualTo(201);
+        assertThat(wide.string("label")).isEqualTo(emoji);
+
+        Api.Response tooLong = createSession(Map.of("owner_id", "finn", "allowed_connectors", List.of("oneflow"),
+                "label", "\uD83D\uDE00".repeat(201)));
+        assertThat(tooLong.status()).isEqualTo(422);
+        assertThat(tooLong.errorFields()).containsExactly("label");
+
+        Api.Response unpaired = api.post("/v1/connect-sessions").token(key)
+                .raw("{\"owner_id\":\"finn\",\"allowed_connectors\":[\"oneflow\"],\"label\":\"a\\ud800b\"}").send();
+        assertThat(unpaired.status()).as(unpaired.toString()).isEqualTo(400);
+        assertThat(unpaired.errorFields()).containsExactly("label");
+    }
+
+    @Test
     void whomAnAccountIsSharedWithIsTheBackendsDecisionNotTheBrowsers() {
         Api.Response created = createSession(Map.of("owner_id", "erin", "allowed_connectors", List.of("oneflow")));
         String teamless = created.string("token");

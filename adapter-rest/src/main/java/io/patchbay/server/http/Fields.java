@@ -50,7 +50,25 @@ public final class Fields {
             typeError(name, "a string", value);
             return Optional.empty();
         }
+        if (!wellFormed(s)) {
+            // Only a \\u escape can make one (the body is strict UTF-8); stored, it would become '?'.
+            errors.add(new FieldError(name, "invalid_text", name + " contains an unpaired surrogate (\\u escape)"));
+            return Optional.empty();
+        }
         return Optional.of(s);
+    }
+
+    /** Whether every UTF-16 surrogate in {@code s} is one half of a pair, as in any text UTF-8 can carry. */
+    static boolean wellFormed(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public Optional<Long> optionalLong(String name) {

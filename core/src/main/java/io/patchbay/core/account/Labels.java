@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /** The rules for a linked account's label, shared by every place that accepts one. */
 public final class Labels {
-    /** Longest label accepted, in characters. */
+    /** Longest label accepted, in characters (code points, as JSON Schema's maxLength counts them). */
     public static final int MAX_LENGTH = 200;
 
     private Labels() {
@@ -16,7 +16,7 @@ public final class Labels {
         if (label.isBlank()) {
             return Optional.of(new FieldError(field, "blank", field + " must not be blank"));
         }
-        if (label.length() > MAX_LENGTH) {
+        if (label.codePointCount(0, label.length()) > MAX_LENGTH) {
             return Optional.of(new FieldError(field, "too_long", field + " is longer than " + MAX_LENGTH + " characters"));
         }
         if (label.chars().anyMatch(Character::isISOControl)) {
