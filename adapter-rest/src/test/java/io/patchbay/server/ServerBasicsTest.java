@@ -205,6 +205,21 @@ class ServerBasicsTest {
         assertThat(utf8.status()).isEqualTo(201);
         assertThat(utf8.string("name")).isEqualTo("caf\u00e9");
 
+        Api.Response trailing = api.post("/v1/admin/tenants/acme/api-keys").token(admin).raw("{\"name\":\"a\"} x")
+                .send();
+        assertThat(trailing.status()).isEqualTo(400);
+        assertThat(trailing.string("detail")).startsWith("The request body is not valid JSON").doesNotContain("Lenient");
+
+        Api.Response text = api.post("/v1/admin/tenants/acme/api-keys").token(admin)
+                .header("Content-Type", "text/plain").raw("{\"name\":\"plain\"}").send();
+        assertThat(text.status()).isEqualTo(415);
+        assertThat(text.string("code")).isEqualTo("unsupported_media_type");
+        for (String json : List.of("application/json; charset=utf-8", "application/merge-patch+json")) {
+            Api.Response accepted = api.post("/v1/admin/tenants/acme/api-keys").token(admin)
+                    .header("Content-Type", json).raw("{\"name\":\"typed\"}").send();
+            assertThat(accepted.status()).as(json).isEqualTo(201);
+        }
+
         Api.Response array = api.post("/v1/admin/tenants/acme/api-keys").token(admin).raw("[1,2]").send();
         assertThat(array.status()).isEqualTo(400);
         assertThat(array.string("detail")).contains("must be a JSON object");

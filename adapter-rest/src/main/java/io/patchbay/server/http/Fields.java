@@ -76,6 +76,10 @@ public final class Fields {
         if (value == null) {
             return Optional.empty();
         }
+        if (value instanceof Double d && d == Math.rint(d)) {
+            errors.add(new FieldError(name, "out_of_range", name + " is too large"));
+            return Optional.empty();
+        }
         if (!(value instanceof Long l)) {
             typeError(name, "a whole number", value);
             return Optional.empty();

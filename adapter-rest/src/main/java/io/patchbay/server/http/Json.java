@@ -90,9 +90,14 @@ public final class Json {
      * @throws ApiException 400 {@code malformed_json}
      */
     public static String body(Context ctx) {
+        byte[] bytes = ctx.bodyAsBytes();
+        if (bytes.length > 0 && !isJson(ctx.contentType())) {
+            throw new ApiException(415, "unsupported_media_type", "Unsupported media type",
+                    "The request body must be JSON, sent with 'Content-Type: application/json'");
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(ctx.bodyAsBytes()))
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes))
                     .toString();
         } catch (CharacterCodingException e) {
             throw new ApiException(400, "malformed_json", "Malformed JSON",
@@ -238,8 +243,24 @@ public final class Json {
     }
 
     // Moshi messages quote the offending token in some cases; the body may hold a secret, so drop quoted parts.
+    /** No media type (a plain client), {@code application/json} or a {@code +json} type, with any parameters. */
+    static boolean isJson(String contentType) {
+        if (contentType == null || contentType.isBlank()) {
+            return true;
+        }
+        int semicolon = contentType.indexOf(';');
+        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip()
+                .toLowerCase(java.util.Locale.ROOT);
+        return type.equals("application/json") || type.endsWith("+json");
+    }
+
     private static String stripValue(String message) {
-        return message == null ? "unreadable" : message.replaceAll("'[^']*'", "'…'").replaceAll("\"[^\"]*\"", "\"…\"");
+        if (message == null) {
+            return "unreadable";
+        }
+        // Moshi's advice is for Java callers, not for an API's clients.
+        return message.replace("Use JsonReader.setLenient(true) to accept malformed JSON", "unexpected content")
+                .replaceAll("'[^']*'", "'…'").replaceAll("\"[^\"]*\"", "\"…\"");
     }
 
     public static FieldError fieldError(String field, String code, String message) {
