@@ -103,6 +103,29 @@ class EdgeProxyTest {
     }
 
     @Test
+    void expectationsTheServerDoesNotMeetGetProblemsOnProxyAndApiRoutesAlike() throws IOException {
+        upstream.script(r -> Reply.ok("{\"ok\":true}"));
+        for (String target : List.of(proxy + "api/v9/items", "/v1/accounts")) {
+            String tooLarge = exchange("POST " + target + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %KEY%\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 100000\r\nExpect: 100-continue\r\n\r\n", 1);
+            assertThat(tooLarge).as(target).startsWith("HTTP/1.1 413")
+                    .containsIgnoringCase("content-type: application/problem+json")
+                    .contains("\"code\":\"body_too_large\"");
+
+            String unknown = exchange("POST " + target + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %KEY%\r\n"
+                    + "Content-Length: 2\r\nExpect: teapot\r\n\r\n{}", 1);
+            assertThat(unknown).as(target).startsWith("HTTP/1.1 417")
+                    .containsIgnoringCase("content-type: application/problem+json")
+                    .contains("\"code\":\"expectation_failed\"");
+        }
+        assertThat(upstream.scripted()).isEmpty();
+
+        String accepted = exchange("POST " + proxy + "api/v9/items HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                + "%KEY%\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n{}", 2);
+        assertThat(accepted).startsWith("HTTP/1.1 100 Continue").contains("HTTP/1.1 200").endsWith("{\"ok\":true}");
+    }
+
+    @Test
     void aProviderThatAnswersTooLateGets504AndTheConnectionIsNotReused() {
         upstream.script(r -> r.target().endsWith("slow") ? Reply.ok("{}").after(3_000) : Reply.ok("{\"fast\":true}"));
 
