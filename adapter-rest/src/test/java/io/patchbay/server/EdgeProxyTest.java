@@ -126,6 +126,24 @@ class EdgeProxyTest {
     }
 
     @Test
+    void aRefusedProxyPathIsLoggedWithTheCallerWhoseKeyWasAccepted() throws IOException, InterruptedException {
+        upstream.script(r -> Reply.ok("{}"));
+        try (LogCapture logs = new LogCapture()) {
+            assertThat(api.get(proxy + "api/v9/items").token(key).send().status()).isEqualTo(200);
+            assertThat(api.get(proxy + "api/v9//items").token(key).send().status()).isEqualTo(400);
+
+            List<String> lines = accessLines(logs);
+            for (long deadline = System.nanoTime() + 2_000_000_000L; lines.size() < 2 && System.nanoTime() < deadline;
+                    lines = accessLines(logs)) {
+                Thread.sleep(10); // the line is written just after the answer
+            }
+            String caller = lines.get(0).replaceAll(".* (caller=\\S+).*", "$1");
+            assertThat(caller).startsWith("caller=key_");
+            assertThat(lines.get(1)).contains(" 400 ").contains(caller + " ");
+        }
+    }
+
+    @Test
     void aProviderThatAnswersTooLateGets504AndTheConnectionIsNotReused() {
         upstream.script(r -> r.target().endsWith("slow") ? Reply.ok("{}").after(3_000) : Reply.ok("{\"fast\":true}"));
 

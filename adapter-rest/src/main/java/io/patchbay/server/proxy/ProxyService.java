@@ -100,46 +100,56 @@ public final class ProxyService implements EdgeRoute {
                     ALLOWED));
             return true;
         }
-        Optional<Plan> plan;
+        Caller.Key caller = null;
         try {
-            plan = plan(exchange, match.get(), false);
+            Optional<Caller.Key> inMemory = auth.key(exchange::header, Scope.PROXY_INVOKE, false);
+            if (inMemory.isPresent()) {
+                caller = inMemory.get();
+                Optional<Plan> plan = plan(exchange, match.get(), caller, false);
+                if (plan.isPresent()) {
+                    send(exchange, plan.get());
+                    return true;
+                }
+            }
         } catch (RuntimeException e) {
-            finish(exchange, null, e);
+            finish(exchange, caller, e);
             return true;
         }
-        if (plan.isPresent()) {
-            send(exchange, plan.get());
-            return true;
-        }
+        Caller.Key known = caller;
         try {
             io.blocking().execute(() -> {
+                Caller.Key key = known;
                 try {
-                    Plan resolved = plan(exchange, match.get(), true).orElseThrow();
+                    if (key == null) {
+                        key = auth.key(exchange::header, Scope.PROXY_INVOKE, true).orElseThrow();
+                    }
+                    Plan resolved = plan(exchange, match.get(), key, true).orElseThrow();
                     exchange.loop().execute(() -> send(exchange, resolved));
                 } catch (RuntimeException e) {
-                    exchange.loop().execute(() -> finish(exchange, null, e));
+                    Caller.Key refused = key;
+                    exchange.loop().execute(() -> finish(exchange, refused, e));
                 }
             });
         } catch (RejectedExecutionException e) {
-            finish(exchange, null, new ApiException(503, "server_busy", "Server busy", "Too many proxy requests "
+            finish(exchange, known, new ApiException(503, "server_busy", "Server busy", "Too many proxy requests "
                     + "are waiting for the database; retry shortly", List.of(), Map.of(), Map.of("Retry-After", "1")));
         }
         return true;
     }
 
-    /** Caller, account and provider URL, in the order their errors take precedence. */
-    private Optional<Plan> plan(Exchange exchange, ProxyPaths.Match match, boolean mayBlock) {
-        Optional<Caller.Key> caller = auth.key(exchange::header, Scope.PROXY_INVOKE, mayBlock);
-        if (caller.isEmpty()) {
-            return Optional.empty();
-        }
+    /**
+     * Account and provider URL for an authenticated caller, in the order their errors take precedence.
+     *
+     * @return empty when the account is not in memory and {@code mayBlock} is false
+     */
+    private Optional<Plan> plan(Exchange exchange, ProxyPaths.Match match, Caller.Key caller, boolean mayBlock) {
         String relative = ProxyPaths.checkedRelative(match);
-        Optional<ProxyTargets.Resolved> resolved = targets.resolve(caller.get().viewer(), match.accountId(), mayBlock);
+        Optional<ProxyTargets.Resolved> resolved = targets.resolve(caller.viewer(), match.accountId(), mayBlock);
         if (resolved.isEmpty()) {
             return Optional.empty();
         }
         URI uri = ProxyPaths.target(resolved.get().target().baseUrl(), relative, match.rawQuery().orElse(null));
-        return Optional.of(new Plan(caller.get(), resolved.get(), uri));
+        return Optional.of(new Plan(caller, resolved.get(), uri));
     }
 
     private void send(Exchange exchange, Plan plan) {
