@@ -103,6 +103,22 @@ class EdgeProxyTest {
     }
 
     @Test
+    void theConnectorsSecretJsonMembersAreMaskedWhateverTheirValue() {
+        String sent = "{\"api_token\":\"4e5f6a7b\",\"nested\":{\"api_token\" : \"with \\\"quotes\\\" inside\"},"
+                + "\"list\":[{\"api_token\":\n\t\"x\"}],\"none\":{\"api_token\":null},\"note\":\"api_token\","
+                + "\"text\":\"a \\\"api_token\\\":\\\"stays\\\"\",\"name\":\"Zoë\"}";
+        upstream.script(r -> Reply.ok(sent));
+
+        Api.Response answer = api.get(proxy + "api/v9/items").token(key).send();
+
+        assertThat(answer.body()).isEqualTo("{\"api_token\":\"[REDACTED]\",\"nested\":{\"api_token\" : \"[REDACTED]\"},"
+                + "\"list\":[{\"api_token\":\n\t\"[REDACTED]\"}],\"none\":{\"api_token\":null},\"note\":\"api_token\","
+                + "\"text\":\"a \\\"api_token\\\":\\\"stays\\\"\",\"name\":\"Zoë\"}");
+        assertThat(answer.header("Content-Length"))
+                .hasValue(Integer.toString(answer.body().getBytes(StandardCharsets.UTF_8).length));
+    }
+
+    @Test
     void expectationsTheServerDoesNotMeetGetProblemsOnProxyAndApiRoutesAlike() throws IOException {
         upstream.script(r -> Reply.ok("{\"ok\":true}"));
         for (String target : List.of(proxy + "api/v9/items", "/v1/accounts")) {

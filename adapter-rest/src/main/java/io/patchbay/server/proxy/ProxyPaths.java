@@ -2,6 +2,7 @@ package io.patchbay.server.proxy;
 
 import io.patchbay.server.http.ApiException;
 import io.patchbay.spi.FieldError;
+import io.patchbay.spi.ProxyTarget;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -106,6 +107,29 @@ public final class ProxyPaths {
             throw badPath("The proxy path leaves the connector's base URL");
         }
         return uri;
+    }
+
+    /**
+     * Refuses a request the connector blocks. Paths compare percent-decoded, case-insensitively and without trailing
+     * slashes, so no spelling of a blocked route gets through.
+     */
+    static void refuseBlocked(ProxyTarget target, String method, String relative) {
+        if (target.blockedRoutes().isEmpty()) {
+            return;
+        }
+        String path = relative.indexOf('%') < 0 ? relative
+                : URLDecoder.decode(relative.replace("+", "%2B"), StandardCharsets.UTF_8);
+        int end = path.length();
+        while (end > 0 && path.charAt(end - 1) == '/') {
+            end--;
+        }
+        path = path.substring(0, end);
+        for (ProxyTarget.BlockedRoute route : target.blockedRoutes()) {
+            if (route.method().equals(method) && route.path().equalsIgnoreCase(path)) {
+                throw new ApiException(403, "proxy_route_blocked", "Route blocked", route.method() + " "
+                        + route.path() + " is not available through the proxy: " + route.reason());
+            }
+        }
     }
 
     private static ApiException badPath(String detail) {

@@ -25,6 +25,7 @@ import io.patchbay.server.edge.Upstreams;
 import io.patchbay.server.http.ApiException;
 import io.patchbay.server.http.Problems;
 import io.patchbay.server.http.RequestLog;
+import io.patchbay.spi.ProxyTarget;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.net.URI;
@@ -148,7 +149,9 @@ public final class ProxyService implements EdgeRoute {
         if (resolved.isEmpty()) {
             return Optional.empty();
         }
-        URI uri = ProxyPaths.target(resolved.get().target().baseUrl(), relative, match.rawQuery().orElse(null));
+        ProxyTarget target = resolved.get().target();
+        URI uri = ProxyPaths.target(target.baseUrl(), relative, match.rawQuery().orElse(null));
+        ProxyPaths.refuseBlocked(target, exchange.request().method().name(), relative);
         return Optional.of(new Plan(caller, resolved.get(), uri));
     }
 
@@ -193,15 +196,15 @@ public final class ProxyService implements EdgeRoute {
     }
 
     private void answer(Exchange exchange, Plan plan, FullHttpResponse response) {
-        List<String> secrets = plan.resolved().secrets();
+        Masking.Secrets secrets = plan.resolved().secrets();
         FullHttpResponse answer = new DefaultFullHttpResponse(exchange.request().protocolVersion(), response.status(),
                 Masking.mask(response.content(), secrets));
         HttpHeaders headers = HopByHop.copyEndToEnd(response.headers(), answer.headers());
         ProxyHeaders.NOT_RETURNED.forEach(headers::remove);
         plan.resolved().target().strippedResponseHeaders().forEach(headers::remove);
-        if (!secrets.isEmpty()) {
+        if (!secrets.values().isEmpty()) {
             for (Map.Entry<String, String> header : headers) {
-                String masked = Masking.mask(header.getValue(), secrets);
+                String masked = Masking.mask(header.getValue(), secrets.values());
                 if (masked != header.getValue()) {
                     header.setValue(masked);
                 }
