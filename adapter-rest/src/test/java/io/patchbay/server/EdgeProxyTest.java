@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.patchbay.server.ScriptedUpstream.Received;
 import io.patchbay.server.ScriptedUpstream.Reply;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,6 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -119,6 +123,53 @@ class EdgeProxyTest {
     }
 
     @Test
+    void aCompressedAnswerIsDecodedMaskedAndPassedOnPlain() throws IOException {
+        String json = "{\"token\":\"" + ScriptedUpstream.TOKEN + "\",\"text\":\"" + "Zoë ".repeat(2000) + "\"}";
+        String masked = json.replace(ScriptedUpstream.TOKEN, "[REDACTED]");
+        Map<String, Reply> replies = Map.of(
+                "gzip", encoded("gzip", gzip(json)),
+                "x-gzip", encoded("x-gzip", gzip(json)),
+                "zlib", encoded("deflate", deflate(json, false)),
+                "raw-deflate", encoded("Deflate", deflate(json, true)),
+                "empty", encoded("gzip", new byte[0]));
+        upstream.script(r -> replies.get(r.target().substring(r.target().lastIndexOf('/') + 1)));
+
+        for (String kind : replies.keySet()) {
+            Api.Response answer = api.get(proxy + "api/v9/" + kind).token(key).send();
+            assertThat(answer.status()).as(kind).isEqualTo(200);
+            assertThat(answer.body()).as(kind).isEqualTo(kind.equals("empty") ? "" : masked);
+            assertThat(answer.header("Content-Encoding")).as(kind).isEmpty();
+            assertThat(answer.header("Content-Length")).as(kind)
+                    .hasValue(Integer.toString(answer.body().getBytes(StandardCharsets.UTF_8).length));
+        }
+    }
+
+    @Test
+    void anAnswerTheProxyCannotDecodeIsRefusedRatherThanPassedOnUnmasked() throws IOException {
+        byte[] bomb = gzip("0".repeat(33 * 1024 * 1024));
+        upstream.script(r -> switch (r.target()) {
+            case "/api/v9/br" -> encoded("br", ScriptedUpstream.TOKEN.getBytes(StandardCharsets.UTF_8));
+            case "/api/v9/twice" -> encoded("gzip, gzip", ScriptedUpstream.TOKEN.getBytes(StandardCharsets.UTF_8));
+            case "/api/v9/corrupt" -> encoded("gzip", ScriptedUpstream.TOKEN.getBytes(StandardCharsets.UTF_8));
+            default -> encoded("gzip", bomb);
+        });
+
+        Api.Response br = api.get(proxy + "api/v9/br").token(key).send();
+        assertThat(br.status()).isEqualTo(502);
+        assertThat(br.string("code")).isEqualTo("provider_encoding_unsupported");
+        assertThat(br.string("detail")).contains("'br'");
+        assertThat(api.get(proxy + "api/v9/twice").token(key).send().string("code"))
+                .isEqualTo("provider_encoding_unsupported");
+        Api.Response corrupt = api.get(proxy + "api/v9/corrupt").token(key).send();
+        assertThat(corrupt.status()).isEqualTo(502);
+        assertThat(corrupt.string("code")).isEqualTo("provider_response_corrupt");
+        Api.Response tooLarge = api.get(proxy + "api/v9/bomb").token(key).send();
+        assertThat(tooLarge.status()).isEqualTo(502);
+        assertThat(tooLarge.string("code")).isEqualTo("provider_response_too_large");
+        assertThat(br.body() + corrupt.body()).doesNotContain(ScriptedUpstream.TOKEN);
+    }
+
+    @Test
     void expectationsTheServerDoesNotMeetGetProblemsOnProxyAndApiRoutesAlike() throws IOException {
         upstream.script(r -> Reply.ok("{\"ok\":true}"));
         for (String target : List.of(proxy + "api/v9/items", "/v1/accounts")) {
@@ -157,6 +208,30 @@ class EdgeProxyTest {
             assertThat(caller).startsWith("caller=key_");
             assertThat(lines.get(1)).contains(" 400 ").contains(caller + " ");
         }
+    }
+
+    private static Reply encoded(String encoding, byte[] body) {
+        return new Reply(200, Map.of("Content-Type", "application/json", "Content-Encoding", encoding), body, 0,
+                false);
+    }
+
+    private static byte[] gzip(String text) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
+    }
+
+    private static byte[] deflate(String text, boolean raw) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, raw);
+        try (DeflaterOutputStream out = new DeflaterOutputStream(bytes, deflater)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        } finally {
+            deflater.end();
+        }
+        return bytes.toByteArray();
     }
 
     @Test

@@ -2,12 +2,14 @@ package io.patchbay.server.proxy;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
@@ -28,6 +30,7 @@ import io.patchbay.server.http.RequestLog;
 import io.patchbay.spi.ProxyTarget;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -164,6 +167,8 @@ public final class ProxyService implements EdgeRoute {
                 incoming.content().retainedDuplicate());
         HttpHeaders headers = HopByHop.copyEndToEnd(incoming.headers(), outgoing.headers());
         ProxyHeaders.NOT_FORWARDED.forEach(headers::remove);
+        // Masking reads plain bytes: the caller's encodings are not ours to accept.
+        headers.set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY);
         plan.resolved().target().headers().forEach(headers::set);
         Origin origin = Origin.of(plan.uri());
         headers.set(HttpHeaderNames.HOST, origin.hostHeader());
@@ -197,8 +202,26 @@ public final class ProxyService implements EdgeRoute {
 
     private void answer(Exchange exchange, Plan plan, FullHttpResponse response) {
         Masking.Secrets secrets = plan.resolved().secrets();
+        ByteBuf body = response.content();
+        String encoding = response.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+        if (encoding != null) {
+            try {
+                body = ContentDecoding.decode(body, encoding, MAX_RESPONSE_BYTES);
+            } catch (IOException e) {
+                finish(exchange, plan.caller(), upstreamFailure(e, Origin.of(plan.uri())));
+                return;
+            }
+        }
+        ByteBuf maskedBody;
+        try {
+            maskedBody = Masking.mask(body, secrets);
+        } finally {
+            if (body != response.content()) {
+                body.release();
+            }
+        }
         FullHttpResponse answer = new DefaultFullHttpResponse(exchange.request().protocolVersion(), response.status(),
-                Masking.mask(response.content(), secrets));
+                maskedBody);
         HttpHeaders headers = HopByHop.copyEndToEnd(response.headers(), answer.headers());
         ProxyHeaders.NOT_RETURNED.forEach(headers::remove);
         plan.resolved().target().strippedResponseHeaders().forEach(headers::remove);
@@ -229,9 +252,16 @@ public final class ProxyService implements EdgeRoute {
         if (cause instanceof Upstreams.ConnectFailedException) {
             return failure(502, "provider_unreachable", "The provider at " + origin.host() + " cannot be reached");
         }
-        if (cause instanceof TooLongFrameException) {
+        if (cause instanceof TooLongFrameException || cause instanceof ContentDecoding.TooLargeException) {
             return failure(502, "provider_response_too_large", "The provider's answer is larger than "
                     + MAX_RESPONSE_BYTES / (1024 * 1024) + " MiB, the most the proxy passes on");
+        }
+        if (cause instanceof ContentDecoding.UnsupportedException) {
+            return new ApiException(502, "provider_encoding_unsupported", "Provider answer not usable",
+                    cause.getMessage());
+        }
+        if (cause instanceof ContentDecoding.CorruptException) {
+            return failure(502, "provider_response_corrupt", cause.getMessage());
         }
         return failure(502, "provider_unavailable", "The connection to the provider failed");
     }
