@@ -107,6 +107,23 @@ class EdgeProxyTest {
     }
 
     @Test
+    void headersAboutTheCallerOrForPatchbayAreNotForwardedAndOnlyPlainAnswersAreAskedFor() {
+        upstream.script(r -> Reply.ok("{}"));
+
+        Api.Response answer = api.get(proxy + "api/v9/items").token(key).header("Patchbay-Trace", "zzz")
+                .header("PATCHBAY-Owner-Id", "edge-user").header("X-Forwarded-Port", "99")
+                .header("X-Forwarded-For", "203.0.113.7").header("X-Real-IP", "203.0.113.7")
+                .header("Forwarded", "for=203.0.113.7").header("Accept-Encoding", "gzip, br")
+                .header("X-Patchbay-Note", "kept").send();
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        assertThat(upstream.scripted().get(0).headers()).doesNotContainKeys("patchbay-trace", "patchbay-owner-id",
+                        "x-forwarded-port", "x-forwarded-for", "x-real-ip", "forwarded")
+                .containsEntry("accept-encoding", "identity")
+                .containsEntry("x-patchbay-note", "kept");
+    }
+
+    @Test
     void theConnectorsSecretJsonMembersAreMaskedWhateverTheirValue() {
         String sent = "{\"api_token\":\"4e5f6a7b\",\"nested\":{\"api_token\" : \"with \\\"quotes\\\" inside\"},"
                 + "\"list\":[{\"api_token\":\n\t\"x\"}],\"none\":{\"api_token\":null},\"note\":\"api_token\","

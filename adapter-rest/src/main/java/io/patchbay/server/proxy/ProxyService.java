@@ -166,7 +166,7 @@ public final class ProxyService implements EdgeRoute {
         FullHttpRequest outgoing = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, incoming.method(), pathAndQuery,
                 incoming.content().retainedDuplicate());
         HttpHeaders headers = HopByHop.copyEndToEnd(incoming.headers(), outgoing.headers());
-        ProxyHeaders.NOT_FORWARDED.forEach(headers::remove);
+        ProxyHeaders.removeNotForwarded(headers);
         // Masking reads plain bytes: the caller's encodings are not ours to accept.
         headers.set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY);
         plan.resolved().target().headers().forEach(headers::set);
