@@ -210,6 +210,24 @@ class EdgeProxyTest {
     }
 
     @Test
+    void charactersClientsSendRawInAQueryArePercentEncodedAndWhatCannotBeIsRefusedAsTheQuery()
+            throws IOException {
+        upstream.script(r -> Reply.ok("{}"));
+
+        String answer = exchange(request("GET", proxy + "api/v9/items?filter[states]=signed|pending"
+                + "&q=\"{a}\"^`<b>`\\&kept=%7C%20&n=caf\u00c3\u00a9#here"), 1);
+
+        assertThat(answer).startsWith("HTTP/1.1 200");
+        assertThat(upstream.scripted().get(0).target()).isEqualTo("/api/v9/items?filter[states]=signed%7Cpending"
+                + "&q=%22%7Ba%7D%22%5E%60%3Cb%3E%60%5C&kept=%7C%20&n=caf%C3%A9%23here");
+        for (String query : List.of("x=%zz", "x=a\u0001b")) {
+            String refused = exchange(request("GET", proxy + "api/v9/items?" + query), 1);
+            assertThat(refused).as(query).startsWith("HTTP/1.1 400").contains("\"field\":\"query\"");
+        }
+        assertThat(upstream.scripted()).hasSize(1);
+    }
+
+    @Test
     void aRefusedProxyPathIsLoggedWithTheCallerWhoseKeyWasAccepted() throws IOException, InterruptedException {
         upstream.script(r -> Reply.ok("{}"));
         try (LogCapture logs = new LogCapture()) {

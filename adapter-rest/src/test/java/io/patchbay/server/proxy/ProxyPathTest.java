@@ -48,6 +48,25 @@ class ProxyPathTest {
     }
 
     @Test
+    void queryCharactersAUriCannotHoldAreEncodedAndEscapesKept() {
+        assertThat(ProxyPaths.encodedQuery("limit=1&filter[name]=a%20b")).isEqualTo("limit=1&filter[name]=a%20b");
+        assertThat(ProxyPaths.encodedQuery("a=x|y&b=\"{}^`<>\\ #&c=\u00c3\u00a9"))
+                .isEqualTo("a=x%7Cy&b=%22%7B%7D%5E%60%3C%3E%5C%20%23&c=%C3%A9");
+        assertThat(ProxyPaths.target(ONEFLOW, "contracts", "filter[states]=signed|draft").getRawQuery())
+                .isEqualTo("filter[states]=signed%7Cdraft");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a=\r\nHost: evil", "a=\u0000", "a=\tb", "a=%zz", "a=\u0100"})
+    void queriesThatCannotBeMadeSafeAreRefusedNamingTheQuery(String query) {
+        assertThatThrownBy(() -> ProxyPaths.target(ONEFLOW, "contracts", query))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.errors()).singleElement().satisfies(f -> assertThat(f.field()).isEqualTo("query"));
+                });
+    }
+
+    @Test
     void aBlockedRouteIsRefusedHoweverItIsSpelledAndOnlyForItsMethod() {
         ProxyTarget target = new ProxyTarget(TOGGL, Map.of(), Set.of(), Set.of(), Set.of(),
                 List.of(new ProxyTarget.BlockedRoute("post", "/api/v9/me/reset_token/", "use rotation")));
