@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.patchbay.server.ScriptedUpstream.Received;
 import io.patchbay.server.ScriptedUpstream.Reply;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,6 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,6 +104,169 @@ class EdgeProxyTest {
         assertThat(answer.header("Set-Cookie")).isEmpty();
         assertThat(answer.body() + answer.headers().map()).doesNotContain(ScriptedUpstream.TOKEN)
                 .doesNotContain(BASIC.substring(6));
+    }
+
+    @Test
+    void headersAboutTheCallerOrForPatchbayAreNotForwardedAndOnlyPlainAnswersAreAskedFor() {
+        upstream.script(r -> Reply.ok("{}"));
+
+        Api.Response answer = api.get(proxy + "api/v9/items").token(key).header("Patchbay-Trace", "zzz")
+                .header("PATCHBAY-Owner-Id", "edge-user").header("X-Forwarded-Port", "99")
+                .header("X-Forwarded-For", "203.0.113.7").header("X-Real-IP", "203.0.113.7")
+                .header("Forwarded", "for=203.0.113.7").header("Accept-Encoding", "gzip, br")
+                .header("X-Patchbay-Note", "kept").send();
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        assertThat(upstream.scripted().get(0).headers()).doesNotContainKeys("patchbay-trace", "patchbay-owner-id",
+                        "x-forwarded-port", "x-forwarded-for", "x-real-ip", "forwarded")
+                .containsEntry("accept-encoding", "identity")
+                .containsEntry("x-patchbay-note", "kept");
+    }
+
+    @Test
+    void theConnectorsSecretJsonMembersAreMaskedWhateverTheirValue() {
+        String sent = "{\"api_token\":\"4e5f6a7b\",\"nested\":{\"api_token\" : \"with \\\"quotes\\\" inside\"},"
+                + "\"list\":[{\"api_token\":\n\t\"x\"}],\"none\":{\"api_token\":null},\"note\":\"api_token\","
+                + "\"text\":\"a \\\"api_token\\\":\\\"stays\\\"\",\"name\":\"Zoë\"}";
+        upstream.script(r -> Reply.ok(sent));
+
+        Api.Response answer = api.get(proxy + "api/v9/items").token(key).send();
+
+        assertThat(answer.body()).isEqualTo("{\"api_token\":\"[REDACTED]\",\"nested\":{\"api_token\" : \"[REDACTED]\"},"
+                + "\"list\":[{\"api_token\":\n\t\"[REDACTED]\"}],\"none\":{\"api_token\":null},\"note\":\"api_token\","
+                + "\"text\":\"a \\\"api_token\\\":\\\"stays\\\"\",\"name\":\"Zoë\"}");
+        assertThat(answer.header("Content-Length"))
+                .hasValue(Integer.toString(answer.body().getBytes(StandardCharsets.UTF_8).length));
+    }
+
+    @Test
+    void aCompressedAnswerIsDecodedMaskedAndPassedOnPlain() throws IOException {
+        String json = "{\"token\":\"" + ScriptedUpstream.TOKEN + "\",\"text\":\"" + "Zoë ".repeat(2000) + "\"}";
+        String masked = json.replace(ScriptedUpstream.TOKEN, "[REDACTED]");
+        Map<String, Reply> replies = Map.of(
+                "gzip", encoded("gzip", gzip(json)),
+                "x-gzip", encoded("x-gzip", gzip(json)),
+                "zlib", encoded("deflate", deflate(json, false)),
+                "raw-deflate", encoded("Deflate", deflate(json, true)),
+                "empty", encoded("gzip", new byte[0]));
+        upstream.script(r -> replies.get(r.target().substring(r.target().lastIndexOf('/') + 1)));
+
+        for (String kind : replies.keySet()) {
+            Api.Response answer = api.get(proxy + "api/v9/" + kind).token(key).send();
+            assertThat(answer.status()).as(kind).isEqualTo(200);
+            assertThat(answer.body()).as(kind).isEqualTo(kind.equals("empty") ? "" : masked);
+            assertThat(answer.header("Content-Encoding")).as(kind).isEmpty();
+            assertThat(answer.header("Content-Length")).as(kind)
+                    .hasValue(Integer.toString(answer.body().getBytes(StandardCharsets.UTF_8).length));
+        }
+    }
+
+    @Test
+    void anAnswerTheProxyCannotDecodeIsRefusedRatherThanPassedOnUnmasked() throws IOException {
+        byte[] bomb = gzip("0".repeat(33 * 1024 * 1024));
+        upstream.script(r -> switch (r.target()) {
+            case "/api/v9/br" -> encoded("br", ScriptedUpstream.TOKEN.getBytes(StandardCharsets.UTF_8));
+            case "/api/v9/twice" -> encoded("gzip, gzip", ScriptedUpstream.TOKEN.getBytes(StandardCharsets.UTF_8));
+            case "/api/v9/corrupt" -> encoded("gzip", ScriptedUpstream.TOKEN.getBytes(StandardCharsets.UTF_8));
+            default -> encoded("gzip", bomb);
+        });
+
+        Api.Response br = api.get(proxy + "api/v9/br").token(key).send();
+        assertThat(br.status()).isEqualTo(502);
+        assertThat(br.string("code")).isEqualTo("provider_encoding_unsupported");
+        assertThat(br.string("detail")).contains("'br'");
+        assertThat(api.get(proxy + "api/v9/twice").token(key).send().string("code"))
+                .isEqualTo("provider_encoding_unsupported");
+        Api.Response corrupt = api.get(proxy + "api/v9/corrupt").token(key).send();
+        assertThat(corrupt.status()).isEqualTo(502);
+        assertThat(corrupt.string("code")).isEqualTo("provider_response_corrupt");
+        Api.Response tooLarge = api.get(proxy + "api/v9/bomb").token(key).send();
+        assertThat(tooLarge.status()).isEqualTo(502);
+        assertThat(tooLarge.string("code")).isEqualTo("provider_response_too_large");
+        assertThat(br.body() + corrupt.body()).doesNotContain(ScriptedUpstream.TOKEN);
+    }
+
+    @Test
+    void expectationsTheServerDoesNotMeetGetProblemsOnProxyAndApiRoutesAlike() throws IOException {
+        upstream.script(r -> Reply.ok("{\"ok\":true}"));
+        for (String target : List.of(proxy + "api/v9/items", "/v1/accounts")) {
+            String tooLarge = exchange("POST " + target + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %KEY%\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 100000\r\nExpect: 100-continue\r\n\r\n", 1);
+            assertThat(tooLarge).as(target).startsWith("HTTP/1.1 413")
+                    .containsIgnoringCase("content-type: application/problem+json")
+                    .contains("\"code\":\"body_too_large\"");
+
+            String unknown = exchange("POST " + target + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %KEY%\r\n"
+                    + "Content-Length: 2\r\nExpect: teapot\r\n\r\n{}", 1);
+            assertThat(unknown).as(target).startsWith("HTTP/1.1 417")
+                    .containsIgnoringCase("content-type: application/problem+json")
+                    .contains("\"code\":\"expectation_failed\"");
+        }
+        assertThat(upstream.scripted()).isEmpty();
+
+        String accepted = exchange("POST " + proxy + "api/v9/items HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                + "%KEY%\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n{}", 2);
+        assertThat(accepted).startsWith("HTTP/1.1 100 Continue").contains("HTTP/1.1 200").endsWith("{\"ok\":true}");
+    }
+
+    @Test
+    void charactersClientsSendRawInAQueryArePercentEncodedAndWhatCannotBeIsRefusedAsTheQuery()
+            throws IOException {
+        upstream.script(r -> Reply.ok("{}"));
+
+        String answer = exchange(request("GET", proxy + "api/v9/items?filter[states]=signed|pending"
+                + "&q=\"{a}\"^`<b>`\\&kept=%7C%20&n=caf\u00c3\u00a9#here"), 1);
+
+        assertThat(answer).startsWith("HTTP/1.1 200");
+        assertThat(upstream.scripted().get(0).target()).isEqualTo("/api/v9/items?filter[states]=signed%7Cpending"
+                + "&q=%22%7Ba%7D%22%5E%60%3Cb%3E%60%5C&kept=%7C%20&n=caf%C3%A9%23here");
+        for (String query : List.of("x=%zz", "x=a\u0001b")) {
+            String refused = exchange(request("GET", proxy + "api/v9/items?" + query), 1);
+            assertThat(refused).as(query).startsWith("HTTP/1.1 400").contains("\"field\":\"query\"");
+        }
+        assertThat(upstream.scripted()).hasSize(1);
+    }
+
+    @Test
+    void aRefusedProxyPathIsLoggedWithTheCallerWhoseKeyWasAccepted() throws IOException, InterruptedException {
+        upstream.script(r -> Reply.ok("{}"));
+        try (LogCapture logs = new LogCapture()) {
+            assertThat(api.get(proxy + "api/v9/items").token(key).send().status()).isEqualTo(200);
+            assertThat(api.get(proxy + "api/v9//items").token(key).send().status()).isEqualTo(400);
+
+            List<String> lines = accessLines(logs);
+            for (long deadline = System.nanoTime() + 2_000_000_000L; lines.size() < 2 && System.nanoTime() < deadline;
+                    lines = accessLines(logs)) {
+                Thread.sleep(10); // the line is written just after the answer
+            }
+            String caller = lines.get(0).replaceAll(".* (caller=\\S+).*", "$1");
+            assertThat(caller).startsWith("caller=key_");
+            assertThat(lines.get(1)).contains(" 400 ").contains(caller + " ");
+        }
+    }
+
+    private static Reply encoded(String encoding, byte[] body) {
+        return new Reply(200, Map.of("Content-Type", "application/json", "Content-Encoding", encoding), body, 0,
+                false);
+    }
+
+    private static byte[] gzip(String text) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
+    }
+
+    private static byte[] deflate(String text, boolean raw) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, raw);
+        try (DeflaterOutputStream out = new DeflaterOutputStream(bytes, deflater)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        } finally {
+            deflater.end();
+        }
+        return bytes.toByteArray();
     }
 
     @Test

@@ -129,6 +129,25 @@ class OneflowJourneyTest {
     }
 
     @Test
+    void theProxyKeepsTheLinkedUsersEmailInAnswers() {
+        // A tenant of its own: the user and workspace link once per tenant.
+        String own = Tenants.key(api, server.firstAdminKey().orElseThrow(), "acme-proxy");
+        Api.Response linked = api.post("/v1/accounts").token(own).json(Map.of("connector_id", "oneflow",
+                "credentials", credentials(FakeOneflow.TOKEN, FakeOneflow.ADMIN_EMAIL), "owner_id", "ada",
+                "workspace_id", Long.toString(FakeOneflow.WORKSPACE_SALES))).send();
+        assertThat(linked.status()).as(linked.toString()).isEqualTo(201);
+
+        Api.Response users = api.get("/v1/accounts/" + linked.string("account.id") + "/proxy/users").token(own)
+                .send();
+
+        assertThat(users.status()).isEqualTo(200);
+        assertThat(users.body()).contains("\"email\":\"" + FakeOneflow.ADMIN_EMAIL + "\"")
+                .doesNotContain("[REDACTED]");
+        List<RecordedCall> calls = oneflow.requests("GET", "/users");
+        assertThat(calls.get(calls.size() - 1).header("x-oneflow-user-email")).isEqualTo(FakeOneflow.ADMIN_EMAIL);
+    }
+
+    @Test
     void aTokenOfThirtyNineCharactersIsRefusedBeforeAnyCallToOneflow() {
         Api.Response refused = link("alice", credentials(FakeOneflow.TOKEN.substring(1), FakeOneflow.ADMIN_EMAIL),
                 null);

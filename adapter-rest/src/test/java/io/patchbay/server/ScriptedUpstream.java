@@ -35,7 +35,11 @@ final class ScriptedUpstream implements AutoCloseable {
     }
 
     /** What to do with a request: answer (after a delay), or close the connection without answering. */
-    record Reply(int status, Map<String, String> headers, String body, long delayMillis, boolean drop) {
+    record Reply(int status, Map<String, String> headers, byte[] body, long delayMillis, boolean drop) {
+        Reply(int status, Map<String, String> headers, String body, long delayMillis, boolean drop) {
+            this(status, headers, body.getBytes(StandardCharsets.UTF_8), delayMillis, drop);
+        }
+
         static Reply ok(String body) {
             return new Reply(200, Map.of("Content-Type", "application/json"), body, 0, false);
         }
@@ -129,7 +133,7 @@ final class ScriptedUpstream implements AutoCloseable {
     }
 
     private static void write(OutputStream out, Reply reply) throws IOException {
-        byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
+        byte[] body = reply.body();
         StringBuilder head = new StringBuilder("HTTP/1.1 ").append(reply.status()).append(" Scripted\r\n");
         reply.headers().forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
         head.append("Content-Length: ").append(body.length).append("\r\n\r\n");

@@ -352,6 +352,37 @@ class TogglJourneyTest {
     }
 
     @Test
+    void theProxyNeverHandsOutTheApiTokenOfAnAccountLinkedByEmailAndPasswordNorResetsIt() {
+        Api.Response byPassword = api.post("/v1/accounts").token(key).json(Map.of("connector_id", "toggl",
+                "auth_method", "email_password", "owner_id", "u-carol", "credentials", Map.of("email",
+                        FakeToggl.CAROL.email(), "password", FakeToggl.CAROL.password()))).send();
+        assertThat(byPassword.status()).as(byPassword.toString()).isEqualTo(201);
+        assertThat(byPassword.string("account.auth_method")).isEqualTo("email_password");
+        String proxy = "/v1/accounts/" + byPassword.string("account.id") + "/proxy/";
+        String token = toggl.apiToken(FakeToggl.CAROL);
+
+        Api.Response me = api.get(proxy + "api/v9/me").token(key).send();
+        assertThat(me.status()).isEqualTo(200);
+        assertThat(me.body()).contains("\"email\":\"" + FakeToggl.CAROL.email() + "\"")
+                .contains("\"api_token\":\"[REDACTED]\"")
+                .doesNotContain(token);
+
+        toggl.clearRequests();
+        for (String spelling : List.of("api/v9/me/reset_token", "api/v9/me/reset_token/", "API/v9/Me/RESET_TOKEN",
+                "api/v9/me/%72eset_token")) {
+            Api.Response reset = api.post(proxy + spelling).token(key).send();
+            assertThat(reset.status()).as(spelling).isEqualTo(403);
+            assertThat(reset.string("code")).isEqualTo("proxy_route_blocked");
+            assertThat(reset.string("detail")).contains("POST api/v9/me/reset_token")
+                    .contains("PUT /v1/accounts/{account_id}/credentials");
+        }
+        assertThat(toggl.requests()).as("nothing was sent to Toggl").isEmpty();
+        assertThat(toggl.apiToken(FakeToggl.CAROL)).isEqualTo(token);
+        assertThat(api.get(proxy + "api/v9/me/reset_token").token(key).send().status())
+                .as("only the method that resets is blocked").isNotEqualTo(403);
+    }
+
+    @Test
     void disconnectingErasesTheAccount() {
         String id = linked("u-alice", null, FakeToggl.ALICE, LABS);
         assertThat(api.delete("/v1/accounts/" + id).token(key).send().status()).isEqualTo(204);

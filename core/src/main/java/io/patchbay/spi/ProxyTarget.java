@@ -1,26 +1,87 @@
 package io.patchbay.spi;
 
 import java.net.URI;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * Where an authenticated pass-through request goes.
+ * Where an authenticated pass-through request goes, and what the proxy must keep from the caller.
  *
- * @param baseUrl       requests may only go below this URL
- * @param headers       the headers that authenticate the request (contain secrets: never log them)
+ * @param baseUrl                 requests may only go below this URL
+ * @param headers                 the headers that authenticate the request (contain secrets: never log them)
  * @param strippedResponseHeaders response headers to remove before passing the answer back (lower case)
+ * @param nonSecretHeaders        names of {@code headers} whose values are not secret, such as a user's email; the
+ *                                values of all others are masked wherever an answer shows them (since SPI 1.1;
+ *                                kept in lower case)
+ * @param secretJsonFields        JSON member names whose string values are credentials wherever they occur in an
+ *                                answer, such as a token the provider hands out; masked whatever their value
+ *                                (since SPI 1.1)
+ * @param blockedRoutes           requests the proxy refuses, such as one that replaces the account's credentials
+ *                                (since SPI 1.1)
  */
-public record ProxyTarget(URI baseUrl, Map<String, String> headers, Set<String> strippedResponseHeaders) {
+public record ProxyTarget(URI baseUrl, Map<String, String> headers, Set<String> strippedResponseHeaders,
+                          Set<String> nonSecretHeaders, Set<String> secretJsonFields, List<BlockedRoute> blockedRoutes) {
     public ProxyTarget {
         Objects.requireNonNull(baseUrl, "baseUrl");
         headers = Map.copyOf(headers);
         strippedResponseHeaders = Set.copyOf(strippedResponseHeaders);
+        nonSecretHeaders = nonSecretHeaders.stream().map(name -> name.toLowerCase(Locale.ROOT))
+                .collect(Collectors.toUnmodifiableSet());
+        secretJsonFields = Set.copyOf(secretJsonFields);
+        for (String field : secretJsonFields) {
+            if (field.isEmpty() || field.indexOf('"') >= 0 || field.indexOf('\\') >= 0) {
+                throw new IllegalArgumentException("secretJsonFields: a member name, not empty and without quotes "
+                        + "or backslashes, got '" + field + "'");
+            }
+        }
+        blockedRoutes = List.copyOf(blockedRoutes);
+    }
+
+    /** A target as SPI 1.0 knew it: every header value is secret, no JSON field is, no route is blocked. */
+    public ProxyTarget(URI baseUrl, Map<String, String> headers, Set<String> strippedResponseHeaders) {
+        this(baseUrl, headers, strippedResponseHeaders, Set.of(), Set.of(), List.of());
+    }
+
+    /**
+     * A request the proxy refuses with 403 (since SPI 1.1).
+     *
+     * @param method upper case, such as {@code POST}
+     * @param path   below the base URL, without a leading slash, such as {@code api/v9/me/reset_token}; matched
+     *               case-insensitively after percent-decoding, trailing slashes ignored
+     * @param reason why, shown to the caller, such as what to do instead
+     */
+    public record BlockedRoute(String method, String path, String reason) {
+        public BlockedRoute {
+            method = Objects.requireNonNull(method, "method").toUpperCase(Locale.ROOT);
+            path = stripSlashes(Objects.requireNonNull(path, "path"));
+            Objects.requireNonNull(reason, "reason");
+            if (method.isBlank() || path.isEmpty() || reason.isBlank()) {
+                throw new IllegalArgumentException("method, path and reason: must not be blank, got '" + method
+                        + "', '" + path + "' and '" + reason + "'");
+            }
+        }
+
+        private static String stripSlashes(String path) {
+            int start = 0;
+            int end = path.length();
+            while (start < end && path.charAt(start) == '/') {
+                start++;
+            }
+            while (end > start && path.charAt(end - 1) == '/') {
+                end--;
+            }
+            return path.substring(start, end);
+        }
     }
 
     @Override
     public String toString() {
-        return "ProxyTarget[baseUrl=" + baseUrl + ", headers=" + headers.keySet() + "]";
+        return "ProxyTarget[baseUrl=" + baseUrl + ", headers=" + headers.keySet() + ", nonSecretHeaders="
+                + nonSecretHeaders + ", secretJsonFields=" + secretJsonFields + ", blockedRoutes=" + blockedRoutes
+                + "]";
     }
 }

@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.ServiceLoader;
@@ -228,6 +229,19 @@ public abstract class ConnectorConformanceTest {
             ProxyTarget target = connector.proxyTarget(credentials);
             assertThat(target.headers()).as("proxy target authenticates").isNotEmpty();
             assertThat(target.toString()).doesNotContain(secrets);
+        }
+    }
+
+    /** A header declared not secret is not masked in answers: it must not carry a secret credential value. */
+    @Test
+    void proxyHeadersDeclaredNotSecretCarryNoSecret() {
+        for (Credentials credentials : List.of(validCredentials(), rejectedCredentials())) {
+            ProxyTarget target = connector.proxyTarget(credentials);
+            target.headers().forEach((name, value) -> {
+                if (target.nonSecretHeaders().contains(name.toLowerCase(Locale.ROOT))) {
+                    assertThat(value).as(name).doesNotContain(secretValues(credentials));
+                }
+            });
         }
     }
 

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -16,11 +17,13 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.patchbay.server.http.ApiException;
 import io.patchbay.server.http.Problems;
@@ -157,8 +160,9 @@ public final class Edge {
     }
 
     /**
-     * Bodies over the limit get the API's 413 problem. A keep-alive connection stays open: the rest of the body is
-     * read and dropped, so the client is not cut off (a reset) while it is still sending.
+     * Bodies over the limit get the API's 413 problem, whether announced with {@code Expect: 100-continue} or sent
+     * outright, and an expectation other than {@code 100-continue} the 417 one. A keep-alive connection stays open:
+     * the rest of the body is read and dropped, so the client is not cut off (a reset) while it is still sending.
      */
     private static final class BodyLimit extends HttpObjectAggregator {
         private final ClientTimeouts timeouts;
@@ -170,15 +174,39 @@ public final class Edge {
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            timeouts.requestReceived(); // answered now; the rest of the body runs on a new request clock
-            FullHttpResponse response = Exchange.problem(HttpVersion.HTTP_1_1, Problems.bodyTooLarge(),
-                    oversized instanceof HttpRequest request ? Exchange.pathOf(request.uri()) : "/");
             boolean keepAlive = HttpUtil.isKeepAlive(oversized) && !(oversized instanceof FullHttpMessage);
-            ctx.writeAndFlush(Exchange.framed(response, keepAlive)).addListener(written -> {
+            ctx.writeAndFlush(refusal(oversized, Problems.bodyTooLarge(), keepAlive)).addListener(written -> {
                 if (!keepAlive || !written.isSuccess()) {
                     ctx.close();
                 }
             });
+        }
+
+        /** Netty's own refusals of an {@code Expect} header have no body; ours are problems like every other. */
+        @Override
+        protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+            Object response = super.newContinueResponse(start, maxContentLength, pipeline);
+            if (!(response instanceof HttpResponse refused) || refused.status().code() < 400) {
+                return response;
+            }
+            ReferenceCountUtil.release(refused);
+            ApiException problem = refused.status().code() == 413 ? Problems.bodyTooLarge()
+                    : new ApiException(417, "expectation_failed", "Expectation failed",
+                    "The only expectation the server meets is 'Expect: 100-continue'");
+            return refusal(start, problem, HttpUtil.isKeepAlive(start));
+        }
+
+        /** Closes the connection after a refusal when the client asked for that. */
+        @Override
+        protected boolean closeAfterContinueResponse(Object response) {
+            return super.closeAfterContinueResponse(response) || (ignoreContentAfterContinueResponse(response)
+                    && response instanceof HttpResponse refused && !HttpUtil.isKeepAlive(refused));
+        }
+
+        private FullHttpResponse refusal(HttpMessage refused, ApiException problem, boolean keepAlive) {
+            timeouts.requestReceived(); // answered now; the rest of the body runs on a new request clock
+            return Exchange.framed(Exchange.problem(HttpVersion.HTTP_1_1, problem,
+                    refused instanceof HttpRequest request ? Exchange.pathOf(request.uri()) : "/"), keepAlive);
         }
     }
 

@@ -2,6 +2,7 @@ package io.patchbay.server.proxy;
 
 import io.patchbay.server.http.ApiException;
 import io.patchbay.spi.FieldError;
+import io.patchbay.spi.ProxyTarget;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -21,6 +22,12 @@ public final class ProxyPaths {
     private static final String PREFIX = "/v1/accounts/";
     private static final String MARKER = "/proxy/";
     private static final Pattern SCHEME = Pattern.compile("[a-z][a-z0-9+.-]*:");
+    /**
+     * ASCII characters {@link URI} refuses in a query although clients send them raw; {@code #} too, which would
+     * otherwise cut the query short as a fragment.
+     */
+    private static final String NOT_IN_URI_QUERY = " \"<>\\^`{|}#";
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private ProxyPaths() {
     }
@@ -90,13 +97,16 @@ public final class ProxyPaths {
     /** The upstream URL; checked again after parsing so nothing can leave the base URL. */
     static URI target(URI base, String relative, String rawQuery) {
         String baseText = base.toString();
-        String joined = (baseText.endsWith("/") ? baseText : baseText + "/") + relative
-                + (rawQuery == null ? "" : "?" + rawQuery);
+        String query = rawQuery == null ? "" : "?" + encodedQuery(rawQuery);
+        String joined = (baseText.endsWith("/") ? baseText : baseText + "/") + relative + query;
         URI uri;
         try {
             uri = new URI(joined);
         } catch (URISyntaxException e) {
-            throw badPath("The proxy path or query is not a valid URL part: " + e.getReason());
+            if (e.getIndex() >= joined.length() - query.length()) {
+                throw badQuery("The proxy query is not a valid URL part: " + e.getReason());
+            }
+            throw badPath("The proxy path is not a valid URL part: " + e.getReason());
         }
         String basePath = base.getRawPath() == null || base.getRawPath().isEmpty() ? "/" : base.getRawPath();
         String normalized = uri.normalize().getRawPath();
@@ -108,7 +118,63 @@ public final class ProxyPaths {
         return uri;
     }
 
+    /**
+     * The query as sent, with the characters clients send raw but a URI may not hold (such as the {@code |} of
+     * Oneflow's filters, or bytes beyond ASCII) percent-encoded; escapes already there are kept. Control characters
+     * (CR, LF, NUL, ...) are refused. The query itself when nothing needs encoding, the usual case.
+     */
+    static String encodedQuery(String rawQuery) {
+        StringBuilder encoded = null;
+        for (int i = 0; i < rawQuery.length(); i++) {
+            char c = rawQuery.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                throw badQuery("The proxy query must not contain control characters");
+            }
+            // The listener reads the request line one byte per char; anything beyond is not from the wire.
+            if (c > 0xff) {
+                throw badQuery("The proxy query is not a valid URL part");
+            }
+            boolean raw = c > 0x7e || NOT_IN_URI_QUERY.indexOf(c) >= 0;
+            if (raw && encoded == null) {
+                encoded = new StringBuilder(rawQuery.length() + 16).append(rawQuery, 0, i);
+            }
+            if (raw) {
+                encoded.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
+            } else if (encoded != null) {
+                encoded.append(c);
+            }
+        }
+        return encoded == null ? rawQuery : encoded.toString();
+    }
+
+    /**
+     * Refuses a request the connector blocks. Paths compare percent-decoded, case-insensitively and without trailing
+     * slashes, so no spelling of a blocked route gets through.
+     */
+    static void refuseBlocked(ProxyTarget target, String method, String relative) {
+        if (target.blockedRoutes().isEmpty()) {
+            return;
+        }
+        String path = relative.indexOf('%') < 0 ? relative
+                : URLDecoder.decode(relative.replace("+", "%2B"), StandardCharsets.UTF_8);
+        int end = path.length();
+        while (end > 0 && path.charAt(end - 1) == '/') {
+            end--;
+        }
+        path = path.substring(0, end);
+        for (ProxyTarget.BlockedRoute route : target.blockedRoutes()) {
+            if (route.method().equals(method) && route.path().equalsIgnoreCase(path)) {
+                throw new ApiException(403, "proxy_route_blocked", "Route blocked", route.method() + " "
+                        + route.path() + " is not available through the proxy: " + route.reason());
+            }
+        }
+    }
+
     private static ApiException badPath(String detail) {
         return ApiException.invalidRequest(List.of(new FieldError("path", "invalid_proxy_path", detail)));
+    }
+
+    private static ApiException badQuery(String detail) {
+        return ApiException.invalidRequest(List.of(new FieldError("query", "invalid_proxy_query", detail)));
     }
 }

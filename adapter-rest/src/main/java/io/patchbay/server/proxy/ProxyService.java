@@ -2,12 +2,14 @@ package io.patchbay.server.proxy;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
@@ -25,8 +27,10 @@ import io.patchbay.server.edge.Upstreams;
 import io.patchbay.server.http.ApiException;
 import io.patchbay.server.http.Problems;
 import io.patchbay.server.http.RequestLog;
+import io.patchbay.spi.ProxyTarget;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -100,46 +104,58 @@ public final class ProxyService implements EdgeRoute {
                     ALLOWED));
             return true;
         }
-        Optional<Plan> plan;
+        Caller.Key caller = null;
         try {
-            plan = plan(exchange, match.get(), false);
+            Optional<Caller.Key> inMemory = auth.key(exchange::header, Scope.PROXY_INVOKE, false);
+            if (inMemory.isPresent()) {
+                caller = inMemory.get();
+                Optional<Plan> plan = plan(exchange, match.get(), caller, false);
+                if (plan.isPresent()) {
+                    send(exchange, plan.get());
+                    return true;
+                }
+            }
         } catch (RuntimeException e) {
-            finish(exchange, null, e);
+            finish(exchange, caller, e);
             return true;
         }
-        if (plan.isPresent()) {
-            send(exchange, plan.get());
-            return true;
-        }
+        Caller.Key known = caller;
         try {
             io.blocking().execute(() -> {
+                Caller.Key key = known;
                 try {
-                    Plan resolved = plan(exchange, match.get(), true).orElseThrow();
+                    if (key == null) {
+                        key = auth.key(exchange::header, Scope.PROXY_INVOKE, true).orElseThrow();
+                    }
+                    Plan resolved = plan(exchange, match.get(), key, true).orElseThrow();
                     exchange.loop().execute(() -> send(exchange, resolved));
                 } catch (RuntimeException e) {
-                    exchange.loop().execute(() -> finish(exchange, null, e));
+                    Caller.Key refused = key;
+                    exchange.loop().execute(() -> finish(exchange, refused, e));
                 }
             });
         } catch (RejectedExecutionException e) {
-            finish(exchange, null, new ApiException(503, "server_busy", "Server busy", "Too many proxy requests "
+            finish(exchange, known, new ApiException(503, "server_busy", "Server busy", "Too many proxy requests "
                     + "are waiting for the database; retry shortly", List.of(), Map.of(), Map.of("Retry-After", "1")));
         }
         return true;
     }
 
-    /** Caller, account and provider URL, in the order their errors take precedence. */
-    private Optional<Plan> plan(Exchange exchange, ProxyPaths.Match match, boolean mayBlock) {
-        Optional<Caller.Key> caller = auth.key(exchange::header, Scope.PROXY_INVOKE, mayBlock);
-        if (caller.isEmpty()) {
-            return Optional.empty();
-        }
+    /**
+     * Account and provider URL for an authenticated caller, in the order their errors take precedence.
+     *
+     * @return empty when the account is not in memory and {@code mayBlock} is false
+     */
+    private Optional<Plan> plan(Exchange exchange, ProxyPaths.Match match, Caller.Key caller, boolean mayBlock) {
         String relative = ProxyPaths.checkedRelative(match);
-        Optional<ProxyTargets.Resolved> resolved = targets.resolve(caller.get().viewer(), match.accountId(), mayBlock);
+        Optional<ProxyTargets.Resolved> resolved = targets.resolve(caller.viewer(), match.accountId(), mayBlock);
         if (resolved.isEmpty()) {
             return Optional.empty();
         }
-        URI uri = ProxyPaths.target(resolved.get().target().baseUrl(), relative, match.rawQuery().orElse(null));
-        return Optional.of(new Plan(caller.get(), resolved.get(), uri));
+        ProxyTarget target = resolved.get().target();
+        URI uri = ProxyPaths.target(target.baseUrl(), relative, match.rawQuery().orElse(null));
+        ProxyPaths.refuseBlocked(target, exchange.request().method().name(), relative);
+        return Optional.of(new Plan(caller, resolved.get(), uri));
     }
 
     private void send(Exchange exchange, Plan plan) {
@@ -150,7 +166,9 @@ public final class ProxyService implements EdgeRoute {
         FullHttpRequest outgoing = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, incoming.method(), pathAndQuery,
                 incoming.content().retainedDuplicate());
         HttpHeaders headers = HopByHop.copyEndToEnd(incoming.headers(), outgoing.headers());
-        ProxyHeaders.NOT_FORWARDED.forEach(headers::remove);
+        ProxyHeaders.removeNotForwarded(headers);
+        // Masking reads plain bytes: the caller's encodings are not ours to accept.
+        headers.set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY);
         plan.resolved().target().headers().forEach(headers::set);
         Origin origin = Origin.of(plan.uri());
         headers.set(HttpHeaderNames.HOST, origin.hostHeader());
@@ -183,15 +201,33 @@ public final class ProxyService implements EdgeRoute {
     }
 
     private void answer(Exchange exchange, Plan plan, FullHttpResponse response) {
-        List<String> secrets = plan.resolved().secrets();
+        Masking.Secrets secrets = plan.resolved().secrets();
+        ByteBuf body = response.content();
+        String encoding = response.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+        if (encoding != null) {
+            try {
+                body = ContentDecoding.decode(body, encoding, MAX_RESPONSE_BYTES);
+            } catch (IOException e) {
+                finish(exchange, plan.caller(), upstreamFailure(e, Origin.of(plan.uri())));
+                return;
+            }
+        }
+        ByteBuf maskedBody;
+        try {
+            maskedBody = Masking.mask(body, secrets);
+        } finally {
+            if (body != response.content()) {
+                body.release();
+            }
+        }
         FullHttpResponse answer = new DefaultFullHttpResponse(exchange.request().protocolVersion(), response.status(),
-                Masking.mask(response.content(), secrets));
+                maskedBody);
         HttpHeaders headers = HopByHop.copyEndToEnd(response.headers(), answer.headers());
         ProxyHeaders.NOT_RETURNED.forEach(headers::remove);
         plan.resolved().target().strippedResponseHeaders().forEach(headers::remove);
-        if (!secrets.isEmpty()) {
+        if (!secrets.values().isEmpty()) {
             for (Map.Entry<String, String> header : headers) {
-                String masked = Masking.mask(header.getValue(), secrets);
+                String masked = Masking.mask(header.getValue(), secrets.values());
                 if (masked != header.getValue()) {
                     header.setValue(masked);
                 }
@@ -216,9 +252,16 @@ public final class ProxyService implements EdgeRoute {
         if (cause instanceof Upstreams.ConnectFailedException) {
             return failure(502, "provider_unreachable", "The provider at " + origin.host() + " cannot be reached");
         }
-        if (cause instanceof TooLongFrameException) {
+        if (cause instanceof TooLongFrameException || cause instanceof ContentDecoding.TooLargeException) {
             return failure(502, "provider_response_too_large", "The provider's answer is larger than "
                     + MAX_RESPONSE_BYTES / (1024 * 1024) + " MiB, the most the proxy passes on");
+        }
+        if (cause instanceof ContentDecoding.UnsupportedException) {
+            return new ApiException(502, "provider_encoding_unsupported", "Provider answer not usable",
+                    cause.getMessage());
+        }
+        if (cause instanceof ContentDecoding.CorruptException) {
+            return failure(502, "provider_response_corrupt", cause.getMessage());
         }
         return failure(502, "provider_unavailable", "The connection to the provider failed");
     }

@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,7 +37,7 @@ final class ProxyTargets {
     static final int MIN_MASKED_SECRET = 8;
 
     /** What a proxy request needs. {@link #toString()} shows no secret. */
-    record Resolved(LinkedAccount account, ProxyTarget target, List<String> secrets) {
+    record Resolved(LinkedAccount account, ProxyTarget target, Masking.Secrets secrets) {
         @Override
         public String toString() {
             return "Resolved[account=" + account.id() + ", target=" + target + "]";
@@ -102,15 +103,22 @@ final class ProxyTargets {
         Credentials credentials = vault.open(account);
         ProxyTarget target = connector.proxyTarget(credentials);
         Set<String> secretKeys = connector.credentialSpec().secretKeys(credentials.authMethod());
-        // The secret fields, and the headers made from them (an echoing provider would show "Basic <base64>").
-        List<String> secrets = Stream.concat(
+        // The secret fields, and the headers made from them (an echoing provider would show "Basic <base64>"); a
+        // header the connector declares not secret, such as a user's email, is data that answers must keep.
+        List<String> values = Stream.concat(
                         credentials.values().entrySet().stream().filter(e -> secretKeys.contains(e.getKey()))
                                 .map(Map.Entry::getValue),
-                        target.headers().values().stream())
+                        target.headers().entrySet().stream()
+                                .filter(h -> !target.nonSecretHeaders().contains(h.getKey().toLowerCase(Locale.ROOT)))
+                                .map(Map.Entry::getValue))
                 .filter(value -> value.length() >= MIN_MASKED_SECRET)
                 .map(Masking::latin1View)
                 .distinct()
                 .toList();
-        return new Resolved(account, target, secrets);
+        List<String> jsonFields = target.secretJsonFields().stream()
+                .map(name -> Masking.latin1View('"' + name + '"'))
+                .sorted()
+                .toList();
+        return new Resolved(account, target, new Masking.Secrets(values, jsonFields));
     }
 }

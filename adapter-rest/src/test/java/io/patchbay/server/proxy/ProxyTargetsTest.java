@@ -69,7 +69,7 @@ class ProxyTargetsTest {
         assertThat(targets.resolve(viewer, account.id(), false)).as("not opened yet").isEmpty();
         ProxyTargets.Resolved opened = targets.resolve(viewer, account.id(), true).orElseThrow();
         assertThat(opened.target().headers()).containsKey("Authorization");
-        assertThat(opened.secrets()).contains(TOKEN);
+        assertThat(opened.secrets().values()).contains(TOKEN);
         int reads = database.secretReads();
 
         for (Duration used = Duration.ZERO; used.compareTo(ProxyTargets.TTL.multipliedBy(5)) < 0;
@@ -78,6 +78,23 @@ class ProxyTargetsTest {
             assertThat(targets.resolve(viewer, account.id(), false)).as("after %s in use", used).isPresent();
         }
         assertThat(database.secretReads()).as("the sealed secret is not read again").isEqualTo(reads);
+    }
+
+    @Test
+    void whatTheConnectorDeclaresDecidesWhatIsMasked() {
+        ProxyTargets.Resolved toggl = targets.resolve(viewer, account.id(), true).orElseThrow();
+        assertThat(toggl.secrets().jsonFields()).containsExactly("\"api_token\"");
+        assertThat(toggl.secrets().values()).hasSize(2).contains(TOKEN)
+                .anySatisfy(value -> assertThat(value).startsWith("Basic "));
+
+        LinkedAccount oneflow = StoreFixtures.account("acme").connector("oneflow").build();
+        String oneflowToken = "9841f1ee533681c3ea6a438560f2bb6c73b76675";
+        vault.store().insert(oneflow, vault.seal("acme", oneflow.id(), new Credentials("api_token",
+                Map.of("api_token", oneflowToken, "user_email", "ada.admin@acme.example"))));
+        ProxyTargets.Resolved resolved = targets.resolve(viewer, oneflow.id(), true).orElseThrow();
+        assertThat(resolved.target().headers()).containsValue("ada.admin@acme.example");
+        assertThat(resolved.secrets().values()).as("the token, not the user's email").containsExactly(oneflowToken);
+        assertThat(resolved.toString()).doesNotContain(oneflowToken);
     }
 
     @Test
@@ -103,6 +120,6 @@ class ProxyTargetsTest {
         assertThat(stored.version()).isGreaterThan(account.version());
         assertThat(targets.resolve(viewer, account.id(), false)).as("the old version is not used").isEmpty();
         ProxyTargets.Resolved reopened = targets.resolve(viewer, account.id(), true).orElseThrow();
-        assertThat(reopened.secrets()).contains(newToken).doesNotContain(TOKEN);
+        assertThat(reopened.secrets().values()).contains(newToken).doesNotContain(TOKEN);
     }
 }

@@ -67,10 +67,15 @@ final class OneflowConnector implements Connector, WebhookVerifier {
         return actions.invoke(call);
     }
 
+    /**
+     * Both headers; only the token is secret. The user's email is data Oneflow answers everywhere (users,
+     * participants, parties): masked, it would be lost from every answer.
+     */
     @Override
     public ProxyTarget proxyTarget(Credentials credentials) {
         OneflowApi.Auth auth = OneflowCredentials.auth(credentials);
-        return new ProxyTarget(http.baseUrl(), auth.headers(), Set.of("set-cookie"));
+        return new ProxyTarget(http.baseUrl(), auth.headers(), Set.of("set-cookie"),
+                Set.of(OneflowApi.Auth.EMAIL_HEADER), Set.of(), List.of());
     }
 
     @Override

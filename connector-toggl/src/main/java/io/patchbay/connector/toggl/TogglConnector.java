@@ -26,6 +26,11 @@ final class TogglConnector implements Connector, ProviderTokenReset, WebhookSubs
     static final URI DEFAULT_BASE_URL = URI.create("https://api.track.toggl.com");
 
     private static final Op RESET_TOKEN = Op.write("POST /api/v9/me/reset_token");
+    private static final Set<String> PROXY_SECRET_FIELDS = Set.of("api_token");
+    private static final List<ProxyTarget.BlockedRoute> PROXY_BLOCKED_ROUTES = List.of(new ProxyTarget.BlockedRoute(
+            "POST", "api/v9/me/reset_token", "it would hand the new API token to the caller and leave the linked "
+            + "account with the old one, which stops working; reset the token in Toggl's profile settings, then "
+            + "rotate the account's credentials (PUT /v1/accounts/{account_id}/credentials)"));
 
     private final ConnectorInfo info;
     private final URI baseUrl;
@@ -74,13 +79,16 @@ final class TogglConnector implements Connector, ProviderTokenReset, WebhookSubs
 
     /**
      * Basic auth for every path below the base URL. {@code Set-Cookie} is stripped: a session cookie Toggl might
-     * set on a Basic-authenticated request is as good as the password and must not reach the caller.
+     * set on a Basic-authenticated request is as good as the password and must not reach the caller. Toggl hands
+     * out the API token as {@code api_token} ({@code GET /me}, also to an account linked by email and password,
+     * which stores no token to mask), and a token reset would give the caller the new token while the account
+     * kept the dead one.
      */
     @Override
     public ProxyTarget proxyTarget(Credentials credentials) {
         TogglCredentials.requireWellFormed(credentials);
         return new ProxyTarget(baseUrl, Map.of(TogglApi.AUTH, TogglCredentials.authorization(credentials)),
-                Set.of("set-cookie"));
+                Set.of("set-cookie"), Set.of(), PROXY_SECRET_FIELDS, PROXY_BLOCKED_ROUTES);
     }
 
     @Override
