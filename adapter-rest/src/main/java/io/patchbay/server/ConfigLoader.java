@@ -205,9 +205,23 @@ final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new ServerConfig(host, port, dataDir, databaseUrl, string("database.user"), string("database.password"),
-                poolSize, keyset, generate, connectorsDir, connectors, maxRequestBytes, connectTimeout, callTimeout,
-                accessLog, shutdownTimeout, logging);
+        ServerConfig config = new ServerConfig(host, port, dataDir, databaseUrl, string("database.user"),
+                string("database.password"), poolSize, keyset, generate, connectorsDir, connectors, maxRequestBytes,
+                connectTimeout, callTimeout, accessLog, shutdownTimeout, logging);
+        try {
+            config.storage(); // its own rules (a SQLite URL without a file, say), named by this loader's keys
+        } catch (IllegalArgumentException e) {
+            String message = String.valueOf(e.getMessage());
+            int colon = message.indexOf(": ");
+            String key = switch (colon < 0 ? "" : message.substring(0, colon)) {
+                case "poolSize" -> "database.pool_size";
+                case "generateKeyset" -> "keyset.generate";
+                default -> "database.url";
+            };
+            problem(key, colon < 0 ? message : message.substring(colon + 2));
+            throw new ConfigException(problems);
+        }
+        return config;
     }
 
     private Map<String, ServerConfig.ConnectorSettings> connectors() {
@@ -253,7 +267,8 @@ final class ConfigLoader {
     private void problem(String key, String message) {
         Setting setting = settings.get(key);
         String where = setting == null ? envName(key) : setting.source();
-        String shown = setting == null || key.contains("password") || key.contains("json") ? "" : ", got '" + setting.value() + "'";
+        String shown = setting == null || key.contains("password") || key.contains("json") ? ""
+                : ", got '" + setting.value().replaceAll("(?i)(password=)[^&;]*", "$1***") + "'";
         problems.add(where + ": " + message + shown);
     }
 

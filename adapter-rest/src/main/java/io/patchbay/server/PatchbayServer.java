@@ -40,10 +40,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
@@ -133,6 +136,15 @@ public final class PatchbayServer implements AutoCloseable {
             Javalin app = parallel.app();
             PrometheusMeterRegistry metrics = parallel.metrics();
             registry.rejected().forEach(r -> LOG.warn("Connector folder {} not loaded: {}", r.folder(), r.reason()));
+            Set<String> loaded = registry.loaded().stream().map(l -> l.id()).collect(Collectors.toSet());
+            Set<String> unknown = new TreeSet<>(config.connectors().keySet());
+            unknown.removeAll(loaded);
+            if (!unknown.isEmpty()) {
+                // A misspelt id would leave the real connector on its default URL without a word.
+                throw new IllegalStateException("Settings name connectors that are not loaded: " + unknown
+                        + " (loaded: " + new TreeSet<>(loaded) + "); see connector.<id>.<setting> / "
+                        + "PATCHBAY_CONNECTOR_<ID>_<SETTING>");
+            }
             AtomicBoolean stopping = new AtomicBoolean();
             Injector injector = Guice.createInjector(Stage.PRODUCTION,
                     new HubModule(registry.connectors(), clock),

@@ -96,6 +96,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theStoragesOwnRulesAreReportedAsSettingsWithoutAPassword() {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_DATABASE_URL", "jdbc:sqlite:?password=hunter2")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.getMessage())
+                        .contains("PATCHBAY_DATABASE_URL: SQLite needs a database file path")
+                        .contains("password=***").doesNotContain("hunter2"));
+    }
+
+    @Test
     void aYamlFileIsReadAndTheEnvironmentWins() throws IOException {
         Path file = dir.resolve("patchbay.yaml");
         Files.writeString(file, """

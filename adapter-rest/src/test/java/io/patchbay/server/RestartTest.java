@@ -1,6 +1,7 @@
 package io.patchbay.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +57,22 @@ class RestartTest {
             assertThat(slow.get().status()).as("answered before the server stopped").isEqualTo(200);
             assertThat(verify.get().status()).as("answered before the server stopped").isEqualTo(200);
             assertThat(verify.get().string("status")).isEqualTo("active");
+        }
+    }
+
+    @Test
+    void settingsForAConnectorThatIsNotLoadedStopTheStartAndReleaseEverything() {
+        assertThatThrownBy(() -> PatchbayServer.start(TestServers.config(data, Map.of(),
+                Map.of("PATCHBAY_CONNECTOR_TOGLE_BASE_URL", "http://127.0.0.1:9"))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Settings name connectors that are not loaded: [togle]")
+                .hasMessageContaining("loaded: [oneflow, toggl]");
+
+        PatchbayServer server = TestServers.start(data, Map.of());
+        try {
+            assertThat(new Api(server.port()).get("/ready").send().status()).isEqualTo(200);
+        } finally {
+            server.close();
         }
     }
 
