@@ -164,8 +164,8 @@ final class Input {
         } catch (DateTimeParseException e) {
             // reported below
         }
-        errors.add(new FieldError(key, "time", key + " must be an RFC 3339 timestamp with an offset, "
-                + "for example 2024-05-01T00:00:00Z"));
+        errors.add(new FieldError(key, "time", key + " must be an existing date and time as an RFC 3339 timestamp "
+                + "with an offset, for example 2024-05-01T00:00:00Z"));
         return Optional.empty();
     }
 

@@ -164,6 +164,21 @@ class ReadActionsTest extends FakeServerTest {
     }
 
     @Test
+    void impossibleCalendarDatesAreRefusedNotMovedToTheMonthsEnd() {
+        assertThatThrownBy(() -> invoke(ADMIN, "list_contracts", Map.of("published_after", "2024-11-31T00:00:00Z",
+                "published_before", "2025-02-29T00:00:00+0100")))
+                .isInstanceOfSatisfying(ProviderRejected.class, e -> assertThat(e.fieldErrors())
+                        .extracting(FieldError::field, FieldError::code).containsExactlyInAnyOrder(
+                                org.assertj.core.groups.Tuple.tuple("published_after", "time"),
+                                org.assertj.core.groups.Tuple.tuple("published_before", "time")));
+        assertThat(fake.requests()).isEmpty();
+
+        invoke(ADMIN, "list_contracts", Map.of("published_after", "2024-02-29T00:00:00Z"));
+        assertThat(only("GET", "/contracts").query())
+                .containsEntry("filter[published_time]", "2024-02-29T00:00:00+00:00|");
+    }
+
+    @Test
     void getContractReturnsPartiesAndParticipants() {
         Map<String, Object> out = map(invoke(ADMIN, "get_contract", Map.of("contract_id", FakeOneflow.CONTRACT_SIGNED)));
 

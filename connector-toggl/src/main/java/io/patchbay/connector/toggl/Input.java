@@ -126,8 +126,8 @@ final class Input {
         }
         Optional<Instant> instant = TogglTime.tryParse(text.get());
         if (instant.isEmpty()) {
-            error(key, "date_time", key + " must be an RFC 3339 date-time with seconds and an offset, "
-                    + "e.g. 2025-03-01T09:00:00Z");
+            error(key, "date_time", key + " must be an existing date and time in RFC 3339 form, with seconds and "
+                    + "an offset, e.g. 2025-03-01T09:00:00Z");
         }
         return instant;
     }
@@ -140,7 +140,7 @@ final class Input {
         }
         Optional<LocalDate> date = TogglTime.tryParseDate(text.get());
         if (date.isEmpty()) {
-            error(key, "date", key + " must be a date as YYYY-MM-DD, e.g. 2025-03-01");
+            error(key, "date", key + " must be an existing date as YYYY-MM-DD, e.g. 2025-03-01");
         }
         return date;
     }
@@ -198,6 +198,11 @@ final class Input {
             texts.add(text);
         }
         return Optional.of(List.copyOf(texts));
+    }
+
+    /** Whether no problem has been recorded so far. */
+    boolean valid() {
+        return errors.isEmpty();
     }
 
     void error(String field, String code, String message) {

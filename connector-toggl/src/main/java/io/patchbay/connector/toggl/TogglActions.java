@@ -208,7 +208,8 @@ final class TogglActions {
         if (start.isPresent() && stop.isPresent() && stop.get().isBefore(start.get())) {
             in.error("stop", "before_start", "stop must not be before start");
         }
-        if (body.isEmpty() && in.has("time_entry_id")) {
+        // A field given but invalid is already named; "nothing to change" would then be wrong.
+        if (body.isEmpty() && in.has("time_entry_id") && in.valid()) {
             in.error("input", "nothing_to_change", "give at least one field to change, e.g. description or stop");
         }
         in.done();

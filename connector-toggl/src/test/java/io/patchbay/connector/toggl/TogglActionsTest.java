@@ -235,6 +235,28 @@ class TogglActionsTest {
         }
 
         @Test
+        void impossibleCalendarDatesAreRefusedNotMovedToTheMonthsEnd() {
+            assertThat(invalid("create_time_entry", Map.of("start", "2026-02-31T10:00:00Z", "duration", 60))
+                    .fieldErrors()).extracting(FieldError::field, FieldError::code)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("start", "date_time"));
+            assertThat(invalid("create_time_entry", Map.of("start", "2026-02-28T10:00:00Z",
+                    "stop", "2026-02-29T10:00:00Z")).fieldErrors()).extracting(FieldError::field)
+                    .containsExactly("stop");
+            assertThat(invalid("list_time_entries", Map.of("start", "2026-11-31T00:00:00Z",
+                    "end", "2026-12-02T00:00:00Z")).fieldErrors()).extracting(FieldError::field)
+                    .containsExactly("start");
+            assertThat(invalid("update_time_entry", Map.of("time_entry_id", 5, "start", "2026-04-31T09:00:00+02:00"))
+                    .fieldErrors()).extracting(FieldError::field).containsExactly("start");
+            assertThat(invalid("start_timer", Map.of("start", "2026-06-31T09:00:00Z")).fieldErrors())
+                    .extracting(FieldError::field).containsExactly("start");
+            assertThat(invalid("create_time_entry", Map.of("start", "2026-03-01T24:00:00Z", "duration", 60))
+                    .fieldErrors()).extracting(FieldError::field).containsExactly("start");
+            // A real leap day is fine.
+            assertThat(object(run("create_time_entry", Map.of("start", "2028-02-29T10:00:00Z", "duration", 60)),
+                    "time_entry")).containsEntry("start", "2028-02-29T10:00:00Z");
+        }
+
+        @Test
         void updateTimeEntrySendsOnlyTheChangesAndCanAddTags() {
             long id = FIRST_HISTORY_ENTRY_ID + 1;
             Map<String, Object> entry = object(run("update_time_entry", Map.of("time_entry_id", id,

@@ -177,6 +177,10 @@ class TogglReportsTest {
                 "order_by", "random")))
                 .isInstanceOfSatisfying(ProviderRejected.class, e -> assertThat(e.fieldErrors())
                         .extracting(FieldError::field).containsExactlyInAnyOrder("start_date", "order_by"));
+        assertThatThrownBy(() -> search(Map.of("start_date", "2026-02-01", "end_date", "2026-02-30")))
+                .isInstanceOfSatisfying(ProviderRejected.class, e -> assertThat(e.fieldErrors())
+                        .extracting(FieldError::field, FieldError::code)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple("end_date", "date")));
         assertThat(FAKE.requests()).isEmpty();
     }
 
