@@ -298,6 +298,30 @@ class TogglJourneyTest {
     }
 
     @Test
+    void inputTheConnectorRefusesItselfIsInvalidInputNotAProviderRejection() {
+        String id = linked("u-alice", null, FakeToggl.ALICE, STUDIO);
+        toggl.clearRequests();
+        Map<String, Map<String, Object>> refused = new LinkedHashMap<>();
+        refused.put("stop", Map.of("start", "2026-12-01T12:00:00Z"));
+        refused.put("start", Map.of("start", "2026-02-31T10:00:00Z", "duration", 60));
+        for (Map.Entry<String, Map<String, Object>> c : refused.entrySet()) {
+            Api.Response response = api.post("/v1/accounts/" + id + "/actions/create_time_entry").token(key)
+                    .json(c.getValue()).send();
+            assertThat(response.status()).as(response.toString()).isEqualTo(422);
+            assertThat(response.string("code")).isEqualTo("invalid_input");
+            assertThat(response.string("title")).isEqualTo("Invalid input");
+            assertThat(response.json()).doesNotContainKey("provider_status");
+            assertThat(response.errorFields()).containsExactly(c.getKey());
+        }
+        Api.Response backwards = api.post("/v1/accounts/" + id + "/actions/list_time_entries").token(key)
+                .json(Map.of("start", "2026-12-02T00:00:00Z", "end", "2026-12-01T00:00:00Z")).send();
+        assertThat(backwards.status()).as(backwards.toString()).isEqualTo(422);
+        assertThat(backwards.json()).doesNotContainKey("provider_status");
+        assertThat(backwards.errorFields()).containsExactly("end");
+        assertThat(toggl.requests()).as("nothing reached Toggl").isEmpty();
+    }
+
+    @Test
     void disconnectingErasesTheAccount() {
         String id = linked("u-alice", null, FakeToggl.ALICE, LABS);
         assertThat(api.delete("/v1/accounts/" + id).token(key).send().status()).isEqualTo(204);

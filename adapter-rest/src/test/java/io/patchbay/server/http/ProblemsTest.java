@@ -13,6 +13,7 @@ import io.patchbay.core.error.StaleVersionException;
 import io.patchbay.core.error.WorkspaceChoiceRequiredException;
 import io.patchbay.spi.CredentialFormatException;
 import io.patchbay.spi.FieldError;
+import io.patchbay.spi.InputRejected;
 import io.patchbay.spi.InsufficientPermissions;
 import io.patchbay.spi.InvalidCredentials;
 import io.patchbay.spi.Notice;
@@ -103,6 +104,13 @@ class ProblemsTest {
         assertThat(rejected.extensions()).containsEntry("provider_status", 400);
         assertThat(rejected.errors()).extracting(FieldError::field).containsExactly("name");
         assertThat(map(new ProviderRejected(500, "provider_error", "boom")).status()).isEqualTo(502);
+
+        ApiException refused = map(new InputRejected("bad", List.of(new FieldError("stop", "required", "x"))));
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.code()).isEqualTo("invalid_input");
+        assertThat(refused.title()).isEqualTo("Invalid input");
+        assertThat(refused.extensions()).doesNotContainKey("provider_status");
+        assertThat(refused.errors()).extracting(FieldError::field).containsExactly("stop");
     }
 
     @Test

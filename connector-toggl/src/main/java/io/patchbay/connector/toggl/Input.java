@@ -1,7 +1,7 @@
 package io.patchbay.connector.toggl;
 
 import io.patchbay.spi.FieldError;
-import io.patchbay.spi.ProviderRejected;
+import io.patchbay.spi.InputRejected;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -209,10 +209,10 @@ final class Input {
         errors.add(new FieldError(field, code, message));
     }
 
-    /** Throws every recorded problem as one {@link ProviderRejected} with status 400 and code {@code invalid_input}. */
+    /** Throws every recorded problem as one {@link InputRejected}: nothing is sent to Toggl. */
     void done() {
         if (!errors.isEmpty()) {
-            throw new ProviderRejected(400, "invalid_input", "The input of " + action + " is invalid: "
+            throw new InputRejected("The input of " + action + " is invalid: "
                     + String.join("; ", errors.stream().map(FieldError::message).toList()), errors);
         }
     }
