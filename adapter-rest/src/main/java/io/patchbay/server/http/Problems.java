@@ -205,9 +205,10 @@ public final class Problems {
                     Map.of("retry_after_seconds", seconds, "quota_exhausted", limited.quotaExhausted()),
                     Map.of("Retry-After", Long.toString(seconds)));
         }
-        if (e instanceof ProviderUnavailable) {
-            return new ApiException(502, e.code(), "Provider unavailable", e.getMessage(), List.of(), Map.of(),
-                    Map.of("Retry-After", "30"));
+        if (e instanceof ProviderUnavailable unavailable) {
+            // A provider too slow is a gateway timeout, as the proxy answers it; other failures are a bad gateway.
+            return new ApiException(unavailable.timedOut() ? 504 : 502, e.code(), "Provider unavailable",
+                    e.getMessage(), List.of(), Map.of(), Map.of("Retry-After", "30"));
         }
         if (e instanceof InputRejected refused) {
             // The connector refused the input itself: the provider never saw it, so there is no provider status.

@@ -95,6 +95,10 @@ class ProblemsTest {
         assertThat(limited.extensions()).containsEntry("retry_after_seconds", 2L).containsEntry("quota_exhausted", true);
 
         assertThat(map(new ProviderUnavailable("down", null)).status()).isEqualTo(502);
+        ApiException slow = map(new ProviderUnavailable(ProviderUnavailable.TIMEOUT, "too slow", null));
+        assertThat(slow.status()).isEqualTo(504);
+        assertThat(slow.code()).isEqualTo("provider_timeout");
+        assertThat(slow.headers()).containsEntry("Retry-After", "30");
 
         assertThat(map(new ProviderRejected(404, "not_found", "no such contract")).status()).isEqualTo(404);
         assertThat(map(new ProviderRejected(409, "conflict", "already published")).status()).isEqualTo(409);

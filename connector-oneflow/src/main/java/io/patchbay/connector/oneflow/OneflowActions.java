@@ -350,7 +350,7 @@ final class OneflowActions {
 
     private Object listFiles(OneflowApi.Auth auth, ActionCall call) {
         long contractId = contractId(call);
-        List<Dto.File> all = http.retrying(() -> files.all(auth, contractId));
+        List<Dto.File> all = http.retrying(deadline -> files.all(auth, contractId, deadline));
         return Output.obj("contract_id", contractId, "files", all.stream().map(Output::file).toList());
     }
 
