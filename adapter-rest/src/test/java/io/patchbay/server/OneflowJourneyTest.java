@@ -119,6 +119,12 @@ class OneflowJourneyTest {
                 org.assertj.core.groups.Tuple.tuple("data_field.custom_id", "pattern"));
         assertThat(oneflow.requests()).isEmpty();
 
+        Api.Response stringId = api.post("/v1/accounts/" + id + "/actions/get_contract").token(key)
+                .json(Map.of("contract_id", Long.toString(FakeOneflow.CONTRACT_SIGNED))).send();
+        assertThat(stringId.status()).as("ids are JSON integers, as the docs say").isEqualTo(422);
+        assertThat(stringId.list("errors").get(0)).containsEntry("field", "contract_id")
+                .containsEntry("code", "schema_type");
+
         Api.Response unknownAction = api.post("/v1/accounts/" + id + "/actions/launch_rockets").token(key).send();
         assertThat(unknownAction.status()).isEqualTo(404);
         assertThat(unknownAction.string("code")).isEqualTo("action_not_found");
