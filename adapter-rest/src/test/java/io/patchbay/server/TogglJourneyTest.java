@@ -322,6 +322,29 @@ class TogglJourneyTest {
     }
 
     @Test
+    void theActionRoutesRefuseQueryParametersTheyWouldIgnore() {
+        String id = linked("u-alice", null, FakeToggl.ALICE, STUDIO);
+        Api.Response all = api.get("/v1/connectors/toggl/actions").token(key).send();
+        assertThat(all.status()).isEqualTo(200);
+        assertThat(all.json()).containsEntry("next_cursor", null);
+        assertThat(all.list("data")).hasSizeGreaterThan(1);
+
+        for (String path : List.of("/v1/connectors/toggl/actions?foo=bar", "/v1/connectors/toggl/actions?limit=1",
+                "/v1/connectors?limit=1", "/v1/connectors/toggl?foo=bar")) {
+            Api.Response refused = api.get(path).token(key).send();
+            assertThat(refused.status()).as(path + " -> " + refused).isEqualTo(400);
+            assertThat(refused.string("code")).isEqualTo("invalid_request");
+            assertThat(refused.errorFields()).containsExactly(path.substring(path.indexOf('?') + 1, path.indexOf('=')));
+        }
+
+        toggl.clearRequests();
+        Api.Response invoked = api.post("/v1/accounts/" + id + "/actions/list_tags?foo=1").token(key).send();
+        assertThat(invoked.status()).as(invoked.toString()).isEqualTo(400);
+        assertThat(invoked.errorFields()).containsExactly("foo");
+        assertThat(toggl.requests()).isEmpty();
+    }
+
+    @Test
     void disconnectingErasesTheAccount() {
         String id = linked("u-alice", null, FakeToggl.ALICE, LABS);
         assertThat(api.delete("/v1/accounts/" + id).token(key).send().status()).isEqualTo(204);
