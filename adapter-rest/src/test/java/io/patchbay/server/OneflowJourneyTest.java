@@ -114,9 +114,10 @@ class OneflowJourneyTest {
         assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
         assertThat(refused.string("title")).isEqualTo("Invalid input");
         assertThat(refused.json()).doesNotContainKey("provider_status");
-        assertThat(refused.list("errors")).extracting(e -> e.get("field"), e -> e.get("code")).containsExactlyInAnyOrder(
-                org.assertj.core.groups.Tuple.tuple("published_after", "time"),
-                org.assertj.core.groups.Tuple.tuple("data_field.custom_id", "pattern"));
+        assertThat(refused.list("errors")).extracting(e -> e.get("field"), e -> e.get("code"))
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("published_after", "time"),
+                        org.assertj.core.groups.Tuple.tuple("data_field.custom_id", "pattern"));
         assertThat(oneflow.requests()).isEmpty();
 
         Api.Response stringId = api.post("/v1/accounts/" + id + "/actions/get_contract").token(key)

@@ -3,8 +3,9 @@ package io.patchbay.spi;
 /** The provider could not be reached or failed (5xx, timeout, connection refused, unreadable answer). */
 public final class ProviderUnavailable extends ConnectorException {
     /**
-     * The code of a provider that did not answer within the host's call timeout ({@link ConnectorContext#callTimeout()},
-     * which bounds a whole provider call, retries included). Hosts answer it as a gateway timeout.
+     * The code of a provider that did not answer within the host's call timeout
+     * ({@link ConnectorContext#callTimeout()}, which bounds a whole provider call, retries included). Hosts answer it
+     * as a gateway timeout.
      *
      * @since SPI 1.1
      */

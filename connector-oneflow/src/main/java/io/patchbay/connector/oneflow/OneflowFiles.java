@@ -71,7 +71,8 @@ final class OneflowFiles {
     }
 
     private Object fetch(OneflowApi.Auth auth, long contractId, long fileId, Deadline deadline) {
-        Dto.File meta = all(auth, contractId, deadline).stream().filter(f -> f.id() != null && f.id() == fileId).findFirst()
+        Dto.File meta = all(auth, contractId, deadline).stream().filter(f -> f.id() != null && f.id() == fileId)
+                .findFirst()
                 .orElseThrow(() -> new ProviderRejected(404, "file_not_found",
                         "Contract " + contractId + " has no file " + fileId + "; list_contract_files shows its files",
                         List.of(new FieldError("file_id", "not_found", "no file with this id on the contract"))));

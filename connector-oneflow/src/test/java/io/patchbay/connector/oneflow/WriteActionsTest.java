@@ -152,7 +152,8 @@ class WriteActionsTest extends FakeServerTest {
             assertThatThrownBy(() -> impatient.invoke(new io.patchbay.spi.ActionCall("create_contract", ADMIN,
                     java.util.Optional.of(Long.toString(FakeOneflow.WORKSPACE_SALES)),
                     Map.of("template_id", FakeOneflow.TEMPLATE_NDA))))
-                    .isInstanceOfSatisfying(ProviderUnavailable.class, e -> assertThat(e.code()).isEqualTo("provider_timeout"));
+                    .isInstanceOfSatisfying(ProviderUnavailable.class,
+                            e -> assertThat(e.code()).isEqualTo(ProviderUnavailable.TIMEOUT));
         }
         assertThat(fake.requests("POST", "/contracts/create")).hasSize(1);
     }

@@ -190,7 +190,8 @@ class TogglFaultsTest {
             FAKE.enqueue(Fault.slow(Duration.ofSeconds(1)).onPath(TIME_ENTRIES));
             assertThatThrownBy(() -> invoke(impatient, TestContexts.token(ALICE), "stop_timer",
                     Map.of("time_entry_id", FakeToggl.ALICE_RUNNING_ENTRY_ID)))
-                    .isInstanceOfSatisfying(ProviderUnavailable.class, e -> assertThat(e.code()).isEqualTo("provider_timeout"));
+                    .isInstanceOfSatisfying(ProviderUnavailable.class,
+                            e -> assertThat(e.code()).isEqualTo(ProviderUnavailable.TIMEOUT));
         }
         assertThat(FAKE.requests("PATCH", TIME_ENTRIES)).hasSize(1);
     }
