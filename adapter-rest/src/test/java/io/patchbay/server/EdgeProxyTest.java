@@ -15,6 +15,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -282,6 +283,25 @@ class EdgeProxyTest {
         assertThat(next.body()).isEqualTo("{\"fast\":true}");
         List<Received> seen = upstream.scripted();
         assertThat(seen.get(1).connection()).isNotEqualTo(seen.get(0).connection());
+    }
+
+    @Test
+    void anActionTheProviderAnswersTooLateGets504WithinTheCallTimeout() {
+        String tags = proxy.substring(0, proxy.length() - "proxy/".length()) + "actions/list_tags";
+        // A first, fast call loads the action path, so the timing below is the provider call's alone.
+        upstream.script(r -> Reply.ok("[]"));
+        assertThat(api.post(tags).token(key).json(Map.of("workspace_id", 2001)).send().status()).isEqualTo(200);
+        upstream.script(r -> Reply.ok("[]").after(3_000));
+
+        long start = System.nanoTime();
+        Api.Response late = api.post(tags).token(key).json(Map.of("workspace_id", 2001)).send();
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(late.status()).as(late.toString()).isEqualTo(504);
+        assertThat(late.string("code")).isEqualTo("provider_timeout");
+        assertThat(late.header("Retry-After")).contains("30");
+        // The 1 s call timeout bounds every attempt together: once spent, the read is not retried.
+        assertThat(upstream.scripted()).hasSize(2);
+        assertThat(took).isLessThan(Duration.ofMillis(2500));
     }
 
     @Test

@@ -107,6 +107,25 @@ class OneflowJourneyTest {
         assertThat(invalid.status()).isEqualTo(422);
         assertThat(invalid.errorFields()).contains("limit", "workspace_id");
 
+        oneflow.clearRequests();
+        Api.Response refused = api.post("/v1/accounts/" + id + "/actions/list_contracts").token(key)
+                .json(Map.of("published_after", "2024-11-31T00:00:00Z",
+                        "data_field", Map.of("custom_id", "a:b", "value", "x"))).send();
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
+        assertThat(refused.string("title")).isEqualTo("Invalid input");
+        assertThat(refused.json()).doesNotContainKey("provider_status");
+        assertThat(refused.list("errors")).extracting(e -> e.get("field"), e -> e.get("code"))
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("published_after", "time"),
+                        org.assertj.core.groups.Tuple.tuple("data_field.custom_id", "pattern"));
+        assertThat(oneflow.requests()).isEmpty();
+
+        Api.Response stringId = api.post("/v1/accounts/" + id + "/actions/get_contract").token(key)
+                .json(Map.of("contract_id", Long.toString(FakeOneflow.CONTRACT_SIGNED))).send();
+        assertThat(stringId.status()).as("ids are JSON integers, as the docs say").isEqualTo(422);
+        assertThat(stringId.list("errors").get(0)).containsEntry("field", "contract_id")
+                .containsEntry("code", "schema_type");
+
         Api.Response unknownAction = api.post("/v1/accounts/" + id + "/actions/launch_rockets").token(key).send();
         assertThat(unknownAction.status()).isEqualTo(404);
         assertThat(unknownAction.string("code")).isEqualTo("action_not_found");

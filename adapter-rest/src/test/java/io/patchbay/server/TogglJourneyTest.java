@@ -383,6 +383,53 @@ class TogglJourneyTest {
     }
 
     @Test
+    void inputTheConnectorRefusesItselfIsInvalidInputNotAProviderRejection() {
+        String id = linked("u-alice", null, FakeToggl.ALICE, STUDIO);
+        toggl.clearRequests();
+        Map<String, Map<String, Object>> refused = new LinkedHashMap<>();
+        refused.put("stop", Map.of("start", "2026-12-01T12:00:00Z"));
+        refused.put("start", Map.of("start", "2026-02-31T10:00:00Z", "duration", 60));
+        for (Map.Entry<String, Map<String, Object>> c : refused.entrySet()) {
+            Api.Response response = api.post("/v1/accounts/" + id + "/actions/create_time_entry").token(key)
+                    .json(c.getValue()).send();
+            assertThat(response.status()).as(response.toString()).isEqualTo(422);
+            assertThat(response.string("code")).isEqualTo("invalid_input");
+            assertThat(response.string("title")).isEqualTo("Invalid input");
+            assertThat(response.json()).doesNotContainKey("provider_status");
+            assertThat(response.errorFields()).containsExactly(c.getKey());
+        }
+        Api.Response backwards = api.post("/v1/accounts/" + id + "/actions/list_time_entries").token(key)
+                .json(Map.of("start", "2026-12-02T00:00:00Z", "end", "2026-12-01T00:00:00Z")).send();
+        assertThat(backwards.status()).as(backwards.toString()).isEqualTo(422);
+        assertThat(backwards.json()).doesNotContainKey("provider_status");
+        assertThat(backwards.errorFields()).containsExactly("end");
+        assertThat(toggl.requests()).as("nothing reached Toggl").isEmpty();
+    }
+
+    @Test
+    void theActionRoutesRefuseQueryParametersTheyWouldIgnore() {
+        String id = linked("u-alice", null, FakeToggl.ALICE, STUDIO);
+        Api.Response all = api.get("/v1/connectors/toggl/actions").token(key).send();
+        assertThat(all.status()).isEqualTo(200);
+        assertThat(all.json()).containsEntry("next_cursor", null);
+        assertThat(all.list("data")).hasSizeGreaterThan(1);
+
+        for (String path : List.of("/v1/connectors/toggl/actions?foo=bar", "/v1/connectors/toggl/actions?limit=1",
+                "/v1/connectors?limit=1", "/v1/connectors/toggl?foo=bar")) {
+            Api.Response refused = api.get(path).token(key).send();
+            assertThat(refused.status()).as(path + " -> " + refused).isEqualTo(400);
+            assertThat(refused.string("code")).isEqualTo("invalid_request");
+            assertThat(refused.errorFields()).containsExactly(path.substring(path.indexOf('?') + 1, path.indexOf('=')));
+        }
+
+        toggl.clearRequests();
+        Api.Response invoked = api.post("/v1/accounts/" + id + "/actions/list_tags?foo=1").token(key).send();
+        assertThat(invoked.status()).as(invoked.toString()).isEqualTo(400);
+        assertThat(invoked.errorFields()).containsExactly("foo");
+        assertThat(toggl.requests()).isEmpty();
+    }
+
+    @Test
     void disconnectingErasesTheAccount() {
         String id = linked("u-alice", null, FakeToggl.ALICE, LABS);
         assertThat(api.delete("/v1/accounts/" + id).token(key).send().status()).isEqualTo(204);

@@ -10,6 +10,9 @@ import java.util.Optional;
 /**
  * What the host gives a connector: an optional base-URL override (tests, proxies, regional hosts), a clock, a
  * logger, timeouts and free-form settings ({@code PATCHBAY_CONNECTOR_<ID>_<KEY>}).
+ *
+ * <p>{@code callTimeout} bounds a whole provider call, every attempt and back-off of its retries included; a
+ * connector that runs out of it reports {@link ProviderUnavailable#TIMEOUT}.
  */
 public record ConnectorContext(
         Optional<URI> baseUrlOverride,

@@ -7,7 +7,7 @@ import java.util.Objects;
  */
 public abstract sealed class ConnectorException extends RuntimeException
         permits InvalidCredentials, InsufficientPermissions, ProviderUnavailable, RateLimited, CredentialFormatException,
-        ProviderRejected {
+        ProviderRejected, InputRejected {
 
     private final String code;
 

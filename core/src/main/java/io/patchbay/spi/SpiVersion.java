@@ -3,6 +3,10 @@ package io.patchbay.spi;
 /** The version of this SPI. A connector built for another major version is refused at load time. */
 public final class SpiVersion {
     public static final int MAJOR = 1;
+    /**
+     * 1.1: {@link InputRejected}; {@link ProviderUnavailable#TIMEOUT}; {@link FieldType#PASSWORD}; the
+     * {@link ProxyTarget} members after the first three.
+     */
     public static final int MINOR = 1;
     public static final String CURRENT = MAJOR + "." + MINOR;
 

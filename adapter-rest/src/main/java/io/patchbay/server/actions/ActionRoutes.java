@@ -11,6 +11,7 @@ import io.patchbay.server.access.Caller;
 import io.patchbay.server.access.Scope;
 import io.patchbay.server.http.ApiException;
 import io.patchbay.server.http.Json;
+import io.patchbay.server.http.Paging;
 import io.patchbay.server.http.RouteGroup;
 import io.patchbay.spi.ActionDefinition;
 import io.patchbay.spi.ActionResult;
@@ -48,6 +49,8 @@ public final class ActionRoutes implements RouteGroup {
 
     private void invoke(Context ctx) {
         Caller.Key caller = auth.key(ctx, Scope.ACTIONS_INVOKE);
+        // The input is the body; a query parameter would be silently ignored.
+        Paging.refuseParameters(ctx);
         String accountId = ctx.pathParam("account_id");
         LinkedAccount account = accounts.get(caller.viewer(), accountId);
         ActionDefinition action = catalog.action(account.connectorId(), ctx.pathParam("action"));

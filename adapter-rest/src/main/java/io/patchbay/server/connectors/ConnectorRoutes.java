@@ -9,6 +9,7 @@ import io.patchbay.server.access.Authenticator;
 import io.patchbay.server.access.Caller;
 import io.patchbay.server.access.Scope;
 import io.patchbay.server.http.Fields;
+import io.patchbay.server.http.Paging;
 import io.patchbay.server.http.Paging.PageView;
 import io.patchbay.server.http.RouteGroup;
 import io.patchbay.server.http.SpiViews.IdentityView;
@@ -61,6 +62,7 @@ public final class ConnectorRoutes implements RouteGroup {
 
     private void list(Context ctx) {
         Caller caller = auth.anyCaller(ctx);
+        Paging.refuseParameters(ctx);
         List<ConnectorView> views = catalog.list().stream()
                 .filter(c -> !(caller instanceof Caller.Session s) || s.session().allowedConnectors().contains(c.info().id()))
                 .map(ConnectorView::of)
@@ -70,12 +72,14 @@ public final class ConnectorRoutes implements RouteGroup {
 
     private void get(Context ctx) {
         Caller caller = auth.anyCaller(ctx);
+        Paging.refuseParameters(ctx);
         Connector connector = connector(ctx, caller);
         ctx.json(ConnectorView.of(connector));
     }
 
     private void check(Context ctx) {
         Caller caller = auth.keyOrSession(ctx, Scope.ACCOUNTS_WRITE);
+        Paging.refuseParameters(ctx);
         Connector connector = connector(ctx, caller);
         Fields body = Fields.ofBody(ctx);
         CredentialsInput input = CredentialsInput.read(body);
@@ -89,7 +93,9 @@ public final class ConnectorRoutes implements RouteGroup {
 
     private void actions(Context ctx) {
         Caller caller = auth.anyCaller(ctx);
+        Paging.refuseParameters(ctx);
         Connector connector = connector(ctx, caller);
+        // The whole list in one answer: next_cursor is always null, as for the connector list.
         ctx.json(new PageView(connector.actions().stream().map(ActionView::of).toList(), Optional.empty()));
     }
 

@@ -36,18 +36,10 @@ public final class Paging {
      * @throws ApiException 400 naming each bad parameter
      */
     public static Request read(Context ctx, int maxLimit, Set<String> filters) {
-        List<FieldError> errors = new ArrayList<>();
         Set<String> allowed = new TreeSet<>(filters);
         allowed.add("limit");
         allowed.add("cursor");
-        ctx.queryParamMap().forEach((name, values) -> {
-            if (!allowed.contains(name)) {
-                errors.add(new FieldError(name, "unknown_parameter", "'" + name + "' is not a query parameter of "
-                        + "this route; expected " + allowed));
-            } else if (values.size() > 1) {
-                errors.add(new FieldError(name, "repeated", "'" + name + "' is given more than once"));
-            }
-        });
+        List<FieldError> errors = checkParameters(ctx, allowed);
         int limit = DEFAULT_LIMIT;
         String rawLimit = ctx.queryParam("limit");
         if (rawLimit != null) {
@@ -73,6 +65,32 @@ public final class Paging {
             throw ApiException.invalidRequest(errors);
         }
         return new Request(limit, after);
+    }
+
+    /**
+     * Refuses every query parameter, for a route that takes none (its lists, if any, come whole), so a
+     * {@code limit} or a misspelt filter is not silently ignored.
+     *
+     * @throws ApiException 400 naming each parameter
+     */
+    public static void refuseParameters(Context ctx) {
+        List<FieldError> errors = checkParameters(ctx, Set.of());
+        if (!errors.isEmpty()) {
+            throw ApiException.invalidRequest(errors);
+        }
+    }
+
+    private static List<FieldError> checkParameters(Context ctx, Set<String> allowed) {
+        List<FieldError> errors = new ArrayList<>();
+        ctx.queryParamMap().forEach((name, values) -> {
+            if (!allowed.contains(name)) {
+                errors.add(new FieldError(name, "unknown_parameter", "'" + name + "' is not a query parameter of "
+                        + "this route; " + (allowed.isEmpty() ? "it takes none" : "expected " + allowed)));
+            } else if (values.size() > 1) {
+                errors.add(new FieldError(name, "repeated", "'" + name + "' is given more than once"));
+            }
+        });
+        return errors;
     }
 
     /** The opaque cursor for "after this id". */

@@ -19,6 +19,7 @@ import io.patchbay.server.http.SpiViews.WorkspaceView;
 import io.patchbay.spi.ConnectorException;
 import io.patchbay.spi.CredentialFormatException;
 import io.patchbay.spi.FieldError;
+import io.patchbay.spi.InputRejected;
 import io.patchbay.spi.InsufficientPermissions;
 import io.patchbay.spi.InvalidCredentials;
 import io.patchbay.spi.ProviderRejected;
@@ -146,7 +147,7 @@ public final class Problems {
 
     private static ApiException fromCore(PatchbayException e, boolean precondition, String where) {
         if (e instanceof InvalidInputException invalid) {
-            return new ApiException(422, e.code(), "Invalid input", e.getMessage(), invalid.errors(), Map.of(), Map.of());
+            return invalidInput(e.code(), e.getMessage(), invalid.errors());
         }
         if (e instanceof NotFoundException) {
             return new ApiException(404, e.code(), "Not found", e.getMessage());
@@ -208,9 +209,14 @@ public final class Problems {
                     Map.of("retry_after_seconds", seconds, "quota_exhausted", limited.quotaExhausted()),
                     Map.of("Retry-After", Long.toString(seconds)));
         }
-        if (e instanceof ProviderUnavailable) {
-            return new ApiException(502, e.code(), "Provider unavailable", e.getMessage(), List.of(), Map.of(),
-                    Map.of("Retry-After", "30"));
+        if (e instanceof ProviderUnavailable unavailable) {
+            // A provider too slow is a gateway timeout, as the proxy answers it; other failures are a bad gateway.
+            return new ApiException(unavailable.timedOut() ? 504 : 502, e.code(), "Provider unavailable",
+                    e.getMessage(), List.of(), Map.of(), Map.of("Retry-After", "30"));
+        }
+        if (e instanceof InputRejected refused) {
+            // The connector refused the input itself: the provider never saw it, so there is no provider status.
+            return invalidInput(e.code(), e.getMessage(), refused.fieldErrors());
         }
         if (e instanceof ProviderRejected rejected) {
             return new ApiException(rejectedStatus(rejected.status()), e.code(), "Rejected by the provider",
@@ -218,6 +224,10 @@ public final class Problems {
         }
         LOG.error("Unmapped connector failure {}", e.code(), e);
         return new ApiException(502, e.code(), "Provider failure", e.getMessage());
+    }
+
+    private static ApiException invalidInput(String code, String detail, List<FieldError> errors) {
+        return new ApiException(422, code, "Invalid input", detail, errors, Map.of(), Map.of());
     }
 
     /**

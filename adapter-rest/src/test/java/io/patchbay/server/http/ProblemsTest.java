@@ -13,6 +13,7 @@ import io.patchbay.core.error.StaleVersionException;
 import io.patchbay.core.error.WorkspaceChoiceRequiredException;
 import io.patchbay.spi.CredentialFormatException;
 import io.patchbay.spi.FieldError;
+import io.patchbay.spi.InputRejected;
 import io.patchbay.spi.InsufficientPermissions;
 import io.patchbay.spi.InvalidCredentials;
 import io.patchbay.spi.Notice;
@@ -94,6 +95,10 @@ class ProblemsTest {
         assertThat(limited.extensions()).containsEntry("retry_after_seconds", 2L).containsEntry("quota_exhausted", true);
 
         assertThat(map(new ProviderUnavailable("down", null)).status()).isEqualTo(502);
+        ApiException slow = map(new ProviderUnavailable(ProviderUnavailable.TIMEOUT, "too slow", null));
+        assertThat(slow.status()).isEqualTo(504);
+        assertThat(slow.code()).isEqualTo("provider_timeout");
+        assertThat(slow.headers()).containsEntry("Retry-After", "30");
 
         assertThat(map(new ProviderRejected(404, "not_found", "no such contract")).status()).isEqualTo(404);
         assertThat(map(new ProviderRejected(409, "conflict", "already published")).status()).isEqualTo(409);
@@ -103,6 +108,13 @@ class ProblemsTest {
         assertThat(rejected.extensions()).containsEntry("provider_status", 400);
         assertThat(rejected.errors()).extracting(FieldError::field).containsExactly("name");
         assertThat(map(new ProviderRejected(500, "provider_error", "boom")).status()).isEqualTo(502);
+
+        ApiException refused = map(new InputRejected("bad", List.of(new FieldError("stop", "required", "x"))));
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.code()).isEqualTo("invalid_input");
+        assertThat(refused.title()).isEqualTo("Invalid input");
+        assertThat(refused.extensions()).doesNotContainKey("provider_status");
+        assertThat(refused.errors()).extracting(FieldError::field).containsExactly("stop");
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.patchbay.connector.oneflow;
 
 import io.patchbay.spi.FieldError;
-import io.patchbay.spi.ProviderRejected;
+import io.patchbay.spi.InputRejected;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.OffsetDateTime;
@@ -164,8 +164,8 @@ final class Input {
         } catch (DateTimeParseException e) {
             // reported below
         }
-        errors.add(new FieldError(key, "time", key + " must be an RFC 3339 timestamp with an offset, "
-                + "for example 2024-05-01T00:00:00Z"));
+        errors.add(new FieldError(key, "time", key + " must be an existing date and time as an RFC 3339 timestamp "
+                + "with an offset, for example 2024-05-01T00:00:00Z"));
         return Optional.empty();
     }
 
@@ -217,10 +217,10 @@ final class Input {
         errors.add(new FieldError(field, code, message));
     }
 
-    /** Throws every collected error as one {@link ProviderRejected} (HTTP 400 semantics), sent nowhere. */
+    /** Throws every collected error as one {@link InputRejected}: nothing is sent to Oneflow. */
     void done() {
         if (!errors.isEmpty()) {
-            throw new ProviderRejected(400, "invalid_input", "The input of " + action + " is invalid: "
+            throw new InputRejected("The input of " + action + " is invalid: "
                     + errors.stream().map(FieldError::field).distinct().toList(), errors);
         }
     }

@@ -6,6 +6,7 @@ import io.patchbay.spi.ActionCall;
 import io.patchbay.spi.ActionDefinition;
 import io.patchbay.spi.ActionResult;
 import io.patchbay.spi.FieldError;
+import io.patchbay.spi.InputRejected;
 import io.patchbay.spi.ProviderRejected;
 import io.patchbay.spi.ProviderUnavailable;
 import java.time.OffsetDateTime;
@@ -52,8 +53,12 @@ final class OneflowActions {
             case UPDATE_CONTRACT_DATA_FIELDS -> updateDataFields(auth, call);
             case LIST_CONTRACT_FILES -> listFiles(auth, call);
             case DOWNLOAD_CONTRACT_FILE -> files.download(auth, call);
-            default -> throw new IllegalArgumentException("Oneflow has no action '" + call.action() + "'; it offers "
-                    + ALL.stream().map(ActionDefinition::name).toList());
+            default -> {
+                String message = "Oneflow has no action '" + call.action() + "'; it offers "
+                        + ALL.stream().map(ActionDefinition::name).toList();
+                throw new InputRejected("unknown_action", message,
+                        List.of(new FieldError("action", "unknown_action", message)));
+            }
         };
         return new ActionResult(output);
     }
@@ -147,8 +152,12 @@ final class OneflowActions {
         Object customId = df.get("custom_id");
         Object value = df.get("value");
         boolean ok = true;
-        if (!(customId instanceof String c) || c.isBlank() || c.contains(":")) {
-            in.error("data_field.custom_id", "required", "data_field.custom_id must be a non-blank string without ':'");
+        if (!(customId instanceof String c) || c.isBlank()) {
+            in.error("data_field.custom_id", "required", "data_field.custom_id must be a non-blank string");
+            ok = false;
+        } else if (c.contains(":")) {
+            // Oneflow's filter is custom_id:value; a ':' in the id would move the split.
+            in.error("data_field.custom_id", "pattern", "data_field.custom_id must not contain ':'");
             ok = false;
         }
         if (!(value instanceof String v) || v.isEmpty()) {
@@ -341,7 +350,7 @@ final class OneflowActions {
 
     private Object listFiles(OneflowApi.Auth auth, ActionCall call) {
         long contractId = contractId(call);
-        List<Dto.File> all = http.retrying(() -> files.all(auth, contractId));
+        List<Dto.File> all = http.retrying(deadline -> files.all(auth, contractId, deadline));
         return Output.obj("contract_id", contractId, "files", all.stream().map(Output::file).toList());
     }
 

@@ -46,11 +46,12 @@ final class OneflowFiles {
     }
 
     /** Every file of a contract, page by page (one attempt each; callers wrap it in the retry policy). */
-    List<Dto.File> all(OneflowApi.Auth auth, long contractId) {
+    List<Dto.File> all(OneflowApi.Auth auth, long contractId, Deadline deadline) {
         List<Dto.File> files = new ArrayList<>();
         for (int offset = 0; offset <= 19_900; offset += 100) {
             int from = offset;
-            Dto.Page<Dto.File> page = OneflowActions.body(http.once(auth, api -> api.files(auth, contractId, 100, from)));
+            Dto.Page<Dto.File> page = OneflowActions.body(http.once(auth, api -> api.files(auth, contractId, 100, from),
+                    deadline));
             files.addAll(page.items());
             if (page.items().size() < 100 || (page.count() != null && files.size() >= page.count())) {
                 break;
@@ -66,15 +67,17 @@ final class OneflowFiles {
         in.done();
         long contract = contractId.orElseThrow();
         // A download is a read: the whole exchange, redirects included, is retried when Oneflow fails.
-        return http.retrying(() -> fetch(auth, contract, fileId));
+        return http.retrying(deadline -> fetch(auth, contract, fileId, deadline));
     }
 
-    private Object fetch(OneflowApi.Auth auth, long contractId, long fileId) {
-        Dto.File meta = all(auth, contractId).stream().filter(f -> f.id() != null && f.id() == fileId).findFirst()
+    private Object fetch(OneflowApi.Auth auth, long contractId, long fileId, Deadline deadline) {
+        Dto.File meta = all(auth, contractId, deadline).stream().filter(f -> f.id() != null && f.id() == fileId)
+                .findFirst()
                 .orElseThrow(() -> new ProviderRejected(404, "file_not_found",
                         "Contract " + contractId + " has no file " + fileId + "; list_contract_files shows its files",
                         List.of(new FieldError("file_id", "not_found", "no file with this id on the contract"))));
-        Response<ResponseBody> response = http.send(auth, api -> api.download(auth, contractId, fileId, ACCEPT_BINARY));
+        Response<ResponseBody> response = http.send(auth, api -> api.download(auth, contractId, fileId, ACCEPT_BINARY),
+                deadline);
         for (int hops = 0; isRedirect(response.code()); hops++) {
             HttpUrl from = response.raw().request().url();
             String location = response.headers().get("Location");
@@ -92,7 +95,7 @@ final class OneflowFiles {
             // The token goes only to Oneflow itself; a file host gets a plain GET (its URL is its own credential).
             OneflowApi.Auth next = sameOrigin(target) ? auth : null;
             String url = target.toString();
-            response = http.send(next, api -> api.fetch(next, url, ACCEPT_BINARY));
+            response = http.send(next, api -> api.fetch(next, url, ACCEPT_BINARY), deadline);
         }
         if (!response.isSuccessful()) {
             throw http.failure(response, auth);

@@ -18,6 +18,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -63,9 +64,12 @@ final class OneflowHttp implements AutoCloseable {
         this.context = context;
         this.settings = settings;
         this.moshi = new Moshi.Builder().add(OffsetDateTime.class, new OneflowTime.Adapter().nullSafe()).build();
+        Duration callTimeout = context.callTimeout();
         var retry = RetryPolicy.builder()
                 .handle(ProviderUnavailable.class)
                 .withMaxAttempts(settings.maxAttempts())
+                // The call timeout bounds all attempts together: no retry once it is spent, no back-off beyond it.
+                .withMaxDuration(callTimeout)
                 .onRetry(e -> context.logger().log(System.Logger.Level.DEBUG,
                         "Oneflow read failed ({0}); attempt {1} of {2}",
                         e.getLastException() instanceof ConnectorException c ? c.code() : "error",
@@ -73,7 +77,10 @@ final class OneflowHttp implements AutoCloseable {
         if (settings.retryDelay().compareTo(settings.retryMaxDelay()) < 0 && !settings.retryDelay().isZero()) {
             retry.withBackoff(settings.retryDelay(), settings.retryMaxDelay()).withJitter(0.25);
         } else if (!settings.retryDelay().isZero()) {
-            retry.withDelay(settings.retryDelay()).withJitter(0.25);
+            // Failsafe wants a fixed delay shorter than the max duration; a longer one could never be waited anyway.
+            Duration delay = settings.retryDelay().compareTo(callTimeout) < 0 ? settings.retryDelay()
+                    : callTimeout.dividedBy(2);
+            retry.withDelay(delay).withJitter(0.25);
         }
         this.reads = Failsafe.with(retry.build());
     }
@@ -91,19 +98,29 @@ final class OneflowHttp implements AutoCloseable {
         return settings;
     }
 
-    /** A read: retried with back-off and jitter when Oneflow is down or slow. */
+    /** A read: retried with back-off and jitter when Oneflow is down or slow, all within the call timeout. */
     <T> T read(OneflowApi.Auth auth, Function<OneflowApi, Call<T>> request) {
-        return reads.get(() -> once(auth, request));
+        Deadline deadline = deadline();
+        return reads.get(() -> once(auth, request, deadline));
     }
 
-    /** Runs {@code action} with the read retry policy (for multi-step reads such as downloads). */
-    <T> T retrying(java.util.function.Supplier<T> action) {
-        return reads.get(action::get);
+    /**
+     * Runs {@code action} with the read retry policy (for multi-step reads such as downloads); its steps send their
+     * requests with the deadline it receives, so the whole read, retries included, ends within the call timeout.
+     */
+    <T> T retrying(Function<Deadline, T> action) {
+        Deadline deadline = deadline();
+        return reads.get(() -> action.apply(deadline));
     }
 
-    /** One attempt, no retry: for steps inside {@link #retrying} and for writes. */
+    /** A write: one attempt, never retried, within the call timeout. */
     <T> T once(OneflowApi.Auth auth, Function<OneflowApi, Call<T>> request) {
-        Response<T> response = send(auth, request);
+        return once(auth, request, deadline());
+    }
+
+    /** One attempt, no retry: for steps inside {@link #retrying}. */
+    <T> T once(OneflowApi.Auth auth, Function<OneflowApi, Call<T>> request, Deadline deadline) {
+        Response<T> response = send(auth, request, deadline);
         if (!response.isSuccessful()) {
             throw failure(response, auth);
         }
@@ -114,11 +131,14 @@ final class OneflowHttp implements AutoCloseable {
      * Sends one request and returns the raw response, whatever its status; transport failures become
      * {@link ProviderUnavailable}. The caller must close an unsuccessful or streamed body.
      */
-    <T> Response<T> send(OneflowApi.Auth auth, Function<OneflowApi, Call<T>> request) {
+    <T> Response<T> send(OneflowApi.Auth auth, Function<OneflowApi, Call<T>> request, Deadline deadline) {
+        Call<T> call = request.apply(transport().api());
+        if (!deadline.bound(call)) {
+            throw timeout(call.request(), null);
+        }
         if (auth != null) {
             spend(auth.token());
         }
-        Call<T> call = request.apply(transport().api());
         try {
             return call.execute();
         } catch (JsonDataException | IOException e) {
@@ -151,14 +171,24 @@ final class OneflowHttp implements AutoCloseable {
             return new ProviderUnavailable("unreadable_response",
                     "Oneflow sent an answer that could not be read (" + where + ")", e);
         }
-        if (e instanceof InterruptedIOException) {
-            return new ProviderUnavailable("timeout", "Oneflow did not answer in time (" + where + ")", e);
+        if (e instanceof InterruptedIOException io) {
+            return timeout(request, io);
         }
         if (e instanceof ConnectException || e instanceof UnknownHostException) {
             return new ProviderUnavailable("unreachable", "Oneflow could not be reached (" + where + ")", e);
         }
         return new ProviderUnavailable("provider_unavailable",
                 "The connection to Oneflow failed (" + where + ")", e);
+    }
+
+    /** Oneflow did not answer within the call timeout, which bounds the whole call, retries included. */
+    private static ProviderUnavailable timeout(Request request, InterruptedIOException cause) {
+        return new ProviderUnavailable(ProviderUnavailable.TIMEOUT, "Oneflow did not answer in time ("
+                + request.method() + " " + request.url().encodedPath() + ")", cause);
+    }
+
+    private Deadline deadline() {
+        return Deadline.after(context.callTimeout());
     }
 
     /** The client-side budget keeps a token under Oneflow's limit, instead of earning a five-minute 429. */

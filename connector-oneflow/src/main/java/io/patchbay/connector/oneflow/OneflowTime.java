@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.Objects;
 
 /**
@@ -16,11 +17,13 @@ import java.util.Objects;
  * {@link OffsetDateTime#parse(CharSequence)} rejects; this parser takes both, and {@code Z}.
  */
 public final class OneflowTime {
+    /** Lenient about the offset's form only: an impossible date such as November 31 is refused, not moved. */
     private static final DateTimeFormatter LENIENT = new DateTimeFormatterBuilder()
             .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
             .optionalStart().appendOffset("+HH:MM:ss", "Z").optionalEnd()
             .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
-            .toFormatter();
+            .toFormatter()
+            .withResolverStyle(ResolverStyle.STRICT);
 
     private OneflowTime() {
     }

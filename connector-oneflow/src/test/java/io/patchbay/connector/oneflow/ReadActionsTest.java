@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.patchbay.connector.oneflow.fake.FakeOneflow;
 import io.patchbay.connector.oneflow.fake.RecordedCall;
 import io.patchbay.spi.FieldError;
+import io.patchbay.spi.InputRejected;
 import io.patchbay.spi.ProviderRejected;
 import java.util.List;
 import java.util.Map;
@@ -150,17 +151,38 @@ class ReadActionsTest extends FakeServerTest {
     void badListInputIsRefusedFieldByFieldBeforeAnyRequest() {
         assertThatThrownBy(() -> invoke(ADMIN, "list_contracts", Map.of("limit", 101, "offset", -1,
                 "states", List.of("signed", "archived"), "published_after", "yesterday", "colour", "red")))
-                .isInstanceOfSatisfying(ProviderRejected.class, e -> {
+                .isInstanceOfSatisfying(InputRejected.class, e -> {
                     assertThat(e.code()).isEqualTo("invalid_input");
-                    assertThat(e.status()).isEqualTo(400);
                     assertThat(e.fieldErrors()).extracting(FieldError::field).containsExactlyInAnyOrder(
                             "colour", "limit", "offset", "states[1]", "published_after");
                 });
         assertThatThrownBy(() -> invoke(ADMIN, "list_contracts", Map.of("all_workspaces", true,
                 "workspace_id", FakeOneflow.WORKSPACE_HR)))
-                .isInstanceOfSatisfying(ProviderRejected.class, e ->
+                .isInstanceOfSatisfying(InputRejected.class, e ->
                         assertThat(e.fieldErrors()).extracting(FieldError::code).containsExactly("conflict"));
+        assertThatThrownBy(() -> invoke(ADMIN, "list_contracts", Map.of("data_field",
+                Map.of("custom_id", "a:b", "value", "x"))))
+                .isInstanceOfSatisfying(InputRejected.class, e -> assertThat(e.fieldErrors())
+                        .extracting(FieldError::field, FieldError::code)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple("data_field.custom_id", "pattern")));
+        assertThatThrownBy(() -> invoke(ADMIN, "launch_rocket", Map.of()))
+                .isInstanceOfSatisfying(InputRejected.class, e -> assertThat(e.code()).isEqualTo("unknown_action"));
         assertThat(fake.requests()).isEmpty();
+    }
+
+    @Test
+    void impossibleCalendarDatesAreRefusedNotMovedToTheMonthsEnd() {
+        assertThatThrownBy(() -> invoke(ADMIN, "list_contracts", Map.of("published_after", "2024-11-31T00:00:00Z",
+                "published_before", "2025-02-29T00:00:00+0100")))
+                .isInstanceOfSatisfying(InputRejected.class, e -> assertThat(e.fieldErrors())
+                        .extracting(FieldError::field, FieldError::code).containsExactlyInAnyOrder(
+                                org.assertj.core.groups.Tuple.tuple("published_after", "time"),
+                                org.assertj.core.groups.Tuple.tuple("published_before", "time")));
+        assertThat(fake.requests()).isEmpty();
+
+        invoke(ADMIN, "list_contracts", Map.of("published_after", "2024-02-29T00:00:00Z"));
+        assertThat(only("GET", "/contracts").query())
+                .containsEntry("filter[published_time]", "2024-02-29T00:00:00+00:00|");
     }
 
     @Test

@@ -173,13 +173,34 @@ class VerifyTest extends FakeServerTest {
     }
 
     @Test
-    void slowAnswerIsATimeout() {
+    void slowAnswerIsATimeoutWithinTheCallTimeoutRetriesIncluded() {
         fake.delayNext(Duration.ofSeconds(2), 10);
         try (Connector impatient = new OneflowConnectorFactory().create(TestContexts.fast(fake.baseUrl())
-                .withTimeouts(Duration.ofMillis(500), Duration.ofMillis(300)))) {
+                .withTimeouts(Duration.ofMillis(500), Duration.ofMillis(600)))) {
+            long start = System.nanoTime();
             assertThatThrownBy(() -> impatient.verify(ADMIN))
-                    .isInstanceOfSatisfying(ProviderUnavailable.class, e -> assertThat(e.code()).isEqualTo("timeout"));
+                    .isInstanceOfSatisfying(ProviderUnavailable.class,
+                            e -> assertThat(e.code()).isEqualTo(ProviderUnavailable.TIMEOUT));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not one full timeout per attempt")
+                    .isLessThan(Duration.ofMillis(1100));
         }
+        assertThat(fake.requests("GET", "/ping")).as("no retry once the time is spent").hasSize(1);
+    }
+
+    @Test
+    void aFailedReadIsRetriedWithWhatIsLeftOfTheCallTimeout() {
+        // Each answer takes 350 ms: the 503 leaves about 250 ms of the 600, too little for the retried ping.
+        fake.failNext(503, 1);
+        fake.delayNext(Duration.ofMillis(350), 10);
+        try (Connector impatient = new OneflowConnectorFactory().create(TestContexts.fast(fake.baseUrl())
+                .withTimeouts(Duration.ofMillis(500), Duration.ofMillis(600)))) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> impatient.verify(ADMIN))
+                    .isInstanceOfSatisfying(ProviderUnavailable.class,
+                            e -> assertThat(e.code()).isEqualTo(ProviderUnavailable.TIMEOUT));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1100));
+        }
+        assertThat(fake.requests("GET", "/ping")).hasSize(2);
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.patchbay.connector.oneflow.fake.FakeOneflow;
 import io.patchbay.connector.oneflow.fake.RecordedCall;
 import io.patchbay.spi.FieldError;
+import io.patchbay.spi.InputRejected;
 import io.patchbay.spi.InsufficientPermissions;
 import io.patchbay.spi.ProviderRejected;
 import io.patchbay.spi.ProviderUnavailable;
@@ -77,7 +78,7 @@ class WriteActionsTest extends FakeServerTest {
         input.put("data_fields", List.of(Map.of("custom_id", "a", "value", "1"), Map.of("custom_id", "a", "value", 2)));
         input.put("parties", List.of(Map.of("type", "robot"), Map.of("type", "individual")));
         assertThatThrownBy(() -> invokeUnlinked(ADMIN, "create_contract", input))
-                .isInstanceOfSatisfying(ProviderRejected.class, e -> {
+                .isInstanceOfSatisfying(InputRejected.class, e -> {
                     assertThat(e.code()).isEqualTo("invalid_input");
                     assertThat(e.fieldErrors()).extracting(FieldError::field).containsExactlyInAnyOrder(
                             "workspace_id", "template_id", "name", "data_fields[1].custom_id",
@@ -151,7 +152,8 @@ class WriteActionsTest extends FakeServerTest {
             assertThatThrownBy(() -> impatient.invoke(new io.patchbay.spi.ActionCall("create_contract", ADMIN,
                     java.util.Optional.of(Long.toString(FakeOneflow.WORKSPACE_SALES)),
                     Map.of("template_id", FakeOneflow.TEMPLATE_NDA))))
-                    .isInstanceOfSatisfying(ProviderUnavailable.class, e -> assertThat(e.code()).isEqualTo("timeout"));
+                    .isInstanceOfSatisfying(ProviderUnavailable.class,
+                            e -> assertThat(e.code()).isEqualTo(ProviderUnavailable.TIMEOUT));
         }
         assertThat(fake.requests("POST", "/contracts/create")).hasSize(1);
     }
@@ -196,7 +198,7 @@ class WriteActionsTest extends FakeServerTest {
     @Test
     void publishIsNeverRetriedAndNeedsSubjectAndMessage() {
         assertThatThrownBy(() -> invoke(ADMIN, "publish_contract", Map.of("contract_id", FakeOneflow.CONTRACT_DRAFT)))
-                .isInstanceOfSatisfying(ProviderRejected.class, e -> assertThat(e.fieldErrors())
+                .isInstanceOfSatisfying(InputRejected.class, e -> assertThat(e.fieldErrors())
                         .extracting(FieldError::field).containsExactly("subject", "message"));
         assertThat(fake.requests()).isEmpty();
 
@@ -281,13 +283,13 @@ class WriteActionsTest extends FakeServerTest {
         fields.add(Map.of("custom_id", "d", "value", "2"));
         assertThatThrownBy(() -> invoke(ADMIN, "update_contract_data_fields", Map.of(
                 "contract_id", FakeOneflow.CONTRACT_DRAFT, "data_fields", fields)))
-                .isInstanceOfSatisfying(ProviderRejected.class, e -> assertThat(e.fieldErrors())
+                .isInstanceOfSatisfying(InputRejected.class, e -> assertThat(e.fieldErrors())
                         .extracting(FieldError::field).containsExactlyInAnyOrder("data_fields[0]", "data_fields[1]",
                                 "data_fields[2].value", "data_fields[3].value", "data_fields[3].colour",
                                 "data_fields[5]"));
         assertThatThrownBy(() -> invoke(ADMIN, "update_contract_data_fields", Map.of(
                 "contract_id", FakeOneflow.CONTRACT_DRAFT, "data_fields", List.of())))
-                .isInstanceOfSatisfying(ProviderRejected.class, e -> assertThat(e.fieldErrors())
+                .isInstanceOfSatisfying(InputRejected.class, e -> assertThat(e.fieldErrors())
                         .extracting(FieldError::code).containsExactly("size"));
         assertThat(fake.requests()).isEmpty();
     }

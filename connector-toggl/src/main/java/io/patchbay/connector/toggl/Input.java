@@ -1,7 +1,7 @@
 package io.patchbay.connector.toggl;
 
 import io.patchbay.spi.FieldError;
-import io.patchbay.spi.ProviderRejected;
+import io.patchbay.spi.InputRejected;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -126,8 +126,8 @@ final class Input {
         }
         Optional<Instant> instant = TogglTime.tryParse(text.get());
         if (instant.isEmpty()) {
-            error(key, "date_time", key + " must be an RFC 3339 date-time with seconds and an offset, "
-                    + "e.g. 2025-03-01T09:00:00Z");
+            error(key, "date_time", key + " must be an existing date and time in RFC 3339 form, with seconds and "
+                    + "an offset, e.g. 2025-03-01T09:00:00Z");
         }
         return instant;
     }
@@ -140,7 +140,7 @@ final class Input {
         }
         Optional<LocalDate> date = TogglTime.tryParseDate(text.get());
         if (date.isEmpty()) {
-            error(key, "date", key + " must be a date as YYYY-MM-DD, e.g. 2025-03-01");
+            error(key, "date", key + " must be an existing date as YYYY-MM-DD, e.g. 2025-03-01");
         }
         return date;
     }
@@ -200,14 +200,19 @@ final class Input {
         return Optional.of(List.copyOf(texts));
     }
 
+    /** Whether no problem has been recorded so far. */
+    boolean valid() {
+        return errors.isEmpty();
+    }
+
     void error(String field, String code, String message) {
         errors.add(new FieldError(field, code, message));
     }
 
-    /** Throws every recorded problem as one {@link ProviderRejected} with status 400 and code {@code invalid_input}. */
+    /** Throws every recorded problem as one {@link InputRejected}: nothing is sent to Toggl. */
     void done() {
         if (!errors.isEmpty()) {
-            throw new ProviderRejected(400, "invalid_input", "The input of " + action + " is invalid: "
+            throw new InputRejected("The input of " + action + " is invalid: "
                     + String.join("; ", errors.stream().map(FieldError::message).toList()), errors);
         }
     }

@@ -30,6 +30,7 @@ import io.patchbay.spi.ActionCall;
 import io.patchbay.spi.ActionResult;
 import io.patchbay.spi.Credentials;
 import io.patchbay.spi.FieldError;
+import io.patchbay.spi.InputRejected;
 import io.patchbay.spi.ProviderRejected;
 import io.patchbay.spi.ProviderUnavailable;
 import java.time.Duration;
@@ -78,8 +79,7 @@ final class TogglActions {
     }
 
     ActionResult invoke(ActionCall call) {
-        Spec spec = TogglActionCatalog.find(call.action()).orElseThrow(() -> new ProviderRejected(400,
-                "unknown_action", "The Toggl connector has no action '" + call.action() + "'"));
+        Spec spec = TogglActionCatalog.find(call.action()).orElseThrow(() -> unknownAction(call.action()));
         Input in = new Input(spec.name(), call.input(), spec.inputKeys());
         Credentials credentials = call.credentials();
         Optional<String> linked = call.workspaceId();
@@ -208,7 +208,8 @@ final class TogglActions {
         if (start.isPresent() && stop.isPresent() && stop.get().isBefore(start.get())) {
             in.error("stop", "before_start", "stop must not be before start");
         }
-        if (body.isEmpty() && in.has("time_entry_id")) {
+        // A field given but invalid is already named; "nothing to change" would then be wrong.
+        if (body.isEmpty() && in.has("time_entry_id") && in.valid()) {
             in.error("input", "nothing_to_change", "give at least one field to change, e.g. description or stop");
         }
         in.done();
@@ -462,6 +463,12 @@ final class TogglActions {
     }
 
     // Helpers
+
+    private static InputRejected unknownAction(String action) {
+        String message = "The Toggl connector has no action '" + action + "'";
+        return new InputRejected("unknown_action", message, List.of(new FieldError("action", "unknown_action",
+                message)));
+    }
 
     /** Pages 1, 2, ... of {@link #PAGE_SIZE} items until a short page. */
     private static <T> List<T> allPages(IntFunction<List<T>> fetch) {

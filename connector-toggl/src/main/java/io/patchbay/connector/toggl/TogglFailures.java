@@ -112,13 +112,19 @@ final class TogglFailures {
 
     static ProviderUnavailable fromIo(Op op, IOException e) {
         if (e instanceof InterruptedIOException) {
-            return new ProviderUnavailable("timeout", "Toggl did not answer in time (" + op.what() + ")", e);
+            return timeout(op, e);
         }
         if (e instanceof ConnectException || e instanceof UnknownHostException) {
             return new ProviderUnavailable("unreachable", "Toggl could not be reached (" + op.what() + ")", e);
         }
         return new ProviderUnavailable("provider_unavailable", "The connection to Toggl failed (" + op.what() + ": "
                 + e.getClass().getSimpleName() + ")", e);
+    }
+
+    /** Toggl did not answer within the call timeout, which bounds the whole call, retries included. */
+    static ProviderUnavailable timeout(Op op, IOException cause) {
+        return new ProviderUnavailable(ProviderUnavailable.TIMEOUT, "Toggl did not answer in time (" + op.what() + ")",
+                cause);
     }
 
     static ProviderUnavailable unreadable(Op op, Exception e) {

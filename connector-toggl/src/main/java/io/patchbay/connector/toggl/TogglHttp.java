@@ -47,7 +47,8 @@ final class TogglHttp implements AutoCloseable {
     private final Moshi moshi;
     private final TogglSettings settings;
     private final Clock clock;
-    private final Duration maxPaceWait;
+    /** Bounds a whole call, pacing, attempts and back-off included. */
+    private final Duration callTimeout;
     private final RetryPolicy<Object> retry;
     /** Built on the first request, not at start: building it loads TLS, IDN and Retrofit classes. */
     private volatile Transport transport;
@@ -68,7 +69,7 @@ final class TogglHttp implements AutoCloseable {
         this.userAgent = userAgent;
         this.settings = settings;
         this.clock = context.clock();
-        this.maxPaceWait = context.callTimeout();
+        this.callTimeout = context.callTimeout();
         this.moshi = new Moshi.Builder().add(Instant.class, new TogglTime.Adapter().nullSafe()).build();
         System.Logger logger = context.logger();
         this.retry = RetryPolicy.builder()
@@ -76,6 +77,8 @@ final class TogglHttp implements AutoCloseable {
                 .withBackoff(settings.retryDelay(), settings.retryMaxDelay())
                 .withJitter(0.25)
                 .withMaxAttempts(settings.maxAttempts())
+                // The call timeout bounds all attempts together: no retry once it is spent, no back-off beyond it.
+                .withMaxDuration(context.callTimeout())
                 .onRetry(event -> logger.log(System.Logger.Level.DEBUG, "Retrying a Toggl read, attempt {0}: {1}",
                         event.getAttemptCount() + 1, event.getLastException().getMessage()))
                 .build();
@@ -113,8 +116,9 @@ final class TogglHttp implements AutoCloseable {
         List<String> secrets = TogglCredentials.secrets(credentials);
         RateLimiter<Object> pacer = pacer(auth);
         FailsafeExecutor<Object> executor = op.retryable() ? Failsafe.with(retry, pacer) : Failsafe.with(pacer);
+        Deadline deadline = Deadline.after(callTimeout);
         try {
-            return executor.get(() -> once(op, request.apply(auth), field, secrets));
+            return executor.get(() -> once(op, request.apply(auth), deadline, field, secrets));
         } catch (RateLimitExceededException e) {
             Duration wait = Duration.ofMillis((long) Math.ceil(1000 / settings.requestsPerSecond()));
             throw new RateLimited("client_rate_limited", "Too many requests are waiting for this Toggl user; retry in "
@@ -122,7 +126,10 @@ final class TogglHttp implements AutoCloseable {
         }
     }
 
-    private <T> Response<T> once(Op op, Call<T> call, String field, List<String> secrets) {
+    private <T> Response<T> once(Op op, Call<T> call, Deadline deadline, String field, List<String> secrets) {
+        if (!deadline.bound(call)) {
+            throw TogglFailures.timeout(op, null);
+        }
         Response<T> response;
         try {
             response = call.execute();
@@ -154,7 +161,7 @@ final class TogglHttp implements AutoCloseable {
         synchronized (pacers) {
             return pacers.computeIfAbsent(key, k -> RateLimiter.smoothBuilder(
                             Duration.ofNanos((long) (1_000_000_000L / settings.requestsPerSecond())))
-                    .withMaxWaitTime(maxPaceWait)
+                    .withMaxWaitTime(callTimeout)
                     .build());
         }
     }

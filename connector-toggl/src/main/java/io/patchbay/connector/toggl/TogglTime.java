@@ -11,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoField;
 import java.util.Optional;
 
@@ -21,7 +22,10 @@ import java.util.Optional;
  */
 final class TogglTime {
 
-    /** RFC 3339 date-time with 0 to 9 fraction digits and {@code Z}, {@code ±hh:mm} or {@code ±hhmm}. */
+    /**
+     * RFC 3339 date-time with 0 to 9 fraction digits and {@code Z}, {@code ±hh:mm} or {@code ±hhmm}. Strict: an
+     * impossible date such as February 31 is refused, not moved to the month's last day.
+     */
     static final DateTimeFormatter LENIENT = new DateTimeFormatterBuilder()
             .parseCaseInsensitive()
             .append(DateTimeFormatter.ISO_LOCAL_DATE)
@@ -34,7 +38,8 @@ final class TogglTime {
             .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
             .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
             .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
-            .toFormatter();
+            .toFormatter()
+            .withResolverStyle(ResolverStyle.STRICT);
 
     private TogglTime() {
     }
@@ -51,6 +56,7 @@ final class TogglTime {
         }
     }
 
+    /** {@code YYYY-MM-DD}; ISO_LOCAL_DATE resolves strictly, so February 30 is refused. */
     static Optional<LocalDate> tryParseDate(String text) {
         try {
             return Optional.of(LocalDate.parse(text.strip(), DateTimeFormatter.ISO_LOCAL_DATE));

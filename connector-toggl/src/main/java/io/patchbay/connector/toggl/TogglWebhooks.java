@@ -3,6 +3,7 @@ package io.patchbay.connector.toggl;
 import io.patchbay.connector.toggl.TogglFailures.Op;
 import io.patchbay.spi.Credentials;
 import io.patchbay.spi.FieldError;
+import io.patchbay.spi.InputRejected;
 import io.patchbay.spi.ProviderRejected;
 import io.patchbay.spi.ProviderUnavailable;
 import io.patchbay.spi.WebhookSubscriptions.Subscription;
@@ -189,8 +190,8 @@ final class TogglWebhooks {
         throw invalid(field, "invalid_id", field + " must be a Toggl id (a positive whole number)");
     }
 
-    private static ProviderRejected invalid(String field, String code, String message) {
-        return new ProviderRejected(400, "invalid_input", message, List.of(new FieldError(field, code, message)));
+    private static InputRejected invalid(String field, String code, String message) {
+        return new InputRejected(message, List.of(new FieldError(field, code, message)));
     }
 
     private static String newSecret() {

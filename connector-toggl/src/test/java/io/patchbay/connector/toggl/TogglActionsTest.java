@@ -14,6 +14,7 @@ import io.patchbay.spi.ActionCall;
 import io.patchbay.spi.Connector;
 import io.patchbay.spi.Credentials;
 import io.patchbay.spi.FieldError;
+import io.patchbay.spi.InputRejected;
 import io.patchbay.spi.InsufficientPermissions;
 import io.patchbay.spi.ProviderRejected;
 import java.time.Duration;
@@ -67,12 +68,12 @@ class TogglActionsTest {
         return (Map<String, Object>) output.get(key);
     }
 
-    static ProviderRejected invalid(String action, Map<String, Object> input) {
+    /** The connector's own refusal: an {@link InputRejected}, never a provider answer, and nothing sent. */
+    static InputRejected invalid(String action, Map<String, Object> input) {
         int before = FAKE.requests().size();
-        ProviderRejected rejected = (ProviderRejected) org.assertj.core.api.Assertions.catchThrowable(
-                () -> run(action, input));
-        assertThat(rejected).as("rejected input of " + action).isNotNull();
-        assertThat(rejected.status()).isEqualTo(400);
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> run(action, input));
+        assertThat(thrown).as("rejected input of " + action).isInstanceOf(InputRejected.class);
+        InputRejected rejected = (InputRejected) thrown;
         assertThat(rejected.code()).isEqualTo("invalid_input");
         assertThat(FAKE.requests()).as("invalid input never reaches Toggl").hasSize(before);
         return rejected;
@@ -103,12 +104,12 @@ class TogglActionsTest {
     @Test
     void anUnknownActionIsRejected() {
         assertThatThrownBy(() -> run("launch_rocket", Map.of()))
-                .isInstanceOfSatisfying(ProviderRejected.class, e -> assertThat(e.code()).isEqualTo("unknown_action"));
+                .isInstanceOfSatisfying(InputRejected.class, e -> assertThat(e.code()).isEqualTo("unknown_action"));
     }
 
     @Test
     void unknownInputFieldsAreNamed() {
-        ProviderRejected rejected = invalid("list_tags", Map.of("colour", "red"));
+        InputRejected rejected = invalid("list_tags", Map.of("colour", "red"));
         assertThat(rejected.fieldErrors()).extracting(FieldError::field, FieldError::code)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("colour", "unknown_field"));
     }
@@ -117,7 +118,7 @@ class TogglActionsTest {
     void withoutALinkedWorkspaceTheWorkspaceIdIsRequired() {
         int before = FAKE.requests().size();
         assertThatThrownBy(() -> run(TestContexts.token(ALICE), Optional.empty(), "list_tags", Map.of()))
-                .isInstanceOfSatisfying(ProviderRejected.class, e -> assertThat(e.fieldErrors())
+                .isInstanceOfSatisfying(InputRejected.class, e -> assertThat(e.fieldErrors())
                         .extracting(FieldError::field, FieldError::code)
                         .containsExactly(org.assertj.core.groups.Tuple.tuple("workspace_id", "required")));
         assertThat(FAKE.requests()).hasSize(before);
@@ -154,7 +155,7 @@ class TogglActionsTest {
 
         @Test
         void startAndEndGoTogether() {
-            ProviderRejected rejected = invalid("list_time_entries", Map.of("start", "2025-01-01T00:00:00Z"));
+            InputRejected rejected = invalid("list_time_entries", Map.of("start", "2025-01-01T00:00:00Z"));
             assertThat(rejected.fieldErrors()).extracting(FieldError::field).containsExactly("end");
         }
 
@@ -232,6 +233,28 @@ class TogglActionsTest {
             assertThat(invalid("create_time_entry", Map.of("start", "2025-03-03T09:00:00Z", "duration", -5,
                     "project_id", "x")).fieldErrors()).extracting(FieldError::field)
                     .containsExactlyInAnyOrder("duration", "project_id");
+        }
+
+        @Test
+        void impossibleCalendarDatesAreRefusedNotMovedToTheMonthsEnd() {
+            assertThat(invalid("create_time_entry", Map.of("start", "2026-02-31T10:00:00Z", "duration", 60))
+                    .fieldErrors()).extracting(FieldError::field, FieldError::code)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("start", "date_time"));
+            assertThat(invalid("create_time_entry", Map.of("start", "2026-02-28T10:00:00Z",
+                    "stop", "2026-02-29T10:00:00Z")).fieldErrors()).extracting(FieldError::field)
+                    .containsExactly("stop");
+            assertThat(invalid("list_time_entries", Map.of("start", "2026-11-31T00:00:00Z",
+                    "end", "2026-12-02T00:00:00Z")).fieldErrors()).extracting(FieldError::field)
+                    .containsExactly("start");
+            assertThat(invalid("update_time_entry", Map.of("time_entry_id", 5, "start", "2026-04-31T09:00:00+02:00"))
+                    .fieldErrors()).extracting(FieldError::field).containsExactly("start");
+            assertThat(invalid("start_timer", Map.of("start", "2026-06-31T09:00:00Z")).fieldErrors())
+                    .extracting(FieldError::field).containsExactly("start");
+            assertThat(invalid("create_time_entry", Map.of("start", "2026-03-01T24:00:00Z", "duration", 60))
+                    .fieldErrors()).extracting(FieldError::field).containsExactly("start");
+            // A real leap day is fine.
+            assertThat(object(run("create_time_entry", Map.of("start", "2028-02-29T10:00:00Z", "duration", 60)),
+                    "time_entry")).containsEntry("start", "2028-02-29T10:00:00Z");
         }
 
         @Test

@@ -190,23 +190,43 @@ class TogglFaultsTest {
             FAKE.enqueue(Fault.slow(Duration.ofSeconds(1)).onPath(TIME_ENTRIES));
             assertThatThrownBy(() -> invoke(impatient, TestContexts.token(ALICE), "stop_timer",
                     Map.of("time_entry_id", FakeToggl.ALICE_RUNNING_ENTRY_ID)))
-                    .isInstanceOfSatisfying(ProviderUnavailable.class, e -> assertThat(e.code()).isEqualTo("timeout"));
+                    .isInstanceOfSatisfying(ProviderUnavailable.class,
+                            e -> assertThat(e.code()).isEqualTo(ProviderUnavailable.TIMEOUT));
         }
         assertThat(FAKE.requests("PATCH", TIME_ENTRIES)).hasSize(1);
     }
 
     @Test
-    void aSlowProviderTimesOutAsProviderUnavailableAfterRetries() {
-        FAKE.enqueue(Fault.slow(Duration.ofSeconds(1)).onPath("/api/v9/me"), 3);
+    void theCallTimeoutBoundsAllAttemptsOfARead() {
+        FAKE.enqueue(Fault.slow(Duration.ofSeconds(2)).onPath("/api/v9/me"), 3);
         try (Connector impatient = new TogglConnectorFactory().create(TestContexts.fast(FAKE.baseUrl())
-                .withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(300)))) {
+                .withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(600)))) {
+            long start = System.nanoTime();
             assertThatThrownBy(() -> impatient.verify(TestContexts.token(ALICE)))
                     .isInstanceOfSatisfying(ProviderUnavailable.class, e -> {
-                        assertThat(e.code()).isEqualTo("timeout");
+                        assertThat(e.code()).isEqualTo(ProviderUnavailable.TIMEOUT);
+                        assertThat(e.timedOut()).isTrue();
                         assertThat(e.getMessage()).contains("GET /api/v9/me");
                     });
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not one full timeout per attempt")
+                    .isLessThan(Duration.ofMillis(1100));
         }
-        assertThat(FAKE.requests("GET", "/api/v9/me")).hasSize(3);
+        assertThat(FAKE.requests("GET", "/api/v9/me")).as("no retry once the time is spent").hasSize(1);
+    }
+
+    @Test
+    void aReadIsRetriedWhileTheCallTimeoutLastsAndTheRetryGetsOnlyWhatIsLeft() {
+        FAKE.enqueue(Fault.serverError().onPath("/api/v9/me"));
+        FAKE.enqueue(Fault.slow(Duration.ofSeconds(2)).onPath("/api/v9/me"), 2);
+        try (Connector impatient = new TogglConnectorFactory().create(TestContexts.fast(FAKE.baseUrl())
+                .withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(600)))) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> impatient.verify(TestContexts.token(ALICE)))
+                    .isInstanceOfSatisfying(ProviderUnavailable.class,
+                            e -> assertThat(e.code()).isEqualTo(ProviderUnavailable.TIMEOUT));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1100));
+        }
+        assertThat(FAKE.requests("GET", "/api/v9/me")).hasSize(2);
     }
 
     @Test

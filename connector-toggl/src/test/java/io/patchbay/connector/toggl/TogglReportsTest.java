@@ -14,6 +14,7 @@ import io.patchbay.spi.Connector;
 import io.patchbay.spi.Credentials;
 import io.patchbay.spi.FieldError;
 import io.patchbay.spi.InsufficientPermissions;
+import io.patchbay.spi.InputRejected;
 import io.patchbay.spi.ProviderRejected;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -170,13 +171,17 @@ class TogglReportsTest {
     @Test
     void datesAreCheckedBeforeAnyRequest() {
         assertThatThrownBy(() -> search(Map.of("start_date", "2025-02-01", "end_date", "2025-01-01")))
-                .isInstanceOfSatisfying(ProviderRejected.class, e -> assertThat(e.fieldErrors())
+                .isInstanceOfSatisfying(InputRejected.class, e -> assertThat(e.fieldErrors())
                         .extracting(FieldError::field, FieldError::code)
                         .containsExactly(org.assertj.core.groups.Tuple.tuple("end_date", "before_start")));
         assertThatThrownBy(() -> search(Map.of("start_date", "01/02/2025", "end_date", "2025-03-01",
                 "order_by", "random")))
-                .isInstanceOfSatisfying(ProviderRejected.class, e -> assertThat(e.fieldErrors())
+                .isInstanceOfSatisfying(InputRejected.class, e -> assertThat(e.fieldErrors())
                         .extracting(FieldError::field).containsExactlyInAnyOrder("start_date", "order_by"));
+        assertThatThrownBy(() -> search(Map.of("start_date", "2026-02-01", "end_date", "2026-02-30")))
+                .isInstanceOfSatisfying(InputRejected.class, e -> assertThat(e.fieldErrors())
+                        .extracting(FieldError::field, FieldError::code)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple("end_date", "date")));
         assertThat(FAKE.requests()).isEmpty();
     }
 

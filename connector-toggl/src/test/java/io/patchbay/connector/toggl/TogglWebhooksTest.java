@@ -13,6 +13,7 @@ import io.patchbay.spi.Connector;
 import io.patchbay.spi.Credentials;
 import io.patchbay.spi.FieldError;
 import io.patchbay.spi.InsufficientPermissions;
+import io.patchbay.spi.InputRejected;
 import io.patchbay.spi.ProviderRejected;
 import io.patchbay.spi.WebhookSubscriptions;
 import io.patchbay.spi.WebhookSubscriptions.Subscription;
@@ -223,16 +224,16 @@ class TogglWebhooksTest {
     void badEventNamesAndIdsAreRefusedBeforeAnyRequest() {
         assertThatThrownBy(() -> SUBSCRIPTIONS.create(ALICE_TOKEN, "2001", callback(), List.of("time_entry.started"),
                 "x"))
-                .isInstanceOfSatisfying(ProviderRejected.class, e -> assertThat(e.fieldErrors())
+                .isInstanceOfSatisfying(InputRejected.class, e -> assertThat(e.fieldErrors())
                         .extracting(FieldError::field).containsExactly("events"));
         assertThatThrownBy(() -> SUBSCRIPTIONS.create(ALICE_TOKEN, "2001", callback(), List.of(), "x"))
-                .isInstanceOf(ProviderRejected.class);
+                .isInstanceOf(InputRejected.class);
         assertThatThrownBy(() -> SUBSCRIPTIONS.list(ALICE_TOKEN, "acme"))
-                .isInstanceOfSatisfying(ProviderRejected.class, e -> assertThat(e.fieldErrors())
+                .isInstanceOfSatisfying(InputRejected.class, e -> assertThat(e.fieldErrors())
                         .extracting(FieldError::field).containsExactly("workspace_id"));
         assertThatThrownBy(() -> SUBSCRIPTIONS.create(ALICE_TOKEN, "2001", URI.create("ftp://example.com/x"),
                 List.of("*"), "x"))
-                .isInstanceOfSatisfying(ProviderRejected.class, e -> assertThat(e.fieldErrors())
+                .isInstanceOfSatisfying(InputRejected.class, e -> assertThat(e.fieldErrors())
                         .extracting(FieldError::field).containsExactly("callback_url"));
         assertThat(FAKE.requests()).isEmpty();
     }

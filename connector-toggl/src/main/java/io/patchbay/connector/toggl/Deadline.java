@@ -1,0 +1,25 @@
+package io.patchbay.connector.toggl;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import retrofit2.Call;
+
+/**
+ * When one call to Toggl must be over. The host's call timeout bounds the whole call, every attempt and back-off
+ * of its retries included, not each attempt: each request gets only what is left.
+ */
+record Deadline(long endNanos) {
+    static Deadline after(Duration timeout) {
+        return new Deadline(System.nanoTime() + timeout.toNanos());
+    }
+
+    /** Gives {@code call} the time that is left; false when none is, and the request must not be sent. */
+    boolean bound(Call<?> call) {
+        long left = endNanos - System.nanoTime();
+        if (left <= 0) {
+            return false;
+        }
+        call.timeout().timeout(left, TimeUnit.NANOSECONDS);
+        return true;
+    }
+}
