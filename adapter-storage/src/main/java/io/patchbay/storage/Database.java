@@ -138,7 +138,7 @@ final class Database implements AutoCloseable {
         Path file = Path.of(StorageConfig.sqliteFile(url)).toAbsolutePath();
         if (!Files.exists(file)) {
             try {
-                KeysetStore.createOwnerOnlyDirectories(file.getParent());
+                OwnerOnly.createDirectories(file.getParent());
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot create the directory of the SQLite database " + file, e);
             }
