@@ -6,8 +6,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationVersion;
@@ -29,6 +40,15 @@ final class Database implements AutoCloseable {
      */
     static final String POSTGRESQL_MIGRATIONS = "classpath:io/patchbay/storage/postgresql-migration";
     private static final int BUSY_TIMEOUT_MILLIS = 10_000;
+    /**
+     * How long a caller waits for a pooled connection. Kept at 10 s, not shortened: under a burst, callers queue for
+     * the pool's few connections and a wait of seconds is the queue, not a failure; a short timeout would turn load
+     * into errors. A database that is down costs an API call this wait before its 503, but {@link #ready()} answers
+     * within {@link #READY_TIMEOUT}, so a load balancer takes the instance out before many calls wait.
+     */
+    private static final long CONNECTION_TIMEOUT_MILLIS = 10_000;
+    /** How long a readiness check may take: readiness probes commonly give up after 1 to 3 s. */
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(2);
     private static final int ERASE_WAL_TIMEOUT_MILLIS = 1_000;
 
     enum Dialect {
@@ -53,6 +73,14 @@ final class Database implements AutoCloseable {
     private final MigrationVersion schemaVersion;
     /** SQLite has one writer: queueing writers here beats spinning in SQLite's busy handler. */
     private final ReentrantLock writeLock;
+    /** Runs readiness checks, one at a time, so a caller can stop waiting for one without leaving it behind. */
+    private final ExecutorService readiness = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "patchbay-storage-ready");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** The readiness check running or last run; callers arriving while one runs wait for that one. */
+    private Future<Boolean> readyCheck;
 
     private Database(Dialect dialect, HikariDataSource dataSource, MigrationVersion schemaVersion) {
         this.dialect = dialect;
@@ -68,7 +96,7 @@ final class Database implements AutoCloseable {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("patchbay-storage");
         hikari.setMaximumPoolSize(config.poolSize());
-        hikari.setConnectionTimeout(10_000);
+        hikari.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
         if (dialect == Dialect.SQLITE) {
             try {
                 hikari.setDataSource(sqliteDataSource(config.jdbcUrl()));
@@ -172,29 +200,69 @@ final class Database implements AutoCloseable {
         return jdbi;
     }
 
-    /** A read in autocommit mode: never blocks writers on SQLite (WAL) or PostgreSQL. */
+    /**
+     * A read in autocommit mode: never blocks writers on SQLite (WAL) or PostgreSQL.
+     *
+     * @throws StorageException when the database cannot be reached
+     */
     <T> T read(HandleCallback<T, RuntimeException> callback) {
-        return jdbi.withHandle(callback);
-    }
-
-    /** One write transaction; on SQLite, one at a time within this process. */
-    <T> T write(HandleCallback<T, RuntimeException> callback) {
-        if (writeLock == null) {
-            return jdbi.inTransaction(callback);
-        }
-        writeLock.lock();
         try {
-            return jdbi.inTransaction(callback);
-        } finally {
-            writeLock.unlock();
+            return jdbi.withHandle(callback);
+        } catch (RuntimeException e) {
+            throw unavailableOr(e);
         }
     }
 
-    /** Reachable, and the migrations this code expects are applied. */
+    /**
+     * One write transaction; on SQLite, one at a time within this process.
+     *
+     * @throws StorageException when the database cannot be reached
+     */
+    <T> T write(HandleCallback<T, RuntimeException> callback) {
+        try {
+            if (writeLock == null) {
+                return jdbi.inTransaction(callback);
+            }
+            writeLock.lock();
+            try {
+                return jdbi.inTransaction(callback);
+            } finally {
+                writeLock.unlock();
+            }
+        } catch (RuntimeException e) {
+            throw unavailableOr(e);
+        }
+    }
+
+    /**
+     * Reachable, and the migrations this code expects are applied; answers within {@link #READY_TIMEOUT}, false when
+     * the check takes longer (a database that is down makes the pool wait for a connection much longer).
+     */
     boolean ready() {
         if (dataSource.isClosed()) {
             return false;
         }
+        Future<Boolean> check;
+        try {
+            synchronized (readiness) {
+                if (readyCheck == null || readyCheck.isDone()) {
+                    readyCheck = readiness.submit(this::checkReady);
+                }
+                check = readyCheck;
+            }
+            return check.get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("Storage not ready: the database did not answer within {} ms", READY_TIMEOUT.toMillis());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | RejectedExecutionException e) {
+            return false; // closed meanwhile
+        }
+    }
+
+    private boolean checkReady() {
         try {
             return read(h -> h.createQuery("SELECT COUNT(*) FROM flyway_schema_history WHERE success AND version = :v")
                     .bind("v", schemaVersion.getVersion())
@@ -232,6 +300,7 @@ final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        readiness.shutdownNow();
         dataSource.close();
     }
 
@@ -241,6 +310,36 @@ final class Database implements AutoCloseable {
             if (t instanceof java.sql.SQLException sql && ("23505".equals(sql.getSQLState())
                     || (sql instanceof org.sqlite.SQLiteException lite
                     && lite.getResultCode().name().matches("SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)")))) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A {@link StorageException} for a failure to reach the database (no connection within the pool's timeout,
+     * connection refused or lost, the server shutting down), so callers answer "storage unavailable"; any other
+     * failure as it is.
+     */
+    static RuntimeException unavailableOr(RuntimeException e) {
+        if (e instanceof StorageException || !isConnectionFailure(e)) {
+            return e;
+        }
+        return new StorageException("The database cannot be reached: " + rootMessage(e), e);
+    }
+
+    static boolean isConnectionFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.jdbi.v3.core.ConnectionException || t instanceof SQLTransientConnectionException
+                    || t instanceof SQLNonTransientConnectionException) {
+                return true;
+            }
+            // SQL state class 08 is "connection exception"; 57P01-57P03: PostgreSQL shutting down or starting up.
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().matches("57P0[123]"))) {
                 return true;
             }
             if (t.getCause() == t) {
