@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -171,6 +172,14 @@ final class Database implements AutoCloseable {
                 throw new UncheckedIOException("Cannot create the directory of the SQLite database " + file, e);
             }
             LOG.info("Creating the SQLite database at {}", file);
+            try {
+                // Empty, it is a new database to SQLite, which gives its -wal and -shm files the same permissions.
+                Files.createFile(file, OwnerOnly.file());
+            } catch (FileAlreadyExistsException e) {
+                // created meanwhile: SQLite opens it as it is
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot create the SQLite database " + file, e);
+            }
         }
         SqliteNativeLibrary.useCopyIn(file.getParent());
         SQLiteConfig sqlite = new SQLiteConfig();
