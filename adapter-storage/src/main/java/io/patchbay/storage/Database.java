@@ -74,6 +74,8 @@ final class Database implements AutoCloseable {
     private final MigrationVersion schemaVersion;
     /** SQLite has one writer: queueing writers here beats spinning in SQLite's busy handler. */
     private final ReentrantLock writeLock;
+    /** SQLite: held while open, so no other process serves the same database (null on PostgreSQL). */
+    private final ExclusiveFileLock instanceLock;
     /** Runs readiness checks, one at a time, so a caller can stop waiting for one without leaving it behind. */
     private final ExecutorService readiness = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "patchbay-storage-ready");
@@ -83,7 +85,9 @@ final class Database implements AutoCloseable {
     /** The readiness check running or last run; callers arriving while one runs wait for that one. */
     private Future<Boolean> readyCheck;
 
-    private Database(Dialect dialect, HikariDataSource dataSource, MigrationVersion schemaVersion) {
+    private Database(Dialect dialect, HikariDataSource dataSource, MigrationVersion schemaVersion,
+                     ExclusiveFileLock instanceLock) {
+        this.instanceLock = instanceLock;
         this.dialect = dialect;
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
@@ -91,9 +95,23 @@ final class Database implements AutoCloseable {
         this.writeLock = dialect == Dialect.SQLITE ? new ReentrantLock(true) : null;
     }
 
-    /** Connects and migrates; on failure nothing stays open. */
+    /**
+     * Connects and migrates; on failure nothing stays open.
+     *
+     * @throws StorageException also when another process uses the SQLite database
+     */
     static Database open(StorageConfig config) {
         Dialect dialect = config.sqlite() ? Dialect.SQLITE : Dialect.POSTGRESQL;
+        ExclusiveFileLock instanceLock = dialect == Dialect.SQLITE ? lockSqlite(config.jdbcUrl()) : null;
+        try {
+            return open(config, dialect, instanceLock);
+        } catch (RuntimeException e) {
+            release(instanceLock);
+            throw e;
+        }
+    }
+
+    private static Database open(StorageConfig config, Dialect dialect, ExclusiveFileLock instanceLock) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("patchbay-storage");
         hikari.setMaximumPoolSize(config.poolSize());
@@ -118,7 +136,8 @@ final class Database implements AutoCloseable {
         }
         if (schemaIsCurrent(dataSource, dialect)) {
             // Most starts: nothing to migrate, and Flyway's class loading and scanning is a third of start-up.
-            return new Database(dialect, dataSource, MigrationVersion.fromVersion(dialect.latestMigration));
+            return new Database(dialect, dataSource, MigrationVersion.fromVersion(dialect.latestMigration),
+                    instanceLock);
         }
         try {
             Flyway flyway = Flyway.configure(Database.class.getClassLoader())
@@ -127,7 +146,7 @@ final class Database implements AutoCloseable {
                     .placeholders(Map.of("idCollation", dialect.idCollation))
                     .load();
             flyway.migrate();
-            return new Database(dialect, dataSource, flyway.info().current().getVersion());
+            return new Database(dialect, dataSource, flyway.info().current().getVersion(), instanceLock);
         } catch (RuntimeException e) {
             dataSource.close();
             throw new StorageException("Cannot migrate the database at " + StorageConfig.redact(config.jdbcUrl())
@@ -163,14 +182,44 @@ final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Locks {@code <database file>.lock} beside a SQLite database, creating its directory when missing. SQLite is for
+     * one server process: a second one would serve, from its own account cache, accounts the first changed or
+     * deleted, for as long as it runs. The operating system drops the lock when the process ends, however it ends.
+     */
+    private static ExclusiveFileLock lockSqlite(String url) {
+        Path file = Path.of(StorageConfig.sqliteFile(url)).toAbsolutePath();
+        Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
+        try {
+            OwnerOnly.createDirectories(file.getParent());
+        } catch (IOException e) {
+            throw new StorageException("Cannot create the directory of the SQLite database " + file + ": "
+                    + e.getMessage(), e);
+        }
+        try {
+            return ExclusiveFileLock.tryAcquire(lockFile).orElseThrow(() -> new StorageException("Refusing to start: "
+                    + "another Patchbay process uses " + file.getParent() + " (it holds " + lockFile + "). SQLite "
+                    + "serves one process: stop the other one, or use PostgreSQL for several instances."));
+        } catch (IOException e) {
+            throw new StorageException("Cannot lock the SQLite database " + file + " (" + lockFile + "): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static void release(ExclusiveFileLock lock) {
+        if (lock == null) {
+            return;
+        }
+        try {
+            lock.close();
+        } catch (IOException e) {
+            LOG.warn("Cannot release the lock on the SQLite database: {}", e.getMessage());
+        }
+    }
+
     private static SQLiteDataSource sqliteDataSource(String url) {
         Path file = Path.of(StorageConfig.sqliteFile(url)).toAbsolutePath();
         if (!Files.exists(file)) {
-            try {
-                OwnerOnly.createDirectories(file.getParent());
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot create the directory of the SQLite database " + file, e);
-            }
             LOG.info("Creating the SQLite database at {}", file);
             try {
                 // Empty, it is a new database to SQLite, which gives its -wal and -shm files the same permissions.
@@ -310,7 +359,11 @@ final class Database implements AutoCloseable {
     @Override
     public void close() {
         readiness.shutdownNow();
-        dataSource.close();
+        try {
+            dataSource.close();
+        } finally {
+            release(instanceLock);
+        }
     }
 
     /** A unique index or primary key refused a row, on either database. */

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An exclusive lock on a file, held against other processes (an operating system lock) and against other holders in
@@ -24,6 +25,7 @@ final class ExclusiveFileLock implements AutoCloseable {
     private final Semaphore inProcess;
     /** Holds the lock until it is closed. */
     private final FileChannel channel;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private ExclusiveFileLock(Semaphore inProcess, FileChannel channel) {
         this.inProcess = inProcess;
@@ -70,6 +72,9 @@ final class ExclusiveFileLock implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (!closed.compareAndSet(false, true)) {
+            return; // the permit must be given back once only
+        }
         try {
             channel.close(); // releases the lock
         } finally {
