@@ -4,10 +4,22 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationVersion;
@@ -29,6 +41,15 @@ final class Database implements AutoCloseable {
      */
     static final String POSTGRESQL_MIGRATIONS = "classpath:io/patchbay/storage/postgresql-migration";
     private static final int BUSY_TIMEOUT_MILLIS = 10_000;
+    /**
+     * How long a caller waits for a pooled connection. Kept at 10 s, not shortened: under a burst, callers queue for
+     * the pool's few connections and a wait of seconds is the queue, not a failure; a short timeout would turn load
+     * into errors. A database that is down costs an API call this wait before its 503, but {@link #ready()} answers
+     * within {@link #READY_TIMEOUT}, so a load balancer takes the instance out before many calls wait.
+     */
+    private static final long CONNECTION_TIMEOUT_MILLIS = 10_000;
+    /** How long a readiness check may take: readiness probes commonly give up after 1 to 3 s. */
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(2);
     private static final int ERASE_WAL_TIMEOUT_MILLIS = 1_000;
 
     enum Dialect {
@@ -53,8 +74,20 @@ final class Database implements AutoCloseable {
     private final MigrationVersion schemaVersion;
     /** SQLite has one writer: queueing writers here beats spinning in SQLite's busy handler. */
     private final ReentrantLock writeLock;
+    /** SQLite: held while open, so no other process serves the same database (null on PostgreSQL). */
+    private final ExclusiveFileLock instanceLock;
+    /** Runs readiness checks, one at a time, so a caller can stop waiting for one without leaving it behind. */
+    private final ExecutorService readiness = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "patchbay-storage-ready");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** The readiness check running or last run; callers arriving while one runs wait for that one. */
+    private Future<Boolean> readyCheck;
 
-    private Database(Dialect dialect, HikariDataSource dataSource, MigrationVersion schemaVersion) {
+    private Database(Dialect dialect, HikariDataSource dataSource, MigrationVersion schemaVersion,
+                     ExclusiveFileLock instanceLock) {
+        this.instanceLock = instanceLock;
         this.dialect = dialect;
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
@@ -62,13 +95,27 @@ final class Database implements AutoCloseable {
         this.writeLock = dialect == Dialect.SQLITE ? new ReentrantLock(true) : null;
     }
 
-    /** Connects and migrates; on failure nothing stays open. */
+    /**
+     * Connects and migrates; on failure nothing stays open.
+     *
+     * @throws StorageException also when another process uses the SQLite database
+     */
     static Database open(StorageConfig config) {
         Dialect dialect = config.sqlite() ? Dialect.SQLITE : Dialect.POSTGRESQL;
+        ExclusiveFileLock instanceLock = dialect == Dialect.SQLITE ? lockSqlite(config.jdbcUrl()) : null;
+        try {
+            return open(config, dialect, instanceLock);
+        } catch (RuntimeException e) {
+            release(instanceLock);
+            throw e;
+        }
+    }
+
+    private static Database open(StorageConfig config, Dialect dialect, ExclusiveFileLock instanceLock) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("patchbay-storage");
         hikari.setMaximumPoolSize(config.poolSize());
-        hikari.setConnectionTimeout(10_000);
+        hikari.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
         if (dialect == Dialect.SQLITE) {
             try {
                 hikari.setDataSource(sqliteDataSource(config.jdbcUrl()));
@@ -89,7 +136,8 @@ final class Database implements AutoCloseable {
         }
         if (schemaIsCurrent(dataSource, dialect)) {
             // Most starts: nothing to migrate, and Flyway's class loading and scanning is a third of start-up.
-            return new Database(dialect, dataSource, MigrationVersion.fromVersion(dialect.latestMigration));
+            return new Database(dialect, dataSource, MigrationVersion.fromVersion(dialect.latestMigration),
+                    instanceLock);
         }
         try {
             Flyway flyway = Flyway.configure(Database.class.getClassLoader())
@@ -98,7 +146,7 @@ final class Database implements AutoCloseable {
                     .placeholders(Map.of("idCollation", dialect.idCollation))
                     .load();
             flyway.migrate();
-            return new Database(dialect, dataSource, flyway.info().current().getVersion());
+            return new Database(dialect, dataSource, flyway.info().current().getVersion(), instanceLock);
         } catch (RuntimeException e) {
             dataSource.close();
             throw new StorageException("Cannot migrate the database at " + StorageConfig.redact(config.jdbcUrl())
@@ -134,15 +182,53 @@ final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Locks {@code <database file>.lock} beside a SQLite database, creating its directory when missing. SQLite is for
+     * one server process: a second one would serve, from its own account cache, accounts the first changed or
+     * deleted, for as long as it runs. The operating system drops the lock when the process ends, however it ends.
+     */
+    private static ExclusiveFileLock lockSqlite(String url) {
+        Path file = Path.of(StorageConfig.sqliteFile(url)).toAbsolutePath();
+        Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
+        try {
+            OwnerOnly.createDirectories(file.getParent());
+        } catch (IOException e) {
+            throw new StorageException("Cannot create the directory of the SQLite database " + file + ": "
+                    + e.getMessage(), e);
+        }
+        try {
+            return ExclusiveFileLock.tryAcquire(lockFile).orElseThrow(() -> new StorageException("Refusing to start: "
+                    + "another Patchbay process uses " + file.getParent() + " (it holds " + lockFile + "). SQLite "
+                    + "serves one process: stop the other one, or use PostgreSQL for several instances."));
+        } catch (IOException e) {
+            throw new StorageException("Cannot lock the SQLite database " + file + " (" + lockFile + "): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static void release(ExclusiveFileLock lock) {
+        if (lock == null) {
+            return;
+        }
+        try {
+            lock.close();
+        } catch (IOException e) {
+            LOG.warn("Cannot release the lock on the SQLite database: {}", e.getMessage());
+        }
+    }
+
     private static SQLiteDataSource sqliteDataSource(String url) {
         Path file = Path.of(StorageConfig.sqliteFile(url)).toAbsolutePath();
         if (!Files.exists(file)) {
-            try {
-                KeysetStore.createOwnerOnlyDirectories(file.getParent());
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot create the directory of the SQLite database " + file, e);
-            }
             LOG.info("Creating the SQLite database at {}", file);
+            try {
+                // Empty, it is a new database to SQLite, which gives its -wal and -shm files the same permissions.
+                Files.createFile(file, OwnerOnly.file());
+            } catch (FileAlreadyExistsException e) {
+                // created meanwhile: SQLite opens it as it is
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot create the SQLite database " + file, e);
+            }
         }
         SqliteNativeLibrary.useCopyIn(file.getParent());
         SQLiteConfig sqlite = new SQLiteConfig();
@@ -172,29 +258,69 @@ final class Database implements AutoCloseable {
         return jdbi;
     }
 
-    /** A read in autocommit mode: never blocks writers on SQLite (WAL) or PostgreSQL. */
+    /**
+     * A read in autocommit mode: never blocks writers on SQLite (WAL) or PostgreSQL.
+     *
+     * @throws StorageException when the database cannot be reached
+     */
     <T> T read(HandleCallback<T, RuntimeException> callback) {
-        return jdbi.withHandle(callback);
-    }
-
-    /** One write transaction; on SQLite, one at a time within this process. */
-    <T> T write(HandleCallback<T, RuntimeException> callback) {
-        if (writeLock == null) {
-            return jdbi.inTransaction(callback);
-        }
-        writeLock.lock();
         try {
-            return jdbi.inTransaction(callback);
-        } finally {
-            writeLock.unlock();
+            return jdbi.withHandle(callback);
+        } catch (RuntimeException e) {
+            throw unavailableOr(e);
         }
     }
 
-    /** Reachable, and the migrations this code expects are applied. */
+    /**
+     * One write transaction; on SQLite, one at a time within this process.
+     *
+     * @throws StorageException when the database cannot be reached
+     */
+    <T> T write(HandleCallback<T, RuntimeException> callback) {
+        try {
+            if (writeLock == null) {
+                return jdbi.inTransaction(callback);
+            }
+            writeLock.lock();
+            try {
+                return jdbi.inTransaction(callback);
+            } finally {
+                writeLock.unlock();
+            }
+        } catch (RuntimeException e) {
+            throw unavailableOr(e);
+        }
+    }
+
+    /**
+     * Reachable, and the migrations this code expects are applied; answers within {@link #READY_TIMEOUT}, false when
+     * the check takes longer (a database that is down makes the pool wait for a connection much longer).
+     */
     boolean ready() {
         if (dataSource.isClosed()) {
             return false;
         }
+        Future<Boolean> check;
+        try {
+            synchronized (readiness) {
+                if (readyCheck == null || readyCheck.isDone()) {
+                    readyCheck = readiness.submit(this::checkReady);
+                }
+                check = readyCheck;
+            }
+            return check.get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("Storage not ready: the database did not answer within {} ms", READY_TIMEOUT.toMillis());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | RejectedExecutionException e) {
+            return false; // closed meanwhile
+        }
+    }
+
+    private boolean checkReady() {
         try {
             return read(h -> h.createQuery("SELECT COUNT(*) FROM flyway_schema_history WHERE success AND version = :v")
                     .bind("v", schemaVersion.getVersion())
@@ -232,7 +358,12 @@ final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        dataSource.close();
+        readiness.shutdownNow();
+        try {
+            dataSource.close();
+        } finally {
+            release(instanceLock);
+        }
     }
 
     /** A unique index or primary key refused a row, on either database. */
@@ -241,6 +372,36 @@ final class Database implements AutoCloseable {
             if (t instanceof java.sql.SQLException sql && ("23505".equals(sql.getSQLState())
                     || (sql instanceof org.sqlite.SQLiteException lite
                     && lite.getResultCode().name().matches("SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)")))) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A {@link StorageException} for a failure to reach the database (no connection within the pool's timeout,
+     * connection refused or lost, the server shutting down), so callers answer "storage unavailable"; any other
+     * failure as it is.
+     */
+    static RuntimeException unavailableOr(RuntimeException e) {
+        if (e instanceof StorageException || !isConnectionFailure(e)) {
+            return e;
+        }
+        return new StorageException("The database cannot be reached: " + rootMessage(e), e);
+    }
+
+    static boolean isConnectionFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.jdbi.v3.core.ConnectionException || t instanceof SQLTransientConnectionException
+                    || t instanceof SQLNonTransientConnectionException) {
+                return true;
+            }
+            // SQL state class 08 is "connection exception"; 57P01-57P03: PostgreSQL shutting down or starting up.
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().matches("57P0[123]"))) {
                 return true;
             }
             if (t.getCause() == t) {

@@ -1,5 +1,6 @@
 package io.patchbay.storage;
 
+import com.google.crypto.tink.KeysetHandle;
 import io.patchbay.core.secret.SecretCipher;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
@@ -27,18 +28,38 @@ public final class KeyRotation {
     }
 
     /**
-     * @param keyset   where the keyset lives
-     * @param writable whether rotation can change it here (a file) or not (an environment variable)
+     * Stored secrets sealed with a key id the keyset does not have: they do not open on this instance. Either another
+     * instance sealed them with a key it has and this keyset lacks, or the key is lost.
      */
-    public record Status(String keyset, boolean writable, long primaryKeyId, List<KeyUsage> keys) {
+    public record MissingKey(long keyId, long secrets) {
+    }
+
+    /**
+     * @param keyset      where the keyset lives
+     * @param writable    whether rotation can change it here (a file) or not (an environment variable)
+     * @param keys        the keys of the keyset and what each seals
+     * @param missingKeys key ids that stored secrets name but the keyset lacks
+     */
+    public record Status(String keyset, boolean writable, long primaryKeyId, List<KeyUsage> keys,
+                         List<MissingKey> missingKeys) {
         public Status {
             Objects.requireNonNull(keyset, "keyset");
             keys = List.copyOf(keys);
+            missingKeys = List.copyOf(missingKeys);
         }
 
-        /** Secrets still sealed with a key other than the primary: what re-encryption has left to do. */
+        /**
+         * Secrets not sealed with the primary key, including those under a missing key: what re-encryption has left
+         * to do (it cannot move secrets whose key is missing).
+         */
         public long secretsNotOnPrimary() {
-            return keys.stream().filter(k -> !k.primary()).mapToLong(KeyUsage::secrets).sum();
+            return keys.stream().filter(k -> !k.primary()).mapToLong(KeyUsage::secrets).sum()
+                    + secretsWithoutKey();
+        }
+
+        /** Secrets sealed with a key the keyset does not have. */
+        public long secretsWithoutKey() {
+            return missingKeys.stream().mapToLong(MissingKey::secrets).sum();
         }
     }
 
@@ -72,14 +93,22 @@ public final class KeyRotation {
         this.cipher = Objects.requireNonNull(cipher, "cipher");
     }
 
+    /**
+     * The keyset as its file holds it now (read again: another instance may have changed it) and, per key id, how many
+     * stored secrets it seals, key ids the keyset lacks included.
+     */
     public Status status() {
-        TinkSecretCipher.Keys keys = cipher.keys();
+        TinkSecretCipher.Keys keys = cipher.reload();
         Map<Long, Long> counts = secretsPerKey(db);
         List<KeyUsage> usage = new ArrayList<>();
         for (long id : keys.ids().stream().sorted().toList()) {
             usage.add(new KeyUsage(id, id == keys.primaryId(), counts.getOrDefault(id, 0L)));
         }
-        return new Status(cipher.store().describe(), cipher.store().writable(), keys.primaryId(), usage);
+        List<MissingKey> missing = counts.entrySet().stream()
+                .filter(e -> !keys.ids().contains(e.getKey()))
+                .map(e -> new MissingKey(e.getKey(), e.getValue()))
+                .toList();
+        return new Status(cipher.store().describe(), cipher.store().writable(), keys.primaryId(), usage, missing);
     }
 
     /**
@@ -89,27 +118,32 @@ public final class KeyRotation {
      * @return the new key's id
      */
     public long addKey() {
-        long[] added = new long[1];
-        cipher.changeKeys(keys -> {
-            var next = Keysets.addKey(keys.handle());
-            added[0] = Keysets.newestKeyId(keys.handle(), next);
-            return next;
-        });
-        LOG.info("Added key {} to the keyset {}", added[0], cipher.store().describe());
-        return added[0];
+        long id = addKey(false);
+        LOG.info("Added key {} to the keyset {}", id, cipher.store().describe());
+        return id;
     }
 
     /** New secrets are sealed with this key from now on. */
     public void makePrimary(long keyId) {
-        cipher.changeKeys(keys -> Keysets.makePrimary(keys.handle(), keyId));
+        cipher.changeKeys(handle -> Keysets.makePrimary(handle, keyId));
         LOG.info("Key {} is now the primary key of the keyset {}", keyId, cipher.store().describe());
     }
 
-    /** {@link #addKey} and {@link #makePrimary} at once: right for a single instance. */
+    /** {@link #addKey} and {@link #makePrimary} in one change of the keyset: right for a single instance. */
     public long addPrimaryKey() {
-        long id = addKey();
-        makePrimary(id);
+        long id = addKey(true);
+        LOG.info("Added key {} to the keyset {} as its primary key", id, cipher.store().describe());
         return id;
+    }
+
+    private long addKey(boolean primary) {
+        long[] added = new long[1];
+        cipher.changeKeys(file -> {
+            KeysetHandle next = Keysets.addKey(file);
+            added[0] = Keysets.newestKeyId(file, next);
+            return primary ? Keysets.makePrimary(next, added[0]) : next;
+        });
+        return added[0];
     }
 
     /**
@@ -195,17 +229,21 @@ public final class KeyRotation {
     }
 
     /**
-     * Removes every non-primary key that no stored secret uses. No secret can be written while this runs, so a
-     * removed key is never needed afterwards.
+     * Removes every key of the keyset file that no stored secret uses, other than the file's primary key and this
+     * instance's. It is decided on the file as it is now and on the database at that moment, while no secret can be
+     * written here; a key the file has and this instance has not heard of is judged the same way.
      *
      * @return the ids of the removed keys
      */
     public List<Long> removeUnusedKeys() {
         List<Long> removed = new ArrayList<>();
-        cipher.changeKeys(keys -> {
-            var handle = keys.handle();
-            for (long id : keys.ids()) {
-                if (id != keys.primaryId() && secretsWithKey(id) == 0) {
+        cipher.changeKeys(file -> {
+            KeysetHandle handle = file;
+            // This instance's primary stays even when the file has another one: a secret sealed with it just before
+            // this change must still be accepted when it is written after.
+            long ownPrimary = cipher.keys().primaryId();
+            for (long id : Keysets.keyIds(file)) {
+                if (id != Keysets.primaryKeyId(file) && id != ownPrimary && secretsWithKey(id) == 0) {
                     handle = Keysets.removeKey(handle, id);
                     removed.add(id);
                 }
@@ -215,7 +253,7 @@ public final class KeyRotation {
         if (!removed.isEmpty()) {
             LOG.info("Removed unused keys {} from the keyset {}", removed, cipher.store().describe());
         }
-        return removed;
+        return List.copyOf(removed);
     }
 
     private long secretsWithKey(long keyId) {

@@ -6,28 +6,26 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Reads the keyset from its source and, for a file, writes changes back atomically with owner-only permissions. */
+/**
+ * Reads the keyset from its source and, for a file, writes changes back atomically with owner-only permissions, under
+ * a lock shared by every process that uses the file.
+ */
 final class KeysetStore {
     private static final Logger LOG = LoggerFactory.getLogger(KeysetStore.class);
-    private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
-    private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
-    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
     private final KeysetSource source;
 
@@ -47,11 +45,26 @@ final class KeysetStore {
         return !(source instanceof KeysetSource.File file) || Files.exists(file.path());
     }
 
-    /** @throws StorageException when the keyset cannot be read or is not an acceptable keyset */
+    /**
+     * Reads the keyset at start, and warns when others may read its file.
+     *
+     * @throws StorageException when the keyset cannot be read or is not an acceptable keyset
+     */
     KeysetHandle load() {
+        if (source instanceof KeysetSource.File file) {
+            warnIfShared(file.path());
+        }
+        return read();
+    }
+
+    /**
+     * Reads the keyset as it is now: another instance sharing the file may have changed it.
+     *
+     * @throws StorageException when the keyset cannot be read or is not an acceptable keyset
+     */
+    KeysetHandle read() {
         try {
             if (source instanceof KeysetSource.File file) {
-                warnIfShared(file.path());
                 return Keysets.parse(Files.readString(file.path(), StandardCharsets.UTF_8), describe());
             }
             return Keysets.parse(((KeysetSource.Json) source).keysetJson(), describe());
@@ -64,16 +77,30 @@ final class KeysetStore {
         }
     }
 
-    /** When the keyset file was last changed, to notice a rotation made by another instance. */
-    Optional<FileTime> lastModified() {
-        if (source instanceof KeysetSource.File file) {
-            try {
-                return Optional.of(Files.getLastModifiedTime(file.path()));
-            } catch (IOException e) {
-                return Optional.empty();
+    /**
+     * Changes the keyset file as it is now, not as this instance loaded it: under an exclusive lock that every
+     * process sharing the file takes ({@code <keyset file>.lock} beside it), the file is read again, {@code change}
+     * is applied to that, and the result is written atomically before the lock is released. So a key that another
+     * instance added in the meantime is kept, and two changes never overwrite each other.
+     *
+     * @return the keyset as written
+     * @throws IllegalStateException when the keyset is not a file (the server cannot change it)
+     * @throws StorageException      when the file cannot be locked, read or written
+     */
+    KeysetHandle update(UnaryOperator<KeysetHandle> change) {
+        Path target = writableFile();
+        Path lockFile = target.resolveSibling(target.getFileName() + ".lock");
+        try {
+            OwnerOnly.createDirectories(target.getParent());
+            try (ExclusiveFileLock lock = ExclusiveFileLock.acquire(lockFile)) {
+                KeysetHandle changed = change.apply(read());
+                write(changed, true);
+                return changed;
             }
+        } catch (IOException e) {
+            throw new StorageException("Cannot lock the keyset " + describe() + " for a change (" + lockFile + "): "
+                    + e.getMessage(), e);
         }
-        return Optional.empty();
     }
 
     /**
@@ -90,26 +117,26 @@ final class KeysetStore {
         return handle;
     }
 
-    /** Replaces the keyset file in one atomic rename: a crash leaves the old or the new keyset, never half. */
-    void save(KeysetHandle handle) {
-        write(handle, true);
-    }
-
-    /** Writes the keyset file atomically; without {@code replace}, returns false when it exists already. */
-    private boolean write(KeysetHandle handle, boolean replace) {
+    private Path writableFile() {
         if (!(source instanceof KeysetSource.File file)) {
             throw new IllegalStateException("The keyset comes from " + describe() + " and cannot be changed by the "
                     + "server: make the change with io.patchbay.storage.Keysets, deploy the new keyset "
                     + "to every instance and restart");
         }
-        Path target = file.path().toAbsolutePath();
+        return file.path().toAbsolutePath();
+    }
+
+    /**
+     * Writes the keyset file atomically (a temporary file, fsync, rename): a crash leaves the old or the new keyset,
+     * never half. Without {@code replace}, returns false when the file exists already.
+     */
+    private boolean write(KeysetHandle handle, boolean replace) {
+        Path target = writableFile();
         Path directory = target.getParent();
         byte[] bytes = Keysets.json(handle).getBytes(StandardCharsets.UTF_8);
         try {
-            createOwnerOnlyDirectories(directory);
-            Path temp = POSIX
-                    ? Files.createTempFile(directory, ".keyset-", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE))
-                    : Files.createTempFile(directory, ".keyset-", ".tmp");
+            OwnerOnly.createDirectories(directory);
+            Path temp = Files.createTempFile(directory, ".keyset-", ".tmp", OwnerOnly.file());
             try {
                 try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                     ByteBuffer buffer = ByteBuffer.wrap(bytes);
@@ -140,18 +167,6 @@ final class KeysetStore {
         }
     }
 
-    /** Creates missing directories readable by the owner only: they hold the keyset and the database. */
-    static void createOwnerOnlyDirectories(Path directory) throws IOException {
-        if (Files.isDirectory(directory)) {
-            return;
-        }
-        if (POSIX) {
-            Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
-        } else {
-            Files.createDirectories(directory);
-        }
-    }
-
     private static void syncDirectory(Path directory) {
         // Makes the rename durable; not every platform can open a directory, and then the rename is still atomic.
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
@@ -161,16 +176,20 @@ final class KeysetStore {
         }
     }
 
-    private static void warnIfShared(Path path) throws IOException {
-        if (!POSIX || !Files.exists(path)) {
+    private static void warnIfShared(Path path) {
+        if (!OwnerOnly.POSIX || !Files.exists(path)) {
             return;
         }
-        Set<PosixFilePermission> permissions = new HashSet<>(Files.getPosixFilePermissions(path));
-        permissions.removeAll(OWNER_ONLY_FILE);
-        permissions.remove(PosixFilePermission.OWNER_EXECUTE);
-        if (!permissions.isEmpty()) {
-            LOG.warn("The keyset file {} is accessible to others ({}); restrict it with chmod 600",
-                    path.toAbsolutePath(), PosixFilePermissions.toString(Files.getPosixFilePermissions(path)));
+        try {
+            Set<PosixFilePermission> permissions = new HashSet<>(Files.getPosixFilePermissions(path));
+            permissions.removeAll(OwnerOnly.FILE);
+            permissions.remove(PosixFilePermission.OWNER_EXECUTE);
+            if (!permissions.isEmpty()) {
+                LOG.warn("The keyset file {} is accessible to others ({}); restrict it with chmod 600",
+                        path.toAbsolutePath(), PosixFilePermissions.toString(Files.getPosixFilePermissions(path)));
+            }
+        } catch (IOException e) {
+            LOG.debug("Cannot read the permissions of {}: {}", path, e.getMessage());
         }
     }
 }

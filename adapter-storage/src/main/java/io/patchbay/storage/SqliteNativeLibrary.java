@@ -60,7 +60,7 @@ final class SqliteNativeLibrary {
             if (Files.isRegularFile(library) && Arrays.equals(bundled, Files.readAllBytes(library))) {
                 return Optional.of(library);
             }
-            KeysetStore.createOwnerOnlyDirectories(dir);
+            OwnerOnly.createDirectories(dir);
             // Written aside, then renamed over: a process starting meanwhile sees the old copy or the new one.
             Path partial = Files.createTempFile(dir, name, ".partial");
             try {

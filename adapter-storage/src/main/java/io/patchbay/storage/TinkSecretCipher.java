@@ -4,7 +4,6 @@ import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.KeysetHandle;
 import io.patchbay.core.error.SecretUnavailableException;
 import io.patchbay.core.secret.SecretCipher;
-import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Objects;
@@ -13,6 +12,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongFunction;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,12 +43,10 @@ final class TinkSecretCipher implements SecretCipher {
     private final ReentrantReadWriteLock keyChange = new ReentrantReadWriteLock(true);
     private volatile Keys keys;
     private volatile Removed removed;
-    private volatile Optional<FileTime> loadedVersion;
 
     TinkSecretCipher(KeysetStore store, KeysetHandle handle) {
         this.store = Objects.requireNonNull(store, "store");
-        this.keys = Keys.of(handle);
-        this.loadedVersion = store.lastModified();
+        this.keys = Keys.of(Objects.requireNonNull(handle, "handle"));
     }
 
     @Override
@@ -90,7 +88,7 @@ final class TinkSecretCipher implements SecretCipher {
         Keys candidate = null;
         if (recent != null && System.nanoTime() - recent.untilNanos() < 0 && recent.keys().ids().contains(keyId)) {
             candidate = recent.keys();
-        } else if (reloadIfChanged() && keys.ids().contains(keyId)) {
+        } else if (reloadFor(keyId)) {
             candidate = keys;
         }
         if (candidate == null) {
@@ -103,27 +101,53 @@ final class TinkSecretCipher implements SecretCipher {
         }
     }
 
-    private synchronized boolean reloadIfChanged() {
-        Optional<FileTime> now = store.lastModified();
-        if (now.isEmpty() || now.equals(loadedVersion)) {
-            return false;
+    /**
+     * Reads the keyset file again for a key this instance does not know: another instance sharing the file may have
+     * added it. (The file is read, not its modification time compared: two changes can share one time stamp.)
+     *
+     * @return whether the keyset now has the key
+     */
+    private synchronized boolean reloadFor(long keyId) {
+        if (!keys.ids().contains(keyId)) {
+            reload();
+        }
+        return keys.ids().contains(keyId);
+    }
+
+    /** Adopts the keyset as its source holds it now; keeps the current one when it cannot be read. */
+    synchronized Keys reload() {
+        Keys current = keys;
+        if (!store.writable()) {
+            return current; // given as JSON: it cannot change while the server runs
         }
         try {
-            KeysetHandle handle = store.load();
+            KeysetHandle handle = store.read();
+            Keys now = Keys.of(handle);
+            if (now.ids().equals(current.ids()) && now.primaryId() == current.primaryId()) {
+                return current;
+            }
             keyChange.writeLock().lock();
             try {
-                keys = Keys.of(handle);
-                loadedVersion = now;
+                adopt(now);
             } finally {
                 keyChange.writeLock().unlock();
             }
-            LOG.info("Reloaded the changed keyset {}: keys {}, primary {}", store.describe(), keys.ids(),
-                    keys.primaryId());
-            return true;
+            LOG.info("Reloaded the changed keyset {}: keys {}, primary {}", store.describe(), now.ids(),
+                    now.primaryId());
+            return now;
         } catch (StorageException e) {
-            LOG.warn("The keyset {} changed but cannot be used: {}", store.describe(), e.getMessage());
-            return false;
+            LOG.warn("Cannot read the keyset {} again, keeping the keys loaded: {}", store.describe(), e.getMessage());
+            return current;
         }
+    }
+
+    /** Under the write lock: switches to {@code next}; keys it lacks still open for a grace period. */
+    private void adopt(Keys next) {
+        Keys before = keys;
+        if (!next.ids().containsAll(before.ids())) {
+            removed = new Removed(before, System.nanoTime() + REMOVED_KEY_GRACE.toNanos());
+        }
+        keys = next;
     }
 
     /** The key id in a Tink-prefixed ciphertext. */
@@ -166,19 +190,18 @@ final class TinkSecretCipher implements SecretCipher {
         }
     }
 
-    /** Changes the keyset exclusively: no secret write runs meanwhile. The change returns the new handle. */
-    Keys changeKeys(java.util.function.Function<Keys, KeysetHandle> change) {
+    /**
+     * Changes the keyset exclusively: no secret write of this instance runs meanwhile, and no other process changes
+     * the keyset file meanwhile. {@code change} gets the keyset as the file holds it now (which may have keys another
+     * instance added) and returns the new one, which is written to the file and then used here.
+     *
+     * @return the keyset the change wrote
+     */
+    synchronized Keys changeKeys(UnaryOperator<KeysetHandle> change) {
         keyChange.writeLock().lock();
         try {
-            Keys before = keys;
-            KeysetHandle handle = change.apply(before);
-            Keys after = Keys.of(handle);
-            store.save(handle);
-            loadedVersion = store.lastModified();
-            if (!after.ids().containsAll(before.ids())) {
-                removed = new Removed(before, System.nanoTime() + REMOVED_KEY_GRACE.toNanos());
-            }
-            keys = after;
+            Keys after = Keys.of(store.update(change));
+            adopt(after);
             return after;
         } finally {
             keyChange.writeLock().unlock();

@@ -230,7 +230,8 @@ class KeysetTest {
 
     @Test
     void aTwoPhaseRolloutLetsAnOldInstanceOpenWhatANewOneSeals() {
-        Path db = dir.resolve("two-phase.db");
+        // Instances running side by side share a PostgreSQL database: SQLite serves one process.
+        String database = EmbeddedPostgresServer.newDatabase();
         String original = Keysets.generate();
         long oldKey = Keysets.primaryKeyId(original);
         String phaseOne = Keysets.addKey(original);
@@ -239,7 +240,7 @@ class KeysetTest {
         String phaseTwo = Keysets.makePrimary(phaseOne, newKey);
         assertThat(Keysets.primaryKeyId(phaseTwo)).isEqualTo(newKey);
 
-        StorageConfig phaseOneConfig = new StorageConfig("jdbc:sqlite:" + db, Optional.empty(), Optional.empty(),
+        StorageConfig phaseOneConfig = new StorageConfig(database, Optional.of("postgres"), Optional.empty(),
                 new KeysetSource.Json("environment variable PATCHBAY_KEYSET", phaseOne), false, 2);
         StorageConfig phaseTwoConfig = TestStorage.sameDatabase(phaseOneConfig,
                 new KeysetSource.Json("environment variable PATCHBAY_KEYSET", phaseTwo));

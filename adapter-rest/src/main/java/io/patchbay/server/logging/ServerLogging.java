@@ -15,6 +15,9 @@ import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeAndTimeBasedRollingPolicy;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import ch.qos.logback.core.util.FileSize;
+import io.patchbay.storage.OwnerOnly;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -89,6 +92,12 @@ public final class ServerLogging extends ContextAwareBase implements Configurato
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setEncoder(json ? json(context) : text(context, "%d{HH:mm:ss.SSS} %-5level %logger{24} - %msg%n"));
 
+        try {
+            // Logback would create a missing directory readable by everyone; the logs name accounts and callers.
+            OwnerOnly.createDirectories(Path.of(dir));
+        } catch (IOException | RuntimeException e) {
+            addWarn("Cannot create the log directory " + dir + ": " + e.getMessage());
+        }
         RollingFileAppender<ILoggingEvent> file = new RollingFileAppender<>();
         file.setContext(context);
         file.setFile(dir + "/patchbay.log");

@@ -27,6 +27,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -67,6 +68,26 @@ class ServerLoggingTest {
         assertThat(Files.readString(dir.resolve("logs/patchbay.log")))
                 .contains("INFO  [main] io.patchbay.server.logging.ServerLoggingTest - line 1 of the test")
                 .doesNotContain("below the default level").doesNotContain("chatter");
+    }
+
+    @Test
+    void aMissingLogDirectoryIsCreatedOwnerOnlyAndAnExistingOneIsLeftAsItIs() throws Exception {
+        Path created = dir.resolve("data").resolve("logs");
+        LoggerContext fresh = context();
+        logging(Map.of(ServerLogging.LOG_DIR, created.toString()), empty()).apply(fresh);
+        fresh.getLogger("io.patchbay.server.logging.ServerLoggingTest").info("a line");
+        fresh.stop();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(created))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(created.getParent())))
+                .isEqualTo("rwx------");
+        assertThat(created.resolve("patchbay.log")).exists();
+
+        Path operators = Files.createDirectory(dir.resolve("operators-logs"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
+        LoggerContext existing = context();
+        logging(Map.of(ServerLogging.LOG_DIR, operators.toString()), empty()).apply(existing);
+        existing.stop();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(operators))).isEqualTo("rwxr-x---");
     }
 
     @Test

@@ -1,0 +1,98 @@
+package io.patchbay.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.patchbay.testkit.store.StoreFixtures;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What SQLite storage creates on disk, and who may read it. */
+class SqliteFilesTest {
+    @TempDir
+    Path dir;
+
+    private static String permissions(Path path) throws Exception {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    }
+
+    @Test
+    void theDatabaseItsWalAndShmAndTheDataDirectoryAreOwnerOnly() throws Exception {
+        Path data = dir.resolve("srv").resolve("data");
+        try (PatchbayStorage storage = PatchbayStorage.open(StorageConfig.embeddedDefault(data))) {
+            Secrets.link(storage, StoreFixtures.account(StoreFixtures.tenant()), Secrets.newToken());
+            for (String name : new String[] {"patchbay.db", "patchbay.db-wal", "patchbay.db-shm", "keyset.json"}) {
+                assertThat(permissions(data.resolve(name))).as(name).isEqualTo("rw-------");
+            }
+            assertThat(permissions(data)).isEqualTo("rwx------");
+            assertThat(permissions(data.getParent())).as("a missing parent is created too").isEqualTo("rwx------");
+        }
+    }
+
+    @Test
+    void aSecondProcessOnTheSameSqliteDatabaseIsRefusedUntilTheFirstCloses() throws Exception {
+        Path data = dir.resolve("data");
+        StorageConfig config = StorageConfig.embeddedDefault(data);
+        try (PatchbayStorage first = PatchbayStorage.open(config)) {
+            Process other = otherProcessOpening(data);
+            assertThat(other.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String output = new String(other.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(other.exitValue()).as(output).isEqualTo(3);
+            assertThat(output).contains("Refusing to start: another Patchbay process uses " + data.toAbsolutePath());
+
+            // A second storage in this process is refused the same way, and the first keeps its lock.
+            assertThatThrownBy(() -> PatchbayStorage.open(config)).isInstanceOf(StorageException.class)
+                    .hasMessageContaining("another Patchbay process uses " + data.toAbsolutePath());
+            assertThat(first.ready()).isTrue();
+            assertThat(permissions(data.resolve("patchbay.db.lock"))).isEqualTo("rw-------");
+        }
+        // Closed (or ended, however it ends), the lock is free again.
+        try (PatchbayStorage again = PatchbayStorage.open(config)) {
+            assertThat(again.ready()).isTrue();
+        }
+        Process after = otherProcessOpening(data);
+        assertThat(after.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(after.exitValue()).as(new String(after.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .isZero();
+    }
+
+    /** A JVM of its own that opens storage on {@code data}: exit 0 when it could, 3 when it was refused. */
+    private static Process otherProcessOpening(Path data) throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        return new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                OpenStorage.class.getName(), data.toString())
+                .redirectErrorStream(true).start();
+    }
+
+    /** The main class of {@link #otherProcessOpening}. */
+    static final class OpenStorage {
+        public static void main(String[] args) {
+            try (PatchbayStorage storage = PatchbayStorage.open(StorageConfig.embeddedDefault(Path.of(args[0])))) {
+                System.exit(storage.ready() ? 0 : 1);
+            } catch (StorageException e) {
+                System.out.println(e.getMessage());
+                System.exit(3);
+            }
+        }
+    }
+
+    @Test
+    void aDirectoryTheOperatorMadeKeepsItsPermissions() throws Exception {
+        Path own = Files.createDirectory(dir.resolve("own"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
+        StorageConfig config = new StorageConfig("jdbc:sqlite:" + own.resolve("p.db"), Optional.empty(),
+                Optional.empty(), KeysetSource.file(own.resolve("keyset.json")), true, 2);
+        try (PatchbayStorage storage = PatchbayStorage.open(config)) {
+            Secrets.link(storage, StoreFixtures.account(StoreFixtures.tenant()), Secrets.newToken());
+            assertThat(permissions(own)).isEqualTo("rwxr-x---");
+            assertThat(permissions(own.resolve("p.db"))).isEqualTo("rw-------");
+            assertThat(permissions(own.resolve("p.db-wal"))).isEqualTo("rw-------");
+        }
+    }
+}
