@@ -48,7 +48,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +76,8 @@ public final class PatchbayServer implements AutoCloseable {
      * trickling bytes cannot hold a connection forever. The largest body (1 MiB by default) needs 18 KB/s.
      */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    /** How long the API server's threads get to end once the listener's shutdown timeout is over. */
+    private static final Duration STOP_THREADS_TIMEOUT = Duration.ofSeconds(2);
 
     private final PatchbayStorage storage;
     private final ConnectorRegistry registry;
@@ -254,9 +256,14 @@ public final class PatchbayServer implements AutoCloseable {
         javalin.http.prefer405over404 = true;
         javalin.jsonMapper(Json.mapper());
         javalin.jetty.modifyServer(server -> {
-            // Lets requests in flight finish on stop, up to the shutdown timeout.
-            server.setHandler(new GracefulHandler());
-            server.setStopTimeout(config.shutdownTimeout().toMillis());
+            // Requests reach this server only through the listener, which already waits up to the shutdown timeout
+            // for those in flight: by the time this server stops, any left are cut off, so it stops at once. (It
+            // used to wait the timeout again, then log a failed graceful stop.)
+            server.setStopTimeout(0);
+            if (server.getThreadPool() instanceof QueuedThreadPool pool) {
+                // A thread still waiting on a provider is interrupted after half of this, and given the rest to end.
+                pool.setStopTimeout(STOP_THREADS_TIMEOUT.toMillis());
+            }
         });
         javalin.requestLogger.http((ctx, ms) -> logRequest(ctx, ms, requests));
         Problems.register(javalin.routes);
@@ -306,17 +313,16 @@ public final class PatchbayServer implements AutoCloseable {
         stopping.set(true);
         try {
             edge.close(shutdownTimeout);
-            // Nothing is in flight any more. The relay's kept-alive connections to the API server close with the
-            // event loops, first: Jetty's graceful stop would otherwise wait about a second for them.
+            // Nothing is in flight any more, or what is left was cut off. The relay's kept-alive connections to the
+            // API server close with the event loops, first: Jetty's graceful stop would otherwise wait about a
+            // second for them. Connectors close next, so that calls still waiting on a provider end now and their
+            // threads can stop with the API server.
             io.close();
+            registry.close();
             app.stop();
         } finally {
-            try {
-                registry.close();
-            } finally {
-                storage.close();
-                LOG.info("Stopped");
-            }
+            storage.close();
+            LOG.info("Stopped");
         }
     }
 }

@@ -390,6 +390,35 @@ class EdgeProxyTest {
         api = new Api(server.port());
     }
 
+    /**
+     * An API call stuck at the provider when the server stops: the listener waits the shutdown timeout (2 s here),
+     * then the call is cut off; the API server does not wait again, nor fail its stop with an error.
+     */
+    @Test
+    void aStopWithAnApiCallStuckAtTheProviderEndsAfterTheShutdownTimeoutWithoutErrors() throws Exception {
+        server.close();
+        server = PatchbayServer.start(TestServers.config(data, Map.of("toggl", upstream.baseUrl()),
+                Map.of("PATCHBAY_PROVIDER_CALL_TIMEOUT", "60s")));
+        api = new Api(server.port());
+        String account = proxy.substring(0, proxy.length() - "proxy/".length());
+        upstream.script(r -> Reply.ok("{}").after(30_000));
+        CompletableFuture<Api.Response> stuck = CompletableFuture.supplyAsync(
+                () -> api.post(account + "actions/list_tags").token(key).json(Map.of()).send());
+        for (int waited = 0; upstream.scripted().isEmpty(); waited += 10) {
+            assertThat(stuck).as("the action reaches the provider").isNotDone();
+            assertThat(waited).as("the action reaches the provider").isLessThan(10_000);
+            Thread.sleep(10);
+        }
+
+        server.close();
+
+        assertThat(stuck).failsWithin(5, TimeUnit.SECONDS);
+        assertThat(logs.lines()).noneMatch(line -> line.startsWith("io.javalin") || line.contains("Couldn't stop")
+                || line.contains("Unexpected failure"));
+        server = PatchbayServer.start(TestServers.config(data, Map.of("toggl", upstream.baseUrl())));
+        api = new Api(server.port());
+    }
+
     @Test
     void proxyRequestsAreCountedInTheMetricsWithTheirRoute() {
         upstream.script(r -> Reply.ok("{}"));

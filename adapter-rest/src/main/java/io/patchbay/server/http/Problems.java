@@ -140,9 +140,24 @@ public final class Problems {
             return new ApiException(503, "storage_unavailable", "Storage unavailable",
                     "The database cannot be reached right now; retry later");
         }
+        if (interrupted(e)) {
+            // Only a stop interrupts request threads (once its shutdown timeout is over): expected, not a fault.
+            LOG.warn("Cut off by the server stopping: {}", where);
+            return new ApiException(503, "not_ready", "Stopping", "The server is stopping; retry on another instance");
+        }
         LOG.error("Unexpected failure on {}", where, e);
         return new ApiException(500, "internal_error", "Internal error",
                 "The server failed to process the request; the failure is logged");
+    }
+
+    private static boolean interrupted(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InterruptedException || t instanceof java.io.InterruptedIOException
+                    && !(t instanceof java.net.SocketTimeoutException)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static ApiException fromCore(PatchbayException e, boolean precondition, String where) {

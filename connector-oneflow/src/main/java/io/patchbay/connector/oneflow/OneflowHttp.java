@@ -54,6 +54,8 @@ final class OneflowHttp implements AutoCloseable {
     };
     /** Built on the first request, not at start: building it loads TLS, IDN and Retrofit classes. */
     private volatile Transport transport;
+    /** Set by {@link #close()}: a retry after it must not open the connection again. */
+    private volatile boolean closed;
 
     OneflowHttp(URI baseUrl, ConnectorContext context, OneflowSettings settings) {
         if (!("http".equalsIgnoreCase(baseUrl.getScheme()) || "https".equalsIgnoreCase(baseUrl.getScheme()))
@@ -215,6 +217,9 @@ final class OneflowHttp implements AutoCloseable {
     }
 
     private Transport transport() {
+        if (closed) {
+            throw new ProviderUnavailable("unreachable", "The Oneflow connector is closed (the server is stopping)", null);
+        }
         Transport built = transport;
         if (built == null) {
             synchronized (this) {
@@ -230,6 +235,7 @@ final class OneflowHttp implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         if (transport != null) {
             transport.close();
         }
@@ -272,6 +278,8 @@ final class OneflowHttp implements AutoCloseable {
         }
 
         void close() {
+            // Calls still waiting on the provider end now (their sockets close) rather than when it answers.
+            client.dispatcher().cancelAll();
             client.dispatcher().executorService().shutdown();
             client.connectionPool().evictAll();
         }

@@ -52,6 +52,8 @@ final class TogglHttp implements AutoCloseable {
     private final RetryPolicy<Object> retry;
     /** Built on the first request, not at start: building it loads TLS, IDN and Retrofit classes. */
     private volatile Transport transport;
+    /** Set by {@link #close()}: a retry after it must not open the connection again. */
+    private volatile boolean closed;
     private final Map<String, RateLimiter<Object>> pacers = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, RateLimiter<Object>> eldest) {
@@ -176,6 +178,9 @@ final class TogglHttp implements AutoCloseable {
     }
 
     private Transport transport() {
+        if (closed) {
+            throw new ProviderUnavailable("unreachable", "The Toggl connector is closed (the server is stopping)", null);
+        }
         Transport built = transport;
         if (built == null) {
             synchronized (this) {
@@ -191,6 +196,7 @@ final class TogglHttp implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         if (transport != null) {
             transport.close();
         }
@@ -220,6 +226,8 @@ final class TogglHttp implements AutoCloseable {
         }
 
         void close() {
+            // Calls still waiting on the provider end now (their sockets close) rather than when it answers.
+            client.dispatcher().cancelAll();
             client.dispatcher().executorService().shutdown();
             client.connectionPool().evictAll();
         }
