@@ -299,6 +299,13 @@ class TogglJourneyTest {
         assertThat(verified.status()).isEqualTo(200);
         assertThat(verified.string("status")).isEqualTo("active");
         assertThat(verified.string("last_verified_at")).isNotBlank();
+        assertThat(api.post("/v1/accounts/" + id + "/verify").token(key).json(Map.of()).send().status()).isEqualTo(200);
+        Api.Response withMembers = api.post("/v1/accounts/" + id + "/verify").token(key).json(Map.of("force", true))
+                .send();
+        assertThat(withMembers.status()).isEqualTo(400);
+        assertThat(withMembers.errorFields()).containsExactly("force");
+        assertThat(api.post("/v1/accounts/" + id + "/verify?force=1").token(key).send().errorFields())
+                .containsExactly("force");
     }
 
     @Test

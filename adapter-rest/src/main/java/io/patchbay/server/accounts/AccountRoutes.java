@@ -226,6 +226,11 @@ public final class AccountRoutes implements RouteGroup {
 
     private void verify(Context ctx) {
         Caller.Key caller = auth.key(ctx, Scope.ACCOUNTS_WRITE);
+        // Takes nothing: an empty body or {}; anything else is a mistake worth naming, not something to ignore.
+        Paging.refuseParameters(ctx);
+        if (ctx.bodyAsBytes().length > 0) {
+            Fields.ofBody(ctx).done();
+        }
         LinkedAccount account = links.reverify(caller.viewer(), ctx.pathParam("account_id"));
         etag(ctx, account);
         ctx.json(AccountView.of(account));

@@ -26,6 +26,8 @@ import io.patchbay.spi.ProviderRejected;
 import io.patchbay.spi.ProviderUnavailable;
 import io.patchbay.spi.RateLimited;
 import io.patchbay.storage.StorageException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -152,8 +154,8 @@ public final class Problems {
 
     private static boolean interrupted(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof InterruptedException || t instanceof java.io.InterruptedIOException
-                    && !(t instanceof java.net.SocketTimeoutException)) {
+            if (t instanceof InterruptedException
+                    || t instanceof InterruptedIOException && !(t instanceof SocketTimeoutException)) {
                 return true;
             }
         }
