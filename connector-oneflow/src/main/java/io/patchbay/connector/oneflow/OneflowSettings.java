@@ -1,13 +1,13 @@
 package io.patchbay.connector.oneflow;
 
+import io.patchbay.spi.ConnectorSettings;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.Set;
 
 /**
- * Tuning read from the host's connector settings ({@code PATCHBAY_CONNECTOR_ONEFLOW_<KEY>}); keys are matched
- * case-insensitively. Defaults suit production; tests shrink the delays.
+ * Tuning read from the host's connector settings ({@code PATCHBAY_CONNECTOR_ONEFLOW_<KEY>}, see
+ * {@link ConnectorSettings}: an unknown key is refused). Defaults suit production; tests shrink the delays.
  *
  * @param maxAttempts       attempts of an idempotent read, first try included ({@code retry_max_attempts})
  * @param retryDelay        first back-off delay ({@code retry_initial_delay_ms})
@@ -40,29 +40,24 @@ record OneflowSettings(int maxAttempts, Duration retryDelay, Duration retryMaxDe
         }
     }
 
-    static OneflowSettings from(Map<String, String> raw) {
-        Map<String, String> settings = new java.util.HashMap<>();
-        raw.forEach((k, v) -> settings.put(k.toLowerCase(Locale.ROOT).replace('-', '_').replace('.', '_'), v.strip()));
-        return new OneflowSettings(
-                read(settings, "retry_max_attempts", Integer::parseInt, DEFAULTS.maxAttempts),
-                read(settings, "retry_initial_delay_ms", v -> Duration.ofMillis(Long.parseLong(v)), DEFAULTS.retryDelay),
-                read(settings, "retry_max_delay_ms", v -> Duration.ofMillis(Long.parseLong(v)), DEFAULTS.retryMaxDelay),
-                read(settings, "rate_limit_requests", Integer::parseInt, DEFAULTS.requestsPerWindow),
-                read(settings, "rate_limit_window_seconds", v -> Duration.ofSeconds(Long.parseLong(v)), DEFAULTS.window),
-                read(settings, "rate_limit_default_wait_seconds", v -> Duration.ofSeconds(Long.parseLong(v)),
-                        DEFAULTS.rateLimitWait),
-                read(settings, "max_download_bytes", Long::parseLong, DEFAULTS.maxDownloadBytes));
-    }
+    static final Set<String> KEYS = Set.of("retry_max_attempts", "retry_initial_delay_ms", "retry_max_delay_ms",
+            "rate_limit_requests", "rate_limit_window_seconds", "rate_limit_default_wait_seconds",
+            "max_download_bytes");
 
-    private static <T> T read(Map<String, String> settings, String key, Function<String, T> parse, T fallback) {
-        String value = settings.get(key);
-        if (value == null || value.isEmpty()) {
-            return fallback;
-        }
-        try {
-            return parse.apply(value);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("connector setting " + key + " must be a whole number, got '" + value + "'", e);
-        }
+    static OneflowSettings from(Map<String, String> raw) {
+        ConnectorSettings settings = ConnectorSettings.read("oneflow", raw, KEYS);
+        String number = "a whole number";
+        return new OneflowSettings(
+                settings.get("retry_max_attempts", Integer::parseInt, DEFAULTS.maxAttempts, number),
+                settings.get("retry_initial_delay_ms", v -> Duration.ofMillis(Long.parseLong(v)), DEFAULTS.retryDelay,
+                        number),
+                settings.get("retry_max_delay_ms", v -> Duration.ofMillis(Long.parseLong(v)), DEFAULTS.retryMaxDelay,
+                        number),
+                settings.get("rate_limit_requests", Integer::parseInt, DEFAULTS.requestsPerWindow, number),
+                settings.get("rate_limit_window_seconds", v -> Duration.ofSeconds(Long.parseLong(v)), DEFAULTS.window,
+                        number),
+                settings.get("rate_limit_default_wait_seconds", v -> Duration.ofSeconds(Long.parseLong(v)),
+                        DEFAULTS.rateLimitWait, number),
+                settings.get("max_download_bytes", Long::parseLong, DEFAULTS.maxDownloadBytes, number));
     }
 }

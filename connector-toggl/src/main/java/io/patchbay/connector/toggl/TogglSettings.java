@@ -1,15 +1,15 @@
 package io.patchbay.connector.toggl;
 
+import io.patchbay.spi.ConnectorSettings;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Tuning read from the host's connector settings ({@code PATCHBAY_CONNECTOR_TOGGL_<KEY>}); keys match
- * case-insensitively, with {@code -} or {@code .} standing for {@code _}. Defaults suit production; tests shrink the
- * delays and lift the pace.
+ * Tuning read from the host's connector settings ({@code PATCHBAY_CONNECTOR_TOGGL_<KEY>}, see
+ * {@link ConnectorSettings}: an unknown key is refused). Defaults suit production; tests shrink the delays and lift
+ * the pace.
  *
  * @param maxAttempts       attempts of an idempotent read, first try included ({@code retry_max_attempts})
  * @param retryDelay        first back-off delay ({@code retry_initial_delay_ms})
@@ -46,29 +46,22 @@ record TogglSettings(int maxAttempts, Duration retryDelay, Duration retryMaxDela
         }
     }
 
-    static TogglSettings from(Map<String, String> raw) {
-        Map<String, String> settings = new HashMap<>();
-        raw.forEach((k, v) -> settings.put(k.toLowerCase(Locale.ROOT).replace('-', '_').replace('.', '_'), v.strip()));
-        return new TogglSettings(
-                read(settings, "retry_max_attempts", Integer::parseInt, DEFAULTS.maxAttempts),
-                read(settings, "retry_initial_delay_ms", v -> Duration.ofMillis(Long.parseLong(v)), DEFAULTS.retryDelay),
-                read(settings, "retry_max_delay_ms", v -> Duration.ofMillis(Long.parseLong(v)), DEFAULTS.retryMaxDelay),
-                read(settings, "requests_per_second", Double::parseDouble, DEFAULTS.requestsPerSecond),
-                read(settings, "rate_limit_default_wait_seconds", v -> Duration.ofSeconds(Long.parseLong(v)),
-                        DEFAULTS.rateLimitWait),
-                read(settings, "report_max_pages", Integer::parseInt, DEFAULTS.reportMaxPages),
-                read(settings, "created_with", Function.identity(), DEFAULTS.createdWith));
-    }
+    static final Set<String> KEYS = Set.of("retry_max_attempts", "retry_initial_delay_ms", "retry_max_delay_ms",
+            "requests_per_second", "rate_limit_default_wait_seconds", "report_max_pages", "created_with");
 
-    private static <T> T read(Map<String, String> settings, String key, Function<String, T> parse, T fallback) {
-        String value = settings.get(key);
-        if (value == null || value.isEmpty()) {
-            return fallback;
-        }
-        try {
-            return parse.apply(value);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("connector setting " + key + " must be a number, got '" + value + "'", e);
-        }
+    static TogglSettings from(Map<String, String> raw) {
+        ConnectorSettings settings = ConnectorSettings.read("toggl", raw, KEYS);
+        String number = "a number";
+        return new TogglSettings(
+                settings.get("retry_max_attempts", Integer::parseInt, DEFAULTS.maxAttempts, number),
+                settings.get("retry_initial_delay_ms", v -> Duration.ofMillis(Long.parseLong(v)), DEFAULTS.retryDelay,
+                        number),
+                settings.get("retry_max_delay_ms", v -> Duration.ofMillis(Long.parseLong(v)), DEFAULTS.retryMaxDelay,
+                        number),
+                settings.get("requests_per_second", Double::parseDouble, DEFAULTS.requestsPerSecond, number),
+                settings.get("rate_limit_default_wait_seconds", v -> Duration.ofSeconds(Long.parseLong(v)),
+                        DEFAULTS.rateLimitWait, number),
+                settings.get("report_max_pages", Integer::parseInt, DEFAULTS.reportMaxPages, number),
+                settings.get("created_with", Function.identity(), DEFAULTS.createdWith, "text"));
     }
 }

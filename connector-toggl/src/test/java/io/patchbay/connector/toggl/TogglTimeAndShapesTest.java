@@ -106,6 +106,10 @@ class TogglTimeAndShapesTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retry_initial_delay_ms");
         assertThatThrownBy(() -> TogglSettings.from(Map.of("requests_per_second", "0")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("requests_per_second");
+        assertThatThrownBy(() -> TogglSettings.from(Map.of("BASEURL", "http://proxy", "retry_max_attempt", "2")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Unknown setting(s) [baseurl, retry_max_attempt] for connector toggl")
+                .hasMessageContaining("retry_max_attempts").hasMessageNotContaining("http://proxy");
     }
 
     @Test
