@@ -103,6 +103,29 @@ class ConnectSessionTest {
     }
 
     @Test
+    void revokingTheKeyThatCreatedASessionEndsTheSession() {
+        Api.Response creator = api.post("/v1/admin/tenants/tenant-" + tenants + "/api-keys").token(admin)
+                .json(Map.of("name", "session maker")).send();
+        String creatorId = creator.string("id");
+        Api.Response created = api.post("/v1/connect-sessions").token(creator.string("key"))
+                .json(Map.of("owner_id", "gus", "allowed_connectors", List.of("oneflow"))).send();
+        String token = created.string("token");
+        assertThat(api.get("/v1/connectors").token(token).send().status()).isEqualTo(200);
+
+        assertThat(api.delete("/v1/admin/tenants/tenant-" + tenants + "/api-keys/" + creatorId).token(admin).send()
+                .status()).isEqualTo(200);
+
+        Api.Response revoked = api.get("/v1/connectors").token(token).send();
+        assertThat(revoked.status()).isEqualTo(401);
+        assertThat(revoked.string("code")).isEqualTo("session_revoked");
+        Api.Response link = link(token, SALES, Map.of());
+        assertThat(link.status()).isEqualTo(401);
+        assertThat(api.post("/v1/connect-sessions").token(key)
+                .json(Map.of("owner_id", "gus", "allowed_connectors", List.of("oneflow"))).send().status())
+                .as("sessions of the tenant's other keys are not affected").isEqualTo(201);
+    }
+
+    @Test
     void labelsAreCountedInCharactersAndMustBeWholeUnicodeText() {
         String emoji = "\uD83D\uDE00".repeat(150); // 150 characters, 300 UTF-16 units
         Api.Response wide = createSession(Map.of("owner_id", "finn", "allowed_connectors", List.of("oneflow"),

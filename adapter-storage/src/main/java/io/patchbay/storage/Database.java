@@ -53,8 +53,8 @@ final class Database implements AutoCloseable {
     private static final int ERASE_WAL_TIMEOUT_MILLIS = 1_000;
 
     enum Dialect {
-        SQLITE("", "1", MIGRATIONS),
-        POSTGRESQL("COLLATE \"C\"", "2", MIGRATIONS, POSTGRESQL_MIGRATIONS);
+        SQLITE("", "3", MIGRATIONS),
+        POSTGRESQL("COLLATE \"C\"", "3", MIGRATIONS, POSTGRESQL_MIGRATIONS);
 
         final String idCollation;
         /** The version of the newest file in {@link #migrations}; a test keeps the two in step. */

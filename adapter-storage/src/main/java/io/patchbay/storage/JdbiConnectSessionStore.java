@@ -19,8 +19,8 @@ final class JdbiConnectSessionStore implements ConnectSessionStore {
         Objects.requireNonNull(session, "session");
         db.write(h -> {
             h.createUpdate("INSERT INTO connect_session (id, tenant_id, token_hash, owner_id, team_id, label, "
-                            + "account_id, created_at, expires_at, used_at) VALUES (:id, :tenant, :hash, :owner, :team, "
-                            + ":label, :account, :created, :expires, :used)")
+                            + "account_id, created_at, expires_at, used_at, created_by) VALUES (:id, :tenant, :hash, "
+                            + ":owner, :team, :label, :account, :created, :expires, :used, :createdBy)")
                     .bind("id", session.id())
                     .bind("tenant", session.tenantId())
                     .bind("hash", session.tokenHash())
@@ -31,6 +31,7 @@ final class JdbiConnectSessionStore implements ConnectSessionStore {
                     .bind("created", Columns.nanos(session.createdAt()))
                     .bind("expires", Columns.nanos(session.expiresAt()))
                     .bind("used", Columns.nanos(session.usedAt()))
+                    .bind("createdBy", session.createdByKeyId().orElse(null))
                     .execute();
             var batch = h.prepareBatch("INSERT INTO connect_session_connector (session_id, connector_id) "
                     + "VALUES (:session, :connector)");
@@ -46,7 +47,7 @@ final class JdbiConnectSessionStore implements ConnectSessionStore {
     public Optional<ConnectSession> findByTokenHash(String tokenHash) {
         Objects.requireNonNull(tokenHash, "tokenHash");
         return db.read(h -> h.createQuery("SELECT id, tenant_id, token_hash, owner_id, team_id, label, account_id, "
-                        + "created_at, expires_at, used_at FROM connect_session WHERE token_hash = :hash")
+                        + "created_at, expires_at, used_at, created_by FROM connect_session WHERE token_hash = :hash")
                 .bind("hash", tokenHash)
                 .map((rs, ctx) -> new ConnectSession(rs.getString("id"), rs.getString("tenant_id"),
                         rs.getString("token_hash"), rs.getString("owner_id"), Columns.optional(rs, "team_id"),
@@ -56,7 +57,7 @@ final class JdbiConnectSessionStore implements ConnectSessionStore {
                                 .mapTo(String.class).list()),
                         Columns.optional(rs, "label"), Columns.optional(rs, "account_id"),
                         Columns.instant(rs, "created_at"), Columns.instant(rs, "expires_at"),
-                        Columns.optionalInstant(rs, "used_at")))
+                        Columns.optionalInstant(rs, "used_at"), Columns.optional(rs, "created_by")))
                 .findOne());
     }
 

@@ -104,15 +104,16 @@ class MigrationsTest {
     @Test
     void aPostgresqlSchemaFromBeforeTheChangeTriggerIsMigratedAtTheNextStart() {
         String url = EmbeddedPostgresServer.newDatabase();
-        // What an earlier release left: the shared migrations only.
+        // What an earlier release left: the first shared migration only.
         Flyway.configure().dataSource(url, "postgres", null)
                 .locations(Database.MIGRATIONS)
                 .placeholders(Map.of("idCollation", Database.Dialect.POSTGRESQL.idCollation))
+                .target("1")
                 .load().migrate();
 
         storage = PatchbayStorage.open(TestStorage.postgres(dir, url));
 
-        assertThat(appliedVersions(storage)).containsExactly("1", "2");
+        assertThat(appliedVersions(storage)).containsExactly("1", "2", "3");
         List<String> triggers = storage.database().read(h -> h.createQuery("SELECT tgname FROM pg_trigger WHERE "
                 + "tgrelid = 'linked_account'::regclass AND NOT tgisinternal ORDER BY tgname").mapTo(String.class).list());
         assertThat(triggers).containsExactly("linked_account_changed", "linked_account_truncated");

@@ -129,7 +129,7 @@ public final class ConnectSessionRoutes implements RouteGroup {
             connectors.clear();
             connectors.add(account.connectorId());
         }
-        ConnectSessionService.Created created = sessions.create(caller.tenantId(), owner, team, connectors, label,
+        ConnectSessionService.Created created = sessions.create(caller.apiKey(), owner, team, connectors, label,
                 accountId, ttl);
         ConnectSession s = created.session();
         ctx.status(201).json(new SessionView(s.id(), created.token(), s.editMode() ? "edit" : "link", s.ownerId(),

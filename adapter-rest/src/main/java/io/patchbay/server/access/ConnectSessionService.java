@@ -1,6 +1,8 @@
 package io.patchbay.server.access;
 
 import io.patchbay.core.Ids;
+import io.patchbay.core.access.ApiKey;
+import io.patchbay.core.access.ApiKeyStore;
 import io.patchbay.core.access.ConnectSession;
 import io.patchbay.core.access.ConnectSessionStore;
 import io.patchbay.server.http.ApiException;
@@ -21,6 +23,7 @@ public final class ConnectSessionService {
     public static final Duration DEFAULT_TTL = Duration.ofMinutes(15);
 
     private final ConnectSessionStore store;
+    private final ApiKeyStore keys;
     private final Clock clock;
 
     /** A session just made: {@link #token()} is shown once and never stored. */
@@ -32,17 +35,20 @@ public final class ConnectSessionService {
     }
 
     @Inject
-    public ConnectSessionService(ConnectSessionStore store, Clock clock) {
+    public ConnectSessionService(ConnectSessionStore store, ApiKeyStore keys, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
+        this.keys = Objects.requireNonNull(keys, "keys");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    public Created create(String tenantId, String ownerId, Optional<String> teamId, Set<String> allowedConnectors,
+    /** @param createdBy the API key creating it: revoking that key ends the session */
+    public Created create(ApiKey createdBy, String ownerId, Optional<String> teamId, Set<String> allowedConnectors,
                           Optional<String> label, Optional<String> accountId, Duration ttl) {
         Instant now = clock.instant();
         String token = Ids.secretToken(Tokens.SESSION_PREFIX);
-        ConnectSession session = new ConnectSession(Ids.next("cs", now), tenantId, Tokens.sha256(token), ownerId,
-                teamId, allowedConnectors, label, accountId, now, now.plus(ttl), Optional.empty());
+        ConnectSession session = new ConnectSession(Ids.next("cs", now), createdBy.tenantId(), Tokens.sha256(token),
+                ownerId, teamId, allowedConnectors, label, accountId, now, now.plus(ttl), Optional.empty(),
+                Optional.of(createdBy.id()));
         store.insert(session);
         return new Created(session, token);
     }
@@ -50,7 +56,8 @@ public final class ConnectSessionService {
     /**
      * The live session a token belongs to.
      *
-     * @throws ApiException 401 telling apart an unknown, an expired and an already used token
+     * @throws ApiException 401 telling apart an unknown, an expired, an already used token and one whose key was
+     *                      revoked
      */
     public ConnectSession authenticate(String token) {
         ConnectSession session = store.findByTokenHash(Tokens.sha256(token))
@@ -63,6 +70,12 @@ public final class ConnectSessionService {
         if (session.usedAt().isPresent()) {
             throw unauthorized("session_used", "Connect session already used", "The connect session " + session.id()
                     + " was used at " + session.usedAt().get() + " and allows one change only; create a new one");
+        }
+        // Read from the store each time, not a cache: a revocation on any instance ends the session at once.
+        if (session.createdByKeyId().isPresent() && keys.find(session.tenantId(), session.createdByKeyId().get())
+                .filter(ApiKey::active).isEmpty()) {
+            throw unauthorized("session_revoked", "Connect session revoked", "The API key that created the connect "
+                    + "session " + session.id() + " was revoked; create a new connect session");
         }
         return session;
     }

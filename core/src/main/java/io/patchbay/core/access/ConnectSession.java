@@ -12,10 +12,13 @@ import java.util.Set;
  * @param allowedConnectors connector ids the session may link; never empty
  * @param accountId         set in edit mode: the session may only rotate this account, once
  * @param usedAt            when an edit-mode session was consumed
+ * @param createdByKeyId    the API key that created it (empty for sessions stored before this was recorded):
+ *                          revoking the key ends the session
  */
 public record ConnectSession(String id, String tenantId, String tokenHash, String ownerId, Optional<String> teamId,
                              Set<String> allowedConnectors, Optional<String> label, Optional<String> accountId,
-                             Instant createdAt, Instant expiresAt, Optional<Instant> usedAt) {
+                             Instant createdAt, Instant expiresAt, Optional<Instant> usedAt,
+                             Optional<String> createdByKeyId) {
     public ConnectSession {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(tenantId, "tenantId");
@@ -28,6 +31,7 @@ public record ConnectSession(String id, String tenantId, String tokenHash, Strin
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(expiresAt, "expiresAt");
         Objects.requireNonNull(usedAt, "usedAt");
+        Objects.requireNonNull(createdByKeyId, "createdByKeyId");
         if (allowedConnectors.isEmpty()) {
             throw new IllegalArgumentException("a connect session allows at least one connector");
         }

@@ -28,7 +28,8 @@ public final class InMemoryConnectSessionStore implements ConnectSessionStore {
             return false;
         }
         sessions.put(id, new ConnectSession(s.id(), s.tenantId(), s.tokenHash(), s.ownerId(), s.teamId(),
-                s.allowedConnectors(), s.label(), s.accountId(), s.createdAt(), s.expiresAt(), Optional.of(at)));
+                s.allowedConnectors(), s.label(), s.accountId(), s.createdAt(), s.expiresAt(), Optional.of(at),
+                s.createdByKeyId()));
         return true;
     }
 

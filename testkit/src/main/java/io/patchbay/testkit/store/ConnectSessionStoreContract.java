@@ -34,7 +34,7 @@ public abstract class ConnectSessionStoreContract {
     private ConnectSession session(Instant expiresAt) {
         return new ConnectSession(Ids.next("cs", Instant.now()), tenant, hash(), "user-1", Optional.empty(),
                 Set.of("toggl"), Optional.empty(), Optional.empty(), expiresAt.minus(Duration.ofMinutes(30)), expiresAt,
-                Optional.empty());
+                Optional.empty(), Optional.empty());
     }
 
     private static String hash() {
@@ -45,7 +45,7 @@ public abstract class ConnectSessionStoreContract {
     public void insertedSessionIsFoundByTokenHashWithEveryField() {
         ConnectSession full = new ConnectSession(Ids.next("cs", Instant.now()), tenant, hash(), "user-1",
                 Optional.of("team-red"), Set.of("toggl", "oneflow"), Optional.of("Zoë's Toggl"),
-                Optional.of("acc_123"), T0, T0.plus(Duration.ofMinutes(30)), Optional.empty());
+                Optional.of("acc_123"), T0, T0.plus(Duration.ofMinutes(30)), Optional.empty(), Optional.of("key_7"));
         ConnectSession bare = session(T0.plusSeconds(60));
         store.insert(full);
         store.insert(bare);
