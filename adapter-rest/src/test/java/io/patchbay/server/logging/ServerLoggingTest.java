@@ -183,13 +183,10 @@ class ServerLoggingTest {
         Process server = launch(env);
         String stdout;
         try (InputStream out = server.getInputStream()) {
-            StringBuilder seen = new StringBuilder();
-            Matcher listening = Pattern.compile("Patchbay listening on http://127.0.0.1:(\\d+) ").matcher("");
-            while (!listening.reset(seen).find()) {
-                int b = out.read();
-                assertThat(b).as("the server stopped before listening:%n%s", seen).isNotNegative();
-                seen.append((char) b);
-            }
+            Pattern listeningOn = Pattern.compile("Patchbay listening on http://127.0.0.1:(\\d+) ");
+            String seen = readUntil(out, listeningOn, "the server stopped before listening");
+            Matcher listening = listeningOn.matcher(seen);
+            assertThat(listening.find()).isTrue();
             HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + listening.group(1) + "/health")).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -215,31 +212,18 @@ class ServerLoggingTest {
 
         Map<String, String> badLevel = new HashMap<>(env);
         badLevel.put(ServerLogging.LOG_LEVEL, "loud");
-        Process refused = launch(badLevel);
-        try {
-            String said = new String(refused.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(refused.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(refused.exitValue()).as(said).isEqualTo(2);
-            assertThat(said).contains(
-                    "PATCHBAY_LOG_LEVEL: must be one of [TRACE, DEBUG, INFO, WARN, ERROR, OFF] (in any case), got "
-                            + "'loud'");
-        } finally {
-            refused.destroyForcibly();
-        }
+        Ended refused = runToExit(badLevel);
+        assertThat(refused.exitCode()).as(refused.output()).isEqualTo(2);
+        assertThat(refused.output()).contains(
+                "PATCHBAY_LOG_LEVEL: must be one of [TRACE, DEBUG, INFO, WARN, ERROR, OFF] (in any case), got 'loud'");
 
         // A start that fails exits at once; the reason still reaches the file.
         Map<String, String> badKeyset = new HashMap<>(env);
         badKeyset.put("PATCHBAY_KEYSET_JSON", "{\"primaryKeyId\": 1}");
-        Process failed = launch(badKeyset);
-        try {
-            String said = new String(failed.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(failed.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(failed.exitValue()).as(said).isEqualTo(1);
-            assertThat(Files.readString(logs.resolve("patchbay.log")))
-                    .contains("ERROR [main] io.patchbay.server.Main - Patchbay could not start");
-        } finally {
-            failed.destroyForcibly();
-        }
+        Ended failed = runToExit(badKeyset);
+        assertThat(failed.exitCode()).as(failed.output()).isEqualTo(1);
+        assertThat(Files.readString(logs.resolve("patchbay.log")))
+                .contains("ERROR [main] io.patchbay.server.Main - Patchbay could not start");
     }
 
     /**
@@ -253,33 +237,53 @@ class ServerLoggingTest {
                 ServerLogging.LOG_DIR, dir.resolve("logs").toString()));
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             env.put("PATCHBAY_PORT", Integer.toString(taken.getLocalPort()));
-            Process failed = launch(env);
-            try {
-                String said = new String(failed.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                assertThat(failed.waitFor(30, TimeUnit.SECONDS)).as(said).isTrue();
-                assertThat(failed.exitValue()).as(said).isEqualTo(1);
-                assertThat(said).contains("Patchbay could not start: Cannot listen on 127.0.0.1:"
-                        + taken.getLocalPort() + ": the port is in use").doesNotContain("pb_sk_");
-            } finally {
-                failed.destroyForcibly();
-            }
+            Ended failed = runToExit(env);
+            assertThat(failed.exitCode()).as(failed.output()).isEqualTo(1);
+            assertThat(failed.output()).contains("Patchbay could not start: Cannot listen on 127.0.0.1:"
+                    + taken.getLocalPort() + ": the port is in use").doesNotContain("pb_sk_");
         }
 
         env.put("PATCHBAY_PORT", "0");
         Process server = launch(env);
         try (InputStream out = server.getInputStream()) {
-            StringBuilder seen = new StringBuilder();
-            Matcher key = Pattern.compile("pb_sk_[A-Za-z0-9_-]{32}").matcher("");
-            while (!key.reset(seen).find()) {
-                int b = out.read();
-                assertThat(b).as("no admin key shown:%n%s", seen).isNotNegative();
-                seen.append((char) b);
-            }
+            String seen = readUntil(out, Pattern.compile("pb_sk_[A-Za-z0-9_-]{32}"), "no admin key shown");
             assertThat(seen).contains("First start: an admin API key was created");
         } finally {
             server.destroyForcibly();
             server.waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    /** What a launched server printed before it ended by itself, and its exit code. */
+    private record Ended(String output, int exitCode) {
+    }
+
+    /** Launches the server and waits (30 s at most) for it to end by itself, as a start that fails must. */
+    private static Ended runToExit(Map<String, String> env) throws IOException, InterruptedException {
+        Process process = launch(env);
+        try {
+            boolean ended = process.waitFor(30, TimeUnit.SECONDS);
+            if (!ended) {
+                process.destroyForcibly().waitFor();
+            }
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(ended).as("the process ends by itself:%n%s", output).isTrue();
+            return new Ended(output, process.exitValue());
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    /** Reads {@code in} until {@code pattern} occurs in what was read; the text read. */
+    private static String readUntil(InputStream in, Pattern pattern, String whenMissing) throws IOException {
+        StringBuilder seen = new StringBuilder();
+        Matcher matcher = pattern.matcher("");
+        while (!matcher.reset(seen).find()) {
+            int b = in.read();
+            assertThat(b).as("%s:%n%s", whenMissing, seen).isNotNegative();
+            seen.append((char) b);
+        }
+        return seen.toString();
     }
 
     /** {@code Main} in a new JVM, on this JVM's class path without the tests' own classes and resources. */
