@@ -209,16 +209,11 @@ final class ConfigLoader {
                 string("database.password"), poolSize, keyset, generate, connectorsDir, connectors, maxRequestBytes,
                 connectTimeout, callTimeout, accessLog, shutdownTimeout, logging);
         try {
-            config.storage(); // its own rules (a SQLite URL without a file, say), named by this loader's keys
+            // The storage's own URL rules (a SQLite URL without a file, say); its pool size and keyset rules are
+            // checked above, so what it refuses here is the URL.
+            config.storage();
         } catch (IllegalArgumentException e) {
-            String message = String.valueOf(e.getMessage());
-            int colon = message.indexOf(": ");
-            String key = switch (colon < 0 ? "" : message.substring(0, colon)) {
-                case "poolSize" -> "database.pool_size";
-                case "generateKeyset" -> "keyset.generate";
-                default -> "database.url";
-            };
-            problem(key, colon < 0 ? message : message.substring(colon + 2));
+            problem("database.url", String.valueOf(e.getMessage()).replaceFirst("^jdbcUrl: ", ""));
             throw new ConfigException(problems);
         }
         return config;
