@@ -5,12 +5,11 @@ import io.patchbay.core.access.ApiKey;
 import io.patchbay.core.access.ConnectSession;
 import io.patchbay.core.account.Viewer;
 import io.patchbay.server.http.ApiException;
+import io.patchbay.server.http.Json;
 import io.patchbay.spi.FieldError;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -170,11 +169,7 @@ public final class Authenticator {
             return value; // ASCII, or already decoded
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(value.getBytes(StandardCharsets.ISO_8859_1)))
-                    .toString();
+            return Json.strictUtf8(value.getBytes(StandardCharsets.ISO_8859_1));
         } catch (CharacterCodingException e) {
             errors.add(new FieldError(header, "invalid_encoding", header + " must be UTF-8 text"));
             return value;

@@ -96,13 +96,17 @@ public final class Json {
                     "The request body must be JSON, sent with 'Content-Type: application/json'");
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes))
-                    .toString();
+            return strictUtf8(bytes);
         } catch (CharacterCodingException e) {
             throw new ApiException(400, "malformed_json", "Malformed JSON",
                     "The request body is not valid UTF-8, the encoding JSON requires");
         }
+    }
+
+    /** {@code bytes} as UTF-8 text; bytes that are not UTF-8 are refused, not replaced. */
+    public static String strictUtf8(byte[] bytes) throws CharacterCodingException {
+        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
     }
 
     /**
