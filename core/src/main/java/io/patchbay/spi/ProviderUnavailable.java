@@ -11,6 +11,14 @@ public final class ProviderUnavailable extends ConnectorException {
      */
     public static final String TIMEOUT = "provider_timeout";
 
+    /**
+     * The code of a provider that could not be reached at all (connection refused or reset, name not resolved), the
+     * code the host's proxy answers the same failure with.
+     *
+     * @since SPI 1.1
+     */
+    public static final String UNREACHABLE = "provider_unreachable";
+
     public ProviderUnavailable(String code, String message, Throwable cause) {
         super(code, message, cause);
     }

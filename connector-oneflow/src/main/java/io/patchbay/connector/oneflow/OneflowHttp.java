@@ -177,7 +177,8 @@ final class OneflowHttp implements AutoCloseable {
             return timeout(request, io);
         }
         if (e instanceof ConnectException || e instanceof UnknownHostException) {
-            return new ProviderUnavailable("unreachable", "Oneflow could not be reached (" + where + ")", e);
+            return new ProviderUnavailable(ProviderUnavailable.UNREACHABLE,
+                    "Oneflow could not be reached (" + where + ")", e);
         }
         return new ProviderUnavailable("provider_unavailable",
                 "The connection to Oneflow failed (" + where + ")", e);
@@ -218,7 +219,7 @@ final class OneflowHttp implements AutoCloseable {
 
     private Transport transport() {
         if (closed) {
-            throw new ProviderUnavailable("unreachable", "The Oneflow connector is closed (the server is stopping)", null);
+            throw new ProviderUnavailable("The Oneflow connector is closed (the server is stopping)", null);
         }
         Transport built = transport;
         if (built == null) {

@@ -221,7 +221,7 @@ class VerifyTest extends FakeServerTest {
                 TestContexts.fast(URI.create("http://127.0.0.1:" + closedPort + "/v1")))) {
             assertThatThrownBy(() -> nowhere.verify(ADMIN))
                     .isInstanceOfSatisfying(ProviderUnavailable.class, e -> {
-                        assertThat(e.code()).isEqualTo("unreachable");
+                        assertThat(e.code()).isEqualTo("provider_unreachable");
                         assertThat(e.getMessage()).doesNotContain(FakeOneflow.TOKEN);
                     });
         }

@@ -115,7 +115,8 @@ final class TogglFailures {
             return timeout(op, e);
         }
         if (e instanceof ConnectException || e instanceof UnknownHostException) {
-            return new ProviderUnavailable("unreachable", "Toggl could not be reached (" + op.what() + ")", e);
+            return new ProviderUnavailable(ProviderUnavailable.UNREACHABLE,
+                    "Toggl could not be reached (" + op.what() + ")", e);
         }
         return new ProviderUnavailable("provider_unavailable", "The connection to Toggl failed (" + op.what() + ": "
                 + e.getClass().getSimpleName() + ")", e);

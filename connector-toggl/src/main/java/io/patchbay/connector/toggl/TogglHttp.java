@@ -179,7 +179,7 @@ final class TogglHttp implements AutoCloseable {
 
     private Transport transport() {
         if (closed) {
-            throw new ProviderUnavailable("unreachable", "The Toggl connector is closed (the server is stopping)", null);
+            throw new ProviderUnavailable("The Toggl connector is closed (the server is stopping)", null);
         }
         Transport built = transport;
         if (built == null) {

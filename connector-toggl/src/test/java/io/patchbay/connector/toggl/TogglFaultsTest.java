@@ -238,7 +238,7 @@ class TogglFaultsTest {
         try (Connector nowhere = new TogglConnectorFactory().create(
                 TestContexts.fast(URI.create("http://127.0.0.1:" + port)))) {
             assertThatThrownBy(() -> nowhere.verify(TestContexts.token(ALICE)))
-                    .isInstanceOfSatisfying(ProviderUnavailable.class, e -> assertThat(e.code()).isEqualTo("unreachable"));
+                    .isInstanceOfSatisfying(ProviderUnavailable.class, e -> assertThat(e.code()).isEqualTo("provider_unreachable"));
         }
     }
 
