@@ -44,8 +44,8 @@ final class Database implements AutoCloseable {
     /**
      * How long a caller waits for a pooled connection. Kept at 10 s, not shortened: under a burst, callers queue for
      * the pool's few connections and a wait of seconds is the queue, not a failure; a short timeout would turn load
-     * into errors. A database that is down costs an API call this wait before its 503, but {@link #ready()} answers
-     * within {@link #READY_TIMEOUT}, so a load balancer takes the instance out before many calls wait.
+     * into errors. A database that is down costs the calls that find it down this wait before their 503; the calls
+     * after them fail at once ({@link #unreachable}), and {@link #ready()} answers within {@link #READY_TIMEOUT}.
      */
     private static final long CONNECTION_TIMEOUT_MILLIS = 10_000;
     /** How long a readiness check may take: readiness probes commonly give up after 1 to 3 s. */
@@ -84,6 +84,12 @@ final class Database implements AutoCloseable {
     });
     /** The readiness check running or last run; callers arriving while one runs wait for that one. */
     private Future<Boolean> readyCheck;
+    /**
+     * Why the database is down, while it is: set when a call fails to connect, cleared by the watch that then keeps
+     * trying ({@link #watchUntilReachable}). Calls meanwhile fail at once instead of each waiting out the pool's
+     * connection timeout, so an outage does not pile up threads behind the pool. Null while reachable.
+     */
+    private volatile String unreachable;
 
     private Database(Dialect dialect, HikariDataSource dataSource, MigrationVersion schemaVersion,
                      ExclusiveFileLock instanceLock) {
@@ -264,6 +270,7 @@ final class Database implements AutoCloseable {
      * @throws StorageException when the database cannot be reached
      */
     <T> T read(HandleCallback<T, RuntimeException> callback) {
+        failFastWhileUnreachable();
         try {
             return jdbi.withHandle(callback);
         } catch (RuntimeException e) {
@@ -277,6 +284,7 @@ final class Database implements AutoCloseable {
      * @throws StorageException when the database cannot be reached
      */
     <T> T write(HandleCallback<T, RuntimeException> callback) {
+        failFastWhileUnreachable();
         try {
             if (writeLock == null) {
                 return jdbi.inTransaction(callback);
@@ -297,7 +305,7 @@ final class Database implements AutoCloseable {
      * the check takes longer (a database that is down makes the pool wait for a connection much longer).
      */
     boolean ready() {
-        if (dataSource.isClosed()) {
+        if (dataSource.isClosed() || unreachable != null) {
             return false;
         }
         Future<Boolean> check;
@@ -322,12 +330,49 @@ final class Database implements AutoCloseable {
 
     private boolean checkReady() {
         try {
-            return read(h -> h.createQuery("SELECT COUNT(*) FROM flyway_schema_history WHERE success AND version = :v")
-                    .bind("v", schemaVersion.getVersion())
-                    .mapTo(Integer.class).one()) == 1;
+            return schemaApplied();
         } catch (RuntimeException e) {
             LOG.warn("Storage not ready: {}", rootMessage(e));
             return false;
+        }
+    }
+
+    /** Not through {@link #read}: the watch asks the database itself while calls fail fast. */
+    private boolean schemaApplied() {
+        try {
+            return jdbi.withHandle(h -> h.createQuery(
+                            "SELECT COUNT(*) FROM flyway_schema_history WHERE success AND version = :v")
+                    .bind("v", schemaVersion.getVersion())
+                    .mapTo(Integer.class).one()) == 1;
+        } catch (RuntimeException e) {
+            throw unavailableOr(e);
+        }
+    }
+
+    private void failFastWhileUnreachable() {
+        String reason = unreachable;
+        if (reason != null) {
+            throw new StorageException("The database cannot be reached: " + reason);
+        }
+    }
+
+    /**
+     * Keeps asking the database (each attempt waits up to the pool's connection timeout, and the pool keeps
+     * connecting meanwhile) until it answers, then lets calls through again.
+     */
+    private void watchUntilReachable() {
+        while (!dataSource.isClosed()) {
+            try {
+                schemaApplied();
+                unreachable = null;
+                LOG.info("The database can be reached again");
+                return;
+            } catch (StorageException e) {
+                unreachable = rootMessage(e);
+            } catch (RuntimeException e) {
+                unreachable = null; // it answered: whatever failed is not the connection
+                return;
+            }
         }
     }
 
@@ -386,7 +431,47 @@ final class Database implements AutoCloseable {
      * connection refused or lost, the server shutting down), so callers answer "storage unavailable"; any other
      * failure as it is.
      */
-    static RuntimeException unavailableOr(RuntimeException e) {
+    RuntimeException unavailableOr(RuntimeException e) {
+        RuntimeException answer = connectionFailureOr(e);
+        if (answer != e && isDatabaseDown(e)) {
+            markUnreachable(rootMessage(e));
+        }
+        return answer;
+    }
+
+    private void markUnreachable(String reason) {
+        synchronized (readiness) {
+            if (unreachable != null || dataSource.isClosed()) {
+                return;
+            }
+            unreachable = reason;
+            LOG.warn("The database cannot be reached ({}); calls fail at once until it answers again", reason);
+            try {
+                readiness.execute(this::watchUntilReachable);
+            } catch (RejectedExecutionException closed) {
+                unreachable = null;
+            }
+        }
+    }
+
+    /**
+     * A connection attempt failed, as opposed to every pooled connection being busy: a pool timeout without a
+     * failed attempt behind it is load, and must not make the calls queued behind it fail fast.
+     */
+    static boolean isDatabaseDown(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException timeout && t.getCause() == null
+                    && timeout.getSQLState() == null) {
+                return false;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return isConnectionFailure(e);
+    }
+
+    static RuntimeException connectionFailureOr(RuntimeException e) {
         if (e instanceof StorageException || !isConnectionFailure(e)) {
             return e;
         }

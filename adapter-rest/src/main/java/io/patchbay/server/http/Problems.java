@@ -138,9 +138,15 @@ public final class Problems {
             return fromJavalin(http);
         }
         if (e instanceof StorageException storage) {
-            LOG.error("Storage failure on {}", where, storage);
+            if (storage.getCause() == null) {
+                // Storage already knows the database is down and said so once: one line per call, not a trace.
+                LOG.warn("Storage unavailable on {}: {}", where, storage.getMessage());
+            } else {
+                LOG.error("Storage failure on {}", where, storage);
+            }
             return new ApiException(503, "storage_unavailable", "Storage unavailable",
-                    "The database cannot be reached right now; retry later");
+                    "The database cannot be reached right now; retry later", List.of(), Map.of(),
+                    Map.of("Retry-After", "5"));
         }
         if (interrupted(e)) {
             // Only a stop interrupts request threads (once its shutdown timeout is over): expected, not a fault.

@@ -121,6 +121,8 @@ class ProblemsTest {
     void infrastructureFailuresRevealNothing() {
         ApiException storage = map(new StorageException("jdbc:postgresql://db password=hunter2 unreachable"));
         assertThat(storage.status()).isEqualTo(503);
+        assertThat(storage.code()).isEqualTo("storage_unavailable");
+        assertThat(storage.headers()).containsEntry("Retry-After", "5");
         assertThat(storage.getMessage()).doesNotContain("hunter2");
 
         ApiException unexpected = map(new IllegalStateException("secret internals"));
