@@ -119,13 +119,22 @@ final class TogglFailures {
                     "Toggl could not be reached (" + op.what() + ")", e);
         }
         return new ProviderUnavailable("provider_unavailable", "The connection to Toggl failed (" + op.what() + ": "
-                + e.getClass().getSimpleName() + ")", e);
+                + e.getClass().getSimpleName() + ")" + outcomeUnknown(op), e);
     }
 
-    /** Toggl did not answer within the call timeout, which bounds the whole call, retries included. */
+    /**
+     * Toggl did not answer within the call timeout, which bounds the whole call, retries included. {@code cause}
+     * is null when the time was spent before the request was sent.
+     */
     static ProviderUnavailable timeout(Op op, IOException cause) {
-        return new ProviderUnavailable(ProviderUnavailable.TIMEOUT, "Toggl did not answer in time (" + op.what() + ")",
-                cause);
+        return new ProviderUnavailable(ProviderUnavailable.TIMEOUT, "Toggl did not answer in time (" + op.what() + ")"
+                + (cause == null ? "" : outcomeUnknown(op)), cause);
+    }
+
+    /** A write that got no answer is never sent again, so the caller must learn that it may have happened. */
+    private static String outcomeUnknown(Op op) {
+        return op.retryable() ? "" : "; Toggl may have applied it before the answer was lost, so check before "
+                + "sending it again";
     }
 
     static ProviderUnavailable unreadable(Op op, Exception e) {

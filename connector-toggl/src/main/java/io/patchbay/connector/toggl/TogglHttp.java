@@ -35,8 +35,8 @@ import retrofit2.converter.moshi.MoshiConverterFactory;
 
 /**
  * Every request to Toggl goes through {@link #exchange}: it builds the Basic header, paces the requests of one
- * user (Toggl's leaky bucket allows about one per second), retries reads with back-off and jitter, never retries
- * writes, and maps every failure to the SPI's typed exceptions.
+ * user (Toggl's leaky bucket allows about one per second), retries reads with back-off and jitter, never sends a
+ * write twice (not even when its connection drops), and maps every failure to the SPI's typed exceptions.
  */
 final class TogglHttp implements AutoCloseable {
     private static final int MAX_PACERS = 1024;
@@ -214,6 +214,9 @@ final class TogglHttp implements AutoCloseable {
                     // credentials.
                     .followRedirects(false)
                     .followSslRedirects(false)
+                    // OkHttp would send a request again, a write included, when a pooled connection drops before
+                    // the answer; Toggl may have applied it. Reads are retried by the Failsafe policy instead.
+                    .retryOnConnectionFailure(false)
                     .addInterceptor(chain -> chain.proceed(chain.request().newBuilder()
                             .header("User-Agent", userAgent).build()))
                     .build();

@@ -184,14 +184,42 @@ class TogglFaultsTest {
     }
 
     @Test
+    void aWriteWhoseConnectionDropsAfterTogglAppliedItIsSentOnceAndTheErrorSaysItMayHaveHappened() {
+        // A read first leaves a keep-alive connection in the pool for the write to reuse, the case in which an
+        // HTTP client is most tempted to send a request again on a fresh connection.
+        invoke("list_clients", Map.of());
+        FAKE.enqueue(Fault.dropAfterApplying().onPath(TIME_ENTRIES));
+
+        assertThatThrownBy(() -> invoke("create_time_entry", stoppedEntry()))
+                .isInstanceOfSatisfying(ProviderUnavailable.class, e -> {
+                    assertThat(e.code()).isEqualTo("provider_unavailable");
+                    assertThat(e.getMessage()).contains("POST /api/v9/workspaces/{workspace_id}/time_entries")
+                            .contains("Toggl may have applied it");
+                });
+        assertThat(FAKE.requests("POST", TIME_ENTRIES)).as("the write is sent once").hasSize(1);
+        assertThat(FAKE.timeEntries("not retried")).as("Toggl applied it once").hasSize(1);
+    }
+
+    @Test
+    void aReadWhoseConnectionDropsIsRetried() {
+        invoke("list_clients", Map.of());
+        FAKE.enqueue(Fault.dropAfterApplying().onPath(PROJECTS));
+
+        assertThat(((Map<?, ?>) invoke("list_projects", Map.of()).output()).get("projects")).asList().isNotEmpty();
+        assertThat(FAKE.requests("GET", PROJECTS)).hasSize(2);
+    }
+
+    @Test
     void aTimedOutUpdateOrStopIsNeverRetriedEither() {
         try (Connector impatient = new TogglConnectorFactory().create(TestContexts.fast(FAKE.baseUrl())
                 .withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(300)))) {
             FAKE.enqueue(Fault.slow(Duration.ofSeconds(1)).onPath(TIME_ENTRIES));
             assertThatThrownBy(() -> invoke(impatient, TestContexts.token(ALICE), "stop_timer",
                     Map.of("time_entry_id", FakeToggl.ALICE_RUNNING_ENTRY_ID)))
-                    .isInstanceOfSatisfying(ProviderUnavailable.class,
-                            e -> assertThat(e.code()).isEqualTo(ProviderUnavailable.TIMEOUT));
+                    .isInstanceOfSatisfying(ProviderUnavailable.class, e -> {
+                        assertThat(e.code()).isEqualTo(ProviderUnavailable.TIMEOUT);
+                        assertThat(e.getMessage()).contains("Toggl may have applied it");
+                    });
         }
         assertThat(FAKE.requests("PATCH", TIME_ENTRIES)).hasSize(1);
     }
@@ -206,7 +234,7 @@ class TogglFaultsTest {
                     .isInstanceOfSatisfying(ProviderUnavailable.class, e -> {
                         assertThat(e.code()).isEqualTo(ProviderUnavailable.TIMEOUT);
                         assertThat(e.timedOut()).isTrue();
-                        assertThat(e.getMessage()).contains("GET /api/v9/me");
+                        assertThat(e.getMessage()).contains("GET /api/v9/me").doesNotContain("may have applied");
                     });
             assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not one full timeout per attempt")
                     .isLessThan(Duration.ofMillis(1100));

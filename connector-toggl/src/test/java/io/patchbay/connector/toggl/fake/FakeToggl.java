@@ -29,6 +29,7 @@ import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -56,8 +57,9 @@ import okhttp3.Response;
  * password: 403 {@code "Incorrect username and/or password"}. Every authenticated answer carries
  * {@code X-Toggl-Quota-Remaining} and {@code X-Toggl-Quota-Resets-In}; when an hourly window is spent the answer
  * is 402 with Toggl's sentence. {@link #leakyBucket(Duration)} turns on the 429 of Toggl's per-token leaky bucket.
- * {@link #enqueue(Fault)} queues one-shot failures (5xx, 429, 402, slow answers). Webhook subscriptions are probed
- * with a signed PING on creation ({@link #probeCallbacks(boolean)}).
+ * {@link #enqueue(Fault)} queues one-shot failures (5xx, 429, 402, slow answers, a connection dropped after a
+ * write was applied). Webhook subscriptions are probed with a signed PING on creation
+ * ({@link #probeCallbacks(boolean)}).
  *
  * <p>Depends only on mockwebserver3, OkHttp, Moshi and the JDK, so other modules can reuse it from the test jar.
  */
@@ -290,6 +292,12 @@ public final class FakeToggl implements AutoCloseable {
         return Optional.ofNullable(data.entries.get(id)).map(e -> data.entry(e, false, true, false));
     }
 
+    /** The stored time entries (deleted ones excluded) with this description, in Toggl's GET shape. */
+    public synchronized List<Map<String, Object>> timeEntries(String description) {
+        return data.entries.values().stream().filter(e -> e.deletedAt == null && description.equals(e.description))
+                .map(e -> data.entry(e, false, true, false)).toList();
+    }
+
     public synchronized Optional<Map<String, Object>> project(long id) {
         return Optional.ofNullable(data.projects.get(id)).map(data::project);
     }
@@ -338,6 +346,10 @@ public final class FakeToggl implements AutoCloseable {
         answer.headers().forEach(response::setHeader);
         response.setHeader("X-Toggl-Request-Id", java.util.UUID.randomUUID().toString());
         fault.flatMap(Fault::pause).ifPresent(d -> response.headersDelay(d.toMillis(), TimeUnit.MILLISECONDS));
+        if (fault.isPresent() && fault.get().drop()) {
+            // The answer was computed, so a write is applied; the client only sees the connection close.
+            response.onResponseStart(new SocketEffect.CloseSocket());
+        }
         return response.build();
     }
 

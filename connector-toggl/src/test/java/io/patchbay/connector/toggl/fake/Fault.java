@@ -7,23 +7,31 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A failure {@link FakeToggl} serves instead of (or, for {@link #slow}, before) its normal answer. Queue it with
+ * A failure {@link FakeToggl} serves instead of (or, for {@link #slow}, before; for {@link #dropAfterApplying},
+ * in place of sending) its normal answer. Queue it with
  * {@link FakeToggl#enqueue(Fault)}; each queued fault is used once, by the first request whose path starts with
  * {@link #pathPrefix()}.
  *
- * @param status     HTTP status to answer; 0 for {@link #slow} (the normal answer, late)
+ * @param status     HTTP status to answer; 0 for the normal answer ({@link #slow}, {@link #dropAfterApplying})
  * @param headers    extra response headers
  * @param body       response body
  * @param delay      how long to wait before sending the response headers
  * @param pathPrefix only requests below this path consume the fault ({@code /} matches all)
+ * @param drop       whether the connection closes instead of sending the answer (see {@link #dropAfterApplying})
  */
-public record Fault(int status, Map<String, String> headers, String body, Duration delay, String pathPrefix) {
+public record Fault(int status, Map<String, String> headers, String body, Duration delay, String pathPrefix,
+                    boolean drop) {
 
     public Fault {
         headers = Map.copyOf(headers);
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(delay, "delay");
         Objects.requireNonNull(pathPrefix, "pathPrefix");
+    }
+
+    /** A fault that answers and keeps the connection. */
+    public Fault(int status, Map<String, String> headers, String body, Duration delay, String pathPrefix) {
+        this(status, headers, body, delay, pathPrefix, false);
     }
 
     /** Any status with a body as Toggl sends most errors: a JSON string. */
@@ -74,9 +82,17 @@ public record Fault(int status, Map<String, String> headers, String body, Durati
         return new Fault(0, Map.of(), "", delay, "/");
     }
 
+    /**
+     * The request is handled as usual (a write is applied), then the connection closes before any answer: a load
+     * balancer dropping a keep-alive connection, say. The client cannot know whether Toggl acted on it.
+     */
+    public static Fault dropAfterApplying() {
+        return new Fault(0, Map.of(), "", Duration.ZERO, "/", true);
+    }
+
     /** The same fault, only for requests whose path starts with {@code prefix}, e.g. {@code /api/v9/me}. */
     public Fault onPath(String prefix) {
-        return new Fault(status, headers, body, delay, prefix);
+        return new Fault(status, headers, body, delay, prefix, drop);
     }
 
     boolean replacesAnswer() {
