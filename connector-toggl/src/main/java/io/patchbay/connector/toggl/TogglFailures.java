@@ -80,7 +80,9 @@ final class TogglFailures {
         }
         if (status == 402) {
             Optional<Duration> resetsIn = seconds(headers.get(QUOTA_RESETS_IN));
-            boolean quota = resetsIn.isPresent() || headers.get(QUOTA_REMAINING) != null
+            // The quota headers come with every answer, a plan refusal too ("Workspace needs to have this feature
+            // enabled"): only no request left, or Toggl's sentence, means the quota is spent.
+            boolean quota = seconds(headers.get(QUOTA_REMAINING)).map(Duration::isZero).orElse(false)
                     || detail.map(d -> d.contains("hourly limit")).orElse(false);
             if (quota) {
                 Duration wait = resetsIn.or(() -> detail.flatMap(TogglFailures::resetsInText))

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import okhttp3.Headers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -139,13 +140,44 @@ class TogglFaultsTest {
     }
 
     @Test
-    void a402WithoutQuotaHeadersIsAPlanRestriction() {
+    void aPlan402IsAPlanRestrictionAlthoughItCarriesTheQuotaHeaders() {
         FAKE.enqueue(Fault.premiumRequired());
 
-        assertThatThrownBy(() -> invoke("list_tasks", Map.of()))
+        assertThatThrownBy(() -> invoke("search_time_entries_report", Map.of("start_date", "2025-03-01",
+                "end_date", "2025-03-02", "billable", true)))
                 .isInstanceOfSatisfying(InsufficientPermissions.class, e -> {
                     assertThat(e.code()).isEqualTo("plan_required");
                     assertThat(e.getMessage()).contains("Workspace needs to have this feature enabled");
+                });
+        assertThat(FAKE.requests()).as("a plan refusal is not retried").hasSize(1);
+    }
+
+    @Test
+    void a402IsTheQuotaWhenNoRequestIsLeftOrTogglSaysSo() {
+        FAKE.enqueue(new Fault(402, Map.of(FakeToggl.QUOTA_REMAINING, "0", FakeToggl.QUOTA_RESETS_IN, "120"), "",
+                Duration.ZERO, "/"));
+        assertThatThrownBy(() -> invoke("list_tags", Map.of()))
+                .isInstanceOfSatisfying(RateLimited.class, e -> {
+                    assertThat(e.code()).isEqualTo("quota_exhausted");
+                    assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(120));
+                });
+    }
+
+    @Test
+    void a402IsReadByTheRemainingHeaderAndTheHourlyLimitTextNotByTheHeadersBeingThere() {
+        TogglFailures.Op op = TogglFailures.Op.read("GET /api/v9/workspaces/{workspace_id}/tags");
+        Headers plan = Headers.of(FakeToggl.QUOTA_REMAINING, "25", FakeToggl.QUOTA_RESETS_IN, "1800");
+        assertThat(TogglFailures.fromStatus(op, 402, plan, "\"Workspace needs to have this feature enabled\"",
+                "api_token", List.of(), TogglSettings.DEFAULTS, java.time.Clock.systemUTC()))
+                .isInstanceOfSatisfying(InsufficientPermissions.class,
+                        e -> assertThat(e.code()).isEqualTo("plan_required"));
+
+        String sentence = "You have hit your hourly limit for API calls. The quota will reset in 75 seconds.";
+        assertThat(TogglFailures.fromStatus(op, 402, Headers.of(), sentence, "api_token", List.of(),
+                TogglSettings.DEFAULTS, java.time.Clock.systemUTC()))
+                .isInstanceOfSatisfying(RateLimited.class, e -> {
+                    assertThat(e.code()).isEqualTo("quota_exhausted");
+                    assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(75));
                 });
     }
 

@@ -334,7 +334,7 @@ public final class FakeToggl implements AutoCloseable {
         try {
             if (fault.isPresent() && fault.get().replacesAnswer()) {
                 Fault f = fault.get();
-                answer = new Answer(f.status(), f.headers(), f.body());
+                answer = withQuotaHeaders(request, new Answer(f.status(), f.headers(), f.body()));
             } else {
                 answer = answer(request);
             }
@@ -427,6 +427,27 @@ public final class FakeToggl implements AutoCloseable {
                     .withHeader(QUOTA_RESETS_IN, String.valueOf(resetsIn));
         }
         return routes.route(new Req(request.method(), segments, request.query(), request.body(), user));
+    }
+
+    /**
+     * A fault Toggl's application answers (not an HTML page of the load balancer in front of it) carries the quota
+     * headers like every other answer: Toggl sends them "so clients can track consumption". The faulted request
+     * itself is not counted. A fault that names its own quota headers keeps them.
+     */
+    private Answer withQuotaHeaders(FakeRequest request, Answer answer) {
+        String type = answer.headers().getOrDefault("Content-Type", "");
+        Optional<User> user = request.basicAuth().flatMap(basic -> "api_token".equals(basic.get(1))
+                ? data.userByToken(basic.get(0)) : data.userByEmail(basic.get(0), basic.get(1)));
+        if (type.contains("html") || answer.headers().containsKey(QUOTA_REMAINING) || user.isEmpty()) {
+            return answer;
+        }
+        String key = quotaKey(user.get(), List.of(request.path().substring(1).split("/")));
+        Instant[] window = window(key);
+        int limit = key.startsWith("user:") ? userQuota : orgQuota;
+        long resetsIn = Math.max(0, Duration.between(clock.instant(), window[0].plus(Duration.ofHours(1)))
+                .toSeconds());
+        return answer.withHeader(QUOTA_REMAINING, String.valueOf(Math.max(0, limit - window[1].getEpochSecond())))
+                .withHeader(QUOTA_RESETS_IN, String.valueOf(resetsIn));
     }
 
     static String quotaSentence(long resetsIn) {

@@ -85,6 +85,20 @@ class FakeTogglTest {
     }
 
     @Test
+    void aPlan402CarriesTheQuotaHeadersLikeEveryAnswerAndALoadBalancerPageDoesNot() throws IOException {
+        send("GET", "/api/v9/workspaces/2001/tags", ALICE, null);
+        FAKE.enqueue(Fault.premiumRequired());
+        FAKE.enqueue(Fault.unavailable());
+
+        Reply plan = send("POST", "/reports/api/v3/workspace/2001/search/time_entries", ALICE, "{}");
+        assertThat(plan.status()).isEqualTo(402);
+        assertThat(plan.body()).isEqualTo("\"Workspace needs to have this feature enabled\"");
+        assertThat(plan.header(FakeToggl.QUOTA_REMAINING)).isEqualTo("999");
+        assertThat(plan.header(FakeToggl.QUOTA_RESETS_IN)).isNotNull();
+        assertThat(send("GET", "/api/v9/me", ALICE, null).header(FakeToggl.QUOTA_REMAINING)).isNull();
+    }
+
+    @Test
     void aSpentWindowIs402WithTogglsSentence() throws IOException {
         FAKE.quota(1, 1);
         send("GET", "/api/v9/me", ALICE, null);

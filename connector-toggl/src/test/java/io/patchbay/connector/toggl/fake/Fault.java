@@ -13,7 +13,8 @@ import java.util.Optional;
  * {@link #pathPrefix()}.
  *
  * @param status     HTTP status to answer; 0 for the normal answer ({@link #slow}, {@link #dropAfterApplying})
- * @param headers    extra response headers
+ * @param headers    extra response headers; an answer that is not an HTML page also gets the quota headers, as
+ *                   every answer of Toggl's application does, unless it names them here
  * @param body       response body
  * @param delay      how long to wait before sending the response headers
  * @param pathPrefix only requests below this path consume the fault ({@code /} matches all)
@@ -72,7 +73,10 @@ public record Fault(int status, Map<String, String> headers, String body, Durati
         return new Fault(402, headers, FakeToggl.quotaSentence(resetsIn.toSeconds()), Duration.ZERO, "/");
     }
 
-    /** 402 for a premium feature on a cheaper plan: no quota headers. */
+    /**
+     * 402 for a premium feature on a cheaper plan, as Reports v3 documents it. Like every answer of Toggl's
+     * application it carries the quota headers, with requests left.
+     */
     public static Fault premiumRequired() {
         return status(402, "Workspace needs to have this feature enabled");
     }
