@@ -51,7 +51,9 @@ public record ProxyTarget(URI baseUrl, Map<String, String> headers, Set<String> 
      *
      * @param method upper case, such as {@code POST}
      * @param path   below the base URL, without a leading slash, such as {@code api/v9/me/reset_token}; matched
-     *               case-insensitively after percent-decoding, trailing slashes ignored
+     *               case-insensitively after percent-decoding, trailing slashes ignored. A segment written as a
+     *               template, {@code {name}}, stands for any one segment, such as the id in
+     *               {@code api/v9/workspaces/{workspace_id}/ical/reset}
      * @param reason why, shown to the caller, such as what to do instead
      */
     public record BlockedRoute(String method, String path, String reason) {
@@ -63,6 +65,19 @@ public record ProxyTarget(URI baseUrl, Map<String, String> headers, Set<String> 
                 throw new IllegalArgumentException("method, path and reason: must not be blank, got '" + method
                         + "', '" + path + "' and '" + reason + "'");
             }
+            for (String segment : path.split("/", -1)) {
+                boolean braces = segment.indexOf('{') >= 0 || segment.indexOf('}') >= 0;
+                if (segment.isEmpty() || braces && !isTemplate(segment)) {
+                    throw new IllegalArgumentException("path: segments are text or a whole {name}, none empty, got '"
+                            + path + "'");
+                }
+            }
+        }
+
+        /** Whether a segment of {@link #path()} is a template such as {@code {workspace_id}}. */
+        public static boolean isTemplate(String segment) {
+            return segment.length() > 2 && segment.startsWith("{") && segment.endsWith("}")
+                    && segment.indexOf('{', 1) < 0 && segment.indexOf('}') == segment.length() - 1;
         }
 
         private static String stripSlashes(String path) {

@@ -149,7 +149,8 @@ public final class ProxyPaths {
 
     /**
      * Refuses a request the connector blocks. Paths compare percent-decoded, case-insensitively and without trailing
-     * slashes, so no spelling of a blocked route gets through.
+     * slashes, so no spelling of a blocked route gets through; a {@code {name}} segment of a route stands for any one
+     * segment.
      */
     static void refuseBlocked(ProxyTarget target, String method, String relative) {
         if (target.blockedRoutes().isEmpty()) {
@@ -162,12 +163,27 @@ public final class ProxyPaths {
             end--;
         }
         path = path.substring(0, end);
+        String[] segments = path.split("/", -1);
         for (ProxyTarget.BlockedRoute route : target.blockedRoutes()) {
-            if (route.method().equals(method) && route.path().equalsIgnoreCase(path)) {
+            if (route.method().equals(method) && matches(route.path(), segments)) {
                 throw new ApiException(403, "proxy_route_blocked", "Route blocked", route.method() + " "
                         + route.path() + " is not available through the proxy: " + route.reason());
             }
         }
+    }
+
+    private static boolean matches(String route, String[] segments) {
+        String[] parts = route.split("/", -1);
+        if (parts.length != segments.length) {
+            return false;
+        }
+        for (int i = 0; i < parts.length; i++) {
+            boolean any = ProxyTarget.BlockedRoute.isTemplate(parts[i]) && !segments[i].isEmpty();
+            if (!any && !parts[i].equalsIgnoreCase(segments[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static ApiException badPath(String detail) {

@@ -86,6 +86,32 @@ class ProxyPathTest {
     }
 
     @Test
+    void aTemplateSegmentOfABlockedRouteStandsForAnyOneSegment() {
+        ProxyTarget target = new ProxyTarget(TOGGL, Map.of(), Set.of(), Set.of(), Set.of(),
+                List.of(new ProxyTarget.BlockedRoute("POST", "api/v9/workspaces/{workspace_id}/ical/reset",
+                        "it mints a feed URL")));
+        for (String spelling : List.of("api/v9/workspaces/2001/ical/reset", "api/v9/workspaces/2001/ical/reset/",
+                "API/v9/Workspaces/42/ICAL/reset", "api/v9/workspaces/%32001/ical/%72eset",
+                "api/v9/workspaces/{workspace_id}/ical/reset")) {
+            assertThatThrownBy(() -> ProxyPaths.refuseBlocked(target, "POST", spelling)).as(spelling)
+                    .isInstanceOfSatisfying(ApiException.class, e -> {
+                        assertThat(e.status()).isEqualTo(403);
+                        assertThat(e.getMessage()).isEqualTo("POST api/v9/workspaces/{workspace_id}/ical/reset is "
+                                + "not available through the proxy: it mints a feed URL");
+                    });
+        }
+        for (String other : List.of("api/v9/workspaces/ical/reset", "api/v9/workspaces/2001/7/ical/reset",
+                "api/v9/workspaces/2001/ical/toggle", "api/v9/workspaces/2001/ical/reset/x")) {
+            ProxyPaths.refuseBlocked(target, "POST", other);
+        }
+        ProxyPaths.refuseBlocked(target, "GET", "api/v9/workspaces/2001/ical/reset");
+        for (String bad : List.of("api/{id", "api/x{id}", "api/{}", "api/{a}{b}", "api//x")) {
+            assertThatThrownBy(() -> new ProxyTarget.BlockedRoute("POST", bad, "why")).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
     void aSecretJsonMembersStringValueIsMaskedWhereverItStandsAndNothingElse() {
         String field = "\"api_token\"";
         assertThat(Masking.maskJsonField("{\"id\":1,\"api_token\":\"t1\",\"x\":[{\"api_token\" :\r\n \"a\\\\\\\"b\"}]}",
