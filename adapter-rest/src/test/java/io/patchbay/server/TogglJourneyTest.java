@@ -390,6 +390,40 @@ class TogglJourneyTest {
     }
 
     @Test
+    void theProxyMasksWebhookSecretsAndFeedLinksAndRefusesRoutesThatMintCredentials() {
+        String proxy = "/v1/accounts/" + linked("u-alice", null, FakeToggl.ALICE, STUDIO) + "/proxy/";
+        toggl.probeCallbacks(false);
+        Api.Response created = api.post(proxy + "webhooks/api/v1/subscriptions/" + STUDIO).token(key)
+                .json(Map.of("url_callback", "https://hooks.example/toggl", "description", "ours",
+                        "event_filters", List.of(Map.of("entity", "*", "action", "*")),
+                        "secret", "caller-chosen-secret-1")).send();
+        assertThat(created.status()).as(created.toString()).isEqualTo(200);
+        String secret = (String) toggl.webhookSubscriptions(FakeToggl.WS_STUDIO).get(0).get("secret");
+
+        Api.Response listed = api.get(proxy + "webhooks/api/v1/subscriptions/" + STUDIO).token(key).send();
+        assertThat(listed.status()).isEqualTo(200);
+        assertThat(listed.body()).contains("\"secret\":\"[REDACTED]\"").doesNotContain(secret)
+                .contains("\"url_callback\":\"https://hooks.example/toggl\"");
+
+        Api.Response workspaces = api.get(proxy + "api/v9/me/workspaces").token(key).send();
+        assertThat(workspaces.status()).isEqualTo(200);
+        assertThat(workspaces.body()).contains("\"ical_url\":\"[REDACTED]\"").doesNotContain("/ical/workspace_user/");
+
+        toggl.clearRequests();
+        for (String route : List.of("POST api/v9/desktop_login_tokens", "GET api/v9/desktop_login",
+                "POST api/v9/workspaces/" + STUDIO + "/ical/reset", "POST api/v9/workspaces/" + LABS + "/ical/reset/",
+                "POST api/v9/Workspaces/" + STUDIO + "/ical/%72eset")) {
+            String[] parts = route.split(" ");
+            Api.Response refused = (parts[0].equals("GET") ? api.get(proxy + parts[1]) : api.post(proxy + parts[1]))
+                    .token(key).send();
+            assertThat(refused.status()).as(route).isEqualTo(403);
+            assertThat(refused.string("code")).isEqualTo("proxy_route_blocked");
+            assertThat(refused.string("detail")).contains("not available through the proxy: it ");
+        }
+        assertThat(toggl.requests()).as("nothing was sent to Toggl").isEmpty();
+    }
+
+    @Test
     void inputTheConnectorRefusesItselfIsInvalidInputNotAProviderRejection() {
         String id = linked("u-alice", null, FakeToggl.ALICE, STUDIO);
         toggl.clearRequests();

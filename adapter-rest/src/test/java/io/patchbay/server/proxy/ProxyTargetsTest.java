@@ -83,7 +83,8 @@ class ProxyTargetsTest {
     @Test
     void whatTheConnectorDeclaresDecidesWhatIsMasked() {
         ProxyTargets.Resolved toggl = targets.resolve(viewer, account.id(), true).orElseThrow();
-        assertThat(toggl.secrets().jsonFields()).containsExactly("\"api_token\"");
+        assertThat(toggl.secrets().jsonFields()).containsExactlyInAnyOrder("\"api_token\"", "\"secret\"",
+                "\"login_token\"", "\"ical_url\"", "\"invite_url\"", "\"invitation_code\"");
         assertThat(toggl.secrets().values()).hasSize(2).contains(TOKEN)
                 .anySatisfy(value -> assertThat(value).startsWith("Basic "));
 

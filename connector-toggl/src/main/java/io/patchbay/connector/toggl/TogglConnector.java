@@ -26,11 +26,28 @@ final class TogglConnector implements Connector, ProviderTokenReset, WebhookSubs
     static final URI DEFAULT_BASE_URL = URI.create("https://api.track.toggl.com");
 
     private static final Op RESET_TOKEN = Op.write("POST /api/v9/me/reset_token");
-    private static final Set<String> PROXY_SECRET_FIELDS = Set.of("api_token");
-    private static final List<ProxyTarget.BlockedRoute> PROXY_BLOCKED_ROUTES = List.of(new ProxyTarget.BlockedRoute(
-            "POST", "api/v9/me/reset_token", "it would hand the new API token to the caller and leave the linked "
-            + "account with the old one, which stops working; reset the token in Toggl's profile settings, then "
-            + "rotate the account's credentials (PUT /v1/accounts/{account_id}/credentials)"));
+    /**
+     * Credentials Toggl hands out in answers: the API token ({@code /me}, workspaces), a webhook subscription's
+     * signing secret, a desktop sign-in token, the workspace's iCal feed URL (read without signing in) and a
+     * workspace user's invitation link and code.
+     */
+    private static final Set<String> PROXY_SECRET_FIELDS = Set.of("api_token", "secret", "login_token", "ical_url",
+            "invite_url", "invitation_code");
+    /** Routes whose answer is a new credential, a bare JSON string or a redirect that no member mask can catch. */
+    private static final List<ProxyTarget.BlockedRoute> PROXY_BLOCKED_ROUTES = List.of(
+            new ProxyTarget.BlockedRoute("POST", "api/v9/me/reset_token", "it would hand the new API token to the "
+                    + "caller and leave the linked account with the old one, which stops working; reset the token in "
+                    + "Toggl's profile settings, then rotate the account's credentials "
+                    + "(PUT /v1/accounts/{account_id}/credentials)"),
+            new ProxyTarget.BlockedRoute("POST", "api/v9/desktop_login_tokens", "it mints a token that signs in "
+                    + "to Toggl as this user, a credential as strong as the API token; sign in to the Toggl desktop "
+                    + "app with the user's own login instead"),
+            new ProxyTarget.BlockedRoute("GET", "api/v9/desktop_login", "it mints a token that signs in to Toggl "
+                    + "as this user, a credential as strong as the API token; sign in to the Toggl desktop app with "
+                    + "the user's own login instead"),
+            new ProxyTarget.BlockedRoute("POST", "api/v9/workspaces/{workspace_id}/ical/reset", "it replaces the "
+                    + "workspace's iCal feed URL, which anyone holding it can read without signing in, and answers "
+                    + "the new one; reset the feed in Toggl itself"));
 
     private final ConnectorInfo info;
     private final URI baseUrl;
@@ -81,8 +98,9 @@ final class TogglConnector implements Connector, ProviderTokenReset, WebhookSubs
      * Basic auth for every path below the base URL. {@code Set-Cookie} is stripped: a session cookie Toggl might
      * set on a Basic-authenticated request is as good as the password and must not reach the caller. Toggl hands
      * out the API token as {@code api_token} ({@code GET /me}, also to an account linked by email and password,
-     * which stores no token to mask), and a token reset would give the caller the new token while the account
-     * kept the dead one.
+     * which stores no token to mask) and other credentials in named members ({@link #PROXY_SECRET_FIELDS}); a
+     * token reset would give the caller the new token while the account kept the dead one, and the other blocked
+     * routes answer a new credential no member name marks.
      */
     @Override
     public ProxyTarget proxyTarget(Credentials credentials) {

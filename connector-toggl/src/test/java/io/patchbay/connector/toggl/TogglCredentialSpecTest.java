@@ -81,6 +81,15 @@ class TogglCredentialSpecTest {
         assertThat(target.headers()).containsExactly(Map.entry("Authorization", expected));
         assertThat(target.strippedResponseHeaders()).containsExactly("set-cookie");
         assertThat(target.toString()).doesNotContain(FakeToggl.ALICE.apiToken(), expected.substring(6));
+        assertThat(target.secretJsonFields()).as("the token, the webhook signing secret, sign-in and feed links")
+                .containsExactlyInAnyOrder("api_token", "secret", "login_token", "ical_url", "invite_url",
+                        "invitation_code");
+        assertThat(target.blockedRoutes()).extracting(r -> r.method() + " " + r.path()).containsExactlyInAnyOrder(
+                "POST api/v9/me/reset_token", "POST api/v9/desktop_login_tokens", "GET api/v9/desktop_login",
+                "POST api/v9/workspaces/{workspace_id}/ical/reset");
+        assertThat(target.blockedRoutes()).extracting(r -> r.method() + " " + r.path()).as("managing subscriptions "
+                + "stays open").noneMatch(route -> route.contains("webhooks"));
+        assertThat(target.blockedRoutes()).allSatisfy(r -> assertThat(r.reason()).contains("it "));
 
         ProxyTarget byPassword = CONNECTOR.proxyTarget(TestContexts.password("a@example.com", "pa:ss"));
         assertThat(new String(Base64.getDecoder().decode(byPassword.headers().get("Authorization").substring(6)),

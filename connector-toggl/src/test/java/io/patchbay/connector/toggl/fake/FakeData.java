@@ -6,6 +6,7 @@ import static io.patchbay.connector.toggl.fake.FakeToggl.CAROL;
 import static io.patchbay.connector.toggl.fake.FakeToggl.DAVE;
 
 import io.patchbay.connector.toggl.fake.FakeToggl.User;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -15,6 +16,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -412,6 +414,9 @@ final class FakeData {
         out.put("at", plusZero(seededAt));
         out.put("logo_url", "https://assets.track.toggl.com/images/workspace.jpg");
         out.put("ical_enabled", false);
+        // The feed of this user's entries: the path is its own credential, read without signing in.
+        out.put("ical_url", "/ical/workspace_user/" + HexFormat.of().formatHex(
+                ByteBuffer.allocate(16).putLong(ws.id).putLong(member.userId()).array()));
         out.put("permissions", null);
         if (withProjectCount) {
             out.put("active_project_count", projects.values().stream()
