@@ -180,8 +180,10 @@ final class OneflowActions {
 
     private Object listParticipants(OneflowApi.Auth auth, ActionCall call) {
         long contractId = contractId(call);
-        Dto.Page<Map<String, Object>> page = body(http.read(auth, api -> api.parties(auth, contractId)));
-        return Output.obj("contract_id", contractId, "parties", Output.parties(page.items()));
+        // Every page within one call timeout, retried as a whole, like the files.
+        List<Map<String, Object>> parties = http.retrying(deadline -> OneflowPages.all(offset -> body(http.once(auth,
+                api -> api.parties(auth, contractId, OneflowPages.LIMIT, offset), deadline))));
+        return Output.obj("contract_id", contractId, "parties", Output.parties(parties));
     }
 
     private Object createContract(OneflowApi.Auth auth, ActionCall call) {
@@ -284,9 +286,9 @@ final class OneflowActions {
 
     private Object getDataFields(OneflowApi.Auth auth, ActionCall call) {
         long contractId = contractId(call);
-        Dto.Page<Dto.DataField> page = body(http.read(auth, api -> api.dataFields(auth, contractId)));
-        return Output.obj("contract_id", contractId, "data_fields",
-                page.items().stream().map(Output::dataField).toList());
+        List<Dto.DataField> fields = http.retrying(deadline -> OneflowPages.all(offset -> body(http.once(auth,
+                api -> api.dataFields(auth, contractId, OneflowPages.LIMIT, offset), deadline))));
+        return Output.obj("contract_id", contractId, "data_fields", fields.stream().map(Output::dataField).toList());
     }
 
     private Object updateDataFields(OneflowApi.Auth auth, ActionCall call) {

@@ -49,14 +49,16 @@ interface OneflowApi {
     Call<Dto.Contract> publish(@Tag Auth auth, @Path("id") long contractId, @Body Map<String, Object> body);
 
     @GET("contracts/{id}/parties")
-    Call<Dto.Page<Map<String, Object>>> parties(@Tag Auth auth, @Path("id") long contractId);
+    Call<Dto.Page<Map<String, Object>>> parties(@Tag Auth auth, @Path("id") long contractId,
+                                                @Query("limit") int limit, @Query("offset") int offset);
 
     @GET("contracts/{id}/events")
     Call<Dto.Page<Dto.Event>> events(@Tag Auth auth, @Path("id") long contractId,
                                      @QueryMap Map<String, String> query);
 
     @GET("contracts/{id}/data_fields")
-    Call<Dto.Page<Dto.DataField>> dataFields(@Tag Auth auth, @Path("id") long contractId);
+    Call<Dto.Page<Dto.DataField>> dataFields(@Tag Auth auth, @Path("id") long contractId, @Query("limit") int limit,
+                                             @Query("offset") int offset);
 
     /** {@code ref} is the numeric id or {@code c::<custom_id>}. */
     @PUT("contracts/{id}/data_fields/{ref}")

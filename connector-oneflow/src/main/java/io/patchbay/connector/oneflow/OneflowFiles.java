@@ -5,7 +5,6 @@ import io.patchbay.spi.FieldError;
 import io.patchbay.spi.ProviderRejected;
 import io.patchbay.spi.ProviderUnavailable;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -47,17 +46,8 @@ final class OneflowFiles {
 
     /** Every file of a contract, page by page (one attempt each; callers wrap it in the retry policy). */
     List<Dto.File> all(OneflowApi.Auth auth, long contractId, Deadline deadline) {
-        List<Dto.File> files = new ArrayList<>();
-        for (int offset = 0; offset <= 19_900; offset += 100) {
-            int from = offset;
-            Dto.Page<Dto.File> page = OneflowActions.body(http.once(auth, api -> api.files(auth, contractId, 100, from),
-                    deadline));
-            files.addAll(page.items());
-            if (page.items().size() < 100 || (page.count() != null && files.size() >= page.count())) {
-                break;
-            }
-        }
-        return files;
+        return OneflowPages.all(offset -> OneflowActions.body(http.once(auth,
+                api -> api.files(auth, contractId, OneflowPages.LIMIT, offset), deadline)));
     }
 
     Object download(OneflowApi.Auth auth, ActionCall call) {

@@ -259,6 +259,36 @@ class ReadActionsTest extends FakeServerTest {
     }
 
     @Test
+    void dataFieldsArePagedThroughToTheLastOne() {
+        fake.addDataFields(FakeOneflow.CONTRACT_SIGNED, 150);
+
+        Map<String, Object> out = map(invoke(ADMIN, "get_contract_data_fields",
+                Map.of("contract_id", FakeOneflow.CONTRACT_SIGNED)));
+
+        assertThat(fake.requests("GET", "/contracts/" + FakeOneflow.CONTRACT_SIGNED + "/data_fields"))
+                .extracting(RecordedCall::query).containsExactly(Map.of("limit", "100", "offset", "0"),
+                        Map.of("limit", "100", "offset", "100"));
+        List<Map<String, Object>> fields = list(out.get("data_fields"));
+        assertThat(fields).hasSize(152);
+        assertThat(fields.get(151)).containsEntry("custom_id", "extra_150").containsEntry("value", "value 150");
+    }
+
+    @Test
+    void participantsArePagedThroughToTheLastParty() {
+        fake.addCounterparties(FakeOneflow.CONTRACT_HR, 120);
+
+        Map<String, Object> out = map(invoke(ADMIN, "list_contract_participants",
+                Map.of("contract_id", FakeOneflow.CONTRACT_HR)));
+
+        assertThat(fake.requests("GET", "/contracts/" + FakeOneflow.CONTRACT_HR + "/parties"))
+                .extracting(RecordedCall::query).containsExactly(Map.of("limit", "100", "offset", "0"),
+                        Map.of("limit", "100", "offset", "100"));
+        List<Map<String, Object>> parties = list(out.get("parties"));
+        assertThat(parties).hasSize(122);
+        assertThat(parties.get(121)).containsEntry("name", "Person 120");
+    }
+
+    @Test
     void listFilesReturnsTheContractPdfVerificationAndAttachments() {
         Map<String, Object> out = map(invoke(ADMIN, "list_contract_files", Map.of("contract_id", FakeOneflow.CONTRACT_SIGNED)));
 

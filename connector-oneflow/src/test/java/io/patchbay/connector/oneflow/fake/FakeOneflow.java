@@ -46,7 +46,7 @@ import okio.Buffer;
 /**
  * A faithful stand-in for the Oneflow public API v1 on {@code 127.0.0.1}: token and email checks with Oneflow's
  * 401, the shared error body, {@code {_links, count, data}} pages with {@code limit} 1..100 and {@code offset}
- * 0..19900, filters and sorting, 403/404/409/402 rules on contracts, the file download's 302, a per-token rate
+ * 0..19900 on every list, a contract's parties and data fields included, filters and sorting, 403/404/409/402 rules on contracts, the file download's 302, a per-token rate
  * limit with Oneflow's 429 body, and faults on demand (5xx, 429, slow answers, dropped connections).
  *
  * <p>Every request is recorded. Start one per test class; {@link #reset()} restores the seed between tests.
@@ -254,6 +254,27 @@ public final class FakeOneflow implements AutoCloseable {
         calls.clear();
     }
 
+    /** Adds {@code count} data fields ({@code extra_001} ...) to a contract, to page through. */
+    public synchronized FakeOneflow addDataFields(long contractId, int count) {
+        FakeState.Contract c = state.contracts.get(contractId);
+        for (int i = 1; i <= count; i++) {
+            String customId = String.format(Locale.ROOT, "extra_%03d", i);
+            c.dataFields.add(new FakeState.DataField(state.id(), new FakeState.DataFieldSpec(customId,
+                    "Extra " + i, "", ""), "value " + i));
+        }
+        return this;
+    }
+
+    /** Adds {@code count} individual counterparties ({@code Person 001} ...) to a contract, to page through. */
+    public synchronized FakeOneflow addCounterparties(long contractId, int count) {
+        FakeState.Contract c = state.contracts.get(contractId);
+        for (int i = 1; i <= count; i++) {
+            String name = String.format(Locale.ROOT, "Person %03d", i);
+            state.counterparty(c, "individual", name, "person" + i + "@example.com", name, "");
+        }
+        return this;
+    }
+
     // ---- recorded requests ----------------------------------------------------------------------------------
 
     public List<RecordedCall> requests() {
@@ -441,10 +462,12 @@ public final class FakeOneflow implements AutoCloseable {
             case "POST contracts/create" -> createContract(actor, body);
             case "GET contracts/#" -> withContract(actor, s.get(1), c -> ok(contract(c)));
             case "POST contracts/#/publish" -> withContract(actor, s.get(1), c -> publish(actor, c, body));
-            case "GET contracts/#/parties" -> withContract(actor, s.get(1), c -> ok(Map.of("data", parties(c))));
+            case "GET contracts/#/parties" -> withContract(actor, s.get(1), c -> ok(page("contracts/" + c.id
+                    + "/parties", query, paging(query), parties(c))));
             case "GET contracts/#/events" -> withContract(actor, s.get(1), c -> events(c, query));
-            case "GET contracts/#/data_fields" -> withContract(actor, s.get(1), c -> ok(Map.of("data",
-                    c.dataFields.stream().map(d -> dataField(c, d)).toList())));
+            case "GET contracts/#/data_fields" -> withContract(actor, s.get(1), c -> ok(page("contracts/" + c.id
+                    + "/data_fields", query, paging(query), c.dataFields.stream()
+                    .map(d -> (Object) dataField(c, d)).toList())));
             case "GET contracts/#/files" -> withContract(actor, s.get(1), c -> files(c, query));
             case "GET contracts/#/files/#" -> withContract(actor, s.get(1), c -> download(c, s.get(3), query));
             default -> {
