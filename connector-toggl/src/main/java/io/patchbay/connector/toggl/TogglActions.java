@@ -302,7 +302,8 @@ final class TogglActions {
             default -> "true";
         };
         in.done();
-        List<Dto.Project> projects = allPages(page -> http.call(credentials, PROJECTS,
+        // per_page "cannot exceed 200" for projects, so a shorter page is the last.
+        List<Dto.Project> projects = allPages(true, page -> http.call(credentials, PROJECTS,
                 auth -> http.api().projects(auth, workspace.get(), active, page, PAGE_SIZE)));
         return Map.of("projects", projects.stream().map(Output::project).toList());
     }
@@ -319,7 +320,8 @@ final class TogglActions {
     private Object listTags(Credentials credentials, Input in, Optional<String> linked) {
         Optional<Long> workspace = in.workspaceId(linked);
         in.done();
-        List<Dto.Tag> tags = allPages(page -> http.call(credentials, TAGS,
+        // Toggl documents no largest per_page for tags: a first page shorter than asked may be a capped one.
+        List<Dto.Tag> tags = allPages(false, page -> http.call(credentials, TAGS,
                 auth -> http.api().tags(auth, workspace.get(), page, PAGE_SIZE)));
         return Map.of("tags", tags.stream().map(Output::tag).toList());
     }
@@ -329,16 +331,20 @@ final class TogglActions {
         Optional<Long> project = in.id("project_id", false);
         boolean includeDone = in.bool("include_done").orElse(false);
         in.done();
-        Boolean active = includeDone ? null : Boolean.TRUE;
+        // Toggl lists only active tasks unless asked for "both".
+        String active = includeDone ? "both" : "true";
         List<Dto.Task> tasks = new ArrayList<>();
+        int firstPage = 0;
         for (int page = 1; page <= MAX_PAGES; page++) {
             int current = page;
             Dto.TaskPage answer = http.call(credentials, TASKS, auth -> http.api().tasks(auth, workspace.get(),
                     project.orElse(null), active, current, PAGE_SIZE));
             List<Dto.Task> data = answer == null || answer.data() == null ? List.of() : answer.data();
             tasks.addAll(data);
-            boolean complete = answer == null || answer.totalCount() == null
-                    ? data.size() < PAGE_SIZE : tasks.size() >= answer.totalCount();
+            firstPage = page == 1 ? data.size() : firstPage;
+            // Toggl documents no largest per_page for tasks, but the answer counts them all (total_count).
+            boolean complete = answer != null && answer.totalCount() != null ? tasks.size() >= answer.totalCount()
+                    : data.size() < firstPage;
             if (data.isEmpty() || complete) {
                 break;
             }
@@ -470,13 +476,21 @@ final class TogglActions {
                 message)));
     }
 
-    /** Pages 1, 2, ... of {@link #PAGE_SIZE} items until a short page. */
-    private static <T> List<T> allPages(IntFunction<List<T>> fetch) {
+    /**
+     * Pages 1, 2, ... of {@link #PAGE_SIZE} items until the last. When Toggl documents {@link #PAGE_SIZE} as within
+     * its largest {@code per_page} ({@code honoured}), a shorter page is the last. Otherwise Toggl may cut every
+     * page to a size of its own without saying so, and only an empty page, or one shorter than the first, is.
+     */
+    private static <T> List<T> allPages(boolean honoured, IntFunction<List<T>> fetch) {
         List<T> all = new ArrayList<>();
+        int full = PAGE_SIZE;
         for (int page = 1; page <= MAX_PAGES; page++) {
             List<T> items = orEmpty(fetch.apply(page));
             all.addAll(items);
-            if (items.size() < PAGE_SIZE) {
+            if (page == 1 && !honoured) {
+                full = items.size();
+            }
+            if (items.isEmpty() || items.size() < full) {
                 break;
             }
         }

@@ -89,7 +89,7 @@ interface TogglApi {
 
     @GET("api/v9/workspaces/{wid}/tasks")
     Call<Dto.TaskPage> tasks(@Header(AUTH) String auth, @Path("wid") long workspaceId, @Query("pid") Long projectId,
-                             @Query("active") Boolean active, @Query("page") int page, @Query("per_page") int perPage);
+                             @Query("active") String active, @Query("page") int page, @Query("per_page") int perPage);
 
     @GET("api/v9/workspaces/{wid}/users")
     Call<List<Dto.WorkspaceUser>> workspaceUsers(@Header(AUTH) String auth, @Path("wid") long workspaceId);

@@ -124,7 +124,8 @@ class TogglActionsTest {
         assertThat(FAKE.requests()).hasSize(before);
 
         run(TestContexts.token(ALICE), Optional.empty(), "list_tags", Map.of("workspace_id", "2003"));
-        only("GET", "/api/v9/workspaces/2003/tags");
+        assertThat(FAKE.requests().subList(before, FAKE.requests().size())).isNotEmpty()
+                .allSatisfy(r -> assertThat(r.path()).isEqualTo("/api/v9/workspaces/2003/tags"));
     }
 
     @Nested
@@ -436,9 +437,29 @@ class TogglActionsTest {
 
             List<Map<String, Object>> all = items(run("list_tasks", Map.of("project_id", 4001,
                     "include_done", true)), "tasks");
-            assertThat(FAKE.lastRequest().query()).contains(entry("pid", List.of("4001"))).doesNotContainKey("active");
-            assertThat(all).extracting(t -> t.get("name"), t -> t.get("active")).contains(
-                    org.assertj.core.groups.Tuple.tuple("Launch", false));
+            assertThat(FAKE.lastRequest().query()).contains(entry("pid", List.of("4001")),
+                    entry("active", List.of("both")));
+            assertThat(all).extracting(t -> t.get("name"), t -> t.get("active")).containsExactlyInAnyOrder(
+                    org.assertj.core.groups.Tuple.tuple("Build", true), org.assertj.core.groups.Tuple.tuple("Design",
+                            true), org.assertj.core.groups.Tuple.tuple("Launch", false));
+        }
+
+        @Test
+        void tagsAndTasksAreReadToTheEndWhenTogglCutsPagesShorterThanAsked() {
+            // Toggl documents no largest per_page for tags and tasks; here it serves one item a page.
+            FAKE.maxPerPage(1);
+
+            assertThat(items(run("list_tags", Map.of()), "tags")).extracting(t -> t.get("name"))
+                    .containsExactly("billed", "meeting");
+            assertThat(FAKE.requests("GET", "/api/v9/workspaces/2001/tags"))
+                    .extracting(r -> r.query("page"), r -> r.query("per_page")).containsExactly(
+                            org.assertj.core.groups.Tuple.tuple("1", "200"), org.assertj.core.groups.Tuple.tuple("2",
+                                    "200"), org.assertj.core.groups.Tuple.tuple("3", "200"));
+
+            assertThat(items(run("list_tasks", Map.of("include_done", true)), "tasks")).extracting(t -> t.get("name"))
+                    .containsExactly("Build", "Design", "Launch");
+            assertThat(FAKE.requests("GET", "/api/v9/workspaces/2001/tasks")).as("total_count says when to stop")
+                    .extracting(r -> r.query("page")).containsExactly("1", "2", "3");
         }
 
         @Test

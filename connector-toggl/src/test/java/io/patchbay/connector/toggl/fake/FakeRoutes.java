@@ -613,7 +613,7 @@ final class FakeRoutes {
                 .toList();
         if (req.param("page") != null || req.param("per_page") != null) {
             matching = page(matching, Math.max(1, intParam(req, "page", 1)),
-                    Math.min(200, Math.max(1, intParam(req, "per_page", 50))));
+                    Math.min(fake.maxPerPage(), Math.max(1, intParam(req, "per_page", 50))));
         }
         return Answer.json(matching.stream().map(data::tag).toList());
     }
@@ -641,12 +641,14 @@ final class FakeRoutes {
 
     private Answer listTasks(Req req, Ws ws) {
         String pid = req.param("pid");
-        String active = req.param("active");
+        // Only active tasks unless asked otherwise, as documented for the same parameter of /tasks/basic;
+        // "both" lists done ones too.
+        String active = Optional.ofNullable(req.param("active")).orElse("true");
         int page = Math.max(1, intParam(req, "page", 1));
-        int perPage = Math.min(200, Math.max(1, intParam(req, "per_page", 50)));
+        int perPage = Math.min(fake.maxPerPage(), Math.max(1, intParam(req, "per_page", 50)));
         List<Task> matching = data.tasks.values().stream().filter(t -> t.workspaceId == ws.id)
                 .filter(t -> pid == null || t.projectId == parseLong(pid, "pid"))
-                .filter(t -> active == null || t.active == Boolean.parseBoolean(active))
+                .filter(t -> active.equals("both") || t.active == Boolean.parseBoolean(active))
                 .sorted(Comparator.comparing((Task t) -> t.name.toLowerCase(Locale.ROOT)).thenComparing(t -> t.id))
                 .toList();
         Map<String, Object> out = new LinkedHashMap<>();

@@ -145,6 +145,7 @@ public final class FakeToggl implements AutoCloseable {
     private Duration bucketInterval;
     private boolean probeCallbacks;
     private boolean tagCreateAnswersObject;
+    private int maxPerPage;
 
     private FakeToggl(Clock clock) {
         this.clock = clock;
@@ -201,6 +202,7 @@ public final class FakeToggl implements AutoCloseable {
         bucketInterval = Duration.ZERO;
         probeCallbacks = true;
         tagCreateAnswersObject = false;
+        maxPerPage = 200;
     }
 
     // Switches
@@ -242,6 +244,18 @@ public final class FakeToggl implements AutoCloseable {
 
     synchronized boolean tagCreateAnswersObject() {
         return tagCreateAnswersObject;
+    }
+
+    /**
+     * The largest {@code per_page} the tag and task lists honour (default 200); a larger one is cut to it without a
+     * word, as Toggl does on lists that document a cap (goals, timesheets). Toggl documents none for tags and tasks.
+     */
+    public synchronized void maxPerPage(int max) {
+        this.maxPerPage = max;
+    }
+
+    synchronized int maxPerPage() {
+        return maxPerPage;
     }
 
     // Seeding helpers for paging tests

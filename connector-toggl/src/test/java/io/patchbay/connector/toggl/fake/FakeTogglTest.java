@@ -99,6 +99,17 @@ class FakeTogglTest {
     }
 
     @Test
+    void tasksAreActiveOnesUnlessBothAreAskedFor() throws IOException {
+        assertThat(send("GET", "/api/v9/workspaces/2001/tasks", ALICE, null).body())
+                .contains("\"name\":\"Design\"").doesNotContain("\"name\":\"Launch\"");
+        assertThat(send("GET", "/api/v9/workspaces/2001/tasks?active=false", ALICE, null).body())
+                .contains("\"name\":\"Launch\"").doesNotContain("\"name\":\"Design\"");
+        assertThat(send("GET", "/api/v9/workspaces/2001/tasks?active=both", ALICE, null).body())
+                .contains("\"name\":\"Launch\"").contains("\"name\":\"Design\"")
+                .contains("\"total_count\":3");
+    }
+
+    @Test
     void aSpentWindowIs402WithTogglsSentence() throws IOException {
         FAKE.quota(1, 1);
         send("GET", "/api/v9/me", ALICE, null);
