@@ -15,15 +15,16 @@ import java.util.Set;
  * @param requestsPerWindow client-side budget per token and window ({@code rate_limit_requests}); Oneflow allows
  *                          2000 per 5 minutes
  * @param window            the budget's window ({@code rate_limit_window_seconds})
- * @param rateLimitWait     wait reported when Oneflow answers 429 without {@code Retry-After}
- *                          ({@code rate_limit_default_wait_seconds}); Oneflow documents no such header
+ * @param rateLimitWait     wait reported when Oneflow answers 429 without {@code Retry-After}, or when the client-side
+ *                          budget is spent ({@code rate_limit_default_wait_seconds}); Oneflow documents no such header
+ *                          and limits a token per 5-minute window, so the default is that window
  * @param maxDownloadBytes  largest file {@code download_contract_file} returns ({@code max_download_bytes})
  */
 record OneflowSettings(int maxAttempts, Duration retryDelay, Duration retryMaxDelay, int requestsPerWindow,
                        Duration window, Duration rateLimitWait, long maxDownloadBytes) {
 
     static final OneflowSettings DEFAULTS = new OneflowSettings(3, Duration.ofMillis(500), Duration.ofSeconds(5),
-            2000, Duration.ofMinutes(5), Duration.ofSeconds(60), 25L * 1024 * 1024);
+            2000, Duration.ofMinutes(5), Duration.ofMinutes(5), 25L * 1024 * 1024);
 
     OneflowSettings {
         if (maxAttempts < 1) {

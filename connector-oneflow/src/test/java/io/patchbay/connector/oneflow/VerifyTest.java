@@ -157,7 +157,7 @@ class VerifyTest extends FakeServerTest {
         assertThatThrownBy(() -> connector.verify(ADMIN))
                 .isInstanceOfSatisfying(RateLimited.class, e -> {
                     assertThat(e.code()).isEqualTo("rate_limited");
-                    assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(60));
+                    assertThat(e.retryAfter()).isEqualTo(Duration.ofMinutes(5));
                     assertThat(e.quotaExhausted()).isFalse();
                     assertThat(e.getMessage()).contains("5 minute rate limit");
                 });

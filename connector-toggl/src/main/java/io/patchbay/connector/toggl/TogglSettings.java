@@ -17,7 +17,7 @@ import java.util.function.Function;
  * @param requestsPerSecond client-side pace per credentials ({@code requests_per_second}); Toggl's leaky bucket
  *                          allows about one request per second per token and IP
  * @param rateLimitWait     wait reported for a 429 without {@code Retry-After} ({@code rate_limit_default_wait_seconds});
- *                          Toggl documents no such header and asks clients to back off for minutes
+ *                          Toggl documents no such header and asks clients to "back off for a few minutes": three
  * @param reportMaxPages    safety cap on Reports API pages followed by one search ({@code report_max_pages})
  * @param createdWith       the {@code created_with} Toggl requires on new time entries ({@code created_with})
  */
@@ -25,7 +25,7 @@ record TogglSettings(int maxAttempts, Duration retryDelay, Duration retryMaxDela
                      Duration rateLimitWait, int reportMaxPages, String createdWith) {
 
     static final TogglSettings DEFAULTS = new TogglSettings(3, Duration.ofMillis(500), Duration.ofSeconds(5), 1.0,
-            Duration.ofSeconds(60), 500, "Patchbay");
+            Duration.ofMinutes(3), 500, "Patchbay");
 
     TogglSettings {
         if (maxAttempts < 1) {

@@ -76,7 +76,7 @@ class TogglFaultsTest {
                 .isInstanceOfSatisfying(RateLimited.class, e -> {
                     assertThat(e.quotaExhausted()).isFalse();
                     assertThat(e.code()).isEqualTo("rate_limited");
-                    assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(60));
+                    assertThat(e.retryAfter()).as("Toggl asks for a few minutes").isEqualTo(Duration.ofMinutes(3));
                     assertThat(e.getMessage()).doesNotContain("<html");
                 });
         assertThat(FAKE.requests("GET", PROJECTS)).hasSize(1);
