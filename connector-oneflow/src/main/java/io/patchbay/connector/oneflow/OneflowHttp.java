@@ -181,13 +181,23 @@ final class OneflowHttp implements AutoCloseable {
                     "Oneflow could not be reached (" + where + ")", e);
         }
         return new ProviderUnavailable("provider_unavailable",
-                "The connection to Oneflow failed (" + where + ")", e);
+                "The connection to Oneflow failed (" + where + ")" + outcomeUnknown(request), e);
     }
 
-    /** Oneflow did not answer within the call timeout, which bounds the whole call, retries included. */
+    /**
+     * Oneflow did not answer within the call timeout, which bounds the whole call, retries included. {@code cause}
+     * is null when the time was spent before the request was sent.
+     */
     private static ProviderUnavailable timeout(Request request, InterruptedIOException cause) {
         return new ProviderUnavailable(ProviderUnavailable.TIMEOUT, "Oneflow did not answer in time ("
-                + request.method() + " " + request.url().encodedPath() + ")", cause);
+                + request.method() + " " + request.url().encodedPath() + ")"
+                + (cause == null ? "" : outcomeUnknown(request)), cause);
+    }
+
+    /** A write that got no answer is never sent again, so the caller must learn that it may have happened. */
+    private static String outcomeUnknown(Request request) {
+        return "GET".equals(request.method()) ? "" : "; Oneflow may have applied it before the answer was lost, so "
+                + "check before sending it again";
     }
 
     private Deadline deadline() {

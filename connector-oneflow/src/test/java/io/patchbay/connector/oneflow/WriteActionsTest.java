@@ -152,10 +152,28 @@ class WriteActionsTest extends FakeServerTest {
             assertThatThrownBy(() -> impatient.invoke(new io.patchbay.spi.ActionCall("create_contract", ADMIN,
                     java.util.Optional.of(Long.toString(FakeOneflow.WORKSPACE_SALES)),
                     Map.of("template_id", FakeOneflow.TEMPLATE_NDA))))
-                    .isInstanceOfSatisfying(ProviderUnavailable.class,
-                            e -> assertThat(e.code()).isEqualTo(ProviderUnavailable.TIMEOUT));
+                    .isInstanceOfSatisfying(ProviderUnavailable.class, e -> {
+                        assertThat(e.code()).isEqualTo(ProviderUnavailable.TIMEOUT);
+                        assertThat(e.getMessage()).contains("Oneflow may have applied it");
+                    });
         }
         assertThat(fake.requests("POST", "/contracts/create")).hasSize(1);
+    }
+
+    @Test
+    void createWhoseConnectionDropsIsSentOnceAndTheErrorSaysItMayHaveHappened() {
+        invoke(ADMIN, "list_users", Map.of());
+        int contracts = fake.contractCount();
+        fake.dropNext(1);
+
+        assertThatThrownBy(() -> invoke(ADMIN, "create_contract", Map.of("template_id", FakeOneflow.TEMPLATE_NDA)))
+                .isInstanceOfSatisfying(ProviderUnavailable.class, e -> {
+                    assertThat(e.code()).isEqualTo("provider_unavailable");
+                    assertThat(e.getMessage()).contains("POST /v1/contracts/create")
+                            .contains("Oneflow may have applied it");
+                });
+        assertThat(fake.requests("POST", "/contracts/create")).hasSize(1);
+        assertThat(fake.contractCount()).isEqualTo(contracts);
     }
 
     @Test
