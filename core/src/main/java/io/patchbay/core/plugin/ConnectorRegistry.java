@@ -151,8 +151,13 @@ public final class ConnectorRegistry implements AutoCloseable {
             throw new ConnectorLoadException("folder " + folder + " declares connector '" + descriptor.id()
                     + "' but provides factories " + factories.stream().map(ConnectorFactory::id).toList());
         }
+        try {
+            add(byId, matching.get(0), ConnectorSource.directory(folder), Optional.of(descriptor.version()), contexts);
+        } catch (ConnectorLoadException e) {
+            closeQuietly(loader);
+            throw e;
+        }
         loaders.add(loader);
-        add(byId, matching.get(0), ConnectorSource.directory(folder), Optional.of(descriptor.version()), contexts);
     }
 
     /** A folder's version is its descriptor's; a class-path connector's is what it reports itself. */
@@ -164,10 +169,29 @@ public final class ConnectorRegistry implements AutoCloseable {
             LOG.warn("Connector '{}' from {} ignored: the one from {} takes precedence", id, source, existing.source());
             return;
         }
-        Connector connector = factory.create(contexts.apply(id));
-        if (!connector.info().id().equals(id)) {
-            throw new ConnectorLoadException("factory '" + id + "' created a connector with id '"
-                    + connector.info().id() + "'");
+        Connector connector;
+        try {
+            connector = factory.create(contexts.apply(id));
+        } catch (RuntimeException | LinkageError e) {
+            throw new ConnectorLoadException("connector '" + id + "' from " + source + " failed to start: " + e, e);
+        }
+        try {
+            if (!connector.info().id().equals(id)) {
+                throw new ConnectorLoadException("factory '" + id + "' created a connector with id '"
+                        + connector.info().id() + "'");
+            }
+            // Asked once here, so a connector with an invalid definition is refused at load with its reason,
+            // instead of failing every catalog request (for every connector) once the server runs.
+            connector.credentialSpec();
+            connector.actions();
+        } catch (RuntimeException | LinkageError e) {
+            try {
+                connector.close();
+            } catch (RuntimeException ignored) {
+                // refused anyway; the reason below is the one that matters
+            }
+            throw e instanceof ConnectorLoadException load ? load : new ConnectorLoadException("connector '" + id
+                    + "' from " + source + " has an invalid definition: " + e, e);
         }
         byId.put(id, new Loaded(id, version.orElse(connector.info().version()), source, connector));
     }

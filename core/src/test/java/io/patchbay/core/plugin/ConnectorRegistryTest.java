@@ -80,6 +80,26 @@ class ConnectorRegistryTest {
     }
 
     @Test
+    void refusesAFolderWhoseDefinitionIsInvalidNamingTheReasonAndKeepsTheOthers() throws Exception {
+        Path connectors = temp.resolve("connectors");
+        buildConnectorJar(connectors.resolve("dupfield"), "dupfield", SpiVersion.CURRENT,
+                "CredentialSpec.of(new AuthMethod(\"api_token\", \"API token\", true, List.of("
+                        + "CredentialField.secret(\"api_token\", \"Token\", \"t\"), "
+                        + "CredentialField.text(\"api_token\", \"Again\", \"dup\")), List.of(), List.of()))");
+        buildConnectorJar(connectors.resolve("echo"), "echo", SpiVersion.CURRENT);
+
+        try (ConnectorRegistry registry = load(connectors)) {
+            assertThat(registry.find("dupfield")).isEmpty();
+            assertThat(registry.find("echo")).isPresent();
+            assertThat(registry.rejected()).singleElement().satisfies(r -> {
+                assertThat(r.folder()).isEqualTo(connectors.resolve("dupfield"));
+                assertThat(r.reason()).contains("connector 'dupfield'").contains("invalid definition")
+                        .contains("repeats field api_token");
+            });
+        }
+    }
+
+    @Test
     void duplicateIdsInTwoFoldersKeepTheFirstByName() throws Exception {
         Path connectors = temp.resolve("connectors");
         buildConnectorJar(connectors.resolve("a-echo"), "echo", SpiVersion.CURRENT);
@@ -129,6 +149,12 @@ class ConnectorRegistryTest {
 
     /** Compiles a tiny connector against the SPI and packs it with its service file and descriptor. */
     private void buildConnectorJar(Path folder, String id, String spiVersion) throws IOException, URISyntaxException {
+        buildConnectorJar(folder, id, spiVersion, "spec");
+    }
+
+    /** As above, with {@code credentialSpec()} answering {@code specExpression}, evaluated on each call. */
+    private void buildConnectorJar(Path folder, String id, String spiVersion, String specExpression)
+            throws IOException, URISyntaxException {
         String pkg = "test.connector." + id.replace('-', '_');
         String className = pkg + ".EchoFactory";
         Path src = temp.resolve("src-" + folder.getFileName()).resolve(pkg.replace('.', '/'));
@@ -153,7 +179,7 @@ class ConnectorRegistryTest {
                                 List.of("Type anything"), List.of()));
                         return new Connector() {
                             public ConnectorInfo info() { return info; }
-                            public CredentialSpec credentialSpec() { return spec; }
+                            public CredentialSpec credentialSpec() { return %s; }
                             public Verification verify(Credentials c) {
                                 return new Verification(new ProviderIdentity("u1", Optional.empty(), "Echo user",
                                         Optional.empty(), Map.of()), List.of(), List.of());
@@ -176,7 +202,7 @@ class ConnectorRegistryTest {
                         }
                     }
                 }
-                """.formatted(pkg, id));
+                """.formatted(pkg, id, specExpression));
 
         Path classes = temp.resolve("classes-" + folder.getFileName());
         Files.createDirectories(classes);
