@@ -15,7 +15,7 @@ public final class ProviderUnavailable extends ConnectorException {
      * The code of a provider that could not be reached at all (connection refused or reset, name not resolved), the
      * code the host's proxy answers the same failure with.
      *
-     * @since SPI 1.1
+     * @since SPI 1.2
      */
     public static final String UNREACHABLE = "provider_unreachable";
 

@@ -53,7 +53,8 @@ public record ProxyTarget(URI baseUrl, Map<String, String> headers, Set<String> 
      * @param path   below the base URL, without a leading slash, such as {@code api/v9/me/reset_token}; matched
      *               case-insensitively after percent-decoding, trailing slashes ignored. A segment written as a
      *               template, {@code {name}}, stands for any one segment, such as the id in
-     *               {@code api/v9/workspaces/{workspace_id}/ical/reset}
+     *               {@code api/v9/workspaces/{workspace_id}/ical/reset} (since SPI 1.2; an older host would read
+     *               it literally, which is why a connector using it declares 1.2)
      * @param reason why, shown to the caller, such as what to do instead
      */
     public record BlockedRoute(String method, String path, String reason) {

@@ -4,10 +4,11 @@ package io.patchbay.spi;
 public final class SpiVersion {
     public static final int MAJOR = 1;
     /**
-     * 1.1: {@link InputRejected}; {@link ProviderUnavailable#TIMEOUT} and {@link ProviderUnavailable#UNREACHABLE};
-     * {@link FieldType#PASSWORD}; {@link ConnectorSettings}; the {@link ProxyTarget} members after the first three.
+     * 1.1: {@link InputRejected}; {@link ProviderUnavailable#TIMEOUT}; {@link FieldType#PASSWORD};
+     * {@link ConnectorSettings}; the {@link ProxyTarget} members after the first three.
+     * 1.2: {@link ProviderUnavailable#UNREACHABLE}; {@code {name}} segments in {@link ProxyTarget.BlockedRoute} paths.
      */
-    public static final int MINOR = 1;
+    public static final int MINOR = 2;
     public static final String CURRENT = MAJOR + "." + MINOR;
 
     /**
