@@ -51,6 +51,8 @@ final class Database implements AutoCloseable {
     /** How long a readiness check may take: readiness probes commonly give up after 1 to 3 s. */
     static final Duration READY_TIMEOUT = Duration.ofSeconds(2);
     private static final int ERASE_WAL_TIMEOUT_MILLIS = 1_000;
+    /** Between two attempts of the outage watch, should the pool fail at once rather than wait for a connection. */
+    private static final Duration WATCH_PAUSE = Duration.ofMillis(500);
 
     enum Dialect {
         SQLITE("", "3", MIGRATIONS),
@@ -349,6 +351,17 @@ final class Database implements AutoCloseable {
         }
     }
 
+    /** False when interrupted (storage closing). */
+    private static boolean pause(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private void failFastWhileUnreachable() {
         String reason = unreachable;
         if (reason != null) {
@@ -369,6 +382,9 @@ final class Database implements AutoCloseable {
                 return;
             } catch (StorageException e) {
                 unreachable = rootMessage(e);
+                if (!pause(WATCH_PAUSE)) {
+                    return;
+                }
             } catch (RuntimeException e) {
                 unreachable = null; // it answered: whatever failed is not the connection
                 return;
