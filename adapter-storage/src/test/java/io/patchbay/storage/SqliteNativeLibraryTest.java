@@ -8,12 +8,15 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteJDBCLoader;
 import org.sqlite.util.LibraryLoaderUtil;
 
 class SqliteNativeLibraryTest {
+    private static final String PLATFORM = System.getProperty("os.name") + "/" + System.getProperty("os.arch");
+
     @TempDir
     Path dir;
 
@@ -28,7 +31,38 @@ class SqliteNativeLibraryTest {
         assertThat(SqliteNativeLibrary.install(dir)).contains(library);
         assertThat(fileKey(library)).as("an identical copy is not rewritten").isEqualTo(firstFile);
         try (var files = Files.list(dir)) {
-            assertThat(files).as("no partial file left behind").containsExactly(library);
+            assertThat(files).as("no partial file left behind")
+                    .containsExactlyInAnyOrder(library, dir.resolve(SqliteNativeLibrary.RESOURCE_FOLDER_FILE));
+        }
+        assertThat(Files.readAllLines(dir.resolve(SqliteNativeLibrary.RESOURCE_FOLDER_FILE)))
+                .containsExactly(PLATFORM, LibraryLoaderUtil.getNativeLibResourcePath());
+    }
+
+    @Test
+    void theRememberedResourceFolderIsUsedWithoutAskingThePlatformAgain() throws IOException {
+        // Another platform's library stands in for what detection would find: only the remembered folder leads there.
+        String otherFolder = "/org/sqlite/native/Linux/"
+                + (LibraryLoaderUtil.getNativeLibResourcePath().endsWith("/aarch64") ? "x86_64" : "aarch64");
+        assumeTrue(bundled(otherFolder) != null, "the driver bundles " + otherFolder);
+        Files.write(dir.resolve(SqliteNativeLibrary.RESOURCE_FOLDER_FILE), List.of(PLATFORM, otherFolder));
+
+        Path library = SqliteNativeLibrary.install(dir).orElseThrow();
+
+        assertThat(Files.readAllBytes(library)).isEqualTo(bundled(otherFolder));
+    }
+
+    @Test
+    void aRememberedFolderOfAnotherPlatformOrThatTheDriverLacksIsFoundAgain() throws IOException {
+        Path marker = dir.resolve(SqliteNativeLibrary.RESOURCE_FOLDER_FILE);
+        for (List<String> stale : List.of(List.of("Plan9/mips", "/org/sqlite/native/Linux/aarch64"),
+                List.of(PLATFORM, "/org/sqlite/native/Plan9/mips"), List.of(PLATFORM))) {
+            Files.write(marker, stale);
+
+            Path library = SqliteNativeLibrary.install(dir).orElseThrow();
+
+            assertThat(Files.readAllBytes(library)).as("after %s", stale).isEqualTo(bundled());
+            assertThat(Files.readAllLines(marker)).containsExactly(PLATFORM,
+                    LibraryLoaderUtil.getNativeLibResourcePath());
         }
     }
 
@@ -68,9 +102,13 @@ class SqliteNativeLibraryTest {
     }
 
     private static byte[] bundled() throws IOException {
-        try (InputStream in = SQLiteJDBCLoader.class.getResourceAsStream(LibraryLoaderUtil.getNativeLibResourcePath()
-                + "/" + LibraryLoaderUtil.getNativeLibName())) {
-            return in.readAllBytes();
+        return bundled(LibraryLoaderUtil.getNativeLibResourcePath());
+    }
+
+    private static byte[] bundled(String folder) throws IOException {
+        try (InputStream in = SQLiteJDBCLoader.class.getResourceAsStream(folder + "/"
+                + LibraryLoaderUtil.getNativeLibName())) {
+            return in == null ? null : in.readAllBytes();
         }
     }
 
