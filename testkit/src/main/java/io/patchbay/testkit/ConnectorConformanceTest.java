@@ -2,6 +2,7 @@ package io.patchbay.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -17,6 +18,7 @@ import io.patchbay.spi.CredentialField;
 import io.patchbay.spi.Credentials;
 import io.patchbay.spi.FieldError;
 import io.patchbay.spi.InvalidCredentials;
+import io.patchbay.spi.ProviderUnavailable;
 import io.patchbay.spi.ProxyTarget;
 import io.patchbay.spi.SpiVersion;
 import io.patchbay.spi.Verification;
@@ -25,7 +27,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
 import java.net.URL;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -44,6 +48,11 @@ import org.junit.jupiter.api.Test;
  * What every connector must do. A connector's test extends this class, points {@link #context()} at its fake
  * provider and supplies credentials; the kit checks the spec, the offline format check, the live check and that
  * secrets never leak into {@code toString()} or exception messages.
+ *
+ * <p>Some checks need no fake: the kit opens its own stand-in provider on 127.0.0.1 and gives the connector a copy
+ * of {@link #context()} pointing there (same path), with its own logger or a short call timeout. They prove that
+ * calls go to the overridden base URL, that the call timeout bounds a call, and that no credential reaches the
+ * context's logger. Action schemas are read as JSON and their {@code type} and {@code required} members checked.
  */
 public abstract class ConnectorConformanceTest {
 
@@ -272,6 +281,163 @@ public abstract class ConnectorConformanceTest {
                     .startsWith("{").endsWith("}").contains("\"type\"");
             assertThat(action.outputSchema().strip()).as("output schema of %s", action.name())
                     .startsWith("{").endsWith("}").contains("\"type\"");
+        }
+    }
+
+    /** The kit's stand-in answers this to every call: the credentials are refused, so nothing goes further. */
+    private static final int KIT_STATUS = 401;
+    /** The call timeout the kit gives a connector, and how long its stand-in holds a call back to test it. */
+    static final Duration KIT_CALL_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration KIT_HOLD = Duration.ofSeconds(15);
+
+    /**
+     * How long the stand-in holds a call back: well past common client defaults (OkHttp reads for 10 s), so only a
+     * connector that applies the context's call timeout gives up first. The kit's own tests shorten it.
+     */
+    Duration kitHold() {
+        return KIT_HOLD;
+    }
+
+    private Connector connectorFor(ConnectorContext kitContext) {
+        return factory().create(kitContext);
+    }
+
+    private ConnectorContext pointedAt(KitServer server) {
+        URI override = context().baseUrlOverride()
+                .orElseThrow(() -> new AssertionError("the test context must point at a fake server"));
+        return context().withBaseUrl(server.baseUrl(override));
+    }
+
+    @Test
+    void callsGoToTheOverriddenBaseUrl() {
+        try (KitServer server = new KitServer(KIT_STATUS, Duration.ZERO);
+             Connector kitConnector = connectorFor(pointedAt(server))) {
+            URI base = server.baseUrl(context().baseUrlOverride().orElseThrow());
+            try {
+                kitConnector.verify(validCredentials());
+            } catch (RuntimeException expected) {
+                // The stand-in refuses everything: only where the call went matters here.
+            }
+            assertThat(server.seen()).as("verify sent its calls to the base-URL override %s, not elsewhere", base)
+                    .isNotEmpty();
+            String path = base.getPath() == null ? "" : base.getPath().replaceAll("/+$", "");
+            assertThat(server.seen()).as("calls stay below the override's path '%s'", path)
+                    .allSatisfy(seen -> assertThat(seen.path()).startsWith(path + "/"));
+        }
+    }
+
+    @Test
+    void theCallTimeoutOfTheContextBoundsACall() {
+        try (KitServer server = new KitServer(KIT_STATUS, kitHold());
+             Connector kitConnector = connectorFor(pointedAt(server).withTimeouts(KIT_CALL_TIMEOUT,
+                     KIT_CALL_TIMEOUT))) {
+            Throwable thrown = catchThrowable(() -> kitConnector.verify(validCredentials()));
+            assertThat(server.seen()).as("the call reached the kit's stand-in").isNotEmpty();
+            assertThat(server.answered()).as("the connector waited past its call timeout of %s for an answer the "
+                    + "stand-in held back for %s: it must use ConnectorContext.callTimeout()", KIT_CALL_TIMEOUT,
+                    kitHold()).isZero();
+            assertThat(thrown).as("a call that runs out of time is ProviderUnavailable with code %s",
+                    ProviderUnavailable.TIMEOUT).isInstanceOfSatisfying(ProviderUnavailable.class,
+                    e -> assertThat(e.code()).isEqualTo(ProviderUnavailable.TIMEOUT));
+        }
+    }
+
+    @Test
+    void noCredentialReachesTheLogger() {
+        CapturingLogger log = new CapturingLogger();
+        List<String> secrets = new ArrayList<>();
+        for (Credentials credentials : List.of(validCredentials(), rejectedCredentials())) {
+            secrets.addAll(secretValues(credentials));
+            secrets.addAll(secretHeaderValues(connector.proxyTarget(credentials)));
+        }
+        try (Connector logged = connectorFor(context().withLogger(log))) {
+            exercise(logged);
+        }
+        // A provider that fails makes a connector log retries and failures: the paths most likely to show a token.
+        try (KitServer failing = new KitServer(503, Duration.ZERO);
+             Connector logged = connectorFor(pointedAt(failing).withLogger(log))) {
+            exercise(logged);
+        }
+        assertThat(log.text()).as("what the connector logged through ConnectorContext.logger()")
+                .doesNotContain(secrets);
+    }
+
+    private void exercise(Connector target) {
+        for (Credentials credentials : List.of(validCredentials(), rejectedCredentials())) {
+            catchThrowable(() -> target.verify(credentials));
+            catchThrowable(() -> target.proxyTarget(credentials));
+            for (ActionDefinition action : target.actions()) {
+                if (action.readOnly()) {
+                    catchThrowable(() -> target.invoke(new io.patchbay.spi.ActionCall(action.name(), credentials,
+                            java.util.Optional.empty(), Map.of())));
+                }
+            }
+        }
+    }
+
+    /** The secret header values, and the credential part of one written as {@code <scheme> <credential>}. */
+    private static List<String> secretHeaderValues(ProxyTarget target) {
+        List<String> values = new ArrayList<>();
+        target.headers().forEach((name, value) -> {
+            if (!target.nonSecretHeaders().contains(name.toLowerCase(Locale.ROOT))) {
+                values.add(value);
+                int space = value.lastIndexOf(' ');
+                if (space > 0 && value.length() - space > 8) {
+                    values.add(value.substring(space + 1));
+                }
+            }
+        });
+        return values;
+    }
+
+    @Test
+    void actionSchemasAreValidJsonSchemas() {
+        for (ActionDefinition action : connector.actions()) {
+            assertThat(SchemaCheck.inputProblems(action.inputSchema())).as("input schema of %s", action.name())
+                    .isEmpty();
+            assertThat(SchemaCheck.problems(action.outputSchema())).as("output schema of %s", action.name())
+                    .isEmpty();
+        }
+    }
+
+    /** Every message at every level, with the full text of any throwable, causes included. */
+    private static final class CapturingLogger implements System.Logger {
+        private final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        String text() {
+            return String.join("\n", lines);
+        }
+
+        @Override
+        public String getName() {
+            return "conformance-kit";
+        }
+
+        @Override
+        public boolean isLoggable(Level level) {
+            return true;
+        }
+
+        @Override
+        public void log(Level level, java.util.ResourceBundle bundle, String msg, Throwable thrown) {
+            lines.add(msg + (thrown == null ? "" : "\n" + fullText(thrown)));
+        }
+
+        @Override
+        public void log(Level level, java.util.ResourceBundle bundle, String format, Object... params) {
+            StringBuilder line = new StringBuilder(String.valueOf(format));
+            if (params != null && params.length > 0) {
+                try {
+                    line.append('\n').append(java.text.MessageFormat.format(String.valueOf(format), params));
+                } catch (IllegalArgumentException notMessageFormat) {
+                    line.append('\n').append("(not a MessageFormat pattern)");
+                }
+                // Kept raw too: a connector's own format may not be MessageFormat's.
+                for (Object param : params) {
+                    line.append('\n').append(param instanceof Throwable t ? fullText(t) : String.valueOf(param));
+                }
+            }
+            lines.add(line.toString());
         }
     }
 

@@ -81,6 +81,10 @@ final class OneflowActionDefinitions {
     private static final String FILE = obj("""
             "id":%s,"name":%s,"extension":%s,"type":{"enum":["contract","verification","attachment","pdf",null]}"""
             .formatted(ID, STR, STR), "id", "type");
+    /** Whole-list outputs read every page Oneflow serves, which stops at 20000 items. */
+    private static final String TRUNCATED = ",\"truncated\":{\"type\":\"boolean\",\"description\":\"True when "
+            + "the contract has more than " + OneflowPages.MAX_ITEMS + " of these: Oneflow serves no offset past "
+            + OneflowPages.MAX_OFFSET + ", so the list holds the first " + OneflowPages.MAX_ITEMS + " only.\"}";
     private static final String DATA_FIELD_VALUE = """
             {"type":"object","additionalProperties":false,
              "properties":{"custom_id":{"type":"string","minLength":1,"maxLength":255},"id":%s,"value":{"type":["string","null"]}},
@@ -119,8 +123,8 @@ final class OneflowActionDefinitions {
             new ActionDefinition(LIST_CONTRACT_PARTICIPANTS, "List contract participants",
                     "The parties of a contract and the participants of each, with signing and delivery state.",
                     input(CONTRACT_INPUT, "contract_id"),
-                    obj("\"contract_id\":" + ID + ",\"parties\":{\"type\":\"array\",\"items\":" + PARTY + "}",
-                            "contract_id", "parties"), true),
+                    obj("\"contract_id\":" + ID + ",\"parties\":{\"type\":\"array\",\"items\":" + PARTY + "}" + TRUNCATED,
+                            "contract_id", "parties", "truncated"), true),
             new ActionDefinition(CREATE_CONTRACT, "Create contract",
                     "Creates a draft contract from a template in a workspace (default: the linked one), optionally "
                             + "with a name, data field values and counterparties. Sent once, never retried.",
@@ -151,8 +155,8 @@ final class OneflowActionDefinitions {
             new ActionDefinition(GET_CONTRACT_DATA_FIELDS, "Get contract data fields",
                     "The data fields (contract variables) of a contract with their custom ids and values.",
                     input(CONTRACT_INPUT, "contract_id"),
-                    obj("\"contract_id\":" + ID + ",\"data_fields\":{\"type\":\"array\",\"items\":" + DATA_FIELD + "}",
-                            "contract_id", "data_fields"), true),
+                    obj("\"contract_id\":" + ID + ",\"data_fields\":{\"type\":\"array\",\"items\":" + DATA_FIELD + "}" + TRUNCATED,
+                            "contract_id", "data_fields", "truncated"), true),
             new ActionDefinition(UPDATE_CONTRACT_DATA_FIELDS, "Update contract data fields",
                     "Sets data field values of a contract, each field named by custom_id or id. Fields are updated "
                             + "in order and the first failure stops the rest; sent once, never retried.",
@@ -163,8 +167,8 @@ final class OneflowActionDefinitions {
             new ActionDefinition(LIST_CONTRACT_FILES, "List contract files",
                     "The files of a contract: the contract PDF (id 1), the verification (id 2) and attachments.",
                     input(CONTRACT_INPUT, "contract_id"),
-                    obj("\"contract_id\":" + ID + ",\"files\":{\"type\":\"array\",\"items\":" + FILE + "}",
-                            "contract_id", "files"), true),
+                    obj("\"contract_id\":" + ID + ",\"files\":{\"type\":\"array\",\"items\":" + FILE + "}" + TRUNCATED,
+                            "contract_id", "files", "truncated"), true),
             new ActionDefinition(DOWNLOAD_CONTRACT_FILE, "Download contract file",
                     "Downloads one file of a contract (default: the contract PDF) and returns it base64-encoded "
                             + "with its content type and file name.",

@@ -181,9 +181,10 @@ final class OneflowActions {
     private Object listParticipants(OneflowApi.Auth auth, ActionCall call) {
         long contractId = contractId(call);
         // Every page within one call timeout, retried as a whole, like the files.
-        List<Map<String, Object>> parties = http.retrying(deadline -> OneflowPages.all(offset -> body(http.once(auth,
-                api -> api.parties(auth, contractId, OneflowPages.LIMIT, offset), deadline))));
-        return Output.obj("contract_id", contractId, "parties", Output.parties(parties));
+        OneflowPages.Read<Map<String, Object>> parties = http.retrying(deadline -> OneflowPages.all(offset ->
+                body(http.once(auth, api -> api.parties(auth, contractId, OneflowPages.LIMIT, offset), deadline))));
+        return Output.obj("contract_id", contractId, "parties", Output.parties(parties.items()),
+                "truncated", parties.truncated());
     }
 
     private Object createContract(OneflowApi.Auth auth, ActionCall call) {
@@ -286,9 +287,10 @@ final class OneflowActions {
 
     private Object getDataFields(OneflowApi.Auth auth, ActionCall call) {
         long contractId = contractId(call);
-        List<Dto.DataField> fields = http.retrying(deadline -> OneflowPages.all(offset -> body(http.once(auth,
-                api -> api.dataFields(auth, contractId, OneflowPages.LIMIT, offset), deadline))));
-        return Output.obj("contract_id", contractId, "data_fields", fields.stream().map(Output::dataField).toList());
+        OneflowPages.Read<Dto.DataField> fields = http.retrying(deadline -> OneflowPages.all(offset ->
+                body(http.once(auth, api -> api.dataFields(auth, contractId, OneflowPages.LIMIT, offset), deadline))));
+        return Output.obj("contract_id", contractId, "data_fields",
+                fields.items().stream().map(Output::dataField).toList(), "truncated", fields.truncated());
     }
 
     private Object updateDataFields(OneflowApi.Auth auth, ActionCall call) {
@@ -352,8 +354,9 @@ final class OneflowActions {
 
     private Object listFiles(OneflowApi.Auth auth, ActionCall call) {
         long contractId = contractId(call);
-        List<Dto.File> all = http.retrying(deadline -> files.all(auth, contractId, deadline));
-        return Output.obj("contract_id", contractId, "files", all.stream().map(Output::file).toList());
+        OneflowPages.Read<Dto.File> all = http.retrying(deadline -> files.all(auth, contractId, deadline));
+        return Output.obj("contract_id", contractId, "files", all.items().stream().map(Output::file).toList(),
+                "truncated", all.truncated());
     }
 
     private static long contractId(ActionCall call) {

@@ -45,7 +45,7 @@ final class OneflowFiles {
     }
 
     /** Every file of a contract, page by page (one attempt each; callers wrap it in the retry policy). */
-    List<Dto.File> all(OneflowApi.Auth auth, long contractId, Deadline deadline) {
+    OneflowPages.Read<Dto.File> all(OneflowApi.Auth auth, long contractId, Deadline deadline) {
         return OneflowPages.all(offset -> OneflowActions.body(http.once(auth,
                 api -> api.files(auth, contractId, OneflowPages.LIMIT, offset), deadline)));
     }
@@ -61,11 +61,17 @@ final class OneflowFiles {
     }
 
     private Object fetch(OneflowApi.Auth auth, long contractId, long fileId, Deadline deadline) {
-        Dto.File meta = all(auth, contractId, deadline).stream().filter(f -> f.id() != null && f.id() == fileId)
+        OneflowPages.Read<Dto.File> files = all(auth, contractId, deadline);
+        // Beyond Oneflow's cap a file may exist unseen: say so rather than claim it does not exist.
+        String unseen = files.truncated() ? " among the first " + OneflowPages.MAX_ITEMS + " files, all that Oneflow "
+                + "lists of a contract (it serves no offset past " + OneflowPages.MAX_OFFSET + ")" : "";
+        Dto.File meta = files.items().stream().filter(f -> f.id() != null && f.id() == fileId)
                 .findFirst()
                 .orElseThrow(() -> new ProviderRejected(404, "file_not_found",
-                        "Contract " + contractId + " has no file " + fileId + "; list_contract_files shows its files",
-                        List.of(new FieldError("file_id", "not_found", "no file with this id on the contract"))));
+                        "Contract " + contractId + " has no file " + fileId + unseen
+                                + "; list_contract_files shows its files",
+                        List.of(new FieldError("file_id", "not_found", "no file with this id on the contract"
+                                + unseen))));
         Response<ResponseBody> response = http.send(auth, api -> api.download(auth, contractId, fileId, ACCEPT_BINARY),
                 deadline);
         for (int hops = 0; isRedirect(response.code()); hops++) {

@@ -3,6 +3,7 @@ package io.patchbay.connector.oneflow;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.IntFunction;
 
 /**
@@ -12,6 +13,18 @@ import java.util.function.IntFunction;
 final class OneflowPages {
     static final int LIMIT = 100;
     static final int MAX_OFFSET = 19_900;
+    /** The most items Oneflow serves of one list: the page at {@link #MAX_OFFSET} is the last it answers. */
+    static final int MAX_ITEMS = MAX_OFFSET + LIMIT;
+
+    /**
+     * The items read, and whether Oneflow holds more than it serves: then {@code items} are the first
+     * {@link #MAX_ITEMS} and a caller must say so rather than pass them off as the whole list.
+     */
+    record Read<T>(List<T> items, boolean truncated) {
+        Read {
+            Objects.requireNonNull(items, "items");
+        }
+    }
 
     private OneflowPages() {
     }
@@ -19,20 +32,24 @@ final class OneflowPages {
     /**
      * Every item, asking {@code pageAt} for the page at each offset until the last one: a short or empty page,
      * {@code count} items read, or no {@code next} link. Oneflow serves no offset past {@link #MAX_OFFSET}, which
-     * bounds the reading at 200 pages.
+     * bounds the reading at 200 pages; a list longer than that comes back {@link Read#truncated() truncated}.
      */
-    static <T> List<T> all(IntFunction<Dto.Page<T>> pageAt) {
+    static <T> Read<T> all(IntFunction<Dto.Page<T>> pageAt) {
         List<T> all = new ArrayList<>();
+        boolean more = false;
         for (int offset = 0; offset <= MAX_OFFSET; offset += LIMIT) {
             Dto.Page<T> page = pageAt.apply(offset);
             all.addAll(page.items());
             boolean noNext = page.links() != null && page.links().containsKey("next")
                     && (page.links().get("next") == null || page.links().get("next").href() == null);
             if (page.items().size() < LIMIT || (page.count() != null && all.size() >= page.count()) || noNext) {
+                more = false;
                 break;
             }
+            // A full page that is neither the last by count nor by link: Oneflow has more after it.
+            more = true;
         }
         // Not List.copyOf: a null item Oneflow might send is the caller's to skip, not a crash here.
-        return Collections.unmodifiableList(all);
+        return new Read<>(Collections.unmodifiableList(all), more);
     }
 }

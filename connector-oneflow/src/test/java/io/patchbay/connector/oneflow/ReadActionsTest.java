@@ -271,6 +271,29 @@ class ReadActionsTest extends FakeServerTest {
         List<Map<String, Object>> fields = list(out.get("data_fields"));
         assertThat(fields).hasSize(152);
         assertThat(fields.get(151)).containsEntry("custom_id", "extra_150").containsEntry("value", "value 150");
+        assertThat(out).containsEntry("truncated", false);
+    }
+
+    /** All the pages of a whole-list action share one call timeout: give 200 of them room on a busy machine. */
+    private void twoHundredPagesInOneCall() {
+        connector.close();
+        connector = new OneflowConnectorFactory().create(TestContexts.fast(fake.baseUrl())
+                .withTimeouts(java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(120)));
+    }
+
+    @Test
+    void aListLongerThanOneflowServesSaysItIsTruncated() {
+        twoHundredPagesInOneCall();
+        fake.addDataFields(FakeOneflow.CONTRACT_SIGNED, 20_050);
+
+        Map<String, Object> out = map(invoke(ADMIN, "get_contract_data_fields",
+                Map.of("contract_id", FakeOneflow.CONTRACT_SIGNED)));
+
+        List<RecordedCall> pages = fake.requests("GET", "/contracts/" + FakeOneflow.CONTRACT_SIGNED + "/data_fields");
+        assertThat(pages).as("every page Oneflow serves").hasSize(200);
+        assertThat(pages.get(199).query()).isEqualTo(Map.of("limit", "100", "offset", "19900"));
+        assertThat(list(out.get("data_fields"))).hasSize(20_000);
+        assertThat(out).as("20052 fields, 20000 served").containsEntry("truncated", true);
     }
 
     @Test
@@ -285,6 +308,7 @@ class ReadActionsTest extends FakeServerTest {
                         Map.of("limit", "100", "offset", "100"));
         List<Map<String, Object>> parties = list(out.get("parties"));
         assertThat(parties).hasSize(122);
+        assertThat(out).containsEntry("truncated", false);
         assertThat(parties.get(121)).containsEntry("name", "Person 120");
     }
 
@@ -298,5 +322,6 @@ class ReadActionsTest extends FakeServerTest {
                 org.assertj.core.groups.Tuple.tuple(1L, "contract"),
                 org.assertj.core.groups.Tuple.tuple(2L, "verification"),
                 org.assertj.core.groups.Tuple.tuple(7001L, "attachment"));
+        assertThat(out).containsEntry("truncated", false);
     }
 }

@@ -28,11 +28,12 @@ final class TogglConnector implements Connector, ProviderTokenReset, WebhookSubs
     private static final Op RESET_TOKEN = Op.write("POST /api/v9/me/reset_token");
     /**
      * Credentials Toggl hands out in answers: the API token ({@code /me}, workspaces), a webhook subscription's
-     * signing secret, a desktop sign-in token, the workspace's iCal feed URL (read without signing in) and a
-     * workspace user's invitation link and code.
+     * signing secret, a desktop sign-in token, the workspace's iCal feed URL (read without signing in), a
+     * workspace user's invitation link and code, and members named plainly {@code token}: a saved report's share
+     * token (the report is read without signing in), an SSO invitation's token and a data export's download token.
      */
     private static final Set<String> PROXY_SECRET_FIELDS = Set.of("api_token", "secret", "login_token", "ical_url",
-            "invite_url", "invitation_code");
+            "invite_url", "invitation_code", "token");
     /** Routes whose answer is a new credential, a bare JSON string or a redirect that no member mask can catch. */
     private static final List<ProxyTarget.BlockedRoute> PROXY_BLOCKED_ROUTES = List.of(
             new ProxyTarget.BlockedRoute("POST", "api/v9/me/reset_token", "it would hand the new API token to the "
@@ -47,7 +48,10 @@ final class TogglConnector implements Connector, ProviderTokenReset, WebhookSubs
                     + "the user's own login instead"),
             new ProxyTarget.BlockedRoute("POST", "api/v9/workspaces/{workspace_id}/ical/reset", "it replaces the "
                     + "workspace's iCal feed URL, which anyone holding it can read without signing in, and answers "
-                    + "the new one; reset the feed in Toggl itself"));
+                    + "the new one; reset the feed in Toggl itself"),
+            new ProxyTarget.BlockedRoute("POST", "api/v9/workspaces/{workspace_id}/ical/toggle", "it switches the "
+                    + "workspace's iCal feed on or off and answers the feed's secret link as a bare JSON string, "
+                    + "which anyone holding it can read without signing in; switch the feed in Toggl itself"));
 
     private final ConnectorInfo info;
     private final URI baseUrl;

@@ -101,10 +101,16 @@ final class TogglFailures {
         if (status >= 500) {
             return new ProviderUnavailable("provider_error", "Toggl failed (" + at + ")" + says, null);
         }
+        if (status == 405) {
+            // The connector chose the method, not the caller: Toggl refusing it means the connector and Toggl's API
+            // disagree, which no change to the input can fix.
+            return new ProviderRejected(status, "provider_method_not_allowed", "Toggl refused the method the "
+                    + "connector used (" + at + "): the connector and Toggl's API disagree, not the input; report it "
+                    + "to the connector's maintainers" + says);
+        }
         String code = switch (status) {
             case 400 -> "bad_request";
             case 404 -> "not_found";
-            case 405 -> "method_not_allowed";
             case 409 -> "conflict";
             case 410 -> "gone";
             default -> "rejected";

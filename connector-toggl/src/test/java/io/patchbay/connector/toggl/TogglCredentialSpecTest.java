@@ -83,10 +83,10 @@ class TogglCredentialSpecTest {
         assertThat(target.toString()).doesNotContain(FakeToggl.ALICE.apiToken(), expected.substring(6));
         assertThat(target.secretJsonFields()).as("the token, the webhook signing secret, sign-in and feed links")
                 .containsExactlyInAnyOrder("api_token", "secret", "login_token", "ical_url", "invite_url",
-                        "invitation_code");
+                        "invitation_code", "token");
         assertThat(target.blockedRoutes()).extracting(r -> r.method() + " " + r.path()).containsExactlyInAnyOrder(
                 "POST api/v9/me/reset_token", "POST api/v9/desktop_login_tokens", "GET api/v9/desktop_login",
-                "POST api/v9/workspaces/{workspace_id}/ical/reset");
+                "POST api/v9/workspaces/{workspace_id}/ical/reset", "POST api/v9/workspaces/{workspace_id}/ical/toggle");
         assertThat(target.blockedRoutes()).extracting(r -> r.method() + " " + r.path()).as("managing subscriptions "
                 + "stays open").noneMatch(route -> route.contains("webhooks"));
         assertThat(target.blockedRoutes()).allSatisfy(r -> assertThat(r.reason()).contains("it "));

@@ -207,6 +207,21 @@ class TogglFaultsTest {
     }
 
     @Test
+    void a405IsTheProviderRefusingTheConnectorsMethodNotTheCallersInput() {
+        FAKE.enqueue(Fault.methodNotAllowed().onPath(PROJECTS));
+
+        assertThatThrownBy(() -> invoke("list_projects", Map.of()))
+                .isInstanceOfSatisfying(ProviderRejected.class, e -> {
+                    assertThat(e.status()).isEqualTo(405);
+                    assertThat(e.code()).isEqualTo("provider_method_not_allowed");
+                    assertThat(e.getMessage()).contains("Toggl refused the method the connector used",
+                            "GET /api/v9/workspaces/{workspace_id}/projects answered HTTP 405", "not the input");
+                    assertThat(e.fieldErrors()).as("no input field is to blame").isEmpty();
+                });
+        assertThat(FAKE.requests("GET", PROJECTS)).as("a refused method is not retried").hasSize(1);
+    }
+
+    @Test
     void aFailedCreateIsNeverRetried() {
         FAKE.enqueue(Fault.serverError().onPath(TIME_ENTRIES));
 

@@ -466,8 +466,8 @@ public final class FakeOneflow implements AutoCloseable {
                     + "/parties", query, paging(query), parties(c))));
             case "GET contracts/#/events" -> withContract(actor, s.get(1), c -> events(c, query));
             case "GET contracts/#/data_fields" -> withContract(actor, s.get(1), c -> ok(page("contracts/" + c.id
-                    + "/data_fields", query, paging(query), c.dataFields.stream()
-                    .map(d -> (Object) dataField(c, d)).toList())));
+                    + "/data_fields", query, paging(query), lazily(c.dataFields,
+                    d -> dataField(c, d)))));
             case "GET contracts/#/files" -> withContract(actor, s.get(1), c -> files(c, query));
             case "GET contracts/#/files/#" -> withContract(actor, s.get(1), c -> download(c, s.get(3), query));
             default -> {
@@ -961,6 +961,21 @@ public final class FakeOneflow implements AutoCloseable {
         // Oneflow writes {"href": null} at the ends; Map.of cannot hold null, so patch it in.
         links.replaceAll((k, v) -> v instanceof Map<?, ?> m && "".equals(m.get("href")) ? obj("href", null) : v);
         return obj("_links", links, "count", all.size(), "data", all.subList(from, to));
+    }
+
+    /** A read-only view that builds each answer item when its page is written: long lists stay cheap to page. */
+    private static <T> List<Object> lazily(List<T> items, java.util.function.Function<T, Object> answer) {
+        return new java.util.AbstractList<>() {
+            @Override
+            public Object get(int index) {
+                return answer.apply(items.get(index));
+            }
+
+            @Override
+            public int size() {
+                return items.size();
+            }
+        };
     }
 
     private Map<String, Object> pageLink(String path, Map<String, String> query, int limit, int offset) {

@@ -168,6 +168,10 @@ final class FakeData {
     final Map<Long, Task> tasks = new TreeMap<>();
     final Map<Long, Entry> entries = new TreeMap<>();
     final Map<Long, Subscription> subscriptions = new TreeMap<>();
+    /** Workspace users ({@link #icalKey}) whose iCal feed is switched on. */
+    final java.util.Set<String> icalEnabled = new java.util.HashSet<>();
+    /** Workspace users whose iCal feed was reset: the new token; the others keep the seeded one. */
+    final Map<String, String> icalTokens = new LinkedHashMap<>();
     private long nextId = 9_100_000_000L;
     private long nextSubscriptionId = 10_700;
 
@@ -387,6 +391,17 @@ final class FakeData {
         return out;
     }
 
+    static String icalKey(long workspaceId, long userId) {
+        return workspaceId + "/" + userId;
+    }
+
+    /** The feed of a user's entries in a workspace: the path is its own credential, read without signing in. */
+    String icalUrl(long workspaceId, long userId) {
+        String token = icalTokens.getOrDefault(icalKey(workspaceId, userId), HexFormat.of().formatHex(
+                ByteBuffer.allocate(16).putLong(workspaceId).putLong(userId).array()));
+        return "/ical/workspace_user/" + token;
+    }
+
     Map<String, Object> workspace(Ws ws, Member member, boolean withProjectCount) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", ws.id);
@@ -413,10 +428,8 @@ final class FakeData {
         out.put("api_token", "0".repeat(32));
         out.put("at", plusZero(seededAt));
         out.put("logo_url", "https://assets.track.toggl.com/images/workspace.jpg");
-        out.put("ical_enabled", false);
-        // The feed of this user's entries: the path is its own credential, read without signing in.
-        out.put("ical_url", "/ical/workspace_user/" + HexFormat.of().formatHex(
-                ByteBuffer.allocate(16).putLong(ws.id).putLong(member.userId()).array()));
+        out.put("ical_enabled", icalEnabled.contains(icalKey(ws.id, member.userId())));
+        out.put("ical_url", icalUrl(ws.id, member.userId()));
         out.put("permissions", null);
         if (withProjectCount) {
             out.put("active_project_count", projects.values().stream()

@@ -310,9 +310,33 @@ final class FakeRoutes {
                 return path.size() == 1 && method.equals("GET")
                         ? Answer.json(data.membersOf(ws.id).stream().map(data::simpleUser).toList())
                         : Answer.empty(405);
+            case "ical":
+                return ical(req, ws, member, path.subList(1, path.size()));
             default:
                 return notFound();
         }
+    }
+
+    /**
+     * {@code POST ical/toggle} and {@code POST ical/reset}. The spec gives both answers only as a string; the fake
+     * answers the feed's path, the credential that reads the feed without signing in (its own reading).
+     */
+    private Answer ical(Req req, Ws ws, Member member, List<String> path) {
+        if (path.size() != 1 || !(path.get(0).equals("toggle") || path.get(0).equals("reset"))) {
+            return notFound();
+        }
+        if (!req.method().equals("POST")) {
+            return Answer.empty(405);
+        }
+        String key = FakeData.icalKey(ws.id, member.userId());
+        if (path.get(0).equals("toggle")) {
+            if (!data.icalEnabled.remove(key)) {
+                data.icalEnabled.add(key);
+            }
+        } else {
+            data.icalTokens.put(key, newToken());
+        }
+        return Answer.json(data.icalUrl(ws.id, member.userId()));
     }
 
     // Time entries

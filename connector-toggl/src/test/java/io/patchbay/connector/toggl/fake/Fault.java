@@ -81,6 +81,11 @@ public record Fault(int status, Map<String, String> headers, String body, Durati
         return status(402, "Workspace needs to have this feature enabled");
     }
 
+    /** 405 as Toggl sends it for a method a route does not take: an empty body and no Content-Type. */
+    public static Fault methodNotAllowed() {
+        return new Fault(405, Map.of(), "", Duration.ZERO, "/");
+    }
+
     /** The normal answer, after {@code delay}. */
     public static Fault slow(Duration delay) {
         return new Fault(0, Map.of(), "", delay, "/");
