@@ -142,7 +142,8 @@ class ConformanceKitTest {
     @Test
     void theSchemaCheckNamesWhereAndWhy() {
         assertThat(SchemaCheck.inputProblems("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"int\"}}}"))
-                .singleElement().asString().startsWith("#/properties/a/type: 'int' is not a JSON Schema type");
+                .isNotEmpty().allSatisfy(problem -> assertThat(problem).startsWith("#/properties/a/type: "))
+                .anySatisfy(problem -> assertThat(problem).contains("enumeration"));
         assertThat(SchemaCheck.inputProblems("{\"type\":\"object\",\"required\":[\"b\"],\"properties\":{\"a\":true}}"))
                 .singleElement().asString().startsWith("#/required: 'b' is not among the properties");
         assertThat(SchemaCheck.inputProblems("[1,2]")).first().asString().contains("\"type\":\"object\"");
