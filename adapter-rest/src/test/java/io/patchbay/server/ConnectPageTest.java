@@ -68,6 +68,9 @@ class ConnectPageTest {
         // The token is read once and leaves the address bar (and so history and copied links).
         assertThat((String) browser.eval("location.href")).doesNotContain("pb_cs_").doesNotContain("session");
         assertThat(browser.eval("document.getElementById('connector-name').textContent")).isEqualTo("Toggl Track");
+        assertThat(browser.eval("[document.getElementById('status').getAttribute('role'),"
+                + " document.getElementById('status').getAttribute('aria-live'), document.getElementById('status').hidden]"))
+                .isEqualTo(List.of("status", "polite", false));
         assertThat(browser.eval("document.getElementById('field-api_token').type")).isEqualTo("password");
         assertThat(browser.eval("document.getElementById('field-api_token').getAttribute('aria-describedby')"))
                 .isEqualTo("help-api_token error-api_token");
@@ -237,7 +240,7 @@ class ConnectPageTest {
                 .isEqualTo(List.of(true, true, "form-error"));
 
         // Opening it again: the same words, and no form.
-        open(browser, url, "document.getElementById('status').textContent !== 'Loading…'");
+        open(browser, url, "!['', 'Loading…'].includes(document.getElementById('status').textContent)");
         assertThat(browser.eval("[document.getElementById('status').textContent, document.getElementById('form').hidden]"))
                 .isEqualTo(List.of("This link has already been used. " + START_AGAIN, true));
     }
@@ -303,9 +306,8 @@ class ConnectPageTest {
             // The server goes away; a new session in the tab cannot load and the page says so.
             second.close();
             browser.eval("location.hash = 'session=pb_cs_gone'; true");
-            Object status = browser.waitFor("document.getElementById('status').hidden ? null"
-                    + " : document.getElementById('status').textContent", v -> v instanceof String s
-                    && !s.equals("Loading…"), WAIT);
+            Object status = browser.waitFor("document.getElementById('status').textContent", v -> v instanceof String s
+                    && !s.isBlank() && !s.equals("Loading…"), WAIT);
             assertThat(status).isEqualTo("This page cannot reach the server. Check your connection and try again.");
             assertThat(browser.eval("document.getElementById('form').hidden")).isEqualTo(true);
         } finally {

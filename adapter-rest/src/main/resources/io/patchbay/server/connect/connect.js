@@ -57,8 +57,8 @@
   }
 
   function status(text, isError) {
+    // Never hidden: a live region that leaves the accessibility tree would not announce the next message.
     $('status').textContent = text;
-    $('status').hidden = !text;
     $('status').classList.toggle('error', Boolean(isError));
   }
 
