@@ -50,10 +50,29 @@ public final class LinkService {
         return connector.verify(credentials);
     }
 
+    /**
+     * Links an account for the viewer's tenant. A viewer acting for an end user links only for that user (and that
+     * user's team): the request's owner and team must be the viewer's, as the REST layer also requires.
+     */
     public LinkResult link(Viewer viewer, LinkRequest request) {
         Objects.requireNonNull(viewer, "viewer");
-        Connector connector = catalog.get(request.connectorId());
+        Objects.requireNonNull(request, "request");
         List<FieldError> inputErrors = new ArrayList<>();
+        checkId("tenant_id", viewer.tenantId()).ifPresent(inputErrors::add);
+        checkId("owner_id", request.ownerId()).ifPresent(inputErrors::add);
+        request.teamId().flatMap(t -> checkId("team_id", t)).ifPresent(inputErrors::add);
+        if (viewer.ownerId().isPresent() && !viewer.ownerId().get().equals(request.ownerId())) {
+            inputErrors.add(new FieldError("owner_id", "owner_mismatch",
+                    "owner_id differs from the end user the caller acts for"));
+        }
+        if (viewer.teamId().isPresent() && request.teamId().isPresent() && !viewer.teamId().equals(request.teamId())) {
+            inputErrors.add(new FieldError("team_id", "owner_mismatch",
+                    "team_id differs from the team of the end user the caller acts for"));
+        }
+        if (!inputErrors.isEmpty()) {
+            throw new InvalidInputException(inputErrors);
+        }
+        Connector connector = catalog.get(request.connectorId());
         request.label().ifPresent(l -> Labels.check("label", l).ifPresent(inputErrors::add));
         if (request.visibility() == Visibility.TEAM && request.teamId().isEmpty()) {
             inputErrors.add(new FieldError("visibility", "team_required",
@@ -178,6 +197,18 @@ public final class LinkService {
         LinkedAccount stored = vault.store().update(account);
         audit.record(viewer, "account.verified", stored, Map.of("status", stored.status().name()));
         return stored;
+    }
+
+    /** An id stored with the account and compared on every read: blank or padded ids would never match. */
+    private static Optional<FieldError> checkId(String field, String value) {
+        if (value.isBlank()) {
+            return Optional.of(new FieldError(field, "blank", field + " must not be blank"));
+        }
+        if (value.chars().anyMatch(Character::isISOControl) || !value.equals(value.strip())) {
+            return Optional.of(new FieldError(field, "invalid", field
+                    + " must not contain control characters or surrounding spaces"));
+        }
+        return Optional.empty();
     }
 
     private static void checkFormat(Connector connector, Credentials credentials) {
