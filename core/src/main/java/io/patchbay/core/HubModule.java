@@ -22,7 +22,8 @@ import java.util.Optional;
  * Guice wiring of the application services. The ports out ({@link LinkedAccountStore}, {@link SecretCipher},
  * {@link AuditLog}) are bound by an adapter module, e.g. the storage adapter's. {@link AccountChanges} may be bound
  * too, and must be when other processes write the store (PostgreSQL: {@code PatchbayStorage.accountChanges()});
- * unbound, the store is taken to be written by this process only.
+ * unbound, the store is taken to be written by this process only. The clock is bound as
+ * {@code @PatchbayClock Clock}, never as a plain {@code Clock}, so a host module may bind its own.
  */
 public final class HubModule extends AbstractModule {
     private final List<Connector> connectors;
@@ -35,7 +36,8 @@ public final class HubModule extends AbstractModule {
 
     @Override
     protected void configure() {
-        bind(Clock.class).toInstance(clock);
+        // Qualified: a host that binds its own Clock keeps it, and the two never collide.
+        bind(Clock.class).annotatedWith(PatchbayClock.class).toInstance(clock);
         bind(ConnectorCatalog.class).toInstance(new ConnectorCatalog(connectors));
         OptionalBinder.newOptionalBinder(binder(), AccountChanges.class);
     }
@@ -43,7 +45,7 @@ public final class HubModule extends AbstractModule {
     @Provides
     @Singleton
     Hub hub(ConnectorCatalog catalog, LinkedAccountStore store, Optional<AccountChanges> accountChanges,
-            SecretCipher cipher, AuditLog auditLog, Clock clock) {
+            SecretCipher cipher, AuditLog auditLog, @PatchbayClock Clock clock) {
         return new Hub(catalog, store, accountChanges.orElseGet(AccountChanges::singleProcess), cipher, auditLog,
                 clock);
     }
