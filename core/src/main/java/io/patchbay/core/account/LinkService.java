@@ -2,6 +2,7 @@ package io.patchbay.core.account;
 
 import io.patchbay.core.Ids;
 import io.patchbay.core.audit.AuditLog;
+import io.patchbay.core.catalog.ConnectorCalls;
 import io.patchbay.core.catalog.ConnectorCatalog;
 import io.patchbay.core.error.DuplicateAccountException;
 import io.patchbay.core.error.IdentityMismatchException;
@@ -35,8 +36,12 @@ public final class LinkService {
     private final AccountVault vault;
     private final AccountAudit audit;
     private final Clock clock;
+    private final ConnectorCalls calls;
 
-    public LinkService(ConnectorCatalog catalog, AccountVault vault, AuditLog audit, Clock clock) {
+    /** @param calls runs each provider check under the host's deadline */
+    public LinkService(ConnectorCatalog catalog, AccountVault vault, AuditLog audit, Clock clock,
+                       ConnectorCalls calls) {
+        this.calls = Objects.requireNonNull(calls, "calls");
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.vault = Objects.requireNonNull(vault, "vault");
         this.audit = new AccountAudit(Objects.requireNonNull(audit, "audit"), clock);
@@ -47,7 +52,7 @@ public final class LinkService {
     public Verification check(String connectorId, Credentials credentials) {
         Connector connector = catalog.get(connectorId);
         checkFormat(connector, credentials);
-        return connector.verify(credentials);
+        return verify(connector, credentials);
     }
 
     /**
@@ -82,7 +87,7 @@ public final class LinkService {
             throw new InvalidInputException(inputErrors);
         }
         checkFormat(connector, request.credentials());
-        Verification verification = connector.verify(request.credentials());
+        Verification verification = verify(connector, request.credentials());
         Optional<Workspace> workspace = chooseWorkspace(verification, request.workspaceId());
         workspace.filter(Workspace::blocked).ifPresent(w -> {
             throw new LinkBlockedException(w.notices().stream()
@@ -125,7 +130,7 @@ public final class LinkService {
         LinkedAccount account = vault.manageable(viewer, accountId);
         Connector connector = catalog.get(account.connectorId());
         checkFormat(connector, credentials);
-        Verification verification = connector.verify(credentials);
+        Verification verification = verify(connector, credentials);
         if (!verification.identity().id().equals(account.providerUserId())) {
             throw new IdentityMismatchException(accountId);
         }
@@ -161,7 +166,7 @@ public final class LinkService {
         Credentials credentials = vault.open(account);
         Instant now = clock.instant();
         try {
-            Verification verification = connector.verify(credentials);
+            Verification verification = verify(connector, credentials);
             if (!verification.identity().id().equals(account.providerUserId())) {
                 return save(viewer, account.withStatus(AccountStatus.INVALID_CREDENTIALS,
                         Optional.of("identity_changed: the credentials now belong to another provider user"),
@@ -197,6 +202,10 @@ public final class LinkService {
         LinkedAccount stored = vault.store().update(account);
         audit.record(viewer, "account.verified", stored, Map.of("status", stored.status().name()));
         return stored;
+    }
+
+    private Verification verify(Connector connector, Credentials credentials) {
+        return calls.call(connector.info().id(), "verify", () -> connector.verify(credentials));
     }
 
     /** An id stored with the account and compared on every read: blank or padded ids would never match. */
