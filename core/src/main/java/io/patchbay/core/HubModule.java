@@ -23,8 +23,8 @@ import java.util.Optional;
 /**
  * Guice wiring of the application services. The ports out ({@link LinkedAccountStore}, {@link SecretCipher},
  * {@link AuditLog}) are bound by a module of the host (the storage adapter has none: bind
- * {@code PatchbayStorage.accounts()}, {@code cipher()} and {@code auditLog()}, as the server's own module does). {@link AccountChanges} may be bound
- * too, and must be when other processes write the store (PostgreSQL: {@code PatchbayStorage.accountChanges()});
+ * {@code PatchbayStorage.accounts()}, {@code cipher()} and {@code auditLog()}, as the server's own module does).
+ * {@link AccountChanges} may be bound too, and must be when other processes write the store (PostgreSQL: {@code PatchbayStorage.accountChanges()});
  * unbound, the store is taken to be written by this process only. The clock is bound as
  * {@code @PatchbayClock Clock}, never as a plain {@code Clock}, so a host module may bind its own. The host closes
  * the {@link Hub} singleton when it stops ({@link Hub#close}).
