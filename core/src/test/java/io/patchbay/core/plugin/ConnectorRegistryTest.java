@@ -2,6 +2,10 @@ package io.patchbay.core.plugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.patchbay.spi.ConnectorContext;
 import io.patchbay.spi.SpiVersion;
 import java.io.IOException;
@@ -12,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -20,6 +25,7 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds throwaway connector jars at test time, drops them into a connectors folder and loads them the way the
@@ -59,7 +65,7 @@ class ConnectorRegistryTest {
             assertThat(registry.find("future")).isEmpty();
             assertThat(registry.find("echo")).as("a refused folder does not stop the others").isPresent();
             assertThat(registry.rejected()).singleElement().satisfies(r -> {
-                assertThat(r.folder()).isEqualTo(connectors.resolve("future"));
+                assertThat(r.source().folder()).contains(connectors.resolve("future"));
                 assertThat(r.reason()).contains("SPI 2.0").contains("SPI " + SpiVersion.CURRENT);
             });
         }
@@ -92,7 +98,7 @@ class ConnectorRegistryTest {
             assertThat(registry.find("dupfield")).isEmpty();
             assertThat(registry.find("echo")).isPresent();
             assertThat(registry.rejected()).singleElement().satisfies(r -> {
-                assertThat(r.folder()).isEqualTo(connectors.resolve("dupfield"));
+                assertThat(r.source().folder()).contains(connectors.resolve("dupfield"));
                 assertThat(r.reason()).contains("connector 'dupfield'").contains("invalid definition")
                         .contains("repeats field api_token");
             });
@@ -128,7 +134,7 @@ class ConnectorRegistryTest {
         try (ConnectorRegistry registry = load(temp.resolve("absent"))) {
             assertThat(registry.rejected()).isEmpty();
             assertThat(registry.loaded()).extracting(ConnectorRegistry.Loaded::id)
-                    .containsExactly(ClassPathEchoFactory.ID);
+                    .containsExactly(ClassPathEchoFactory.ID, ClassPathPickyFactory.ID);
             assertThat(registry.loaded()).allMatch(l -> l.source().kind() == ConnectorSource.Kind.CLASS_PATH);
         }
     }
@@ -140,6 +146,113 @@ class ConnectorRegistryTest {
             assertThat(registry.find(ClassPathEchoFactory.ID).orElseThrow().connector().baseUrl())
                     .hasToString("http://127.0.0.1:9/" + ClassPathEchoFactory.ID);
         }
+    }
+
+    @Test
+    void refusesAConnectorWhoseActionInputSchemaIsUnsoundNamingTheActionAndTheProblem() throws Exception {
+        Path connectors = temp.resolve("connectors");
+        buildConnectorJar(connectors.resolve("badtype"), "badtype", SpiVersion.CURRENT, "spec",
+                action("list_things", "{\\\"type\\\":\\\"object\\\",\\\"properties\\\":{\\\"limit\\\":"
+                        + "{\\\"type\\\":\\\"int\\\"}}}"), "");
+        buildConnectorJar(connectors.resolve("badjson"), "badjson", SpiVersion.CURRENT, "spec",
+                action("list_things", "{\\\"type\\\":"), "");
+        buildConnectorJar(connectors.resolve("badrequired"), "badrequired", SpiVersion.CURRENT, "spec",
+                action("list_things", "{\\\"type\\\":\\\"object\\\",\\\"properties\\\":{},"
+                        + "\\\"required\\\":[\\\"id\\\"]}"), "");
+        buildConnectorJar(connectors.resolve("echo"), "echo", SpiVersion.CURRENT);
+
+        try (ConnectorRegistry registry = load(connectors)) {
+            assertThat(registry.find("echo")).as("the others load").isPresent();
+            assertThat(registry.find("badtype")).isEmpty();
+            assertThat(registry.rejected()).extracting(ConnectorRegistry.Rejected::reason)
+                    .anySatisfy(r -> assertThat(r).contains("connector 'badtype'").contains("action 'list_things'")
+                            .contains("$.properties.limit.type: 'int' is not a JSON Schema type"))
+                    .anySatisfy(r -> assertThat(r).contains("connector 'badjson'").contains("action 'list_things'")
+                            .contains("has an invalid input schema: not valid JSON"))
+                    .anySatisfy(r -> assertThat(r).contains("connector 'badrequired'")
+                            .contains("$.required: names 'id', which is not among its properties"))
+                    .hasSize(3);
+        }
+    }
+
+    @Test
+    void theHostsOwnCheckRefusesAConnectorTheSameWay() throws Exception {
+        Path connectors = temp.resolve("connectors");
+        buildConnectorJar(connectors.resolve("echo"), "echo", SpiVersion.CURRENT);
+
+        try (ConnectorRegistry registry = ConnectorRegistry.load(getClass().getClassLoader(),
+                Optional.of(connectors), ConnectorContext::defaults, connector -> {
+                    if (connector.info().id().equals("echo")) {
+                        throw new IllegalArgumentException("the input schema of action 'x' does not compile");
+                    }
+                })) {
+            assertThat(registry.find("echo")).isEmpty();
+            assertThat(registry.find(ClassPathEchoFactory.ID)).isPresent();
+            assertThat(registry.rejected()).singleElement().satisfies(r -> assertThat(r.reason())
+                    .isEqualTo("connector 'echo' from folder " + connectors.resolve("echo")
+                            + " has an invalid definition: the input schema of action 'x' does not compile"));
+        }
+    }
+
+    @Test
+    void oneClassPathConnectorWithABadSettingIsRefusedAndTheOthersLoad() {
+        try (ConnectorRegistry registry = ConnectorRegistry.load(getClass().getClassLoader(), Optional.empty(),
+                id -> ConnectorContext.defaults(id).withSettings(Map.of("sped", "3")))) {
+            assertThat(registry.find(ClassPathEchoFactory.ID)).isPresent();
+            assertThat(registry.find(ClassPathPickyFactory.ID)).isEmpty();
+            assertThat(registry.rejected()).singleElement().satisfies(r -> {
+                assertThat(r.source().kind()).isEqualTo(ConnectorSource.Kind.CLASS_PATH);
+                assertThat(r.reason()).contains("connector 'classpath-picky'").contains("[sped]");
+            });
+        }
+    }
+
+    @Test
+    void refusesAnEmptyAuthMethodIdAndABadConnectorId() throws Exception {
+        Path connectors = temp.resolve("connectors");
+        buildConnectorJar(connectors.resolve("noauthid"), "noauthid", SpiVersion.CURRENT,
+                "CredentialSpec.of(new AuthMethod(\"\", \"API token\", true, List.of("
+                        + "CredentialField.secret(\"api_token\", \"Token\", \"t\")), List.of(), List.of()))");
+        buildConnectorJar(connectors.resolve("badid"), "Bad_Id", SpiVersion.CURRENT);
+
+        try (ConnectorRegistry registry = load(connectors)) {
+            assertThat(registry.loaded()).extracting(ConnectorRegistry.Loaded::id)
+                    .containsExactly(ClassPathEchoFactory.ID, ClassPathPickyFactory.ID);
+            assertThat(registry.rejected()).extracting(ConnectorRegistry.Rejected::reason)
+                    .anySatisfy(r -> assertThat(r).contains("connector 'noauthid'")
+                            .contains("auth method with the id ''"))
+                    .anySatisfy(r -> assertThat(r).contains("has the id 'Bad_Id'"));
+        }
+    }
+
+    @Test
+    void aFailingFactoryConstructorIsRefusedOnceWithItsCause() throws Exception {
+        Path connectors = temp.resolve("connectors");
+        buildConnectorJar(connectors.resolve("broken"), "broken", SpiVersion.CURRENT, "spec", "List.of()",
+                "public EchoFactory() { throw new IllegalStateException(\"licence file missing\"); }");
+        Logger logger = (Logger) LoggerFactory.getLogger(ConnectorRegistry.class);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        try (ConnectorRegistry registry = load(connectors)) {
+            assertThat(registry.rejected()).singleElement().satisfies(r -> assertThat(r.reason())
+                    .contains("licence file missing"));
+            List<ILoggingEvent> refusals = events.list.stream().filter(e -> e.getLevel() == Level.ERROR).toList();
+            assertThat(refusals).singleElement().satisfies(e -> {
+                assertThat(e.getFormattedMessage()).contains("folder " + connectors.resolve("broken"))
+                        .contains("licence file missing");
+                assertThat(e.getThrowableProxy()).as("the cause is logged").isNotNull();
+                assertThat(e.getThrowableProxy().getMessage()).isEqualTo("licence file missing");
+            });
+        } finally {
+            logger.detachAppender(events);
+        }
+    }
+
+    /** A {@code List.of(...)} expression of one action with the given input schema (Java string content). */
+    private static String action(String name, String schema) {
+        return "List.of(new ActionDefinition(\"" + name + "\", \"T\", \"D\", \"" + schema
+                + "\", \"{}\", true))";
     }
 
     private static ConnectorRegistry load(Path connectors) {
@@ -155,6 +268,16 @@ class ConnectorRegistryTest {
     /** As above, with {@code credentialSpec()} answering {@code specExpression}, evaluated on each call. */
     private void buildConnectorJar(Path folder, String id, String spiVersion, String specExpression)
             throws IOException, URISyntaxException {
+        buildConnectorJar(folder, id, spiVersion, specExpression, "List.of()", "");
+    }
+
+    /**
+     * As above, with {@code actions()} answering {@code actionsExpression} and {@code factoryMembers} added to the
+     * factory class (a constructor, say).
+     */
+    private void buildConnectorJar(Path folder, String id, String spiVersion, String specExpression,
+                                   String actionsExpression, String factoryMembers)
+            throws IOException, URISyntaxException {
         String pkg = "test.connector." + id.replace('-', '_');
         String className = pkg + ".EchoFactory";
         Path src = temp.resolve("src-" + folder.getFileName()).resolve(pkg.replace('.', '/'));
@@ -167,6 +290,8 @@ class ConnectorRegistryTest {
                 import java.util.*;
 
                 public final class EchoFactory implements ConnectorFactory {
+                    %s
+
                     public String id() { return "%s"; }
 
                     public Connector create(ConnectorContext context) {
@@ -184,7 +309,7 @@ class ConnectorRegistryTest {
                                 return new Verification(new ProviderIdentity("u1", Optional.empty(), "Echo user",
                                         Optional.empty(), Map.of()), List.of(), List.of());
                             }
-                            public List<ActionDefinition> actions() { return List.of(); }
+                            public List<ActionDefinition> actions() { return %s; }
                             public ActionResult invoke(ActionCall call) { return new ActionResult(Map.of()); }
                             public ProxyTarget proxyTarget(Credentials c) {
                                 return new ProxyTarget(baseUrl(), Map.of(), Set.of());
@@ -202,7 +327,7 @@ class ConnectorRegistryTest {
                         }
                     }
                 }
-                """.formatted(pkg, id, specExpression));
+                """.formatted(pkg, factoryMembers, id, specExpression, actionsExpression));
 
         Path classes = temp.resolve("classes-" + folder.getFileName());
         Files.createDirectories(classes);
