@@ -53,6 +53,12 @@ public final class ConnectorRegistry implements AutoCloseable {
 
     /** A connector that is in service. */
     public record Loaded(String id, String version, ConnectorSource source, Connector connector) {
+        public Loaded {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(version, "version");
+            Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(connector, "connector");
+        }
     }
 
     /** A connector that was refused (a folder, or a factory on the class path), and why. */
