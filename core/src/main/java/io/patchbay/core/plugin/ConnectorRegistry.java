@@ -10,6 +10,8 @@ import io.patchbay.spi.SpiVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +21,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -243,9 +246,11 @@ public final class ConnectorRegistry implements AutoCloseable {
             LOG.warn("Connector '{}' from {} ignored: the one from {} takes precedence", id, source, existing.source());
             return;
         }
+        ConnectorContext context = withBaseUrlSetting(Objects.requireNonNull(contexts.apply(id),
+                "the context of connector " + id), id, source);
         Connector connector;
         try {
-            connector = factory.create(contexts.apply(id));
+            connector = factory.create(context);
         } catch (RuntimeException | LinkageError e) {
             throw new ConnectorLoadException("connector '" + id + "' from " + source + " failed to start: " + e, e);
         }
@@ -270,6 +275,44 @@ public final class ConnectorRegistry implements AutoCloseable {
                     + "' from " + source + " has an invalid definition: " + reason, e);
         }
         byId.put(id, new Loaded(id, version.orElse(connector.info().version()), source, connector));
+    }
+
+    /**
+     * A {@code base_url} among the settings is the base-URL override, as the server's
+     * {@code PATCHBAY_CONNECTOR_<ID>_BASE_URL} is: every connector takes it (its unknown-setting message says so), so
+     * an embedder who passes it as a setting gets the same.
+     */
+    private static ConnectorContext withBaseUrlSetting(ConnectorContext context, String id, ConnectorSource source) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        String baseUrl = null;
+        for (Map.Entry<String, String> setting : context.settings().entrySet()) {
+            String key = setting.getKey().toLowerCase(Locale.ROOT).replace('-', '_').replace('.', '_');
+            if (key.equals("base_url")) {
+                baseUrl = setting.getValue().strip();
+            } else {
+                settings.put(setting.getKey(), setting.getValue());
+            }
+        }
+        if (baseUrl == null) {
+            return context;
+        }
+        URI uri;
+        try {
+            uri = new URI(baseUrl);
+        } catch (URISyntaxException e) {
+            throw new ConnectorLoadException("connector '" + id + "' from " + source + ": setting base_url is not a "
+                    + "URL: " + e.getMessage(), e);
+        }
+        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                || uri.getHost() == null) {
+            throw new ConnectorLoadException("connector '" + id + "' from " + source + ": setting base_url must be "
+                    + "an absolute http or https URL");
+        }
+        if (context.baseUrlOverride().isPresent() && !context.baseUrlOverride().get().equals(uri)) {
+            throw new ConnectorLoadException("connector '" + id + "' from " + source + ": its context sets two "
+                    + "different base URLs, as the override and as the base_url setting");
+        }
+        return context.withSettings(settings).withBaseUrl(uri);
     }
 
     /** What the SPI records cannot check alone: ids the host relies on, and action schemas it will validate with. */

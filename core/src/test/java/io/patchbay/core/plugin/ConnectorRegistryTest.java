@@ -208,6 +208,23 @@ class ConnectorRegistryTest {
     }
 
     @Test
+    void aBaseUrlSettingIsTheBaseUrlOverrideForEveryConnector() {
+        try (ConnectorRegistry registry = ConnectorRegistry.load(getClass().getClassLoader(), Optional.empty(),
+                id -> ConnectorContext.defaults(id).withSettings(Map.of("BASE-URL", "http://127.0.0.1:9/" + id,
+                        "speed", "3")))) {
+            assertThat(registry.rejected()).as("the picky connector never sees base_url as a setting").isEmpty();
+            assertThat(registry.find(ClassPathPickyFactory.ID).orElseThrow().connector().baseUrl())
+                    .hasToString("http://127.0.0.1:9/" + ClassPathPickyFactory.ID);
+        }
+        try (ConnectorRegistry registry = ConnectorRegistry.load(getClass().getClassLoader(), Optional.empty(),
+                id -> ConnectorContext.defaults(id).withSettings(Map.of("base_url", "not a url")))) {
+            assertThat(registry.loaded()).isEmpty();
+            assertThat(registry.rejected()).extracting(ConnectorRegistry.Rejected::reason)
+                    .allSatisfy(r -> assertThat(r).contains("setting base_url"));
+        }
+    }
+
+    @Test
     void refusesAnEmptyAuthMethodIdAndABadConnectorId() throws Exception {
         Path connectors = temp.resolve("connectors");
         buildConnectorJar(connectors.resolve("noauthid"), "noauthid", SpiVersion.CURRENT,
