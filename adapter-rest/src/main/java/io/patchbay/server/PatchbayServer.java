@@ -6,11 +6,6 @@ import com.google.inject.Stage;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import com.networknt.schema.InputFormat;
-import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaLocation;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -40,8 +35,6 @@ import io.patchbay.server.keyset.KeysetRoutes;
 import io.patchbay.server.ops.OpsRoutes;
 import io.patchbay.server.proxy.ProxyService;
 import io.patchbay.core.plugin.ConnectorSource;
-import io.patchbay.spi.ActionDefinition;
-import io.patchbay.spi.Connector;
 import io.patchbay.spi.ConnectorContext;
 import io.patchbay.storage.PatchbayStorage;
 import java.time.Clock;
@@ -211,7 +204,7 @@ public final class PatchbayServer implements AutoCloseable {
                             RequestLog requests, Javalin app) {
         static Parallel load(ServerConfig config) {
             ConnectorRegistry registry = ConnectorRegistry.load(PatchbayServer.class.getClassLoader(),
-                    Optional.of(config.connectorsDir()), id -> context(config, id), PatchbayServer::compileSchemas);
+                    Optional.of(config.connectorsDir()), id -> context(config, id));
             EdgeIo io = EdgeIo.create();
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(metrics);
@@ -260,32 +253,6 @@ public final class PatchbayServer implements AutoCloseable {
                 LOG.debug("Not preloaded: {}", name);
             }
         }
-    }
-
-    /**
-     * Checks every action input schema against the JSON Schema 2020-12 meta-schema, the dialect actions are
-     * validated with: a connector whose schema is not one is refused at start-up instead of failing its calls.
-     */
-    static void compileSchemas(Connector connector) {
-        Schema meta = MetaSchema.INSTANCE;
-        for (ActionDefinition action : connector.actions()) {
-            List<com.networknt.schema.Error> errors;
-            try {
-                errors = meta.validate(action.inputSchema(), InputFormat.JSON);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("the input schema of action '" + action.name()
-                        + "' cannot be read: " + e.getMessage(), e);
-            }
-            if (!errors.isEmpty()) {
-                throw new IllegalArgumentException("the input schema of action '" + action.name() + "' is not a "
-                        + "valid JSON Schema 2020-12: " + errors.stream().limit(3).map(Object::toString).toList());
-            }
-        }
-    }
-
-    private static final class MetaSchema {
-        static final Schema INSTANCE = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
-                .getSchema(SchemaLocation.of(SpecificationVersion.DRAFT_2020_12.getDialectId()));
     }
 
     private static ConnectorContext context(ServerConfig config, String id) {

@@ -28,7 +28,6 @@ import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -39,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * Finds connector factories on the class path and in a {@code connectors/} directory (one isolated class loader per
  * subfolder) and creates the connectors. On duplicate ids the class path wins, then the first folder by name;
  * each loser is logged. A connector that cannot be loaded (a folder, or a factory on the class path) is refused
- * with its reason, logged once, and the others still load: a bad definition (ids, action input schemas that are
- * not sound JSON Schema), a failing factory or a refused setting.
+ * with its reason, logged once, and the others still load: a bad definition (ids, action names), a failing
+ * factory or a refused setting.
  */
 public final class ConnectorRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectorRegistry.class);
@@ -85,17 +84,6 @@ public final class ConnectorRegistry implements AutoCloseable {
      */
     public static ConnectorRegistry load(ClassLoader hostLoader, Optional<Path> connectorsDir,
                                          Function<String, ConnectorContext> contexts) {
-        return load(hostLoader, connectorsDir, contexts, connector -> { });
-    }
-
-    /**
-     * As {@link #load(ClassLoader, Optional, Function)}, with a further check of each connector by the host, e.g.
-     * compiling its action schemas with a full JSON Schema validator. A check that throws refuses the connector
-     * with the exception's message, as the registry's own checks do.
-     */
-    public static ConnectorRegistry load(ClassLoader hostLoader, Optional<Path> connectorsDir,
-                                         Function<String, ConnectorContext> contexts, Consumer<Connector> hostCheck) {
-        Objects.requireNonNull(hostCheck, "hostCheck");
         Objects.requireNonNull(hostLoader, "hostLoader");
         Objects.requireNonNull(connectorsDir, "connectorsDir");
         Objects.requireNonNull(contexts, "contexts");
@@ -120,7 +108,7 @@ public final class ConnectorRegistry implements AutoCloseable {
                 continue;
             }
             try {
-                add(byId, factory, classPath, Optional.empty(), contexts, hostCheck);
+                add(byId, factory, classPath, Optional.empty(), contexts);
             } catch (ConnectorLoadException e) {
                 refuse(rejected, classPath, e);
             }
@@ -128,7 +116,7 @@ public final class ConnectorRegistry implements AutoCloseable {
         if (connectorsDir.isPresent() && Files.isDirectory(connectorsDir.get())) {
             for (Path folder : subfolders(connectorsDir.get())) {
                 try {
-                    loadFolder(folder, hostLoader, byId, loaders, contexts, hostCheck);
+                    loadFolder(folder, hostLoader, byId, loaders, contexts);
                 } catch (ConnectorLoadException e) {
                     refuse(rejected, ConnectorSource.directory(folder), e);
                 }
@@ -168,8 +156,7 @@ public final class ConnectorRegistry implements AutoCloseable {
     }
 
     private static void loadFolder(Path folder, ClassLoader host, Map<String, Loaded> byId,
-                                   List<ConnectorClassLoader> loaders, Function<String, ConnectorContext> contexts,
-                                   Consumer<Connector> hostCheck) {
+                                   List<ConnectorClassLoader> loaders, Function<String, ConnectorContext> contexts) {
         List<Path> jars = jars(folder);
         if (jars.isEmpty()) {
             throw new ConnectorLoadException("no .jar files in " + folder);
@@ -216,8 +203,7 @@ public final class ConnectorRegistry implements AutoCloseable {
                     + "' but provides factories " + factories.stream().map(ConnectorFactory::id).toList());
         }
         try {
-            add(byId, matching.get(0), ConnectorSource.directory(folder), Optional.of(descriptor.version()), contexts,
-                    hostCheck);
+            add(byId, matching.get(0), ConnectorSource.directory(folder), Optional.of(descriptor.version()), contexts);
         } catch (ConnectorLoadException e) {
             closeQuietly(loader);
             throw e;
@@ -227,8 +213,7 @@ public final class ConnectorRegistry implements AutoCloseable {
 
     /** A folder's version is its descriptor's; a class-path connector's is what it reports itself. */
     private static void add(Map<String, Loaded> byId, ConnectorFactory factory, ConnectorSource source,
-                            Optional<String> version, Function<String, ConnectorContext> contexts,
-                            Consumer<Connector> hostCheck) {
+                            Optional<String> version, Function<String, ConnectorContext> contexts) {
         String id;
         try {
             id = factory.id();
@@ -262,7 +247,6 @@ public final class ConnectorRegistry implements AutoCloseable {
             // Asked once here, so a connector with an invalid definition is refused at load with its reason,
             // instead of failing every catalog request (for every connector) once the server runs.
             checkDefinition(connector.credentialSpec(), connector.actions(), id, source);
-            hostCheck.accept(connector);
         } catch (RuntimeException | LinkageError e) {
             try {
                 connector.close();
@@ -315,7 +299,7 @@ public final class ConnectorRegistry implements AutoCloseable {
         return context.withSettings(settings).withBaseUrl(uri);
     }
 
-    /** What the SPI records cannot check alone: ids the host relies on, and action schemas it will validate with. */
+    /** What the SPI records cannot check alone: the ids the host relies on, and one action per name. */
     private static void checkDefinition(CredentialSpec spec, List<ActionDefinition> actions, String id,
                                         ConnectorSource source) {
         for (AuthMethod method : spec.authMethods()) {
@@ -331,10 +315,6 @@ public final class ConnectorRegistry implements AutoCloseable {
                 throw new ConnectorLoadException("connector '" + id + "' from " + source + " defines action '"
                         + action.name() + "' twice");
             }
-            JsonSchemaShape.problem(action.inputSchema()).ifPresent(problem -> {
-                throw new ConnectorLoadException("connector '" + id + "' from " + source + ": action '"
-                        + action.name() + "' has an invalid input schema: " + problem);
-            });
         }
     }
 

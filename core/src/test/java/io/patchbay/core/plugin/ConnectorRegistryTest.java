@@ -15,11 +15,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
@@ -149,52 +151,6 @@ class ConnectorRegistryTest {
     }
 
     @Test
-    void refusesAConnectorWhoseActionInputSchemaIsUnsoundNamingTheActionAndTheProblem() throws Exception {
-        Path connectors = temp.resolve("connectors");
-        buildConnectorJar(connectors.resolve("badtype"), "badtype", SpiVersion.CURRENT, "spec",
-                action("list_things", "{\\\"type\\\":\\\"object\\\",\\\"properties\\\":{\\\"limit\\\":"
-                        + "{\\\"type\\\":\\\"int\\\"}}}"), "");
-        buildConnectorJar(connectors.resolve("badjson"), "badjson", SpiVersion.CURRENT, "spec",
-                action("list_things", "{\\\"type\\\":"), "");
-        buildConnectorJar(connectors.resolve("badrequired"), "badrequired", SpiVersion.CURRENT, "spec",
-                action("list_things", "{\\\"type\\\":\\\"object\\\",\\\"properties\\\":{},"
-                        + "\\\"required\\\":[\\\"id\\\"]}"), "");
-        buildConnectorJar(connectors.resolve("echo"), "echo", SpiVersion.CURRENT);
-
-        try (ConnectorRegistry registry = load(connectors)) {
-            assertThat(registry.find("echo")).as("the others load").isPresent();
-            assertThat(registry.find("badtype")).isEmpty();
-            assertThat(registry.rejected()).extracting(ConnectorRegistry.Rejected::reason)
-                    .anySatisfy(r -> assertThat(r).contains("connector 'badtype'").contains("action 'list_things'")
-                            .contains("$.properties.limit.type: 'int' is not a JSON Schema type"))
-                    .anySatisfy(r -> assertThat(r).contains("connector 'badjson'").contains("action 'list_things'")
-                            .contains("has an invalid input schema: not valid JSON"))
-                    .anySatisfy(r -> assertThat(r).contains("connector 'badrequired'")
-                            .contains("$.required: names 'id', which is not among its properties"))
-                    .hasSize(3);
-        }
-    }
-
-    @Test
-    void theHostsOwnCheckRefusesAConnectorTheSameWay() throws Exception {
-        Path connectors = temp.resolve("connectors");
-        buildConnectorJar(connectors.resolve("echo"), "echo", SpiVersion.CURRENT);
-
-        try (ConnectorRegistry registry = ConnectorRegistry.load(getClass().getClassLoader(),
-                Optional.of(connectors), ConnectorContext::defaults, connector -> {
-                    if (connector.info().id().equals("echo")) {
-                        throw new IllegalArgumentException("the input schema of action 'x' does not compile");
-                    }
-                })) {
-            assertThat(registry.find("echo")).isEmpty();
-            assertThat(registry.find(ClassPathEchoFactory.ID)).isPresent();
-            assertThat(registry.rejected()).singleElement().satisfies(r -> assertThat(r.reason())
-                    .isEqualTo("connector 'echo' from folder " + connectors.resolve("echo")
-                            + " has an invalid definition: the input schema of action 'x' does not compile"));
-        }
-    }
-
-    @Test
     void oneClassPathConnectorWithABadSettingIsRefusedAndTheOthersLoad() {
         try (ConnectorRegistry registry = ConnectorRegistry.load(getClass().getClassLoader(), Optional.empty(),
                 id -> ConnectorContext.defaults(id).withSettings(Map.of("sped", "3")))) {
@@ -225,12 +181,14 @@ class ConnectorRegistryTest {
     }
 
     @Test
-    void refusesAnEmptyAuthMethodIdAndABadConnectorId() throws Exception {
+    void refusesAnEmptyAuthMethodIdABadConnectorIdAndAnActionNameUsedTwice() throws Exception {
         Path connectors = temp.resolve("connectors");
         buildConnectorJar(connectors.resolve("noauthid"), "noauthid", SpiVersion.CURRENT,
                 "CredentialSpec.of(new AuthMethod(\"\", \"API token\", true, List.of("
                         + "CredentialField.secret(\"api_token\", \"Token\", \"t\")), List.of(), List.of()))");
         buildConnectorJar(connectors.resolve("badid"), "Bad_Id", SpiVersion.CURRENT);
+        buildConnectorJar(connectors.resolve("twice"), "twice", SpiVersion.CURRENT, "spec",
+                actions("list_things", "list_things"), "");
 
         try (ConnectorRegistry registry = load(connectors)) {
             assertThat(registry.loaded()).extracting(ConnectorRegistry.Loaded::id)
@@ -238,7 +196,9 @@ class ConnectorRegistryTest {
             assertThat(registry.rejected()).extracting(ConnectorRegistry.Rejected::reason)
                     .anySatisfy(r -> assertThat(r).contains("connector 'noauthid'")
                             .contains("auth method with the id ''"))
-                    .anySatisfy(r -> assertThat(r).contains("has the id 'Bad_Id'"));
+                    .anySatisfy(r -> assertThat(r).contains("has the id 'Bad_Id'"))
+                    .anySatisfy(r -> assertThat(r).contains("connector 'twice'")
+                            .contains("defines action 'list_things' twice"));
         }
     }
 
@@ -266,10 +226,10 @@ class ConnectorRegistryTest {
         }
     }
 
-    /** A {@code List.of(...)} expression of one action with the given input schema (Java string content). */
-    private static String action(String name, String schema) {
-        return "List.of(new ActionDefinition(\"" + name + "\", \"T\", \"D\", \"" + schema
-                + "\", \"{}\", true))";
+    /** A {@code List.of(...)} expression of actions with these names. */
+    private static String actions(String... names) {
+        return Arrays.stream(names).map(name -> "new ActionDefinition(\"" + name + "\", \"T\", \"D\", \"{}\", "
+                + "\"{}\", true)").collect(Collectors.joining(", ", "List.of(", ")"));
     }
 
     private static ConnectorRegistry load(Path connectors) {
