@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.patchbay.core.Hub;
 import io.patchbay.core.HubModule;
 import io.patchbay.core.plugin.ConnectorRegistry;
 import io.patchbay.server.access.AdminRoutes;
@@ -33,6 +34,7 @@ import io.patchbay.server.http.RouteGroup;
 import io.patchbay.server.keyset.KeysetRoutes;
 import io.patchbay.server.ops.OpsRoutes;
 import io.patchbay.server.proxy.ProxyService;
+import io.patchbay.core.plugin.ConnectorSource;
 import io.patchbay.spi.ConnectorContext;
 import io.patchbay.storage.PatchbayStorage;
 import java.time.Clock;
@@ -78,8 +80,14 @@ public final class PatchbayServer implements AutoCloseable {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
     /** How long the API server's threads get to end once the listener's shutdown timeout is over. */
     private static final Duration STOP_THREADS_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * The hub cuts a connector call off this long after the call timeout the connector was given, so a connector
+     * that keeps to its budget reports its own, more precise, timeout first.
+     */
+    static final Duration CALL_TIMEOUT_GRACE = Duration.ofSeconds(1);
 
     private final PatchbayStorage storage;
+    private final Hub hub;
     private final ConnectorRegistry registry;
     private final Javalin app;
     private final EdgeIo io;
@@ -90,10 +98,12 @@ public final class PatchbayServer implements AutoCloseable {
     private final AtomicBoolean stopping;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private PatchbayServer(PatchbayStorage storage, ConnectorRegistry registry, Javalin app, EdgeIo io, Edge edge,
+    private PatchbayServer(PatchbayStorage storage, Hub hub, ConnectorRegistry registry, Javalin app, EdgeIo io,
+                           Edge edge,
                            List<String> edgeRoutes, Duration shutdownTimeout,
                            Optional<ApiKeyService.Created> firstAdminKey, AtomicBoolean stopping) {
         this.storage = storage;
+        this.hub = hub;
         this.registry = registry;
         this.app = app;
         this.io = io;
@@ -137,7 +147,15 @@ public final class PatchbayServer implements AutoCloseable {
             EdgeIo io = parallel.io();
             Javalin app = parallel.app();
             PrometheusMeterRegistry metrics = parallel.metrics();
-            registry.rejected().forEach(r -> LOG.warn("Connector folder {} not loaded: {}", r.folder(), r.reason()));
+            // The registry logged each refusal. A drop-in folder may be left out; a built-in connector that does not
+            // start is a configuration mistake (a misspelt setting) and stops the start, as other settings do.
+            List<String> builtInRefused = registry.rejected().stream()
+                    .filter(r -> r.source().kind() == ConnectorSource.Kind.CLASS_PATH)
+                    .map(ConnectorRegistry.Rejected::reason).toList();
+            if (!builtInRefused.isEmpty()) {
+                throw new IllegalStateException("Connectors on the class path could not start: "
+                        + String.join("; ", builtInRefused));
+            }
             Set<String> loaded = registry.loaded().stream().map(l -> l.id()).collect(Collectors.toSet());
             Set<String> unknown = new TreeSet<>(config.connectors().keySet());
             unknown.removeAll(loaded);
@@ -149,7 +167,7 @@ public final class PatchbayServer implements AutoCloseable {
             }
             AtomicBoolean stopping = new AtomicBoolean();
             Injector injector = Guice.createInjector(Stage.PRODUCTION,
-                    new HubModule(registry.connectors(), clock),
+                    new HubModule(registry.connectors(), clock, config.callTimeout().plus(CALL_TIMEOUT_GRACE)),
                     new ServerModule(config, storage, metrics, parallel.requests(), io,
                             () -> !stopping.get() && storage.ready()));
             // The API server started without routes while storage opened; nothing reaches it before the listener
@@ -167,8 +185,8 @@ public final class PatchbayServer implements AutoCloseable {
             LOG.info("Patchbay listening on http://{}:{} ({}) with connectors {} ({} ms)", config.host(), edge.port(),
                     io.transportName(), registry.loaded().stream().map(l -> l.id() + " " + l.version()).toList(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-            return new PatchbayServer(storage, registry, app, io, edge, proxy.routes(), config.shutdownTimeout(),
-                    adminKey, stopping);
+            return new PatchbayServer(storage, injector.getInstance(Hub.class), registry, app, io, edge,
+                    proxy.routes(), config.shutdownTimeout(), adminKey, stopping);
         } catch (RuntimeException e) {
             if (parallel != null) {
                 parallel.close();
@@ -318,6 +336,7 @@ public final class PatchbayServer implements AutoCloseable {
             // second for them. Connectors close next, so that calls still waiting on a provider end now and their
             // threads can stop with the API server.
             io.close();
+            hub.close();
             registry.close();
             app.stop();
         } finally {

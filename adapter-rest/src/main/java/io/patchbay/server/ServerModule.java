@@ -7,6 +7,7 @@ import com.google.inject.name.Names;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.patchbay.core.Hub;
+import io.patchbay.core.PatchbayClock;
 import io.patchbay.core.access.ApiKeyStore;
 import io.patchbay.core.access.ConnectSessionStore;
 import io.patchbay.core.account.AccountChanges;
@@ -19,6 +20,7 @@ import io.patchbay.server.edge.EdgeIo;
 import io.patchbay.server.http.RequestLog;
 import io.patchbay.storage.KeyRotation;
 import io.patchbay.storage.PatchbayStorage;
+import java.time.Clock;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 
@@ -58,6 +60,13 @@ final class ServerModule extends AbstractModule {
         bind(EdgeIo.class).toInstance(io);
         bind(Executor.class).annotatedWith(Names.named(ApiKeyService.BACKGROUND)).toInstance(io.blocking());
         bind(BooleanSupplier.class).annotatedWith(Names.named("ready")).toInstance(ready);
+    }
+
+    /** The server's own services (keys, sessions, keyset) run on the hub's clock. */
+    @Provides
+    @Singleton
+    Clock clock(@PatchbayClock Clock clock) {
+        return clock;
     }
 
     /** The hub's vault: the proxy and the services read accounts through the same cache. */

@@ -10,32 +10,49 @@ import io.patchbay.core.account.LinkService;
 import io.patchbay.core.account.LinkedAccountStore;
 import io.patchbay.core.action.ActionService;
 import io.patchbay.core.audit.AuditLog;
+import io.patchbay.core.catalog.ConnectorCalls;
 import io.patchbay.core.catalog.ConnectorCatalog;
 import io.patchbay.core.secret.SecretCipher;
 import io.patchbay.spi.Connector;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Guice wiring of the application services. The ports out ({@link LinkedAccountStore}, {@link SecretCipher},
- * {@link AuditLog}) are bound by an adapter module, e.g. the storage adapter's. {@link AccountChanges} may be bound
- * too, and must be when other processes write the store (PostgreSQL: {@code PatchbayStorage.accountChanges()});
- * unbound, the store is taken to be written by this process only.
+ * {@link AuditLog}) are bound by a module of the host (the storage adapter has none: bind
+ * {@code PatchbayStorage.accounts()}, {@code cipher()} and {@code auditLog()}, as the server's own module does).
+ * {@link AccountChanges} may be bound too, and must be when other processes write the store (PostgreSQL: {@code PatchbayStorage.accountChanges()});
+ * unbound, the store is taken to be written by this process only. The clock is bound as
+ * {@code @PatchbayClock Clock}, never as a plain {@code Clock}, so a host module may bind its own. The host closes
+ * the {@link Hub} singleton when it stops ({@link Hub#close}).
  */
 public final class HubModule extends AbstractModule {
     private final List<Connector> connectors;
     private final Clock clock;
+    private final Duration callTimeout;
 
+    /** With the default call timeout ({@link ConnectorCalls#DEFAULT_TIMEOUT}). */
     public HubModule(List<? extends Connector> connectors, Clock clock) {
-        this.connectors = List.copyOf(connectors);
+        this(connectors, clock, ConnectorCalls.DEFAULT_TIMEOUT);
+    }
+
+    /** @param callTimeout how long a connector call may run; see {@link Hub.Builder#callTimeout} */
+    public HubModule(List<? extends Connector> connectors, Clock clock, Duration callTimeout) {
+        this.connectors = List.copyOf(Objects.requireNonNull(connectors, "connectors"));
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.callTimeout = Objects.requireNonNull(callTimeout, "callTimeout");
+        if (callTimeout.isZero() || callTimeout.isNegative()) {
+            throw new IllegalArgumentException("callTimeout: must be positive, got " + callTimeout);
+        }
     }
 
     @Override
     protected void configure() {
-        bind(Clock.class).toInstance(clock);
+        // Qualified: a host that binds its own Clock keeps it, and the two never collide.
+        bind(Clock.class).annotatedWith(PatchbayClock.class).toInstance(clock);
         bind(ConnectorCatalog.class).toInstance(new ConnectorCatalog(connectors));
         OptionalBinder.newOptionalBinder(binder(), AccountChanges.class);
     }
@@ -43,9 +60,9 @@ public final class HubModule extends AbstractModule {
     @Provides
     @Singleton
     Hub hub(ConnectorCatalog catalog, LinkedAccountStore store, Optional<AccountChanges> accountChanges,
-            SecretCipher cipher, AuditLog auditLog, Clock clock) {
+            SecretCipher cipher, AuditLog auditLog, @PatchbayClock Clock clock) {
         return new Hub(catalog, store, accountChanges.orElseGet(AccountChanges::singleProcess), cipher, auditLog,
-                clock);
+                clock, new ConnectorCalls(callTimeout, ConnectorCalls.DEFAULT_THREADS));
     }
 
     @Provides

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * What the host gives a connector: an optional base-URL override (tests, proxies, regional hosts), a clock, a
@@ -61,7 +62,20 @@ public record ConnectorContext(
         return new ConnectorContext(baseUrlOverride, clock, logger, connectTimeout, callTimeout, newSettings);
     }
 
-    /** The override when set, else the connector's default. */
+    /**
+     * Setting keys only, never values: a host may pass something secret as a setting. Likewise the base URL without
+     * user info or query, where credentials could sit.
+     */
+    @Override
+    public String toString() {
+        String base = baseUrlOverride.map(u -> u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":"
+                + u.getPort()) + (u.getRawPath() == null ? "" : u.getRawPath())).orElse("none");
+        return "ConnectorContext[baseUrlOverride=" + base + ", clock=" + clock + ", logger="
+                + logger.getName() + ", connectTimeout=" + connectTimeout + ", callTimeout=" + callTimeout
+                + ", settings=" + new TreeSet<>(settings.keySet()) + "]";
+    }
+
+        /** The override when set, else the connector's default. */
     public URI baseUrl(URI providerDefault) {
         return baseUrlOverride.orElse(providerDefault);
     }

@@ -3,9 +3,11 @@ package io.patchbay.server.actions;
 import com.networknt.schema.Error;
 import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.NodePath;
+import io.patchbay.server.http.ApiException;
 import io.patchbay.server.http.Json;
 import io.patchbay.spi.ActionDefinition;
 import io.patchbay.spi.FieldError;
@@ -13,30 +15,70 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checks action input against the action's JSON Schema (draft 2020-12 unless the schema says otherwise). Each
  * violation becomes a field error whose {@code field} is the path into the input, e.g. {@code items[2].name}.
+ * A schema is checked against the draft 2020-12 meta-schema on the action's first call, not at start-up: the
+ * validator takes about half a second of CPU to load. A connector whose schema is not valid answers every call of
+ * that action with {@code connector_definition_invalid}, naming the connector, the action and the problem.
  */
 final class InputValidator {
     /** Keywords whose error sits on the parent object but is about one named property. */
     private static final Set<String> PROPERTY_KEYWORDS = Set.of("required", "additionalProperties",
             "unevaluatedProperties", "dependentRequired", "propertyNames");
 
-    private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
+    private static final Logger LOG = LoggerFactory.getLogger(InputValidator.class);
+
+    /** By connector and action: the compiled schema, or why the connector's schema cannot be used. */
+    private final Map<String, Compiled> schemas = new ConcurrentHashMap<>();
+
+    private record Compiled(Schema schema, String problem) {
+    }
 
     /** Made on the first action call: the validator is large and start-up does not need it. */
     private static final class Registry {
         static final SchemaRegistry INSTANCE = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+        static final Schema META_SCHEMA = INSTANCE.getSchema(
+                SchemaLocation.of(SpecificationVersion.DRAFT_2020_12.getDialectId()));
     }
 
+    /**
+     * @throws ApiException {@code connector_definition_invalid} (500) when the connector's schema is not valid
+     */
     List<FieldError> validate(String connectorId, ActionDefinition action, Map<String, Object> input) {
-        Schema schema = schemas.computeIfAbsent(connectorId + "/" + action.name(),
-                k -> Registry.INSTANCE.getSchema(action.inputSchema(), InputFormat.JSON));
-        return schema.validate(Json.writeValue(input), InputFormat.JSON).stream()
+        Compiled compiled = schemas.computeIfAbsent(connectorId + "/" + action.name(),
+                k -> compile(connectorId, action));
+        if (compiled.problem() != null) {
+            throw new ApiException(500, "connector_definition_invalid", "Connector definition invalid",
+                    "Connector '" + connectorId + "' declares an input schema for action '" + action.name()
+                            + "' that is not a valid JSON Schema: " + compiled.problem()
+                            + ". The connector needs fixing; its other actions still work.");
+        }
+        return compiled.schema().validate(Json.writeValue(input), InputFormat.JSON).stream()
                 .map(InputValidator::fieldError)
                 .distinct()
                 .toList();
+    }
+
+    /** Once per action: a broken schema is logged once, with the connector named, then answered from here. */
+    private static Compiled compile(String connectorId, ActionDefinition action) {
+        String problem;
+        try {
+            List<Error> errors = Registry.META_SCHEMA.validate(action.inputSchema(), InputFormat.JSON);
+            if (errors.isEmpty()) {
+                return new Compiled(Registry.INSTANCE.getSchema(action.inputSchema(), InputFormat.JSON), null);
+            }
+            problem = errors.stream().limit(3).map(Error::toString).collect(Collectors.joining("; "));
+        } catch (RuntimeException e) {
+            problem = "it cannot be read (" + e.getMessage() + ")";
+        }
+        LOG.error("Connector '{}': the input schema of action '{}' is not a valid JSON Schema, so the action "
+                + "cannot run: {}", connectorId, action.name(), problem);
+        return new Compiled(null, problem);
     }
 
     private static FieldError fieldError(Error error) {

@@ -23,7 +23,7 @@ public record ApiKey(String id, String tenantId, String name, String secretHash,
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(secretHash, "secretHash");
         Objects.requireNonNull(hint, "hint");
-        scopes = Set.copyOf(scopes);
+        scopes = Set.copyOf(Objects.requireNonNull(scopes, "scopes"));
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(revokedAt, "revokedAt");
     }

@@ -25,7 +25,7 @@ public record ConnectSession(String id, String tenantId, String tokenHash, Strin
         Objects.requireNonNull(tokenHash, "tokenHash");
         Objects.requireNonNull(ownerId, "ownerId");
         Objects.requireNonNull(teamId, "teamId");
-        allowedConnectors = Set.copyOf(allowedConnectors);
+        allowedConnectors = Set.copyOf(Objects.requireNonNull(allowedConnectors, "allowedConnectors"));
         Objects.requireNonNull(label, "label");
         Objects.requireNonNull(accountId, "accountId");
         Objects.requireNonNull(createdAt, "createdAt");

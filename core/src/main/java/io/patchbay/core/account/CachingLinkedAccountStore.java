@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * live nothing is served from memory, and when it is live again everything kept before is dropped, so a change
  * made while it was down is never hidden.
  */
-public final class CachingLinkedAccountStore implements LinkedAccountStore {
+public final class CachingLinkedAccountStore implements LinkedAccountStore, AutoCloseable {
     public static final int DEFAULT_CAPACITY = 10_000;
 
     private record Key(String tenantId, String accountId) {
@@ -31,6 +31,8 @@ public final class CachingLinkedAccountStore implements LinkedAccountStore {
      * still finishing puts its (possibly stale) account into the old cache, which nobody reads any more.
      */
     private volatile Cache<Key, LinkedAccount> accounts;
+    /** Set by {@link #close}: from then on nothing is answered, from memory or from the store. */
+    private volatile boolean closed;
 
     public CachingLinkedAccountStore(LinkedAccountStore store, AccountChanges changes) {
         this(store, changes, DEFAULT_CAPACITY);
@@ -58,6 +60,9 @@ public final class CachingLinkedAccountStore implements LinkedAccountStore {
 
             @Override
             public void live() {
+                if (closed) {
+                    return;
+                }
                 // Maintenance (eviction, draining access records) runs on the reading thread, a few microseconds
                 // now and then, instead of waking a pool thread: the proxy's event loops read on every request.
                 accounts = Caffeine.newBuilder().maximumSize(CachingLinkedAccountStore.this.capacity)
@@ -71,6 +76,7 @@ public final class CachingLinkedAccountStore implements LinkedAccountStore {
      * current), in which case {@link #find} answers.
      */
     public Optional<LinkedAccount> cached(String tenantId, String accountId) {
+        ensureOpen();
         Cache<Key, LinkedAccount> memory = accounts;
         return memory == null ? Optional.empty()
                 : Optional.ofNullable(memory.getIfPresent(new Key(tenantId, accountId)));
@@ -78,6 +84,7 @@ public final class CachingLinkedAccountStore implements LinkedAccountStore {
 
     @Override
     public Optional<LinkedAccount> find(String tenantId, String accountId) {
+        ensureOpen();
         Cache<Key, LinkedAccount> memory = accounts;
         if (memory == null) {
             return store.find(tenantId, accountId);
@@ -116,11 +123,13 @@ public final class CachingLinkedAccountStore implements LinkedAccountStore {
 
     @Override
     public Optional<byte[]> sealedSecret(String tenantId, String accountId) {
+        ensureOpen();
         return store.sealedSecret(tenantId, accountId);
     }
 
     @Override
     public Page<LinkedAccount> list(AccountQuery query) {
+        ensureOpen();
         return store.list(query);
     }
 
@@ -128,6 +137,7 @@ public final class CachingLinkedAccountStore implements LinkedAccountStore {
 
     @Override
     public void insert(LinkedAccount account, byte[] sealedSecret) {
+        ensureOpen();
         Objects.requireNonNull(account, "account");
         try {
             store.insert(account, sealedSecret);
@@ -138,6 +148,7 @@ public final class CachingLinkedAccountStore implements LinkedAccountStore {
 
     @Override
     public LinkedAccount update(LinkedAccount account) {
+        ensureOpen();
         Objects.requireNonNull(account, "account");
         try {
             return store.update(account);
@@ -148,6 +159,7 @@ public final class CachingLinkedAccountStore implements LinkedAccountStore {
 
     @Override
     public LinkedAccount update(LinkedAccount account, byte[] sealedSecret) {
+        ensureOpen();
         Objects.requireNonNull(account, "account");
         try {
             return store.update(account, sealedSecret);
@@ -158,10 +170,28 @@ public final class CachingLinkedAccountStore implements LinkedAccountStore {
 
     @Override
     public boolean delete(String tenantId, String accountId) {
+        ensureOpen();
         try {
             return store.delete(tenantId, accountId);
         } finally {
             drop(tenantId, accountId);
+        }
+    }
+
+    /**
+     * Forgets every kept account and refuses all further calls. The store's owner closes the underlying store: once
+     * it is closed this store must not answer from memory as if nothing had happened.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        accounts = null;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("The Patchbay hub is closed: its accounts can no longer be read or "
+                    + "changed");
         }
     }
 }

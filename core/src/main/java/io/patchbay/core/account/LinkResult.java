@@ -8,6 +8,6 @@ import java.util.Objects;
 public record LinkResult(LinkedAccount account, List<Notice> warnings) {
     public LinkResult {
         Objects.requireNonNull(account, "account");
-        warnings = List.copyOf(warnings);
+        warnings = List.copyOf(Objects.requireNonNull(warnings, "warnings"));
     }
 }

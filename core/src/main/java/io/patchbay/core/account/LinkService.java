@@ -2,6 +2,7 @@ package io.patchbay.core.account;
 
 import io.patchbay.core.Ids;
 import io.patchbay.core.audit.AuditLog;
+import io.patchbay.core.catalog.ConnectorCalls;
 import io.patchbay.core.catalog.ConnectorCatalog;
 import io.patchbay.core.error.DuplicateAccountException;
 import io.patchbay.core.error.IdentityMismatchException;
@@ -35,8 +36,12 @@ public final class LinkService {
     private final AccountVault vault;
     private final AccountAudit audit;
     private final Clock clock;
+    private final ConnectorCalls calls;
 
-    public LinkService(ConnectorCatalog catalog, AccountVault vault, AuditLog audit, Clock clock) {
+    /** @param calls runs each provider check under the host's deadline */
+    public LinkService(ConnectorCatalog catalog, AccountVault vault, AuditLog audit, Clock clock,
+                       ConnectorCalls calls) {
+        this.calls = Objects.requireNonNull(calls, "calls");
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.vault = Objects.requireNonNull(vault, "vault");
         this.audit = new AccountAudit(Objects.requireNonNull(audit, "audit"), clock);
@@ -47,13 +52,32 @@ public final class LinkService {
     public Verification check(String connectorId, Credentials credentials) {
         Connector connector = catalog.get(connectorId);
         checkFormat(connector, credentials);
-        return connector.verify(credentials);
+        return verify(connector, credentials);
     }
 
+    /**
+     * Links an account for the viewer's tenant. A viewer acting for an end user links only for that user (and that
+     * user's team): the request's owner and team must be the viewer's, as the REST layer also requires.
+     */
     public LinkResult link(Viewer viewer, LinkRequest request) {
         Objects.requireNonNull(viewer, "viewer");
-        Connector connector = catalog.get(request.connectorId());
+        Objects.requireNonNull(request, "request");
         List<FieldError> inputErrors = new ArrayList<>();
+        checkId("tenant_id", viewer.tenantId()).ifPresent(inputErrors::add);
+        checkId("owner_id", request.ownerId()).ifPresent(inputErrors::add);
+        request.teamId().flatMap(t -> checkId("team_id", t)).ifPresent(inputErrors::add);
+        if (viewer.ownerId().isPresent() && !viewer.ownerId().get().equals(request.ownerId())) {
+            inputErrors.add(new FieldError("owner_id", "owner_mismatch",
+                    "owner_id differs from the end user the caller acts for"));
+        }
+        if (viewer.teamId().isPresent() && request.teamId().isPresent() && !viewer.teamId().equals(request.teamId())) {
+            inputErrors.add(new FieldError("team_id", "owner_mismatch",
+                    "team_id differs from the team of the end user the caller acts for"));
+        }
+        if (!inputErrors.isEmpty()) {
+            throw new InvalidInputException(inputErrors);
+        }
+        Connector connector = catalog.get(request.connectorId());
         request.label().ifPresent(l -> Labels.check("label", l).ifPresent(inputErrors::add));
         if (request.visibility() == Visibility.TEAM && request.teamId().isEmpty()) {
             inputErrors.add(new FieldError("visibility", "team_required",
@@ -63,7 +87,7 @@ public final class LinkService {
             throw new InvalidInputException(inputErrors);
         }
         checkFormat(connector, request.credentials());
-        Verification verification = connector.verify(request.credentials());
+        Verification verification = verify(connector, request.credentials());
         Optional<Workspace> workspace = chooseWorkspace(verification, request.workspaceId());
         workspace.filter(Workspace::blocked).ifPresent(w -> {
             throw new LinkBlockedException(w.notices().stream()
@@ -106,7 +130,7 @@ public final class LinkService {
         LinkedAccount account = vault.manageable(viewer, accountId);
         Connector connector = catalog.get(account.connectorId());
         checkFormat(connector, credentials);
-        Verification verification = connector.verify(credentials);
+        Verification verification = verify(connector, credentials);
         if (!verification.identity().id().equals(account.providerUserId())) {
             throw new IdentityMismatchException(accountId);
         }
@@ -142,7 +166,7 @@ public final class LinkService {
         Credentials credentials = vault.open(account);
         Instant now = clock.instant();
         try {
-            Verification verification = connector.verify(credentials);
+            Verification verification = verify(connector, credentials);
             if (!verification.identity().id().equals(account.providerUserId())) {
                 return save(viewer, account.withStatus(AccountStatus.INVALID_CREDENTIALS,
                         Optional.of("identity_changed: the credentials now belong to another provider user"),
@@ -178,6 +202,22 @@ public final class LinkService {
         LinkedAccount stored = vault.store().update(account);
         audit.record(viewer, "account.verified", stored, Map.of("status", stored.status().name()));
         return stored;
+    }
+
+    private Verification verify(Connector connector, Credentials credentials) {
+        return calls.call(connector.info().id(), "verify", () -> connector.verify(credentials));
+    }
+
+    /** An id stored with the account and compared on every read: blank or padded ids would never match. */
+    private static Optional<FieldError> checkId(String field, String value) {
+        if (value.isBlank()) {
+            return Optional.of(new FieldError(field, "blank", field + " must not be blank"));
+        }
+        if (value.chars().anyMatch(Character::isISOControl) || !value.equals(value.strip())) {
+            return Optional.of(new FieldError(field, "invalid", field
+                    + " must not contain control characters or surrounding spaces"));
+        }
+        return Optional.empty();
     }
 
     private static void checkFormat(Connector connector, Credentials credentials) {

@@ -7,7 +7,7 @@ import java.util.Optional;
 /** One page of results and the cursor of the next one, empty on the last page. */
 public record Page<T>(List<T> items, Optional<String> nextCursor) {
     public Page {
-        items = List.copyOf(items);
+        items = List.copyOf(Objects.requireNonNull(items, "items"));
         Objects.requireNonNull(nextCursor, "nextCursor");
     }
 }

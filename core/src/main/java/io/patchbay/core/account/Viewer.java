@@ -22,7 +22,8 @@ public record Viewer(String tenantId, Optional<String> ownerId, Optional<String>
     }
 
     public static Viewer endUser(String tenantId, String ownerId, String teamId) {
-        return new Viewer(tenantId, Optional.of(ownerId), Optional.ofNullable(teamId));
+        return new Viewer(tenantId, Optional.of(Objects.requireNonNull(ownerId, "ownerId")),
+                Optional.ofNullable(teamId));
     }
 
     public boolean isTenantWide() {

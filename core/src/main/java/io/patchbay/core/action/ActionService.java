@@ -3,6 +3,7 @@ package io.patchbay.core.action;
 import io.patchbay.core.account.AccountVault;
 import io.patchbay.core.account.LinkedAccount;
 import io.patchbay.core.account.Viewer;
+import io.patchbay.core.catalog.ConnectorCalls;
 import io.patchbay.core.catalog.ConnectorCatalog;
 import io.patchbay.spi.ActionCall;
 import io.patchbay.spi.ActionDefinition;
@@ -17,10 +18,13 @@ import java.util.Objects;
 public final class ActionService {
     private final ConnectorCatalog catalog;
     private final AccountVault vault;
+    private final ConnectorCalls calls;
 
-    public ActionService(ConnectorCatalog catalog, AccountVault vault) {
+    /** @param calls runs each action under the host's deadline */
+    public ActionService(ConnectorCatalog catalog, AccountVault vault, ConnectorCalls calls) {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.vault = Objects.requireNonNull(vault, "vault");
+        this.calls = Objects.requireNonNull(calls, "calls");
     }
 
     public List<ActionDefinition> actions(String connectorId) {
@@ -32,7 +36,8 @@ public final class ActionService {
         LinkedAccount account = vault.visible(viewer, accountId);
         ActionDefinition action = catalog.action(account.connectorId(), actionName);
         Connector connector = catalog.get(account.connectorId());
-        return connector.invoke(new ActionCall(action.name(), vault.open(account), account.workspaceId(), input));
+        ActionCall call = new ActionCall(action.name(), vault.open(account), account.workspaceId(), input);
+        return calls.call(connector.info().id(), "action " + action.name(), () -> connector.invoke(call));
     }
 
     /** The account (for its connector) and where and how to send a pass-through request. */

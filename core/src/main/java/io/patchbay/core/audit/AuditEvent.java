@@ -20,6 +20,6 @@ public record AuditEvent(String id, String tenantId, Instant at, String actor, S
         Objects.requireNonNull(actor, "actor");
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(accountId, "accountId");
-        details = Map.copyOf(details);
+        details = Map.copyOf(Objects.requireNonNull(details, "details"));
     }
 }

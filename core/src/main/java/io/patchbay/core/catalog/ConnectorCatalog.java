@@ -16,7 +16,7 @@ public final class ConnectorCatalog {
 
     public ConnectorCatalog(Collection<Connector> connectors) {
         Map<String, Connector> byId = new LinkedHashMap<>();
-        connectors.stream()
+        Objects.requireNonNull(connectors, "connectors").stream()
                 .sorted(Comparator.comparing(c -> c.info().id()))
                 .forEach(c -> {
                     if (byId.putIfAbsent(c.info().id(), c) != null) {

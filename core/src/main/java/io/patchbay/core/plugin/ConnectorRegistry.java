@@ -1,25 +1,35 @@
 package io.patchbay.core.plugin;
 
+import io.patchbay.spi.ActionDefinition;
+import io.patchbay.spi.AuthMethod;
 import io.patchbay.spi.Connector;
 import io.patchbay.spi.ConnectorContext;
 import io.patchbay.spi.ConnectorFactory;
+import io.patchbay.spi.CredentialSpec;
 import io.patchbay.spi.SpiVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,10 +37,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Finds connector factories on the class path and in a {@code connectors/} directory (one isolated class loader per
  * subfolder) and creates the connectors. On duplicate ids the class path wins, then the first folder by name;
- * each loser is logged. A folder that cannot be loaded is refused with its reason and the others still load.
+ * each loser is logged. A connector that cannot be loaded (a folder, or a factory on the class path) is refused
+ * with its reason, logged once, and the others still load: a bad definition (ids, action names), a failing
+ * factory or a refused setting.
  */
 public final class ConnectorRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectorRegistry.class);
+    /** Connector and auth-method ids appear in URLs, settings names and stored rows. */
+    private static final Pattern CONNECTOR_ID = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
+    private static final Pattern AUTH_METHOD_ID = Pattern.compile("[a-z][a-z0-9_]{0,63}");
+    /** A class path whose service files keep failing is not read forever. */
+    private static final int MAX_FACTORY_FAILURES = 100;
 
     private final Map<String, Loaded> loaded;
     private final List<Rejected> rejected;
@@ -38,10 +55,20 @@ public final class ConnectorRegistry implements AutoCloseable {
 
     /** A connector that is in service. */
     public record Loaded(String id, String version, ConnectorSource source, Connector connector) {
+        public Loaded {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(version, "version");
+            Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(connector, "connector");
+        }
     }
 
-    /** A connector folder that was refused, and why. */
-    public record Rejected(Path folder, String reason) {
+    /** A connector that was refused (a folder, or a factory on the class path), and why. */
+    public record Rejected(ConnectorSource source, String reason) {
+        public Rejected {
+            Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(reason, "reason");
+        }
     }
 
     private ConnectorRegistry(Map<String, Loaded> loaded, List<Rejected> rejected, List<ConnectorClassLoader> loaders) {
@@ -64,16 +91,34 @@ public final class ConnectorRegistry implements AutoCloseable {
         List<Rejected> rejected = new ArrayList<>();
         List<ConnectorClassLoader> loaders = new ArrayList<>();
 
-        for (ConnectorFactory factory : factories(ServiceLoader.load(ConnectorFactory.class, hostLoader), "class path")) {
-            add(byId, factory, ConnectorSource.classPath(), Optional.empty(), contexts);
+        // Each class-path connector on its own: one that fails (a bad setting, a broken factory) is refused and the
+        // others load, as with folders.
+        ConnectorSource classPath = ConnectorSource.classPath();
+        Iterator<ConnectorFactory> found = ServiceLoader.load(ConnectorFactory.class, hostLoader).iterator();
+        for (int failures = 0; failures < MAX_FACTORY_FAILURES; ) {
+            ConnectorFactory factory;
+            try {
+                if (!found.hasNext()) {
+                    break;
+                }
+                factory = found.next();
+            } catch (ServiceConfigurationError e) {
+                failures++;
+                refuse(rejected, classPath, factoryFailure("the class path", e));
+                continue;
+            }
+            try {
+                add(byId, factory, classPath, Optional.empty(), contexts);
+            } catch (ConnectorLoadException e) {
+                refuse(rejected, classPath, e);
+            }
         }
         if (connectorsDir.isPresent() && Files.isDirectory(connectorsDir.get())) {
             for (Path folder : subfolders(connectorsDir.get())) {
                 try {
                     loadFolder(folder, hostLoader, byId, loaders, contexts);
                 } catch (ConnectorLoadException e) {
-                    LOG.error("Refused connector folder {}: {}", folder, e.getMessage());
-                    rejected.add(new Rejected(folder, e.getMessage()));
+                    refuse(rejected, ConnectorSource.directory(folder), e);
                 }
             }
         }
@@ -144,7 +189,13 @@ public final class ConnectorRegistry implements AutoCloseable {
             return;
         }
         ConnectorClassLoader loader = new ConnectorClassLoader("connector-" + descriptor.id(), urls(jars), host);
-        List<ConnectorFactory> factories = factories(ServiceLoader.load(ConnectorFactory.class, loader), folder.toString());
+        List<ConnectorFactory> factories;
+        try {
+            factories = factories(ServiceLoader.load(ConnectorFactory.class, loader), folder.toString());
+        } catch (ConnectorLoadException e) {
+            closeQuietly(loader);
+            throw e;
+        }
         List<ConnectorFactory> matching = factories.stream().filter(f -> f.id().equals(descriptor.id())).toList();
         if (matching.size() != 1) {
             closeQuietly(loader);
@@ -163,15 +214,28 @@ public final class ConnectorRegistry implements AutoCloseable {
     /** A folder's version is its descriptor's; a class-path connector's is what it reports itself. */
     private static void add(Map<String, Loaded> byId, ConnectorFactory factory, ConnectorSource source,
                             Optional<String> version, Function<String, ConnectorContext> contexts) {
-        String id = factory.id();
+        String id;
+        try {
+            id = factory.id();
+        } catch (RuntimeException | LinkageError e) {
+            throw new ConnectorLoadException("connector factory " + factory.getClass().getName() + " from " + source
+                    + " failed to tell its id: " + e, e);
+        }
+        if (id == null || !CONNECTOR_ID.matcher(id).matches()) {
+            throw new ConnectorLoadException("connector factory " + factory.getClass().getName() + " from " + source
+                    + " has the id " + (id == null ? "null" : "'" + id + "'") + "; a connector id is 1 to 64 "
+                    + "lower-case letters, digits, '_' or '-', starting with a letter");
+        }
         Loaded existing = byId.get(id);
         if (existing != null) {
             LOG.warn("Connector '{}' from {} ignored: the one from {} takes precedence", id, source, existing.source());
             return;
         }
+        ConnectorContext context = withBaseUrlSetting(Objects.requireNonNull(contexts.apply(id),
+                "the context of connector " + id), id, source);
         Connector connector;
         try {
-            connector = factory.create(contexts.apply(id));
+            connector = factory.create(context);
         } catch (RuntimeException | LinkageError e) {
             throw new ConnectorLoadException("connector '" + id + "' from " + source + " failed to start: " + e, e);
         }
@@ -182,18 +246,76 @@ public final class ConnectorRegistry implements AutoCloseable {
             }
             // Asked once here, so a connector with an invalid definition is refused at load with its reason,
             // instead of failing every catalog request (for every connector) once the server runs.
-            connector.credentialSpec();
-            connector.actions();
+            checkDefinition(connector.credentialSpec(), connector.actions(), id, source);
         } catch (RuntimeException | LinkageError e) {
             try {
                 connector.close();
             } catch (RuntimeException ignored) {
                 // refused anyway; the reason below is the one that matters
             }
+            // An IllegalArgumentException's message says it all; other failures are named by their class.
+            String reason = e instanceof IllegalArgumentException ? e.getMessage() : e.toString();
             throw e instanceof ConnectorLoadException load ? load : new ConnectorLoadException("connector '" + id
-                    + "' from " + source + " has an invalid definition: " + e, e);
+                    + "' from " + source + " has an invalid definition: " + reason, e);
         }
         byId.put(id, new Loaded(id, version.orElse(connector.info().version()), source, connector));
+    }
+
+    /**
+     * A {@code base_url} among the settings is the base-URL override, as the server's
+     * {@code PATCHBAY_CONNECTOR_<ID>_BASE_URL} is: every connector takes it (its unknown-setting message says so), so
+     * an embedder who passes it as a setting gets the same.
+     */
+    private static ConnectorContext withBaseUrlSetting(ConnectorContext context, String id, ConnectorSource source) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        String baseUrl = null;
+        for (Map.Entry<String, String> setting : context.settings().entrySet()) {
+            String key = setting.getKey().toLowerCase(Locale.ROOT).replace('-', '_').replace('.', '_');
+            if (key.equals("base_url")) {
+                baseUrl = setting.getValue().strip();
+            } else {
+                settings.put(setting.getKey(), setting.getValue());
+            }
+        }
+        if (baseUrl == null) {
+            return context;
+        }
+        URI uri;
+        try {
+            uri = new URI(baseUrl);
+        } catch (URISyntaxException e) {
+            throw new ConnectorLoadException("connector '" + id + "' from " + source + ": setting base_url is not a "
+                    + "URL: " + e.getMessage(), e);
+        }
+        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                || uri.getHost() == null) {
+            throw new ConnectorLoadException("connector '" + id + "' from " + source + ": setting base_url must be "
+                    + "an absolute http or https URL");
+        }
+        if (context.baseUrlOverride().isPresent() && !context.baseUrlOverride().get().equals(uri)) {
+            throw new ConnectorLoadException("connector '" + id + "' from " + source + ": its context sets two "
+                    + "different base URLs, as the override and as the base_url setting");
+        }
+        return context.withSettings(settings).withBaseUrl(uri);
+    }
+
+    /** What the SPI records cannot check alone: the ids the host relies on, and one action per name. */
+    private static void checkDefinition(CredentialSpec spec, List<ActionDefinition> actions, String id,
+                                        ConnectorSource source) {
+        for (AuthMethod method : spec.authMethods()) {
+            if (!AUTH_METHOD_ID.matcher(method.id()).matches()) {
+                throw new ConnectorLoadException("connector '" + id + "' from " + source + " has an auth method with "
+                        + "the id '" + method.id() + "'; an auth method id is 1 to 64 lower-case letters, digits or "
+                        + "'_', starting with a letter");
+            }
+        }
+        Set<String> names = new HashSet<>();
+        for (ActionDefinition action : actions) {
+            if (!names.add(action.name())) {
+                throw new ConnectorLoadException("connector '" + id + "' from " + source + " defines action '"
+                        + action.name() + "' twice");
+            }
+        }
     }
 
     private static List<ConnectorFactory> factories(ServiceLoader<ConnectorFactory> serviceLoader, String where) {
@@ -201,10 +323,28 @@ public final class ConnectorRegistry implements AutoCloseable {
         try {
             serviceLoader.forEach(result::add);
         } catch (ServiceConfigurationError e) {
-            throw new ConnectorLoadException("cannot instantiate a connector factory from " + where + ": "
-                    + e.getMessage(), e);
+            throw factoryFailure(where, e);
         }
         return result;
+    }
+
+    /** The reason names what the factory's constructor threw, not only that it failed. */
+    private static ConnectorLoadException factoryFailure(String where, ServiceConfigurationError e) {
+        String cause = e.getCause() == null ? "" : "; caused by " + e.getCause();
+        return new ConnectorLoadException("cannot instantiate a connector factory from " + where + ": "
+                + e.getMessage() + cause, e);
+    }
+
+    /** Logged once, here, with the reason and (for a failure inside the connector) its stack trace. */
+    private static void refuse(List<Rejected> rejected, ConnectorSource source, ConnectorLoadException e) {
+        Throwable cause = e.getCause() instanceof ServiceConfigurationError error && error.getCause() != null
+                ? error.getCause() : e.getCause();
+        if (cause == null) {
+            LOG.error("Connector refused ({}): {}", source, e.getMessage());
+        } else {
+            LOG.error("Connector refused ({}): {}", source, e.getMessage(), cause);
+        }
+        rejected.add(new Rejected(source, e.getMessage()));
     }
 
     private static List<Path> subfolders(Path dir) {

@@ -29,11 +29,15 @@ public final class ClassPathEchoFactory implements ConnectorFactory {
 
     @Override
     public Connector create(ConnectorContext context) {
-        URI base = context.baseUrl(URI.create("https://example.invalid"));
+        return connector(ID, context.baseUrl(URI.create("https://example.invalid")));
+    }
+
+    /** A connector that answers its definition and nothing else. */
+    static Connector connector(String id, URI base) {
         return new Connector() {
             @Override
             public ConnectorInfo info() {
-                return new ConnectorInfo(ID, "Class path echo", "Loaded from the class path", "1", base);
+                return new ConnectorInfo(id, "Class path echo", "Loaded from the class path", "1", base);
             }
 
             @Override

@@ -2,6 +2,10 @@ package io.patchbay.core.plugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.patchbay.spi.ConnectorContext;
 import io.patchbay.spi.SpiVersion;
 import java.io.IOException;
@@ -11,15 +15,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds throwaway connector jars at test time, drops them into a connectors folder and loads them the way the
@@ -59,7 +67,7 @@ class ConnectorRegistryTest {
             assertThat(registry.find("future")).isEmpty();
             assertThat(registry.find("echo")).as("a refused folder does not stop the others").isPresent();
             assertThat(registry.rejected()).singleElement().satisfies(r -> {
-                assertThat(r.folder()).isEqualTo(connectors.resolve("future"));
+                assertThat(r.source().folder()).contains(connectors.resolve("future"));
                 assertThat(r.reason()).contains("SPI 2.0").contains("SPI " + SpiVersion.CURRENT);
             });
         }
@@ -92,7 +100,7 @@ class ConnectorRegistryTest {
             assertThat(registry.find("dupfield")).isEmpty();
             assertThat(registry.find("echo")).isPresent();
             assertThat(registry.rejected()).singleElement().satisfies(r -> {
-                assertThat(r.folder()).isEqualTo(connectors.resolve("dupfield"));
+                assertThat(r.source().folder()).contains(connectors.resolve("dupfield"));
                 assertThat(r.reason()).contains("connector 'dupfield'").contains("invalid definition")
                         .contains("repeats field api_token");
             });
@@ -128,7 +136,7 @@ class ConnectorRegistryTest {
         try (ConnectorRegistry registry = load(temp.resolve("absent"))) {
             assertThat(registry.rejected()).isEmpty();
             assertThat(registry.loaded()).extracting(ConnectorRegistry.Loaded::id)
-                    .containsExactly(ClassPathEchoFactory.ID);
+                    .containsExactly(ClassPathEchoFactory.ID, ClassPathPickyFactory.ID);
             assertThat(registry.loaded()).allMatch(l -> l.source().kind() == ConnectorSource.Kind.CLASS_PATH);
         }
     }
@@ -140,6 +148,88 @@ class ConnectorRegistryTest {
             assertThat(registry.find(ClassPathEchoFactory.ID).orElseThrow().connector().baseUrl())
                     .hasToString("http://127.0.0.1:9/" + ClassPathEchoFactory.ID);
         }
+    }
+
+    @Test
+    void oneClassPathConnectorWithABadSettingIsRefusedAndTheOthersLoad() {
+        try (ConnectorRegistry registry = ConnectorRegistry.load(getClass().getClassLoader(), Optional.empty(),
+                id -> ConnectorContext.defaults(id).withSettings(Map.of("sped", "3")))) {
+            assertThat(registry.find(ClassPathEchoFactory.ID)).isPresent();
+            assertThat(registry.find(ClassPathPickyFactory.ID)).isEmpty();
+            assertThat(registry.rejected()).singleElement().satisfies(r -> {
+                assertThat(r.source().kind()).isEqualTo(ConnectorSource.Kind.CLASS_PATH);
+                assertThat(r.reason()).contains("connector 'classpath-picky'").contains("[sped]");
+            });
+        }
+    }
+
+    @Test
+    void aBaseUrlSettingIsTheBaseUrlOverrideForEveryConnector() {
+        try (ConnectorRegistry registry = ConnectorRegistry.load(getClass().getClassLoader(), Optional.empty(),
+                id -> ConnectorContext.defaults(id).withSettings(Map.of("BASE-URL", "http://127.0.0.1:9/" + id,
+                        "speed", "3")))) {
+            assertThat(registry.rejected()).as("the picky connector never sees base_url as a setting").isEmpty();
+            assertThat(registry.find(ClassPathPickyFactory.ID).orElseThrow().connector().baseUrl())
+                    .hasToString("http://127.0.0.1:9/" + ClassPathPickyFactory.ID);
+        }
+        try (ConnectorRegistry registry = ConnectorRegistry.load(getClass().getClassLoader(), Optional.empty(),
+                id -> ConnectorContext.defaults(id).withSettings(Map.of("base_url", "not a url")))) {
+            assertThat(registry.loaded()).isEmpty();
+            assertThat(registry.rejected()).extracting(ConnectorRegistry.Rejected::reason)
+                    .allSatisfy(r -> assertThat(r).contains("setting base_url"));
+        }
+    }
+
+    @Test
+    void refusesAnEmptyAuthMethodIdABadConnectorIdAndAnActionNameUsedTwice() throws Exception {
+        Path connectors = temp.resolve("connectors");
+        buildConnectorJar(connectors.resolve("noauthid"), "noauthid", SpiVersion.CURRENT,
+                "CredentialSpec.of(new AuthMethod(\"\", \"API token\", true, List.of("
+                        + "CredentialField.secret(\"api_token\", \"Token\", \"t\")), List.of(), List.of()))");
+        buildConnectorJar(connectors.resolve("badid"), "Bad_Id", SpiVersion.CURRENT);
+        buildConnectorJar(connectors.resolve("twice"), "twice", SpiVersion.CURRENT, "spec",
+                actions("list_things", "list_things"), "");
+
+        try (ConnectorRegistry registry = load(connectors)) {
+            assertThat(registry.loaded()).extracting(ConnectorRegistry.Loaded::id)
+                    .containsExactly(ClassPathEchoFactory.ID, ClassPathPickyFactory.ID);
+            assertThat(registry.rejected()).extracting(ConnectorRegistry.Rejected::reason)
+                    .anySatisfy(r -> assertThat(r).contains("connector 'noauthid'")
+                            .contains("auth method with the id ''"))
+                    .anySatisfy(r -> assertThat(r).contains("has the id 'Bad_Id'"))
+                    .anySatisfy(r -> assertThat(r).contains("connector 'twice'")
+                            .contains("defines action 'list_things' twice"));
+        }
+    }
+
+    @Test
+    void aFailingFactoryConstructorIsRefusedOnceWithItsCause() throws Exception {
+        Path connectors = temp.resolve("connectors");
+        buildConnectorJar(connectors.resolve("broken"), "broken", SpiVersion.CURRENT, "spec", "List.of()",
+                "public EchoFactory() { throw new IllegalStateException(\"licence file missing\"); }");
+        Logger logger = (Logger) LoggerFactory.getLogger(ConnectorRegistry.class);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        try (ConnectorRegistry registry = load(connectors)) {
+            assertThat(registry.rejected()).singleElement().satisfies(r -> assertThat(r.reason())
+                    .contains("licence file missing"));
+            List<ILoggingEvent> refusals = events.list.stream().filter(e -> e.getLevel() == Level.ERROR).toList();
+            assertThat(refusals).singleElement().satisfies(e -> {
+                assertThat(e.getFormattedMessage()).contains("folder " + connectors.resolve("broken"))
+                        .contains("licence file missing");
+                assertThat(e.getThrowableProxy()).as("the cause is logged").isNotNull();
+                assertThat(e.getThrowableProxy().getMessage()).isEqualTo("licence file missing");
+            });
+        } finally {
+            logger.detachAppender(events);
+        }
+    }
+
+    /** A {@code List.of(...)} expression of actions with these names. */
+    private static String actions(String... names) {
+        return Arrays.stream(names).map(name -> "new ActionDefinition(\"" + name + "\", \"T\", \"D\", \"{}\", "
+                + "\"{}\", true)").collect(Collectors.joining(", ", "List.of(", ")"));
     }
 
     private static ConnectorRegistry load(Path connectors) {
@@ -155,6 +245,16 @@ class ConnectorRegistryTest {
     /** As above, with {@code credentialSpec()} answering {@code specExpression}, evaluated on each call. */
     private void buildConnectorJar(Path folder, String id, String spiVersion, String specExpression)
             throws IOException, URISyntaxException {
+        buildConnectorJar(folder, id, spiVersion, specExpression, "List.of()", "");
+    }
+
+    /**
+     * As above, with {@code actions()} answering {@code actionsExpression} and {@code factoryMembers} added to the
+     * factory class (a constructor, say).
+     */
+    private void buildConnectorJar(Path folder, String id, String spiVersion, String specExpression,
+                                   String actionsExpression, String factoryMembers)
+            throws IOException, URISyntaxException {
         String pkg = "test.connector." + id.replace('-', '_');
         String className = pkg + ".EchoFactory";
         Path src = temp.resolve("src-" + folder.getFileName()).resolve(pkg.replace('.', '/'));
@@ -167,6 +267,8 @@ class ConnectorRegistryTest {
                 import java.util.*;
 
                 public final class EchoFactory implements ConnectorFactory {
+                    %s
+
                     public String id() { return "%s"; }
 
                     public Connector create(ConnectorContext context) {
@@ -184,7 +286,7 @@ class ConnectorRegistryTest {
                                 return new Verification(new ProviderIdentity("u1", Optional.empty(), "Echo user",
                                         Optional.empty(), Map.of()), List.of(), List.of());
                             }
-                            public List<ActionDefinition> actions() { return List.of(); }
+                            public List<ActionDefinition> actions() { return %s; }
                             public ActionResult invoke(ActionCall call) { return new ActionResult(Map.of()); }
                             public ProxyTarget proxyTarget(Credentials c) {
                                 return new ProxyTarget(baseUrl(), Map.of(), Set.of());
@@ -202,7 +304,7 @@ class ConnectorRegistryTest {
                         }
                     }
                 }
-                """.formatted(pkg, id, specExpression));
+                """.formatted(pkg, factoryMembers, id, specExpression, actionsExpression));
 
         Path classes = temp.resolve("classes-" + folder.getFileName());
         Files.createDirectories(classes);

@@ -126,7 +126,8 @@ class LinkServiceTest {
         LinkedAccount second = f.hub.links().link(alice, request(ALICE_TOKEN, "ws2", "alice", null, Visibility.PRIVATE)).account();
         assertThat(second.id()).isNotEqualTo(first.id());
 
-        assertThatThrownBy(() -> f.hub.links().link(alice, request(ALICE_TOKEN, "ws1", "bob", null, Visibility.PRIVATE)))
+        // Another owner (linked by a tenant-wide caller) still cannot link the same workspace again.
+        assertThatThrownBy(() -> f.hub.links().link(tenant, request(ALICE_TOKEN, "ws1", "bob", null, Visibility.PRIVATE)))
                 .isInstanceOfSatisfying(DuplicateAccountException.class,
                         e -> assertThat(e.existingAccountId()).isEqualTo(first.id()));
     }
@@ -237,5 +238,37 @@ class LinkServiceTest {
 
         assertThat(after.status()).isEqualTo(AccountStatus.INSUFFICIENT_PERMISSIONS);
         assertThat(after.statusReason()).contains("guest_cannot_link: Guests cannot use Design");
+    }
+
+    @Test
+    void anEndUserCannotLinkAnAccountForAnotherOwnerOrTeam() {
+        assertThatThrownBy(() -> f.hub.links().link(alice, request(SOLO_TOKEN, null, "bob", null, Visibility.PRIVATE)))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors())
+                        .extracting(FieldError::field, FieldError::code)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple("owner_id", "owner_mismatch")));
+        assertThatThrownBy(() -> f.hub.links().link(alice, request(SOLO_TOKEN, null, "alice", "team-2", Visibility.TEAM)))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors())
+                        .extracting(FieldError::field, FieldError::code)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple("team_id", "owner_mismatch")));
+        assertThat(f.connector.verified).as("refused before any provider call").isEmpty();
+        assertThat(f.store.list(AccountQuery.all(tenant, 10)).items()).isEmpty();
+
+        // Their own account, and a tenant-wide caller linking for anyone, still work.
+        assertThat(f.hub.links().link(alice, request(SOLO_TOKEN, null, "alice", "team-1", Visibility.TEAM))
+                .account().ownerId()).isEqualTo("alice");
+        assertThat(f.hub.links().link(tenant, request(BOB_TOKEN, null, "bob", null, Visibility.PRIVATE))
+                .account().ownerId()).isEqualTo("bob");
+    }
+
+    @Test
+    void blankTenantOwnerOrTeamIdsAreRefusedNamingTheField() {
+        assertThatThrownBy(() -> f.hub.links().link(Viewer.tenantWide(" "),
+                request(SOLO_TOKEN, null, "", " team", Visibility.PRIVATE)))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors())
+                        .extracting(FieldError::field, FieldError::code)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple("tenant_id", "blank"),
+                                org.assertj.core.groups.Tuple.tuple("owner_id", "blank"),
+                                org.assertj.core.groups.Tuple.tuple("team_id", "invalid")));
+        assertThat(f.connector.verified).isEmpty();
     }
 }

@@ -30,6 +30,8 @@ final class ScriptedConnector implements Connector {
     private final Map<String, Supplier<Verification>> answers = new ConcurrentHashMap<>();
     final List<Credentials> verified = new ArrayList<>();
     final List<ActionCall> invoked = new ArrayList<>();
+    /** Runs first in every action, e.g. to make it hang. */
+    volatile Runnable beforeInvoke = () -> { };
 
     void answer(String token, Supplier<Verification> answer) {
         answers.put(token, answer);
@@ -67,6 +69,7 @@ final class ScriptedConnector implements Connector {
     @Override
     public synchronized ActionResult invoke(ActionCall call) {
         invoked.add(call);
+        beforeInvoke.run();
         return new ActionResult(Map.of("token_tail", call.credentials().require("api_token").substring(28),
                 "workspace", call.workspaceId().orElse("")));
     }

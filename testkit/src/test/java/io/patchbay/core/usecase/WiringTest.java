@@ -85,6 +85,20 @@ class WiringTest {
     }
 
     @Test
+    void aHostsOwnClockBindingLivesBesideTheHubsQualifiedOne() {
+        Clock hostClock = Clock.fixed(java.time.Instant.parse("2001-01-01T00:00:00Z"), java.time.ZoneOffset.UTC);
+        Injector injector = injector(new InMemoryLinkedAccountStore(),
+                binder -> binder.bind(Clock.class).toInstance(hostClock));
+
+        assertThat(injector.getInstance(Clock.class)).isSameAs(hostClock);
+        assertThat(injector.getInstance(com.google.inject.Key.get(Clock.class, io.patchbay.core.PatchbayClock.class)))
+                .isNotSameAs(hostClock);
+        var account = injector.getInstance(LinkService.class).link(Viewer.tenantWide("t"),
+                UseCaseFixture.request(UseCaseFixture.SOLO_TOKEN, null, "o", null, Visibility.PRIVATE)).account();
+        assertThat(account.createdAt()).as("the hub dates accounts with its own clock").isAfter(hostClock.instant());
+    }
+
+    @Test
     void builderNamesTheMissingPort() {
         assertThatThrownBy(() -> Hub.builder().store(new InMemoryLinkedAccountStore()).build())
                 .isInstanceOf(NullPointerException.class)

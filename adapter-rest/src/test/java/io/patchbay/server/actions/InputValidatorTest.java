@@ -1,0 +1,51 @@
+package io.patchbay.server.actions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.patchbay.server.http.ApiException;
+import io.patchbay.spi.ActionDefinition;
+import io.patchbay.spi.FieldError;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class InputValidatorTest {
+    private final InputValidator validator = new InputValidator();
+
+    @Test
+    void inputIsCheckedAgainstTheSchemaWithTheFieldNamed() {
+        ActionDefinition search = action("{\"type\":\"object\",\"properties\":{\"q\":{\"type\":\"string\","
+                + "\"minLength\":2}},\"required\":[\"q\"],\"additionalProperties\":false}");
+
+        assertThat(validator.validate("probe", search, Map.of("q", "coffee"))).isEmpty();
+        assertThat(validator.validate("probe", search, Map.of("q", "c", "x", 1)))
+                .extracting(FieldError::field, FieldError::code)
+                .containsExactlyInAnyOrder(tuple("q", "schema_minLength"),
+                        tuple("x", "schema_additionalProperties"));
+    }
+
+    @Test
+    void aSchemaThatIsNotValidJsonSchemaIsTheConnectorsFaultNamedWithTheAction() {
+        // Well-formed JSON, but minLength must be a non-negative integer: the meta-schema says so.
+        ActionDefinition search = action("{\"type\":\"object\",\"properties\":{\"q\":{\"type\":\"string\","
+                + "\"minLength\":\"5\"}}}");
+        ActionDefinition unreadable = new ActionDefinition("list", "List", "Lists", "{\"type\":", "{}", true);
+
+        for (ActionDefinition action : List.of(search, unreadable, search)) {
+            assertThatThrownBy(() -> validator.validate("probe", action, Map.of()))
+                    .isInstanceOfSatisfying(ApiException.class, e -> {
+                        assertThat(e.status()).isEqualTo(500);
+                        assertThat(e.code()).isEqualTo("connector_definition_invalid");
+                    })
+                    .hasMessageContaining("Connector 'probe'")
+                    .hasMessageContaining("action '" + action.name() + "'")
+                    .hasMessageContaining(action == search ? "minLength" : "cannot be read");
+        }
+    }
+
+    private static ActionDefinition action(String inputSchema) {
+        return new ActionDefinition("search", "Search", "Searches", inputSchema, "{}", true);
+    }
+}

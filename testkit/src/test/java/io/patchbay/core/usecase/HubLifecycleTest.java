@@ -1,0 +1,116 @@
+package io.patchbay.core.usecase;
+
+import static io.patchbay.core.usecase.UseCaseFixture.SOLO_TOKEN;
+import static io.patchbay.core.usecase.UseCaseFixture.request;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.patchbay.core.Hub;
+import io.patchbay.core.account.AccountQuery;
+import io.patchbay.core.account.AccountStatus;
+import io.patchbay.core.account.LinkedAccount;
+import io.patchbay.core.account.Viewer;
+import io.patchbay.core.account.Visibility;
+import io.patchbay.spi.ProviderUnavailable;
+import io.patchbay.spi.Verification;
+import io.patchbay.testkit.memory.InMemoryAuditLog;
+import io.patchbay.testkit.memory.InMemoryLinkedAccountStore;
+import io.patchbay.testkit.memory.TestCipher;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The hub's own deadline on connector calls, and what a closed hub answers. */
+class HubLifecycleTest {
+    private final ScriptedConnector connector = new ScriptedConnector();
+    private final InMemoryLinkedAccountStore store = new InMemoryLinkedAccountStore();
+    private final Hub hub = Hub.builder().connector(connector).store(store).cipher(new TestCipher())
+            .auditLog(new InMemoryAuditLog()).callTimeout(Duration.ofMillis(300)).build();
+    private final Viewer alice = Viewer.endUser(UseCaseFixture.TENANT, "alice", null);
+    /** Counted down when a hanging connector call is interrupted. */
+    private final CountDownLatch interrupted = new CountDownLatch(1);
+
+    @AfterEach
+    void close() {
+        hub.close();
+    }
+
+    @Test
+    void aConnectorThatIgnoresItsTimeoutIsCutOffAndInterruptedWhenLinking() throws InterruptedException {
+        connector.answer(SOLO_TOKEN, () -> hang());
+
+        assertThatThrownBy(() -> hub.links().link(alice, request(SOLO_TOKEN, null, "alice", null, Visibility.PRIVATE)))
+                .isInstanceOfSatisfying(ProviderUnavailable.class, e -> {
+                    assertThat(e.code()).isEqualTo(ProviderUnavailable.TIMEOUT);
+                    assertThat(e.getMessage()).contains("'scripted'").contains("verify").contains("300 ms");
+                });
+        assertThat(interrupted.await(10, TimeUnit.SECONDS)).as("the connector's thread is interrupted").isTrue();
+        assertThat(store.list(AccountQuery.all(Viewer.tenantWide(UseCaseFixture.TENANT), 10)).items()).isEmpty();
+    }
+
+    @Test
+    void aHangingActionIsCutOffAndAHangingReverificationLeavesTheAccountUnverified() throws InterruptedException {
+        connector.answer(SOLO_TOKEN, () -> UseCaseFixture.verification("u-solo"));
+        LinkedAccount account = hub.links().link(alice, request(SOLO_TOKEN, null, "alice", null, Visibility.PRIVATE))
+                .account();
+        connector.beforeInvoke = this::hang;
+
+        assertThatThrownBy(() -> hub.actions().invoke(alice, account.id(), "whoami", Map.of()))
+                .isInstanceOfSatisfying(ProviderUnavailable.class, e -> {
+                    assertThat(e.timedOut()).isTrue();
+                    assertThat(e.getMessage()).contains("'scripted'").contains("action whoami");
+                });
+        assertThat(interrupted.await(10, TimeUnit.SECONDS)).isTrue();
+
+        connector.answer(SOLO_TOKEN, () -> hang());
+        assertThatThrownBy(() -> hub.links().reverify(alice, account.id()))
+                .isInstanceOfSatisfying(ProviderUnavailable.class, e -> assertThat(e.timedOut()).isTrue());
+        LinkedAccount after = hub.accounts().get(alice, account.id());
+        assertThat(after.status()).isEqualTo(AccountStatus.UNVERIFIED);
+        assertThat(after.statusReason()).hasValueSatisfying(r -> assertThat(r).startsWith("provider_timeout"));
+    }
+
+    @Test
+    void whatAConnectorThrowsReachesTheCallerUnchanged() {
+        connector.answer(SOLO_TOKEN, () -> {
+            throw new ProviderUnavailable("Provider said 503", null);
+        });
+        assertThatThrownBy(() -> hub.links().check(ScriptedConnector.ID, UseCaseFixture.token(SOLO_TOKEN)))
+                .isInstanceOfSatisfying(ProviderUnavailable.class, e -> {
+                    assertThat(e.code()).isEqualTo("provider_unavailable");
+                    assertThat(e.getMessage()).isEqualTo("Provider said 503");
+                });
+    }
+
+    @Test
+    void aClosedHubRefusesInsteadOfAnsweringFromMemory() {
+        connector.answer(SOLO_TOKEN, () -> UseCaseFixture.verification("u-solo"));
+        LinkedAccount account = hub.links().link(alice, request(SOLO_TOKEN, null, "alice", null, Visibility.PRIVATE))
+                .account();
+        hub.accounts().get(alice, account.id());
+        assertThat(hub.vault().cachedVisible(alice, account.id())).as("kept in memory").isPresent();
+
+        hub.close();
+
+        assertThatThrownBy(() -> hub.vault().cachedVisible(alice, account.id()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("hub is closed");
+        assertThatThrownBy(() -> hub.accounts().get(alice, account.id()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("hub is closed");
+        assertThatThrownBy(() -> hub.links().check(ScriptedConnector.ID, UseCaseFixture.token(SOLO_TOKEN)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("hub is closed");
+    }
+
+    /** Waits until interrupted, as a connector stuck on a provider that never answers. */
+    private Verification hang() {
+        try {
+            new CountDownLatch(1).await();
+        } catch (InterruptedException e) {
+            interrupted.countDown();
+            throw new ProviderUnavailable("interrupted", e);
+        }
+        throw new AssertionError("unreachable");
+    }
+}
