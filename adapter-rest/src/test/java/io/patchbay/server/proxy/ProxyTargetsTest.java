@@ -84,7 +84,7 @@ class ProxyTargetsTest {
     void whatTheConnectorDeclaresDecidesWhatIsMasked() {
         ProxyTargets.Resolved toggl = targets.resolve(viewer, account.id(), true).orElseThrow();
         assertThat(toggl.secrets().jsonFields()).containsExactlyInAnyOrder("\"api_token\"", "\"secret\"",
-                "\"login_token\"", "\"ical_url\"", "\"invite_url\"", "\"invitation_code\"");
+                "\"login_token\"", "\"ical_url\"", "\"invite_url\"", "\"invitation_code\"", "\"token\"");
         assertThat(toggl.secrets().values()).hasSize(2).contains(TOKEN)
                 .anySatisfy(value -> assertThat(value).startsWith("Basic "));
 
