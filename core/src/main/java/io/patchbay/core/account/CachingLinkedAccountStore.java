@@ -164,4 +164,13 @@ public final class CachingLinkedAccountStore implements LinkedAccountStore {
             drop(tenantId, accountId);
         }
     }
+
+    @Override
+    public boolean delete(String tenantId, String accountId, long expectedVersion) {
+        try {
+            return store.delete(tenantId, accountId, expectedVersion);
+        } finally {
+            drop(tenantId, accountId);
+        }
+    }
 }
