@@ -58,7 +58,8 @@ public final class Main {
         out.println();
         out.println(" Create a tenant API key with it:");
         out.println("   curl -X POST http://localhost:" + port + "/v1/admin/tenants/default/api-keys \\");
-        out.println("        -H 'Authorization: Bearer " + key.substring(0, 6) + "…' -d '{\"name\":\"my app\"}'");
+        out.println("        -H 'Authorization: Bearer " + key.substring(0, 6) + "…' \\");
+        out.println("        -H 'Content-Type: application/json' -d '{\"name\":\"my app\"}'");
         out.println("================================================================================");
         out.println();
         out.flush();

@@ -6,6 +6,7 @@ import com.google.inject.Stage;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -30,6 +31,7 @@ import io.patchbay.server.edge.EdgeIo;
 import io.patchbay.server.http.Json;
 import io.patchbay.server.http.Problems;
 import io.patchbay.server.http.RequestLog;
+import io.patchbay.server.http.RequestShape;
 import io.patchbay.server.http.RouteGroup;
 import io.patchbay.server.keyset.KeysetRoutes;
 import io.patchbay.server.ops.OpsRoutes;
@@ -172,9 +174,15 @@ public final class PatchbayServer implements AutoCloseable {
                             () -> !stopping.get() && storage.ready()));
             // The API server started without routes while storage opened; nothing reaches it before the listener
             // binds below. Javalin's route registry takes routes at any time (hence its "unsafe" name).
-            for (Class<? extends RouteGroup> group : ROUTE_GROUPS) {
-                injector.getInstance(group).register(app.unsafe.routes);
-            }
+            List<RouteGroup> groups = ROUTE_GROUPS.stream().<RouteGroup>map(injector::getInstance).toList();
+            groups.forEach(group -> group.register(app.unsafe.routes));
+            answerHeadLikeGet(app);
+            RequestShape shape = new RequestShape(groups);
+            app.unsafe.routes.before(ctx -> {
+                RequestShape.checkPath(ctx.req().getRequestURI());
+                RequestShape.decodeQuery(ctx.queryString());
+            });
+            app.unsafe.routes.beforeMatched(shape::check);
             ProxyService proxy = injector.getInstance(ProxyService.class);
             Edge.Limits limits = new Edge.Limits((int) Math.min(Integer.MAX_VALUE, config.maxRequestBytes()),
                     CLIENT_IDLE_TIMEOUT, REQUEST_TIMEOUT);
@@ -221,6 +229,18 @@ public final class PatchbayServer implements AutoCloseable {
             app.stop();
             io.close();
             registry.close();
+        }
+    }
+
+    /**
+     * HEAD on every GET route, answered by the GET handler: the same status and headers (ETag too), and no body,
+     * which the servlet layer drops for HEAD. Not listed in {@link #routes()}: HTTP implies it of every GET.
+     */
+    private static void answerHeadLikeGet(Javalin app) {
+        List<io.javalin.router.Endpoint> gets = app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(e -> e.endpoint).filter(e -> e.method == HandlerType.GET).toList();
+        for (io.javalin.router.Endpoint get : gets) {
+            app.unsafe.routes.head(get.path, get.handler);
         }
     }
 
@@ -318,6 +338,7 @@ public final class PatchbayServer implements AutoCloseable {
     /** Routes served (method, path): the API server's and the listener's own, for checks such as the OpenAPI test. */
     public List<String> routes() {
         return Stream.concat(app.unsafe.internalRouter.allHttpHandlers().stream()
+                        .filter(e -> e.endpoint.method.isHttpMethod() && e.endpoint.method != HandlerType.HEAD)
                         .map(e -> e.endpoint.method.name() + " " + e.endpoint.path), edgeRoutes.stream())
                 .toList();
     }

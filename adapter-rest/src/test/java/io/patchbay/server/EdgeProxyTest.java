@@ -367,7 +367,7 @@ class EdgeProxyTest {
         Api.Response options = api.method("OPTIONS", proxy + "api/v9/items").token(key).send();
         assertThat(options.status()).isEqualTo(405);
         assertThat(options.string("code")).isEqualTo("method_not_allowed");
-        assertThat(options.header("Allow")).contains("DELETE, GET, PATCH, POST, PUT");
+        assertThat(options.header("Allow")).contains("DELETE, GET, HEAD, PATCH, POST, PUT");
     }
 
     @Test

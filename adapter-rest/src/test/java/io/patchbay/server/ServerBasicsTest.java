@@ -276,9 +276,10 @@ class ServerBasicsTest {
         Api.Response method = api.method("DELETE", "/v1/admin/tenants/acme/api-keys").token(admin).send();
         assertThat(method.status()).isEqualTo(405);
         assertThat(method.string("code")).isEqualTo("method_not_allowed");
-        assertThat(method.header("Allow")).contains("GET, POST");
+        // HEAD is answered wherever GET is.
+        assertThat(method.header("Allow")).contains("GET, POST, HEAD");
         assertThat(method.string("detail"))
-                .isEqualTo("DELETE is not allowed on /v1/admin/tenants/acme/api-keys; it answers GET, POST");
+                .isEqualTo("DELETE is not allowed on /v1/admin/tenants/acme/api-keys; it answers GET, POST, HEAD");
 
         Api.Response param = api.get("/v1/admin/tenants/acme/api-keys?limt=5").token(admin).send();
         assertThat(param.status()).isEqualTo(400);

@@ -246,6 +246,31 @@ final class JdbiLinkedAccountStore implements LinkedAccountStore {
         return deleted;
     }
 
+    @Override
+    public boolean delete(String tenantId, String accountId, long expectedVersion) {
+        // One statement checks and deletes: a concurrent update either lands first (and this deletes nothing) or
+        // finds the row gone.
+        boolean deleted = db.write(h -> h.createUpdate("DELETE FROM linked_account WHERE tenant_id = :tenant "
+                        + "AND id = :id AND version = :version")
+                .bind("tenant", tenantId)
+                .bind("id", accountId)
+                .bind("version", expectedVersion)
+                .execute()) == 1;
+        if (deleted) {
+            db.eraseWal();
+            return true;
+        }
+        boolean exists = db.read(h -> h.createQuery("SELECT COUNT(*) FROM linked_account WHERE tenant_id = :tenant "
+                        + "AND id = :id")
+                .bind("tenant", tenantId)
+                .bind("id", accountId)
+                .mapTo(Integer.class).one()) > 0;
+        if (exists) {
+            throw new StaleVersionException(accountId, expectedVersion);
+        }
+        return false;
+    }
+
     private static <S extends SqlStatement<S>> S bindAll(S statement, LinkedAccount a) {
         return statement
                 .bind("id", a.id())

@@ -6,7 +6,8 @@ public final class SpiVersion {
     /**
      * 1.1: {@link InputRejected}; {@link ProviderUnavailable#TIMEOUT}; {@link FieldType#PASSWORD};
      * {@link ConnectorSettings}; the {@link ProxyTarget} members after the first three.
-     * 1.2: {@link ProviderUnavailable#UNREACHABLE}; {@code {name}} segments in {@link ProxyTarget.BlockedRoute} paths.
+     * 1.2: {@link ProviderUnavailable#UNREACHABLE}; {@code {name}} segments in {@link ProxyTarget.BlockedRoute} paths;
+     * {@link InsufficientPermissions#InsufficientPermissions(String, String, int)} with the provider's status.
      */
     public static final int MINOR = 2;
     public static final String CURRENT = MAJOR + "." + MINOR;

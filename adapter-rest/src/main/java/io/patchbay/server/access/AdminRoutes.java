@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -37,6 +38,11 @@ public final class AdminRoutes implements RouteGroup {
         routes.delete(KEYS + "/{key_id}", this::revoke);
     }
 
+    @Override
+    public Map<String, Set<String>> queryParameters() {
+        return Map.of("GET " + KEYS, Set.of("limit", "cursor"));
+    }
+
     private void create(Context ctx) {
         auth.key(ctx, Scope.ADMIN);
         String tenant = tenant(ctx);
@@ -53,7 +59,8 @@ public final class AdminRoutes implements RouteGroup {
         if (!errors.isEmpty()) {
             throw ApiException.invalidInput(errors);
         }
-        ctx.status(201).json(ApiKeyView.created(keys.create(tenant, name, scopes)));
+        ApiKeyView created = ApiKeyView.created(keys.create(tenant, name, scopes));
+        ctx.status(201).header("Location", "/v1/admin/tenants/" + tenant + "/api-keys/" + created.id()).json(created);
     }
 
     private static Set<Scope> scopes(List<String> names, List<FieldError> errors) {

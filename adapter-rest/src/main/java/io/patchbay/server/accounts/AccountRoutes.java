@@ -21,6 +21,7 @@ import io.patchbay.server.access.Scope;
 import io.patchbay.server.connectors.CredentialsInput;
 import io.patchbay.server.http.ApiException;
 import io.patchbay.server.http.Fields;
+import io.patchbay.server.http.IfMatch;
 import io.patchbay.server.http.Paging;
 import io.patchbay.server.http.RouteGroup;
 import io.patchbay.server.http.SpiViews.NoticeView;
@@ -31,10 +32,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +42,6 @@ import org.slf4j.LoggerFactory;
 public final class AccountRoutes implements RouteGroup {
     static final String ACCOUNTS = "/v1/accounts";
     static final String ACCOUNT = "/v1/accounts/{account_id}";
-    private static final Pattern ETAG = Pattern.compile("\"(\\d{1,18})\"");
     private static final Logger LOG = LoggerFactory.getLogger(AccountRoutes.class);
 
     private final Authenticator auth;
@@ -70,6 +69,16 @@ public final class AccountRoutes implements RouteGroup {
         routes.delete(ACCOUNT, this::disconnect);
         routes.put(ACCOUNT + "/credentials", this::rotate);
         routes.post(ACCOUNT + "/verify", this::verify);
+    }
+
+    @Override
+    public Map<String, Set<String>> queryParameters() {
+        return Map.of("GET " + ACCOUNTS, Set.of("limit", "cursor", "connector_id", "owner_id", "status", "label"));
+    }
+
+    @Override
+    public Set<String> bodyless() {
+        return Set.of("POST " + ACCOUNT + "/verify");
     }
 
     private void link(Context ctx) {
@@ -178,11 +187,26 @@ public final class AccountRoutes implements RouteGroup {
         Optional<String> visibilityField = body.optionalString("visibility");
         Optional<Long> versionField = body.optionalLong("version");
         body.done();
+        if (label.isEmpty() && visibilityField.isEmpty()) {
+            throw new ApiException(400, "nothing_to_change", "Nothing to change", "The request changes nothing: "
+                    + "send label, visibility or both (version or If-Match only guard a change)",
+                    List.of(new FieldError("label", "nothing_to_change", "Send label, visibility or both")),
+                    Map.of("changeable", List.of("label", "visibility")), Map.of());
+        }
+        Optional<IfMatch> ifMatch = IfMatch.read(ctx);
         List<FieldError> errors = new ArrayList<>();
         Optional<Visibility> visibility = visibilityField.map(v -> visibility(v, errors));
-        Optional<Long> expected = expectedVersion(ctx, versionField, errors);
         if (!errors.isEmpty()) {
             throw ApiException.invalidInput(errors);
+        }
+        Optional<Long> expected = versionField;
+        if (ifMatch.isPresent()) {
+            long current = precondition(ifMatch.get(), accounts.get(caller.viewer(), id));
+            if (versionField.isPresent() && versionField.get() != current) {
+                throw ApiException.invalidInput(List.of(new FieldError("version", "mismatch",
+                        "version differs from the version If-Match names")));
+            }
+            expected = Optional.of(current);
         }
         LinkedAccount account = accounts.edit(caller.viewer(), id, label, visibility, expected);
         etag(ctx, account);
@@ -191,7 +215,11 @@ public final class AccountRoutes implements RouteGroup {
 
     private void disconnect(Context ctx) {
         Caller.Key caller = auth.key(ctx, Scope.ACCOUNTS_WRITE);
-        accounts.disconnect(caller.viewer(), ctx.pathParam("account_id"));
+        String id = ctx.pathParam("account_id");
+        Optional<IfMatch> ifMatch = IfMatch.read(ctx);
+        // With If-Match only the version it names is deleted, atomically: a change in between is a 412.
+        Optional<Long> expected = ifMatch.map(m -> precondition(m, accounts.get(caller.viewer(), id)));
+        accounts.disconnect(caller.viewer(), id, expected);
         ctx.status(204);
     }
 
@@ -212,7 +240,9 @@ public final class AccountRoutes implements RouteGroup {
         Fields body = Fields.ofBody(ctx);
         CredentialsInput input = CredentialsInput.read(body);
         body.done();
+        Optional<IfMatch> ifMatch = IfMatch.read(ctx);
         LinkedAccount current = accounts.get(caller.viewer(), id);
+        ifMatch.ifPresent(m -> precondition(m, current));
         Connector connector = catalog.get(current.connectorId());
         LinkResult result = links.rotate(caller.viewer(), id, input.credentials(connector));
         session.ifPresent(s -> {
@@ -226,12 +256,12 @@ public final class AccountRoutes implements RouteGroup {
 
     private void verify(Context ctx) {
         Caller.Key caller = auth.key(ctx, Scope.ACCOUNTS_WRITE);
-        // Takes nothing: an empty body or {}; anything else is a mistake worth naming, not something to ignore.
-        Paging.refuseParameters(ctx);
-        if (ctx.bodyAsBytes().length > 0) {
-            Fields.ofBody(ctx).done();
+        String id = ctx.pathParam("account_id");
+        Optional<IfMatch> ifMatch = IfMatch.read(ctx);
+        if (ifMatch.isPresent()) {
+            precondition(ifMatch.get(), accounts.get(caller.viewer(), id));
         }
-        LinkedAccount account = links.reverify(caller.viewer(), ctx.pathParam("account_id"));
+        LinkedAccount account = links.reverify(caller.viewer(), id);
         etag(ctx, account);
         ctx.json(AccountView.of(account));
     }
@@ -247,25 +277,24 @@ public final class AccountRoutes implements RouteGroup {
                 });
     }
 
-    /** {@code If-Match: "<version>"} (as sent in ETag) or a {@code version} field; both must agree. */
-    private static Optional<Long> expectedVersion(Context ctx, Optional<Long> fromBody, List<FieldError> errors) {
-        String ifMatch = ctx.header("If-Match");
-        if (ifMatch == null) {
-            return fromBody;
+    /**
+     * Checks If-Match against the account as it is now.
+     *
+     * @return the account's version, which the change that follows must still find
+     * @throws ApiException 412 carrying the account's current ETag when If-Match does not name it
+     */
+    private static long precondition(IfMatch ifMatch, LinkedAccount current) {
+        if (!ifMatch.matches(etagOf(current))) {
+            throw IfMatch.failed("Account " + current.id(), etagOf(current));
         }
-        Matcher m = ETAG.matcher(ifMatch.strip());
-        if (!m.matches()) {
-            errors.add(new FieldError("If-Match", "invalid", "If-Match must be the ETag of the account, e.g. \"3\""));
-            return Optional.empty();
-        }
-        long version = Long.parseLong(m.group(1));
-        if (fromBody.isPresent() && fromBody.get() != version) {
-            errors.add(new FieldError("version", "mismatch", "version differs from the If-Match header"));
-        }
-        return Optional.of(version);
+        return current.version();
+    }
+
+    private static String etagOf(LinkedAccount account) {
+        return "\"" + account.version() + "\"";
     }
 
     private static void etag(Context ctx, LinkedAccount account) {
-        ctx.header("ETag", "\"" + account.version() + "\"");
+        ctx.header("ETag", etagOf(account));
     }
 }

@@ -27,6 +27,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.patchbay.server.http.ApiException;
 import io.patchbay.server.http.Problems;
+import io.patchbay.server.http.RequestShape;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.channels.UnresolvedAddressException;
@@ -262,6 +263,8 @@ public final class Edge {
                         return;
                     }
                 }
+                // Refused here, as a problem: the API server's own refusal would be an HTML page.
+                RequestShape.checkPath(exchange.path());
                 api.relay(exchange);
             } catch (RuntimeException e) {
                 exchange.fail(Problems.toProblem(e, false, request.method() + " " + exchange.path()));

@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -22,6 +23,7 @@ import java.util.function.Consumer;
  * event loop.
  */
 public final class Exchange {
+    private static final String API_PREFIX = "/v1/";
     private final ChannelHandlerContext ctx;
     private final FullHttpRequest request;
     private final boolean keepAlive;
@@ -72,8 +74,13 @@ public final class Exchange {
             return;
         }
         answered = true;
+        if (path().startsWith(API_PREFIX)) {
+            // API answers hold account data and keys: no cache along the way may keep them.
+            response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        }
+        boolean head = HttpMethod.HEAD.equals(request.method());
         request.release();
-        ctx.writeAndFlush(framed(response, keepAlive)).addListener((ChannelFutureListener) written -> {
+        ctx.writeAndFlush(framed(response, keepAlive, head)).addListener((ChannelFutureListener) written -> {
             boolean open = keepAlive && written.isSuccess();
             if (!open) {
                 written.channel().close();
@@ -91,7 +98,14 @@ public final class Exchange {
 
     /** Sets how the answer is framed on the connection: its body's length, and whether the connection stays open. */
     static FullHttpResponse framed(FullHttpResponse response, boolean keepAlive) {
-        HttpUtil.setContentLength(response, response.content().readableBytes());
+        return framed(response, keepAlive, false);
+    }
+
+    /** As {@link #framed(FullHttpResponse, boolean)}; the answer to a HEAD keeps the length the GET would have. */
+    static FullHttpResponse framed(FullHttpResponse response, boolean keepAlive, boolean head) {
+        if (!head || !response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            HttpUtil.setContentLength(response, response.content().readableBytes());
+        }
         HttpUtil.setKeepAlive(response, keepAlive);
         return response;
     }

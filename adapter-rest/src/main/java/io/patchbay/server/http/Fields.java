@@ -129,7 +129,13 @@ public final class Fields {
         }
         Map<String, String> result = new LinkedHashMap<>();
         map.forEach((k, v) -> {
-            if (v instanceof String s) {
+            if (((String) k).isEmpty() || !wellFormed((String) k)) {
+                errors.add(new FieldError(name, "invalid_key", name + " has a member whose name is empty or "
+                        + "contains an unpaired surrogate (\\u escape)"));
+            } else if (v instanceof String s && !wellFormed(s)) {
+                errors.add(new FieldError(name + "." + k, "invalid_text", name + "." + k
+                        + " contains an unpaired surrogate (\\u escape)"));
+            } else if (v instanceof String s) {
                 result.put((String) k, s);
             } else {
                 errors.add(new FieldError(name + "." + k, "type", name + "." + k

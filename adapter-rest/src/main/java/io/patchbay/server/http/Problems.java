@@ -222,9 +222,12 @@ public final class Problems {
                     format.errors().stream().map(f -> new FieldError("credentials." + f.field(), f.code(), f.message()))
                             .toList(), Map.of(), Map.of());
         }
-        if (e instanceof InsufficientPermissions) {
+        if (e instanceof InsufficientPermissions refused) {
+            Map<String, Object> extensions = new LinkedHashMap<>();
+            refused.providerStatus().ifPresent(status -> extensions.put("provider_status", status));
+            extensions.put("source", "provider");
             return new ApiException(403, e.code(), "Insufficient permissions at the provider", e.getMessage(),
-                    List.of(), Map.of("source", "provider"), Map.of());
+                    List.of(), extensions, Map.of());
         }
         if (e instanceof RateLimited limited) {
             long seconds = Math.max(1, (limited.retryAfter().toMillis() + 999) / 1000);

@@ -66,6 +66,16 @@ public final class KeysetRoutes implements RouteGroup {
         routes.delete(KEYSET + "/unused-keys", this::removeUnusedKeys);
     }
 
+    @Override
+    public Map<String, Set<String>> queryParameters() {
+        return Map.of("POST " + KEYSET + "/reencrypt", Set.of("limit", "cursor"));
+    }
+
+    @Override
+    public Set<String> bodyless() {
+        return Set.of("POST " + KEYSET + "/keys", "POST " + KEYSET + "/reencrypt");
+    }
+
     private void status(Context ctx) {
         auth.key(ctx, Scope.ADMIN);
         ctx.json(StatusView.of(rotation.status()));

@@ -52,7 +52,8 @@ import java.util.concurrent.TimeUnit;
  */
 @Singleton
 public final class ProxyService implements EdgeRoute {
-    private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
+    /** HEAD goes to the provider as HEAD, as for every GET route of the API. */
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
     private static final String ALLOWED = String.join(", ", METHODS.stream().sorted().toList());
     /** Methods sent with a body (an empty one when the caller sent none). */
     private static final Set<String> BODY_METHODS = Set.of("POST", "PUT", "PATCH");
@@ -89,7 +90,8 @@ public final class ProxyService implements EdgeRoute {
 
     @Override
     public List<String> routes() {
-        return METHODS.stream().sorted().map(m -> m + " " + ProxyPaths.ROUTE).toList();
+        // HEAD is implied by GET, as for the API server's routes.
+        return METHODS.stream().filter(m -> !m.equals("HEAD")).sorted().map(m -> m + " " + ProxyPaths.ROUTE).toList();
     }
 
     @Override

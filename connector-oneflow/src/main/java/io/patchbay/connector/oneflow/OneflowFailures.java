@@ -37,7 +37,7 @@ final class OneflowFailures {
         }
         if (status == 403) {
             return new InsufficientPermissions("insufficient_permissions", detail == null
-                    ? "The Oneflow user may not do this (HTTP 403)." : detail);
+                    ? "The Oneflow user may not do this (HTTP 403)." : detail, 403);
         }
         if (status == 429) {
             return new RateLimited("rate_limited", detail == null

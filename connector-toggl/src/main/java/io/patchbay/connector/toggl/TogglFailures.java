@@ -76,7 +76,7 @@ final class TogglFailures {
                         + " (" + at + ")");
             }
             return new InsufficientPermissions("forbidden",
-                    "Toggl refused access (" + at + ")" + says);
+                    "Toggl refused access (" + at + ")" + says, 403);
         }
         if (status == 402) {
             Optional<Duration> resetsIn = seconds(headers.get(QUOTA_RESETS_IN));

@@ -59,27 +59,48 @@ public final class AccountService {
             throw InvalidInputException.of("visibility", "team_required",
                     "Account " + accountId + " has no team; team visibility needs the owner's team");
         }
-        LinkedAccount changed = account;
-        if (label.isPresent()) {
-            changed = changed.withLabel(label.get(), clock.instant());
+        // What would not change is left out: a PATCH that changes nothing keeps the version (and the caller's
+        // ETag) and records no event.
+        Optional<String> newLabel = label.filter(l -> !l.equals(account.label()));
+        Optional<Visibility> newVisibility = visibility.filter(v -> v != account.visibility());
+        if (newLabel.isEmpty() && newVisibility.isEmpty()) {
+            return account;
         }
-        if (visibility.isPresent()) {
-            changed = changed.withVisibility(visibility.get(), clock.instant());
+        LinkedAccount changed = account;
+        if (newLabel.isPresent()) {
+            changed = changed.withLabel(newLabel.get(), clock.instant());
+        }
+        if (newVisibility.isPresent()) {
+            changed = changed.withVisibility(newVisibility.get(), clock.instant());
         }
         LinkedAccount stored = vault.store().update(changed);
-        if (label.isPresent()) {
+        if (newLabel.isPresent()) {
             audit.record(viewer, "account.renamed", stored, Map.of());
         }
-        if (visibility.isPresent()) {
-            audit.record(viewer, "account.visibility_changed", stored, Map.of("visibility", visibility.get().name()));
+        if (newVisibility.isPresent()) {
+            audit.record(viewer, "account.visibility_changed", stored, Map.of("visibility",
+                    newVisibility.get().name()));
         }
         return stored;
     }
 
     /** Deletes the account and erases its sealed secret. */
     public void disconnect(Viewer viewer, String accountId) {
-        LinkedAccount account = vault.manageable(viewer, accountId);
-        if (!vault.store().delete(account.tenantId(), accountId)) {
+        disconnect(viewer, accountId, Optional.empty());
+    }
+
+    /**
+     * As {@link #disconnect(Viewer, String)}; with {@code expectedVersion} (the caller's If-Match) only that version
+     * is deleted, in one step with the check, so a change made after the caller read the account is never lost.
+     *
+     * @throws StaleVersionException when the account is at another version
+     */
+    public void disconnect(Viewer viewer, String accountId, Optional<Long> expectedVersion) {
+        LinkedAccount account = at(vault.manageable(viewer, accountId), expectedVersion);
+        boolean deleted = expectedVersion.isPresent()
+                ? vault.store().delete(account.tenantId(), accountId, expectedVersion.get())
+                : vault.store().delete(account.tenantId(), accountId);
+        if (!deleted) {
             throw new NotFoundException("account", accountId);
         }
         audit.record(viewer, "account.disconnected", account, Map.of("connector", account.connectorId()));

@@ -178,6 +178,16 @@ public final class CachingLinkedAccountStore implements LinkedAccountStore, Auto
         }
     }
 
+    @Override
+    public boolean delete(String tenantId, String accountId, long expectedVersion) {
+        ensureOpen();
+        try {
+            return store.delete(tenantId, accountId, expectedVersion);
+        } finally {
+            drop(tenantId, accountId);
+        }
+    }
+
     /**
      * Forgets every kept account and refuses all further calls. The store's owner closes the underlying store: once
      * it is closed this store must not answer from memory as if nothing had happened.

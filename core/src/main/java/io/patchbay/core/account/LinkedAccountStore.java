@@ -38,4 +38,13 @@ public interface LinkedAccountStore {
 
     /** Deletes the account and erases its sealed secret. Returns false when there was nothing to delete. */
     boolean delete(String tenantId, String accountId);
+
+    /**
+     * As {@link #delete(String, String)}, but only while the stored version is still {@code expectedVersion}: the
+     * check and the delete are one atomic step, so a change made in between is never deleted unseen.
+     *
+     * @return false when there was nothing to delete
+     * @throws io.patchbay.core.error.StaleVersionException when the account is stored at another version
+     */
+    boolean delete(String tenantId, String accountId, long expectedVersion);
 }

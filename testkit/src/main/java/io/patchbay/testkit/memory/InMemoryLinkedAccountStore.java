@@ -94,6 +94,18 @@ public final class InMemoryLinkedAccountStore implements LinkedAccountStore {
         return true;
     }
 
+    @Override
+    public synchronized boolean delete(String tenantId, String accountId, long expectedVersion) {
+        Row row = rows.get(accountId);
+        if (row == null || !row.account().tenantId().equals(tenantId)) {
+            return false;
+        }
+        if (row.account().version() != expectedVersion) {
+            throw new io.patchbay.core.error.StaleVersionException(accountId, expectedVersion);
+        }
+        return delete(tenantId, accountId);
+    }
+
     private Row current(LinkedAccount account) {
         Row row = rows.get(account.id());
         if (row == null || !row.account().tenantId().equals(account.tenantId())) {

@@ -52,4 +52,9 @@ public abstract class ForwardingLinkedAccountStore implements LinkedAccountStore
     public boolean delete(String tenantId, String accountId) {
         return store.delete(tenantId, accountId);
     }
+
+    @Override
+    public boolean delete(String tenantId, String accountId, long expectedVersion) {
+        return store.delete(tenantId, accountId, expectedVersion);
+    }
 }

@@ -221,6 +221,57 @@ public abstract class LinkedAccountStoreContract {
     }
 
     @Test
+    public void aVersionedDeleteRemovesOnlyTheVersionItNames() {
+        LinkedAccount a = insert(account(tenant));
+        LinkedAccount renamed = store.update(a.withLabel("renamed", StoreFixtures.T0));
+
+        // The version the caller saw is gone: nothing is deleted.
+        assertThatThrownBy(() -> store.delete(tenant, a.id(), a.version()))
+                .isInstanceOf(StaleVersionException.class);
+        assertThat(store.find(tenant, a.id())).contains(renamed);
+        assertThat(store.sealedSecret(tenant, a.id())).isPresent();
+        // Another tenant's id, or one deleted already, is nothing to delete, whatever the version.
+        assertThat(store.delete(StoreFixtures.tenant(), a.id(), renamed.version())).isFalse();
+        assertThat(store.find(tenant, a.id())).contains(renamed);
+
+        assertThat(store.delete(tenant, a.id(), renamed.version())).isTrue();
+        assertThat(store.find(tenant, a.id())).isEmpty();
+        assertThat(store.sealedSecret(tenant, a.id())).isEmpty();
+        assertThat(store.delete(tenant, a.id(), renamed.version())).isFalse();
+    }
+
+    @Test
+    public void aVersionedDeleteAndAConcurrentUpdateDoNotBothWin() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            LinkedAccount a = insert(account(tenant));
+            AtomicInteger turn = new AtomicInteger();
+            Object[] deleted = new Object[1];
+            Object[] updated = new Object[1];
+            race(2, () -> {
+                boolean deleting = turn.getAndIncrement() == 0;
+                try {
+                    Object outcome = deleting ? store.delete(tenant, a.id(), a.version())
+                            : store.update(a.withLabel("changed", StoreFixtures.T0));
+                    (deleting ? deleted : updated)[0] = outcome;
+                } catch (RuntimeException e) {
+                    (deleting ? deleted : updated)[0] = e;
+                }
+                return null;
+            });
+            Optional<LinkedAccount> left = store.find(tenant, a.id());
+            if (left.isEmpty()) {
+                // The delete won: the update found the account gone, it stored nothing.
+                assertThat(deleted[0]).isEqualTo(true);
+                assertThat(updated[0]).isInstanceOf(NotFoundException.class);
+            } else {
+                // The update won: the delete named a version that no longer exists and deleted nothing.
+                assertThat(left.get().label()).isEqualTo("changed");
+                assertThat(deleted[0]).isInstanceOf(StaleVersionException.class);
+            }
+        }
+    }
+
+    @Test
     public void deleteRemovesTheAccountAndItsSecret() {
         LinkedAccount a = insert(account(tenant));
         LinkedAccount kept = insert(account(tenant));

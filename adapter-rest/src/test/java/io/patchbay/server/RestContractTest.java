@@ -1,0 +1,416 @@
+package io.patchbay.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.patchbay.connector.toggl.fake.FakeRequest;
+import io.patchbay.connector.toggl.fake.Fault;
+import io.patchbay.connector.toggl.fake.FakeToggl;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The REST contract every route keeps: strict query strings and paths, no ignored parameters or bodies, If-Match
+ * as RFC 9110 has it, HEAD, caching headers, and an OpenAPI document that declares what the server answers.
+ */
+class RestContractTest {
+    @TempDir
+    static Path data;
+    static FakeToggl toggl;
+    static PatchbayServer server;
+    static Api api;
+    static String admin;
+    static int tenants;
+    String key;
+
+    @BeforeAll
+    static void start() {
+        toggl = FakeToggl.start();
+        server = TestServers.start(data, Map.of("toggl", toggl.baseUrl()));
+        api = new Api(server.port());
+        admin = server.firstAdminKey().orElseThrow();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        toggl.close();
+    }
+
+    @BeforeEach
+    void tenant() {
+        toggl.reset();
+        key = Tenants.key(api, admin, "contract-" + ++tenants);
+    }
+
+    private String link() {
+        Api.Response linked = api.post("/v1/accounts").token(key).json(Map.of("connector_id", "toggl",
+                "credentials", Map.of("api_token", FakeToggl.ALICE.apiToken()), "owner_id", "u-alice",
+                "workspace_id", Long.toString(FakeToggl.WS_STUDIO))).send();
+        assertThat(linked.status()).as(linked.toString()).isEqualTo(201);
+        assertThat(linked.header("ETag")).contains("\"0\"");
+        return linked.string("account.id");
+    }
+
+    /** A route's path with its parameters filled in. */
+    private static String concrete(String route) {
+        return route.replace("{tenant_id}", "acme").replaceAll("\\{[a-z_]+}", "x1");
+    }
+
+    private static List<String> apiRoutes() {
+        return server.routes().stream().filter(r -> r.split(" ")[1].startsWith("/v1/"))
+                .filter(r -> !r.contains("/proxy/")).sorted().toList();
+    }
+
+    @Test
+    void malformedPercentEncodingInTheQueryIsRefusedNamingTheParameter() {
+        for (String query : List.of("cursor=%ZZ", "label=%E9", "label=caf%C3", "label=%", "label=ok&cursor=%G1")) {
+            Api.Response bad = api.sendBytes("GET", "/v1/accounts?" + query, Map.of("Authorization", "Bearer " + key),
+                    StandardCharsets.US_ASCII);
+            assertThat(bad.status()).as(query).isEqualTo(400);
+            assertThat(bad.header("Content-Type")).as(query).contains("application/problem+json");
+            assertThat(bad.string("code")).as(query).isEqualTo("invalid_encoding");
+            String name = query.substring(query.lastIndexOf('&') + 1, query.lastIndexOf('='));
+            assertThat(bad.errorFields()).as(query).containsExactly(name);
+            assertThat(bad.string("detail")).as(query).contains(name);
+        }
+        // A name that does not decode is named as sent.
+        Api.Response badName = api.sendBytes("GET", "/v1/accounts?%ZZ=1", Map.of("Authorization", "Bearer " + key),
+                StandardCharsets.US_ASCII);
+        assertThat(badName.status()).isEqualTo(400);
+        assertThat(badName.errorFields()).containsExactly("%ZZ");
+
+        // Well-formed UTF-8 still works, '+' as a space included.
+        link();
+        Api.Response label = api.get("/v1/accounts?label=caf%C3%A9+x").token(key).send();
+        assertThat(label.status()).isEqualTo(200);
+    }
+
+    @Test
+    void everyApiRouteRefusesAnUnknownQueryParameterNamingItAndWhatItTakes() {
+        for (String route : apiRoutes()) {
+            String method = route.split(" ")[0];
+            String path = concrete(route.split(" ")[1]);
+            // Routes that take parameters check them once the caller is known.
+            String token = path.startsWith("/v1/admin/") ? admin : key;
+            Api.Response typo = api.method(method, path + "?onwer_id=u-alice").token(token).send();
+            assertThat(typo.status()).as(route).isEqualTo(400);
+            assertThat(typo.string("code")).as(route).isEqualTo("invalid_request");
+            assertThat(typo.errorFields()).as(route).containsExactly("onwer_id");
+            assertThat(typo.string("errors.0.code")).as(route).isEqualTo("unknown_parameter");
+        }
+        Api.Response listing = api.get("/v1/accounts?onwer_id=u-alice").token(key).send();
+        assertThat(listing.string("errors.0.message")).contains("onwer_id").contains("owner_id")
+                .contains("connector_id").contains("limit").contains("cursor");
+        assertThat(api.get("/v1/accounts?owner_id=u-alice").token(key).send().status()).isEqualTo(200);
+    }
+
+    @Test
+    void routesThatTakeNoBodyRefuseOne() {
+        String id = link();
+        List<String> bodyless = new ArrayList<>(apiRoutes().stream()
+                .filter(r -> r.startsWith("GET ") || r.startsWith("DELETE ")).toList());
+        bodyless.addAll(List.of("POST /v1/accounts/{account_id}/verify", "POST /v1/admin/keyset/keys",
+                "POST /v1/admin/keyset/reencrypt"));
+        for (String route : bodyless) {
+            String method = route.split(" ")[0];
+            String path = concrete(route.split(" ")[1]);
+            Api.Response sent = api.method(method, path).token(key).raw("{\"label\":\"x\"}").send();
+            assertThat(sent.status()).as(route).isEqualTo(400);
+            assertThat(sent.string("code")).as(route).isEqualTo("unexpected_body");
+            assertThat(sent.errorFields()).as(route).containsExactly("label");
+        }
+        // The account was neither deleted nor re-verified.
+        assertThat(api.get("/v1/accounts/" + id).token(key).send().header("ETag")).contains("\"0\"");
+        // An empty object is no content to ignore: clients that always send one may.
+        Api.Response empty = api.post("/v1/accounts/" + id + "/verify").token(key).raw("{ }").send();
+        assertThat(empty.status()).as(empty.toString()).isEqualTo(200);
+    }
+
+    @Test
+    void ifMatchFollowsRfc9110OnEveryWriteOfAnAccount() {
+        String id = link();
+        String account = "/v1/accounts/" + id;
+
+        // Weak tags never match (strong comparison); a mismatch is 412 with the current ETag.
+        Api.Response weak = api.patch(account).token(key).header("If-Match", "W/\"0\"")
+                .json(Map.of("label", "a")).send();
+        assertThat(weak.status()).isEqualTo(412);
+        assertThat(weak.string("code")).isEqualTo("stale_version");
+        assertThat(weak.header("ETag")).contains("\"0\"");
+
+        // A list matches when any strong tag in it is current.
+        Api.Response listed = api.patch(account).token(key).header("If-Match", "\"7\", W/\"0\" ,\"0\"")
+                .json(Map.of("label", "a")).send();
+        assertThat(listed.status()).as(listed.toString()).isEqualTo(200);
+        assertThat(listed.header("ETag")).contains("\"1\"");
+        Api.Response star = api.patch(account).token(key).header("If-Match", "*").json(Map.of("label", "b")).send();
+        assertThat(star.status()).isEqualTo(200);
+        assertThat(star.header("ETag")).contains("\"2\"");
+
+        for (String malformed : List.of("2", "\"2", "W/2", "\"2\" \"3\"", ",", "*, \"2\"")) {
+            for (Api.Call call : List.of(api.patch(account).json(Map.of("label", "c")), api.delete(account),
+                    api.put(account + "/credentials").json(Map.of("credentials",
+                            Map.of("api_token", FakeToggl.ALICE.apiToken()))), api.post(account + "/verify"))) {
+                Api.Response refused = call.token(key).header("If-Match", malformed).send();
+                assertThat(refused.status()).as(malformed).isEqualTo(400);
+                assertThat(refused.string("code")).as(malformed).isEqualTo("invalid_precondition");
+                assertThat(refused.errorFields()).as(malformed).containsExactly("If-Match");
+            }
+        }
+
+        Api.Response staleKeys = api.put(account + "/credentials").token(key).header("If-Match", "\"1\"")
+                .json(Map.of("credentials", Map.of("api_token", FakeToggl.ALICE.apiToken()))).send();
+        assertThat(staleKeys.status()).isEqualTo(412);
+        assertThat(staleKeys.header("ETag")).contains("\"2\"");
+        Api.Response staleVerify = api.post(account + "/verify").token(key).header("If-Match", "W/\"2\"").send();
+        assertThat(staleVerify.status()).isEqualTo(412);
+        assertThat(staleVerify.header("ETag")).contains("\"2\"");
+        Api.Response staleDelete = api.delete(account).token(key).header("If-Match", "\"1\", \"0\"").send();
+        assertThat(staleDelete.status()).isEqualTo(412);
+        assertThat(staleDelete.header("ETag")).contains("\"2\"");
+        assertThat(api.get(account).token(key).send().status()).as("not deleted").isEqualTo(200);
+
+        Api.Response verified = api.post(account + "/verify").token(key).header("If-Match", "\"2\"").send();
+        assertThat(verified.status()).as(verified.toString()).isEqualTo(200);
+        String current = verified.header("ETag").orElseThrow();
+        Api.Response rekeyed = api.put(account + "/credentials").token(key).header("If-Match", current)
+                .json(Map.of("credentials", Map.of("api_token", FakeToggl.ALICE.apiToken()))).send();
+        assertThat(rekeyed.status()).as(rekeyed.toString()).isEqualTo(200);
+        Api.Response deleted = api.delete(account).token(key)
+                .header("If-Match", "\"99\", " + rekeyed.header("ETag").orElseThrow()).send();
+        assertThat(deleted.status()).isEqualTo(204);
+        assertThat(api.get(account).token(key).send().status()).isEqualTo(404);
+    }
+
+    @Test
+    void aPatchThatChangesNothingIsRefusedOrKeepsTheVersion() {
+        String id = link();
+        String account = "/v1/accounts/" + id;
+        for (String body : List.of("{}", "{\"version\":0}")) {
+            Api.Response nothing = api.patch(account).token(key).raw(body).send();
+            assertThat(nothing.status()).as(body).isEqualTo(400);
+            assertThat(nothing.string("code")).isEqualTo("nothing_to_change");
+            assertThat(nothing.string("detail")).contains("label").contains("visibility");
+        }
+        Api.Response renamed = api.patch(account).token(key).json(Map.of("label", "Studio")).send();
+        assertThat(renamed.header("ETag")).contains("\"1\"");
+        int events = auditEvents(id);
+
+        Api.Response same = api.patch(account).token(key).header("If-Match", "\"1\"")
+                .json(Map.of("label", "Studio", "visibility", "private")).send();
+        assertThat(same.status()).isEqualTo(200);
+        assertThat(same.header("ETag")).contains("\"1\"");
+        assertThat(same.at("version")).isEqualTo(1.0);
+        assertThat(auditEvents(id)).isEqualTo(events);
+
+        // Half a change records only that half.
+        Api.Response shared = api.patch(account).token(key).json(Map.of("label", "Studio", "visibility", "tenant"))
+                .send();
+        assertThat(shared.header("ETag")).contains("\"2\"");
+        assertThat(auditActions(id)).containsExactly("account.linked", "account.renamed",
+                "account.visibility_changed");
+    }
+
+    @Test
+    void wrongShapesOfCredentialsAreRequestFormatErrorsNamingTheField() {
+        Map<String, String> cases = Map.of(
+                "\"abc\"", "credentials",
+                "[\"abc\"]", "credentials",
+                "null", "credentials",
+                "{\"api_token\": 5}", "credentials.api_token",
+                "{\"api_token\": {\"x\": \"y\"}}", "credentials.api_token",
+                "{\"api_token\": \"\\ud800\"}", "credentials.api_token",
+                "{\"\": \"x\"}", "credentials");
+        cases.forEach((credentials, field) -> {
+            for (Api.Call call : List.of(api.post("/v1/accounts").raw("{\"connector_id\":\"toggl\",\"owner_id\":"
+                    + "\"u\",\"credentials\":" + credentials + "}"), api.post("/v1/connectors/toggl/check")
+                    .raw("{\"credentials\":" + credentials + "}"))) {
+                Api.Response refused = call.token(key).send();
+                assertThat(refused.status()).as(credentials + " " + refused).isEqualTo(400);
+                assertThat(refused.string("code")).isEqualTo("invalid_request");
+                assertThat(refused.errorFields()).as(credentials).contains(field);
+            }
+        });
+    }
+
+    @Test
+    void headAnswersLikeGetWithoutABody() {
+        String id = link();
+        for (String route : server.routes().stream().filter(r -> r.startsWith("GET "))
+                .filter(r -> !r.contains("/proxy/")).toList()) {
+            String path = route.equals("GET /v1/accounts/{account_id}") ? "/v1/accounts/" + id
+                    : concrete(route.split(" ")[1]);
+            String token = path.startsWith("/v1/admin/") ? admin : key;
+            Api.Response get = api.get(path).token(token).send();
+            Api.Response head = api.method("HEAD", path).token(token).send();
+            assertThat(head.status()).as(route).isEqualTo(get.status());
+            assertThat(head.body()).as(route).isEmpty();
+            assertThat(head.header("Content-Type")).as(route).isEqualTo(get.header("Content-Type"));
+            assertThat(head.header("ETag")).as(route).isEqualTo(get.header("ETag"));
+            assertThat(head.header("Cache-Control")).as(route).isEqualTo(get.header("Cache-Control"));
+        }
+        Api.Response head = api.method("HEAD", "/v1/accounts/" + id).token(key).send();
+        assertThat(head.status()).isEqualTo(200);
+        assertThat(head.header("ETag")).contains("\"0\"");
+
+        // Through the proxy too: the provider is asked with HEAD, and its answer comes back without a body (the
+        // fake answers HEAD as a method it does not serve, as it does any other).
+        toggl.clearRequests();
+        Api.Response proxyHead = api.method("HEAD", "/v1/accounts/" + id + "/proxy/api/v9/me").token(key).send();
+        assertThat(proxyHead.body()).isEmpty();
+        assertThat(proxyHead.header("Cache-Control")).contains("no-store");
+        assertThat(toggl.requests()).extracting(FakeRequest::method).containsExactly("HEAD");
+    }
+
+    @Test
+    void badPathEncodingsAreProblemsNotErrorPages() {
+        for (String path : List.of("/v1/accounts/%ZZ", "/v1/accounts/%C3", "/v1/accounts/%", "/v1/conn%E9ctors",
+                "/health/%ZZ")) {
+            Api.Response bad = api.sendBytes("GET", path, Map.of("Authorization", "Bearer " + key),
+                    StandardCharsets.US_ASCII);
+            assertThat(bad.status()).as(path).isEqualTo(400);
+            assertThat(bad.header("Content-Type")).as(path).contains("application/problem+json");
+            assertThat(bad.string("code")).as(path).isEqualTo("invalid_encoding");
+        }
+    }
+
+    @Test
+    void everyApiAnswerForbidsCachingAndNewApiKeysHaveALocation() {
+        String id = link();
+        for (Api.Response answer : List.of(api.get("/v1/accounts/" + id).token(key).send(),
+                api.get("/v1/accounts").token(key).send(), api.get("/v1/accounts/nope").token(key).send(),
+                api.get("/v1/connectors").send(), api.get("/v1/nothing-here").send(),
+                api.get("/v1/accounts?x=1").token(key).send(),
+                api.get("/v1/accounts/" + id + "/proxy/api/v9/me").token(key).send())) {
+            assertThat(answer.header("Cache-Control")).as(answer.toString()).contains("no-store");
+        }
+
+        Api.Response created = api.post("/v1/admin/tenants/acme/api-keys").token(admin)
+                .json(Map.of("name", "located")).send();
+        assertThat(created.status()).isEqualTo(201);
+        String location = created.header("Location").orElseThrow();
+        assertThat(location).isEqualTo("/v1/admin/tenants/acme/api-keys/" + created.string("id"));
+        Api.Response fetched = api.get(location).token(admin).send();
+        assertThat(fetched.status()).isEqualTo(200);
+        assertThat(fetched.string("name")).isEqualTo("located");
+    }
+
+    @Test
+    void aProvidersRefusalForLackOfRightsCarriesItsStatus() {
+        String id = link();
+        toggl.enqueue(new Fault(403, Map.of("Content-Type", "application/json"), "\"Forbidden\"",
+                java.time.Duration.ZERO, "/api/v9/workspaces"));
+        Api.Response refused = api.post("/v1/accounts/" + id + "/actions/list_projects").token(key).send();
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
+        assertThat(refused.string("code")).isEqualTo("forbidden");
+        assertThat(refused.string("source")).isEqualTo("provider");
+        assertThat(refused.at("provider_status")).isEqualTo(403.0);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theOpenApiDocumentDeclaresTheErrorsEachOperationCanAnswer() {
+        Api.Response doc = api.get("/openapi.json").send();
+        assertThat((List<Object>) doc.at("servers")).containsExactly(Map.of("url", "/"));
+        Map<String, Object> paths = (Map<String, Object>) doc.at("paths");
+        Set<String> checked = new TreeSet<>();
+        paths.forEach((path, item) -> ((Map<String, Object>) item).forEach((method, operation) -> {
+            if (method.equals("parameters") || !path.startsWith("/v1/")) {
+                return;
+            }
+            String where = method.toUpperCase(Locale.ROOT) + " " + path;
+            Map<String, Object> responses = (Map<String, Object>) ((Map<String, Object>) operation).get("responses");
+            Set<String> required = new TreeSet<>(Set.of("400", "401", "413", "500", "503"));
+            boolean ifMatch = ((List<Object>) ((Map<String, Object>) operation).getOrDefault("parameters", List.of()))
+                    .stream().anyMatch(p -> "#/components/parameters/IfMatch".equals(((Map<String, Object>) p)
+                            .get("$ref")));
+            if (ifMatch) {
+                required.add("412");
+            }
+            assertThat(responses.keySet()).as(where).containsAll(required);
+            responses.forEach((status, response) -> {
+                if (status.startsWith("4") || status.startsWith("5")) {
+                    String ref = (String) ((Map<String, Object>) response).get("$ref");
+                    assertThat(ref).as(where + " " + status).isNotNull();
+                    Map<String, Object> declared = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
+                            doc.at("components")).get("responses")).get(ref.substring(ref.lastIndexOf('/') + 1));
+                    assertThat((Map<String, Object>) declared.get("content")).as(ref)
+                            .containsKey("application/problem+json");
+                }
+            });
+            checked.add(where);
+        }));
+        Set<String> ifMatchRoutes = Set.of("PATCH /v1/accounts/{account_id}", "DELETE /v1/accounts/{account_id}",
+                "PUT /v1/accounts/{account_id}/credentials", "POST /v1/accounts/{account_id}/verify");
+        for (String route : ifMatchRoutes) {
+            String[] parts = route.split(" ");
+            Map<String, Object> operation = (Map<String, Object>) ((Map<String, Object>) paths.get(parts[1]))
+                    .get(parts[0].toLowerCase(Locale.ROOT));
+            assertThat(((Map<String, Object>) operation.get("responses")).keySet()).as(route).contains("412");
+        }
+        assertThat(checked).hasSizeGreaterThan(20);
+
+        Map<String, Object> proxy = (Map<String, Object>) paths.get("/v1/accounts/{account_id}/proxy/{path}");
+        Map<String, Object> pathParameter = ((List<Map<String, Object>>) proxy.get("parameters")).stream()
+                .filter(p -> "path".equals(p.get("name"))).findFirst().orElseThrow();
+        assertThat(pathParameter.get("x-patchbay-raw-path")).isEqualTo(true);
+        assertThat((String) pathParameter.get("description")).contains("%2F").contains("query");
+    }
+
+    @Test
+    void theProxyRefusesAnEncodedSlash() {
+        String id = link();
+        toggl.clearRequests();
+        Api.Response refused = api.get("/v1/accounts/" + id + "/proxy/api%2Fv9/me").token(key).send();
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.header("Content-Type")).contains("application/problem+json");
+        assertThat(toggl.requests("GET", "/api")).isEmpty();
+    }
+
+    @Test
+    void theFirstStartBannerSendsItsBodyAsJson() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Main.printOnce(new PrintStream(out, true, StandardCharsets.UTF_8), "pb_sk_bannerkey0000000000000000000000",
+                8080);
+        String banner = out.toString(StandardCharsets.UTF_8);
+        assertThat(banner).contains("curl -X POST").contains("-H 'Content-Type: application/json'").contains("-d '{");
+    }
+
+    private static int auditEvents(String accountId) {
+        return auditActions(accountId).size();
+    }
+
+    private static List<String> auditActions(String accountId) {
+        List<String> actions = new ArrayList<>();
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("patchbay.db"));
+             var statement = connection.prepareStatement("SELECT action FROM audit_event WHERE account_id = ? "
+                     + "ORDER BY id")) {
+            statement.setString(1, accountId);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    actions.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return actions;
+    }
+}
