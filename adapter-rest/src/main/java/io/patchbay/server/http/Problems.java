@@ -258,13 +258,14 @@ public final class Problems {
 
     /**
      * The provider's verdict on the caller's request keeps its class: not found and conflict stay as they are,
-     * other client errors become 422 (the input was understood but refused), provider faults 502.
+     * other client errors become 422 (the input was understood but refused), provider faults 502. A 405 refuses
+     * the method the connector chose, which no input of the caller's can change: 502 as well.
      */
     static int rejectedStatus(int providerStatus) {
         if (providerStatus == 404 || providerStatus == 409 || providerStatus == 410) {
             return providerStatus;
         }
-        if (providerStatus >= 400 && providerStatus < 500) {
+        if (providerStatus >= 400 && providerStatus < 500 && providerStatus != 405) {
             return 422;
         }
         return 502;

@@ -108,6 +108,9 @@ class ProblemsTest {
         assertThat(rejected.extensions()).containsEntry("provider_status", 400);
         assertThat(rejected.errors()).extracting(FieldError::field).containsExactly("name");
         assertThat(map(new ProviderRejected(500, "provider_error", "boom")).status()).isEqualTo(502);
+        ApiException wrongMethod = map(new ProviderRejected(405, "provider_method_not_allowed", "not this method"));
+        assertThat(wrongMethod.status()).as("no input of the caller's can change the method").isEqualTo(502);
+        assertThat(wrongMethod.extensions()).containsEntry("provider_status", 405);
 
         ApiException refused = map(new InputRejected("bad", List.of(new FieldError("stop", "required", "x"))));
         assertThat(refused.status()).isEqualTo(422);

@@ -91,7 +91,7 @@ final class TogglFailures {
                         + wait.toSeconds() + " s (" + at + ")", wait, true);
             }
             return new InsufficientPermissions("plan_required",
-                    "The Toggl workspace's plan does not include this feature (" + at + ")" + says);
+                    "The Toggl workspace's plan does not include this feature (" + at + ")" + says, 402);
         }
         if (status == 429) {
             Duration wait = retryAfter(headers.get("Retry-After"), clock).orElse(settings.rateLimitWait());

@@ -147,6 +147,7 @@ class TogglFaultsTest {
                 "end_date", "2025-03-02", "billable", true)))
                 .isInstanceOfSatisfying(InsufficientPermissions.class, e -> {
                     assertThat(e.code()).isEqualTo("plan_required");
+                    assertThat(e.providerStatus()).hasValue(402);
                     assertThat(e.getMessage()).contains("Workspace needs to have this feature enabled");
                 });
         assertThat(FAKE.requests()).as("a plan refusal is not retried").hasSize(1);
