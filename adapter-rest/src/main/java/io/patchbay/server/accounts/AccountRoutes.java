@@ -242,9 +242,10 @@ public final class AccountRoutes implements RouteGroup {
         body.done();
         Optional<IfMatch> ifMatch = IfMatch.read(ctx);
         LinkedAccount current = accounts.get(caller.viewer(), id);
-        ifMatch.ifPresent(m -> precondition(m, current));
+        // The version If-Match matched is compared again where the rotation is stored, atomically.
+        Optional<Long> expected = ifMatch.map(m -> precondition(m, current));
         Connector connector = catalog.get(current.connectorId());
-        LinkResult result = links.rotate(caller.viewer(), id, input.credentials(connector));
+        LinkResult result = links.rotate(caller.viewer(), id, input.credentials(connector), expected);
         session.ifPresent(s -> {
             if (!sessions.consume(s)) {
                 LOG.warn("Connect session {} was used by a concurrent request too", s.id());
@@ -258,10 +259,8 @@ public final class AccountRoutes implements RouteGroup {
         Caller.Key caller = auth.key(ctx, Scope.ACCOUNTS_WRITE);
         String id = ctx.pathParam("account_id");
         Optional<IfMatch> ifMatch = IfMatch.read(ctx);
-        if (ifMatch.isPresent()) {
-            precondition(ifMatch.get(), accounts.get(caller.viewer(), id));
-        }
-        LinkedAccount account = links.reverify(caller.viewer(), id);
+        Optional<Long> expected = ifMatch.map(m -> precondition(m, accounts.get(caller.viewer(), id)));
+        LinkedAccount account = links.reverify(caller.viewer(), id, expected);
         etag(ctx, account);
         ctx.json(AccountView.of(account));
     }

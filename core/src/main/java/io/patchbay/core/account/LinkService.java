@@ -8,6 +8,7 @@ import io.patchbay.core.error.DuplicateAccountException;
 import io.patchbay.core.error.IdentityMismatchException;
 import io.patchbay.core.error.InvalidInputException;
 import io.patchbay.core.error.LinkBlockedException;
+import io.patchbay.core.error.StaleVersionException;
 import io.patchbay.core.error.WorkspaceChoiceRequiredException;
 import io.patchbay.core.secret.CredentialsCodec;
 import io.patchbay.spi.Connector;
@@ -127,7 +128,17 @@ public final class LinkService {
      * and still reach the linked workspace.
      */
     public LinkResult rotate(Viewer viewer, String accountId, Credentials credentials) {
-        LinkedAccount account = vault.manageable(viewer, accountId);
+        return rotate(viewer, accountId, credentials, Optional.empty());
+    }
+
+    /**
+     * As {@link #rotate(Viewer, String, Credentials)}, only while the account is at {@code expectedVersion} (a
+     * caller's If-Match): the version checked is the one the update compares and sets, so a change in between is a
+     * {@link StaleVersionException}, never overwritten.
+     */
+    public LinkResult rotate(Viewer viewer, String accountId, Credentials credentials,
+                             Optional<Long> expectedVersion) {
+        LinkedAccount account = atVersion(vault.manageable(viewer, accountId), expectedVersion);
         Connector connector = catalog.get(account.connectorId());
         checkFormat(connector, credentials);
         Verification verification = verify(connector, credentials);
@@ -161,7 +172,12 @@ public final class LinkService {
      * failure is rethrown so the caller can retry later.
      */
     public LinkedAccount reverify(Viewer viewer, String accountId) {
-        LinkedAccount account = vault.visible(viewer, accountId);
+        return reverify(viewer, accountId, Optional.empty());
+    }
+
+    /** As {@link #reverify(Viewer, String)}, only while the account is at {@code expectedVersion}, atomically. */
+    public LinkedAccount reverify(Viewer viewer, String accountId, Optional<Long> expectedVersion) {
+        LinkedAccount account = atVersion(vault.visible(viewer, accountId), expectedVersion);
         Connector connector = catalog.get(account.connectorId());
         Credentials credentials = vault.open(account);
         Instant now = clock.instant();
@@ -202,6 +218,13 @@ public final class LinkService {
         LinkedAccount stored = vault.store().update(account);
         audit.record(viewer, "account.verified", stored, Map.of("status", stored.status().name()));
         return stored;
+    }
+
+    private static LinkedAccount atVersion(LinkedAccount account, Optional<Long> expectedVersion) {
+        if (expectedVersion.isPresent() && expectedVersion.get() != account.version()) {
+            throw new StaleVersionException(account.id(), expectedVersion.get());
+        }
+        return account;
     }
 
     private Verification verify(Connector connector, Credentials credentials) {

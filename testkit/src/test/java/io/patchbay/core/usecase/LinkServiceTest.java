@@ -24,6 +24,7 @@ import io.patchbay.core.error.IdentityMismatchException;
 import io.patchbay.core.error.InvalidInputException;
 import io.patchbay.core.error.LinkBlockedException;
 import io.patchbay.core.error.NotFoundException;
+import io.patchbay.core.error.StaleVersionException;
 import io.patchbay.core.error.WorkspaceChoiceRequiredException;
 import io.patchbay.spi.FieldError;
 import io.patchbay.spi.InvalidCredentials;
@@ -155,6 +156,27 @@ class LinkServiceTest {
         assertThat(f.store.sealedSecret(TENANT, account.id()).orElseThrow()).isNotEqualTo(before);
         var result = f.hub.actions().invoke(alice, account.id(), "whoami", java.util.Map.of());
         assertThat(result.output()).isEqualTo(java.util.Map.of("token_tail", "2222", "workspace", "ws1"));
+    }
+
+    @Test
+    void rotationAndReverificationAtAnExpectedVersionApplyOnlyToThatVersion() {
+        LinkedAccount account = f.hub.links().link(alice, request(ALICE_TOKEN, "ws1", "alice", null, Visibility.PRIVATE)).account();
+        f.hub.accounts().rename(alice, account.id(), "renamed", Optional.empty()); // now at version 1
+        byte[] sealed = f.store.sealedSecret(TENANT, account.id()).orElseThrow();
+        int verifiedBefore = f.connector.verified.size();
+
+        assertThatThrownBy(() -> f.hub.links().rotate(alice, account.id(), token(ALICE_NEW_TOKEN), Optional.of(0L)))
+                .isInstanceOf(StaleVersionException.class);
+        assertThatThrownBy(() -> f.hub.links().reverify(alice, account.id(), Optional.of(0L)))
+                .isInstanceOf(StaleVersionException.class);
+        assertThat(f.store.sealedSecret(TENANT, account.id()).orElseThrow()).isEqualTo(sealed);
+        assertThat(f.store.find(TENANT, account.id()).orElseThrow().version()).isEqualTo(1);
+        assertThat(f.connector.verified).as("refused before any provider call").hasSize(verifiedBefore);
+
+        LinkedAccount rotated = f.hub.links().rotate(alice, account.id(), token(ALICE_NEW_TOKEN), Optional.of(1L))
+                .account();
+        assertThat(rotated.version()).isEqualTo(2);
+        assertThat(f.hub.links().reverify(alice, account.id(), Optional.of(2L)).version()).isEqualTo(3);
     }
 
     @Test
