@@ -16,6 +16,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.patchbay.core.Hub;
 import io.patchbay.core.HubModule;
 import io.patchbay.core.plugin.ConnectorRegistry;
+import io.patchbay.core.plugin.ConnectorSource;
 import io.patchbay.server.access.AdminRoutes;
 import io.patchbay.server.access.ApiKeyService;
 import io.patchbay.server.access.Authenticator;
@@ -36,7 +37,6 @@ import io.patchbay.server.http.RouteGroup;
 import io.patchbay.server.keyset.KeysetRoutes;
 import io.patchbay.server.ops.OpsRoutes;
 import io.patchbay.server.proxy.ProxyService;
-import io.patchbay.core.plugin.ConnectorSource;
 import io.patchbay.spi.ConnectorContext;
 import io.patchbay.storage.PatchbayStorage;
 import java.time.Clock;
@@ -101,8 +101,7 @@ public final class PatchbayServer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private PatchbayServer(PatchbayStorage storage, Hub hub, ConnectorRegistry registry, Javalin app, EdgeIo io,
-                           Edge edge,
-                           List<String> edgeRoutes, Duration shutdownTimeout,
+                           Edge edge, List<String> edgeRoutes, Duration shutdownTimeout,
                            Optional<ApiKeyService.Created> firstAdminKey, AtomicBoolean stopping) {
         this.storage = storage;
         this.hub = hub;
