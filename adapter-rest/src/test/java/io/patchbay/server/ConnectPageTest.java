@@ -191,7 +191,7 @@ class ConnectPageTest {
         open(browser, "http://127.0.0.1:" + server.port() + session.string("connect_url"));
         assertThat(browser.eval("document.getElementById('editing').hidden")).isEqualTo(false);
         assertThat((String) browser.eval("document.getElementById('editing').textContent"))
-                .contains("Toggl Track").contains(accountId);
+                .contains("Toggl Track").contains("“Bob's Toggl”").contains(accountId);
         assertThat(browser.eval("document.getElementById('submit').textContent")).isEqualTo("Replace credentials");
 
         // Alice's token is another Toggl user: the error names no field of the form, so it is the general one.

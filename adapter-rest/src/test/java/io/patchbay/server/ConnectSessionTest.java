@@ -170,7 +170,6 @@ class ConnectSessionTest {
         String base = "/v1/accounts/" + accountId;
         List<Api.Call> refused = List.of(
                 api.get("/v1/accounts"),
-                api.get(base),
                 api.patch(base).json(Map.of("label", "x")),
                 api.delete(base),
                 api.post(base + "/verify"),
@@ -183,9 +182,13 @@ class ConnectSessionTest {
             assertThat(response.status()).as(response.toString()).isEqualTo(403);
             assertThat(response.string("code")).isEqualTo("session_not_allowed");
         }
-        Api.Response rotate = api.put(base + "/credentials").token(token).json(Map.of("credentials", CREDENTIALS)).send();
-        assertThat(rotate.status()).isEqualTo(403);
-        assertThat(rotate.string("code")).isEqualTo("session_not_for_account");
+        for (Api.Call call : List.of(api.get(base), api.put(base + "/credentials").json(Map.of("credentials",
+                CREDENTIALS)))) {
+            Api.Response response = call.token(token).send();
+            assertThat(response.status()).as(response.toString()).isEqualTo(403);
+            assertThat(response.string("code")).isEqualTo("session_not_for_account");
+            assertThat(response.string("detail")).contains("needs an edit-mode session");
+        }
 
         Api.Response otherConnector = api.post("/v1/accounts").token(token).json(Map.of("connector_id", "toggl",
                 "credentials", Map.of("api_token", "x"))).send();
@@ -225,6 +228,17 @@ class ConnectSessionTest {
         Api.Response newLink = link(token, HR, Map.of());
         assertThat(newLink.status()).isEqualTo(403);
         assertThat(newLink.string("code")).isEqualTo("session_edit_mode");
+
+        Api.Response read = api.get("/v1/accounts/" + accountId).token(token).send();
+        assertThat(read.status()).as("the page names the account it re-keys").isEqualTo(200);
+        assertThat(read.string("label")).isEqualTo("frank");
+        assertThat(read.string("connector_id")).isEqualTo("oneflow");
+        assertThat(read.toString()).doesNotContain(FakeOneflow.TOKEN);
+        String othersAccount = api.post("/v1/accounts").token(key).json(Map.of("connector_id", "oneflow",
+                "owner_id", "frank", "workspace_id", HR, "credentials", CREDENTIALS)).send().string("account.id");
+        Api.Response notThisOne = api.get("/v1/accounts/" + othersAccount).token(token).send();
+        assertThat(notThisOne.status()).isEqualTo(403);
+        assertThat(notThisOne.string("code")).isEqualTo("session_not_for_account");
 
         Api.Response wrong = api.put("/v1/accounts/" + accountId + "/credentials").token(token)
                 .json(Map.of("credentials", Map.of("api_token", FakeOneflow.OTHER_ACCOUNT_TOKEN,

@@ -172,9 +172,12 @@ public final class AccountRoutes implements RouteGroup {
                 result.nextCursor().map(Paging::encode)));
     }
 
+    /** An edit-mode connect session may read the account it re-keys, so the page can name it to the user. */
     private void get(Context ctx) {
-        Caller.Key caller = auth.key(ctx, Scope.ACCOUNTS_READ);
-        LinkedAccount account = accounts.get(caller.viewer(), ctx.pathParam("account_id"));
+        Caller caller = auth.keyOrSession(ctx, Scope.ACCOUNTS_READ);
+        String id = ctx.pathParam("account_id");
+        editSessionFor(caller, id, "reading an account");
+        LinkedAccount account = accounts.get(caller.viewer(), id);
         etag(ctx, account);
         ctx.json(AccountView.of(account));
     }
@@ -226,17 +229,7 @@ public final class AccountRoutes implements RouteGroup {
     private void rotate(Context ctx) {
         Caller caller = auth.keyOrSession(ctx, Scope.ACCOUNTS_WRITE);
         String id = ctx.pathParam("account_id");
-        Optional<ConnectSession> session = Optional.empty();
-        if (caller instanceof Caller.Session s) {
-            if (!s.session().accountId().equals(Optional.of(id))) {
-                throw new ApiException(403, "session_not_for_account", "Not allowed for this session",
-                        s.session().editMode() ? "This connect session may only replace the credentials of account "
-                                + s.session().accountId().get()
-                                : "This connect session links new accounts; replacing credentials needs an edit-mode "
-                                + "session (created with account_id)");
-            }
-            session = Optional.of(s.session());
-        }
+        Optional<ConnectSession> session = editSessionFor(caller, id, "replacing credentials");
         Fields body = Fields.ofBody(ctx);
         CredentialsInput input = CredentialsInput.read(body);
         body.done();
@@ -274,6 +267,25 @@ public final class AccountRoutes implements RouteGroup {
                             + Arrays.stream(Visibility.values()).map(v -> v.name().toLowerCase(Locale.ROOT)).toList()));
                     return null;
                 });
+    }
+
+    /**
+     * The caller's connect session, when it is one, which must be an edit-mode session for this account.
+     *
+     * @throws ApiException 403 {@code session_not_for_account} for any other session
+     */
+    private static Optional<ConnectSession> editSessionFor(Caller caller, String accountId, String what) {
+        if (!(caller instanceof Caller.Session s)) {
+            return Optional.empty();
+        }
+        if (!s.session().accountId().equals(Optional.of(accountId))) {
+            throw new ApiException(403, "session_not_for_account", "Not allowed for this session",
+                    s.session().editMode() ? "This connect session may only read and replace the credentials of "
+                            + "account " + s.session().accountId().get()
+                            : "This connect session links new accounts; " + what + " needs an edit-mode session "
+                            + "(created with account_id)");
+        }
+        return Optional.of(s.session());
     }
 
     /**

@@ -123,8 +123,9 @@
     $('connector-description').textContent = c.description;
     if (s.accountId) {
       // Edit mode: say which account the new credentials go to.
+      const name = s.accountLabel ? '“' + s.accountLabel + '” (' + s.accountId + ')' : s.accountId;
       $('editing').textContent = 'You are replacing the credentials of your ' + c.display_name + ' account '
-        + s.accountId + '. Its settings and history stay as they are.';
+        + name + '. Its settings and history stay as they are.';
       $('editing').hidden = false;
     }
     const options = $('method-options');
@@ -373,8 +374,8 @@
     const link = readLink();
     // The token must not linger in the address bar, history or a copied link.
     if (link.token) history.replaceState(null, '', location.pathname);
-    const s = { token: link.token, accountId: link.accountId, connectors: [], connector: null, method: null,
-      workspaceId: null, closed: false, busy: false };
+    const s = { token: link.token, accountId: link.accountId, accountLabel: null, connectors: [], connector: null,
+      method: null, workspaceId: null, closed: false, busy: false };
     session = s;
     resetPage();
     if (!s.token) {
@@ -400,7 +401,15 @@
     }
     $('connector').replaceChildren(...s.connectors.map((c) => el('option', c.display_name, { value: c.id })));
     $('pick').hidden = s.connectors.length < 2;
-    if (s.accountId) $('submit').textContent = 'Replace credentials';
+    if (s.accountId) {
+      $('submit').textContent = 'Replace credentials';
+      // The account's name, when the session may read it; the page still works with the id alone.
+      try {
+        const account = await api(s, 'GET', '/v1/accounts/' + encodeURIComponent(s.accountId));
+        if (s !== session) return;
+        if (account.status === 200 && account.json) s.accountLabel = account.json.label;
+      } catch (e) { /* named by its id */ }
+    }
     status('');
     choose(s.connectors[0].id);
   }
