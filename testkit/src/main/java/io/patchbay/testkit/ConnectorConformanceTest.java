@@ -344,7 +344,7 @@ public abstract class ConnectorConformanceTest {
 
     @Test
     void noCredentialReachesTheLogger() {
-        CapturingLogger log = new CapturingLogger();
+        RecordingLogger log = new RecordingLogger();
         List<String> secrets = new ArrayList<>();
         for (Credentials credentials : List.of(validCredentials(), rejectedCredentials())) {
             secrets.addAll(secretValues(credentials));
@@ -397,47 +397,6 @@ public abstract class ConnectorConformanceTest {
                     .isEmpty();
             assertThat(SchemaCheck.problems(action.outputSchema())).as("output schema of %s", action.name())
                     .isEmpty();
-        }
-    }
-
-    /** Every message at every level, with the full text of any throwable, causes included. */
-    private static final class CapturingLogger implements System.Logger {
-        private final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        String text() {
-            return String.join("\n", lines);
-        }
-
-        @Override
-        public String getName() {
-            return "conformance-kit";
-        }
-
-        @Override
-        public boolean isLoggable(Level level) {
-            return true;
-        }
-
-        @Override
-        public void log(Level level, java.util.ResourceBundle bundle, String msg, Throwable thrown) {
-            lines.add(msg + (thrown == null ? "" : "\n" + fullText(thrown)));
-        }
-
-        @Override
-        public void log(Level level, java.util.ResourceBundle bundle, String format, Object... params) {
-            StringBuilder line = new StringBuilder(String.valueOf(format));
-            if (params != null && params.length > 0) {
-                try {
-                    line.append('\n').append(java.text.MessageFormat.format(String.valueOf(format), params));
-                } catch (IllegalArgumentException notMessageFormat) {
-                    line.append('\n').append("(not a MessageFormat pattern)");
-                }
-                // Kept raw too: a connector's own format may not be MessageFormat's.
-                for (Object param : params) {
-                    line.append('\n').append(param instanceof Throwable t ? fullText(t) : String.valueOf(param));
-                }
-            }
-            lines.add(line.toString());
         }
     }
 
