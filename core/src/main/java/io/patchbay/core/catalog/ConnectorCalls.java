@@ -3,10 +3,13 @@ package io.patchbay.core.catalog;
 import io.patchbay.spi.ProviderUnavailable;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -21,20 +24,26 @@ import org.slf4j.LoggerFactory;
  * is told its call timeout in its context, but one that ignores it must not hang the caller: past the deadline the
  * caller gets {@link ProviderUnavailable#TIMEOUT} naming the connector, and the connector's thread is interrupted.
  *
- * <p>Calls run on a bounded pool of daemon threads; a call waiting for a free thread counts against its deadline.
- * {@link #close} interrupts the calls still running and refuses new ones.
+ * <p>At most {@code threads} calls run at once; a caller waiting for a free slot waits within its deadline and is
+ * told so if none frees up. A call abandoned at its deadline gives its slot back at once, even if its connector
+ * ignores the interrupt and keeps the thread: a stuck connector must not starve the others. {@link #close}
+ * interrupts the calls still running and refuses waiting and new ones with {@link IllegalStateException}.
  */
 public final class ConnectorCalls implements AutoCloseable {
     /** As {@link io.patchbay.spi.ConnectorContext#defaults}: 30 s for a whole provider call. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
-    /** The most connector calls running at once; more wait in line. */
+    /** The most connector calls running at once; more wait for a slot, within their deadline. */
     public static final int DEFAULT_THREADS = 64;
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectorCalls.class);
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final Duration timeout;
-    private final ThreadPoolExecutor executor;
+    private final int threads;
+    private final Semaphore slots;
+    /** Threads are made as calls need them and end when idle; the slots bound how many calls run. */
+    private final ExecutorService executor;
+    private volatile boolean closed;
 
     public ConnectorCalls(Duration timeout, int threads) {
         this.timeout = Objects.requireNonNull(timeout, "timeout");
@@ -44,10 +53,10 @@ public final class ConnectorCalls implements AutoCloseable {
         if (threads < 1) {
             throw new IllegalArgumentException("threads: must be at least 1, got " + threads);
         }
-        this.executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        this.threads = threads;
+        this.slots = new Semaphore(threads, true);
+        this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 threadFactory("patchbay-connector-" + POOLS.incrementAndGet() + "-"));
-        // Idle threads end: a hub that is rarely used holds none.
-        executor.allowCoreThreadTimeOut(true);
     }
 
     public Duration timeout() {
@@ -59,28 +68,52 @@ public final class ConnectorCalls implements AutoCloseable {
      *
      * @param operation what the connector was asked, for the timeout message (e.g. "verify", "action list_tags")
      * @throws ProviderUnavailable with code {@link ProviderUnavailable#TIMEOUT} when the deadline passed first
+     *                             (waiting for a free slot included)
+     * @throws IllegalStateException when the hub is closed, or closes while the call waits or runs
+     * @throws CancellationException when the caller's thread is interrupted: the caller gave up, and nothing was
+     *                               learned of the provider (the interrupt flag stays set)
      */
     public <T> T call(String connectorId, String operation, Supplier<T> work) {
         Objects.requireNonNull(connectorId, "connectorId");
         Objects.requireNonNull(operation, "operation");
         Objects.requireNonNull(work, "work");
-        Future<T> future;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        refuseIfClosed(connectorId);
         try {
-            future = executor.submit(work::get);
-        } catch (RejectedExecutionException e) {
-            throw new IllegalStateException("The Patchbay hub is closed: connector '" + connectorId
-                    + "' is not called any more", e);
+            if (!slots.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                String message = "No connector call could start within the host's call timeout of "
+                        + timeout.toMillis() + " ms: all " + threads + " slots are taken; connector '" + connectorId
+                        + "' was not called for " + operation;
+                LOG.warn(message);
+                throw new ProviderUnavailable(ProviderUnavailable.TIMEOUT, message, null);
+            }
+        } catch (InterruptedException e) {
+            throw callerGaveUp(connectorId, operation, e);
         }
+        boolean slotHeld = true;
+        Future<T> future = null;
         try {
-            return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            refuseIfClosed(connectorId);
+            try {
+                future = executor.submit(work::get);
+            } catch (RejectedExecutionException e) {
+                throw closedFor(connectorId, e);
+            }
+            return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
+            // The thread may stay with a connector that ignores the interrupt; its slot is free for the others.
+            slots.release();
+            slotHeld = false;
             String message = "Connector '" + connectorId + "' did not finish " + operation + " within the host's "
                     + "call timeout of " + timeout.toMillis() + " ms; the call was abandoned";
             LOG.warn("{} (its thread was interrupted)", message);
             throw new ProviderUnavailable(ProviderUnavailable.TIMEOUT, message, null);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (closed) {
+                throw closedFor(connectorId, cause); // interrupted by close: whatever it threw says nothing
+            }
             if (cause instanceof RuntimeException runtime) {
                 throw runtime;
             }
@@ -89,18 +122,44 @@ public final class ConnectorCalls implements AutoCloseable {
             }
             throw new IllegalStateException("connector '" + connectorId + "' failed in " + operation, cause);
         } catch (InterruptedException e) {
-            // The caller gave up (shutdown): the connector need not go on either.
             future.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new ProviderUnavailable("Interrupted while waiting for connector '" + connectorId + "' ("
-                    + operation + ")", e);
+            throw callerGaveUp(connectorId, operation, e);
+        } finally {
+            if (slotHeld) {
+                slots.release();
+            }
         }
     }
 
-    /** Interrupts the calls still running; later calls fail with {@link IllegalStateException}. */
+    private void refuseIfClosed(String connectorId) {
+        if (closed) {
+            throw closedFor(connectorId, null);
+        }
+    }
+
+    private static IllegalStateException closedFor(String connectorId, Throwable cause) {
+        return new IllegalStateException("The Patchbay hub is closed: connector '" + connectorId
+                + "' is not called any more", cause);
+    }
+
+    private static CancellationException callerGaveUp(String connectorId, String operation, InterruptedException e) {
+        Thread.currentThread().interrupt();
+        CancellationException cancelled = new CancellationException("Interrupted while waiting for connector '"
+                + connectorId + "' (" + operation + "); nothing was learned of the provider");
+        cancelled.initCause(e);
+        return cancelled;
+    }
+
+    /** Interrupts the calls still running; callers waiting for a slot, and later calls, get IllegalStateException. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         executor.shutdownNow();
+        // Wakes the callers waiting for a slot, who then find the hub closed.
+        slots.release(Integer.MAX_VALUE / 2);
     }
 
     private static ThreadFactory threadFactory(String prefix) {

@@ -180,6 +180,23 @@ class LinkServiceTest {
     }
 
     @Test
+    void aCallerInterruptedDuringReverificationLeavesTheAccountAsItWas() {
+        LinkedAccount account = f.hub.links().link(alice, request(SOLO_TOKEN, null, "alice", null, Visibility.PRIVATE)).account();
+
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> f.hub.links().reverify(alice, account.id()))
+                    .isInstanceOf(java.util.concurrent.CancellationException.class);
+        } finally {
+            Thread.interrupted();
+        }
+
+        LinkedAccount after = f.hub.accounts().get(alice, account.id());
+        assertThat(after.status()).as("nothing was learned of the provider").isEqualTo(AccountStatus.ACTIVE);
+        assertThat(after.version()).isEqualTo(account.version());
+    }
+
+    @Test
     void rotationToAnotherProviderUserIsRefused() {
         LinkedAccount account = f.hub.links().link(alice, request(SOLO_TOKEN, null, "alice", null, Visibility.PRIVATE)).account();
         assertThatThrownBy(() -> f.hub.links().rotate(alice, account.id(), token(BOB_TOKEN)))
