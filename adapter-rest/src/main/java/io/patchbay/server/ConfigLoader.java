@@ -262,8 +262,10 @@ final class ConfigLoader {
     private void problem(String key, String message) {
         Setting setting = settings.get(key);
         String where = setting == null ? envName(key) : setting.source();
+        // Values are shown to help, but never a password: neither as a parameter nor as a URL's user info.
         String shown = setting == null || key.contains("password") || key.contains("json") ? ""
-                : ", got '" + setting.value().replaceAll("(?i)(password=)[^&;]*", "$1***") + "'";
+                : ", got '" + setting.value().replaceAll("(?i)(password=)[^&;]*", "$1***")
+                        .replaceAll("//[^/@\\s]*@", "//***@") + "'";
         problems.add(where + ": " + message + shown);
     }
 

@@ -104,6 +104,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aRefusedUrlIsShownWithoutItsUserInfo() {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(
+                "PATCHBAY_CONNECTOR_TOGGL_BASE_URL", "https://svc:S3cretProxyPassw0rd@proxy.example/api?x=1")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.getMessage())
+                        .contains("PATCHBAY_CONNECTOR_TOGGL_BASE_URL")
+                        .contains("https://***@proxy.example/")
+                        .doesNotContain("S3cretProxyPassw0rd").doesNotContain("svc:"));
+    }
+
+    @Test
     void aYamlFileIsReadAndTheEnvironmentWins() throws IOException {
         Path file = dir.resolve("patchbay.yaml");
         Files.writeString(file, """

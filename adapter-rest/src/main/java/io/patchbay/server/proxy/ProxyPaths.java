@@ -150,12 +150,13 @@ public final class ProxyPaths {
     /**
      * Refuses a request the connector blocks. Paths compare percent-decoded, case-insensitively and without trailing
      * slashes, so no spelling of a blocked route gets through; a {@code {name}} segment of a route stands for any one
-     * segment.
+     * segment. A blocked GET blocks HEAD too: the provider does the GET's work for a HEAD, and its headers come back.
      */
     static void refuseBlocked(ProxyTarget target, String method, String relative) {
         if (target.blockedRoutes().isEmpty()) {
             return;
         }
+        String asMethod = method.equals("HEAD") ? "GET" : method;
         String path = relative.indexOf('%') < 0 ? relative
                 : URLDecoder.decode(relative.replace("+", "%2B"), StandardCharsets.UTF_8);
         int end = path.length();
@@ -165,7 +166,7 @@ public final class ProxyPaths {
         path = path.substring(0, end);
         String[] segments = path.split("/", -1);
         for (ProxyTarget.BlockedRoute route : target.blockedRoutes()) {
-            if (route.method().equals(method) && matches(route.path(), segments)) {
+            if (route.method().equals(asMethod) && matches(route.path(), segments)) {
                 throw new ApiException(403, "proxy_route_blocked", "Route blocked", route.method() + " "
                         + route.path() + " is not available through the proxy: " + route.reason());
             }
