@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.patchbay.connector.oneflow.fake.FakeOneflow;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -255,6 +258,27 @@ class ConnectSessionTest {
                 .json(Map.of("credentials", CREDENTIALS)).send();
         assertThat(reused.status()).isEqualTo(401);
         assertThat(reused.string("code")).isEqualTo("session_used");
+    }
+
+    @Test
+    void twoRequestsRacingWithOneEditSessionChangeTheAccountOnce() throws Exception {
+        String accountId = api.post("/v1/accounts").token(key).json(Map.of("connector_id", "oneflow",
+                "owner_id", "hana", "workspace_id", SALES, "credentials", CREDENTIALS)).send().string("account.id");
+        String token = createSession(Map.of("owner_id", "hana", "account_id", accountId)).string("token");
+        // Both verifications would overlap: the provider answers each only after a while.
+        oneflow.delayNext(Duration.ofMillis(700), 4);
+
+        List<CompletableFuture<Api.Response>> racing = List.of(1, 2).stream()
+                .map(i -> CompletableFuture.supplyAsync(() -> api.put("/v1/accounts/" + accountId + "/credentials")
+                        .token(token).json(Map.of("credentials", CREDENTIALS)).send()))
+                .toList();
+
+        List<Integer> statuses = new ArrayList<>();
+        for (CompletableFuture<Api.Response> r : racing) {
+            statuses.add(r.get(30, TimeUnit.SECONDS).status());
+        }
+        assertThat(statuses).containsExactlyInAnyOrder(200, 401);
+        assertThat(api.get("/v1/accounts/" + accountId).token(key).send().at("version")).isEqualTo(1.0);
     }
 
     @Test

@@ -71,6 +71,15 @@ final class JdbiConnectSessionStore implements ConnectSessionStore {
     }
 
     @Override
+    public boolean markUnused(String id, Instant at) {
+        Objects.requireNonNull(at, "at");
+        return db.write(h -> h.createUpdate("UPDATE connect_session SET used_at = NULL WHERE id = :id AND used_at = :at")
+                .bind("at", Columns.nanos(at))
+                .bind("id", id)
+                .execute()) == 1;
+    }
+
+    @Override
     public int deleteExpired(Instant before) {
         Objects.requireNonNull(before, "before");
         // The connector rows go with their session (ON DELETE CASCADE).

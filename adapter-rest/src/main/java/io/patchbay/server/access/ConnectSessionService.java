@@ -81,12 +81,24 @@ public final class ConnectSessionService {
     }
 
     /**
-     * Spends an edit-mode session once its change succeeded, so a failed attempt (a mistyped token) can be retried
-     * but a successful one cannot be repeated. Returns false when a concurrent request spent it first; that change
-     * succeeded too and is not undone.
+     * Spends an edit-mode session before its change, so of two requests racing with it only one goes on; the other
+     * gets 401 {@code session_used}. A change that then fails gives the session back ({@link #giveBack}), so a
+     * failed attempt (a mistyped token) can be retried.
+     *
+     * @return when the session was spent, which {@link #giveBack} names
      */
-    public boolean consume(ConnectSession session) {
-        return store.markUsed(session.id(), clock.instant());
+    public Instant spend(ConnectSession session) {
+        Instant at = clock.instant();
+        if (!store.markUsed(session.id(), at)) {
+            throw unauthorized("session_used", "Connect session already used", "The connect session "
+                    + session.id() + " was used by another request and allows one change only; create a new one");
+        }
+        return at;
+    }
+
+    /** Makes a session spent at {@code at} usable again, after its change failed. */
+    public void giveBack(ConnectSession session, Instant at) {
+        store.markUnused(session.id(), at);
     }
 
     static ApiException unauthorized(String code, String title, String detail) {

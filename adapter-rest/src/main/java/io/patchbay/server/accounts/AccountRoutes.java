@@ -28,6 +28,7 @@ import io.patchbay.server.http.SpiViews.NoticeView;
 import io.patchbay.spi.Connector;
 import io.patchbay.spi.FieldError;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,14 +36,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Linking, listing, reading, changing, re-keying, re-verifying and disconnecting linked accounts. */
 public final class AccountRoutes implements RouteGroup {
     static final String ACCOUNTS = "/v1/accounts";
     static final String ACCOUNT = "/v1/accounts/{account_id}";
-    private static final Logger LOG = LoggerFactory.getLogger(AccountRoutes.class);
 
     private final Authenticator auth;
     private final ConnectorCatalog catalog;
@@ -238,12 +236,16 @@ public final class AccountRoutes implements RouteGroup {
         // The version If-Match matched is compared again where the rotation is stored, atomically.
         Optional<Long> expected = ifMatch.map(m -> precondition(m, current));
         Connector connector = catalog.get(current.connectorId());
-        LinkResult result = links.rotate(caller.viewer(), id, input.credentials(connector), expected);
-        session.ifPresent(s -> {
-            if (!sessions.consume(s)) {
-                LOG.warn("Connect session {} was used by a concurrent request too", s.id());
-            }
-        });
+        // An edit session allows one change: spent first, so a concurrent request with it is refused, and given
+        // back if this change fails.
+        Optional<Instant> spent = session.map(sessions::spend);
+        LinkResult result;
+        try {
+            result = links.rotate(caller.viewer(), id, input.credentials(connector), expected);
+        } catch (RuntimeException e) {
+            spent.ifPresent(at -> sessions.giveBack(session.get(), at));
+            throw e;
+        }
         etag(ctx, result.account());
         ctx.json(new AccountView.Linked(AccountView.of(result.account()), NoticeView.of(result.warnings())));
     }

@@ -16,6 +16,12 @@ public interface ConnectSessionStore {
      */
     boolean markUsed(String id, Instant at);
 
+    /**
+     * Gives back a session consumed at {@code at} whose change then failed: unsets {@code used_at} only if it is
+     * still {@code at}, so the caller may retry. Returns whether it did.
+     */
+    boolean markUnused(String id, Instant at);
+
     /** Removes sessions that expired before {@code before}; returns how many. */
     int deleteExpired(Instant before);
 }

@@ -34,6 +34,18 @@ public final class InMemoryConnectSessionStore implements ConnectSessionStore {
     }
 
     @Override
+    public synchronized boolean markUnused(String id, Instant at) {
+        ConnectSession s = sessions.get(id);
+        if (s == null || !s.usedAt().equals(Optional.of(at))) {
+            return false;
+        }
+        sessions.put(id, new ConnectSession(s.id(), s.tenantId(), s.tokenHash(), s.ownerId(), s.teamId(),
+                s.allowedConnectors(), s.label(), s.accountId(), s.createdAt(), s.expiresAt(), Optional.empty(),
+                s.createdByKeyId()));
+        return true;
+    }
+
+    @Override
     public synchronized int deleteExpired(Instant before) {
         int size = sessions.size();
         sessions.values().removeIf(s -> s.expiresAt().isBefore(before));

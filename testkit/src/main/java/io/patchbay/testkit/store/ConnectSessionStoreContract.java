@@ -68,6 +68,21 @@ public abstract class ConnectSessionStoreContract {
     }
 
     @Test
+    public void markUnusedGivesBackOnlyTheUseItNames() {
+        ConnectSession s = session(T0.plusSeconds(600));
+        store.insert(s);
+        Instant at = T0.plusNanos(42);
+        assertThat(store.markUnused(s.id(), at)).as("not used yet").isFalse();
+        assertThat(store.markUsed(s.id(), at)).isTrue();
+
+        assertThat(store.markUnused(s.id(), at.plusNanos(1))).as("another use").isFalse();
+        assertThat(store.markUnused(s.id(), at)).isTrue();
+        assertThat(store.findByTokenHash(s.tokenHash()).orElseThrow().usedAt()).isEmpty();
+        assertThat(store.markUsed(s.id(), at.plusSeconds(1))).as("usable again").isTrue();
+        assertThat(store.markUnused("cs_unknown", at)).isFalse();
+    }
+
+    @Test
     public void concurrentMarkUsedLetsExactlyOneCallerWin() throws InterruptedException {
         ConnectSession s = session(T0.plusSeconds(600));
         store.insert(s);
