@@ -57,8 +57,10 @@ public final class LinkService {
     }
 
     /**
-     * Links an account for the viewer's tenant. A viewer acting for an end user links only for that user (and that
-     * user's team): the request's owner and team must be the viewer's, as the REST layer also requires.
+     * Links an account for the viewer's tenant. A viewer acting for an end user links only for that user: the
+     * request's owner must be the viewer's, and so must its team when the viewer names one, as the REST layer also
+     * requires. A viewer without a team links with the request's team as given: the caller (the host's backend)
+     * decides it.
      */
     public LinkResult link(Viewer viewer, LinkRequest request) {
         Objects.requireNonNull(viewer, "viewer");

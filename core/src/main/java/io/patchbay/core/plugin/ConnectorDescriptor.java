@@ -34,6 +34,10 @@ public record ConnectorDescriptor(String id, String version, int spiMajor, int s
             Properties properties = new Properties();
             try (InputStream in = file.getInputStream(entry)) {
                 properties.load(in);
+            } catch (IllegalArgumentException e) {
+                // A malformed \\uXXXX escape: this folder is refused, not the whole load.
+                throw new ConnectorLoadException("Connector descriptor " + SpiVersion.DESCRIPTOR_PATH + " in " + jar
+                        + " cannot be read: " + e.getMessage(), e);
             }
             return Optional.of(parse(properties, jar));
         }

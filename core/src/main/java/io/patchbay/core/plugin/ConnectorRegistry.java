@@ -16,6 +16,7 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -90,6 +91,20 @@ public final class ConnectorRegistry implements AutoCloseable {
         Map<String, Loaded> byId = new LinkedHashMap<>();
         List<Rejected> rejected = new ArrayList<>();
         List<ConnectorClassLoader> loaders = new ArrayList<>();
+        try {
+            loadAll(hostLoader, connectorsDir, contexts, byId, rejected, loaders);
+        } catch (RuntimeException | Error e) {
+            // Whatever escaped (a contexts function that throws, say): nothing created stays open.
+            closeAll(byId.values(), loaders);
+            throw e;
+        }
+        byId.values().forEach(l -> LOG.info("Connector '{}' {} loaded from {}", l.id(), l.version(), l.source()));
+        return new ConnectorRegistry(byId, rejected, loaders);
+    }
+
+    private static void loadAll(ClassLoader hostLoader, Optional<Path> connectorsDir,
+                                Function<String, ConnectorContext> contexts, Map<String, Loaded> byId,
+                                List<Rejected> rejected, List<ConnectorClassLoader> loaders) {
 
         // Each class-path connector on its own: one that fails (a bad setting, a broken factory) is refused and the
         // others load, as with folders.
@@ -122,8 +137,6 @@ public final class ConnectorRegistry implements AutoCloseable {
                 }
             }
         }
-        byId.values().forEach(l -> LOG.info("Connector '{}' {} loaded from {}", l.id(), l.version(), l.source()));
-        return new ConnectorRegistry(byId, rejected, loaders);
     }
 
     /** The connectors in service, by id. */
@@ -143,9 +156,20 @@ public final class ConnectorRegistry implements AutoCloseable {
         return rejected;
     }
 
+    /** Closes every connector, then every connector class loader; one that fails to close does not stop the rest. */
     @Override
     public void close() {
-        loaded.values().forEach(l -> l.connector().close());
+        closeAll(loaded.values(), loaders);
+    }
+
+    private static void closeAll(Collection<Loaded> connectors, List<ConnectorClassLoader> loaders) {
+        for (Loaded l : connectors) {
+            try {
+                l.connector().close();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.warn("Connector '{}' failed to close", l.id(), e);
+            }
+        }
         for (ConnectorClassLoader loader : loaders) {
             try {
                 loader.close();

@@ -226,6 +226,38 @@ class ConnectorRegistryTest {
         }
     }
 
+    @Test
+    void aFolderWhoseDescriptorCannotBeReadIsRefusedAndTheOthersLoad() throws Exception {
+        Path connectors = temp.resolve("connectors");
+        buildConnectorJar(connectors.resolve("echo"), "echo", SpiVersion.CURRENT);
+        Path bad = Files.createDirectories(connectors.resolve("bad"));
+        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(bad.resolve("bad.jar")))) {
+            put(jar, SpiVersion.DESCRIPTOR_PATH, "id=bad\nversion=1\nspi-version=1.0\nnote=\\u00zz\n"
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+
+        try (ConnectorRegistry registry = load(connectors)) {
+            assertThat(registry.find("echo")).isPresent();
+            assertThat(registry.rejected()).singleElement().satisfies(r -> assertThat(r.reason())
+                    .contains(bad.resolve("bad.jar").toString()).contains("cannot be read").contains("Malformed"));
+        }
+    }
+
+    @Test
+    void aConnectorThatFailsToCloseDoesNotKeepTheOthersOrTheClassLoadersOpen() throws Exception {
+        Path connectors = temp.resolve("connectors");
+        buildConnectorJar(connectors.resolve("a-boom"), "a-boom", SpiVersion.CURRENT,
+                "spec; } public void close() { throw new IllegalStateException(\"boom\")", "List.of()", "");
+        buildConnectorJar(connectors.resolve("b-echo"), "b-echo", SpiVersion.CURRENT);
+        ConnectorRegistry registry = load(connectors);
+        ClassLoader loader = registry.find("b-echo").orElseThrow().connector().getClass().getClassLoader();
+        assertThat(loader.getResource(SpiVersion.DESCRIPTOR_PATH)).isNotNull();
+
+        registry.close();
+
+        assertThat(loader.getResource(SpiVersion.DESCRIPTOR_PATH)).as("b-echo's class loader is closed").isNull();
+    }
+
     /** A {@code List.of(...)} expression of actions with these names. */
     private static String actions(String... names) {
         return Arrays.stream(names).map(name -> "new ActionDefinition(\"" + name + "\", \"T\", \"D\", \"{}\", "
