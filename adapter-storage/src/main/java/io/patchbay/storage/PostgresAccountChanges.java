@@ -73,7 +73,7 @@ final class PostgresAccountChanges implements AccountChanges, AutoCloseable {
     }
 
     @Override
-    public synchronized void subscribe(Listener listener) {
+    public synchronized Subscription subscribe(Listener listener) {
         Objects.requireNonNull(listener, "listener");
         if (closed) {
             throw new IllegalStateException("the account change feed is closed");
@@ -85,6 +85,11 @@ final class PostgresAccountChanges implements AccountChanges, AutoCloseable {
             receiver.setDaemon(true);
             receiver.start();
         }
+        return () -> unsubscribe(listener);
+    }
+
+    private synchronized void unsubscribe(Listener listener) {
+        listeners.remove(listener);
     }
 
     private void run() {

@@ -13,15 +13,26 @@ public interface AccountChanges {
      * Announces changes to the listener from now on. The listener is first told, at once, whether the feed is live
      * ({@link Listener#live}) or not ({@link Listener#lost}). Calls to one listener never overlap; they come from
      * the feed's own thread (the first one may come from the subscriber's) and must be quick.
+     *
+     * @return what ends this listener's subscription (a closed account cache must not stay in the feed)
      */
-    void subscribe(Listener listener);
+    Subscription subscribe(Listener listener);
 
     /**
      * The feed of a store that only this process writes (SQLite, in-memory stores): always live, with nothing to
      * announce, since every write goes through this process.
      */
     static AccountChanges singleProcess() {
-        return Listener::live;
+        return listener -> {
+            listener.live();
+            return () -> { };
+        };
+    }
+
+    /** One listener's place in a feed. */
+    interface Subscription {
+        /** The listener is told nothing more; calling it again does nothing. */
+        void cancel();
     }
 
     /** Receives a feed's announcements. */

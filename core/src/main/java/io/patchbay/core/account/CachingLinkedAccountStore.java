@@ -33,6 +33,7 @@ public final class CachingLinkedAccountStore implements LinkedAccountStore, Auto
     private volatile Cache<Key, LinkedAccount> accounts;
     /** Set by {@link #close}: from then on nothing is answered, from memory or from the store. */
     private volatile boolean closed;
+    private final AccountChanges.Subscription subscription;
 
     public CachingLinkedAccountStore(LinkedAccountStore store, AccountChanges changes) {
         this(store, changes, DEFAULT_CAPACITY);
@@ -47,7 +48,7 @@ public final class CachingLinkedAccountStore implements LinkedAccountStore, Auto
         }
         this.capacity = capacity;
         // Last, once every field is set: the feed may call back at once, or from its thread.
-        changes.subscribe(new AccountChanges.Listener() {
+        subscription = changes.subscribe(new AccountChanges.Listener() {
             @Override
             public void changed(String tenantId, String accountId) {
                 drop(tenantId, accountId);
@@ -196,6 +197,7 @@ public final class CachingLinkedAccountStore implements LinkedAccountStore, Auto
     public void close() {
         closed = true;
         accounts = null;
+        subscription.cancel();
     }
 
     private void ensureOpen() {

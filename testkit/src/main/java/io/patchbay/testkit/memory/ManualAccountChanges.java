@@ -13,13 +13,23 @@ public final class ManualAccountChanges implements AccountChanges {
     private boolean live = true;
 
     @Override
-    public synchronized void subscribe(Listener listener) {
+    public synchronized Subscription subscribe(Listener listener) {
         listeners.add(listener);
         if (live) {
             listener.live();
         } else {
             listener.lost();
         }
+        return () -> {
+            synchronized (this) {
+                listeners.remove(listener);
+            }
+        };
+    }
+
+    /** How many listeners the feed tells of changes. */
+    public synchronized int subscribers() {
+        return listeners.size();
     }
 
     /** Another process changed the account. Not announced while the feed is down: that is what "down" means. */

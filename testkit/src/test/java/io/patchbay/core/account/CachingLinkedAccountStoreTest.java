@@ -51,6 +51,21 @@ class CachingLinkedAccountStoreTest {
     }
 
     @Test
+    void aClosedCacheLeavesTheChangeFeed() {
+        CachingLinkedAccountStore second = new CachingLinkedAccountStore(counting, feed);
+        assertThat(feed.subscribers()).isEqualTo(2);
+
+        second.close();
+        second.close();
+
+        assertThat(feed.subscribers()).as("only the open cache is told of changes").isEqualTo(1);
+        LinkedAccount account = linked();
+        cache.find(tenant, account.id());
+        feed.announce(tenant, account.id());
+        assertThat(cache.cached(tenant, account.id())).as("the open one still is").isEmpty();
+    }
+
+    @Test
     void missesSecretsAndListsAlwaysGoToTheStore() {
         LinkedAccount account = linked();
         cache.find(tenant, account.id());
