@@ -103,6 +103,34 @@ class RestContractTest {
     }
 
     @Test
+    void controlCharactersInQueryValuesAndIdFieldsAreRefusedBeforeStorage() {
+        link();
+        // No stored id or label holds one; PostgreSQL refuses a NUL outright, so none may reach the database.
+        String nulCursor = java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("c1:a\u0000b".getBytes(StandardCharsets.UTF_8));
+        Map<String, String> cases = Map.of("label=a%00b", "label", "owner_id=a%00b", "owner_id",
+                "connector_id=a%1Fb", "connector_id", "label=a%7Fb", "label", "cursor=" + nulCursor, "cursor");
+        cases.forEach((query, field) -> {
+            Api.Response bad = api.get("/v1/accounts?" + query).token(key).send();
+            assertThat(bad.status()).as(query).isEqualTo(400);
+            assertThat(bad.string("code")).as(query).isEqualTo("invalid_request");
+            assertThat(bad.errorFields()).as(query).containsExactly(field);
+        });
+        Api.Response named = api.get("/v1/accounts?owner_id=a%0Ab").token(key).send();
+        assertThat(named.string("errors.0.code")).isEqualTo("control_characters");
+        assertThat(named.body()).contains("Query parameter 'owner_id' must not contain control characters");
+
+        Api.Response session = api.post("/v1/connect-sessions").token(key)
+                .raw("{\"owner_id\":\"u1\",\"account_id\":\"a\\u0000b\"}").send();
+        assertThat(session.status()).as(session.toString()).isEqualTo(422);
+        assertThat(session.errorFields()).containsExactly("account_id");
+        Api.Response owner = api.post("/v1/connect-sessions").token(key)
+                .raw("{\"owner_id\":\"u\\u0000\",\"allowed_connectors\":[\"toggl\"]}").send();
+        assertThat(owner.status()).isEqualTo(422);
+        assertThat(owner.errorFields()).containsExactly("owner_id");
+    }
+
+    @Test
     void everyApiRouteRefusesAnUnknownQueryParameterNamingItAndWhatItTakes() {
         for (String route : apiRoutes()) {
             String method = route.split(" ")[0];
@@ -282,13 +310,17 @@ class RestContractTest {
     @Test
     void badPathEncodingsAreProblemsNotErrorPages() {
         for (String path : List.of("/v1/accounts/%ZZ", "/v1/accounts/%C3", "/v1/accounts/%", "/v1/conn%E9ctors",
-                "/health/%ZZ")) {
+                "/health/%ZZ", "/v1/accounts/acc%00x", "/v1/accounts/acc%0Ax/actions/list_projects",
+                "/v1/admin/tenants/acme/api-keys/k%7F", "/health%1F")) {
             Api.Response bad = api.sendBytes("GET", path, Map.of("Authorization", "Bearer " + key),
                     StandardCharsets.US_ASCII);
             assertThat(bad.status()).as(path).isEqualTo(400);
             assertThat(bad.header("Content-Type")).as(path).contains("application/problem+json");
             assertThat(bad.string("code")).as(path).isEqualTo("invalid_encoding");
         }
+        Api.Response nul = api.sendBytes("GET", "/v1/accounts/acc%00x", Map.of("Authorization", "Bearer " + key),
+                StandardCharsets.US_ASCII);
+        assertThat(nul.string("detail")).contains("control characters");
     }
 
     @Test
