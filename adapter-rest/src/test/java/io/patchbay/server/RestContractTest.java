@@ -293,6 +293,12 @@ class RestContractTest {
             assertThat(head.header("Content-Type")).as(route).isEqualTo(get.header("Content-Type"));
             assertThat(head.header("ETag")).as(route).isEqualTo(get.header("ETag"));
             assertThat(head.header("Cache-Control")).as(route).isEqualTo(get.header("Cache-Control"));
+            // RFC 9110 section 8.6: the length the GET's body has, not the empty body's 0 (the metrics change
+            // between the two requests, counting the GET).
+            if (!route.equals("GET /metrics")) {
+                assertThat(head.header("Content-Length")).as(route).isEqualTo(get.header("Content-Length"))
+                        .isNotEqualTo(java.util.Optional.of("0"));
+            }
         }
         Api.Response head = api.method("HEAD", "/v1/accounts/" + id).token(key).send();
         assertThat(head.status()).isEqualTo(200);
