@@ -228,6 +228,56 @@ class RestContractTest {
     }
 
     @Test
+    void aPatchsVersionAndIfMatchAreBothPreconditions() {
+        String account = "/v1/accounts/" + link();
+        // If-Match names the current "0" and 7 too, the body's 7: the version is not current, so the change fails.
+        for (String ifMatch : List.of("\"0\", \"7\"", "*", "\"0\"")) {
+            Api.Response stale = api.patch(account).token(key).header("If-Match", ifMatch)
+                    .raw("{\"label\":\"y\",\"version\":7}").send();
+            assertThat(stale.status()).as(ifMatch + " " + stale).isEqualTo(412);
+            assertThat(stale.string("code")).isEqualTo("stale_version");
+            assertThat(stale.header("ETag")).contains("\"0\"");
+            assertThat(stale.errorFields()).containsExactly("version");
+            assertThat(stale.string("detail")).contains("version 0").contains("version 7");
+        }
+        Api.Response conflict = api.patch(account).token(key).raw("{\"label\":\"y\",\"version\":7}").send();
+        assertThat(conflict.status()).isEqualTo(409);
+        assertThat(conflict.string("code")).isEqualTo("stale_version");
+        assertThat(api.get(account).token(key).send().string("label")).as("unchanged").isNotEqualTo("y");
+
+        Api.Response both = api.patch(account).token(key).header("If-Match", "\"0\", \"7\"")
+                .raw("{\"label\":\"y\",\"version\":0}").send();
+        assertThat(both.status()).as(both.toString()).isEqualTo(200);
+        assertThat(both.header("ETag")).contains("\"1\"");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aVerifyOvertakenByARenameIsAConflictTheOpenApiDeclares() throws Exception {
+        String account = "/v1/accounts/" + link();
+        toggl.clearRequests();
+        // The provider holds the verify's call until well after the rename below has been stored.
+        toggl.enqueue(Fault.slow(java.time.Duration.ofSeconds(3)).onPath("/api/v9/me"));
+        java.util.concurrent.CompletableFuture<Api.Response> verify = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> api.post(account + "/verify").token(key).send());
+        while (toggl.requests().stream().noneMatch(r -> r.path().startsWith("/api/v9/me"))) {
+            Thread.sleep(10);
+        }
+        assertThat(api.patch(account).token(key).json(Map.of("label", "during")).send().status()).isEqualTo(200);
+
+        Api.Response raced = verify.get();
+        assertThat(raced.status()).as(raced.toString()).isEqualTo(409);
+        assertThat(raced.string("code")).isEqualTo("stale_version");
+        assertThat(api.get(account).token(key).send().string("label")).isEqualTo("during");
+        for (String[] route : new String[][] {{"/v1/accounts/{account_id}/verify", "post"},
+                {"/v1/accounts/{account_id}/credentials", "put"}, {"/v1/accounts/{account_id}", "patch"}}) {
+            Map<String, Object> operation = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) api
+                    .get("/openapi.json").send().at("paths")).get(route[0])).get(route[1]);
+            assertThat((Map<String, Object>) operation.get("responses")).as(route[0]).containsKeys("409", "412");
+        }
+    }
+
+    @Test
     void aPatchThatChangesNothingIsRefusedOrKeepsTheVersion() {
         String id = link();
         String account = "/v1/accounts/" + id;
@@ -404,6 +454,26 @@ class RestContractTest {
             assertThat(((Map<String, Object>) operation.get("responses")).keySet()).as(route).contains("412");
         }
         assertThat(checked).hasSizeGreaterThan(20);
+
+        // What the server answers beyond the generic statuses is named where a client looks for it.
+        Map<String, Object> problems = (Map<String, Object>) ((Map<String, Object>) doc.at("components"))
+                .get("responses");
+        assertThat((String) ((Map<String, Object>) problems.get("Problem500")).get("description"))
+                .contains("connector_definition_invalid").contains("secret_unavailable");
+        assertThat((String) ((Map<String, Object>) problems.get("Problem502")).get("description"))
+                .contains("provider_method_not_allowed").contains("405");
+        // An action without input is called without a body, which the server takes.
+        Map<String, Object> invoke = (Map<String, Object>) ((Map<String, Object>) paths
+                .get("/v1/accounts/{account_id}/actions/{action}")).get("post");
+        assertThat(((Map<String, Object>) invoke.get("requestBody")).get("required")).isEqualTo(false);
+        Api.Response noBody = api.post("/v1/accounts/" + link() + "/actions/list_workspaces").token(key).send();
+        assertThat(noBody.status()).as(noBody.toString()).isEqualTo(200);
+        // {"version":0} alone changes nothing and is refused (nothing_to_change): the schema says so too.
+        Map<String, Object> update = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
+                doc.at("components")).get("schemas")).get("UpdateAccountRequest");
+        assertThat(update).doesNotContainKey("minProperties");
+        assertThat(update.get("anyOf")).isEqualTo(List.of(Map.of("required", List.of("label")),
+                Map.of("required", List.of("visibility"))));
 
         Map<String, Object> proxy = (Map<String, Object>) paths.get("/v1/accounts/{account_id}/proxy/{path}");
         Map<String, Object> pathParameter = ((List<Map<String, Object>>) proxy.get("parameters")).stream()
