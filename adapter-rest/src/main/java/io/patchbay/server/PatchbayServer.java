@@ -241,6 +241,14 @@ public final class PatchbayServer implements AutoCloseable {
         for (io.javalin.router.Endpoint get : gets) {
             app.unsafe.routes.head(get.path, get.handler);
         }
+        // Jetty measures a body only when it fits its buffer; a longer GET is sent chunked, and its HEAD would go
+        // without a length. The answer is in memory, so the HEAD states the GET's length (RFC 9110 section 8.6).
+        app.unsafe.routes.after(ctx -> {
+            if (ctx.method() == HandlerType.HEAD && ctx.res().getHeader("Content-Length") == null
+                    && ctx.resultInputStream() instanceof java.io.ByteArrayInputStream body) {
+                ctx.header("Content-Length", Integer.toString(body.available()));
+            }
+        });
     }
 
     private static void startupThread(Runnable task) {

@@ -184,6 +184,8 @@ class ConnectSessionTest {
             Api.Response response = call.token(token).send();
             assertThat(response.status()).as(response.toString()).isEqualTo(403);
             assertThat(response.string("code")).isEqualTo("session_not_allowed");
+            assertThat(response.string("detail")).as(response.toString())
+                    .startsWith("A link-mode connect session may only link new accounts").contains("API key");
         }
         for (Api.Call call : List.of(api.get(base), api.put(base + "/credentials").json(Map.of("credentials",
                 CREDENTIALS)))) {
@@ -242,6 +244,16 @@ class ConnectSessionTest {
         Api.Response notThisOne = api.get("/v1/accounts/" + othersAccount).token(token).send();
         assertThat(notThisOne.status()).isEqualTo(403);
         assertThat(notThisOne.string("code")).isEqualTo("session_not_for_account");
+        // Routes only an API key may call say what an edit session may do, not that it could link accounts.
+        for (Api.Call call : List.of(api.patch("/v1/accounts/" + accountId).json(Map.of("label", "x")),
+                api.post("/v1/accounts/" + accountId + "/verify"), api.get("/v1/accounts"),
+                api.get("/v1/accounts/" + accountId + "/proxy/contracts"))) {
+            Api.Response keyOnly = call.token(token).send();
+            assertThat(keyOnly.status()).as(keyOnly.toString()).isEqualTo(403);
+            assertThat(keyOnly.string("code")).isEqualTo("session_not_allowed");
+            assertThat(keyOnly.string("detail")).as(keyOnly.toString()).doesNotContain("link")
+                    .contains("edit-mode connect session may only read account " + accountId);
+        }
 
         Api.Response wrong = api.put("/v1/accounts/" + accountId + "/credentials").token(token)
                 .json(Map.of("credentials", Map.of("api_token", FakeOneflow.OTHER_ACCOUNT_TOKEN,

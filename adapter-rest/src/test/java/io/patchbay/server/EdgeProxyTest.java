@@ -125,6 +125,20 @@ class EdgeProxyTest {
     }
 
     @Test
+    void aHeadAnswerKeepsTheProvidersContentLength() {
+        // Clients ask HEAD for a resource's size (a signed file before downloading it): the provider's, not 0.
+        upstream.script(r -> new Reply(200, Map.of("Content-Type", "application/json", "Content-Length", "623"), "",
+                0, false));
+
+        Api.Response head = api.method("HEAD", proxy + "api/v9/projects").token(key).send();
+
+        assertThat(upstream.scripted().get(0).method()).isEqualTo("HEAD");
+        assertThat(head.status()).isEqualTo(200);
+        assertThat(head.header("Content-Length")).contains("623");
+        assertThat(head.body()).isEmpty();
+    }
+
+    @Test
     void theConnectorsSecretJsonMembersAreMaskedWhateverTheirValue() {
         String sent = "{\"api_token\":\"4e5f6a7b\",\"nested\":{\"api_token\" : \"with \\\"quotes\\\" inside\"},"
                 + "\"list\":[{\"api_token\":\n\t\"x\"}],\"none\":{\"api_token\":null},\"note\":\"api_token\","

@@ -136,7 +136,11 @@ final class ScriptedUpstream implements AutoCloseable {
         byte[] body = reply.body();
         StringBuilder head = new StringBuilder("HTTP/1.1 ").append(reply.status()).append(" Scripted\r\n");
         reply.headers().forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-        head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
+        // A scripted Content-Length stands, as a HEAD answer carries the GET's length over no body.
+        if (reply.headers().keySet().stream().noneMatch(name -> name.equalsIgnoreCase("Content-Length"))) {
+            head.append("Content-Length: ").append(body.length).append("\r\n");
+        }
+        head.append("\r\n");
         out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
         out.write(body);
         out.flush();

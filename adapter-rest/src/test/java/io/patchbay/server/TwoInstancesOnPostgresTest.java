@@ -66,6 +66,20 @@ class TwoInstancesOnPostgresTest {
                         .token(key).send().status()))).isEqualTo("404");
                 assertThat(b.get("/v1/accounts/" + id).token(key).send().status()).isEqualTo(404);
 
+                // PostgreSQL refuses a NUL in text; it is refused first, naming the value, never a 500.
+                String nulCursor = java.util.Base64.getUrlEncoder().withoutPadding()
+                        .encodeToString("c1:a\u0000b".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                for (String query : java.util.List.of("label=a%00b", "owner_id=a%00b", "connector_id=a%00b",
+                        "cursor=" + nulCursor)) {
+                    Api.Response refused = a.get("/v1/accounts?" + query).token(key).send();
+                    assertThat(refused.status()).as(query + " " + refused).isEqualTo(400);
+                    assertThat(refused.errorFields()).containsExactly(query.substring(0, query.indexOf('=')));
+                }
+                Api.Response nulAccount = a.post("/v1/connect-sessions").token(key)
+                        .raw("{\"owner_id\":\"u1\",\"account_id\":\"a\\u0000b\"}").send();
+                assertThat(nulAccount.status()).as(nulAccount.toString()).isEqualTo(422);
+                assertThat(nulAccount.errorFields()).containsExactly("account_id");
+
                 assertThat(a.delete("/v1/admin/tenants/acme/api-keys/" + created.string("id")).token(admin).send()
                         .status()).isEqualTo(200);
                 assertThat(a.get("/v1/accounts").token(key).send().status()).isEqualTo(401);

@@ -62,10 +62,14 @@ public final class Authenticator {
             if (!mayBlock) {
                 return Optional.empty();
             }
-            sessions.authenticate(token);
-            throw new ApiException(403, "session_not_allowed", "Not allowed for connect sessions",
-                    "A connect session token can only link accounts; this route needs an API key with scope '"
-                            + scope.value() + "'");
+            ConnectSession session = sessions.authenticate(token);
+            // Told by mode: an edit-mode session cannot link, so "can only link" would mislead its caller.
+            String may = session.editMode()
+                    ? "An edit-mode connect session may only read account " + session.accountId().orElseThrow()
+                            + " and replace its credentials"
+                    : "A link-mode connect session may only link new accounts";
+            throw new ApiException(403, "session_not_allowed", "Not allowed for connect sessions", may
+                    + " (and read its connectors); this route needs an API key with scope '" + scope.value() + "'");
         }
         requireApiKeyForm(token);
         Optional<ApiKey> apiKey = mayBlock ? Optional.of(apiKey(token)) : keys.recentlyAuthenticated(token);

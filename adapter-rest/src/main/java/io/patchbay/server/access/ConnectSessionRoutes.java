@@ -87,6 +87,7 @@ public final class ConnectSessionRoutes implements RouteGroup {
         Optional<String> team = teamField.or(viewer::teamId);
         team.flatMap(t -> Authenticator.checkId("team_id", t)).ifPresent(errors::add);
         label.flatMap(l -> Labels.check("label", l)).ifPresent(errors::add);
+        accountId.flatMap(a -> Authenticator.checkId("account_id", a)).ifPresent(errors::add);
         Duration ttl = expiresIn.map(Duration::ofSeconds).orElse(ConnectSessionService.DEFAULT_TTL);
         if (ttl.compareTo(Duration.ofSeconds(60)) < 0 || ttl.compareTo(ConnectSessionService.MAX_TTL) > 0) {
             errors.add(new FieldError("expires_in", "range", "expires_in must be from 60 to "

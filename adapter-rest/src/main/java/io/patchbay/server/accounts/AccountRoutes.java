@@ -202,10 +202,16 @@ public final class AccountRoutes implements RouteGroup {
         }
         Optional<Long> expected = versionField;
         if (ifMatch.isPresent()) {
-            long current = precondition(ifMatch.get(), accounts.get(caller.viewer(), id));
+            LinkedAccount now = accounts.get(caller.viewer(), id);
+            long current = precondition(ifMatch.get(), now);
+            // Both are preconditions: a version that is not the current one fails like an If-Match that names
+            // none (412), whether If-Match listed it or was *. Without If-Match a stale version is a conflict (409).
             if (versionField.isPresent() && versionField.get() != current) {
-                throw ApiException.invalidInput(List.of(new FieldError("version", "mismatch",
-                        "version differs from the version If-Match names")));
+                throw new ApiException(412, "stale_version", "Precondition failed", "Account " + now.id() + " is at "
+                        + "version " + current + ", not the version " + versionField.get() + " the body names; "
+                        + "reload it and retry", List.of(new FieldError("version", "stale_version", "version "
+                        + versionField.get() + " is not the account's current version " + current)), Map.of(),
+                        Map.of("ETag", etagOf(now)));
             }
             expected = Optional.of(current);
         }

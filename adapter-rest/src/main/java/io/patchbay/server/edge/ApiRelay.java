@@ -42,6 +42,7 @@ public final class ApiRelay {
                 FullHttpResponse answer = new DefaultFullHttpResponse(request.protocolVersion(), response.status(),
                         response.content());
                 HopByHop.copyEndToEnd(response.headers(), answer.headers());
+                HopByHop.keepHeadLength(request.method(), response.headers(), answer.headers());
                 exchange.respond(answer);
             }
 

@@ -2,6 +2,7 @@ package io.patchbay.server.edge;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import java.util.Set;
 
 /** The headers that describe one connection and so never cross the listener (RFC 9110 section 7.6.1). */
@@ -27,5 +28,17 @@ public final class HopByHop {
             }
         }
         return to.remove(HttpHeaderNames.CONTENT_LENGTH);
+    }
+
+    /**
+     * For the answer to a HEAD, keeps the sender's {@code Content-Length}: there is no body to measure, and the
+     * length is the one the GET would have (RFC 9110 section 8.6), where an empty body would say 0.
+     */
+    public static HttpHeaders keepHeadLength(HttpMethod method, HttpHeaders from, HttpHeaders to) {
+        String length = from.get(HttpHeaderNames.CONTENT_LENGTH);
+        if (HttpMethod.HEAD.equals(method) && length != null) {
+            to.set(HttpHeaderNames.CONTENT_LENGTH, length);
+        }
+        return to;
     }
 }

@@ -186,7 +186,13 @@ public final class Json {
     }
 
     private static Object number(String text) throws JsonEncodingException {
-        BigDecimal decimal = new BigDecimal(text);
+        BigDecimal decimal;
+        try {
+            decimal = new BigDecimal(text);
+        } catch (NumberFormatException exponentOutOfRange) {
+            // JSON's grammar has no limit on the exponent, BigDecimal has: 1e2147483648 is valid JSON but no number.
+            throw new JsonEncodingException("A number is out of range");
+        }
         try {
             return decimal.longValueExact();
         } catch (ArithmeticException notIntegral) {

@@ -101,12 +101,14 @@ public final class Paging {
 
     static Optional<String> decode(String cursor) {
         try {
-            String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (text.startsWith(CURSOR_PREFIX) && text.length() > CURSOR_PREFIX.length()) {
+            String text = io.patchbay.server.http.Json.strictUtf8(Base64.getUrlDecoder().decode(cursor));
+            // Ours hold a generated id; a crafted one with a control character would reach the database.
+            if (text.startsWith(CURSOR_PREFIX) && text.length() > CURSOR_PREFIX.length()
+                    && !RequestShape.hasControlCharacter(text)) {
                 return Optional.of(text.substring(CURSOR_PREFIX.length()));
             }
-        } catch (IllegalArgumentException ignored) {
-            // not base64: reported by the caller
+        } catch (IllegalArgumentException | java.nio.charset.CharacterCodingException ignored) {
+            // not base64 or not UTF-8: reported by the caller
         }
         return Optional.empty();
     }

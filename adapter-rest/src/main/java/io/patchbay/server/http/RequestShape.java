@@ -95,17 +95,29 @@ public final class RequestShape {
      * @throws ApiException 400 {@code invalid_encoding}
      */
     public static void checkPath(String rawPath) {
-        if (decode(rawPath, false).isEmpty()) {
+        Optional<String> path = decode(rawPath, false);
+        if (path.isEmpty()) {
             throw new ApiException(400, "invalid_encoding", "Invalid encoding", "The request path is not valid "
                     + "percent-encoded UTF-8 (each '%' must be followed by two hex digits, and the bytes must be "
                     + "UTF-8)");
         }
+        // No id or name contains one, and the servlet layer would answer %00 with its own HTML page.
+        if (hasControlCharacter(path.get())) {
+            throw new ApiException(400, "invalid_encoding", "Invalid encoding", "The request path must not contain "
+                    + "control characters (%00 to %1F, %7F)");
+        }
+    }
+
+    /** Whether {@code text} holds a C0 or C1 control character, which no id, label or filter value may contain. */
+    public static boolean hasControlCharacter(String text) {
+        return text.chars().anyMatch(Character::isISOControl);
     }
 
     /**
      * The query's parameters, each name and value decoded strictly as form data ({@code +} is a space).
      *
-     * @throws ApiException 400 {@code invalid_encoding} naming each parameter that does not decode
+     * @throws ApiException 400 {@code invalid_encoding} naming each parameter that does not decode, else 400
+     *     {@code invalid_request} naming each parameter with a control character
      */
     public static Map<String, List<String>> decodeQuery(String rawQuery) {
         Map<String, List<String>> parameters = new HashMap<>();
@@ -113,6 +125,7 @@ public final class RequestShape {
             return parameters;
         }
         List<FieldError> errors = new ArrayList<>();
+        List<FieldError> controls = new ArrayList<>();
         for (String pair : rawQuery.split("&")) {
             if (pair.isEmpty()) {
                 continue;
@@ -127,6 +140,11 @@ public final class RequestShape {
                 errors.add(new FieldError(shown, "invalid_encoding", "Query parameter '" + shown + "' "
                         + (name.isEmpty() ? "has a name" : "has a value") + " that is not valid percent-encoded "
                         + "UTF-8"));
+            } else if (hasControlCharacter(name.get()) || hasControlCharacter(value.get())) {
+                // Nothing stored holds one, so such a filter could match nothing; a database may even refuse it.
+                String shown = name.get().chars().anyMatch(Character::isISOControl) ? rawName : name.get();
+                controls.add(new FieldError(shown, "control_characters", "Query parameter '" + shown + "' must not "
+                        + "contain control characters (%00 to %1F, %7F)"));
             } else {
                 parameters.computeIfAbsent(name.get(), k -> new ArrayList<>()).add(value.get());
             }
@@ -136,6 +154,9 @@ public final class RequestShape {
                     + "percent-encoded UTF-8 in " + errors.stream().map(FieldError::field).toList()
                     + " (each '%' must be followed by two hex digits, and the bytes must be UTF-8)", errors, Map.of(),
                     Map.of());
+        }
+        if (!controls.isEmpty()) {
+            throw ApiException.invalidRequest(controls);
         }
         return parameters;
     }

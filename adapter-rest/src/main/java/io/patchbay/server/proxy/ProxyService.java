@@ -227,6 +227,10 @@ public final class ProxyService implements EdgeRoute {
         HttpHeaders headers = HopByHop.copyEndToEnd(response.headers(), answer.headers());
         ProxyHeaders.NOT_RETURNED.forEach(headers::remove);
         plan.resolved().target().strippedResponseHeaders().forEach(headers::remove);
+        if (encoding == null || encoding.isBlank() || encoding.strip().equalsIgnoreCase("identity")) {
+            // An encoded length is not the length of the decoded body the GET would pass on.
+            HopByHop.keepHeadLength(exchange.request().method(), response.headers(), headers);
+        }
         if (!secrets.values().isEmpty()) {
             for (Map.Entry<String, String> header : headers) {
                 String masked = Masking.mask(header.getValue(), secrets.values());
