@@ -3,6 +3,7 @@ package io.patchbay.server.http;
 import com.squareup.moshi.Json;
 import io.javalin.http.Context;
 import io.patchbay.spi.FieldError;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -107,7 +108,7 @@ public final class Paging {
                     && !RequestShape.hasControlCharacter(text)) {
                 return Optional.of(text.substring(CURSOR_PREFIX.length()));
             }
-        } catch (IllegalArgumentException | java.nio.charset.CharacterCodingException ignored) {
+        } catch (IllegalArgumentException | CharacterCodingException ignored) {
             // not base64 or not UTF-8: reported by the caller
         }
         return Optional.empty();

@@ -142,7 +142,7 @@ public final class RequestShape {
                         + "UTF-8"));
             } else if (hasControlCharacter(name.get()) || hasControlCharacter(value.get())) {
                 // Nothing stored holds one, so such a filter could match nothing; a database may even refuse it.
-                String shown = name.get().chars().anyMatch(Character::isISOControl) ? rawName : name.get();
+                String shown = hasControlCharacter(name.get()) ? rawName : name.get();
                 controls.add(new FieldError(shown, "control_characters", "Query parameter '" + shown + "' must not "
                         + "contain control characters (%00 to %1F, %7F)"));
             } else {
