@@ -230,7 +230,7 @@ public final class LinkService {
     }
 
     private Verification verify(Connector connector, Credentials credentials) {
-        return calls.call(connector.info().id(), "verify", () -> connector.verify(credentials));
+        return calls.call(connector, credentials, "verify", () -> connector.verify(credentials));
     }
 
     /** An id stored with the account and compared on every read: blank or padded ids would never match. */

@@ -37,7 +37,7 @@ public final class ActionService {
         ActionDefinition action = catalog.action(account.connectorId(), actionName);
         Connector connector = catalog.get(account.connectorId());
         ActionCall call = new ActionCall(action.name(), vault.open(account), account.workspaceId(), input);
-        return calls.call(connector.info().id(), "action " + action.name(), () -> connector.invoke(call));
+        return calls.call(connector, call.credentials(), "action " + action.name(), () -> connector.invoke(call));
     }
 
     /** The account (for its connector) and where and how to send a pass-through request. */

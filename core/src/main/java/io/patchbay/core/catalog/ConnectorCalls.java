@@ -1,8 +1,13 @@
 package io.patchbay.core.catalog;
 
+import io.patchbay.spi.Connector;
+import io.patchbay.spi.Credentials;
 import io.patchbay.spi.ProviderUnavailable;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -74,6 +79,21 @@ public final class ConnectorCalls implements AutoCloseable {
      *                               learned of the provider (the interrupt flag stays set)
      */
     public <T> T call(String connectorId, String operation, Supplier<T> work) {
+        return call(connectorId, operation, List.of(), work);
+    }
+
+    /**
+     * As {@link #call(String, String, Supplier)}, for a call that carries credentials: their secret values are
+     * masked in what the connector logs on the call's thread ({@link CallSecrets#masking}).
+     */
+    public <T> T call(Connector connector, Credentials credentials, String operation, Supplier<T> work) {
+        Set<String> keys = connector.credentialSpec().secretKeys(credentials.authMethod());
+        List<String> secrets = credentials.values().entrySet().stream()
+                .filter(e -> keys.contains(e.getKey())).map(Map.Entry::getValue).toList();
+        return call(connector.info().id(), operation, secrets, work);
+    }
+
+    <T> T call(String connectorId, String operation, List<String> secrets, Supplier<T> work) {
         Objects.requireNonNull(connectorId, "connectorId");
         Objects.requireNonNull(operation, "operation");
         Objects.requireNonNull(work, "work");
@@ -95,7 +115,7 @@ public final class ConnectorCalls implements AutoCloseable {
         try {
             refuseIfClosed(connectorId);
             try {
-                future = executor.submit(work::get);
+                future = executor.submit(() -> CallSecrets.during(secrets, work));
             } catch (RejectedExecutionException e) {
                 throw closedFor(connectorId, e);
             }

@@ -1,5 +1,6 @@
 package io.patchbay.core.plugin;
 
+import io.patchbay.core.catalog.CallSecrets;
 import io.patchbay.spi.ActionDefinition;
 import io.patchbay.spi.AuthMethod;
 import io.patchbay.spi.Connector;
@@ -255,8 +256,10 @@ public final class ConnectorRegistry implements AutoCloseable {
             LOG.warn("Connector '{}' from {} ignored: the one from {} takes precedence", id, source, existing.source());
             return;
         }
-        ConnectorContext context = withBaseUrlSetting(Objects.requireNonNull(contexts.apply(id),
+        ConnectorContext given = withBaseUrlSetting(Objects.requireNonNull(contexts.apply(id),
                 "the context of connector " + id), id, source);
+        // What a connector logs during a call has that call's secrets masked.
+        ConnectorContext context = given.withLogger(CallSecrets.masking(given.logger()));
         Connector connector;
         try {
             connector = factory.create(context);

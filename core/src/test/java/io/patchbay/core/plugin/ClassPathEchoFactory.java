@@ -21,6 +21,8 @@ import java.util.Set;
 /** A connector on the test class path, registered in META-INF/services, to test precedence over folders. */
 public final class ClassPathEchoFactory implements ConnectorFactory {
     static final String ID = "classpath-echo";
+    /** The context the registry gave the last connector made here, as a connector would keep it. */
+    static volatile ConnectorContext lastContext;
 
     @Override
     public String id() {
@@ -29,6 +31,7 @@ public final class ClassPathEchoFactory implements ConnectorFactory {
 
     @Override
     public Connector create(ConnectorContext context) {
+        lastContext = context;
         return connector(ID, context.baseUrl(URI.create("https://example.invalid")));
     }
 

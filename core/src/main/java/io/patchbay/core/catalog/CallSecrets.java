@@ -1,0 +1,101 @@
+package io.patchbay.core.catalog;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.text.MessageFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.ResourceBundle;
+import java.util.function.Supplier;
+
+/**
+ * The secrets of the connector call running on this thread, and a logger that masks them: a connector that logs a
+ * token by mistake (in a URL, a header dump, an exception message) still does not put it in the host's log. A net
+ * under the conformance kit's check, not a licence: it sees only what a connector logs on the calling thread.
+ */
+public final class CallSecrets {
+    /** Shorter values would mask ordinary words; the proxy masks from the same length. */
+    static final int MIN_LENGTH = 8;
+    static final String MASK = "[REDACTED]";
+    private static final ThreadLocal<List<String>> CURRENT = ThreadLocal.withInitial(List::of);
+
+    private CallSecrets() {
+    }
+
+    /** Runs {@code work} with {@code secrets} masked in what connectors log on this thread meanwhile. */
+    static <T> T during(List<String> secrets, Supplier<T> work) {
+        List<String> previous = CURRENT.get();
+        CURRENT.set(secrets.stream().filter(s -> s.length() >= MIN_LENGTH).toList());
+        try {
+            return work.get();
+        } finally {
+            CURRENT.set(previous);
+        }
+    }
+
+    /** A logger that passes everything to {@code delegate} with the current call's secrets masked. */
+    public static System.Logger masking(System.Logger delegate) {
+        Objects.requireNonNull(delegate, "delegate");
+        return delegate instanceof Masking ? delegate : new Masking(delegate);
+    }
+
+    static String mask(String text) {
+        String masked = text;
+        for (String secret : CURRENT.get()) {
+            masked = masked.replace(secret, MASK);
+        }
+        return masked;
+    }
+
+    private static final class Masking implements System.Logger {
+        private final System.Logger delegate;
+
+        Masking(System.Logger delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public String getName() {
+            return delegate.getName();
+        }
+
+        @Override
+        public boolean isLoggable(Level level) {
+            return delegate.isLoggable(level);
+        }
+
+        @Override
+        public void log(Level level, ResourceBundle bundle, String msg, Throwable thrown) {
+            if (CURRENT.get().isEmpty()) {
+                delegate.log(level, bundle, msg, thrown);
+            } else if (thrown == null) {
+                delegate.log(level, bundle, mask(String.valueOf(msg)), (Throwable) null);
+            } else {
+                // A throwable's text (its message, its causes') is masked too, so it goes as text.
+                delegate.log(level, bundle, mask(msg + System.lineSeparator() + stackTrace(thrown)), (Throwable) null);
+            }
+        }
+
+        @Override
+        public void log(Level level, ResourceBundle bundle, String format, Object... params) {
+            if (CURRENT.get().isEmpty()) {
+                delegate.log(level, bundle, format, params);
+                return;
+            }
+            String text;
+            try {
+                text = params == null || params.length == 0 ? String.valueOf(format)
+                        : MessageFormat.format(String.valueOf(format), params);
+            } catch (IllegalArgumentException notMessageFormat) {
+                text = format + " " + java.util.Arrays.toString(params);
+            }
+            delegate.log(level, bundle, mask(text), (Throwable) null);
+        }
+
+        private static String stackTrace(Throwable thrown) {
+            StringWriter out = new StringWriter();
+            thrown.printStackTrace(new PrintWriter(out));
+            return out.toString();
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.patchbay.core.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.patchbay.spi.ProviderUnavailable;
+import java.time.Duration;
+import java.util.List;
+import java.util.ResourceBundle;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+class CallSecretsTest {
+    private static final String TOKEN = "1971800d4d82861d8f2c1651fea4d212";
+    private final Recorder recorded = new Recorder();
+    private final System.Logger logger = CallSecrets.masking(recorded);
+
+    @Test
+    void whatAConnectorLogsDuringACallHasTheCallsSecretsMasked() {
+        try (ConnectorCalls calls = new ConnectorCalls(Duration.ofSeconds(5), 2)) {
+            calls.call("probe", "verify", List.of(TOKEN, "short"), () -> {
+                logger.log(System.Logger.Level.DEBUG, "GET /me?api_token=" + TOKEN);
+                logger.log(System.Logger.Level.INFO, "Retrying with {0} (short)", TOKEN);
+                logger.log(System.Logger.Level.WARNING, "failed", new ProviderUnavailable("refused " + TOKEN,
+                        new IllegalStateException("cause names " + TOKEN)));
+                return null;
+            });
+        }
+
+        assertThat(recorded.lines).hasSize(3).noneMatch(line -> line.contains(TOKEN))
+                .anyMatch(line -> line.equals("GET /me?api_token=[REDACTED]"))
+                .anyMatch(line -> line.equals("Retrying with [REDACTED] (short)"))
+                .anyMatch(line -> line.contains("refused [REDACTED]") && line.contains("cause names [REDACTED]"));
+        assertThat(recorded.lines).as("values shorter than 8 characters would mask ordinary words")
+                .anyMatch(line -> line.contains("(short)"));
+    }
+
+    @Test
+    void outsideACallNothingIsChangedAndAThrowableStaysAThrowable() {
+        IllegalStateException failure = new IllegalStateException("boom");
+        logger.log(System.Logger.Level.INFO, "plain " + TOKEN);
+        logger.log(System.Logger.Level.WARNING, "failed", failure);
+
+        assertThat(recorded.lines).containsExactly("plain " + TOKEN, "failed");
+        assertThat(recorded.thrown).containsExactly(failure);
+        assertThat(CallSecrets.masking(logger)).as("not wrapped twice").isSameAs(logger);
+    }
+
+    private static final class Recorder implements System.Logger {
+        final List<String> lines = new CopyOnWriteArrayList<>();
+        final List<Throwable> thrown = new CopyOnWriteArrayList<>();
+
+        @Override
+        public String getName() {
+            return "recorder";
+        }
+
+        @Override
+        public boolean isLoggable(Level level) {
+            return true;
+        }
+
+        @Override
+        public void log(Level level, ResourceBundle bundle, String msg, Throwable t) {
+            lines.add(msg);
+            if (t != null) {
+                thrown.add(t);
+            }
+        }
+
+        @Override
+        public void log(Level level, ResourceBundle bundle, String format, Object... params) {
+            lines.add(params == null || params.length == 0 ? format
+                    : java.text.MessageFormat.format(format, params));
+        }
+    }
+}
