@@ -2,16 +2,15 @@ package io.patchbay.core.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.patchbay.core.LinesLogger;
 import io.patchbay.spi.ProviderUnavailable;
 import java.time.Duration;
 import java.util.List;
-import java.util.ResourceBundle;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class CallSecretsTest {
     private static final String TOKEN = "1971800d4d82861d8f2c1651fea4d212";
-    private final Recorder recorded = new Recorder();
+    private final LinesLogger recorded = new LinesLogger();
     private final System.Logger logger = CallSecrets.masking(recorded);
 
     @Test
@@ -43,34 +42,5 @@ class CallSecretsTest {
         assertThat(recorded.lines).containsExactly("plain " + TOKEN, "failed");
         assertThat(recorded.thrown).containsExactly(failure);
         assertThat(CallSecrets.masking(logger)).as("not wrapped twice").isSameAs(logger);
-    }
-
-    private static final class Recorder implements System.Logger {
-        final List<String> lines = new CopyOnWriteArrayList<>();
-        final List<Throwable> thrown = new CopyOnWriteArrayList<>();
-
-        @Override
-        public String getName() {
-            return "recorder";
-        }
-
-        @Override
-        public boolean isLoggable(Level level) {
-            return true;
-        }
-
-        @Override
-        public void log(Level level, ResourceBundle bundle, String msg, Throwable t) {
-            lines.add(msg);
-            if (t != null) {
-                thrown.add(t);
-            }
-        }
-
-        @Override
-        public void log(Level level, ResourceBundle bundle, String format, Object... params) {
-            lines.add(params == null || params.length == 0 ? format
-                    : java.text.MessageFormat.format(format, params));
-        }
     }
 }

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.patchbay.core.LinesLogger;
 import io.patchbay.core.catalog.ConnectorCalls;
 import io.patchbay.spi.Connector;
 import io.patchbay.spi.ConnectorContext;
@@ -232,28 +233,7 @@ class ConnectorRegistryTest {
     @Test
     void whatAConnectorLogsDuringACallHasThatCallsSecretsMasked() {
         String token = "1971800d4d82861d8f2c1651fea4d212";
-        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
-        System.Logger host = new System.Logger() {
-            @Override
-            public String getName() {
-                return "host";
-            }
-
-            @Override
-            public boolean isLoggable(Level level) {
-                return true;
-            }
-
-            @Override
-            public void log(Level level, java.util.ResourceBundle bundle, String msg, Throwable thrown) {
-                logged.add(msg);
-            }
-
-            @Override
-            public void log(Level level, java.util.ResourceBundle bundle, String format, Object... params) {
-                logged.add(format);
-            }
-        };
+        LinesLogger host = new LinesLogger();
         try (ConnectorRegistry registry = ConnectorRegistry.load(getClass().getClassLoader(), Optional.empty(),
                 id -> ConnectorContext.defaults(id).withLogger(host));
              ConnectorCalls calls = new ConnectorCalls(java.time.Duration.ofSeconds(5), 1)) {
@@ -267,7 +247,7 @@ class ConnectorRegistryTest {
             connectorLogger.log(System.Logger.Level.INFO, "between calls");
         }
 
-        assertThat(logged).containsExactly("GET /me with token [REDACTED]", "between calls");
+        assertThat(host.lines).containsExactly("GET /me with token [REDACTED]", "between calls");
     }
 
     @Test
