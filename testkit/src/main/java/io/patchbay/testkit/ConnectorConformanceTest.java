@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -91,7 +93,7 @@ public abstract class ConnectorConformanceTest {
 
     @Test
     void factoryIdMatchesConnectorInfo() {
-        assertThat(factory().id()).matches("[a-z][a-z0-9-]*");
+        assertThat(factory().id()).as("a connector id, as hosts accept it").matches("[a-z][a-z0-9-]{0,63}");
         assertThat(connector.info().id()).isEqualTo(factory().id());
         assertThat(connector.info().displayName()).isNotBlank();
         assertThat(connector.info().description()).isNotBlank();
@@ -120,7 +122,11 @@ public abstract class ConnectorConformanceTest {
         assertThat(descriptors).as("descriptor %s with id=%s", SpiVersion.DESCRIPTOR_PATH, factory().id()).hasSize(1);
         Properties descriptor = descriptors.get(0);
         assertThat(descriptor.getProperty("version")).isNotBlank().doesNotContain("${");
-        assertThat(descriptor.getProperty("spi-version")).startsWith(SpiVersion.MAJOR + ".");
+        // As a host reads it: MAJOR.MINOR, the host's major, no newer minor than the SPI the kit was built with.
+        assertThat(descriptor.getProperty("spi-version")).as("spi-version").matches("\\d+\\.\\d+");
+        String[] spi = descriptor.getProperty("spi-version").split("\\.");
+        assertThat(Integer.parseInt(spi[0])).as("spi-version's major").isEqualTo(SpiVersion.MAJOR);
+        assertThat(Integer.parseInt(spi[1])).as("spi-version's minor").isLessThanOrEqualTo(SpiVersion.MINOR);
         assertThat(connector.info().version()).as("the connector reports the version its descriptor declares")
                 .isEqualTo(descriptor.getProperty("version"));
     }
@@ -132,8 +138,9 @@ public abstract class ConnectorConformanceTest {
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages(connectorPackage);
         ArchRuleDefinition.noClasses().that().resideInAPackage(connectorPackage + "..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.patchbay.core..", "io.patchbay.storage..",
-                        "io.patchbay.rest..")
+                .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("io.patchbay..")
+                        .and(DescribedPredicate.not(JavaClass.Predicates.resideInAnyPackage("io.patchbay.spi..",
+                                connectorPackage + ".."))))
                 .because("a drop-in connector shares only io.patchbay.spi with the host")
                 .check(classes);
     }
@@ -149,7 +156,7 @@ public abstract class ConnectorConformanceTest {
         List<AuthMethod> methods = connector.credentialSpec().authMethods();
         assertThat(methods.stream().filter(AuthMethod::recommended).count()).isLessThanOrEqualTo(1);
         for (AuthMethod method : methods) {
-            assertThat(method.id()).matches("[a-z][a-z0-9_]*");
+            assertThat(method.id()).as("an auth method id, as hosts accept it").matches("[a-z][a-z0-9_]{0,63}");
             assertThat(method.label()).isNotBlank();
             assertThat(method.setupGuide()).as("setup guide of %s", method.id()).isNotEmpty();
             assertThat(method.fields()).as("a secret field in %s", method.id()).anyMatch(CredentialField::isSecret);
@@ -364,6 +371,7 @@ public abstract class ConnectorConformanceTest {
 
     private void exercise(Connector target) {
         for (Credentials credentials : List.of(validCredentials(), rejectedCredentials())) {
+            catchThrowable(() -> target.checkFormat(credentials));
             catchThrowable(() -> target.verify(credentials));
             catchThrowable(() -> target.proxyTarget(credentials));
             for (ActionDefinition action : target.actions()) {

@@ -113,11 +113,12 @@ public final class ServerLogging extends ContextAwareBase implements Configurato
         file.setEncoder(json ? json(context) : text(context, "%d{ISO8601} %-5level [%thread] %logger - %msg%n"));
 
         // Request threads hand lines over instead of writing them: an access line per request stays cheap. Nothing
-        // is dropped: with a full queue a request waits for the writer. One queue feeds both outputs.
+        // is dropped: with a full queue a request waits for the writer. One queue feeds both outputs. A line logged
+        // during a connector call has the call's secrets masked before it is queued.
         FanOutAppender outputs = new FanOutAppender();
         outputs.addAppender(start(context, "CONSOLE", console));
         outputs.addAppender(start(context, "FILE", file));
-        AsyncAppender async = new AsyncAppender();
+        AsyncAppender async = new MaskingAsyncAppender();
         async.setContext(context); // before anything is attached: it reports each attachment to the context
         async.setQueueSize(8192);
         async.setDiscardingThreshold(0);

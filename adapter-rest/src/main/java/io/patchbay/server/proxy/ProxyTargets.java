@@ -3,6 +3,7 @@ package io.patchbay.server.proxy;
 import io.patchbay.core.account.AccountVault;
 import io.patchbay.core.account.LinkedAccount;
 import io.patchbay.core.account.Viewer;
+import io.patchbay.core.catalog.CallSecrets;
 import io.patchbay.core.catalog.ConnectorCatalog;
 import io.patchbay.spi.Connector;
 import io.patchbay.spi.Credentials;
@@ -101,7 +102,8 @@ final class ProxyTargets {
     private Resolved open(LinkedAccount account) {
         Connector connector = catalog.get(account.connectorId());
         Credentials credentials = vault.open(account);
-        ProxyTarget target = connector.proxyTarget(credentials);
+        ProxyTarget target = CallSecrets.during(CallSecrets.of(connector, credentials),
+                () -> connector.proxyTarget(credentials));
         Set<String> secretKeys = connector.credentialSpec().secretKeys(credentials.authMethod());
         // The secret fields, and the headers made from them (an echoing provider would show "Basic <base64>"); a
         // header the connector declares not secret, such as a user's email, is data that answers must keep.

@@ -10,6 +10,7 @@ import ch.qos.logback.core.status.Status;
 import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.Moshi;
 import com.squareup.moshi.Types;
+import io.patchbay.core.catalog.CallSecrets;
 import io.patchbay.server.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -68,6 +69,37 @@ class ServerLoggingTest {
         assertThat(Files.readString(dir.resolve("logs/patchbay.log")))
                 .contains("INFO  [main] io.patchbay.server.logging.ServerLoggingTest - line 1 of the test")
                 .doesNotContain("below the default level").doesNotContain("chatter");
+    }
+
+    @Test
+    void whatIsLoggedDuringAConnectorCallHasItsSecretsMaskedWhicheverLoggerAConnectorUses() throws Exception {
+        String token = "1971800d4d82861d8f2c1651fea4d212";
+        LoggerContext context = context();
+        ServerLogging logging = logging(Map.of(ServerLogging.LOG_DIR, dir.resolve("logs").toString()), empty());
+        logging.setContext(context);
+
+        String console = consoleOf(() -> {
+            logging.configure(context);
+            org.slf4j.Logger connector = context.getLogger("com.acme.connector.AcmeConnector");
+            CallSecrets.during(List.of(token), () -> {
+                connector.info("GET /me?api_token={}", token);
+                connector.warn("call failed", new IllegalStateException("refused " + token,
+                        new IllegalArgumentException("cause names " + token)));
+                return null;
+            });
+            connector.info("after the call");
+            context.stop();
+        });
+
+        String file = Files.readString(dir.resolve("logs/patchbay.log"));
+        for (String output : List.of(console, file)) {
+            assertThat(output).doesNotContain(token)
+                    .contains("GET /me?api_token=[REDACTED]")
+                    .contains("refused [REDACTED]").contains("cause names [REDACTED]")
+                    .contains("after the call");
+        }
+        assertThat(file).as("the line keeps its logger and thread")
+                .contains("WARN  [main] com.acme.connector.AcmeConnector - call failed");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.patchbay.core.account;
 
 import io.patchbay.core.Ids;
 import io.patchbay.core.audit.AuditLog;
+import io.patchbay.core.catalog.CallSecrets;
 import io.patchbay.core.catalog.ConnectorCalls;
 import io.patchbay.core.catalog.ConnectorCatalog;
 import io.patchbay.core.error.DuplicateAccountException;
@@ -246,7 +247,8 @@ public final class LinkService {
     }
 
     private static void checkFormat(Connector connector, Credentials credentials) {
-        List<FieldError> errors = connector.checkFormat(credentials);
+        List<FieldError> errors = CallSecrets.during(CallSecrets.of(connector, credentials),
+                () -> connector.checkFormat(credentials));
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors.stream()
                     .map(e -> new FieldError(e.field().equals("auth_method") ? "auth_method" : "credentials." + e.field(),

@@ -3,12 +3,14 @@ package io.patchbay.core.action;
 import io.patchbay.core.account.AccountVault;
 import io.patchbay.core.account.LinkedAccount;
 import io.patchbay.core.account.Viewer;
+import io.patchbay.core.catalog.CallSecrets;
 import io.patchbay.core.catalog.ConnectorCalls;
 import io.patchbay.core.catalog.ConnectorCatalog;
 import io.patchbay.spi.ActionCall;
 import io.patchbay.spi.ActionDefinition;
 import io.patchbay.spi.ActionResult;
 import io.patchbay.spi.Connector;
+import io.patchbay.spi.Credentials;
 import io.patchbay.spi.ProxyTarget;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +46,9 @@ public final class ActionService {
     public Proxy proxy(Viewer viewer, String accountId) {
         LinkedAccount account = vault.visible(viewer, accountId);
         Connector connector = catalog.get(account.connectorId());
-        return new Proxy(account, connector.proxyTarget(vault.open(account)));
+        Credentials credentials = vault.open(account);
+        return new Proxy(account, CallSecrets.during(CallSecrets.of(connector, credentials),
+                () -> connector.proxyTarget(credentials)));
     }
 
     public record Proxy(LinkedAccount account, ProxyTarget target) {

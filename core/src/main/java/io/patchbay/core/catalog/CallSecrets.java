@@ -1,11 +1,15 @@
 package io.patchbay.core.catalog;
 
+import io.patchbay.spi.Connector;
+import io.patchbay.spi.Credentials;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.text.MessageFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.ResourceBundle;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -22,8 +26,11 @@ public final class CallSecrets {
     private CallSecrets() {
     }
 
-    /** Runs {@code work} with {@code secrets} masked in what connectors log on this thread meanwhile. */
-    static <T> T during(List<String> secrets, Supplier<T> work) {
+    /**
+     * Runs {@code work} with {@code secrets} masked in what connectors log on this thread meanwhile: the host runs
+     * every connector method that handles credentials under it.
+     */
+    public static <T> T during(List<String> secrets, Supplier<T> work) {
         List<String> previous = CURRENT.get();
         CURRENT.set(secrets.stream().filter(s -> s.length() >= MIN_LENGTH).toList());
         try {
@@ -39,7 +46,20 @@ public final class CallSecrets {
         return delegate instanceof Masking ? delegate : new Masking(delegate);
     }
 
-    static String mask(String text) {
+    /** The secret values of {@code credentials}, as {@code connector}'s spec marks them. */
+    public static List<String> of(Connector connector, Credentials credentials) {
+        Set<String> keys = connector.credentialSpec().secretKeys(credentials.authMethod());
+        return credentials.values().entrySet().stream()
+                .filter(e -> keys.contains(e.getKey())).map(Map.Entry::getValue).toList();
+    }
+
+    /** Whether this thread runs a connector call with secrets to mask: a host's logging may then ask {@link #mask}. */
+    public static boolean active() {
+        return !CURRENT.get().isEmpty();
+    }
+
+    /** {@code text} with the secrets of the call running on this thread masked. */
+    public static String mask(String text) {
         String masked = text;
         for (String secret : CURRENT.get()) {
             masked = masked.replace(secret, MASK);

@@ -5,9 +5,7 @@ import io.patchbay.spi.Credentials;
 import io.patchbay.spi.ProviderUnavailable;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -87,10 +85,7 @@ public final class ConnectorCalls implements AutoCloseable {
      * masked in what the connector logs on the call's thread ({@link CallSecrets#masking}).
      */
     public <T> T call(Connector connector, Credentials credentials, String operation, Supplier<T> work) {
-        Set<String> keys = connector.credentialSpec().secretKeys(credentials.authMethod());
-        List<String> secrets = credentials.values().entrySet().stream()
-                .filter(e -> keys.contains(e.getKey())).map(Map.Entry::getValue).toList();
-        return call(connector.info().id(), operation, secrets, work);
+        return call(connector.info().id(), operation, CallSecrets.of(connector, credentials), work);
     }
 
     <T> T call(String connectorId, String operation, List<String> secrets, Supplier<T> work) {
@@ -101,7 +96,7 @@ public final class ConnectorCalls implements AutoCloseable {
         refuseIfClosed(connectorId);
         try {
             if (!slots.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-                String message = "No connector call could start within the host's call timeout of "
+                String message = "No connector call could start within the host's deadline of "
                         + timeout.toMillis() + " ms: all " + threads + " slots are taken; connector '" + connectorId
                         + "' was not called for " + operation;
                 LOG.warn(message);
@@ -125,8 +120,9 @@ public final class ConnectorCalls implements AutoCloseable {
             // The thread may stay with a connector that ignores the interrupt; its slot is free for the others.
             slots.release();
             slotHeld = false;
+            // The host's deadline, which a server sets a little past the timeout it gives connectors.
             String message = "Connector '" + connectorId + "' did not finish " + operation + " within the host's "
-                    + "call timeout of " + timeout.toMillis() + " ms; the call was abandoned";
+                    + "deadline of " + timeout.toMillis() + " ms; the call was abandoned";
             LOG.warn("{} (its thread was interrupted)", message);
             throw new ProviderUnavailable(ProviderUnavailable.TIMEOUT, message, null);
         } catch (ExecutionException e) {

@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
 public final class ConnectorRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectorRegistry.class);
     /** Connector and auth-method ids appear in URLs, settings names and stored rows. */
-    private static final Pattern CONNECTOR_ID = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
+    // No '_': the settings' names separate the id from the setting with it (PATCHBAY_CONNECTOR_<ID>_<SETTING>).
+    private static final Pattern CONNECTOR_ID = Pattern.compile("[a-z][a-z0-9-]{0,63}");
     private static final Pattern AUTH_METHOD_ID = Pattern.compile("[a-z][a-z0-9_]{0,63}");
     /** A class path whose service files keep failing is not read forever. */
     private static final int MAX_FACTORY_FAILURES = 100;
@@ -249,7 +250,7 @@ public final class ConnectorRegistry implements AutoCloseable {
         if (id == null || !CONNECTOR_ID.matcher(id).matches()) {
             throw new ConnectorLoadException("connector factory " + factory.getClass().getName() + " from " + source
                     + " has the id " + (id == null ? "null" : "'" + id + "'") + "; a connector id is 1 to 64 "
-                    + "lower-case letters, digits, '_' or '-', starting with a letter");
+                    + "lower-case letters, digits or '-', starting with a letter");
         }
         Loaded existing = byId.get(id);
         if (existing != null) {
