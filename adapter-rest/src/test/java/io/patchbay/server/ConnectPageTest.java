@@ -160,6 +160,7 @@ class ConnectPageTest {
         HeadlessChromium browser = browser();
         open(browser, connectUrl(session("first-tab-user", "First link")));
         type(browser, "api_token", FakeToggl.DAVE.apiToken());
+        browser.eval("document.getElementById('field-api_token').focus(); true");
 
         // The application reuses the tab for another user's session: the page forgets the first one.
         String second = session("second-tab-user", "Second link");
@@ -167,6 +168,9 @@ class ConnectPageTest {
         browser.waitFor("document.getElementById('field-api_token') !== null"
                 + " && document.getElementById('field-api_token').value === ''", Boolean.TRUE::equals, WAIT);
         assertThat((String) browser.eval("location.href")).doesNotContain("pb_cs_");
+        // The field that had focus is gone: focus goes to the form's heading and the live region says what is new.
+        assertThat(browser.eval("[document.activeElement.id, document.getElementById('status').textContent]"))
+                .isEqualTo(List.of("connector-name", "Ready: connect your Toggl Track account."));
 
         type(browser, "api_token", FakeToggl.DAVE.apiToken());
         browser.eval("document.getElementById('submit').click(); true");
@@ -202,6 +206,14 @@ class ConnectPageTest {
         assertThat(browser.eval("document.getElementById('error-api_token').textContent")).isEqualTo("");
         assertThat(browser.eval("document.getElementById('form-error').getAttribute('role')")).isEqualTo("alert");
         assertThat(browser.eval("document.activeElement.id")).isEqualTo("form-error");
+        // In words the end user can act on; the server's text is only the detail, without the internal id.
+        assertThat(browser.eval("document.getElementById('form-error').firstChild.firstChild.textContent"))
+                .isEqualTo("These credentials belong to a different Toggl Track user than the account you are updating."
+                        + " Enter the credentials of that account's own Toggl Track user. To connect this other user"
+                        + " instead, go back to the application you came from and start again.");
+        assertThat((String) browser.eval("document.querySelector('#form-error .detail').textContent"))
+                .startsWith("Details: The new credentials belong to another provider user than this account");
+        assertThat((String) browser.eval("document.getElementById('form-error').textContent")).doesNotContain(accountId);
 
         type(browser, "api_token", FakeToggl.BOB.apiToken());
         browser.eval("document.getElementById('submit').click(); true");
@@ -309,11 +321,117 @@ class ConnectPageTest {
             Object status = browser.waitFor("document.getElementById('status').textContent", v -> v instanceof String s
                     && !s.isBlank() && !s.equals("Loading…"), WAIT);
             assertThat(status).isEqualTo("This page cannot reach the server. Check your connection and try again.");
-            assertThat(browser.eval("document.getElementById('form').hidden")).isEqualTo(true);
+            assertThat(browser.eval("[document.getElementById('form').hidden, document.getElementById('retry').hidden]"))
+                    .isEqualTo(List.of(true, false));
         } finally {
             browser.command("Emulation.clearDeviceMetricsOverride", Map.of());
             second.close();
             other.close();
+        }
+    }
+
+    @Test
+    void aLoadThatFailsOnTheWayCanBeTriedAgainWithTheLinkItWasOpenedWith() throws Exception {
+        HeadlessChromium browser = browser();
+        // A network blip on the first call: the token has already left the address bar, so a reload cannot work.
+        browser.command("Network.enable", Map.of());
+        browser.command("Network.setBlockedURLs", Map.of("urls", List.of("*/v1/connectors*")));
+        try {
+            open(browser, connectUrl(session("retry-user", "Retried")),
+                    "!['', 'Loading…'].includes(document.getElementById('status').textContent)");
+            assertThat(browser.eval("[document.getElementById('status').textContent,"
+                    + " document.getElementById('retry').hidden, document.getElementById('retry').textContent]"))
+                    .isEqualTo(List.of("This page cannot reach the server. Check your connection and try again.",
+                            false, "Try again"));
+            assertThat((String) browser.eval("location.href")).doesNotContain("pb_cs_");
+        } finally {
+            browser.command("Network.setBlockedURLs", Map.of("urls", List.of()));
+            browser.command("Network.disable", Map.of());
+        }
+
+        browser.eval("document.getElementById('retry').click(); true");
+        browser.waitFor("document.getElementById('field-api_token') !== null", Boolean.TRUE::equals, WAIT);
+        // The form only shows once the server took the token: the retry used the one the page was opened with.
+        assertThat(browser.eval("[document.getElementById('retry').hidden, document.getElementById('status').className,"
+                + " document.activeElement.id]")).isEqualTo(List.of(true, "", "connector-name"));
+    }
+
+    @Test
+    void onlyADuplicateIsCalledAlreadyConnected() throws Exception {
+        HeadlessChromium browser = browser();
+        open(browser, connectUrl(session("conflict-user", "Conflict")));
+        type(browser, "api_token", FakeToggl.BOB.apiToken());
+        try {
+            // Toggl answers 409 itself: no account exists, so the page must not say one does.
+            toggl.enqueue(Fault.status(409, "conflict"), 10);
+            browser.eval("document.getElementById('submit').click(); true");
+            browser.waitFor("document.getElementById('form-error').textContent", v -> v instanceof String s
+                    && !s.isBlank(), WAIT);
+        } finally {
+            toggl.reset();
+        }
+        assertThat(browser.eval("document.getElementById('form-error').firstChild.firstChild.textContent"))
+                .isEqualTo("This could not be saved right now. Try again, or " + START_AGAIN.substring(0, 1)
+                        .toLowerCase() + START_AGAIN.substring(1));
+        assertThat((String) browser.eval("document.querySelector('#form-error .detail').textContent"))
+                .startsWith("Details: ").contains("409");
+        assertThat(accounts("conflict-user")).isEmpty();
+
+        // A real duplicate (its own tenant, so no other test's links count): that one is "already connected".
+        String dupKey = Tenants.key(api, server.firstAdminKey().orElseThrow(), "duplicates");
+        Api.Response linked = api.post("/v1/accounts").token(dupKey).json(Map.of("connector_id", "toggl",
+                "owner_id", "dup-user", "auth_method", "api_token",
+                "credentials", Map.of("api_token", FakeToggl.BOB.apiToken()))).send();
+        assertThat(linked.status()).as(linked.toString()).isEqualTo(201);
+        open(browser, connectUrl(session(dupKey, "dup-user", "Again")));
+        type(browser, "api_token", FakeToggl.BOB.apiToken());
+        browser.eval("document.getElementById('submit').click(); true");
+        browser.waitFor("document.getElementById('form-error').textContent", v -> v instanceof String s
+                && !s.isBlank(), WAIT);
+        assertThat(browser.eval("document.getElementById('form-error').firstChild.firstChild.textContent"))
+                .isEqualTo("This account is already connected.");
+    }
+
+    @Test
+    void switchingTheSignInMethodKeepsWhatWasTypedAndDropsTheOldError() throws Exception {
+        HeadlessChromium browser = browser();
+        open(browser, connectUrl(session("switch-user", "Switch")));
+        type(browser, "api_token", FakeToggl.BOB.apiToken());
+        try {
+            toggl.enqueue(Fault.unavailable(), 20);
+            browser.eval("document.getElementById('submit').click(); true");
+            browser.waitFor("document.getElementById('form-error').textContent", v -> v instanceof String s
+                    && !s.isBlank(), WAIT);
+        } finally {
+            toggl.reset();
+        }
+
+        // The error was about the token attempt: it goes with the switch.
+        browser.eval("document.getElementById('method-email_password').click(); true");
+        assertThat(browser.eval("[document.getElementById('form-error').textContent,"
+                + " document.getElementById('field-email') !== null]")).isEqualTo(List.of("", true));
+        type(browser, "email", FakeToggl.BOB.email());
+
+        // Each method keeps what was typed for it while the page is open.
+        browser.eval("document.getElementById('method-api_token').click(); true");
+        assertThat(browser.eval("document.getElementById('field-api_token').value")).isEqualTo(FakeToggl.BOB.apiToken());
+        browser.eval("document.getElementById('method-email_password').click(); true");
+        assertThat(browser.eval("[document.getElementById('field-email').value,"
+                + " document.getElementById('field-password').value]")).isEqualTo(List.of(FakeToggl.BOB.email(), ""));
+        // Nothing typed is written anywhere the browser keeps.
+        assertThat(browser.eval("[localStorage.length, sessionStorage.length]")).isEqualTo(List.of(0.0, 0.0));
+    }
+
+    @Test
+    void withoutJavaScriptOnlyTheNoscriptMessageShows() throws Exception {
+        HeadlessChromium browser = browser();
+        browser.command("Emulation.setScriptExecutionDisabled", Map.of("value", true));
+        try {
+            open(browser, connectUrl(session("no-script-user", "No script")), "document.readyState === 'complete'");
+            String shown = (String) browser.eval("document.body.innerText");
+            assertThat(shown).contains("This page needs JavaScript").doesNotContain("Loading");
+        } finally {
+            browser.command("Emulation.setScriptExecutionDisabled", Map.of("value", false));
         }
     }
 
@@ -330,7 +448,11 @@ class ConnectPageTest {
     }
 
     private static String session(String owner, String label) {
-        Api.Response session = api.post("/v1/connect-sessions").token(key).json(Map.of("owner_id", owner,
+        return session(key, owner, label);
+    }
+
+    private static String session(String tenantKey, String owner, String label) {
+        Api.Response session = api.post("/v1/connect-sessions").token(tenantKey).json(Map.of("owner_id", owner,
                 "allowed_connectors", List.of("toggl"), "label", label)).send();
         assertThat(session.status()).as(session.toString()).isEqualTo(201);
         return session.string("token");

@@ -6,13 +6,13 @@
   const $ = (id) => document.getElementById(id);
   const START_AGAIN = 'Go back to the application you came from and start again.';
   const UNREACHABLE = 'This page cannot reach the server. Check your connection and try again.';
+  const START_AGAIN_LOWER = START_AGAIN.charAt(0).toLowerCase() + START_AGAIN.slice(1);
   // What an end user can do about each session failure; the API's own wording is for developers.
   const SESSION_PROBLEMS = {
     session_expired: 'This link has expired. ' + START_AGAIN,
     session_used: 'This link has already been used. ' + START_AGAIN,
     session_revoked: 'This link is no longer valid. ' + START_AGAIN,
-    invalid_session_token: 'This link is not valid. Check that you opened the whole link, or '
-      + START_AGAIN.charAt(0).toLowerCase() + START_AGAIN.slice(1),
+    invalid_session_token: 'This link is not valid. Check that you opened the whole link, or ' + START_AGAIN_LOWER,
     session_not_allowed: 'This link cannot be used for that. ' + START_AGAIN,
     session_edit_mode: 'This link can only update an existing account. ' + START_AGAIN,
     session_not_for_account: 'This link is for a different account. ' + START_AGAIN
@@ -99,7 +99,7 @@
 
   function resetPage() {
     status('Loading…');
-    ['pick', 'form', 'done', 'editing', 'methods', 'workspaces'].forEach((id) => { $(id).hidden = true; });
+    ['pick', 'form', 'done', 'editing', 'methods', 'workspaces', 'retry'].forEach((id) => { $(id).hidden = true; });
     ['connector', 'method-options', 'guide', 'notes', 'fields', 'workspace-options', 'form-error', 'done-label',
       'done-warnings'].forEach((id) => $(id).replaceChildren());
     $('connector-name').textContent = '';
@@ -134,7 +134,8 @@
       const id = 'method-' + m.id;
       const radio = el('input', null, { type: 'radio', name: 'method', value: m.id, id });
       radio.checked = m.id === s.method.id;
-      radio.addEventListener('change', () => { s.method = m; renderMethod(); });
+      // Errors were about the other method's attempt; what was typed there stays for a switch back.
+      radio.addEventListener('change', () => { s.method = m; clearErrors(); renderMethod(); });
       const label = el('label', null, { class: 'choice', for: id });
       label.append(radio, document.createTextNode(' ' + m.label));
       options.append(label);
@@ -158,14 +159,20 @@
     }));
     const fields = $('fields');
     fields.replaceChildren();
+    // Typed values live only in this page's memory, per method, and go with the session.
+    const typed = s.values[m.id] || (s.values[m.id] = {});
     m.fields.forEach((f) => {
       const type = f.type === 'secret' || f.type === 'password' ? 'password' : f.type === 'email' ? 'email' : 'text';
       const input = el('input', null, { id: 'field-' + f.key, name: f.key, type, autocomplete: 'off',
         spellcheck: 'false', 'aria-describedby': 'help-' + f.key + ' error-' + f.key });
       if (f.example) input.setAttribute('placeholder', f.example);
       if (f.required) input.setAttribute('aria-required', 'true');
-      // New credentials may reach other workspaces: a choice made for the old ones no longer holds.
-      input.addEventListener('input', resetWorkspace);
+      if (typed[f.key] !== undefined) input.value = typed[f.key];
+      input.addEventListener('input', () => {
+        typed[f.key] = input.value;
+        // New credentials may reach other workspaces: a choice made for the old ones no longer holds.
+        resetWorkspace();
+      });
       fields.append(el('label', f.label, { for: 'field-' + f.key }), input,
         el('p', f.help, { id: 'help-' + f.key, class: 'help' }),
         el('p', '', { id: 'error-' + f.key, class: 'error', 'aria-live': 'polite' }));
@@ -247,11 +254,34 @@
     if (result.status === 403 && p.source === 'provider') {
       return { text: name + ' says this account lacks the permissions needed.', detail: p.detail };
     }
-    if (result.status === 409) {
+    if (p.code === 'duplicate_account') {
       return { text: 'This account is already connected.', detail: p.detail };
+    }
+    if (result.status === 409) {
+      // A version race or a provider's own conflict: nothing here says the account exists.
+      return { text: 'This could not be saved right now. Try again, or ' + START_AGAIN_LOWER, detail: p.detail };
     }
     if (result.status >= 500) {
       return { text: 'Something went wrong on our side. Try again in a few minutes.', detail: null };
+    }
+    return null;
+  }
+
+  // Errors on the credentials as a whole that an end user can act on; the server's words are for developers.
+  function friendlyFieldError(e) {
+    const s = session;
+    const name = s.connector.display_name;
+    if (e.code === 'identity_mismatch') {
+      // The server names the account by its internal id, which means nothing to the end user.
+      const detail = s.accountId ? e.message.split('account ' + s.accountId).join('this account')
+        .split(s.accountId).join('this account') : e.message;
+      return { text: 'These credentials belong to a different ' + name + ' user than the account you are updating. '
+        + 'Enter the credentials of that account\'s own ' + name + ' user. To connect this other user instead, '
+        + START_AGAIN_LOWER, detail };
+    }
+    if (e.code === 'workspace_unreachable') {
+      return { text: 'These credentials no longer reach the ' + name + ' workspace this account is connected to. '
+        + 'Use credentials of a ' + name + ' user who is still a member of it.', detail: e.message };
     }
     return null;
   }
@@ -268,8 +298,12 @@
       const target = e.field ? fieldTarget(e.field) : null;
       let text = e.message;
       let detail = null;
+      const own = friendlyFieldError(e);
       if (p.code === 'workspace_required' && e.field === 'workspace_id') {
         text = 'These credentials reach several workspaces: choose one.';
+      } else if (own) {
+        text = own.text;
+        detail = own.detail;
       } else if (known && e.code === p.code) {
         text = known.text;
         detail = e.message;
@@ -311,6 +345,7 @@
     });
     const body = { auth_method: s.method.id, credentials };
     s.busy = true;
+    status('');
     const button = $('submit');
     const idle = button.textContent;
     button.disabled = true;
@@ -357,6 +392,7 @@
     $('done-label').textContent = account.secret_hint ? account.label + ' (…' + account.secret_hint + ')'
       : account.label;
     $('done-warnings').replaceChildren(...(answer.warnings || []).map((w) => el('li', w.message)));
+    session.values = {};
     $('done-title').focus();
   }
 
@@ -370,13 +406,17 @@
     renderConnector();
   }
 
-  async function start() {
-    const link = readLink();
-    // The token must not linger in the address bar, history or a copied link.
-    if (link.token) history.replaceState(null, '', location.pathname);
-    const s = { token: link.token, accountId: link.accountId, accountLabel: null, connectors: [], connector: null,
-      method: null, workspaceId: null, closed: false, busy: false };
-    session = s;
+  // A load that failed on the way (network, server trouble) can be tried again: the token is kept in memory,
+  // as it already left the address bar and a reload could not find it.
+  function loadFailed(s, text) {
+    if (s !== session) return;
+    status(text, true);
+    $('retry').hidden = false;
+    // A retry pressed before hid its own button: focus comes back to it rather than to the top of the page.
+    if (!document.activeElement || document.activeElement === document.body) $('retry').focus();
+  }
+
+  async function start(s, restart) {
     resetPage();
     if (!s.token) {
       status('This link is incomplete. ' + START_AGAIN, true);
@@ -386,10 +426,14 @@
     try {
       listed = await api(s, 'GET', '/v1/connectors');
     } catch (e) {
-      if (s === session) status(UNREACHABLE, true);
+      loadFailed(s, UNREACHABLE);
       return;
     }
     if (s !== session) return;
+    if (listed.status >= 500 || listed.status === 429) {
+      loadFailed(s, 'This page could not load (error ' + listed.status + '). Try again in a moment.');
+      return;
+    }
     if (listed.status !== 200 || !listed.json || !Array.isArray(listed.json.data)) {
       status(sessionProblem(listed) || 'This page could not load (error ' + listed.status + '). ' + START_AGAIN, true);
       return;
@@ -412,13 +456,30 @@
     }
     status('');
     choose(s.connectors[0].id);
+    if (restart) {
+      // The page changed under the user (a new link in this tab, or a retry): say so, and put focus on the form
+      // rather than leave it on the body where the removed field was.
+      const name = s.connector.display_name;
+      status(s.accountId ? 'Ready: replace the credentials of your ' + name + ' account.'
+        : 'Ready: connect your ' + name + ' account.');
+      $('connector-name').focus();
+    }
   }
 
-  function run() {
-    start().catch(() => {
-      status('Something went wrong while loading this page. Reload it, or ' + START_AGAIN.charAt(0).toLowerCase()
-        + START_AGAIN.slice(1), true);
+  function run(link, restart) {
+    const s = { token: link.token, accountId: link.accountId, accountLabel: null, connectors: [], connector: null,
+      method: null, workspaceId: null, values: {}, closed: false, busy: false };
+    session = s;
+    start(s, restart).catch(() => {
+      loadFailed(s, 'Something went wrong while loading this page. Try again, or ' + START_AGAIN_LOWER);
     });
+  }
+
+  // Read once: the token must not linger in the address bar, history or a copied link.
+  function takeLink() {
+    const link = readLink();
+    if (link.token) history.replaceState(null, '', location.pathname);
+    return link;
   }
 
   $('connector').addEventListener('change', () => choose($('connector').value));
@@ -430,7 +491,11 @@
   });
   // The application may send this tab to another session: start over with it rather than keep the old one.
   window.addEventListener('hashchange', () => {
-    if (new URLSearchParams(location.hash.slice(1)).has('session')) run();
+    if (new URLSearchParams(location.hash.slice(1)).has('session')) run(takeLink(), true);
   });
-  run();
+  $('retry').addEventListener('click', () => {
+    const s = session;
+    if (s && s.token) run({ token: s.token, accountId: s.accountId }, true);
+  });
+  run(takeLink(), false);
 }());
