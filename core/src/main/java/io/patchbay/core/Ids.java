@@ -1,7 +1,9 @@
 package io.patchbay.core;
 
+import io.patchbay.spi.FieldError;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Opaque, prefixed identifiers that sort by creation time: {@code prefix_} + 10 base32 characters of milliseconds +
@@ -75,5 +77,21 @@ public final class Ids {
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * Why {@code value} cannot be an id the application gives (a tenant, owner or team id), if it cannot: stored with
+     * the account and compared on every read, a blank or padded id, or one with control characters, would never
+     * match what the application sends next.
+     */
+    public static Optional<FieldError> check(String field, String value) {
+        if (value.isBlank()) {
+            return Optional.of(new FieldError(field, "blank", field + " must not be blank"));
+        }
+        if (value.chars().anyMatch(Character::isISOControl) || !value.equals(value.strip())) {
+            return Optional.of(new FieldError(field, "invalid", field
+                    + " must not contain control characters or surrounding spaces"));
+        }
+        return Optional.empty();
     }
 }

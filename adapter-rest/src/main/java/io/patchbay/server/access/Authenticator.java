@@ -1,6 +1,7 @@
 package io.patchbay.server.access;
 
 import io.javalin.http.Context;
+import io.patchbay.core.Ids;
 import io.patchbay.core.access.ApiKey;
 import io.patchbay.core.access.ConnectSession;
 import io.patchbay.core.account.Viewer;
@@ -182,18 +183,11 @@ public final class Authenticator {
 
     /** Owner and team ids are the application's own: any non-blank text without control characters. */
     public static Optional<FieldError> checkId(String field, String value) {
-        if (value.isBlank()) {
-            return Optional.of(new FieldError(field, "blank", field + " must not be blank"));
-        }
-        if (value.length() > MAX_ID_LENGTH) {
+        if (!value.isBlank() && value.length() > MAX_ID_LENGTH) {
             return Optional.of(new FieldError(field, "too_long", field + " is longer than " + MAX_ID_LENGTH
                     + " characters"));
         }
-        if (value.chars().anyMatch(Character::isISOControl) || !value.equals(value.strip())) {
-            return Optional.of(new FieldError(field, "invalid", field
-                    + " must not contain control characters or surrounding spaces"));
-        }
-        return Optional.empty();
+        return Ids.check(field, value);
     }
 
     static ApiException unauthorized(String code, String title, String detail) {

@@ -16,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
@@ -102,14 +101,11 @@ final class ProxyTargets {
     private Resolved open(LinkedAccount account) {
         Connector connector = catalog.get(account.connectorId());
         Credentials credentials = vault.open(account);
-        ProxyTarget target = CallSecrets.during(CallSecrets.of(connector, credentials),
-                () -> connector.proxyTarget(credentials));
-        Set<String> secretKeys = connector.credentialSpec().secretKeys(credentials.authMethod());
+        List<String> secretFields = CallSecrets.of(connector, credentials);
+        ProxyTarget target = CallSecrets.during(secretFields, () -> connector.proxyTarget(credentials));
         // The secret fields, and the headers made from them (an echoing provider would show "Basic <base64>"); a
         // header the connector declares not secret, such as a user's email, is data that answers must keep.
-        List<String> values = Stream.concat(
-                        credentials.values().entrySet().stream().filter(e -> secretKeys.contains(e.getKey()))
-                                .map(Map.Entry::getValue),
+        List<String> values = Stream.concat(secretFields.stream(),
                         target.headers().entrySet().stream()
                                 .filter(h -> !target.nonSecretHeaders().contains(h.getKey().toLowerCase(Locale.ROOT)))
                                 .map(Map.Entry::getValue))

@@ -54,7 +54,7 @@ public final class AccountService {
         label.flatMap(l -> Labels.check("label", l)).ifPresent(e -> {
             throw new InvalidInputException(java.util.List.of(e));
         });
-        LinkedAccount account = at(vault.manageable(viewer, accountId), expectedVersion);
+        LinkedAccount account = AccountVault.atVersion(vault.manageable(viewer, accountId), expectedVersion);
         if (visibility.filter(v -> v == Visibility.TEAM).isPresent() && account.teamId().isEmpty()) {
             throw InvalidInputException.of("visibility", "team_required",
                     "Account " + accountId + " has no team; team visibility needs the owner's team");
@@ -96,7 +96,7 @@ public final class AccountService {
      * @throws StaleVersionException when the account is at another version
      */
     public void disconnect(Viewer viewer, String accountId, Optional<Long> expectedVersion) {
-        LinkedAccount account = at(vault.manageable(viewer, accountId), expectedVersion);
+        LinkedAccount account = AccountVault.atVersion(vault.manageable(viewer, accountId), expectedVersion);
         boolean deleted = expectedVersion.isPresent()
                 ? vault.store().delete(account.tenantId(), accountId, expectedVersion.get())
                 : vault.store().delete(account.tenantId(), accountId);
@@ -104,12 +104,5 @@ public final class AccountService {
             throw new NotFoundException("account", accountId);
         }
         audit.record(viewer, "account.disconnected", account, Map.of("connector", account.connectorId()));
-    }
-
-    private static LinkedAccount at(LinkedAccount current, Optional<Long> expectedVersion) {
-        if (expectedVersion.isPresent() && expectedVersion.get() != current.version()) {
-            throw new StaleVersionException(current.id(), expectedVersion.get());
-        }
-        return current;
     }
 }

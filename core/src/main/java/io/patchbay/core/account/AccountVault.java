@@ -3,6 +3,7 @@ package io.patchbay.core.account;
 import io.patchbay.core.error.ForbiddenException;
 import io.patchbay.core.error.NotFoundException;
 import io.patchbay.core.error.SecretUnavailableException;
+import io.patchbay.core.error.StaleVersionException;
 import io.patchbay.core.secret.CredentialsCodec;
 import io.patchbay.core.secret.SecretCipher;
 import io.patchbay.spi.Credentials;
@@ -81,5 +82,18 @@ public final class AccountVault {
         } finally {
             Arrays.fill(plaintext, (byte) 0);
         }
+    }
+
+    /**
+     * The account, when it is at {@code expectedVersion} (a caller's If-Match or version), or at any version without
+     * one. The version checked is the one the following write compares and sets, so together they are atomic.
+     *
+     * @throws StaleVersionException when it is at another version
+     */
+    static LinkedAccount atVersion(LinkedAccount account, Optional<Long> expectedVersion) {
+        if (expectedVersion.isPresent() && expectedVersion.get() != account.version()) {
+            throw new StaleVersionException(account.id(), expectedVersion.get());
+        }
+        return account;
     }
 }

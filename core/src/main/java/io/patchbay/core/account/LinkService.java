@@ -67,9 +67,9 @@ public final class LinkService {
         Objects.requireNonNull(viewer, "viewer");
         Objects.requireNonNull(request, "request");
         List<FieldError> inputErrors = new ArrayList<>();
-        checkId("tenant_id", viewer.tenantId()).ifPresent(inputErrors::add);
-        checkId("owner_id", request.ownerId()).ifPresent(inputErrors::add);
-        request.teamId().flatMap(t -> checkId("team_id", t)).ifPresent(inputErrors::add);
+        Ids.check("tenant_id", viewer.tenantId()).ifPresent(inputErrors::add);
+        Ids.check("owner_id", request.ownerId()).ifPresent(inputErrors::add);
+        request.teamId().flatMap(t -> Ids.check("team_id", t)).ifPresent(inputErrors::add);
         if (viewer.ownerId().isPresent() && !viewer.ownerId().get().equals(request.ownerId())) {
             inputErrors.add(new FieldError("owner_id", "owner_mismatch",
                     "owner_id differs from the end user the caller acts for"));
@@ -141,7 +141,7 @@ public final class LinkService {
      */
     public LinkResult rotate(Viewer viewer, String accountId, Credentials credentials,
                              Optional<Long> expectedVersion) {
-        LinkedAccount account = atVersion(vault.manageable(viewer, accountId), expectedVersion);
+        LinkedAccount account = AccountVault.atVersion(vault.manageable(viewer, accountId), expectedVersion);
         Connector connector = catalog.get(account.connectorId());
         checkFormat(connector, credentials);
         Verification verification = verify(connector, credentials);
@@ -180,7 +180,7 @@ public final class LinkService {
 
     /** As {@link #reverify(Viewer, String)}, only while the account is at {@code expectedVersion}, atomically. */
     public LinkedAccount reverify(Viewer viewer, String accountId, Optional<Long> expectedVersion) {
-        LinkedAccount account = atVersion(vault.visible(viewer, accountId), expectedVersion);
+        LinkedAccount account = AccountVault.atVersion(vault.visible(viewer, accountId), expectedVersion);
         Connector connector = catalog.get(account.connectorId());
         Credentials credentials = vault.open(account);
         Instant now = clock.instant();
@@ -223,27 +223,8 @@ public final class LinkService {
         return stored;
     }
 
-    private static LinkedAccount atVersion(LinkedAccount account, Optional<Long> expectedVersion) {
-        if (expectedVersion.isPresent() && expectedVersion.get() != account.version()) {
-            throw new StaleVersionException(account.id(), expectedVersion.get());
-        }
-        return account;
-    }
-
     private Verification verify(Connector connector, Credentials credentials) {
         return calls.call(connector, credentials, "verify", () -> connector.verify(credentials));
-    }
-
-    /** An id stored with the account and compared on every read: blank or padded ids would never match. */
-    private static Optional<FieldError> checkId(String field, String value) {
-        if (value.isBlank()) {
-            return Optional.of(new FieldError(field, "blank", field + " must not be blank"));
-        }
-        if (value.chars().anyMatch(Character::isISOControl) || !value.equals(value.strip())) {
-            return Optional.of(new FieldError(field, "invalid", field
-                    + " must not contain control characters or surrounding spaces"));
-        }
-        return Optional.empty();
     }
 
     private static void checkFormat(Connector connector, Credentials credentials) {
