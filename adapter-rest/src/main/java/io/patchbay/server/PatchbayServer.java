@@ -177,10 +177,7 @@ public final class PatchbayServer implements AutoCloseable {
             groups.forEach(group -> group.register(app.unsafe.routes));
             answerHeadLikeGet(app);
             RequestShape shape = new RequestShape(groups);
-            app.unsafe.routes.before(ctx -> {
-                RequestShape.checkPath(ctx.req().getRequestURI());
-                RequestShape.decodeQuery(ctx.queryString());
-            });
+            app.unsafe.routes.before(RequestShape::checkEncoding);
             app.unsafe.routes.beforeMatched(shape::check);
             ProxyService proxy = injector.getInstance(ProxyService.class);
             Edge.Limits limits = new Edge.Limits((int) Math.min(Integer.MAX_VALUE, config.maxRequestBytes()),

@@ -22,6 +22,8 @@ import java.util.Set;
  */
 public final class RequestShape {
     static final String API_PREFIX = "/v1/";
+    /** The decoded query, kept by {@link #checkEncoding} for {@link #check}. */
+    private static final String QUERY_ATTRIBUTE = "patchbay.query";
 
     private final Map<String, Set<String>> parameters;
     private final Set<String> bodyless;
@@ -37,14 +39,23 @@ public final class RequestShape {
         this.bodyless = Set.copyOf(bodyless);
     }
 
-    /** The check, for {@code beforeMatched}. */
+    /**
+     * For {@code before}, so that every request is checked, one that matches no route too: the query decodes
+     * strictly. (Its path was checked by the listener, which relays only well-formed ones.) The decoded query is kept
+     * for {@link #check}.
+     */
+    public static void checkEncoding(Context ctx) {
+        ctx.attribute(QUERY_ATTRIBUTE, decodeQuery(ctx.queryString()));
+    }
+
+    /** The per-route check, for {@code beforeMatched}, which runs after {@link #checkEncoding}. */
     public void check(Context ctx) {
         Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
-        checkPath(ctx.req().getRequestURI());
-        Map<String, List<String>> query = decodeQuery(ctx.queryString());
         if (endpoint == null || !ctx.path().startsWith(API_PREFIX)) {
             return;
         }
+        Map<String, List<String>> decoded = ctx.attribute(QUERY_ATTRIBUTE);
+        Map<String, List<String>> query = decoded != null ? decoded : decodeQuery(ctx.queryString());
         String method = endpoint.method == HandlerType.HEAD ? "GET" : endpoint.method.name();
         String route = method + " " + endpoint.path;
         // A route that takes parameters reads them with Paging.read, which refuses unknown ones together with its
