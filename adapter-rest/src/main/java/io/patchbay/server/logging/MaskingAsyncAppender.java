@@ -24,7 +24,6 @@ final class MaskingAsyncAppender extends AsyncAppender {
             text = text + System.lineSeparator() + ThrowableProxyUtil.asString(event.getThrowableProxy());
         }
         LoggingEvent copy = new LoggingEvent();
-        copy.setLoggerContext(null);
         copy.setLoggerName(event.getLoggerName());
         copy.setLevel(event.getLevel());
         copy.setThreadName(event.getThreadName());
