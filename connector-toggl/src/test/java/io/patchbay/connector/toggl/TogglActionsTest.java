@@ -24,26 +24,16 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every action against the fake: the request actually sent, the answer shaped, and the input checked first. */
 class TogglActionsTest {
-    private static final FakeToggl FAKE = FakeToggl.start();
-    private static final Connector CONNECTOR = new TogglConnectorFactory().create(TestContexts.fast(FAKE.baseUrl()));
-
-    @AfterAll
-    static void stop() {
-        CONNECTOR.close();
-        FAKE.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        FAKE.reset();
-    }
+    @RegisterExtension
+    static final TogglOnFake TOGGL = new TogglOnFake();
+    private static final FakeToggl FAKE = TOGGL.fake();
+    private static final Connector CONNECTOR = TOGGL.connector();
 
     static Map<String, Object> run(Credentials credentials, Optional<String> workspace, String action,
                                    Map<String, Object> input) {

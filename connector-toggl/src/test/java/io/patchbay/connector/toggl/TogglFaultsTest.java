@@ -28,28 +28,23 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import okhttp3.Headers;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every failure mode gets its own typed answer; reads are retried, writes never; no secret leaks. */
 class TogglFaultsTest {
-    private static final FakeToggl FAKE = FakeToggl.start();
     private static final RecordingLogger LOG = new RecordingLogger();
-    private static final Connector CONNECTOR = new TogglConnectorFactory().create(
-            TestContexts.withLogger(TestContexts.fast(FAKE.baseUrl()), LOG));
+    @RegisterExtension
+    static final TogglOnFake TOGGL =
+            new TogglOnFake(baseUrl -> TestContexts.withLogger(TestContexts.fast(baseUrl), LOG));
+    private static final FakeToggl FAKE = TOGGL.fake();
+    private static final Connector CONNECTOR = TOGGL.connector();
     private static final String PROJECTS = "/api/v9/workspaces/2001/projects";
     private static final String TIME_ENTRIES = "/api/v9/workspaces/2001/time_entries";
 
-    @AfterAll
-    static void stop() {
-        CONNECTOR.close();
-        FAKE.close();
-    }
-
     @BeforeEach
     void reset() {
-        FAKE.reset();
         LOG.clear();
     }
 

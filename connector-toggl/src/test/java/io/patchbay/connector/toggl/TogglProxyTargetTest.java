@@ -15,21 +15,22 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What the connector's {@link ProxyTarget} keeps from a pass-through caller, checked against the answers of the fake
  * Toggl: a credential in a named member is masked, one in a bare answer is blocked by route.
  */
 class TogglProxyTargetTest {
-    private static final FakeToggl FAKE = FakeToggl.start();
-    private static final Connector CONNECTOR = new TogglConnectorFactory().create(TestContexts.fast(FAKE.baseUrl()));
+    @RegisterExtension
+    static final TogglOnFake TOGGL = new TogglOnFake();
+    private static final FakeToggl FAKE = TOGGL.fake();
+    private static final Connector CONNECTOR = TOGGL.connector();
     private static final OkHttpClient HTTP = new OkHttpClient();
     private static final Pattern FEED_TOKEN = Pattern.compile("/ical/workspace_user/([0-9a-f]{32})");
 
     @AfterAll
     static void stop() {
-        CONNECTOR.close();
-        FAKE.close();
         HTTP.dispatcher().executorService().shutdown();
         HTTP.connectionPool().evictAll();
     }

@@ -22,28 +22,18 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** search_time_entries_report: Reports API v3 paging by X-Next-Row-Number, windows, filters and limits. */
 class TogglReportsTest {
-    private static final FakeToggl FAKE = FakeToggl.start();
-    private static final Connector CONNECTOR = new TogglConnectorFactory().create(TestContexts.fast(FAKE.baseUrl()));
+    @RegisterExtension
+    static final TogglOnFake TOGGL = new TogglOnFake();
+    private static final FakeToggl FAKE = TOGGL.fake();
+    private static final Connector CONNECTOR = TOGGL.connector();
     private static final String SEARCH = "/reports/api/v3/workspace/2001/search/time_entries";
 
     private final LocalDate today = LocalDate.ofInstant(FAKE.seededAt(), ZoneOffset.UTC);
-
-    @AfterAll
-    static void stop() {
-        CONNECTOR.close();
-        FAKE.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        FAKE.reset();
-    }
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> search(Connector connector, Credentials credentials, Map<String, Object> input) {

@@ -12,26 +12,16 @@ import io.patchbay.spi.InvalidCredentials;
 import io.patchbay.spi.ProviderTokenReset;
 import io.patchbay.spi.ProviderUnavailable;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code POST /me/reset_token} through the {@link ProviderTokenReset} capability. */
 class TogglTokenResetTest {
-    private static final FakeToggl FAKE = FakeToggl.start();
-    private static final Connector CONNECTOR = new TogglConnectorFactory().create(TestContexts.fast(FAKE.baseUrl()));
+    @RegisterExtension
+    static final TogglOnFake TOGGL = new TogglOnFake();
+    private static final FakeToggl FAKE = TOGGL.fake();
+    private static final Connector CONNECTOR = TOGGL.connector();
     private static final ProviderTokenReset RESET = CONNECTOR.capability(ProviderTokenReset.class).orElseThrow();
-
-    @AfterAll
-    static void stop() {
-        CONNECTOR.close();
-        FAKE.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        FAKE.reset();
-    }
 
     @Test
     void theNewTokenWorksAndTheOldOneStops() {

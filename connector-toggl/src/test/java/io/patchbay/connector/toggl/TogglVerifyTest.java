@@ -17,25 +17,15 @@ import io.patchbay.spi.Verification;
 import io.patchbay.spi.Workspace;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The live check: two requests, identity, workspaces with roles, and precise answers for bad credentials. */
 class TogglVerifyTest {
-    private static final FakeToggl FAKE = FakeToggl.start();
-    private static final Connector CONNECTOR = new TogglConnectorFactory().create(TestContexts.fast(FAKE.baseUrl()));
-
-    @AfterAll
-    static void stop() {
-        CONNECTOR.close();
-        FAKE.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        FAKE.reset();
-    }
+    @RegisterExtension
+    static final TogglOnFake TOGGL = new TogglOnFake();
+    private static final FakeToggl FAKE = TOGGL.fake();
+    private static final Connector CONNECTOR = TOGGL.connector();
 
     @Test
     void aTokenWithSeveralWorkspacesYieldsTheIdentityAndEachRole() {

@@ -35,11 +35,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Webhook subscriptions at Toggl, the endpoint handshake, and the signature check of deliveries. */
 class TogglWebhooksTest {
-    private static final FakeToggl FAKE = FakeToggl.start();
-    private static final Connector CONNECTOR = new TogglConnectorFactory().create(TestContexts.fast(FAKE.baseUrl()));
+    @RegisterExtension
+    static final TogglOnFake TOGGL = new TogglOnFake();
+    private static final FakeToggl FAKE = TOGGL.fake();
+    private static final Connector CONNECTOR = TOGGL.connector();
     private static final WebhookSubscriptions SUBSCRIPTIONS =
             CONNECTOR.capability(WebhookSubscriptions.class).orElseThrow();
     private static final WebhookVerifier VERIFIER = CONNECTOR.capability(WebhookVerifier.class).orElseThrow();
@@ -70,14 +73,11 @@ class TogglWebhooksTest {
 
     @AfterAll
     static void stop() {
-        CONNECTOR.close();
-        FAKE.close();
         RECEIVER.close();
     }
 
     @BeforeEach
     void reset() {
-        FAKE.reset();
         RECEIVED.clear();
         ECHO_CODE.set(false);
     }
