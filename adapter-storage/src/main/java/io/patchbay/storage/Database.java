@@ -140,7 +140,7 @@ final class Database implements AutoCloseable {
             dataSource = new HikariDataSource(hikari);
         } catch (RuntimeException e) {
             throw new StorageException("Cannot connect to the database at " + StorageConfig.redact(config.jdbcUrl())
-                    + ": " + rootMessage(e), e);
+                    + ": " + config.redactSecrets(rootMessage(e)), withoutSecrets(e, config));
         }
         if (schemaIsCurrent(dataSource, dialect)) {
             // Most starts: nothing to migrate, and Flyway's class loading and scanning is a third of start-up.
@@ -158,8 +158,24 @@ final class Database implements AutoCloseable {
         } catch (RuntimeException e) {
             dataSource.close();
             throw new StorageException("Cannot migrate the database at " + StorageConfig.redact(config.jdbcUrl())
-                    + ": " + rootMessage(e), e);
+                    + ": " + config.redactSecrets(rootMessage(e)), withoutSecrets(e, config));
         }
+    }
+
+    /**
+     * The cause to attach to a start-up error: the failure itself, unless its chain quotes a password (a pool that
+     * refuses a URL repeats it whole), which would reach the log with the stack trace.
+     */
+    private static Throwable withoutSecrets(RuntimeException e, StorageConfig config) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().equals(config.redactSecrets(t.getMessage()))) {
+                return null;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return e;
     }
 
     /**
