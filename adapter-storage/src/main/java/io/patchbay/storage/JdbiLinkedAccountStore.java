@@ -50,7 +50,8 @@ final class JdbiLinkedAccountStore implements LinkedAccountStore {
         Objects.requireNonNull(sealedSecret, "sealedSecret");
         workspaceColumn(account);
         for (int attempt = 0; attempt < INSERT_ATTEMPTS; attempt++) {
-            boolean inserted = cipher.writingSecret(sealedSecret, keyId -> db.write(h -> bindAll(h.createUpdate(
+            boolean inserted = cipher.writingSecret(sealedSecret, account.tenantId(), account.id(),
+                    keyId -> db.write(h -> bindAll(h.createUpdate(
                             "INSERT INTO linked_account (" + COLUMNS + ", secret, secret_key_id) VALUES (:id, "
                                     + ":tenant_id, :connector_id, :auth_method, :label, :owner_id, :team_id, "
                                     + ":visibility, :provider_user_id, :provider_email, :provider_display_name, "
@@ -190,8 +191,9 @@ final class JdbiLinkedAccountStore implements LinkedAccountStore {
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(sealedSecret, "sealedSecret");
         workspaceColumn(account);
-        return updated(account, () -> cipher.writingSecret(sealedSecret, keyId -> db.write(h -> bindAll(
-                h.createUpdate(updateSql(", secret = :secret, secret_key_id = :secret_key_id")), account)
+        return updated(account, () -> cipher.writingSecret(sealedSecret, account.tenantId(), account.id(),
+                keyId -> db.write(h -> bindAll(h.createUpdate(
+                        updateSql(", secret = :secret, secret_key_id = :secret_key_id")), account)
                 .bind("secret", sealedSecret)
                 .bind("secret_key_id", keyId)
                 .execute())));

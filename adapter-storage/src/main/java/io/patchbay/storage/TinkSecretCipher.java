@@ -6,6 +6,7 @@ import io.patchbay.core.error.SecretUnavailableException;
 import io.patchbay.core.secret.SecretCipher;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -161,18 +162,29 @@ final class TinkSecretCipher implements SecretCipher {
     }
 
     /**
-     * Runs a write of a sealed secret while no key can be removed, with the id of the key that sealed it.
+     * Runs a write of an account's sealed secret while no key can be removed, with the id of the key that sealed it.
+     * The secret is opened first: bytes that merely start like a ciphertext (plaintext behind a copied prefix), or a
+     * ciphertext bound to another account, which would never open for this one, are refused, not stored.
      *
-     * @throws IllegalArgumentException when the bytes are not a ciphertext of a key in the keyset: plaintext, or
-     *                                  anything else, is never stored
+     * @throws IllegalArgumentException when the bytes are not a ciphertext of a key in the keyset, sealed for this
+     *                                  tenant and account: plaintext, or anything else, is never stored
      */
-    <T> T writingSecret(byte[] sealed, LongFunction<T> write) {
+    <T> T writingSecret(byte[] sealed, String tenantId, String accountId, LongFunction<T> write) {
         keyChange.readLock().lock();
         try {
             OptionalLong keyId = keyId(sealed);
-            if (keyId.isEmpty() || !keys.ids().contains(keyId.getAsLong())) {
+            Keys current = keys;
+            if (keyId.isEmpty() || !current.ids().contains(keyId.getAsLong())) {
                 throw new IllegalArgumentException("sealedSecret: not sealed by a key of the configured keyset ("
                         + store.describe() + "); seal secrets with this storage's cipher");
+            }
+            try {
+                Arrays.fill(current.aead().decrypt(sealed, SecretCipher.associatedData(tenantId, accountId)),
+                        (byte) 0);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalArgumentException("sealedSecret: does not open for account " + accountId + " of its "
+                        + "tenant; seal it with this storage's cipher and SecretCipher.associatedData(tenantId, "
+                        + "accountId) of the account it is stored with");
             }
             return write.apply(keyId.getAsLong());
         } finally {
