@@ -56,7 +56,7 @@ final class Database implements AutoCloseable {
 
     enum Dialect {
         SQLITE("", "3", MIGRATIONS),
-        POSTGRESQL("COLLATE \"C\"", "3", MIGRATIONS, POSTGRESQL_MIGRATIONS);
+        POSTGRESQL("COLLATE \"C\"", "4", MIGRATIONS, POSTGRESQL_MIGRATIONS);
 
         final String idCollation;
         /** The version of the newest file in {@link #migrations}; a test keeps the two in step. */
