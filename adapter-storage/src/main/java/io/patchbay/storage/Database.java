@@ -464,6 +464,12 @@ final class Database implements AutoCloseable {
      * failure as it is.
      */
     RuntimeException unavailableOr(RuntimeException e) {
+        if (!(e instanceof StorageException) && isBusy(e)) {
+            // Another program holds SQLite's write lock past the busy timeout: the database is there, just not
+            // available now, so the caller may retry (503), and other calls are not made to fail fast.
+            return new StorageException("The database is busy: another program has held the SQLite write lock for "
+                    + "more than " + BUSY_TIMEOUT_MILLIS / 1000 + " s (" + rootMessage(e) + ")", e);
+        }
         RuntimeException answer = connectionFailureOr(e);
         if (answer != e && isDatabaseDown(e)) {
             markUnreachable(rootMessage(e));
@@ -501,6 +507,20 @@ final class Database implements AutoCloseable {
             }
         }
         return isConnectionFailure(e);
+    }
+
+    /** SQLite gave up waiting for a lock another connection (another program) holds. */
+    static boolean isBusy(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.sqlite.SQLiteException lite
+                    && lite.getResultCode().name().matches("SQLITE_(BUSY|LOCKED)(_.*)?")) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     static RuntimeException connectionFailureOr(RuntimeException e) {
