@@ -1,8 +1,12 @@
 package io.patchbay.storage;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * How to reach the database and the keyset.
@@ -74,7 +78,7 @@ public record StorageConfig(String jdbcUrl, Optional<String> user, Optional<Stri
      */
     static String redact(String url) {
         return url.replaceAll("(?i)(password=)[^&;\\s]*", "$1***")
-                .replaceAll("(//[^/:@\\s]*:)[^/@\\s]*@", "$1***@");
+                .replaceAll("(//[^/:@\\s]*:)[^/\\s]*@", "$1***@");
     }
 
     /**
@@ -93,10 +97,10 @@ public record StorageConfig(String jdbcUrl, Optional<String> user, Optional<Stri
     }
 
     /** The literal passwords the URL holds, so that a message quoting them in pieces is still cleaned. */
-    private java.util.List<String> secretsInUrl() {
-        java.util.List<String> secrets = new java.util.ArrayList<>();
-        for (String pattern : new String[] {"(?i)password=([^&;\\s]+)", "//[^/:@\\s]*:([^/@\\s]+)@"}) {
-            java.util.regex.Matcher matcher = java.util.regex.Pattern.compile(pattern).matcher(jdbcUrl);
+    private List<String> secretsInUrl() {
+        List<String> secrets = new ArrayList<>();
+        for (String pattern : new String[] {"(?i)password=([^&;\\s]+)", "//[^/:@\\s]*:([^/\\s]+)@"}) {
+            Matcher matcher = Pattern.compile(pattern).matcher(jdbcUrl);
             while (matcher.find()) {
                 secrets.add(matcher.group(1));
             }

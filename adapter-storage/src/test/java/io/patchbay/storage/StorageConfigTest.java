@@ -63,6 +63,16 @@ class StorageConfigTest {
     }
 
     @Test
+    void aPasswordWithAnAtSignInTheUsersInformationIsHiddenWhole() {
+        StorageConfig config = new StorageConfig("jdbc:postgresql://pb:hunter2@secret@db:5432/patchbay",
+                Optional.empty(), Optional.empty(), KEYS, false, 4);
+
+        assertThat(config.toString()).contains("jdbc:postgresql://pb:***@db:5432/patchbay")
+                .doesNotContain("hunter2").doesNotContain("secret@");
+        assertThat(config.redactSecrets("unknown host pb:hunter2@secret@db")).isEqualTo("unknown host pb:***@db");
+    }
+
+    @Test
     void aConfiguredPasswordQuotedByTheDriverIsHidden() {
         StorageConfig config = new StorageConfig("jdbc:postgresql://db/patchbay?password=hunter2secret",
                 Optional.of("pb"), Optional.of("s3cr3t-password"), KEYS, false, 4);
