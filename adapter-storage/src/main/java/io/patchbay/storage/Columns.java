@@ -1,5 +1,6 @@
 package io.patchbay.storage;
 
+import io.patchbay.core.error.InvalidInputException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -10,6 +11,34 @@ final class Columns {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     private Columns() {
+    }
+
+    /**
+     * A text value as stored. PostgreSQL's text cannot hold U+0000 (it would refuse the statement with a driver
+     * error); it is refused on SQLite as well, so that both databases accept the same accounts.
+     *
+     * @throws InvalidInputException naming {@code field}
+     */
+    static String text(String field, String value) {
+        if (value != null && value.indexOf('\u0000') >= 0) {
+            throw InvalidInputException.of(field, "nul_character", field + " must not contain the NUL character "
+                    + "(U+0000), which the database cannot store");
+        }
+        return value;
+    }
+
+    static String text(String field, Optional<String> value) {
+        return text(field, value.orElse(null));
+    }
+
+    /** Whether these keys can name a stored row: one holding U+0000 cannot, as no stored text holds it. */
+    static boolean storable(String... keys) {
+        for (String key : keys) {
+            if (key != null && key.indexOf('\u0000') >= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static long nanos(Instant instant) {

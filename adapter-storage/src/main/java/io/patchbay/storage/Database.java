@@ -56,7 +56,7 @@ final class Database implements AutoCloseable {
 
     enum Dialect {
         SQLITE("", "3", MIGRATIONS),
-        POSTGRESQL("COLLATE \"C\"", "3", MIGRATIONS, POSTGRESQL_MIGRATIONS);
+        POSTGRESQL("COLLATE \"C\"", "4", MIGRATIONS, POSTGRESQL_MIGRATIONS);
 
         final String idCollation;
         /** The version of the newest file in {@link #migrations}; a test keeps the two in step. */
@@ -140,7 +140,7 @@ final class Database implements AutoCloseable {
             dataSource = new HikariDataSource(hikari);
         } catch (RuntimeException e) {
             throw new StorageException("Cannot connect to the database at " + StorageConfig.redact(config.jdbcUrl())
-                    + ": " + rootMessage(e), e);
+                    + ": " + config.redactSecrets(rootMessage(e)), withoutSecrets(e, config));
         }
         if (schemaIsCurrent(dataSource, dialect)) {
             // Most starts: nothing to migrate, and Flyway's class loading and scanning is a third of start-up.
@@ -158,8 +158,24 @@ final class Database implements AutoCloseable {
         } catch (RuntimeException e) {
             dataSource.close();
             throw new StorageException("Cannot migrate the database at " + StorageConfig.redact(config.jdbcUrl())
-                    + ": " + rootMessage(e), e);
+                    + ": " + config.redactSecrets(rootMessage(e)), withoutSecrets(e, config));
         }
+    }
+
+    /**
+     * The cause to attach to a start-up error: the failure itself, unless its chain quotes a password (a pool that
+     * refuses a URL repeats it whole), which would reach the log with the stack trace.
+     */
+    private static Throwable withoutSecrets(RuntimeException e, StorageConfig config) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().equals(config.redactSecrets(t.getMessage()))) {
+                return null;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return e;
     }
 
     /**
@@ -448,6 +464,12 @@ final class Database implements AutoCloseable {
      * failure as it is.
      */
     RuntimeException unavailableOr(RuntimeException e) {
+        if (!(e instanceof StorageException) && isBusy(e)) {
+            // Another program holds SQLite's write lock past the busy timeout: the database is there, just not
+            // available now, so the caller may retry (503), and other calls are not made to fail fast.
+            return new StorageException("The database is busy: another program has held the SQLite write lock for "
+                    + "more than " + BUSY_TIMEOUT_MILLIS / 1000 + " s (" + rootMessage(e) + ")", e);
+        }
         RuntimeException answer = connectionFailureOr(e);
         if (answer != e && isDatabaseDown(e)) {
             markUnreachable(rootMessage(e));
@@ -485,6 +507,20 @@ final class Database implements AutoCloseable {
             }
         }
         return isConnectionFailure(e);
+    }
+
+    /** SQLite gave up waiting for a lock another connection (another program) holds. */
+    static boolean isBusy(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.sqlite.SQLiteException lite
+                    && lite.getResultCode().name().matches("SQLITE_(BUSY|LOCKED)(_.*)?")) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     static RuntimeException connectionFailureOr(RuntimeException e) {

@@ -31,9 +31,9 @@ final class JdbiApiKeyStore implements ApiKeyStore {
             db.write(h -> {
                 h.createUpdate("INSERT INTO api_key (id, tenant_id, name, secret_hash, hint, created_at, revoked_at) "
                                 + "VALUES (:id, :tenant, :name, :hash, :hint, :created, :revoked)")
-                        .bind("id", key.id())
-                        .bind("tenant", key.tenantId())
-                        .bind("name", key.name())
+                        .bind("id", Columns.text("id", key.id()))
+                        .bind("tenant", Columns.text("tenantId", key.tenantId()))
+                        .bind("name", Columns.text("name", key.name()))
                         .bind("hash", key.secretHash())
                         .bind("hint", key.hint())
                         .bind("created", Columns.nanos(key.createdAt()))
@@ -41,7 +41,7 @@ final class JdbiApiKeyStore implements ApiKeyStore {
                         .execute();
                 var batch = h.prepareBatch("INSERT INTO api_key_scope (key_id, scope) VALUES (:key, :scope)");
                 for (String scope : key.scopes()) {
-                    batch.bind("key", key.id()).bind("scope", scope).add();
+                    batch.bind("key", key.id()).bind("scope", Columns.text("scopes", scope)).add();
                 }
                 if (!key.scopes().isEmpty()) {
                     batch.execute();
@@ -67,6 +67,9 @@ final class JdbiApiKeyStore implements ApiKeyStore {
 
     @Override
     public Optional<ApiKey> find(String tenantId, String id) {
+        if (!Columns.storable(tenantId, id)) {
+            return Optional.empty();
+        }
         return db.read(h -> fold(h.createQuery(SELECT + "WHERE k.tenant_id = :tenant AND k.id = :id")
                 .bind("tenant", tenantId)
                 .bind("id", id)
@@ -75,6 +78,9 @@ final class JdbiApiKeyStore implements ApiKeyStore {
 
     @Override
     public List<ApiKey> list(String tenantId) {
+        if (!Columns.storable(tenantId)) {
+            return List.of();
+        }
         return db.read(h -> fold(h.createQuery(SELECT + "WHERE k.tenant_id = :tenant ORDER BY k.created_at DESC, "
                         + "k.id DESC")
                 .bind("tenant", tenantId)
@@ -84,6 +90,9 @@ final class JdbiApiKeyStore implements ApiKeyStore {
     @Override
     public Revocation revoke(String tenantId, String id, Instant at, Set<String> keptScopes) {
         Objects.requireNonNull(at, "at");
+        if (!Columns.storable(tenantId, id)) {
+            return Revocation.NOT_ACTIVE;
+        }
         // SQLite runs write transactions one at a time; PostgreSQL must lock the kept scopes' active keys, or two
         // revocations at the same moment would each count the other's key and both pass.
         String lock = db.dialect() == Database.Dialect.POSTGRESQL ? " FOR UPDATE OF k" : "";

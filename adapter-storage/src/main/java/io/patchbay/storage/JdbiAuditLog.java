@@ -25,12 +25,12 @@ final class JdbiAuditLog implements AuditLog {
         Objects.requireNonNull(event, "event");
         db.write(h -> h.createUpdate("INSERT INTO audit_event (id, tenant_id, at, actor, action, account_id, details) "
                         + "VALUES (:id, :tenant, :at, :actor, :action, :account, :details)")
-                .bind("id", event.id())
-                .bind("tenant", event.tenantId())
+                .bind("id", Columns.text("id", event.id()))
+                .bind("tenant", Columns.text("tenantId", event.tenantId()))
                 .bind("at", Columns.nanos(event.at()))
-                .bind("actor", event.actor())
-                .bind("action", event.action())
-                .bind("account", event.accountId().orElse(null))
+                .bind("actor", Columns.text("actor", event.actor()))
+                .bind("action", Columns.text("action", event.action()))
+                .bind("account", Columns.text("accountId", event.accountId()))
                 .bind("details", encode(event.details()))
                 .execute());
     }
@@ -41,6 +41,9 @@ final class JdbiAuditLog implements AuditLog {
         Objects.requireNonNull(accountId, "accountId");
         if (limit < 0) {
             throw new IllegalArgumentException("limit: must not be negative, got " + limit);
+        }
+        if (!Columns.storable(tenantId, accountId.orElse(null))) {
+            return List.of();
         }
         return db.read(h -> {
             var query = h.createQuery("SELECT id, tenant_id, at, actor, action, account_id, details FROM audit_event "

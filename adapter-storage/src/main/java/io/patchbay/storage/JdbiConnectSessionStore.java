@@ -21,13 +21,13 @@ final class JdbiConnectSessionStore implements ConnectSessionStore {
             h.createUpdate("INSERT INTO connect_session (id, tenant_id, token_hash, owner_id, team_id, label, "
                             + "account_id, created_at, expires_at, used_at, created_by) VALUES (:id, :tenant, :hash, "
                             + ":owner, :team, :label, :account, :created, :expires, :used, :createdBy)")
-                    .bind("id", session.id())
-                    .bind("tenant", session.tenantId())
+                    .bind("id", Columns.text("id", session.id()))
+                    .bind("tenant", Columns.text("tenantId", session.tenantId()))
                     .bind("hash", session.tokenHash())
-                    .bind("owner", session.ownerId())
-                    .bind("team", session.teamId().orElse(null))
-                    .bind("label", session.label().orElse(null))
-                    .bind("account", session.accountId().orElse(null))
+                    .bind("owner", Columns.text("ownerId", session.ownerId()))
+                    .bind("team", Columns.text("teamId", session.teamId()))
+                    .bind("label", Columns.text("label", session.label()))
+                    .bind("account", Columns.text("accountId", session.accountId()))
                     .bind("created", Columns.nanos(session.createdAt()))
                     .bind("expires", Columns.nanos(session.expiresAt()))
                     .bind("used", Columns.nanos(session.usedAt()))
@@ -36,7 +36,7 @@ final class JdbiConnectSessionStore implements ConnectSessionStore {
             var batch = h.prepareBatch("INSERT INTO connect_session_connector (session_id, connector_id) "
                     + "VALUES (:session, :connector)");
             for (String connector : session.allowedConnectors()) {
-                batch.bind("session", session.id()).bind("connector", connector).add();
+                batch.bind("session", session.id()).bind("connector", Columns.text("allowedConnectors", connector)).add();
             }
             batch.execute();
             return null;

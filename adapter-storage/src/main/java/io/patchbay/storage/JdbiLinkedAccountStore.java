@@ -50,7 +50,8 @@ final class JdbiLinkedAccountStore implements LinkedAccountStore {
         Objects.requireNonNull(sealedSecret, "sealedSecret");
         workspaceColumn(account);
         for (int attempt = 0; attempt < INSERT_ATTEMPTS; attempt++) {
-            boolean inserted = cipher.writingSecret(sealedSecret, keyId -> db.write(h -> bindAll(h.createUpdate(
+            boolean inserted = cipher.writingSecret(sealedSecret, account.tenantId(), account.id(),
+                    keyId -> db.write(h -> bindAll(h.createUpdate(
                             "INSERT INTO linked_account (" + COLUMNS + ", secret, secret_key_id) VALUES (:id, "
                                     + ":tenant_id, :connector_id, :auth_method, :label, :owner_id, :team_id, "
                                     + ":visibility, :provider_user_id, :provider_email, :provider_display_name, "
@@ -91,6 +92,9 @@ final class JdbiLinkedAccountStore implements LinkedAccountStore {
 
     @Override
     public Optional<LinkedAccount> find(String tenantId, String accountId) {
+        if (!Columns.storable(tenantId, accountId)) {
+            return Optional.empty();
+        }
         return db.read(h -> h.createQuery("SELECT " + COLUMNS + " FROM linked_account WHERE tenant_id = :tenant "
                         + "AND id = :id")
                 .bind("tenant", tenantId)
@@ -101,6 +105,9 @@ final class JdbiLinkedAccountStore implements LinkedAccountStore {
 
     @Override
     public Optional<byte[]> sealedSecret(String tenantId, String accountId) {
+        if (!Columns.storable(tenantId, accountId)) {
+            return Optional.empty();
+        }
         return db.read(h -> h.createQuery("SELECT secret FROM linked_account WHERE tenant_id = :tenant AND id = :id")
                 .bind("tenant", tenantId)
                 .bind("id", accountId)
@@ -130,16 +137,16 @@ final class JdbiLinkedAccountStore implements LinkedAccountStore {
      */
     static String listSql(AccountQuery query, Map<String, Object> params) {
         int fetch = query.limit() + 1;
-        params.put("tenant", query.viewer().tenantId());
+        params.put("tenant", Columns.text("tenantId", query.viewer().tenantId()));
         params.put("fetch", fetch);
         StringBuilder filters = new StringBuilder("tenant_id = :tenant");
         query.connectorId().ifPresent(v -> {
             filters.append(" AND connector_id = :connector");
-            params.put("connector", v);
+            params.put("connector", Columns.text("connectorId", v));
         });
         query.ownerId().ifPresent(v -> {
             filters.append(" AND owner_id = :owner");
-            params.put("owner", v);
+            params.put("owner", Columns.text("ownerId", v));
         });
         query.status().ifPresent(v -> {
             filters.append(" AND status = :status");
@@ -147,22 +154,22 @@ final class JdbiLinkedAccountStore implements LinkedAccountStore {
         });
         query.label().ifPresent(v -> {
             filters.append(" AND label = :label");
-            params.put("label", v);
+            params.put("label", Columns.text("label", v));
         });
         query.cursor().ifPresent(v -> {
             filters.append(" AND id > :cursor");
-            params.put("cursor", v);
+            params.put("cursor", Columns.text("cursor", v));
         });
         Viewer viewer = query.viewer();
         if (viewer.isTenantWide()) {
             return "SELECT " + COLUMNS + " FROM linked_account WHERE " + filters + " ORDER BY id LIMIT :fetch";
         }
-        params.put("viewer", viewer.ownerId().orElseThrow());
+        params.put("viewer", Columns.text("viewer.ownerId", viewer.ownerId().orElseThrow()));
         List<String> parts = new ArrayList<>();
         parts.add(filters + " AND owner_id = :viewer");
         parts.add(filters + " AND visibility = '" + Visibility.TENANT.name() + "' AND owner_id <> :viewer");
         viewer.teamId().ifPresent(team -> {
-            params.put("team", team);
+            params.put("team", Columns.text("viewer.teamId", team));
             parts.add(filters + " AND team_id = :team AND visibility = '" + Visibility.TEAM.name()
                     + "' AND owner_id <> :viewer");
         });
@@ -190,8 +197,9 @@ final class JdbiLinkedAccountStore implements LinkedAccountStore {
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(sealedSecret, "sealedSecret");
         workspaceColumn(account);
-        return updated(account, () -> cipher.writingSecret(sealedSecret, keyId -> db.write(h -> bindAll(
-                h.createUpdate(updateSql(", secret = :secret, secret_key_id = :secret_key_id")), account)
+        return updated(account, () -> cipher.writingSecret(sealedSecret, account.tenantId(), account.id(),
+                keyId -> db.write(h -> bindAll(h.createUpdate(
+                        updateSql(", secret = :secret, secret_key_id = :secret_key_id")), account)
                 .bind("secret", sealedSecret)
                 .bind("secret_key_id", keyId)
                 .execute())));
@@ -236,6 +244,9 @@ final class JdbiLinkedAccountStore implements LinkedAccountStore {
 
     @Override
     public boolean delete(String tenantId, String accountId) {
+        if (!Columns.storable(tenantId, accountId)) {
+            return false;
+        }
         boolean deleted = db.write(h -> h.createUpdate("DELETE FROM linked_account WHERE tenant_id = :tenant AND id = :id")
                 .bind("tenant", tenantId)
                 .bind("id", accountId)
@@ -248,6 +259,9 @@ final class JdbiLinkedAccountStore implements LinkedAccountStore {
 
     @Override
     public boolean delete(String tenantId, String accountId, long expectedVersion) {
+        if (!Columns.storable(tenantId, accountId)) {
+            return false;
+        }
         // One statement checks and deletes: a concurrent update either lands first (and this deletes nothing) or
         // finds the row gone.
         boolean deleted = db.write(h -> h.createUpdate("DELETE FROM linked_account WHERE tenant_id = :tenant "
@@ -273,24 +287,24 @@ final class JdbiLinkedAccountStore implements LinkedAccountStore {
 
     private static <S extends SqlStatement<S>> S bindAll(S statement, LinkedAccount a) {
         return statement
-                .bind("id", a.id())
-                .bind("tenant_id", a.tenantId())
-                .bind("connector_id", a.connectorId())
-                .bind("auth_method", a.authMethod())
-                .bind("label", a.label())
-                .bind("owner_id", a.ownerId())
-                .bind("team_id", a.teamId().orElse(null))
+                .bind("id", Columns.text("id", a.id()))
+                .bind("tenant_id", Columns.text("tenantId", a.tenantId()))
+                .bind("connector_id", Columns.text("connectorId", a.connectorId()))
+                .bind("auth_method", Columns.text("authMethod", a.authMethod()))
+                .bind("label", Columns.text("label", a.label()))
+                .bind("owner_id", Columns.text("ownerId", a.ownerId()))
+                .bind("team_id", Columns.text("teamId", a.teamId()))
                 .bind("visibility", a.visibility().name())
-                .bind("provider_user_id", a.providerUserId())
-                .bind("provider_email", a.providerEmail().orElse(null))
-                .bind("provider_display_name", a.providerDisplayName())
-                .bind("provider_account_id", a.providerAccountId().orElse(null))
-                .bind("workspace_id", workspaceColumn(a))
-                .bind("workspace_name", a.workspaceName().orElse(null))
-                .bind("workspace_role", a.workspaceRole().orElse(null))
+                .bind("provider_user_id", Columns.text("providerUserId", a.providerUserId()))
+                .bind("provider_email", Columns.text("providerEmail", a.providerEmail()))
+                .bind("provider_display_name", Columns.text("providerDisplayName", a.providerDisplayName()))
+                .bind("provider_account_id", Columns.text("providerAccountId", a.providerAccountId()))
+                .bind("workspace_id", Columns.text("workspaceId", workspaceColumn(a)))
+                .bind("workspace_name", Columns.text("workspaceName", a.workspaceName()))
+                .bind("workspace_role", Columns.text("workspaceRole", a.workspaceRole()))
                 .bind("status", a.status().name())
-                .bind("status_reason", a.statusReason().orElse(null))
-                .bind("secret_hint", a.secretHint())
+                .bind("status_reason", Columns.text("statusReason", a.statusReason()))
+                .bind("secret_hint", Columns.text("secretHint", a.secretHint()))
                 .bind("created_at", Columns.nanos(a.createdAt()))
                 .bind("updated_at", Columns.nanos(a.updatedAt()))
                 .bind("last_verified_at", Columns.nanos(a.lastVerifiedAt()))

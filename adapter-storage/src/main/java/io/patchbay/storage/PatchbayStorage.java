@@ -52,10 +52,16 @@ public final class PatchbayStorage implements AutoCloseable {
      *                          or lacks keys that stored secrets need; the message says what to do
      */
     public static PatchbayStorage open(StorageConfig config) {
+        return open(config, TinkSecretCipher.KEYSET_RECHECK);
+    }
+
+    /** As {@link #open(StorageConfig)}, reading a keyset file again before sealing at most every {@code recheck}. */
+    static PatchbayStorage open(StorageConfig config, java.time.Duration recheck) {
         Objects.requireNonNull(config, "config");
         Database db = Database.open(config);
         try {
-            TinkSecretCipher cipher = new TinkSecretCipher(new KeysetStore(config.keyset()), keyset(config, db));
+            TinkSecretCipher cipher = new TinkSecretCipher(new KeysetStore(config.keyset()), keyset(config, db),
+                    recheck);
             verifyKeys(db, cipher);
             LOG.info("Storage ready: {} ({}), keyset {} with keys {}, primary {}",
                     StorageConfig.redact(config.jdbcUrl()), db.dialect(), config.keyset().describe(),

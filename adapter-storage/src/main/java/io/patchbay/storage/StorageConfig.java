@@ -1,8 +1,12 @@
 package io.patchbay.storage;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * How to reach the database and the keyset.
@@ -68,9 +72,40 @@ public record StorageConfig(String jdbcUrl, Optional<String> user, Optional<Stri
         return query < 0 ? rest : rest.substring(0, query);
     }
 
-    /** The URL for messages: a password given as a URL parameter is hidden. */
+    /**
+     * The URL (or any text holding one) for messages: a password given as a URL parameter or as user information
+     * ({@code //user:password@host}) is hidden.
+     */
     static String redact(String url) {
-        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+        return url.replaceAll("(?i)(password=)[^&;\\s]*", "$1***")
+                .replaceAll("(//[^/:@\\s]*:)[^/\\s]*@", "$1***@");
+    }
+
+    /**
+     * Text from the driver or the pool (which may echo the URL, or a part of it such as its user information) with
+     * the URL's passwords and the configured password hidden.
+     */
+    String redactSecrets(String text) {
+        String redacted = redact(text);
+        for (String secret : secretsInUrl()) {
+            redacted = redacted.replace(secret, "***");
+        }
+        if (password.isPresent() && !password.get().isEmpty()) {
+            redacted = redacted.replace(password.get(), "***");
+        }
+        return redacted;
+    }
+
+    /** The literal passwords the URL holds, so that a message quoting them in pieces is still cleaned. */
+    private List<String> secretsInUrl() {
+        List<String> secrets = new ArrayList<>();
+        for (String pattern : new String[] {"(?i)password=([^&;\\s]+)", "//[^/:@\\s]*:([^/\\s]+)@"}) {
+            Matcher matcher = Pattern.compile(pattern).matcher(jdbcUrl);
+            while (matcher.find()) {
+                secrets.add(matcher.group(1));
+            }
+        }
+        return secrets;
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.patchbay.core.error.SecretUnavailableException;
 import io.patchbay.core.secret.SecretCipher;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -26,6 +27,11 @@ final class TinkSecretCipher implements SecretCipher {
     private static final byte TINK_PREFIX = 0x01;
     private static final int PREFIX_LENGTH = 5;
     static final Duration REMOVED_KEY_GRACE = Duration.ofMinutes(1);
+    /**
+     * How often a keyset file is read again before a secret is sealed or written: another instance sharing the file
+     * may have made a new key primary and removed the old one, which this instance must then stop sealing with.
+     */
+    static final Duration KEYSET_RECHECK = Duration.ofSeconds(2);
 
     /** One immutable keyset snapshot. */
     record Keys(KeysetHandle handle, Aead aead, Set<Long> ids, long primaryId) {
@@ -41,18 +47,27 @@ final class TinkSecretCipher implements SecretCipher {
     private final KeysetStore store;
     /** Writers of secrets hold the read lock; removing a key takes the write lock, so no write can race it. */
     private final ReentrantReadWriteLock keyChange = new ReentrantReadWriteLock(true);
+    private final long recheckNanos;
     private volatile Keys keys;
     private volatile Removed removed;
+    /** When the keyset file was last read (System.nanoTime). */
+    private volatile long readAtNanos = System.nanoTime();
 
     TinkSecretCipher(KeysetStore store, KeysetHandle handle) {
+        this(store, handle, KEYSET_RECHECK);
+    }
+
+    TinkSecretCipher(KeysetStore store, KeysetHandle handle, Duration recheck) {
         this.store = Objects.requireNonNull(store, "store");
         this.keys = Keys.of(Objects.requireNonNull(handle, "handle"));
+        this.recheckNanos = Objects.requireNonNull(recheck, "recheck").toNanos();
     }
 
     @Override
     public byte[] seal(byte[] plaintext, byte[] associatedData) {
         Objects.requireNonNull(plaintext, "plaintext");
         Objects.requireNonNull(associatedData, "associatedData");
+        rereadIfDue();
         try {
             return keys.aead().encrypt(plaintext, associatedData);
         } catch (GeneralSecurityException e) {
@@ -114,8 +129,19 @@ final class TinkSecretCipher implements SecretCipher {
         return keys.ids().contains(keyId);
     }
 
+    /**
+     * Reads a keyset file again when the last read is older than the recheck interval, so that a key another instance
+     * made primary is sealed with, and a key it removed is no longer sealed with nor written, within that interval.
+     */
+    private void rereadIfDue() {
+        if (store.writable() && System.nanoTime() - readAtNanos >= recheckNanos) {
+            reload();
+        }
+    }
+
     /** Adopts the keyset as its source holds it now; keeps the current one when it cannot be read. */
     synchronized Keys reload() {
+        readAtNanos = System.nanoTime(); // also when the read fails: at most one attempt (and warning) per interval
         Keys current = keys;
         if (!store.writable()) {
             return current; // given as JSON: it cannot change while the server runs
@@ -161,18 +187,30 @@ final class TinkSecretCipher implements SecretCipher {
     }
 
     /**
-     * Runs a write of a sealed secret while no key can be removed, with the id of the key that sealed it.
+     * Runs a write of an account's sealed secret while no key can be removed, with the id of the key that sealed it.
+     * The secret is opened first: bytes that merely start like a ciphertext (plaintext behind a copied prefix), or a
+     * ciphertext bound to another account, which would never open for this one, are refused, not stored.
      *
-     * @throws IllegalArgumentException when the bytes are not a ciphertext of a key in the keyset: plaintext, or
-     *                                  anything else, is never stored
+     * @throws IllegalArgumentException when the bytes are not a ciphertext of a key in the keyset, sealed for this
+     *                                  tenant and account: plaintext, or anything else, is never stored
      */
-    <T> T writingSecret(byte[] sealed, LongFunction<T> write) {
+    <T> T writingSecret(byte[] sealed, String tenantId, String accountId, LongFunction<T> write) {
+        rereadIfDue(); // before the read lock: adopting a change takes the write lock
         keyChange.readLock().lock();
         try {
             OptionalLong keyId = keyId(sealed);
-            if (keyId.isEmpty() || !keys.ids().contains(keyId.getAsLong())) {
+            Keys current = keys;
+            if (keyId.isEmpty() || !current.ids().contains(keyId.getAsLong())) {
                 throw new IllegalArgumentException("sealedSecret: not sealed by a key of the configured keyset ("
                         + store.describe() + "); seal secrets with this storage's cipher");
+            }
+            try {
+                Arrays.fill(current.aead().decrypt(sealed, SecretCipher.associatedData(tenantId, accountId)),
+                        (byte) 0);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalArgumentException("sealedSecret: does not open for account " + accountId + " of its "
+                        + "tenant; seal it with this storage's cipher and SecretCipher.associatedData(tenantId, "
+                        + "accountId) of the account it is stored with");
             }
             return write.apply(keyId.getAsLong());
         } finally {

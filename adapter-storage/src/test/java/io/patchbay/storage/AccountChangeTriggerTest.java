@@ -60,6 +60,25 @@ class AccountChangeTriggerTest {
         }
     }
 
+    @Test
+    void aChangeWhoseIdsAreTooLongForNotifyIsStoredAndAnnouncedAsEveryAccount() throws Exception {
+        StorageConfig config = TestStorage.postgres(dir);
+        try (PatchbayStorage storage = PatchbayStorage.open(config);
+             Connection listener = DriverManager.getConnection(config.jdbcUrl(), "postgres", "")) {
+            try (Statement statement = listener.createStatement()) {
+                statement.execute("LISTEN " + PostgresAccountChanges.CHANNEL);
+            }
+            // NOTIFY takes payloads shorter than 8000 bytes; the application may use ids of any length.
+            String tenant = "ten_" + "é".repeat(4000);
+            LinkedAccount account = Secrets.link(storage, StoreFixtures.account(tenant), Secrets.newToken());
+            assertThat(payloads(listener, 1)).as("every account changed").containsExactly("");
+            assertThat(storage.accounts().find(tenant, account.id())).contains(account);
+
+            assertThat(storage.accounts().delete(tenant, account.id(), 0)).isTrue();
+            assertThat(payloads(listener, 1)).containsExactly("");
+        }
+    }
+
     /** Waits for {@code count} notifications on the channel. */
     private static List<String> payloads(Connection listener, int count) throws SQLException {
         List<String> payloads = new ArrayList<>();

@@ -195,6 +195,33 @@ class KeysetTest {
     }
 
     @Test
+    void plaintextBehindACopiedKeyPrefixOrAnotherAccountsCiphertextIsNotStored() {
+        try (PatchbayStorage storage = PatchbayStorage.open(StorageConfig.embeddedDefault(dir.resolve("data")))) {
+            String tenant = StoreFixtures.tenant();
+            LinkedAccount a = StoreFixtures.account(tenant).build();
+            LinkedAccount other = Secrets.link(storage, StoreFixtures.account(tenant), Secrets.newToken());
+            byte[] realCiphertext = storage.accounts().sealedSecret(tenant, other.id()).orElseThrow();
+            // The five bytes that name the primary key, then plaintext: it looks like a ciphertext of the keyset.
+            byte[] prefixed = java.util.Arrays.copyOf(realCiphertext, 5 + 40);
+            System.arraycopy("tok_plaintext_behind_a_copied_key_prefix".getBytes(StandardCharsets.UTF_8), 0,
+                    prefixed, 5, 40);
+            byte[] forOtherAccount = Secrets.seal(storage, other, Secrets.newToken());
+
+            for (byte[] bad : List.of(prefixed, forOtherAccount, realCiphertext)) {
+                assertThatThrownBy(() -> storage.accounts().insert(a, bad))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("sealedSecret: does not open for account " + a.id());
+                assertThatThrownBy(() -> storage.accounts().update(other.withLabel("x", StoreFixtures.T0),
+                        Secrets.seal(storage, a, "t")))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("sealedSecret: does not open for account " + other.id());
+            }
+            assertThat(storage.accounts().find(tenant, a.id())).isEmpty();
+            assertThat(storage.accounts().sealedSecret(tenant, other.id())).contains(realCiphertext);
+        }
+    }
+
+    @Test
     void aKeysetFromTheEnvironmentIsUsedButNotChangedByTheServer() {
         Path db = dir.resolve("p.db");
         String json = Keysets.generate();

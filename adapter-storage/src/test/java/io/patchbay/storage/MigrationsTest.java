@@ -113,7 +113,7 @@ class MigrationsTest {
 
         storage = PatchbayStorage.open(TestStorage.postgres(dir, url));
 
-        assertThat(appliedVersions(storage)).containsExactly("1", "2", "3");
+        assertThat(appliedVersions(storage)).containsExactly("1", "2", "3", "4");
         List<String> triggers = storage.database().read(h -> h.createQuery("SELECT tgname FROM pg_trigger WHERE "
                 + "tgrelid = 'linked_account'::regclass AND NOT tgisinternal ORDER BY tgname").mapTo(String.class).list());
         assertThat(triggers).containsExactly("linked_account_changed", "linked_account_truncated");

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -72,6 +73,30 @@ class SharedKeysetFileTest {
             assertThat(a.keyRotation().status().keys()).containsExactly(new KeyRotation.KeyUsage(newKey, true, 2));
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keysetFile())))
                     .isEqualTo("rw-------");
+        }
+        try (PatchbayStorage restarted = PatchbayStorage.open(config())) {
+            assertThat(restarted.keyRotation().status().missingKeys()).isEmpty();
+        }
+    }
+
+    @Test
+    void anInstanceStopsSealingWithAKeyAnotherInstanceRetiredAndRemoved() throws Exception {
+        // b reads the file again before each seal here (every 2 s by default), without a restart or a status call.
+        try (PatchbayStorage a = PatchbayStorage.open(config());
+             PatchbayStorage b = PatchbayStorage.open(TestStorage.sameDatabase(config(), config().keyset()),
+                     Duration.ZERO)) {
+            String tenant = StoreFixtures.tenant();
+            Secrets.link(a, StoreFixtures.account(tenant), Secrets.newToken());
+            long oldKey = a.keyRotation().status().primaryKeyId();
+            long newKey = a.keyRotation().addPrimaryKey();
+            a.keyRotation().reencryptAll(100);
+            assertThat(a.keyRotation().removeUnusedKeys()).containsExactly(oldKey);
+
+            String token = Secrets.newToken();
+            LinkedAccount linkedOnB = Secrets.link(b, StoreFixtures.account(tenant), token);
+
+            assertThat(Secrets.open(a, linkedOnB)).isEqualTo(token);
+            assertThat(a.keyRotation().status().keys()).containsExactly(new KeyRotation.KeyUsage(newKey, true, 2));
         }
         try (PatchbayStorage restarted = PatchbayStorage.open(config())) {
             assertThat(restarted.keyRotation().status().missingKeys()).isEmpty();

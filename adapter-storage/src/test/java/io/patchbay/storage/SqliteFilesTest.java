@@ -3,6 +3,7 @@ package io.patchbay.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.patchbay.core.account.LinkedAccount;
 import io.patchbay.testkit.store.StoreFixtures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,6 +80,33 @@ class SqliteFilesTest {
                 System.out.println(e.getMessage());
                 System.exit(3);
             }
+        }
+    }
+
+    @Test
+    void aWriteBlockedByAnotherProgramPastTheBusyTimeoutIsStorageUnavailableNotAFailure() throws Exception {
+        Path data = dir.resolve("data");
+        try (PatchbayStorage storage = PatchbayStorage.open(StorageConfig.embeddedDefault(data));
+             java.sql.Connection tool = java.sql.DriverManager.getConnection("jdbc:sqlite:" + data.resolve(
+                     "patchbay.db"));
+             java.sql.Statement statement = tool.createStatement()) {
+            LinkedAccount kept = Secrets.link(storage, StoreFixtures.account(StoreFixtures.tenant()),
+                    Secrets.newToken());
+            // sqlite3 beside the server, in a long write transaction.
+            statement.execute("BEGIN IMMEDIATE");
+            try {
+                assertThatThrownBy(() -> Secrets.link(storage, StoreFixtures.account(StoreFixtures.tenant()),
+                        Secrets.newToken()))
+                        .isInstanceOf(StorageException.class)
+                        .hasMessageStartingWith("The database is busy: another program has held the SQLite write "
+                                + "lock for more than 10 s");
+                // Reads go on meanwhile (WAL), and the storage is not taken for down.
+                assertThat(storage.accounts().find(kept.tenantId(), kept.id())).contains(kept);
+                assertThat(storage.ready()).isTrue();
+            } finally {
+                statement.execute("ROLLBACK");
+            }
+            assertThat(storage.accounts().delete(kept.tenantId(), kept.id())).isTrue();
         }
     }
 

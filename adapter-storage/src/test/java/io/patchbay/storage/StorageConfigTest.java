@@ -46,6 +46,42 @@ class StorageConfigTest {
     }
 
     @Test
+    void aPasswordInTheUrlsUserInformationIsNeverPrinted() {
+        StorageConfig config = new StorageConfig("jdbc:postgresql://pb:hunter2secret@127.0.0.1:1/patchbay",
+                Optional.empty(), Optional.empty(), KEYS, false, 1);
+
+        assertThat(config.toString()).doesNotContain("hunter2secret").contains("//pb:***@127.0.0.1:1/patchbay");
+        // The pool refuses this URL and quotes it (or its user information) in its error.
+        assertThatThrownBy(() -> PatchbayStorage.open(config))
+                .isInstanceOf(StorageException.class)
+                .hasMessageStartingWith("Cannot connect to the database at jdbc:postgresql://pb:***@127.0.0.1:1/")
+                .satisfies(e -> {
+                    for (Throwable t = e; t != null; t = t.getCause()) {
+                        assertThat(String.valueOf(t.getMessage())).doesNotContain("hunter2secret");
+                    }
+                });
+    }
+
+    @Test
+    void aPasswordWithAnAtSignInTheUsersInformationIsHiddenWhole() {
+        StorageConfig config = new StorageConfig("jdbc:postgresql://pb:hunter2@secret@db:5432/patchbay",
+                Optional.empty(), Optional.empty(), KEYS, false, 4);
+
+        assertThat(config.toString()).contains("jdbc:postgresql://pb:***@db:5432/patchbay")
+                .doesNotContain("hunter2").doesNotContain("secret@");
+        assertThat(config.redactSecrets("unknown host pb:hunter2@secret@db")).isEqualTo("unknown host pb:***@db");
+    }
+
+    @Test
+    void aConfiguredPasswordQuotedByTheDriverIsHidden() {
+        StorageConfig config = new StorageConfig("jdbc:postgresql://db/patchbay?password=hunter2secret",
+                Optional.of("pb"), Optional.of("s3cr3t-password"), KEYS, false, 4);
+
+        assertThat(config.redactSecrets("refused hunter2secret and s3cr3t-password for jdbc:postgresql://db/x?"
+                + "password=hunter2secret")).isEqualTo("refused *** and *** for jdbc:postgresql://db/x?password=***");
+    }
+
+    @Test
     void anUnreachableDatabaseIsAClearStartupError() {
         StorageConfig config = new StorageConfig("jdbc:postgresql://127.0.0.1:1/patchbay?connectTimeout=2",
                 Optional.of("pb"), Optional.of("pw-not-shown"), KEYS, false, 1);
