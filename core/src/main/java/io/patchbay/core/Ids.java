@@ -15,6 +15,9 @@ public final class Ids {
 
     private static final long MASK_40 = (1L << 40) - 1;
 
+    /** The longest id the application may give: ids are keys in every index and in change notifications. */
+    public static final int MAX_LENGTH = 200;
+
     private static long lastMillis = -1;
     private static long lastHi;
     private static long lastLo;
@@ -82,11 +85,15 @@ public final class Ids {
     /**
      * Why {@code value} cannot be an id the application gives (a tenant, owner or team id), if it cannot: stored with
      * the account and compared on every read, a blank or padded id, or one with control characters, would never
-     * match what the application sends next.
+     * match what the application sends next; a very long one would bloat every index it is a key of.
      */
     public static Optional<FieldError> check(String field, String value) {
         if (value.isBlank()) {
             return Optional.of(new FieldError(field, "blank", field + " must not be blank"));
+        }
+        if (value.length() > MAX_LENGTH) {
+            return Optional.of(new FieldError(field, "too_long", field + " is longer than " + MAX_LENGTH
+                    + " characters"));
         }
         if (value.chars().anyMatch(Character::isISOControl) || !value.equals(value.strip())) {
             return Optional.of(new FieldError(field, "invalid", field

@@ -11,6 +11,7 @@ import static io.patchbay.core.usecase.UseCaseFixture.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.patchbay.core.Ids;
 import io.patchbay.core.account.AccountQuery;
 import io.patchbay.core.account.AccountStatus;
 import io.patchbay.core.account.LinkRequest;
@@ -309,5 +310,22 @@ class LinkServiceTest {
                                 org.assertj.core.groups.Tuple.tuple("owner_id", "blank"),
                                 org.assertj.core.groups.Tuple.tuple("team_id", "invalid")));
         assertThat(f.connector.verified).isEmpty();
+    }
+
+    @Test
+    void idsLongerThanTheLimitAreRefusedNamingTheField() {
+        String longest = "o".repeat(Ids.MAX_LENGTH);
+        assertThatThrownBy(() -> f.hub.links().link(Viewer.tenantWide("t".repeat(Ids.MAX_LENGTH + 1)),
+                request(SOLO_TOKEN, null, longest + "o", "m".repeat(5000), Visibility.PRIVATE)))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors())
+                        .extracting(FieldError::field, FieldError::code)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple("tenant_id", "too_long"),
+                                org.assertj.core.groups.Tuple.tuple("owner_id", "too_long"),
+                                org.assertj.core.groups.Tuple.tuple("team_id", "too_long")));
+        assertThat(f.connector.verified).isEmpty();
+
+        assertThat(f.hub.links().link(Viewer.tenantWide(TENANT),
+                request(SOLO_TOKEN, null, longest, null, Visibility.PRIVATE)).account().ownerId())
+                .as("an id of exactly the limit").isEqualTo(longest);
     }
 }
