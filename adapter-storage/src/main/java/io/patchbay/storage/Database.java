@@ -42,6 +42,12 @@ final class Database implements AutoCloseable {
     static final String POSTGRESQL_MIGRATIONS = "classpath:io/patchbay/storage/postgresql-migration";
     private static final int BUSY_TIMEOUT_MILLIS = 10_000;
     /**
+     * PostgreSQL: how long a statement waits for a lock another transaction holds (a tool's row lock, say) before it
+     * fails as busy, like SQLite's busy timeout; without it the write would wait as long as the lock is held, with one
+     * of the pool's few connections, and the calls behind it would wait out the pool's timeout.
+     */
+    static final Duration LOCK_TIMEOUT = Duration.ofMillis(BUSY_TIMEOUT_MILLIS);
+    /**
      * How long a caller waits for a pooled connection. Kept at 10 s, not shortened: under a burst, callers queue for
      * the pool's few connections and a wait of seconds is the queue, not a failure; a short timeout would turn load
      * into errors. A database that is down costs the calls that find it down this wait before their 503; the calls
@@ -71,6 +77,7 @@ final class Database implements AutoCloseable {
     }
 
     private final Dialect dialect;
+    private final Duration lockTimeout;
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final MigrationVersion schemaVersion;
@@ -93,10 +100,11 @@ final class Database implements AutoCloseable {
      */
     private volatile String unreachable;
 
-    private Database(Dialect dialect, HikariDataSource dataSource, MigrationVersion schemaVersion,
+    private Database(Dialect dialect, Duration lockTimeout, HikariDataSource dataSource, MigrationVersion schemaVersion,
                      ExclusiveFileLock instanceLock) {
         this.instanceLock = instanceLock;
         this.dialect = dialect;
+        this.lockTimeout = lockTimeout;
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
         this.schemaVersion = schemaVersion;
@@ -109,17 +117,27 @@ final class Database implements AutoCloseable {
      * @throws StorageException also when another process uses the SQLite database
      */
     static Database open(StorageConfig config) {
+        return open(config, LOCK_TIMEOUT);
+    }
+
+    /** As {@link #open(StorageConfig)}, with PostgreSQL statements waiting for a lock at most {@code lockTimeout}. */
+    static Database open(StorageConfig config, Duration lockTimeout) {
+        java.util.Objects.requireNonNull(lockTimeout, "lockTimeout");
+        if (lockTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("lockTimeout: at least 1 ms (0 would wait without limit)");
+        }
         Dialect dialect = config.sqlite() ? Dialect.SQLITE : Dialect.POSTGRESQL;
         ExclusiveFileLock instanceLock = dialect == Dialect.SQLITE ? lockSqlite(config.jdbcUrl()) : null;
         try {
-            return open(config, dialect, instanceLock);
+            return open(config, dialect, lockTimeout, instanceLock);
         } catch (RuntimeException e) {
             release(instanceLock);
             throw e;
         }
     }
 
-    private static Database open(StorageConfig config, Dialect dialect, ExclusiveFileLock instanceLock) {
+    private static Database open(StorageConfig config, Dialect dialect, Duration lockTimeout,
+                                 ExclusiveFileLock instanceLock) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("patchbay-storage");
         hikari.setMaximumPoolSize(config.poolSize());
@@ -132,6 +150,10 @@ final class Database implements AutoCloseable {
             }
         } else {
             hikari.setJdbcUrl(config.jdbcUrl());
+            // Every pooled connection, Flyway's included: its migration lock is taken with pg_try_advisory_lock
+            // and retried, never waited for, and a migration stuck behind a lock fails the start rather than
+            // queueing every other instance's statements on that table behind it.
+            hikari.setConnectionInitSql("SET lock_timeout = " + lockTimeout.toMillis());
             config.user().ifPresent(hikari::setUsername);
             config.password().ifPresent(hikari::setPassword);
         }
@@ -144,7 +166,7 @@ final class Database implements AutoCloseable {
         }
         if (schemaIsCurrent(dataSource, dialect)) {
             // Most starts: nothing to migrate, and Flyway's class loading and scanning is a third of start-up.
-            return new Database(dialect, dataSource, MigrationVersion.fromVersion(dialect.latestMigration),
+            return new Database(dialect, lockTimeout, dataSource, MigrationVersion.fromVersion(dialect.latestMigration),
                     instanceLock);
         }
         try {
@@ -154,7 +176,7 @@ final class Database implements AutoCloseable {
                     .placeholders(Map.of("idCollation", dialect.idCollation))
                     .load();
             flyway.migrate();
-            return new Database(dialect, dataSource, flyway.info().current().getVersion(), instanceLock);
+            return new Database(dialect, lockTimeout, dataSource, flyway.info().current().getVersion(), instanceLock);
         } catch (RuntimeException e) {
             dataSource.close();
             throw new StorageException("Cannot migrate the database at " + StorageConfig.redact(config.jdbcUrl())
@@ -465,10 +487,14 @@ final class Database implements AutoCloseable {
      */
     RuntimeException unavailableOr(RuntimeException e) {
         if (!(e instanceof StorageException) && isBusy(e)) {
-            // Another program holds SQLite's write lock past the busy timeout: the database is there, just not
-            // available now, so the caller may retry (503), and other calls are not made to fail fast.
-            return new StorageException("The database is busy: another program has held the SQLite write lock for "
-                    + "more than " + BUSY_TIMEOUT_MILLIS / 1000 + " s (" + rootMessage(e) + ")", e);
+            // Another program holds SQLite's write lock past the busy timeout, or a lock on PostgreSQL past the lock
+            // timeout: the database is there, just not available now, so the caller may retry (503), and other
+            // calls are not made to fail fast.
+            String holder = dialect == Dialect.SQLITE
+                    ? "another program has held the SQLite write lock for more than " + BUSY_TIMEOUT_MILLIS / 1000
+                    + " s"
+                    : "another transaction has held a lock this write needs for more than " + describe(lockTimeout);
+            return new StorageException("The database is busy: " + holder + " (" + rootMessage(e) + ")", e);
         }
         RuntimeException answer = connectionFailureOr(e);
         if (answer != e && isDatabaseDown(e)) {
@@ -509,11 +535,22 @@ final class Database implements AutoCloseable {
         return isConnectionFailure(e);
     }
 
-    /** SQLite gave up waiting for a lock another connection (another program) holds. */
+    private static String describe(Duration timeout) {
+        long millis = timeout.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
+    }
+
+    /**
+     * SQLite gave up waiting for a lock another connection (another program) holds, or PostgreSQL did
+     * (lock_not_available, 55P03: the lock timeout passed).
+     */
     static boolean isBusy(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof org.sqlite.SQLiteException lite
                     && lite.getResultCode().name().matches("SQLITE_(BUSY|LOCKED)(_.*)?")) {
+                return true;
+            }
+            if (t instanceof SQLException sql && "55P03".equals(sql.getSQLState())) {
                 return true;
             }
             if (t.getCause() == t) {

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the keyset from its source and, for a file, writes changes back atomically with owner-only permissions, under
- * a lock shared by every process that uses the file.
+ * a lock shared by every process that uses the file. Every write holds that lock, and so does the removal of the
+ * temporary files an interrupted write left.
  */
 final class KeysetStore {
     private static final Logger LOG = LoggerFactory.getLogger(KeysetStore.class);
@@ -53,6 +54,7 @@ final class KeysetStore {
     KeysetHandle load() {
         if (source instanceof KeysetSource.File file) {
             warnIfShared(file.path());
+            removeLeftOversLocking(file.path().toAbsolutePath());
         }
         return read();
     }
@@ -89,10 +91,11 @@ final class KeysetStore {
      */
     KeysetHandle update(UnaryOperator<KeysetHandle> change) {
         Path target = writableFile();
-        Path lockFile = target.resolveSibling(target.getFileName() + ".lock");
+        Path lockFile = lockFile(target);
         try {
             OwnerOnly.createDirectories(target.getParent());
             try (ExclusiveFileLock lock = ExclusiveFileLock.acquire(lockFile)) {
+                removeLeftOvers(target);
                 KeysetHandle changed = change.apply(read());
                 write(changed, true);
                 return changed;
@@ -109,12 +112,82 @@ final class KeysetStore {
      */
     KeysetHandle generate() {
         KeysetHandle handle = Keysets.generateHandle();
-        if (!write(handle, false)) {
+        Path target = writableFile();
+        boolean written;
+        try {
+            OwnerOnly.createDirectories(target.getParent());
+            // Under the lock, like every write, so removing left-over temporary files never takes one being written.
+            try (ExclusiveFileLock lock = ExclusiveFileLock.acquire(lockFile(target))) {
+                removeLeftOvers(target);
+                written = write(handle, false);
+            }
+        } catch (IOException e) {
+            throw new StorageException("Cannot lock the keyset " + describe() + " to create it (" + lockFile(target)
+                    + "): " + e.getMessage(), e);
+        }
+        if (!written) {
             return load();
         }
         LOG.info("Generated a new keyset at {} (owner-only permissions). Back it up: the stored credentials cannot "
                 + "be opened without it.", ((KeysetSource.File) source).path().toAbsolutePath());
         return handle;
+    }
+
+    private static Path lockFile(Path target) {
+        return target.resolveSibling(target.getFileName() + ".lock");
+    }
+
+    /** Temporary files of this keyset file are named after it, so another keyset in the directory keeps its own. */
+    private static String temporaryPrefix(Path target) {
+        return "." + target.getFileName() + "-";
+    }
+
+    /**
+     * A temporary file a crash during a write of this keyset left: owner-only, but a copy of key material that a key
+     * removal would not remove. {@code .keyset-*.tmp} is the name earlier versions gave every keyset's.
+     */
+    private static boolean isLeftOver(Path target, Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(".tmp") && (name.startsWith(temporaryPrefix(target)) || name.startsWith(".keyset-"))
+                && Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * At start: removes left-over temporary files under the keyset's lock. The lock is only taken when there are
+     * some, so a keyset file in a directory the server may not write to (a mounted secret) still opens.
+     */
+    private void removeLeftOversLocking(Path target) {
+        if (leftOvers(target).isEmpty()) {
+            return;
+        }
+        try (ExclusiveFileLock lock = ExclusiveFileLock.acquire(lockFile(target))) {
+            removeLeftOvers(target);
+        } catch (IOException e) {
+            LOG.warn("Cannot lock the keyset {} to remove temporary files a crash left beside it: {}", describe(),
+                    e.getMessage());
+        }
+    }
+
+    /** Under the keyset's lock, which every write of it holds: no temporary file found then is being written. */
+    private void removeLeftOvers(Path target) {
+        for (Path file : leftOvers(target)) {
+            try {
+                Files.deleteIfExists(file);
+                LOG.info("Removed {}, a temporary copy of the keyset {} that an interrupted write left", file,
+                        describe());
+            } catch (IOException e) {
+                LOG.warn("Cannot remove {}, a temporary copy of the keyset {} that an interrupted write left: {}",
+                        file, describe(), e.getMessage());
+            }
+        }
+    }
+
+    private static java.util.List<Path> leftOvers(Path target) {
+        try (var files = Files.list(target.getParent())) {
+            return files.filter(file -> isLeftOver(target, file)).toList();
+        } catch (IOException e) {
+            return java.util.List.of(); // an unreadable directory: the keyset read says what is wrong
+        }
     }
 
     private Path writableFile() {
@@ -136,7 +209,7 @@ final class KeysetStore {
         byte[] bytes = Keysets.json(handle).getBytes(StandardCharsets.UTF_8);
         try {
             OwnerOnly.createDirectories(directory);
-            Path temp = Files.createTempFile(directory, ".keyset-", ".tmp", OwnerOnly.file());
+            Path temp = Files.createTempFile(directory, temporaryPrefix(target), ".tmp", OwnerOnly.file());
             try {
                 try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                     ByteBuffer buffer = ByteBuffer.wrap(bytes);

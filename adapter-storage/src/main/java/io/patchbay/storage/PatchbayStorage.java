@@ -57,8 +57,13 @@ public final class PatchbayStorage implements AutoCloseable {
 
     /** As {@link #open(StorageConfig)}, reading a keyset file again before sealing at most every {@code recheck}. */
     static PatchbayStorage open(StorageConfig config, java.time.Duration recheck) {
+        return open(config, recheck, Database.LOCK_TIMEOUT);
+    }
+
+    /** As {@link #open(StorageConfig, java.time.Duration)}; PostgreSQL statements wait for a lock at most that long. */
+    static PatchbayStorage open(StorageConfig config, java.time.Duration recheck, java.time.Duration lockTimeout) {
         Objects.requireNonNull(config, "config");
-        Database db = Database.open(config);
+        Database db = Database.open(config, lockTimeout);
         try {
             TinkSecretCipher cipher = new TinkSecretCipher(new KeysetStore(config.keyset()), keyset(config, db),
                     recheck);

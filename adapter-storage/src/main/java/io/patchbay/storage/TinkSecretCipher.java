@@ -7,10 +7,12 @@ import io.patchbay.core.secret.SecretCipher;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongFunction;
 import java.util.function.UnaryOperator;
@@ -32,6 +34,8 @@ final class TinkSecretCipher implements SecretCipher {
      * may have made a new key primary and removed the old one, which this instance must then stop sealing with.
      */
     static final Duration KEYSET_RECHECK = Duration.ofSeconds(2);
+    /** Bounds {@link #missingReadAt}: key ids come from stored rows, which a tool or an attacker may have altered. */
+    private static final int MISSING_KEYS_REMEMBERED = 1024;
 
     /** One immutable keyset snapshot. */
     record Keys(KeysetHandle handle, Aead aead, Set<Long> ids, long primaryId) {
@@ -52,6 +56,11 @@ final class TinkSecretCipher implements SecretCipher {
     private volatile Removed removed;
     /** When the keyset file was last read (System.nanoTime). */
     private volatile long readAtNanos = System.nanoTime();
+    /**
+     * Key ids a read of the keyset file lacked, with when that read was: a secret under such a key does not make the
+     * file be read again within the recheck interval, so reads of such accounts do not queue on file I/O.
+     */
+    private final Map<Long, Long> missingReadAt = new ConcurrentHashMap<>();
 
     TinkSecretCipher(KeysetStore store, KeysetHandle handle) {
         this(store, handle, KEYSET_RECHECK);
@@ -118,15 +127,38 @@ final class TinkSecretCipher implements SecretCipher {
 
     /**
      * Reads the keyset file again for a key this instance does not know: another instance sharing the file may have
-     * added it. (The file is read, not its modification time compared: two changes can share one time stamp.)
+     * added it. (The file is read, not its modification time compared: two changes can share one time stamp.) A key
+     * the file lacked is looked for again only once the recheck interval has passed since; a key not looked for yet
+     * is looked for at once, so a secret another instance just sealed with its new key opens.
      *
      * @return whether the keyset now has the key
      */
-    private synchronized boolean reloadFor(long keyId) {
-        if (!keys.ids().contains(keyId)) {
-            reload();
+    private boolean reloadFor(long keyId) {
+        if (recentlyMissing(keyId)) {
+            return false; // checked before taking the monitor: such reads do not wait for each other
         }
-        return keys.ids().contains(keyId);
+        synchronized (this) {
+            if (!keys.ids().contains(keyId)) {
+                if (recentlyMissing(keyId)) {
+                    return false; // another thread read the file for it meanwhile
+                }
+                reload();
+            }
+            if (keys.ids().contains(keyId)) {
+                missingReadAt.remove(keyId);
+                return true;
+            }
+            if (missingReadAt.size() >= MISSING_KEYS_REMEMBERED) {
+                missingReadAt.clear();
+            }
+            missingReadAt.put(keyId, readAtNanos);
+            return false;
+        }
+    }
+
+    private boolean recentlyMissing(long keyId) {
+        Long readAt = missingReadAt.get(keyId);
+        return readAt != null && System.nanoTime() - readAt < recheckNanos;
     }
 
     /**

@@ -41,6 +41,50 @@ class KeysetTest {
         }
     }
 
+    /** Temporary keyset files a crash left beside the keyset (owner-only, holding key material), and two others. */
+    private static List<Path> leftOvers(Path data) throws Exception {
+        List<Path> files = List.of(data.resolve(".keyset.json-1234567.tmp"), data.resolve(".keyset-7654321.tmp"),
+                data.resolve(".other-1234567.tmp"), data.resolve("keyset.json.bak"));
+        for (Path file : files) {
+            Files.writeString(file, "{\"primaryKeyId\":1}");
+        }
+        return files;
+    }
+
+    @Test
+    void startingRemovesTemporaryKeysetFilesACrashLeftAndNothingElse() throws Exception {
+        Path data = dir.resolve("data");
+        try (PatchbayStorage storage = PatchbayStorage.open(StorageConfig.embeddedDefault(data))) {
+            assertThat(storage.ready()).isTrue();
+        }
+        List<Path> files = leftOvers(data);
+
+        try (PatchbayStorage storage = PatchbayStorage.open(StorageConfig.embeddedDefault(data))) {
+            assertThat(files.get(0)).doesNotExist();
+            assertThat(files.get(1)).doesNotExist();
+            assertThat(files.get(2)).exists();
+            assertThat(files.get(3)).exists();
+        }
+    }
+
+    @Test
+    void aKeysetChangeRemovesTemporaryKeysetFilesACrashLeftAndNothingElse() throws Exception {
+        Path data = dir.resolve("data");
+        try (PatchbayStorage storage = PatchbayStorage.open(StorageConfig.embeddedDefault(data))) {
+            List<Path> files = leftOvers(data);
+
+            long added = storage.keyRotation().addKey();
+
+            assertThat(Keysets.keyIds(Files.readString(data.resolve("keyset.json")))).contains(added);
+            assertThat(files.get(0)).doesNotExist();
+            assertThat(files.get(1)).doesNotExist();
+            assertThat(files.get(2)).exists();
+            assertThat(files.get(3)).exists();
+            assertThat(Files.list(data).map(p -> p.getFileName().toString()).toList())
+                    .as("the change leaves no temporary file of its own").noneMatch(n -> n.startsWith(".keyset"));
+        }
+    }
+
     @Test
     void aSecondStartReusesTheKeysetAndOpensWhatTheFirstSealed() {
         Path data = dir.resolve("data");
