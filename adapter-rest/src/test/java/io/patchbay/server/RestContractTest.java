@@ -521,4 +521,15 @@ class RestContractTest {
         }
         return actions;
     }
+
+    @Test
+    void aBlankListFilterIsRefusedNotAnsweredWithAnEmptyPage() {
+        for (String filter : List.of("owner_id", "connector_id", "label")) {
+            Api.Response blank = api.get("/v1/accounts?" + filter + "=").token(key).send();
+            assertThat(blank.status()).as(blank.toString()).isEqualTo(400);
+            assertThat(blank.string("code")).isEqualTo("invalid_request");
+            assertThat(blank.string("errors.0.field")).isEqualTo(filter);
+            assertThat(blank.string("errors.0.code")).isEqualTo("blank");
+        }
+    }
 }

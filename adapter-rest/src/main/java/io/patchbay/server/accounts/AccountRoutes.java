@@ -151,6 +151,13 @@ public final class AccountRoutes implements RouteGroup {
         Paging.Request page = Paging.read(ctx, AccountQuery.MAX_LIMIT, Set.of("connector_id", "owner_id", "status",
                 "label"));
         List<FieldError> errors = new ArrayList<>();
+        // No owner, connector or label is blank: such a filter (say, an unset variable) would list nothing, silently.
+        for (String filter : List.of("connector_id", "owner_id", "label")) {
+            String value = ctx.queryParam(filter);
+            if (value != null && value.isBlank()) {
+                errors.add(new FieldError(filter, "blank", filter + " must not be blank; leave it out not to filter"));
+            }
+        }
         Optional<AccountStatus> status = Optional.ofNullable(ctx.queryParam("status")).flatMap(s -> {
             Optional<AccountStatus> parsed = Arrays.stream(AccountStatus.values())
                     .filter(v -> v.name().toLowerCase(Locale.ROOT).equals(s)).findFirst();
