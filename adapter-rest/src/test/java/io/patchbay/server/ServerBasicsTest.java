@@ -110,11 +110,13 @@ class ServerBasicsTest {
         assertThat(none.header("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
         assertThat(none.string("code")).isEqualTo("unauthenticated");
         assertThat(none.string("type")).isEqualTo("urn:patchbay:problem:unauthenticated");
-        assertThat(none.header("WWW-Authenticate")).isPresent();
+        assertThat(none.header("WWW-Authenticate")).as("no credentials: the scheme alone (RFC 6750, 3.1)")
+                .contains("Bearer");
 
         Api.Response unknown = api.get("/v1/accounts").token("pb_sk_" + "a".repeat(32)).send();
         assertThat(unknown.status()).isEqualTo(401);
         assertThat(unknown.string("code")).isEqualTo("invalid_api_key");
+        assertThat(unknown.header("WWW-Authenticate")).contains("Bearer error=\"invalid_token\"");
 
         Api.Response basic = api.get("/v1/accounts").header("Authorization", "Basic Zm9vOmJhcg==").send();
         assertThat(basic.status()).isEqualTo(401);

@@ -32,7 +32,6 @@ public final class Authenticator {
     public static final String TEAM_HEADER = "Patchbay-Team-Id";
     /** The request attribute holding the caller, for logs. */
     public static final String CALLER_ATTRIBUTE = "patchbay.caller";
-    static final int MAX_ID_LENGTH = 200;
 
     private final ApiKeyService keys;
     private final ConnectSessionService sessions;
@@ -134,22 +133,26 @@ public final class Authenticator {
 
     private static String bearer(String header) {
         if (header == null || header.isBlank()) {
-            throw unauthorized("unauthenticated", "Authentication required",
-                    "Send an API key or a connect session token as 'Authorization: Bearer <token>'");
+            throw unauthenticated("Send an API key or a connect session token as 'Authorization: Bearer <token>'");
         }
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
-            throw unauthorized("unauthenticated", "Authentication required",
-                    "The Authorization header must use the Bearer scheme: 'Authorization: Bearer <token>'");
+            throw unauthenticated("The Authorization header must use the Bearer scheme: 'Authorization: Bearer <token>'");
         }
         return header.substring(7).strip();
+    }
+
+    /** No bearer token at all: RFC 6750 (3.1) asks for the scheme alone then, without an error code. */
+    private static ApiException unauthenticated(String detail) {
+        return new ApiException(401, "unauthenticated", "Authentication required", detail, List.of(), Map.of(),
+                Map.of("WWW-Authenticate", "Bearer"));
     }
 
     private static Viewer viewer(Function<String, String> headers, String tenantId) {
         List<FieldError> errors = new ArrayList<>();
         Optional<String> owner = Optional.ofNullable(headers.apply(OWNER_HEADER)).map(o -> utf8(OWNER_HEADER, o, errors));
         Optional<String> team = Optional.ofNullable(headers.apply(TEAM_HEADER)).map(t -> utf8(TEAM_HEADER, t, errors));
-        owner.flatMap(o -> checkId(OWNER_HEADER, o)).ifPresent(errors::add);
-        team.flatMap(t -> checkId(TEAM_HEADER, t)).ifPresent(errors::add);
+        owner.flatMap(o -> Ids.check(OWNER_HEADER, o)).ifPresent(errors::add);
+        team.flatMap(t -> Ids.check(TEAM_HEADER, t)).ifPresent(errors::add);
         if (owner.isEmpty() && team.isPresent()) {
             errors.add(new FieldError(TEAM_HEADER, "owner_required", TEAM_HEADER + " needs " + OWNER_HEADER
                     + ": a team is only meaningful for an end user"));
@@ -179,15 +182,6 @@ public final class Authenticator {
             errors.add(new FieldError(header, "invalid_encoding", header + " must be UTF-8 text"));
             return value;
         }
-    }
-
-    /** Owner and team ids are the application's own: any non-blank text without control characters. */
-    public static Optional<FieldError> checkId(String field, String value) {
-        if (!value.isBlank() && value.length() > MAX_ID_LENGTH) {
-            return Optional.of(new FieldError(field, "too_long", field + " is longer than " + MAX_ID_LENGTH
-                    + " characters"));
-        }
-        return Ids.check(field, value);
     }
 
     static ApiException unauthorized(String code, String title, String detail) {

@@ -3,6 +3,7 @@ package io.patchbay.server.access;
 import com.squareup.moshi.Json;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.patchbay.core.Ids;
 import io.patchbay.core.access.ConnectSession;
 import io.patchbay.core.account.AccountService;
 import io.patchbay.core.account.LinkedAccount;
@@ -78,16 +79,16 @@ public final class ConnectSessionRoutes implements RouteGroup {
             errors.add(new FieldError("owner_id", "required", "owner_id is required: the end user the session acts "
                     + "for (or send " + Authenticator.OWNER_HEADER + ")"));
         } else {
-            Authenticator.checkId("owner_id", owner).ifPresent(errors::add);
+            Ids.check("owner_id", owner).ifPresent(errors::add);
             if (viewer.ownerId().isPresent() && !viewer.ownerId().get().equals(owner)) {
                 errors.add(new FieldError("owner_id", "owner_mismatch", "owner_id differs from the "
                         + Authenticator.OWNER_HEADER + " header this request acts for"));
             }
         }
         Optional<String> team = teamField.or(viewer::teamId);
-        team.flatMap(t -> Authenticator.checkId("team_id", t)).ifPresent(errors::add);
+        team.flatMap(t -> Ids.check("team_id", t)).ifPresent(errors::add);
         label.flatMap(l -> Labels.check("label", l)).ifPresent(errors::add);
-        accountId.flatMap(a -> Authenticator.checkId("account_id", a)).ifPresent(errors::add);
+        accountId.flatMap(a -> Ids.check("account_id", a)).ifPresent(errors::add);
         Duration ttl = expiresIn.map(Duration::ofSeconds).orElse(ConnectSessionService.DEFAULT_TTL);
         if (ttl.compareTo(Duration.ofSeconds(60)) < 0 || ttl.compareTo(ConnectSessionService.MAX_TTL) > 0) {
             errors.add(new FieldError("expires_in", "range", "expires_in must be from 60 to "

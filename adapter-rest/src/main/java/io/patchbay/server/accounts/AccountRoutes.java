@@ -2,6 +2,7 @@ package io.patchbay.server.accounts;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.patchbay.core.Ids;
 import io.patchbay.core.access.ConnectSession;
 import io.patchbay.core.account.AccountQuery;
 import io.patchbay.core.account.AccountService;
@@ -100,8 +101,8 @@ public final class AccountRoutes implements RouteGroup {
             errors.add(new FieldError("owner_id", "required", "owner_id is required: the end user who owns the "
                     + "account (or send " + Authenticator.OWNER_HEADER + ")"));
         }
-        owner.flatMap(o -> Authenticator.checkId("owner_id", o)).ifPresent(errors::add);
-        team.flatMap(t -> Authenticator.checkId("team_id", t)).ifPresent(errors::add);
+        owner.flatMap(o -> Ids.check("owner_id", o)).ifPresent(errors::add);
+        team.flatMap(t -> Ids.check("team_id", t)).ifPresent(errors::add);
         if (!errors.isEmpty()) {
             throw ApiException.invalidInput(errors);
         }
