@@ -13,6 +13,7 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -85,14 +86,24 @@ final class Database implements AutoCloseable {
     private final ReentrantLock writeLock;
     /** SQLite: held while open, so no other process serves the same database (null on PostgreSQL). */
     private final ExclusiveFileLock instanceLock;
+    /** SQLite: the file opened, which the configured path must still name (null on PostgreSQL). */
+    private final DatabaseFile file;
     /** Runs readiness checks, one at a time, so a caller can stop waiting for one without leaving it behind. */
     private final ExecutorService readiness = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "patchbay-storage-ready");
         thread.setDaemon(true);
         return thread;
     });
-    /** The readiness check running or last run; callers arriving while one runs wait for that one. */
-    private Future<Boolean> readyCheck;
+    /**
+     * The readiness check running or last run (empty when ready, else why not); callers arriving while one runs
+     * wait for that one.
+     */
+    private Future<Optional<String>> readyCheck;
+    /**
+     * The file problem last logged (null: none), so a probe polling every few seconds does not repeat it each
+     * time, and the return of the file is noticed.
+     */
+    private volatile String loggedFileProblem;
     /**
      * Why the database is down, while it is: set when a call fails to connect, cleared by the watch that then keeps
      * trying ({@link #watchUntilReachable}). Calls meanwhile fail at once instead of each waiting out the pool's
@@ -101,8 +112,9 @@ final class Database implements AutoCloseable {
     private volatile String unreachable;
 
     private Database(Dialect dialect, Duration lockTimeout, HikariDataSource dataSource, MigrationVersion schemaVersion,
-                     ExclusiveFileLock instanceLock) {
+                     ExclusiveFileLock instanceLock, DatabaseFile file) {
         this.instanceLock = instanceLock;
+        this.file = file;
         this.dialect = dialect;
         this.lockTimeout = lockTimeout;
         this.dataSource = dataSource;
@@ -164,10 +176,21 @@ final class Database implements AutoCloseable {
             throw new StorageException("Cannot connect to the database at " + StorageConfig.redact(config.jdbcUrl())
                     + ": " + config.redactSecrets(rootMessage(e)), withoutSecrets(e, config));
         }
+        DatabaseFile file = null;
+        if (dialect == Dialect.SQLITE) {
+            // Taken once the pool holds the file open: that is the file SQLite writes to from now on.
+            Path path = Path.of(StorageConfig.sqliteFile(config.jdbcUrl())).toAbsolutePath();
+            try {
+                file = DatabaseFile.opened(path);
+            } catch (IOException e) {
+                dataSource.close();
+                throw new StorageException("Cannot read the SQLite database file " + path + ": " + e.getMessage(), e);
+            }
+        }
         if (schemaIsCurrent(dataSource, dialect)) {
             // Most starts: nothing to migrate, and Flyway's class loading and scanning is a third of start-up.
             return new Database(dialect, lockTimeout, dataSource, MigrationVersion.fromVersion(dialect.latestMigration),
-                    instanceLock);
+                    instanceLock, file);
         }
         try {
             Flyway flyway = Flyway.configure(Database.class.getClassLoader())
@@ -176,7 +199,8 @@ final class Database implements AutoCloseable {
                     .placeholders(Map.of("idCollation", dialect.idCollation))
                     .load();
             flyway.migrate();
-            return new Database(dialect, lockTimeout, dataSource, flyway.info().current().getVersion(), instanceLock);
+            return new Database(dialect, lockTimeout, dataSource, flyway.info().current().getVersion(), instanceLock,
+                    file);
         } catch (RuntimeException e) {
             dataSource.close();
             throw new StorageException("Cannot migrate the database at " + StorageConfig.redact(config.jdbcUrl())
@@ -321,10 +345,11 @@ final class Database implements AutoCloseable {
     /**
      * One write transaction; on SQLite, one at a time within this process.
      *
-     * @throws StorageException when the database cannot be reached
+     * @throws StorageException when the database cannot be reached, or the SQLite file is no longer at its path
      */
     <T> T write(HandleCallback<T, RuntimeException> callback) {
         failFastWhileUnreachable();
+        refuseWhileFileMoved();
         try {
             if (writeLock == null) {
                 return jdbi.inTransaction(callback);
@@ -341,14 +366,24 @@ final class Database implements AutoCloseable {
     }
 
     /**
-     * Reachable, and the migrations this code expects are applied; answers within {@link #READY_TIMEOUT}, false when
-     * the check takes longer (a database that is down makes the pool wait for a connection much longer).
+     * Reachable, the migrations this code expects are applied and, on SQLite, the configured path still names the
+     * file opened; answers within {@link #READY_TIMEOUT}, false when the check takes longer (a database that is down
+     * makes the pool wait for a connection much longer).
      */
     boolean ready() {
-        if (dataSource.isClosed() || unreachable != null) {
-            return false;
+        return notReady().isEmpty();
+    }
+
+    /** Why the storage is not {@link #ready()}, empty when it is; within {@link #READY_TIMEOUT}. */
+    Optional<String> notReady() {
+        if (dataSource.isClosed()) {
+            return Optional.of("the storage is closed");
         }
-        Future<Boolean> check;
+        String down = unreachable;
+        if (down != null) {
+            return Optional.of("the database cannot be reached: " + down);
+        }
+        Future<Optional<String>> check;
         try {
             synchronized (readiness) {
                 if (readyCheck == null || readyCheck.isDone()) {
@@ -359,21 +394,57 @@ final class Database implements AutoCloseable {
             return check.get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             LOG.warn("Storage not ready: the database did not answer within {} ms", READY_TIMEOUT.toMillis());
-            return false;
+            return Optional.of("the database did not answer within " + READY_TIMEOUT.toMillis() + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return Optional.of("the readiness check was interrupted");
         } catch (ExecutionException | RejectedExecutionException e) {
-            return false; // closed meanwhile
+            return Optional.of("the storage is closed"); // closed meanwhile
         }
     }
 
-    private boolean checkReady() {
+    private Optional<String> checkReady() {
+        Optional<String> moved = fileProblem();
+        if (moved.isPresent()) {
+            return moved;
+        }
         try {
-            return schemaApplied();
+            return schemaApplied() ? Optional.empty()
+                    : Optional.of("the schema is not at version " + schemaVersion.getVersion());
         } catch (RuntimeException e) {
             LOG.warn("Storage not ready: {}", rootMessage(e));
-            return false;
+            return Optional.of(rootMessage(e));
+        }
+    }
+
+    /** SQLite: why the configured path no longer names the opened file, logged once per change; one stat. */
+    private Optional<String> fileProblem() {
+        if (file == null) {
+            return Optional.empty();
+        }
+        Optional<String> problem = file.problem();
+        String now = problem.orElse(null);
+        if (!java.util.Objects.equals(now, loggedFileProblem)) {
+            synchronized (file) {
+                if (!java.util.Objects.equals(now, loggedFileProblem)) {
+                    if (now == null) {
+                        // Connections the pool opened meanwhile opened whatever was at the path, not this file.
+                        dataSource.getHikariPoolMXBean().softEvictConnections();
+                        LOG.info("The SQLite database file {} is the file opened at start again", file.path());
+                    } else {
+                        LOG.warn("Storage not ready, writes refused: {}", now);
+                    }
+                    loggedFileProblem = now;
+                }
+            }
+        }
+        return problem;
+    }
+
+    private void refuseWhileFileMoved() {
+        Optional<String> problem = fileProblem();
+        if (problem.isPresent()) {
+            throw new StorageException("Refusing to write: " + problem.get());
         }
     }
 

@@ -10,6 +10,7 @@ import io.patchbay.core.secret.SecretCipher;
 import java.security.GeneralSecurityException;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -177,9 +178,18 @@ public final class PatchbayStorage implements AutoCloseable {
         return keyRotation;
     }
 
-    /** The database answers and the schema is at the version this code expects: for health checks. */
+    /**
+     * The database answers and the schema is at the version this code expects, and on SQLite the configured path
+     * still names the database file opened (not moved, deleted or replaced since): for health checks. Answers
+     * within 2 s.
+     */
     public boolean ready() {
         return db.ready();
+    }
+
+    /** Why the storage is not {@link #ready()} (naming, say, the SQLite file that went missing); empty when it is. */
+    public Optional<String> notReadyReason() {
+        return db.notReady();
     }
 
     Database database() {

@@ -123,4 +123,58 @@ class SqliteFilesTest {
             assertThat(permissions(own.resolve("p.db-wal"))).isEqualTo("rw-------");
         }
     }
+
+    @Test
+    void aDatabaseFileMovedAwayWhileRunningMakesStorageNotReadyAndRefusesWritesUntilItIsBack() throws Exception {
+        Path data = dir.resolve("data");
+        Path file = data.resolve("patchbay.db").toAbsolutePath();
+        LinkedAccount gone;
+        LinkedAccount after;
+        try (PatchbayStorage storage = PatchbayStorage.open(StorageConfig.embeddedDefault(data))) {
+            LinkedAccount kept = Secrets.link(storage, StoreFixtures.account(StoreFixtures.tenant()),
+                    Secrets.newToken());
+            assertThat(storage.ready()).isTrue();
+            assertThat(storage.notReadyReason()).isEmpty();
+
+            Path away = Files.move(file, dir.resolve("moved.db"));
+
+            assertThat(storage.ready()).isFalse();
+            // (The pool may meanwhile open a connection, creating a file at the path: not the database either.)
+            String notOpened = "the SQLite database file " + file + " is not the file opened at start: ";
+            assertThat(storage.notReadyReason()).hasValueSatisfying(reason -> assertThat(reason)
+                    .startsWith(notOpened).contains("Stop the server, put the database file back"));
+            // A write would land in the unlinked file and vanish at the next start: refused instead (503).
+            assertThatThrownBy(() -> Secrets.link(storage, StoreFixtures.account(StoreFixtures.tenant()),
+                    Secrets.newToken()))
+                    .isInstanceOf(StorageException.class)
+                    .hasMessageStartingWith("Refusing to write: " + notOpened);
+
+            Files.deleteIfExists(file);
+            assertThat(storage.notReadyReason()).hasValue(notOpened + "no file is at that path (moved or deleted "
+                    + "while the server runs); writes would go to a file the next start does not open, and be lost, "
+                    + "so they are refused. Stop the server, put the database file back (or restore it) and start "
+                    + "again.");
+
+            // Another file at the path is not the database this process writes to either.
+            Files.writeString(file, "");
+            assertThat(storage.notReadyReason()).hasValueSatisfying(reason -> assertThat(reason)
+                    .startsWith(notOpened + "another file is at that path now"));
+            assertThatThrownBy(() -> storage.accounts().delete(kept.tenantId(), kept.id()))
+                    .isInstanceOf(StorageException.class).hasMessageContaining("another file is at that path now");
+
+            // Moved back, it is the same file again: ready, and writes go on.
+            Files.move(away, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            assertThat(storage.ready()).isTrue();
+            assertThat(storage.accounts().delete(kept.tenantId(), kept.id())).isTrue();
+            LinkedAccount added = Secrets.link(storage, StoreFixtures.account(StoreFixtures.tenant()),
+                    Secrets.newToken());
+            gone = kept;
+            after = added;
+        }
+        // The writes made once it was back are in the file the next start opens.
+        try (PatchbayStorage again = PatchbayStorage.open(StorageConfig.embeddedDefault(data))) {
+            assertThat(again.accounts().find(gone.tenantId(), gone.id())).isEmpty();
+            assertThat(again.accounts().find(after.tenantId(), after.id())).isPresent();
+        }
+    }
 }
