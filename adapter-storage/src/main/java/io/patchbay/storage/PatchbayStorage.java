@@ -95,8 +95,8 @@ public final class PatchbayStorage implements AutoCloseable {
                     + "keyset would not open them.");
         }
         if (!config.generateKeyset()) {
-            throw new StorageException("The keyset " + config.keyset().describe() + " does not exist. Create one "
-                    + "(io.patchbay.storage.Keysets.generate()) or enable keyset generation for a first start.");
+            throw new StorageException("The keyset " + config.keyset().describe() + " does not exist. "
+                    + config.missingKeysetHint());
         }
         return store.generate();
     }

@@ -16,13 +16,20 @@ import java.util.regex.Pattern;
  * @param keyset         where the keyset that seals account secrets lives
  * @param generateKeyset create a new keyset file on first start when the file is missing and no secret is stored yet
  * @param poolSize       database connections held open (SQLite still writes through one at a time)
+ * @param missingKeysetHint what to do when the keyset file is missing and is not to be generated, ending the start-up
+ *                       error; a host with commands and settings of its own names them here
+ *                       ({@link #withMissingKeysetHint})
  */
 public record StorageConfig(String jdbcUrl, Optional<String> user, Optional<String> password, KeysetSource keyset,
-                            boolean generateKeyset, int poolSize) {
+                            boolean generateKeyset, int poolSize, String missingKeysetHint) {
 
     public static final String EMBEDDED_DATABASE_FILE = "patchbay.db";
     public static final String EMBEDDED_KEYSET_FILE = "keyset.json";
     public static final int DEFAULT_POOL_SIZE = 4;
+    /** For embedders, who create the keyset with this module's API and set this record's fields. */
+    public static final String DEFAULT_MISSING_KEYSET_HINT = "Create one with io.patchbay.storage.Keysets.generate() "
+            + "(write the JSON it returns to that file, readable by the owner only), or set generateKeyset to create "
+            + "it on a first start.";
     static final String SQLITE_PREFIX = "jdbc:sqlite:";
     static final String POSTGRESQL_PREFIX = "jdbc:postgresql:";
 
@@ -31,6 +38,7 @@ public record StorageConfig(String jdbcUrl, Optional<String> user, Optional<Stri
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(password, "password");
         Objects.requireNonNull(keyset, "keyset");
+        Objects.requireNonNull(missingKeysetHint, "missingKeysetHint");
         if (!jdbcUrl.startsWith(SQLITE_PREFIX) && !jdbcUrl.startsWith(POSTGRESQL_PREFIX)) {
             throw new IllegalArgumentException("jdbcUrl: must start with " + SQLITE_PREFIX + " or "
                     + POSTGRESQL_PREFIX + ", got '" + redact(jdbcUrl) + "'");
@@ -49,6 +57,24 @@ public record StorageConfig(String jdbcUrl, Optional<String> user, Optional<Stri
             throw new IllegalArgumentException("generateKeyset: only a keyset file can be generated, not "
                     + keyset.describe());
         }
+        if (missingKeysetHint.isBlank()) {
+            throw new IllegalArgumentException("missingKeysetHint: must say what to do, got a blank text");
+        }
+    }
+
+    /** With the {@link #DEFAULT_MISSING_KEYSET_HINT}. */
+    public StorageConfig(String jdbcUrl, Optional<String> user, Optional<String> password, KeysetSource keyset,
+                         boolean generateKeyset, int poolSize) {
+        this(jdbcUrl, user, password, keyset, generateKeyset, poolSize, DEFAULT_MISSING_KEYSET_HINT);
+    }
+
+    /**
+     * This configuration, with {@code hint} ending the error a missing keyset file causes, in the host's own terms
+     * (its command that creates a keyset, its setting that enables generation); storage does not know them.
+     */
+    public StorageConfig withMissingKeysetHint(String hint) {
+        Objects.requireNonNull(hint, "hint");
+        return new StorageConfig(jdbcUrl, user, password, keyset, generateKeyset, poolSize, hint);
     }
 
     /**

@@ -162,8 +162,22 @@ class KeysetTest {
 
         assertThatThrownBy(() -> PatchbayStorage.open(config))
                 .isInstanceOf(StorageException.class)
-                .hasMessageContaining("The keyset file " + dir.resolve("absent.json").toAbsolutePath()
-                        + " does not exist");
+                .hasMessage("The keyset file " + dir.resolve("absent.json").toAbsolutePath() + " does not exist. "
+                        + "Create one with io.patchbay.storage.Keysets.generate() (write the JSON it returns to that "
+                        + "file, readable by the owner only), or set generateKeyset to create it on a first start.");
+    }
+
+    @Test
+    void aMissingKeysetSaysWhatToDoInTheHostsOwnTerms() {
+        StorageConfig config = new StorageConfig("jdbc:sqlite:" + dir.resolve("p.db"), Optional.empty(),
+                Optional.empty(), KeysetSource.file(dir.resolve("absent.json")), false, 2)
+                .withMissingKeysetHint("Create one with `java -jar patchbay-server.jar new-keyset`.");
+
+        assertThatThrownBy(() -> PatchbayStorage.open(config))
+                .isInstanceOf(StorageException.class)
+                .hasMessage("The keyset file " + dir.resolve("absent.json").toAbsolutePath() + " does not exist. "
+                        + "Create one with `java -jar patchbay-server.jar new-keyset`.");
+        assertThat(dir.resolve("absent.json")).doesNotExist();
     }
 
     @Test

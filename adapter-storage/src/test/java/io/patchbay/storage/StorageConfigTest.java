@@ -17,6 +17,19 @@ class StorageConfigTest {
         assertThat(config.jdbcUrl()).isEqualTo("jdbc:sqlite:" + Path.of("data", "patchbay.db"));
         assertThat(config.keyset()).isEqualTo(KeysetSource.file(Path.of("data", "keyset.json")));
         assertThat(config.generateKeyset()).isTrue();
+        assertThat(config.missingKeysetHint()).isEqualTo(StorageConfig.DEFAULT_MISSING_KEYSET_HINT);
+    }
+
+    @Test
+    void aHostsMissingKeysetHintChangesNothingElse() {
+        StorageConfig config = new StorageConfig("jdbc:sqlite:x.db", Optional.empty(), Optional.empty(), KEYS, false,
+                3);
+
+        StorageConfig hinted = config.withMissingKeysetHint("Run the host's new-keyset command.");
+
+        assertThat(hinted.missingKeysetHint()).isEqualTo("Run the host's new-keyset command.");
+        assertThat(hinted).isEqualTo(new StorageConfig(config.jdbcUrl(), config.user(), config.password(),
+                config.keyset(), config.generateKeyset(), config.poolSize(), "Run the host's new-keyset command."));
     }
 
     @Test
@@ -32,6 +45,8 @@ class StorageConfigTest {
         assertThatThrownBy(() -> new StorageConfig("jdbc:sqlite:x.db", Optional.empty(), Optional.empty(),
                 new KeysetSource.Json("environment variable K", "{}"), true, 4))
                 .hasMessageStartingWith("generateKeyset: only a keyset file can be generated");
+        assertThatThrownBy(() -> StorageConfig.embeddedDefault(Path.of("data")).withMissingKeysetHint(" "))
+                .hasMessage("missingKeysetHint: must say what to do, got a blank text");
         assertThatThrownBy(() -> KeysetSource.environment("PATCHBAY_TEST_SURELY_UNSET_VARIABLE"))
                 .hasMessageContaining("environment variable PATCHBAY_TEST_SURELY_UNSET_VARIABLE is not set");
     }
