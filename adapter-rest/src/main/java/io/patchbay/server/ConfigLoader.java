@@ -49,6 +49,8 @@ final class ConfigLoader {
     private static final Pattern CONNECTOR_KEY = Pattern.compile("connector\\.([a-z][a-z0-9-]*)\\.([a-z][a-z0-9_]*)");
     private static final Pattern CONNECTOR_ENV = Pattern.compile("PATCHBAY_CONNECTOR_([A-Z][A-Z0-9-]*)_([A-Z][A-Z0-9_]*)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kib|mib)?", Pattern.CASE_INSENSITIVE);
+    /** A user name (and password) before the host of a URL: {@code //user:password@host}. */
+    private static final Pattern USER_INFO = Pattern.compile("^[^?;]*//[^/?#;]*@");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)", Pattern.CASE_INSENSITIVE);
 
     /** A value and where it came from, for messages. */
@@ -173,6 +175,11 @@ final class ConfigLoader {
         databaseUrl.ifPresent(url -> {
             if (!url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:postgresql:")) {
                 problem("database.url", "must start with jdbc:postgresql: or jdbc:sqlite:");
+            } else if (USER_INFO.matcher(url).find()) {
+                // The PostgreSQL driver reads user:password@ as part of the host name, so it never connects, and
+                // the URL with its password would be printed in every message about it.
+                problem("database.url", "must not hold a user or password (user:password@host): set "
+                        + envName("database.user") + " and " + envName("database.password") + " instead");
             }
         });
         int poolSize = integer("database.pool_size", 1, 64).orElse(StorageConfig.DEFAULT_POOL_SIZE);

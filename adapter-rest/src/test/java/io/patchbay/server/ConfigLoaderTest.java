@@ -114,6 +114,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aDatabaseUrlWithAUserAndPasswordIsRefusedWithoutShowingThePassword() {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(
+                "PATCHBAY_DATABASE_URL", "jdbc:postgresql://patchbay:Db5ecretPw@db.internal:5432/patchbay")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.getMessage())
+                        .contains("environment variable PATCHBAY_DATABASE_URL: must not hold a user or password")
+                        .contains("set PATCHBAY_DATABASE_USER and PATCHBAY_DATABASE_PASSWORD instead")
+                        .contains("jdbc:postgresql://***@db.internal:5432/patchbay")
+                        .doesNotContain("Db5ecretPw"));
+        // An @ in a parameter is no user info.
+        assertThat(ConfigLoader.load(Map.of("PATCHBAY_DATABASE_URL",
+                "jdbc:postgresql://db:5432/patchbay?ApplicationName=ops@night")).storage().jdbcUrl())
+                .endsWith("ops@night");
+    }
+
+    @Test
     void aYamlFileIsReadAndTheEnvironmentWins() throws IOException {
         Path file = dir.resolve("patchbay.yaml");
         Files.writeString(file, """
