@@ -159,7 +159,11 @@ final class ConfigLoader {
             JsonNode value = field.getValue();
             if (value.isObject()) {
                 flatten(key + ".", value, source);
-            } else if (value.isValueNode() && !value.isNull()) {
+            } else if (value.isNull()) {
+                // "host:" with nothing after it counts as not set, as an empty environment variable does; its
+                // name is still checked.
+                putFromFile(source, key, "");
+            } else if (value.isValueNode()) {
                 putFromFile(source, key, value.asText());
             } else {
                 problems.add(source + ": " + key + " must be a single value");

@@ -155,6 +155,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aYamlKeyWithoutAValueCountsAsNotSetButItsNameIsStillChecked() throws IOException {
+        Path file = dir.resolve("patchbay.yaml");
+        Files.writeString(file, "host:\nport: 7000\ndatabase:\n  url:\n");
+        ServerConfig config = ConfigLoader.load(Map.of("PATCHBAY_CONFIG_FILE", file.toString()));
+        assertThat(config.host()).isEqualTo("127.0.0.1");
+        assertThat(config.databaseUrl()).isEmpty();
+        assertThat(config.port()).isEqualTo(7000);
+
+        Files.writeString(file, "hots:\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_CONFIG_FILE", file.toString())))
+                .hasMessageContaining("unknown setting 'hots'");
+    }
+
+    @Test
     void aPropertiesFileUsesTheSameKeys() throws IOException {
         Path file = dir.resolve("patchbay.properties");
         Files.writeString(file, "data_dir=/var/lib/patchbay\nconnectors.dir=/opt/connectors\nkeyset.generate=true\n"
