@@ -3,6 +3,7 @@ package io.patchbay.server;
 import io.patchbay.server.access.ApiKeyService;
 import io.patchbay.server.access.Scope;
 import io.patchbay.server.logging.ServerLogging;
+import io.patchbay.storage.Keysets;
 import io.patchbay.storage.OwnerOnly;
 import io.patchbay.storage.PatchbayStorage;
 import java.io.IOException;
@@ -22,16 +23,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts the server from the environment (and {@code PATCHBAY_CONFIG_FILE}); zero configuration works. With
  * {@value #NEW_ADMIN_KEY} it creates an admin key instead, for an operator who lost the one printed on the first
- * start, and exits.
+ * start, and exits; with {@value #NEW_KEYSET} it prints a new keyset for a production set-up, and exits.
  *
  * <p>Exit codes: 2 for a wrong command line or configuration, 1 for a start that failed, 0 after
- * {@value #NEW_ADMIN_KEY}; a server stopped by a signal ends as the JVM does (143 for SIGTERM).
+ * {@value #NEW_ADMIN_KEY} or {@value #NEW_KEYSET}; a server stopped by a signal ends as the JVM does (143 for SIGTERM).
  */
 public final class Main {
     static final String NEW_ADMIN_KEY = "new-admin-key";
+    static final String NEW_KEYSET = "new-keyset";
     static final String USAGE = """
             Usage: java -jar patchbay-server.jar                 start the server
                    java -jar patchbay-server.jar new-admin-key   create an admin API key, print it once, and exit
+                   java -jar patchbay-server.jar new-keyset      print a new keyset (JSON) for PATCHBAY_KEYSET_JSON
+                                                                 or PATCHBAY_KEYSET_FILE, and exit
             Settings come from PATCHBAY_* environment variables and PATCHBAY_CONFIG_FILE, not from arguments
             (PATCHBAY_PORT=9090, not --port 9090); every setting is listed in docs/operations.md.""";
 
@@ -42,6 +46,11 @@ public final class Main {
         List<String> arguments = List.of(args);
         if (arguments.equals(List.of("--help")) || arguments.equals(List.of("-h"))) {
             System.out.println(USAGE);
+            return;
+        }
+        if (arguments.equals(List.of(NEW_KEYSET))) {
+            // Only the keyset on standard output, so that it can go straight to a file or a secret store.
+            System.out.println(Keysets.generate());
             return;
         }
         // An argument the server does not read (--port 9090) would otherwise be ignored without a word.

@@ -2,6 +2,7 @@ package io.patchbay.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.patchbay.storage.Keysets;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -63,6 +64,19 @@ class MainTest {
             assertThat(api.get("/v1/admin/tenants/default/api-keys").token(first).send().status())
                     .as("the earlier key is not revoked by this").isEqualTo(200);
         }
+    }
+
+    @Test
+    void newKeysetPrintsOnlyAKeysetThatTheServerStartsWith() throws Exception {
+        Ended ended = run(Map.of(), Main.NEW_KEYSET);
+        assertThat(ended.exitCode()).as(ended.output()).isZero();
+        String keyset = ended.output().strip();
+        assertThat(Keysets.keyIds(keyset)).hasSize(1);
+        ServerConfig config = TestServers.config(dir.resolve("data"), Map.of(), Map.of("PATCHBAY_KEYSET_JSON", keyset));
+        try (PatchbayServer server = PatchbayServer.start(config)) {
+            assertThat(new Api(server.port()).get("/ready").send().status()).isEqualTo(200);
+        }
+        assertThat(dir.resolve("data").resolve("keyset.json")).as("the given keyset is used").doesNotExist();
     }
 
     @Test
