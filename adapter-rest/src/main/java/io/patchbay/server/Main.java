@@ -178,9 +178,10 @@ public final class Main {
         out.println();
         out.println("   " + key);
         out.println();
-        out.println(" Create a tenant API key with it:");
+        // The command names the key by a variable, so that it runs as pasted and the key is printed once only.
+        out.println(" Create a tenant API key with it, with ADMIN set to the key above:");
         out.println("   curl -X POST http://localhost:" + port + "/v1/admin/tenants/default/api-keys \\");
-        out.println("        -H 'Authorization: Bearer " + key.substring(0, 6) + "…' \\");
+        out.println("        -H \"Authorization: Bearer $ADMIN\" \\");
         out.println("        -H 'Content-Type: application/json' -d '{\"name\":\"my app\"}'");
         notes.forEach(out::println);
         out.println("================================================================================");

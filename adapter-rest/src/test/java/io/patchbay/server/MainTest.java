@@ -37,6 +37,17 @@ class MainTest {
     }
 
     @Test
+    void theBannersCommandRunsAsPastedOnceTheKeyIsInAVariable() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        Main.printOnce(new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                "pb_sk_banner00000000000000000000000000", 18480);
+        String banner = out.toString(StandardCharsets.UTF_8);
+        assertThat(banner).contains("with ADMIN set to the key above")
+                .contains("-H \"Authorization: Bearer $ADMIN\"").doesNotContain("…");
+        assertThat(banner.split("pb_sk_", -1)).as("the key is printed once").hasSize(2);
+    }
+
+    @Test
     void newAdminKeyReplacesALostFirstKeyAndTheKeyIsInNoLogFile() throws Exception {
         Path data = dir.resolve("data");
         String first;
