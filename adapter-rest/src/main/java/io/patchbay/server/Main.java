@@ -131,8 +131,10 @@ public final class Main {
      */
     static Optional<String> unwritableFolder(ServerConfig config) {
         Path logDir = Path.of(config.logging().get(ServerLogging.LOG_DIR));
-        Optional<String> logs = unwritable(logDir, "the log folder " + logDir.toAbsolutePath() + " ("
-                + ConfigLoader.envName("log.dir") + ", by default " + ConfigLoader.envName("data_dir") + "/logs)");
+        // A Logback file of the operator's own replaces the built-in set-up, log folder included.
+        Optional<String> logs = System.getProperty("logback.configurationFile") != null ? Optional.empty()
+                : unwritable(logDir, "the log folder " + logDir.toAbsolutePath() + " (" + ConfigLoader.envName("log.dir")
+                        + ", by default " + ConfigLoader.envName("data_dir") + "/logs)");
         if (logs.isPresent() || config.databaseUrl().isPresent()) {
             return logs;
         }

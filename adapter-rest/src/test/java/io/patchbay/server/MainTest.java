@@ -124,6 +124,24 @@ class MainTest {
                 .hasLineCount(1);
     }
 
+    @Test
+    void withALogbackFileOfItsOwnTheBuiltInLogFolderIsNotRequired() throws Exception {
+        Path notAFolder = Files.writeString(dir.resolve("plain-file"), "x");
+        Path logback = Files.writeString(dir.resolve("logback.xml"), """
+                <configuration>
+                  <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
+                    <encoder><pattern>%msg%n</pattern></encoder>
+                  </appender>
+                  <root level="INFO"><appender-ref ref="OUT"/></root>
+                </configuration>
+                """);
+        Ended ended = run(List.of("-Dlogback.configurationFile=" + logback), Map.of(
+                "PATCHBAY_DATA_DIR", notAFolder.resolve("data").toString(), "PATCHBAY_PORT", "0",
+                "PATCHBAY_LOG_DIR", notAFolder.resolve("logs").toString()));
+        assertThat(ended.exitCode()).as(ended.output()).isEqualTo(1);
+        assertThat(ended.output()).doesNotContain("the log folder").contains("the data folder");
+    }
+
     private record Ended(String output, int exitCode) {
     }
 
@@ -137,11 +155,17 @@ class MainTest {
 
     /** {@code Main} in a new JVM (without the tests' logging set-up), run until it ends by itself (60 s at most). */
     private static Ended run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return run(List.of(), env, args);
+    }
+
+    private static Ended run(List<String> jvmOptions, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(entry -> !entry.endsWith("test-classes")).collect(Collectors.joining(File.pathSeparator));
         List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath,
-                Main.class.getName()));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classPath, Main.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("PATCHBAY_"));
