@@ -96,6 +96,10 @@ public final class Main {
             server = PatchbayServer.start(config);
         } catch (Exception e) { // checked ones too: a library may throw them unchecked, and the process must end
             log.error("Patchbay could not start: {}", e.getMessage(), e);
+            if (!log.isErrorEnabled()) {
+                // PATCHBAY_LOG_LEVEL=OFF must not turn a failed start into a silent exit.
+                System.err.println("Patchbay could not start: " + e.getMessage());
+            }
             System.exit(1);
             return;
         }
@@ -119,6 +123,9 @@ public final class Main {
             return 0;
         } catch (RuntimeException e) {
             log.error("No admin key was created: {}", e.getMessage(), e);
+            if (!log.isErrorEnabled()) {
+                System.err.println("No admin key was created: " + e.getMessage());
+            }
             return 1;
         } finally {
             ServerLogging.stop();

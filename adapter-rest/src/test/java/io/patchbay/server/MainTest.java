@@ -142,6 +142,15 @@ class MainTest {
         assertThat(ended.output()).doesNotContain("the log folder").contains("the data folder");
     }
 
+    @Test
+    void aFailedStartIsReportedEvenWithLoggingOff() throws Exception {
+        Ended ended = run(Map.of("PATCHBAY_DATA_DIR", dir.resolve("data").toString(), "PATCHBAY_PORT", "0",
+                "PATCHBAY_LOG_LEVEL", "OFF", "PATCHBAY_KEYSET_JSON", "{not a keyset"));
+        assertThat(ended.exitCode()).as(ended.output()).isEqualTo(1);
+        assertThat(ended.output()).contains("Patchbay could not start: Unusable keyset: environment variable "
+                + "PATCHBAY_KEYSET_JSON");
+    }
+
     private record Ended(String output, int exitCode) {
     }
 
