@@ -49,6 +49,9 @@ final class ConfigLoader {
     private static final Pattern CONNECTOR_KEY = Pattern.compile("connector\\.([a-z][a-z0-9-]*)\\.([a-z][a-z0-9_]*)");
     private static final Pattern CONNECTOR_ENV = Pattern.compile("PATCHBAY_CONNECTOR_([A-Z][A-Z0-9-]*)_([A-Z][A-Z0-9_]*)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kib|mib)?", Pattern.CASE_INSENSITIVE);
+    /** A host name or IPv4 address; an IPv6 literal (two colons at least), bracketed or not, is {@link #IPV6}. */
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
+    private static final Pattern IPV6 = Pattern.compile("\\[?[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*(%[A-Za-z0-9]+)?]?");
     /** A user name (and password) before the host of a URL: {@code //user:password@host}. */
     private static final Pattern USER_INFO = Pattern.compile("^[^?;]*//[^/?#;]*@");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)", Pattern.CASE_INSENSITIVE);
@@ -173,6 +176,10 @@ final class ConfigLoader {
 
     private ServerConfig build() {
         String host = string("host").orElse("127.0.0.1");
+        if (!HOST.matcher(host).matches() && !IPV6.matcher(host).matches()) {
+            problem("host", "must be a host name or IP address to listen on, without a scheme or port (the port is "
+                    + envName("port") + "), e.g. 0.0.0.0 or 127.0.0.1");
+        }
         int port = integer("port", 0, 65535).orElse(ServerConfig.DEFAULT_PORT);
         Path dataDir = path("data_dir").orElse(Path.of("data"));
         Optional<String> databaseUrl = string("database.url");

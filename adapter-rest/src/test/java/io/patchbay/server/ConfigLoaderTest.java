@@ -129,6 +129,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aHostWithASchemeOrPortIsRefusedBeforeAnythingStarts() {
+        for (String host : List.of("http://0.0.0.0", "0.0.0.0:8080", "localhost:80", "my host")) {
+            assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_HOST", host))).as(host)
+                    .hasMessageContaining("environment variable PATCHBAY_HOST: must be a host name or IP address to "
+                            + "listen on, without a scheme or port (the port is PATCHBAY_PORT)");
+        }
+        for (String host : List.of("0.0.0.0", "127.0.0.1", "::", "::1", "[::1]", "fe80::1%eth0", "localhost",
+                "patchbay-0.internal")) {
+            assertThat(ConfigLoader.load(Map.of("PATCHBAY_HOST", host)).host()).isEqualTo(host);
+        }
+    }
+
+    @Test
     void aYamlFileIsReadAndTheEnvironmentWins() throws IOException {
         Path file = dir.resolve("patchbay.yaml");
         Files.writeString(file, """
