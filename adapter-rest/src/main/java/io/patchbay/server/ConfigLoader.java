@@ -208,6 +208,10 @@ final class ConfigLoader {
             problem("keyset.generate", "only a keyset file can be generated, not one given as JSON");
         }
         Path connectorsDir = path("connectors.dir").orElse(Path.of("connectors"));
+        if (Files.exists(connectorsDir) && !Files.isDirectory(connectorsDir)) {
+            // A connector jar given here instead of its folder would be skipped without a word.
+            problem("connectors.dir", "must be a folder holding one subfolder per drop-in connector, not a file");
+        }
         long maxRequestBytes = size("max_request_bytes").orElse(ServerConfig.DEFAULT_MAX_REQUEST_BYTES);
         Duration connectTimeout = duration("provider.connect_timeout").orElse(Duration.ofSeconds(10));
         Duration callTimeout = duration("provider.call_timeout").orElse(Duration.ofSeconds(30));

@@ -142,6 +142,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aConnectorsDirThatIsAFileIsRefused() throws IOException {
+        Path jar = Files.writeString(dir.resolve("my-connector.jar"), "x");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_CONNECTORS_DIR", jar.toString())))
+                .hasMessageContaining("environment variable PATCHBAY_CONNECTORS_DIR: must be a folder holding one "
+                        + "subfolder per drop-in connector, not a file, got '" + jar + "'");
+        assertThat(ConfigLoader.load(Map.of("PATCHBAY_CONNECTORS_DIR", dir.resolve("missing").toString()))
+                .connectorsDir()).as("a missing folder is fine").isEqualTo(dir.resolve("missing"));
+    }
+
+    @Test
     void aYamlFileIsReadAndTheEnvironmentWins() throws IOException {
         Path file = dir.resolve("patchbay.yaml");
         Files.writeString(file, """
