@@ -9,6 +9,7 @@ import io.patchbay.storage.PatchbayStorage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -162,6 +163,9 @@ public final class Main {
     }
 
     private static String reason(Exception e) {
+        if (e instanceof FileAlreadyExistsException exists) {
+            return exists.getFile() + " is a file, not a folder";
+        }
         if (e instanceof AccessDeniedException denied) {
             return "permission denied on " + denied.getFile();
         }

@@ -151,6 +151,16 @@ class MainTest {
                 + "PATCHBAY_KEYSET_JSON");
     }
 
+    @Test
+    void aDataFolderSettingThatNamesAFileSaysSo() throws Exception {
+        Path file = Files.writeString(dir.resolve("patchbay.db"), "x");
+        Ended ended = run(Map.of("PATCHBAY_DATA_DIR", file.toString(), "PATCHBAY_PORT", "0",
+                "PATCHBAY_LOG_DIR", dir.resolve("logs").toString()));
+        assertThat(ended.exitCode()).as(ended.output()).isEqualTo(1);
+        assertThat(ended.output().strip()).isEqualTo("Patchbay could not start: the data folder "
+                + file.toAbsolutePath() + " (PATCHBAY_DATA_DIR) cannot be created: " + file + " is a file, not a folder");
+    }
+
     private record Ended(String output, int exitCode) {
     }
 
