@@ -49,6 +49,11 @@ final class ConfigLoader {
     private static final Pattern CONNECTOR_KEY = Pattern.compile("connector\\.([a-z][a-z0-9-]*)\\.([a-z][a-z0-9_]*)");
     private static final Pattern CONNECTOR_ENV = Pattern.compile("PATCHBAY_CONNECTOR_([A-Z][A-Z0-9-]*)_([A-Z][A-Z0-9_]*)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kib|mib)?", Pattern.CASE_INSENSITIVE);
+    /** A host name or IPv4 address; an IPv6 literal (two colons at least), bracketed or not, is {@link #IPV6}. */
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
+    private static final Pattern IPV6 = Pattern.compile("\\[?[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*(%[A-Za-z0-9]+)?]?");
+    /** A user name (and password) before the host of a URL: {@code //user:password@host}. */
+    private static final Pattern USER_INFO = Pattern.compile("^[^?;]*//[^/?#;]*@");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)", Pattern.CASE_INSENSITIVE);
 
     /** A value and where it came from, for messages. */
@@ -157,7 +162,11 @@ final class ConfigLoader {
             JsonNode value = field.getValue();
             if (value.isObject()) {
                 flatten(key + ".", value, source);
-            } else if (value.isValueNode() && !value.isNull()) {
+            } else if (value.isNull()) {
+                // "host:" with nothing after it counts as not set, as an empty environment variable does; its
+                // name is still checked.
+                putFromFile(source, key, "");
+            } else if (value.isValueNode()) {
                 putFromFile(source, key, value.asText());
             } else {
                 problems.add(source + ": " + key + " must be a single value");
@@ -167,12 +176,21 @@ final class ConfigLoader {
 
     private ServerConfig build() {
         String host = string("host").orElse("127.0.0.1");
+        if (!HOST.matcher(host).matches() && !IPV6.matcher(host).matches()) {
+            problem("host", "must be a host name or IP address to listen on, without a scheme or port (the port is "
+                    + envName("port") + "), e.g. 0.0.0.0 or 127.0.0.1");
+        }
         int port = integer("port", 0, 65535).orElse(ServerConfig.DEFAULT_PORT);
         Path dataDir = path("data_dir").orElse(Path.of("data"));
         Optional<String> databaseUrl = string("database.url");
         databaseUrl.ifPresent(url -> {
             if (!url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:postgresql:")) {
                 problem("database.url", "must start with jdbc:postgresql: or jdbc:sqlite:");
+            } else if (USER_INFO.matcher(url).find()) {
+                // The PostgreSQL driver reads user:password@ as part of the host name, so it never connects, and
+                // the URL with its password would be printed in every message about it.
+                problem("database.url", "must not hold a user or password (user:password@host): set "
+                        + envName("database.user") + " and " + envName("database.password") + " instead");
             }
         });
         int poolSize = integer("database.pool_size", 1, 64).orElse(StorageConfig.DEFAULT_POOL_SIZE);
@@ -190,6 +208,10 @@ final class ConfigLoader {
             problem("keyset.generate", "only a keyset file can be generated, not one given as JSON");
         }
         Path connectorsDir = path("connectors.dir").orElse(Path.of("connectors"));
+        if (Files.exists(connectorsDir) && !Files.isDirectory(connectorsDir)) {
+            // A connector jar given here instead of its folder would be skipped without a word.
+            problem("connectors.dir", "must be a folder holding one subfolder per drop-in connector, not a file");
+        }
         long maxRequestBytes = size("max_request_bytes").orElse(ServerConfig.DEFAULT_MAX_REQUEST_BYTES);
         Duration connectTimeout = duration("provider.connect_timeout").orElse(Duration.ofSeconds(10));
         Duration callTimeout = duration("provider.call_timeout").orElse(Duration.ofSeconds(30));

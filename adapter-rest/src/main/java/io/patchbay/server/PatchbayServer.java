@@ -182,11 +182,11 @@ public final class PatchbayServer implements AutoCloseable {
             ProxyService proxy = injector.getInstance(ProxyService.class);
             Edge.Limits limits = new Edge.Limits((int) Math.min(Integer.MAX_VALUE, config.maxRequestBytes()),
                     CLIENT_IDLE_TIMEOUT, REQUEST_TIMEOUT);
-            Edge edge = Edge.start(io, config.host(), config.port(), limits, List.of(proxy),
-                    new ApiRelay(io, app.port()));
+            Edge edge = listen(config, io, limits, proxy, app);
             // Only once listening: a start that fails before would store a key that nobody is ever shown.
             Optional<ApiKeyService.Created> adminKey = injector.getInstance(ApiKeyService.class).createFirstAdminKey();
-            LOG.info("Patchbay listening on http://{}:{} ({}) with connectors {} ({} ms)", config.host(), edge.port(),
+            LOG.info("Patchbay listening on http://{}:{} ({}) with connectors {} ({} ms)",
+                    config.host().contains(":") ? "[" + config.host() + "]" : config.host(), edge.port(),
                     io.transportName(), registry.loaded().stream().map(l -> l.id() + " " + l.version()).toList(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             return new PatchbayServer(storage, injector.getInstance(Hub.class), registry, app, io, edge,
@@ -197,6 +197,16 @@ public final class PatchbayServer implements AutoCloseable {
             }
             storage.close();
             throw e;
+        }
+    }
+
+    /** The public listener; a refused address names the settings that chose it. */
+    private static Edge listen(ServerConfig config, EdgeIo io, Edge.Limits limits, ProxyService proxy, Javalin app) {
+        try {
+            return Edge.start(io, config.host(), config.port(), limits, List.of(proxy), new ApiRelay(io, app.port()));
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage() + " (set by " + ConfigLoader.envName("host") + " and "
+                    + ConfigLoader.envName("port") + ")", e.getCause());
         }
     }
 

@@ -114,6 +114,44 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aDatabaseUrlWithAUserAndPasswordIsRefusedWithoutShowingThePassword() {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(
+                "PATCHBAY_DATABASE_URL", "jdbc:postgresql://patchbay:Db5ecretPw@db.internal:5432/patchbay")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.getMessage())
+                        .contains("environment variable PATCHBAY_DATABASE_URL: must not hold a user or password")
+                        .contains("set PATCHBAY_DATABASE_USER and PATCHBAY_DATABASE_PASSWORD instead")
+                        .contains("jdbc:postgresql://***@db.internal:5432/patchbay")
+                        .doesNotContain("Db5ecretPw"));
+        // An @ in a parameter is no user info.
+        assertThat(ConfigLoader.load(Map.of("PATCHBAY_DATABASE_URL",
+                "jdbc:postgresql://db:5432/patchbay?ApplicationName=ops@night")).storage().jdbcUrl())
+                .endsWith("ops@night");
+    }
+
+    @Test
+    void aHostWithASchemeOrPortIsRefusedBeforeAnythingStarts() {
+        for (String host : List.of("http://0.0.0.0", "0.0.0.0:8080", "localhost:80", "my host")) {
+            assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_HOST", host))).as(host)
+                    .hasMessageContaining("environment variable PATCHBAY_HOST: must be a host name or IP address to "
+                            + "listen on, without a scheme or port (the port is PATCHBAY_PORT)");
+        }
+        for (String host : List.of("0.0.0.0", "127.0.0.1", "::", "::1", "[::1]", "fe80::1%eth0", "localhost",
+                "patchbay-0.internal")) {
+            assertThat(ConfigLoader.load(Map.of("PATCHBAY_HOST", host)).host()).isEqualTo(host);
+        }
+    }
+
+    @Test
+    void aConnectorsDirThatIsAFileIsRefused() throws IOException {
+        Path jar = Files.writeString(dir.resolve("my-connector.jar"), "x");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_CONNECTORS_DIR", jar.toString())))
+                .hasMessageContaining("environment variable PATCHBAY_CONNECTORS_DIR: must be a folder holding one "
+                        + "subfolder per drop-in connector, not a file, got '" + jar + "'");
+        assertThat(ConfigLoader.load(Map.of("PATCHBAY_CONNECTORS_DIR", dir.resolve("missing").toString()))
+                .connectorsDir()).as("a missing folder is fine").isEqualTo(dir.resolve("missing"));
+    }
+
+    @Test
     void aYamlFileIsReadAndTheEnvironmentWins() throws IOException {
         Path file = dir.resolve("patchbay.yaml");
         Files.writeString(file, """
@@ -137,6 +175,20 @@ class ConfigLoaderTest {
         assertThat(config.host()).isEqualTo("0.0.0.0");
         assertThat(config.storage().password()).hasValue("from-file");
         assertThat(config.connector("oneflow").baseUrl()).hasValue(URI.create("http://127.0.0.1:7001/v1"));
+    }
+
+    @Test
+    void aYamlKeyWithoutAValueCountsAsNotSetButItsNameIsStillChecked() throws IOException {
+        Path file = dir.resolve("patchbay.yaml");
+        Files.writeString(file, "host:\nport: 7000\ndatabase:\n  url:\n");
+        ServerConfig config = ConfigLoader.load(Map.of("PATCHBAY_CONFIG_FILE", file.toString()));
+        assertThat(config.host()).isEqualTo("127.0.0.1");
+        assertThat(config.databaseUrl()).isEmpty();
+        assertThat(config.port()).isEqualTo(7000);
+
+        Files.writeString(file, "hots:\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_CONFIG_FILE", file.toString())))
+                .hasMessageContaining("unknown setting 'hots'");
     }
 
     @Test
