@@ -3,7 +3,6 @@ package io.patchbay.server;
 import io.patchbay.server.access.ApiKeyService;
 import io.patchbay.server.access.Scope;
 import io.patchbay.server.logging.ServerLogging;
-import io.patchbay.storage.Keysets;
 import io.patchbay.storage.OwnerOnly;
 import io.patchbay.storage.PatchbayStorage;
 import java.io.IOException;
@@ -32,55 +31,23 @@ import org.slf4j.LoggerFactory;
 public final class Main {
     static final String NEW_ADMIN_KEY = "new-admin-key";
     static final String NEW_KEYSET = "new-keyset";
-    static final String USAGE = """
-            Usage: java -jar patchbay-server.jar                 start the server
-                   java -jar patchbay-server.jar new-admin-key   create an admin API key, print it once, and exit
-                   java -jar patchbay-server.jar new-keyset      print a new keyset (JSON) for PATCHBAY_KEYSET_JSON
-                                                                 or PATCHBAY_KEYSET_FILE, and exit
-            Settings come from PATCHBAY_* environment variables and PATCHBAY_CONFIG_FILE, not from arguments
-            (PATCHBAY_PORT=9090, not --port 9090); every setting is listed in docs/operations.md.""";
 
     private Main() {
     }
 
     public static void main(String[] args) {
-        List<String> arguments = List.of(args);
-        if (arguments.equals(List.of("--help")) || arguments.equals(List.of("-h"))) {
-            System.out.println(USAGE);
-            return;
-        }
-        if (arguments.equals(List.of(NEW_KEYSET))) {
-            // Only the keyset on standard output, so that it can go straight to a file or a secret store.
-            System.out.println(Keysets.generate());
-            return;
-        }
-        // An argument the server does not read (--port 9090) would otherwise be ignored without a word.
-        if (!arguments.isEmpty() && !arguments.equals(List.of(NEW_ADMIN_KEY))) {
-            System.err.println("Unknown arguments " + arguments + "\n" + USAGE);
-            System.exit(2);
+        if (args.length > 0) {
+            // Commands are rare: what reads them loads for them only, not on every start. An argument the server
+            // does not read (--port 9090) is refused there rather than ignored.
+            System.exit(Commands.execute(args, System.out, System.err));
             return;
         }
         ServerConfig config;
         try {
-            config = ConfigLoader.fromEnvironment();
-        } catch (ConfigException e) {
+            config = configured();
+        } catch (StartRefused e) {
             System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
-        // Before logging starts: a log folder it cannot write would otherwise bury the reason under Logback's
-        // own report of every appender it set up.
-        Optional<String> unwritable = unwritableFolder(config);
-        if (unwritable.isPresent()) {
-            System.err.println("Patchbay could not start: " + unwritable.get());
-            System.exit(1);
-            return;
-        }
-        // The logging set-up reads system properties before the environment: these hold the merged settings (the
-        // environment's where both give one, else the file's, and the log folder beside the data by default).
-        config.logging().forEach(System::setProperty);
-        if (!arguments.isEmpty()) {
-            System.exit(newAdminKey(config, System.out));
+            System.exit(e.exitCode());
             return;
         }
         // One hook for both, so that logging stops after the server has written its last lines (also when the
@@ -106,6 +73,44 @@ public final class Main {
         }
         started.set(server);
         server.firstAdminKey().ifPresent(key -> printOnce(System.out, key, server.port()));
+    }
+
+    /**
+     * The configuration from the environment and the file, with its folders usable and logging set up from it.
+     *
+     * @throws StartRefused saying why not, and with which exit code the process ends
+     */
+    static ServerConfig configured() throws StartRefused {
+        ServerConfig config;
+        try {
+            config = ConfigLoader.fromEnvironment();
+        } catch (ConfigException e) {
+            throw new StartRefused(e.getMessage(), 2);
+        }
+        // Before logging starts: a log folder it cannot write would otherwise bury the reason under Logback's
+        // own report of every appender it set up.
+        Optional<String> unwritable = unwritableFolder(config);
+        if (unwritable.isPresent()) {
+            throw new StartRefused("Patchbay could not start: " + unwritable.get(), 1);
+        }
+        // The logging set-up reads system properties before the environment: these hold the merged settings (the
+        // environment's where both give one, else the file's, and the log folder beside the data by default).
+        config.logging().forEach(System::setProperty);
+        return config;
+    }
+
+    /** Why the process ends before it started anything, and its exit code. */
+    static final class StartRefused extends Exception {
+        private final int exitCode;
+
+        StartRefused(String message, int exitCode) {
+            super(message, null, false, false);
+            this.exitCode = exitCode;
+        }
+
+        int exitCode() {
+            return exitCode;
+        }
     }
 
     /**

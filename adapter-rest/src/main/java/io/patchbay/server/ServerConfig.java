@@ -93,7 +93,10 @@ public record ServerConfig(
     /** What the storage adapter needs. */
     public StorageConfig storage() {
         return new StorageConfig(databaseUrl.orElse("jdbc:sqlite:" + dataDir.resolve(StorageConfig.EMBEDDED_DATABASE_FILE)),
-                databaseUser, databasePassword, keyset, generateKeyset, databasePoolSize);
+                databaseUser, databasePassword, keyset, generateKeyset, databasePoolSize)
+                .withMissingKeysetHint("Create one with `java -jar patchbay-server.jar " + Main.NEW_KEYSET + " > FILE`"
+                        + " (readable by the server's user only), or set " + ConfigLoader.envName("keyset.generate")
+                        + "=true to create it on a first start.");
     }
 
     public ServerConfig withPort(int newPort) {

@@ -31,9 +31,29 @@ class MainTest {
         Ended ended = run(Map.of("PATCHBAY_DATA_DIR", dir.resolve("data").toString(), "PATCHBAY_PORT", "0"),
                 "--port", "9090");
         assertThat(ended.exitCode()).as(ended.output()).isEqualTo(2);
-        assertThat(ended.output()).contains("Unknown arguments [--port, 9090]")
-                .contains("PATCHBAY_PORT=9090, not --port 9090").contains("new-admin-key");
+        assertThat(ended.output()).contains("Unknown options: '--port', '9090'")
+                .contains("PATCHBAY_PORT=9090, not --port 9090").contains("new-admin-key").contains("new-keyset");
         assertThat(dir.resolve("data")).as("nothing was started").doesNotExist();
+    }
+
+    @Test
+    void helpListsTheCommandsAndStartsNothing() throws Exception {
+        Ended ended = run(Map.of("PATCHBAY_DATA_DIR", dir.resolve("data").toString()), "--help");
+        assertThat(ended.exitCode()).as(ended.output()).isZero();
+        assertThat(ended.output()).contains("Without a command: start the server.")
+                .contains("new-admin-key").contains("new-keyset").contains("PATCHBAY_CONFIG_FILE");
+        assertThat(dir.resolve("data")).as("nothing was started").doesNotExist();
+    }
+
+    @Test
+    void aMissingKeysetFileSaysHowToMakeOneWithTheServersOwnCommandAndSetting() throws Exception {
+        Path keyset = dir.resolve("secrets").resolve("keyset.json");
+        Ended ended = run(Map.of("PATCHBAY_DATA_DIR", dir.resolve("data").toString(), "PATCHBAY_PORT", "0",
+                "PATCHBAY_KEYSET_FILE", keyset.toString()));
+        assertThat(ended.exitCode()).as(ended.output()).isEqualTo(1);
+        assertThat(ended.output()).contains("The keyset file " + keyset.toAbsolutePath() + " does not exist. Create "
+                + "one with `java -jar patchbay-server.jar new-keyset > FILE` (readable by the server's user only), "
+                + "or set PATCHBAY_KEYSET_GENERATE=true to create it on a first start.");
     }
 
     @Test
