@@ -15,12 +15,17 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.NetUtil;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -48,6 +53,8 @@ import javax.net.ssl.SSLException;
 public final class Upstreams implements AutoCloseable {
     /** Idle connections kept per origin and event loop; more are closed when they come back. */
     static final int MAX_IDLE_PER_ORIGIN = 64;
+    /** Response header blocks up to this size are read; some providers set many cookies (the proxy drops them). */
+    static final int MAX_RESPONSE_HEADER_BYTES = 64 * 1024;
 
     /** Answers to a call, delivered on the calling event loop. */
     public interface Callback {
@@ -61,6 +68,17 @@ public final class Upstreams implements AutoCloseable {
     public static final class TimeoutException extends IOException {
         TimeoutException(Duration timeout) {
             super("No answer within " + timeout.toMillis() + " ms", null);
+        }
+    }
+
+    /**
+     * The upstream's answer is not HTTP/1.1 the call can use: a status line, header or body framing the decoder
+     * refused, headers above {@link #MAX_RESPONSE_HEADER_BYTES}, a switch of protocols nobody asked for, or a status
+     * outside 100-599. The message is ours alone: the upstream's bytes may hold anything, secrets included.
+     */
+    public static final class InvalidResponseException extends IOException {
+        InvalidResponseException(String why) {
+            super(why, null);
         }
     }
 
@@ -123,8 +141,9 @@ public final class Upstreams implements AutoCloseable {
             @Override
             public void onFailure(Throwable cause) {
                 // A pooled connection the server closed under us fails in several ways (closed, reset, premature
-                // end); a late or oversized answer is the server's, and not worth asking for again.
-                if (!(cause instanceof TimeoutException) && !(cause instanceof TooLongFrameException)) {
+                // end); a late, oversized or invalid answer is the server's, and not worth asking for again.
+                if (!(cause instanceof TimeoutException) && !(cause instanceof TooLongFrameException)
+                        && !(cause instanceof InvalidResponseException)) {
                     connect(loop, origin, again, timeout, callback);
                 } else {
                     again.release();
@@ -190,7 +209,8 @@ public final class Upstreams implements AutoCloseable {
                         if (context != null) {
                             channel.pipeline().addLast(context.newHandler(channel.alloc(), origin.host(), origin.port()));
                         }
-                        channel.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(maxResponseBytes),
+                        channel.pipeline().addLast(new HttpClientCodec(4096, MAX_RESPONSE_HEADER_BYTES, 8192),
+                                new NoSwitch(), new HttpObjectAggregator(maxResponseBytes),
                                 new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS),
                                 new Connection(origin));
                     }
@@ -237,6 +257,29 @@ public final class Upstreams implements AutoCloseable {
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
+    /**
+     * Fails the call on a 101 as soon as its head arrives: nothing here asks to switch protocols, and the decoder
+     * would read what follows as a body without end (never aggregated, so no answer before the call timeout).
+     */
+    private static final class NoSwitch extends ChannelInboundHandlerAdapter {
+        private boolean switched;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            if (!switched && message instanceof HttpResponse response
+                    && response.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
+                switched = true;
+                ctx.fireExceptionCaught(new InvalidResponseException(
+                        "It switched protocols (101), which was not asked for"));
+            }
+            if (switched) {
+                ReferenceCountUtil.release(message);
+            } else {
+                ctx.fireChannelRead(message);
+            }
+        }
+    }
+
     /** One pooled connection: at most one call at a time, answered or failed exactly once. */
     private final class Connection extends ChannelInboundHandlerAdapter {
         private final Origin origin;
@@ -267,7 +310,20 @@ public final class Upstreams implements AutoCloseable {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object message) {
             if (!(message instanceof FullHttpResponse response)) {
-                io.netty.util.ReferenceCountUtil.release(message);
+                ReferenceCountUtil.release(message);
+                return;
+            }
+            String invalid = invalid(response);
+            if (invalid != null) {
+                // The decoder is out of step with the stream now: the connection is never used again.
+                response.release();
+                fail(new InvalidResponseException(invalid));
+                return;
+            }
+            int status = response.status().code();
+            if (status < 200 && status != 101) {
+                // An interim answer (100 Continue, 103 Early Hints): the final one follows on this connection.
+                response.release();
                 return;
             }
             Callback callback = finish();
@@ -282,6 +338,25 @@ public final class Upstreams implements AutoCloseable {
                 channel.close();
             }
             callback.onResponse(response);
+        }
+
+        /** Why an answer cannot be used, in our words; null when it can. */
+        private static String invalid(FullHttpResponse response) {
+            if (!response.decoderResult().isSuccess()) {
+                Throwable cause = response.decoderResult().cause();
+                if (cause instanceof TooLongHttpHeaderException) {
+                    return "Its headers are larger than " + MAX_RESPONSE_HEADER_BYTES / 1024 + " KiB";
+                }
+                if (cause instanceof TooLongHttpLineException) {
+                    return "Its status line is too long";
+                }
+                return "It is not valid HTTP/1.1 (status line, header syntax or body length)";
+            }
+            int status = response.status().code();
+            if (status < 100 || status > 599) {
+                return "Its status " + status + " is outside 100-599";
+            }
+            return null;
         }
 
         @Override

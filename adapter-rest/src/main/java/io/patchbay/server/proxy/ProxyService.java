@@ -262,6 +262,10 @@ public final class ProxyService implements EdgeRoute {
             return failure(502, "provider_response_too_large", "The provider's answer is larger than "
                     + MAX_RESPONSE_BYTES / (1024 * 1024) + " MiB, the most the proxy passes on");
         }
+        if (cause instanceof Upstreams.InvalidResponseException) {
+            return failure(502, "provider_response_invalid", "The provider's answer cannot be passed on: "
+                    + cause.getMessage());
+        }
         if (cause instanceof ContentDecoding.UnsupportedException) {
             return new ApiException(502, "provider_encoding_unsupported", "Provider answer not usable",
                     cause.getMessage());
