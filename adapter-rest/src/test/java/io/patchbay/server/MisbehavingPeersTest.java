@@ -114,6 +114,49 @@ class MisbehavingPeersTest {
         assertThat(answer).startsWith("HTTP/1.1 200 ").endsWith("{}").doesNotContainIgnoringCase("set-cookie");
     }
 
+    @Test
+    void requestsInFormsTheListenerDoesNotServeGetProblemsAndTheOnesItServesAreServed() throws IOException {
+        assertThat(client("GET /health HTTP/1.0\r\n\r\n")).startsWith("HTTP/1.0 200 ").endsWith("{\"status\":\"ok\"}");
+        assertThat(client("GET http://patchbay.example/health HTTP/1.1\r\nHost: other\r\nConnection: close\r\n\r\n"))
+                .startsWith("HTTP/1.1 200 ").endsWith("{\"status\":\"ok\"}");
+        upstream.script(target -> ascii("HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\n{\"ok\":1}"));
+        assertThat(client("GET http://127.0.0.1:" + server.port() + proxy + "api/v9/x HTTP/1.1\r\nHost: x\r\n"
+                + "Authorization: Bearer " + key + "\r\nConnection: close\r\n\r\n")).endsWith("{\"ok\":1}");
+
+        assertThat(client("GET /health HTTP/1.1\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 400 ")
+                .contains("application/problem+json").contains("exactly one Host header");
+        assertThat(client("GET /health HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n")).startsWith("HTTP/1.1 400 ")
+                .contains("exactly one Host header");
+        assertThat(client("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")).startsWith("HTTP/1.1 505 ")
+                .contains("\"code\":\"http_version_not_supported\"").containsIgnoringCase("Connection: close");
+        assertThat(client("CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n"))
+                .startsWith("HTTP/1.1 405 ").contains("\"code\":\"method_not_allowed\"").contains("forward proxy");
+        assertThat(client("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 400 ")
+                .contains("application/problem+json").contains("must be a path");
+    }
+
+    @Test
+    void requestsTheListenerRefusesAreInTheAccessLogAndTheMetrics() throws IOException {
+        try (LogCapture logs = new LogCapture()) {
+            client("NOT-HTTP\r\n\r\n");
+            client("GET /v1/accounts/%zz\u001b[2J HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            client("POST /v1/accounts HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\nConnection: close\r\n\r\n");
+
+            assertThat(logs.lines().stream().filter(line -> line.startsWith("io.patchbay.server.access-log ")))
+                    .anySatisfy(line -> assertThat(line).contains("- - 400 "))
+                    .anySatisfy(line -> assertThat(line).contains("GET /v1/accounts/%zz?[2J 400 "))
+                    .anySatisfy(line -> assertThat(line).contains("POST /v1/accounts 413 "))
+                    .noneSatisfy(line -> assertThat(line).contains("\u001b"));
+        }
+        String metrics = api.get("/metrics").send().body();
+        assertThat(metrics).containsPattern("patchbay_http_requests_seconds_count\\{method=\"OTHER\",route=\"malformed\","
+                + "status=\"400\"} 1")
+                .containsPattern("patchbay_http_requests_seconds_count\\{method=\"GET\",route=\"malformed\","
+                        + "status=\"400\"} 1")
+                .containsPattern("patchbay_http_requests_seconds_count\\{method=\"POST\",route=\"refused\","
+                        + "status=\"413\"} 1");
+    }
+
     private String get(String path) {
         return "GET " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key + "\r\nConnection: close\r\n\r\n";
     }
