@@ -157,6 +157,32 @@ class MisbehavingPeersTest {
                         + "status=\"413\"} 1");
     }
 
+    @Test
+    void aCallerThatGoesAwayCancelsTheProviderCallWhichClosesItsConnection() throws Exception {
+        upstream.script(target -> null);
+        try (LogCapture logs = new LogCapture()) {
+            try (Socket caller = new Socket("127.0.0.1", server.port())) {
+                caller.getOutputStream().write(get(proxy + "api/v9/slow").getBytes(StandardCharsets.ISO_8859_1));
+                await(() -> upstream.held() == 1);
+            }
+
+            await(() -> upstream.hungUpOn() == 1);
+            await(() -> logs.lines().stream().anyMatch(line -> line.contains("/api/v9/slow ")));
+            // 499 is the cancelled call; a call left to run would have ended in the 3 s call timeout, 504.
+            assertThat(logs.lines()).filteredOn(line -> line.contains("/api/v9/slow ")).singleElement()
+                    .asString().contains(" 499 ");
+        }
+        upstream.script(target -> ascii("HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\n{\"ok\":1}"));
+        assertThat(client(get(proxy + "api/v9/after"))).endsWith("{\"ok\":1}");
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        for (int waited = 0; !condition.getAsBoolean(); waited += 10) {
+            assertThat(waited).as("waited for the condition").isLessThan(10_000);
+            Thread.sleep(10);
+        }
+    }
+
     private String get(String path) {
         return "GET " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key + "\r\nConnection: close\r\n\r\n";
     }
@@ -188,6 +214,8 @@ class MisbehavingPeersTest {
         private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         private final List<Socket> open = new CopyOnWriteArrayList<>();
         private final AtomicInteger connections = new AtomicInteger();
+        private final AtomicInteger held = new AtomicInteger();
+        private final AtomicInteger hungUpOn = new AtomicInteger();
         private volatile Function<String, byte[]> script = target -> ascii("HTTP/1.1 404 No\r\nContent-Length: 0\r\n\r\n");
 
         RawUpstream() throws IOException {
@@ -206,6 +234,16 @@ class MisbehavingPeersTest {
 
         int connections() {
             return connections.get();
+        }
+
+        /** Requests the script answered with null: held without an answer until the proxy closes. */
+        int held() {
+            return held.get();
+        }
+
+        /** Held requests whose connection the proxy closed. */
+        int hungUpOn() {
+            return hungUpOn.get();
         }
 
         private void accept() {
@@ -238,12 +276,20 @@ class MisbehavingPeersTest {
                         }
                     }
                     in.readNBytes(length);
+                    byte[] answer = target.startsWith("/api/v9/me") ? null : script.apply(target);
+                    if (!target.startsWith("/api/v9/me") && answer == null) {
+                        held.incrementAndGet();
+                        if (in.read() == -1) {
+                            hungUpOn.incrementAndGet();
+                        }
+                        return;
+                    }
                     out.write(target.equals("/api/v9/me/workspaces")
                             ? json("[{\"id\":2001,\"name\":\"W\",\"organization_id\":3001,\"admin\":true,"
                             + "\"role\":\"admin\"}]")
                             : target.equals("/api/v9/me") ? json("{\"id\":1001,\"email\":\"peer@example.com\","
                             + "\"fullname\":\"Peer\",\"timezone\":\"UTC\",\"default_workspace_id\":2001}")
-                            : script.apply(target));
+                            : answer);
                     out.flush();
                 }
             } catch (IOException e) {

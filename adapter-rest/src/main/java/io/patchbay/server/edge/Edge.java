@@ -242,6 +242,8 @@ public final class Edge {
         private final Optional<RequestLog> log;
         private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
         private boolean busy;
+        /** The exchange being served, while {@link #busy}. */
+        private Exchange current;
 
         Requests(List<EdgeRoute> routes, ApiRelay api, AtomicInteger inFlight, AtomicBoolean closing,
                  ClientTimeouts timeouts, Optional<RequestLog> log) {
@@ -274,6 +276,7 @@ public final class Edge {
             // After a refusal the connection closes: what follows may not be a request at all (a tunnel, HTTP/2).
             Exchange exchange = new Exchange(ctx, request, refusal == null && HttpUtil.isKeepAlive(request)
                     && !closing.get(), log, open -> done(ctx, open));
+            current = exchange;
             if (refusal != null) {
                 exchange.refuse(refusal, MALFORMED);
                 return;
@@ -296,6 +299,7 @@ public final class Edge {
         private void done(ChannelHandlerContext ctx, boolean open) {
             inFlight.decrementAndGet();
             busy = false;
+            current = null;
             timeouts.exchangeDone();
             if (open && timeouts.requestExpired()) {
                 ctx.close();
@@ -315,6 +319,9 @@ public final class Edge {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (current != null) {
+                current.clientGone();
+            }
             for (FullHttpRequest next = waiting.poll(); next != null; next = waiting.poll()) {
                 next.release();
             }

@@ -34,6 +34,7 @@ public final class Exchange {
     private final Consumer<Boolean> onDone;
     private final Optional<RequestLog> log;
     private boolean answered;
+    private Runnable onClientGone;
 
     /** @param onDone told, on the loop, whether the connection stays open once the answer is written */
     Exchange(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive, Optional<RequestLog> log,
@@ -71,6 +72,18 @@ public final class Exchange {
 
     public long startedNanos() {
         return startedNanos;
+    }
+
+    /** Runs {@code action} on the loop if the client closes its connection before it is answered. */
+    public void onClientGone(Runnable action) {
+        onClientGone = Objects.requireNonNull(action, "action");
+    }
+
+    /** The client's connection closed. */
+    void clientGone() {
+        if (!answered && onClientGone != null) {
+            onClientGone.run();
+        }
     }
 
     /** Sends the answer (taking ownership of it) and releases the request. Must run on {@link #loop()}. */

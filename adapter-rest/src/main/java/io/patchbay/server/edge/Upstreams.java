@@ -82,6 +82,13 @@ public final class Upstreams implements AutoCloseable {
         }
     }
 
+    /** The caller went away before the answer came. */
+    public static final class CancelledException extends IOException {
+        CancelledException() {
+            super("The caller went away", null);
+        }
+    }
+
     /** The connection could not be made. */
     public static final class ConnectFailedException extends IOException {
         ConnectFailedException(Origin origin, Throwable cause) {
@@ -118,24 +125,31 @@ public final class Upstreams implements AutoCloseable {
      * @param timeout   for the whole call; zero for none
      * @param retryable whether the request may be sent again on a fresh connection when a pooled one turns out to
      *                  be closed before any answer (only for requests without effects, such as GET)
+     * @return the call, to cancel when its caller goes away
      */
-    public void send(EventLoop loop, Origin origin, FullHttpRequest request, Duration timeout, boolean retryable,
+    public Call send(EventLoop loop, Origin origin, FullHttpRequest request, Duration timeout, boolean retryable,
                      Callback callback) {
+        Call call = new Call(callback);
         Channel pooled = pollIdle(origin);
         if (pooled == null) {
-            connect(loop, origin, request, timeout, callback);
-            return;
+            connect(loop, origin, request, timeout, call);
+            return call;
         }
         if (!retryable) {
-            dispatch(pooled, request, timeout, callback);
-            return;
+            dispatch(pooled, request, timeout, call);
+            return call;
         }
         FullHttpRequest again = request.retainedDuplicate();
-        dispatch(pooled, request, timeout, new Callback() {
+        dispatch(pooled, request, timeout, new Attempt() {
+            @Override
+            Call call() {
+                return call;
+            }
+
             @Override
             public void onResponse(FullHttpResponse response) {
                 again.release();
-                callback.onResponse(response);
+                call.onResponse(response);
             }
 
             @Override
@@ -143,14 +157,15 @@ public final class Upstreams implements AutoCloseable {
                 // A pooled connection the server closed under us fails in several ways (closed, reset, premature
                 // end); a late, oversized or invalid answer is the server's, and not worth asking for again.
                 if (!(cause instanceof TimeoutException) && !(cause instanceof TooLongFrameException)
-                        && !(cause instanceof InvalidResponseException)) {
-                    connect(loop, origin, again, timeout, callback);
+                        && !(cause instanceof InvalidResponseException) && !call.over) {
+                    connect(loop, origin, again, timeout, call);
                 } else {
                     again.release();
-                    callback.onFailure(cause);
+                    call.onFailure(cause);
                 }
             }
         });
+        return call;
     }
 
     private Channel pollIdle(Origin origin) {
@@ -164,7 +179,7 @@ public final class Upstreams implements AutoCloseable {
         return null;
     }
 
-    private void connect(EventLoop loop, Origin origin, FullHttpRequest request, Duration timeout, Callback callback) {
+    private void connect(EventLoop loop, Origin origin, FullHttpRequest request, Duration timeout, Attempt callback) {
         if (NetUtil.isValidIpV4Address(origin.host()) || NetUtil.isValidIpV6Address(origin.host())) {
             connect(loop, origin, new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(origin.host()),
                     origin.port()), request, timeout, callback);
@@ -191,7 +206,7 @@ public final class Upstreams implements AutoCloseable {
     }
 
     private void connect(EventLoop loop, Origin origin, InetSocketAddress address, FullHttpRequest request,
-                         Duration timeout, Callback callback) {
+                         Duration timeout, Attempt callback) {
         SslContext context;
         try {
             context = origin.tls() ? tls() : null;
@@ -227,7 +242,14 @@ public final class Upstreams implements AutoCloseable {
                 });
     }
 
-    private void dispatch(Channel channel, FullHttpRequest request, Duration timeout, Callback callback) {
+    private void dispatch(Channel channel, FullHttpRequest request, Duration timeout, Attempt callback) {
+        if (callback.call().over) {
+            // Cancelled while connecting: the connection may be half-way through nothing, so it is not kept.
+            request.release();
+            channel.close();
+            return;
+        }
+        callback.call().channel = channel;
         Connection connection = channel.pipeline().get(Connection.class);
         connection.begin(callback, timeout);
         channel.writeAndFlush(request).addListener((ChannelFutureListener) written -> {
@@ -255,6 +277,61 @@ public final class Upstreams implements AutoCloseable {
     @Override
     public void close() {
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    /** An attempt of a call: the callback of one connection's exchange, which knows the call it is for. */
+    private abstract static class Attempt implements Callback {
+        abstract Call call();
+    }
+
+    /**
+     * A call under way, answered or failed exactly once; runs on its event loop. A caller that goes away cancels
+     * it: its connection is closed at once instead of waiting for a provider answer nobody will read (up to the
+     * call timeout), which for a slow provider and callers that retry would pile up connections to it.
+     */
+    public static final class Call extends Attempt {
+        private final Callback callback;
+        private boolean over;
+        private Channel channel;
+
+        Call(Callback callback) {
+            this.callback = Objects.requireNonNull(callback, "callback");
+        }
+
+        @Override
+        Call call() {
+            return this;
+        }
+
+        @Override
+        public void onResponse(FullHttpResponse response) {
+            if (over) {
+                response.release();
+                return;
+            }
+            over = true;
+            callback.onResponse(response);
+        }
+
+        @Override
+        public void onFailure(Throwable cause) {
+            if (!over) {
+                over = true;
+                callback.onFailure(cause);
+            }
+        }
+
+        /** Fails the call with {@link CancelledException} and closes its connection, unless it is over. */
+        public void cancel() {
+            if (over) {
+                return;
+            }
+            over = true;
+            if (channel != null) {
+                channel.close();
+            }
+            callback.onFailure(new CancelledException());
+        }
     }
 
     /**

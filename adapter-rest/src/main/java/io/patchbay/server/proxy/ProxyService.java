@@ -184,7 +184,7 @@ public final class ProxyService implements EdgeRoute {
         }
         long started = System.nanoTime();
         boolean retryable = outgoing.method() == HttpMethod.GET;
-        providers.send(exchange.loop(), origin, outgoing, config.callTimeout(), retryable, new Upstreams.Callback() {
+        Upstreams.Callback answered = new Upstreams.Callback() {
             @Override
             public void onResponse(FullHttpResponse response) {
                 try {
@@ -204,7 +204,10 @@ public final class ProxyService implements EdgeRoute {
             public void onFailure(Throwable cause) {
                 finish(exchange, plan.caller(), upstreamFailure(cause, origin));
             }
-        });
+        };
+        // A caller that leaves cancels the call, which closes its connection rather than wait on the provider.
+        exchange.onClientGone(providers.send(exchange.loop(), origin, outgoing, config.callTimeout(), retryable,
+                answered)::cancel);
     }
 
     private void answer(Exchange exchange, Plan plan, FullHttpResponse response) {
@@ -257,6 +260,11 @@ public final class ProxyService implements EdgeRoute {
     }
 
     private static ApiException upstreamFailure(Throwable cause, Origin origin) {
+        if (cause instanceof Upstreams.CancelledException) {
+            // Nobody reads this answer; the status is for the access log and metrics, as nginx has it.
+            return new ApiException(499, "client_closed_request", "Client closed request",
+                    "The caller went away before the provider answered");
+        }
         if (cause instanceof Upstreams.TimeoutException) {
             return failure(504, "provider_timeout", "The provider did not answer in time");
         }
