@@ -90,7 +90,10 @@ final class ClientTimeouts extends ChannelInboundHandlerAdapter {
     }
 
     private void arm(ChannelHandlerContext ctx, long delayNanos) {
-        timer = ctx.executor().schedule(() -> check(ctx), Math.max(delayNanos, 1), TimeUnit.NANOSECONDS);
+        // Never later than one request timeout: a request that starts while the timer waits for idleness (reads do
+        // not re-arm it) must still be cut off on time, also when the idle timeout is the longer one.
+        long delay = Math.min(delayNanos, requestNanos);
+        timer = ctx.executor().schedule(() -> check(ctx), Math.max(delay, 1), TimeUnit.NANOSECONDS);
     }
 
     private void check(ChannelHandlerContext ctx) {
