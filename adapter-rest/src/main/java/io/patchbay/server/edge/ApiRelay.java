@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.patchbay.server.http.ApiException;
@@ -36,6 +37,10 @@ public final class ApiRelay {
                 request.content().retainedDuplicate());
         HopByHop.copyEndToEnd(request.headers(), relayed.headers());
         HttpUtil.setContentLength(relayed, relayed.content().readableBytes());
+        if (!relayed.headers().contains(HttpHeaderNames.HOST)) {
+            // HTTP/1.0 clients may leave it out; the HTTP/1.1 the API server is spoken to requires it.
+            relayed.headers().set(HttpHeaderNames.HOST, api.hostHeader());
+        }
         upstreams.send(exchange.loop(), api, relayed, Duration.ZERO, false, new Upstreams.Callback() {
             @Override
             public void onResponse(FullHttpResponse response) {
@@ -48,9 +53,9 @@ public final class ApiRelay {
 
             @Override
             public void onFailure(Throwable cause) {
-                exchange.fail(new ApiException(503, "server_unavailable", "Server unavailable",
+                exchange.refuse(new ApiException(503, "server_unavailable", "Server unavailable",
                         "The server is starting or stopping; retry later", List.of(), Map.of(),
-                        Map.of("Retry-After", "1")));
+                        Map.of("Retry-After", "1")), Edge.UNAVAILABLE);
             }
         });
     }

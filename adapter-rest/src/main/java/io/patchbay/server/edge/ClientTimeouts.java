@@ -6,7 +6,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.patchbay.server.http.ApiException;
+import io.patchbay.server.http.RequestLog;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,10 +32,12 @@ final class ClientTimeouts extends ChannelInboundHandlerAdapter {
     private boolean inFlight;
     private boolean requestExpired;
     private ScheduledFuture<?> timer;
+    private final Optional<RequestLog> log;
 
-    ClientTimeouts(Duration idleTimeout, Duration requestTimeout) {
+    ClientTimeouts(Duration idleTimeout, Duration requestTimeout, Optional<RequestLog> log) {
         this.idleNanos = idleTimeout.toNanos();
         this.requestNanos = requestTimeout.toNanos();
+        this.log = log;
     }
 
     @Override
@@ -66,6 +70,11 @@ final class ClientTimeouts extends ChannelInboundHandlerAdapter {
         requestStarted = NONE;
     }
 
+    /** How long the request now arriving has taken so far; 0 between requests. */
+    long requestAge() {
+        return requestStarted == NONE ? 0 : System.nanoTime() - requestStarted;
+    }
+
     void exchangeStarted() {
         inFlight = true;
     }
@@ -81,7 +90,10 @@ final class ClientTimeouts extends ChannelInboundHandlerAdapter {
     }
 
     private void arm(ChannelHandlerContext ctx, long delayNanos) {
-        timer = ctx.executor().schedule(() -> check(ctx), Math.max(delayNanos, 1), TimeUnit.NANOSECONDS);
+        // Never later than one request timeout: a request that starts while the timer waits for idleness (reads do
+        // not re-arm it) must still be cut off on time, also when the idle timeout is the longer one.
+        long delay = Math.min(delayNanos, requestNanos);
+        timer = ctx.executor().schedule(() -> check(ctx), Math.max(delay, 1), TimeUnit.NANOSECONDS);
     }
 
     private void check(ChannelHandlerContext ctx) {
@@ -117,6 +129,8 @@ final class ClientTimeouts extends ChannelInboundHandlerAdapter {
         }
         ApiException timeout = new ApiException(408, "request_timeout", "Request timeout",
                 "The request did not arrive whole within " + requestNanos / 1_000_000 + " ms of its first byte");
+        // The request never arrived whole: neither its method nor its path is known.
+        log.ifPresent(requests -> requests.record("-", Edge.REFUSED, "-", 408, requestNanos, "-"));
         // Through the whole pipeline, so the response is encoded as HTTP.
         ctx.channel().writeAndFlush(Exchange.framed(Exchange.problem(HttpVersion.HTTP_1_1, timeout, "/"), false))
                 .addListener(ChannelFutureListener.CLOSE);

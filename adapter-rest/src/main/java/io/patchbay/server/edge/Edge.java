@@ -27,6 +27,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.patchbay.server.http.ApiException;
 import io.patchbay.server.http.Problems;
+import io.patchbay.server.http.RequestLog;
 import io.patchbay.server.http.RequestShape;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -35,6 +36,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,6 +53,14 @@ public final class Edge {
     /** Request line and header block limits, as Jetty's defaults: 414 and 431 beyond them. */
     static final int MAX_REQUEST_LINE = 8 * 1024;
     static final int MAX_HEADER_BLOCK = 8 * 1024;
+    /**
+     * Route labels of the requests the listener refuses itself (a small fixed set, so metric series stay
+     * bounded): not valid HTTP/1.1 or a path that is not valid; timed out, too large or an unmet expectation; the
+     * API server not reachable.
+     */
+    static final String MALFORMED = "malformed";
+    static final String REFUSED = "refused";
+    static final String UNAVAILABLE = "unavailable";
 
     private final Channel listener;
     private final ChannelGroup connections;
@@ -99,6 +109,7 @@ public final class Edge {
         AtomicInteger inFlight = new AtomicInteger();
         AtomicBoolean closing = new AtomicBoolean();
         List<EdgeRoute> served = List.copyOf(routes);
+        Optional<RequestLog> log = served.stream().map(EdgeRoute::requestLog).flatMap(Optional::stream).findFirst();
         ChannelFuture bound = new ServerBootstrap()
                 .group(io.group())
                 .channel(io.transport().serverChannel())
@@ -108,11 +119,12 @@ public final class Edge {
                     @Override
                     protected void initChannel(Channel channel) {
                         connections.add(channel);
-                        ClientTimeouts timeouts = new ClientTimeouts(limits.idleTimeout(), limits.requestTimeout());
+                        ClientTimeouts timeouts = new ClientTimeouts(limits.idleTimeout(), limits.requestTimeout(),
+                                log);
                         channel.pipeline().addLast(timeouts,
                                 new HttpServerCodec(MAX_REQUEST_LINE, MAX_HEADER_BLOCK, 8192),
-                                new BodyLimit(limits.maxRequestBytes(), timeouts),
-                                new Requests(served, api, inFlight, closing, timeouts));
+                                new BodyLimit(limits.maxRequestBytes(), timeouts, log),
+                                new Requests(served, api, inFlight, closing, timeouts, log));
                     }
                 })
                 .bind(new InetSocketAddress(host, port))
@@ -167,10 +179,12 @@ public final class Edge {
      */
     private static final class BodyLimit extends HttpObjectAggregator {
         private final ClientTimeouts timeouts;
+        private final Optional<RequestLog> log;
 
-        BodyLimit(int maxRequestBytes, ClientTimeouts timeouts) {
+        BodyLimit(int maxRequestBytes, ClientTimeouts timeouts, Optional<RequestLog> log) {
             super(maxRequestBytes);
             this.timeouts = timeouts;
+            this.log = log;
         }
 
         @Override
@@ -205,9 +219,12 @@ public final class Edge {
         }
 
         private FullHttpResponse refusal(HttpMessage refused, ApiException problem, boolean keepAlive) {
+            long took = timeouts.requestAge();
             timeouts.requestReceived(); // answered now; the rest of the body runs on a new request clock
-            return Exchange.framed(Exchange.problem(HttpVersion.HTTP_1_1, problem,
-                    refused instanceof HttpRequest request ? Exchange.pathOf(request.uri()) : "/"), keepAlive);
+            String path = refused instanceof HttpRequest request ? Exchange.pathOf(request.uri()) : "/";
+            log.ifPresent(requests -> requests.record(refused instanceof HttpRequest request
+                    ? request.method().name() : "-", REFUSED, Exchange.printable(path), problem.status(), took, "-"));
+            return Exchange.framed(Exchange.problem(HttpVersion.HTTP_1_1, problem, path), keepAlive);
         }
     }
 
@@ -222,17 +239,21 @@ public final class Edge {
         private final AtomicInteger inFlight;
         private final AtomicBoolean closing;
         private final ClientTimeouts timeouts;
+        private final Optional<RequestLog> log;
         private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
         private boolean busy;
+        /** The exchange being served, while {@link #busy}. */
+        private Exchange current;
 
         Requests(List<EdgeRoute> routes, ApiRelay api, AtomicInteger inFlight, AtomicBoolean closing,
-                 ClientTimeouts timeouts) {
+                 ClientTimeouts timeouts, Optional<RequestLog> log) {
             super(false);
             this.routes = routes;
             this.api = api;
             this.inFlight = inFlight;
             this.closing = closing;
             this.timeouts = timeouts;
+            this.log = log;
         }
 
         @Override
@@ -250,11 +271,14 @@ public final class Edge {
             busy = true;
             timeouts.exchangeStarted();
             inFlight.incrementAndGet();
-            boolean wellFormed = request.decoderResult().isSuccess();
-            Exchange exchange = new Exchange(ctx, request, wellFormed && HttpUtil.isKeepAlive(request)
-                    && !closing.get(), open -> done(ctx, open));
-            if (!wellFormed) {
-                exchange.fail(malformed(request.decoderResult().cause()));
+            ApiException refusal = request.decoderResult().isSuccess() ? RequestForm.refusal(request)
+                    : malformed(request.decoderResult().cause());
+            // After a refusal the connection closes: what follows may not be a request at all (a tunnel, HTTP/2).
+            Exchange exchange = new Exchange(ctx, request, refusal == null && HttpUtil.isKeepAlive(request)
+                    && !closing.get(), log, open -> done(ctx, open));
+            current = exchange;
+            if (refusal != null) {
+                exchange.refuse(refusal, MALFORMED);
                 return;
             }
             try {
@@ -267,13 +291,15 @@ public final class Edge {
                 RequestShape.checkPath(exchange.path());
                 api.relay(exchange);
             } catch (RuntimeException e) {
-                exchange.fail(Problems.toProblem(e, false, request.method() + " " + exchange.path()));
+                ApiException problem = Problems.toProblem(e, false, request.method() + " " + exchange.path());
+                exchange.refuse(problem, problem.status() < 500 ? MALFORMED : UNAVAILABLE);
             }
         }
 
         private void done(ChannelHandlerContext ctx, boolean open) {
             inFlight.decrementAndGet();
             busy = false;
+            current = null;
             timeouts.exchangeDone();
             if (open && timeouts.requestExpired()) {
                 ctx.close();
@@ -293,6 +319,9 @@ public final class Edge {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (current != null) {
+                current.clientGone();
+            }
             for (FullHttpRequest next = waiting.poll(); next != null; next = waiting.poll()) {
                 next.release();
             }

@@ -14,8 +14,10 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.patchbay.server.http.ApiException;
 import io.patchbay.server.http.Problems;
+import io.patchbay.server.http.RequestLog;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -24,18 +26,23 @@ import java.util.function.Consumer;
  */
 public final class Exchange {
     private static final String API_PREFIX = "/v1/";
+    private static final int MAX_LOGGED_PATH = 256;
     private final ChannelHandlerContext ctx;
     private final FullHttpRequest request;
     private final boolean keepAlive;
     private final long startedNanos;
     private final Consumer<Boolean> onDone;
+    private final Optional<RequestLog> log;
     private boolean answered;
+    private Runnable onClientGone;
 
     /** @param onDone told, on the loop, whether the connection stays open once the answer is written */
-    Exchange(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive, Consumer<Boolean> onDone) {
+    Exchange(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive, Optional<RequestLog> log,
+             Consumer<Boolean> onDone) {
         this.ctx = Objects.requireNonNull(ctx, "ctx");
         this.request = Objects.requireNonNull(request, "request");
         this.keepAlive = keepAlive;
+        this.log = Objects.requireNonNull(log, "log");
         this.onDone = Objects.requireNonNull(onDone, "onDone");
         this.startedNanos = System.nanoTime();
     }
@@ -67,6 +74,18 @@ public final class Exchange {
         return startedNanos;
     }
 
+    /** Runs {@code action} on the loop if the client closes its connection before it is answered. */
+    public void onClientGone(Runnable action) {
+        onClientGone = Objects.requireNonNull(action, "action");
+    }
+
+    /** The client's connection closed. */
+    void clientGone() {
+        if (!answered && onClientGone != null) {
+            onClientGone.run();
+        }
+    }
+
     /** Sends the answer (taking ownership of it) and releases the request. Must run on {@link #loop()}. */
     public void respond(FullHttpResponse response) {
         if (answered) {
@@ -91,9 +110,31 @@ public final class Exchange {
 
     /** Answers with a problem document. */
     public void fail(ApiException problem) {
-        // What could not be parsed is answered in our own version.
-        respond(problem(request.decoderResult().isSuccess() ? request.protocolVersion() : HttpVersion.HTTP_1_1,
-                problem, path()));
+        // What could not be parsed, or is in a version we do not speak, is answered in our own version.
+        boolean http10 = request.decoderResult().isSuccess() && HttpVersion.HTTP_1_0.equals(request.protocolVersion());
+        respond(problem(http10 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1, problem,
+                request.decoderResult().isSuccess() ? path() : "/"));
+    }
+
+    /**
+     * Answers with a problem the listener gives itself, no route or API server having seen the request, and
+     * records it under {@code route}: without that an operator would not see clients sending garbage.
+     */
+    void refuse(ApiException problem, String route) {
+        fail(problem);
+        boolean parsed = request.decoderResult().isSuccess();
+        log.ifPresent(requests -> requests.record(parsed ? request.method().name() : "-", route,
+                parsed ? printable(path()) : "-", problem.status(), System.nanoTime() - startedNanos, "-"));
+    }
+
+    /** A path as a client sent it, safe for a log line: no control characters or spaces, and not too long. */
+    static String printable(String path) {
+        StringBuilder shown = new StringBuilder(Math.min(path.length(), MAX_LOGGED_PATH) + 3);
+        for (int i = 0; i < path.length() && i < MAX_LOGGED_PATH; i++) {
+            char c = path.charAt(i);
+            shown.append(c > 0x20 && c < 0x7f ? c : '?');
+        }
+        return path.length() > MAX_LOGGED_PATH ? shown.append("...").toString() : shown.toString();
     }
 
     /** Sets how the answer is framed on the connection: its body's length, and whether the connection stays open. */

@@ -15,12 +15,17 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.NetUtil;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -48,6 +53,8 @@ import javax.net.ssl.SSLException;
 public final class Upstreams implements AutoCloseable {
     /** Idle connections kept per origin and event loop; more are closed when they come back. */
     static final int MAX_IDLE_PER_ORIGIN = 64;
+    /** Response header blocks up to this size are read; some providers set many cookies (the proxy drops them). */
+    static final int MAX_RESPONSE_HEADER_BYTES = 64 * 1024;
 
     /** Answers to a call, delivered on the calling event loop. */
     public interface Callback {
@@ -61,6 +68,24 @@ public final class Upstreams implements AutoCloseable {
     public static final class TimeoutException extends IOException {
         TimeoutException(Duration timeout) {
             super("No answer within " + timeout.toMillis() + " ms", null);
+        }
+    }
+
+    /**
+     * The upstream's answer is not HTTP/1.1 the call can use: a status line, header or body framing the decoder
+     * refused, headers above {@link #MAX_RESPONSE_HEADER_BYTES}, a switch of protocols nobody asked for, or a status
+     * outside 100-599. The message is ours alone: the upstream's bytes may hold anything, secrets included.
+     */
+    public static final class InvalidResponseException extends IOException {
+        InvalidResponseException(String why) {
+            super(why, null);
+        }
+    }
+
+    /** The caller went away before the answer came. */
+    public static final class CancelledException extends IOException {
+        CancelledException() {
+            super("The caller went away", null);
         }
     }
 
@@ -100,38 +125,47 @@ public final class Upstreams implements AutoCloseable {
      * @param timeout   for the whole call; zero for none
      * @param retryable whether the request may be sent again on a fresh connection when a pooled one turns out to
      *                  be closed before any answer (only for requests without effects, such as GET)
+     * @return the call, to cancel when its caller goes away
      */
-    public void send(EventLoop loop, Origin origin, FullHttpRequest request, Duration timeout, boolean retryable,
+    public Call send(EventLoop loop, Origin origin, FullHttpRequest request, Duration timeout, boolean retryable,
                      Callback callback) {
+        Call call = new Call(callback);
         Channel pooled = pollIdle(origin);
         if (pooled == null) {
-            connect(loop, origin, request, timeout, callback);
-            return;
+            connect(loop, origin, request, timeout, call);
+            return call;
         }
         if (!retryable) {
-            dispatch(pooled, request, timeout, callback);
-            return;
+            dispatch(pooled, request, timeout, call);
+            return call;
         }
         FullHttpRequest again = request.retainedDuplicate();
-        dispatch(pooled, request, timeout, new Callback() {
+        dispatch(pooled, request, timeout, new Attempt() {
+            @Override
+            Call call() {
+                return call;
+            }
+
             @Override
             public void onResponse(FullHttpResponse response) {
                 again.release();
-                callback.onResponse(response);
+                call.onResponse(response);
             }
 
             @Override
             public void onFailure(Throwable cause) {
                 // A pooled connection the server closed under us fails in several ways (closed, reset, premature
-                // end); a late or oversized answer is the server's, and not worth asking for again.
-                if (!(cause instanceof TimeoutException) && !(cause instanceof TooLongFrameException)) {
-                    connect(loop, origin, again, timeout, callback);
+                // end); a late, oversized or invalid answer is the server's, and not worth asking for again.
+                if (!(cause instanceof TimeoutException) && !(cause instanceof TooLongFrameException)
+                        && !(cause instanceof InvalidResponseException) && !call.over) {
+                    connect(loop, origin, again, timeout, call);
                 } else {
                     again.release();
-                    callback.onFailure(cause);
+                    call.onFailure(cause);
                 }
             }
         });
+        return call;
     }
 
     private Channel pollIdle(Origin origin) {
@@ -145,7 +179,7 @@ public final class Upstreams implements AutoCloseable {
         return null;
     }
 
-    private void connect(EventLoop loop, Origin origin, FullHttpRequest request, Duration timeout, Callback callback) {
+    private void connect(EventLoop loop, Origin origin, FullHttpRequest request, Duration timeout, Attempt callback) {
         if (NetUtil.isValidIpV4Address(origin.host()) || NetUtil.isValidIpV6Address(origin.host())) {
             connect(loop, origin, new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(origin.host()),
                     origin.port()), request, timeout, callback);
@@ -172,7 +206,7 @@ public final class Upstreams implements AutoCloseable {
     }
 
     private void connect(EventLoop loop, Origin origin, InetSocketAddress address, FullHttpRequest request,
-                         Duration timeout, Callback callback) {
+                         Duration timeout, Attempt callback) {
         SslContext context;
         try {
             context = origin.tls() ? tls() : null;
@@ -190,7 +224,8 @@ public final class Upstreams implements AutoCloseable {
                         if (context != null) {
                             channel.pipeline().addLast(context.newHandler(channel.alloc(), origin.host(), origin.port()));
                         }
-                        channel.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(maxResponseBytes),
+                        channel.pipeline().addLast(new HttpClientCodec(4096, MAX_RESPONSE_HEADER_BYTES, 8192),
+                                new NoSwitch(), new HttpObjectAggregator(maxResponseBytes),
                                 new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS),
                                 new Connection(origin));
                     }
@@ -207,7 +242,14 @@ public final class Upstreams implements AutoCloseable {
                 });
     }
 
-    private void dispatch(Channel channel, FullHttpRequest request, Duration timeout, Callback callback) {
+    private void dispatch(Channel channel, FullHttpRequest request, Duration timeout, Attempt callback) {
+        if (callback.call().over) {
+            // Cancelled while connecting: the connection may be half-way through nothing, so it is not kept.
+            request.release();
+            channel.close();
+            return;
+        }
+        callback.call().channel = channel;
         Connection connection = channel.pipeline().get(Connection.class);
         connection.begin(callback, timeout);
         channel.writeAndFlush(request).addListener((ChannelFutureListener) written -> {
@@ -235,6 +277,84 @@ public final class Upstreams implements AutoCloseable {
     @Override
     public void close() {
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    /** An attempt of a call: the callback of one connection's exchange, which knows the call it is for. */
+    private abstract static class Attempt implements Callback {
+        abstract Call call();
+    }
+
+    /**
+     * A call under way, answered or failed exactly once; runs on its event loop. A caller that goes away cancels
+     * it: its connection is closed at once instead of waiting for a provider answer nobody will read (up to the
+     * call timeout), which for a slow provider and callers that retry would pile up connections to it.
+     */
+    public static final class Call extends Attempt {
+        private final Callback callback;
+        private boolean over;
+        private Channel channel;
+
+        Call(Callback callback) {
+            this.callback = Objects.requireNonNull(callback, "callback");
+        }
+
+        @Override
+        Call call() {
+            return this;
+        }
+
+        @Override
+        public void onResponse(FullHttpResponse response) {
+            if (over) {
+                response.release();
+                return;
+            }
+            over = true;
+            callback.onResponse(response);
+        }
+
+        @Override
+        public void onFailure(Throwable cause) {
+            if (!over) {
+                over = true;
+                callback.onFailure(cause);
+            }
+        }
+
+        /** Fails the call with {@link CancelledException} and closes its connection, unless it is over. */
+        public void cancel() {
+            if (over) {
+                return;
+            }
+            over = true;
+            if (channel != null) {
+                channel.close();
+            }
+            callback.onFailure(new CancelledException());
+        }
+    }
+
+    /**
+     * Fails the call on a 101 as soon as its head arrives: nothing here asks to switch protocols, and the decoder
+     * would read what follows as a body without end (never aggregated, so no answer before the call timeout).
+     */
+    private static final class NoSwitch extends ChannelInboundHandlerAdapter {
+        private boolean switched;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            if (!switched && message instanceof HttpResponse response
+                    && response.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
+                switched = true;
+                ctx.fireExceptionCaught(new InvalidResponseException(
+                        "It switched protocols (101), which was not asked for"));
+            }
+            if (switched) {
+                ReferenceCountUtil.release(message);
+            } else {
+                ctx.fireChannelRead(message);
+            }
+        }
     }
 
     /** One pooled connection: at most one call at a time, answered or failed exactly once. */
@@ -267,7 +387,20 @@ public final class Upstreams implements AutoCloseable {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object message) {
             if (!(message instanceof FullHttpResponse response)) {
-                io.netty.util.ReferenceCountUtil.release(message);
+                ReferenceCountUtil.release(message);
+                return;
+            }
+            String invalid = invalid(response);
+            if (invalid != null) {
+                // The decoder is out of step with the stream now: the connection is never used again.
+                response.release();
+                fail(new InvalidResponseException(invalid));
+                return;
+            }
+            int status = response.status().code();
+            if (status < 200 && status != 101) {
+                // An interim answer (100 Continue, 103 Early Hints): the final one follows on this connection.
+                response.release();
                 return;
             }
             Callback callback = finish();
@@ -282,6 +415,25 @@ public final class Upstreams implements AutoCloseable {
                 channel.close();
             }
             callback.onResponse(response);
+        }
+
+        /** Why an answer cannot be used, in our words; null when it can. */
+        private static String invalid(FullHttpResponse response) {
+            if (!response.decoderResult().isSuccess()) {
+                Throwable cause = response.decoderResult().cause();
+                if (cause instanceof TooLongHttpHeaderException) {
+                    return "Its headers are larger than " + MAX_RESPONSE_HEADER_BYTES / 1024 + " KiB";
+                }
+                if (cause instanceof TooLongHttpLineException) {
+                    return "Its status line is too long";
+                }
+                return "It is not valid HTTP/1.1 (status line, header syntax or body length)";
+            }
+            int status = response.status().code();
+            if (status < 100 || status > 599) {
+                return "Its status " + status + " is outside 100-599";
+            }
+            return null;
         }
 
         @Override

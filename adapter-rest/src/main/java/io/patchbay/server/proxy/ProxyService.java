@@ -95,6 +95,11 @@ public final class ProxyService implements EdgeRoute {
     }
 
     @Override
+    public Optional<RequestLog> requestLog() {
+        return Optional.of(requests);
+    }
+
+    @Override
     public boolean handle(Exchange exchange) {
         Optional<ProxyPaths.Match> match = ProxyPaths.match(exchange.request().uri());
         if (match.isEmpty()) {
@@ -179,7 +184,7 @@ public final class ProxyService implements EdgeRoute {
         }
         long started = System.nanoTime();
         boolean retryable = outgoing.method() == HttpMethod.GET;
-        providers.send(exchange.loop(), origin, outgoing, config.callTimeout(), retryable, new Upstreams.Callback() {
+        Upstreams.Callback answered = new Upstreams.Callback() {
             @Override
             public void onResponse(FullHttpResponse response) {
                 try {
@@ -199,7 +204,10 @@ public final class ProxyService implements EdgeRoute {
             public void onFailure(Throwable cause) {
                 finish(exchange, plan.caller(), upstreamFailure(cause, origin));
             }
-        });
+        };
+        // A caller that leaves cancels the call, which closes its connection rather than wait on the provider.
+        exchange.onClientGone(providers.send(exchange.loop(), origin, outgoing, config.callTimeout(), retryable,
+                answered)::cancel);
     }
 
     private void answer(Exchange exchange, Plan plan, FullHttpResponse response) {
@@ -252,6 +260,11 @@ public final class ProxyService implements EdgeRoute {
     }
 
     private static ApiException upstreamFailure(Throwable cause, Origin origin) {
+        if (cause instanceof Upstreams.CancelledException) {
+            // Nobody reads this answer; the status is for the access log and metrics, as nginx has it.
+            return new ApiException(499, "client_closed_request", "Client closed request",
+                    "The caller went away before the provider answered");
+        }
         if (cause instanceof Upstreams.TimeoutException) {
             return failure(504, "provider_timeout", "The provider did not answer in time");
         }
@@ -261,6 +274,10 @@ public final class ProxyService implements EdgeRoute {
         if (cause instanceof TooLongFrameException || cause instanceof ContentDecoding.TooLargeException) {
             return failure(502, "provider_response_too_large", "The provider's answer is larger than "
                     + MAX_RESPONSE_BYTES / (1024 * 1024) + " MiB, the most the proxy passes on");
+        }
+        if (cause instanceof Upstreams.InvalidResponseException) {
+            return failure(502, "provider_response_invalid", "The provider's answer cannot be passed on: "
+                    + cause.getMessage());
         }
         if (cause instanceof ContentDecoding.UnsupportedException) {
             return new ApiException(502, "provider_encoding_unsupported", "Provider answer not usable",

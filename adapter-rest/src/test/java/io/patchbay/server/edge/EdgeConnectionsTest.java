@@ -76,6 +76,32 @@ class EdgeConnectionsTest {
         }
     }
 
+    /** As the server runs: the idle timeout (75 s) longer than the request timeout (60 s). */
+    @Test
+    void aTrickledRequestIsCutOffByTheRequestClockAlsoWhenTheIdleTimeoutIsLonger() throws Exception {
+        edge.close(Duration.ofSeconds(1));
+        edge = start(Duration.ofSeconds(30), Duration.ofMillis(300));
+        try (Socket client = new Socket("127.0.0.1", edge.port())) {
+            client.setSoTimeout(10_000);
+            OutputStream out = client.getOutputStream();
+            out.write("GET /v1/connectors HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+            boolean cutOff = false;
+            for (int i = 0; i < 50 && !cutOff; i++) {
+                Thread.sleep(100);
+                try {
+                    out.write('X');
+                    out.flush();
+                } catch (IOException closedByTheServer) {
+                    cutOff = true;
+                }
+            }
+            String answer = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(cutOff).as("the server closed the connection while the request trickled in").isTrue();
+            assertThat(answer).startsWith("HTTP/1.1 408").contains("\"code\":\"request_timeout\"");
+        }
+    }
+
     @Test
     void theRequestClockRunsOnlyWhileARequestArrives() throws Exception {
         edge.close(Duration.ofSeconds(1));
