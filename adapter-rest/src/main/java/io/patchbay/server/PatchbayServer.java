@@ -182,7 +182,7 @@ public final class PatchbayServer implements AutoCloseable {
             ProxyService proxy = injector.getInstance(ProxyService.class);
             Edge.Limits limits = new Edge.Limits((int) Math.min(Integer.MAX_VALUE, config.maxRequestBytes()),
                     CLIENT_IDLE_TIMEOUT, REQUEST_TIMEOUT);
-            Edge edge = listen(config, io, limits, proxy, app);
+            Edge edge = listen(config, io, limits, proxy, app, parallel.requests());
             // Only once listening: a start that fails before would store a key that nobody is ever shown.
             Optional<ApiKeyService.Created> adminKey = injector.getInstance(ApiKeyService.class).createFirstAdminKey();
             LOG.info("Patchbay listening on http://{}:{} ({}) with connectors {} ({} ms)",
@@ -201,9 +201,11 @@ public final class PatchbayServer implements AutoCloseable {
     }
 
     /** The public listener; a refused address names the settings that chose it. */
-    private static Edge listen(ServerConfig config, EdgeIo io, Edge.Limits limits, ProxyService proxy, Javalin app) {
+    private static Edge listen(ServerConfig config, EdgeIo io, Edge.Limits limits, ProxyService proxy, Javalin app,
+                               RequestLog requests) {
         try {
-            return Edge.start(io, config.host(), config.port(), limits, List.of(proxy), new ApiRelay(io, app.port()));
+            return Edge.start(io, config.host(), config.port(), limits, List.of(proxy), new ApiRelay(io, app.port()),
+                    requests);
         } catch (IllegalStateException e) {
             throw new IllegalStateException(e.getMessage() + " (set by " + ConfigLoader.envName("host") + " and "
                     + ConfigLoader.envName("port") + ")", e.getCause());

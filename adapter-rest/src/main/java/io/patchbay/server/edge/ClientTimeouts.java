@@ -8,7 +8,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.patchbay.server.http.ApiException;
 import io.patchbay.server.http.RequestLog;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,9 +31,9 @@ final class ClientTimeouts extends ChannelInboundHandlerAdapter {
     private boolean inFlight;
     private boolean requestExpired;
     private ScheduledFuture<?> timer;
-    private final Optional<RequestLog> log;
+    private final RequestLog log;
 
-    ClientTimeouts(Duration idleTimeout, Duration requestTimeout, Optional<RequestLog> log) {
+    ClientTimeouts(Duration idleTimeout, Duration requestTimeout, RequestLog log) {
         this.idleNanos = idleTimeout.toNanos();
         this.requestNanos = requestTimeout.toNanos();
         this.log = log;
@@ -130,7 +129,7 @@ final class ClientTimeouts extends ChannelInboundHandlerAdapter {
         ApiException timeout = new ApiException(408, "request_timeout", "Request timeout",
                 "The request did not arrive whole within " + requestNanos / 1_000_000 + " ms of its first byte");
         // The request never arrived whole: neither its method nor its path is known.
-        log.ifPresent(requests -> requests.record("-", Edge.REFUSED, "-", 408, requestNanos, "-"));
+        log.record("-", Edge.REFUSED, "-", 408, requestNanos, "-");
         // Through the whole pipeline, so the response is encoded as HTTP.
         ctx.channel().writeAndFlush(Exchange.framed(Exchange.problem(HttpVersion.HTTP_1_1, timeout, "/"), false))
                 .addListener(ChannelFutureListener.CLOSE);

@@ -36,7 +36,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -100,16 +99,19 @@ public final class Edge {
      * Binds {@code host:port} (0 picks a free port).
      *
      * @param routes requests served here; the rest goes to {@code api}
+     * @param log    where the requests the listener refuses itself are recorded (not valid HTTP/1.1, timed out, too
+     *               large), as no route or API server sees them
      */
-    public static Edge start(EdgeIo io, String host, int port, Limits limits, List<EdgeRoute> routes, ApiRelay api) {
+    public static Edge start(EdgeIo io, String host, int port, Limits limits, List<EdgeRoute> routes, ApiRelay api,
+                             RequestLog log) {
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(routes, "routes");
         Objects.requireNonNull(api, "api");
+        Objects.requireNonNull(log, "log");
         ChannelGroup connections = new DefaultChannelGroup("edge", GlobalEventExecutor.INSTANCE);
         AtomicInteger inFlight = new AtomicInteger();
         AtomicBoolean closing = new AtomicBoolean();
         List<EdgeRoute> served = List.copyOf(routes);
-        Optional<RequestLog> log = served.stream().map(EdgeRoute::requestLog).flatMap(Optional::stream).findFirst();
         ChannelFuture bound = new ServerBootstrap()
                 .group(io.group())
                 .channel(io.transport().serverChannel())
@@ -179,9 +181,9 @@ public final class Edge {
      */
     private static final class BodyLimit extends HttpObjectAggregator {
         private final ClientTimeouts timeouts;
-        private final Optional<RequestLog> log;
+        private final RequestLog log;
 
-        BodyLimit(int maxRequestBytes, ClientTimeouts timeouts, Optional<RequestLog> log) {
+        BodyLimit(int maxRequestBytes, ClientTimeouts timeouts, RequestLog log) {
             super(maxRequestBytes);
             this.timeouts = timeouts;
             this.log = log;
@@ -222,8 +224,8 @@ public final class Edge {
             long took = timeouts.requestAge();
             timeouts.requestReceived(); // answered now; the rest of the body runs on a new request clock
             String path = refused instanceof HttpRequest request ? Exchange.pathOf(request.uri()) : "/";
-            log.ifPresent(requests -> requests.record(refused instanceof HttpRequest request
-                    ? request.method().name() : "-", REFUSED, Exchange.printable(path), problem.status(), took, "-"));
+            log.record(refused instanceof HttpRequest request ? request.method().name() : "-", REFUSED,
+                    Exchange.printable(path), problem.status(), took, "-");
             return Exchange.framed(Exchange.problem(HttpVersion.HTTP_1_1, problem, path), keepAlive);
         }
     }
@@ -239,14 +241,14 @@ public final class Edge {
         private final AtomicInteger inFlight;
         private final AtomicBoolean closing;
         private final ClientTimeouts timeouts;
-        private final Optional<RequestLog> log;
+        private final RequestLog log;
         private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
         private boolean busy;
         /** The exchange being served, while {@link #busy}. */
         private Exchange current;
 
         Requests(List<EdgeRoute> routes, ApiRelay api, AtomicInteger inFlight, AtomicBoolean closing,
-                 ClientTimeouts timeouts, Optional<RequestLog> log) {
+                 ClientTimeouts timeouts, RequestLog log) {
             super(false);
             this.routes = routes;
             this.api = api;

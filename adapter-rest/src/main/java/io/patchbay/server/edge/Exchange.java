@@ -17,7 +17,6 @@ import io.patchbay.server.http.Problems;
 import io.patchbay.server.http.RequestLog;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -32,12 +31,12 @@ public final class Exchange {
     private final boolean keepAlive;
     private final long startedNanos;
     private final Consumer<Boolean> onDone;
-    private final Optional<RequestLog> log;
+    private final RequestLog log;
     private boolean answered;
     private Runnable onClientGone;
 
     /** @param onDone told, on the loop, whether the connection stays open once the answer is written */
-    Exchange(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive, Optional<RequestLog> log,
+    Exchange(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive, RequestLog log,
              Consumer<Boolean> onDone) {
         this.ctx = Objects.requireNonNull(ctx, "ctx");
         this.request = Objects.requireNonNull(request, "request");
@@ -123,8 +122,8 @@ public final class Exchange {
     void refuse(ApiException problem, String route) {
         fail(problem);
         boolean parsed = request.decoderResult().isSuccess();
-        log.ifPresent(requests -> requests.record(parsed ? request.method().name() : "-", route,
-                parsed ? printable(path()) : "-", problem.status(), System.nanoTime() - startedNanos, "-"));
+        log.record(parsed ? request.method().name() : "-", route, parsed ? printable(path()) : "-", problem.status(),
+                System.nanoTime() - startedNanos, "-");
     }
 
     /** A path as a client sent it, safe for a log line: no control characters or spaces, and not too long. */

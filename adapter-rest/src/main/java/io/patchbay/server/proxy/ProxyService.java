@@ -95,11 +95,6 @@ public final class ProxyService implements EdgeRoute {
     }
 
     @Override
-    public Optional<RequestLog> requestLog() {
-        return Optional.of(requests);
-    }
-
-    @Override
     public boolean handle(Exchange exchange) {
         Optional<ProxyPaths.Match> match = ProxyPaths.match(exchange.request().uri());
         if (match.isEmpty()) {

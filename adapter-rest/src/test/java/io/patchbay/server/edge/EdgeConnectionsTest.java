@@ -2,6 +2,8 @@ package io.patchbay.server.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.patchbay.server.http.RequestLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,7 +33,7 @@ class EdgeConnectionsTest {
 
     private Edge start(Duration idleTimeout, Duration requestTimeout) {
         return Edge.start(io, "127.0.0.1", 0, new Edge.Limits(1024, idleTimeout, requestTimeout), List.of(),
-                new ApiRelay(io, unusedPort));
+                new ApiRelay(io, unusedPort), new RequestLog(new SimpleMeterRegistry(), false));
     }
 
     @AfterEach
