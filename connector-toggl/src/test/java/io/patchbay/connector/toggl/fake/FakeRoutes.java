@@ -39,6 +39,20 @@ final class FakeRoutes {
     static final String NO_ACCESS = "User does not have access to this resource";
     private static final Pattern FILTER_NAME = Pattern.compile("\\*|[A-Za-z0-9_]+");
     private static final Set<String> FILTER_ACTIONS = Set.of("created", "updated", "deleted", "*");
+    /**
+     * RFC 3339 as Toggl reads it: seconds required ({@code 2024-01-01T10:00Z} was answered "Invalid start date"),
+     * fraction optional, {@code Z} or an offset. Java's ISO parser would let the seconds out.
+     */
+    private static final java.time.format.DateTimeFormatter RFC_3339 = new java.time.format.DateTimeFormatterBuilder()
+            .parseCaseInsensitive()
+            .append(java.time.format.DateTimeFormatter.ISO_LOCAL_DATE)
+            .appendLiteral('T')
+            .appendPattern("HH:mm:ss")
+            .optionalStart().appendFraction(java.time.temporal.ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
+            .appendOffset("+HH:MM", "Z")
+            .toFormatter()
+            .withResolverStyle(java.time.format.ResolverStyle.STRICT)
+            .withChronology(java.time.chrono.IsoChronology.INSTANCE);
     private static final Set<String> REPORT_ORDER_BY = Set.of("date", "user", "duration", "description",
             "last_update");
 
@@ -274,7 +288,7 @@ final class FakeRoutes {
             if (value.length() == 10) {
                 return LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC);
             }
-            return OffsetDateTime.parse(value).toInstant();
+            return OffsetDateTime.parse(value, RFC_3339).toInstant();
         } catch (DateTimeParseException e) {
             throw reject(400, "Invalid " + name);
         }
@@ -1040,7 +1054,7 @@ final class FakeRoutes {
 
     private static Instant time(Object value, String key) {
         try {
-            return OffsetDateTime.parse(String.valueOf(value)).toInstant();
+            return OffsetDateTime.parse(String.valueOf(value), RFC_3339).toInstant();
         } catch (DateTimeParseException e) {
             throw reject(400, "Invalid " + key + " date");
         }

@@ -158,6 +158,23 @@ class FakeTogglTest {
     }
 
     @Test
+    void aTimestampWithoutSecondsIsAnInvalidDateWhileFractionsAndOffsetsAreRead() throws IOException {
+        Reply noSeconds = send("POST", "/api/v9/workspaces/2001/time_entries", ALICE,
+                "{\"created_with\":\"t\",\"workspace_id\":2001,\"start\":\"2025-03-03T09:00Z\",\"duration\":60}");
+        assertThat(noSeconds.status()).isEqualTo(400);
+        assertThat(noSeconds.body()).isEqualTo("\"Invalid start date\"");
+        Reply list = send("GET", "/api/v9/me/time_entries?start_date=2025-03-03T09:00%2B01:00"
+                + "&end_date=2025-03-04T09:00:00Z", ALICE, null);
+        assertThat(list.status()).isEqualTo(400);
+        assertThat(list.body()).isEqualTo("\"Invalid start_date\"");
+        Reply fraction = send("POST", "/api/v9/workspaces/2001/time_entries", ALICE,
+                "{\"created_with\":\"t\",\"workspace_id\":2001,\"start\":\"2025-03-03T10:00:00.000+01:00\","
+                        + "\"duration\":60}");
+        assertThat(fraction.status()).isEqualTo(200);
+        assertThat(fraction.body()).contains("\"start\":\"2025-03-03T09:00:00Z\"");
+    }
+
+    @Test
     void reportPagesChainThroughHeadersAndBothCursorsTogetherGiveNothing() throws IOException {
         String path = "/reports/api/v3/workspace/2001/search/time_entries";
         Reply first = send("POST", path, ALICE, "{\"start_date\":\"2000-01-01\",\"end_date\":\"2100-01-01\"}");
