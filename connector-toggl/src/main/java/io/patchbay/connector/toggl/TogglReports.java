@@ -1,7 +1,9 @@
 package io.patchbay.connector.toggl;
 
 import io.patchbay.connector.toggl.TogglFailures.Op;
+import io.patchbay.spi.ConnectorException;
 import io.patchbay.spi.Credentials;
+import io.patchbay.spi.InsufficientPermissions;
 import io.patchbay.spi.ProviderUnavailable;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -47,8 +49,13 @@ final class TogglReports {
                     break;
                 }
                 Dto.ReportQuery query = filters.page(window[0].toString(), window[1].toString(), next);
-                Response<List<Dto.ReportRow>> response = http.exchange(credentials, SEARCH,
-                        auth -> http.api().searchTimeEntries(auth, workspaceId, query));
+                Response<List<Dto.ReportRow>> response;
+                try {
+                    response = http.exchange(credentials, SEARCH,
+                            auth -> http.api().searchTimeEntries(auth, workspaceId, query));
+                } catch (InsufficientPermissions e) {
+                    throw planRefusal(e, filters);
+                }
                 pages++;
                 List<Dto.ReportRow> rows = response.body() == null ? List.of() : response.body();
                 rows.forEach(row -> entries.addAll(Output.reportEntries(row)));
@@ -64,6 +71,18 @@ final class TogglReports {
             }
         }
         return Output.ordered("time_entries", List.copyOf(entries), "pages", pages, "truncated", truncated);
+    }
+
+    /**
+     * Toggl's 402 names no field, but the spec marks the billable filter a paid ("premium") feature: when it was
+     * sent, say so, so the caller knows which input to drop on a Free workspace.
+     */
+    private static ConnectorException planRefusal(InsufficientPermissions e, Dto.ReportQuery filters) {
+        if (!"plan_required".equals(e.code()) || filters.billable() == null) {
+            return e;
+        }
+        return new InsufficientPermissions("plan_required", e.getMessage() + "; the billable filter needs a paid "
+                + "Toggl plan (Starter or above): leave billable out on a Free workspace", 402);
     }
 
     /** [start, end] cut into consecutive windows of at most one year, oldest first. */

@@ -182,4 +182,20 @@ class TogglReportsTest {
                 .isInstanceOfSatisfying(InsufficientPermissions.class,
                         e -> assertThat(e.getMessage()).contains("Workspace not found/accessible"));
     }
+
+    @Test
+    void theBillableFilterOnAFreeWorkspaceIsNamedAsNeedingAPaidPlan() {
+        assertThatThrownBy(() -> search(Map.of("workspace_id", "2002", "start_date", today.minusDays(7).toString(),
+                "end_date", today.toString(), "billable", true)))
+                .isInstanceOfSatisfying(io.patchbay.spi.InsufficientPermissions.class, e -> {
+                    assertThat(e.code()).isEqualTo("plan_required");
+                    assertThat(e.getMessage()).contains("billable").contains("Workspace needs to have this feature "
+                            + "enabled");
+                });
+        assertThat(FAKE.requests("POST", "/reports/api/v3/workspace/2002/search/time_entries")).hasSize(1);
+
+        Map<String, Object> withoutIt = search(Map.of("workspace_id", "2002",
+                "start_date", today.minusDays(7).toString(), "end_date", today.toString()));
+        assertThat(withoutIt).containsEntry("truncated", false);
+    }
 }

@@ -760,6 +760,10 @@ final class FakeRoutes {
         Set<Long> taskIds = idSet(body, "task_ids");
         String description = body.get("description") instanceof String s ? s.toLowerCase(Locale.ROOT) : null;
         Boolean billable = body.get("billable") instanceof Boolean b ? b : null;
+        if (billable != null && data.workspaces.get(wid).plan == 0) {
+            // The spec marks the billable filter a "premium feature" and documents this 402 for the search.
+            return Answer.message(402, "Workspace needs to have this feature enabled");
+        }
         List<Entry> rows = data.entries.values().stream()
                 .filter(e -> e.workspaceId == wid && e.deletedAt == null && !e.running())
                 .filter(e -> admin || e.userId == uid)
