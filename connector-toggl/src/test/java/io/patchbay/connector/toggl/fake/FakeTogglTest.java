@@ -80,7 +80,8 @@ class FakeTogglTest {
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.body()).contains("\"api_token\":\"" + FakeToggl.ALICE.apiToken() + "\"")
                 .contains("\"default_workspace_id\":2001");
-        assertThat(reply.header(FakeToggl.QUOTA_REMAINING)).isEqualTo("999");
+        assertThat(reply.header(FakeToggl.QUOTA_REMAINING)).as("30 user-specific calls an hour on every plan")
+                .isEqualTo("29");
         assertThat(Long.parseLong(reply.header(FakeToggl.QUOTA_RESETS_IN))).isBetween(3590L, 3600L);
     }
 
@@ -93,7 +94,8 @@ class FakeTogglTest {
         Reply plan = send("POST", "/reports/api/v3/workspace/2001/search/time_entries", ALICE, "{}");
         assertThat(plan.status()).isEqualTo(402);
         assertThat(plan.body()).isEqualTo("\"Workspace needs to have this feature enabled\"");
-        assertThat(plan.header(FakeToggl.QUOTA_REMAINING)).isEqualTo("999");
+        assertThat(plan.header(FakeToggl.QUOTA_REMAINING)).as("Acme's Premium plan: 600 an hour, one used")
+                .isEqualTo("599");
         assertThat(plan.header(FakeToggl.QUOTA_RESETS_IN)).isNotNull();
         assertThat(send("GET", "/api/v9/me", ALICE, null).header(FakeToggl.QUOTA_REMAINING)).isNull();
     }
@@ -107,6 +109,21 @@ class FakeTogglTest {
         assertThat(send("GET", "/api/v9/workspaces/2001/tasks?active=both", ALICE, null).body())
                 .contains("\"name\":\"Launch\"").contains("\"name\":\"Design\"")
                 .contains("\"total_count\":3");
+    }
+
+    @Test
+    void theOrganizationQuotaFollowsItsPlanAndTheUserQuotaIsThirtyOnEveryPlan() throws IOException {
+        String carol = FakeToggl.basic(FakeToggl.CAROL.apiToken(), "api_token");
+        assertThat(send("GET", "/api/v9/workspaces/2003/tags", carol, null).header(FakeToggl.QUOTA_REMAINING))
+                .as("Globex is on Starter: 240 an hour").isEqualTo("239");
+        for (int i = 0; i < 30; i++) {
+            assertThat(send("GET", "/api/v9/me", carol, null).status()).isEqualTo(200);
+        }
+        Reply spent = send("GET", "/api/v9/me", carol, null);
+        assertThat(spent.status()).isEqualTo(402);
+        assertThat(spent.body()).startsWith("You have hit your hourly limit for API calls.");
+        assertThat(send("GET", "/api/v9/workspaces/2003/tags", carol, null).status())
+                .as("the organization's window is a separate one").isEqualTo(200);
     }
 
     @Test
