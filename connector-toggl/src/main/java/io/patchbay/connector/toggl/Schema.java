@@ -76,6 +76,12 @@ final class Schema {
         List<Object> types = new ArrayList<>(type instanceof List<?> list ? list : Arrays.asList(type));
         types.add("null");
         copy.put("type", types);
+        if (copy.get("enum") instanceof List<?> values) {
+            // An enum lists every allowed value: without null in it, the null the type allows would still fail.
+            List<Object> withNull = new ArrayList<>(values);
+            withNull.add(null);
+            copy.put("enum", java.util.Collections.unmodifiableList(withNull));
+        }
         return copy;
     }
 

@@ -5,6 +5,7 @@ import io.patchbay.spi.ConnectorException;
 import io.patchbay.spi.Credentials;
 import io.patchbay.spi.InsufficientPermissions;
 import io.patchbay.spi.ProviderUnavailable;
+import io.patchbay.spi.RateLimited;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,11 @@ final class TogglReports {
         this.http = http;
     }
 
-    /** Every entry of the search, flattened; {@code pages} and {@code truncated} tell how it went. */
+    /**
+     * Every entry of the search, flattened; {@code pages} and {@code truncated} tell how it went, and
+     * {@code truncated_by} why it stopped early: the page cap, or the hourly quota spent after some pages (then
+     * {@code quota_resets_in_seconds} says when to go on). A quota spent before the first page is a failure.
+     */
     Map<String, Object> search(Credentials credentials, long workspaceId, LocalDate start, LocalDate end,
                                Dto.ReportQuery filters) {
         boolean ascending = "ASC".equals(filters.orderDir());
@@ -40,12 +45,13 @@ final class TogglReports {
         List<Map<String, Object>> entries = new ArrayList<>();
         int pages = 0;
         int maxPages = http.settings().reportMaxPages();
-        boolean truncated = false;
+        String truncatedBy = null;
+        Long quotaResetsIn = null;
         for (LocalDate[] window : windows) {
             Long next = null;
             do {
                 if (pages == maxPages) {
-                    truncated = true;
+                    truncatedBy = "page_cap";
                     break;
                 }
                 Dto.ReportQuery query = filters.page(window[0].toString(), window[1].toString(), next);
@@ -55,6 +61,15 @@ final class TogglReports {
                             auth -> http.api().searchTimeEntries(auth, workspaceId, query));
                 } catch (InsufficientPermissions e) {
                     throw planRefusal(e, filters);
+                } catch (RateLimited e) {
+                    // A Free organization has 30 calls an hour: a long search can spend them part way. The pages
+                    // read cost quota too, so hand them back, marked, rather than throw them away.
+                    if (!e.quotaExhausted() || pages == 0) {
+                        throw e;
+                    }
+                    truncatedBy = "quota";
+                    quotaResetsIn = e.retryAfter().toSeconds();
+                    break;
                 }
                 pages++;
                 List<Dto.ReportRow> rows = response.body() == null ? List.of() : response.body();
@@ -66,11 +81,12 @@ final class TogglReports {
                 }
                 next = following;
             } while (next != null);
-            if (truncated) {
+            if (truncatedBy != null) {
                 break;
             }
         }
-        return Output.ordered("time_entries", List.copyOf(entries), "pages", pages, "truncated", truncated);
+        return Output.ordered("time_entries", List.copyOf(entries), "pages", pages, "truncated", truncatedBy != null,
+                "truncated_by", truncatedBy, "quota_resets_in_seconds", quotaResetsIn);
     }
 
     /**
