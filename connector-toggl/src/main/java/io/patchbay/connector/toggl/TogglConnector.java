@@ -119,17 +119,35 @@ final class TogglConnector implements Connector, ProviderTokenReset, WebhookSubs
     }
 
     /**
-     * {@code POST /me/reset_token}: the old token stops working at once and the answer is the new one as a JSON
-     * string. Returns API-token credentials even when the account was linked by email and password.
+     * {@code POST /me/reset_token}: the old token stops working at once and the answer is the new one, a JSON
+     * string in practice; a bare token is read too. Returns API-token credentials even when the account was linked
+     * by email and password.
      */
     @Override
     public Credentials resetToken(Credentials current) {
-        String token = http.call(current, RESET_TOKEN, auth -> http.api().resetToken(auth));
-        if (token == null || !token.strip().matches(TogglCredentials.TOKEN_PATTERN)) {
-            throw new ProviderUnavailable("unreadable_response",
-                    "Toggl did not answer a token in the expected format (" + RESET_TOKEN.what() + ")", null);
+        String body;
+        try (okhttp3.ResponseBody answer = http.call(current, RESET_TOKEN, auth -> http.api().resetToken(auth))) {
+            body = answer == null ? "" : answer.string();
+        } catch (java.io.IOException e) {
+            throw unreadableReset(e);
         }
-        return TogglCredentials.apiToken(token.strip());
+        return TogglCredentials.apiToken(newToken(body).orElseThrow(() -> unreadableReset(null)));
+    }
+
+    /** The token in a reset answer: a JSON string or the bare token, nothing else. */
+    static java.util.Optional<String> newToken(String body) {
+        String text = body == null ? "" : body.strip();
+        if (text.length() >= 2 && text.startsWith("\"") && text.endsWith("\"")) {
+            text = text.substring(1, text.length() - 1).strip();
+        }
+        return text.matches(TogglCredentials.TOKEN_PATTERN) ? java.util.Optional.of(text) : java.util.Optional.empty();
+    }
+
+    /** The reset may have happened: say so, and where the user finds the token that works now. */
+    private static ProviderUnavailable unreadableReset(Exception cause) {
+        return new ProviderUnavailable("unreadable_response", "Toggl did not answer a token in the expected format ("
+                + RESET_TOKEN.what() + "); the reset may have happened, so the old token may no longer work: copy the "
+                + "current one from Toggl's Profile settings (API Token section) and link again", cause);
     }
 
     @Override

@@ -159,7 +159,7 @@ final class FakeRoutes {
                     }
                     String token = newToken();
                     data.tokens.put(user.id(), token);
-                    return Answer.json(token);
+                    return fake.resetTokenAnswersPlainText() ? Answer.text(200, token) : Answer.json(token);
                 case "time_entries":
                     return method.equals("GET") ? listTimeEntries(req) : Answer.empty(405);
                 default:

@@ -146,6 +146,7 @@ public final class FakeToggl implements AutoCloseable {
     private Duration bucketInterval;
     private boolean probeCallbacks;
     private boolean tagCreateAnswersObject;
+    private boolean resetTokenAnswersPlainText;
     private int maxPerPage;
 
     private FakeToggl(Clock clock) {
@@ -203,6 +204,7 @@ public final class FakeToggl implements AutoCloseable {
         bucketInterval = Duration.ZERO;
         probeCallbacks = true;
         tagCreateAnswersObject = false;
+        resetTokenAnswersPlainText = false;
         maxPerPage = 200;
     }
 
@@ -247,6 +249,18 @@ public final class FakeToggl implements AutoCloseable {
 
     synchronized boolean tagCreateAnswersObject() {
         return tagCreateAnswersObject;
+    }
+
+    /**
+     * Answer {@code POST /me/reset_token} with the bare token as plain text instead of a JSON string. The spec leaves
+     * that body unspecified, so both readings must work: the old token is dead either way.
+     */
+    public synchronized void resetTokenAnswersPlainText(boolean plain) {
+        this.resetTokenAnswersPlainText = plain;
+    }
+
+    synchronized boolean resetTokenAnswersPlainText() {
+        return resetTokenAnswersPlainText;
     }
 
     /**
