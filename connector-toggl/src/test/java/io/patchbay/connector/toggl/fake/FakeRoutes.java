@@ -168,9 +168,13 @@ final class FakeRoutes {
         }
         if (first.equals("time_entries") && path.size() == 2 && method.equals("GET")) {
             if (path.get(1).equals("current")) {
-                return Answer.json(data.entries.values().stream()
+                Optional<Object> running = data.entries.values().stream()
                         .filter(e -> e.userId == user.id() && e.running() && e.deletedAt == null)
-                        .findFirst().map(e -> (Object) data.entry(e, false, true, true)).orElse(null));
+                        .findFirst().map(e -> data.entry(e, false, true, true));
+                if (running.isEmpty() && fake.noCurrentEntryIs404()) {
+                    return Answer.message(404, "Resource can not be found");
+                }
+                return Answer.json(running.orElse(null));
             }
             long id = pathId(path.get(1));
             Entry entry = data.entries.get(id);

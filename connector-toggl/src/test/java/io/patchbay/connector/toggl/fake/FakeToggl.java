@@ -147,6 +147,7 @@ public final class FakeToggl implements AutoCloseable {
     private boolean probeCallbacks;
     private boolean tagCreateAnswersObject;
     private boolean resetTokenAnswersPlainText;
+    private boolean noCurrentEntryIs404;
     private int maxPerPage;
 
     private FakeToggl(Clock clock) {
@@ -205,6 +206,7 @@ public final class FakeToggl implements AutoCloseable {
         probeCallbacks = true;
         tagCreateAnswersObject = false;
         resetTokenAnswersPlainText = false;
+        noCurrentEntryIs404 = false;
         maxPerPage = 200;
     }
 
@@ -261,6 +263,18 @@ public final class FakeToggl implements AutoCloseable {
 
     synchronized boolean resetTokenAnswersPlainText() {
         return resetTokenAnswersPlainText;
+    }
+
+    /**
+     * Answer {@code GET /me/time_entries/current} with the spec's 404 "Resource can not be found" when nothing runs,
+     * instead of the recorded 200 {@code null}.
+     */
+    public synchronized void noCurrentEntryIs404(boolean notFound) {
+        this.noCurrentEntryIs404 = notFound;
+    }
+
+    synchronized boolean noCurrentEntryIs404() {
+        return noCurrentEntryIs404;
     }
 
     /**
