@@ -4,6 +4,7 @@ import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.Moshi;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +81,7 @@ final class Schema {
             // An enum lists every allowed value: without null in it, the null the type allows would still fail.
             List<Object> withNull = new ArrayList<>(values);
             withNull.add(null);
-            copy.put("enum", java.util.Collections.unmodifiableList(withNull));
+            copy.put("enum", Collections.unmodifiableList(withNull));
         }
         return copy;
     }

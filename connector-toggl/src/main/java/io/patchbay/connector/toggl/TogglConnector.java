@@ -15,10 +15,13 @@ import io.patchbay.spi.ProxyTarget;
 import io.patchbay.spi.Verification;
 import io.patchbay.spi.WebhookSubscriptions;
 import io.patchbay.spi.WebhookVerifier;
+import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import okhttp3.ResponseBody;
 
 /** Toggl Track: credentials, live check, actions, pass-through, token reset and webhooks. Thread-safe. */
 final class TogglConnector implements Connector, ProviderTokenReset, WebhookSubscriptions, WebhookVerifier {
@@ -126,21 +129,21 @@ final class TogglConnector implements Connector, ProviderTokenReset, WebhookSubs
     @Override
     public Credentials resetToken(Credentials current) {
         String body;
-        try (okhttp3.ResponseBody answer = http.call(current, RESET_TOKEN, auth -> http.api().resetToken(auth))) {
+        try (ResponseBody answer = http.call(current, RESET_TOKEN, auth -> http.api().resetToken(auth))) {
             body = answer == null ? "" : answer.string();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw unreadableReset(e);
         }
         return TogglCredentials.apiToken(newToken(body).orElseThrow(() -> unreadableReset(null)));
     }
 
     /** The token in a reset answer: a JSON string or the bare token, nothing else. */
-    static java.util.Optional<String> newToken(String body) {
+    static Optional<String> newToken(String body) {
         String text = body == null ? "" : body.strip();
         if (text.length() >= 2 && text.startsWith("\"") && text.endsWith("\"")) {
             text = text.substring(1, text.length() - 1).strip();
         }
-        return text.matches(TogglCredentials.TOKEN_PATTERN) ? java.util.Optional.of(text) : java.util.Optional.empty();
+        return text.matches(TogglCredentials.TOKEN_PATTERN) ? Optional.of(text) : Optional.empty();
     }
 
     /** The reset may have happened: say so, and where the user finds the token that works now. */
