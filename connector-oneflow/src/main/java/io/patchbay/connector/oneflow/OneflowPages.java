@@ -31,15 +31,31 @@ final class OneflowPages {
 
     /**
      * Every item, asking {@code pageAt} for the page at each offset until the last one: a short or empty page,
-     * {@code count} items read, or no {@code next} link. Oneflow serves no offset past {@link #MAX_OFFSET}, which
+     * {@code count} items read, no {@code next} link, or an answer that ignored the paging (the whole list at once,
+     * or the first page again). Oneflow serves no offset past {@link #MAX_OFFSET}, which
      * bounds the reading at 200 pages; a list longer than that comes back {@link Read#truncated() truncated}.
      */
     static <T> Read<T> all(IntFunction<Dto.Page<T>> pageAt) {
         List<T> all = new ArrayList<>();
+        List<T> first = List.of();
         boolean more = false;
         for (int offset = 0; offset <= MAX_OFFSET; offset += LIMIT) {
             Dto.Page<T> page = pageAt.apply(offset);
+            // Oneflow's own connector and Airbyte read a contract's parties and data fields without paging: should
+            // such a list come whole, more items than the limit, or the first page again, show that limit or
+            // offset was ignored. Asking on would read the same items 200 times.
+            if (offset > 0 && !page.items().isEmpty() && page.items().equals(first)) {
+                more = false;
+                break;
+            }
+            if (offset == 0) {
+                first = page.items();
+            }
             all.addAll(page.items());
+            if (page.items().size() > LIMIT) {
+                more = false;
+                break;
+            }
             boolean noNext = page.links() != null && page.links().containsKey("next")
                     && (page.links().get("next") == null || page.links().get("next").href() == null);
             if (page.items().size() < LIMIT || (page.count() != null && all.size() >= page.count()) || noNext) {

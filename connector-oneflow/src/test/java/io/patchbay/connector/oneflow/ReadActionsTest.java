@@ -274,6 +274,37 @@ class ReadActionsTest extends FakeServerTest {
         assertThat(out).containsEntry("truncated", false);
     }
 
+    @Test
+    void dataFieldsAnsweredWholeWithoutPagingAreReadOnce() {
+        fake.unpagedChildLists(true).addDataFields(FakeOneflow.CONTRACT_SIGNED, 150);
+
+        Map<String, Object> out = map(invoke(ADMIN, "get_contract_data_fields",
+                Map.of("contract_id", FakeOneflow.CONTRACT_SIGNED)));
+
+        assertThat(fake.requests("GET", "/contracts/" + FakeOneflow.CONTRACT_SIGNED + "/data_fields"))
+                .as("a page longer than the limit asked for is the whole list").hasSize(1);
+        List<Map<String, Object>> fields = list(out.get("data_fields"));
+        assertThat(fields).hasSize(152);
+        assertThat(fields).extracting(f -> f.get("id")).doesNotHaveDuplicates();
+        assertThat(out).containsEntry("truncated", false);
+    }
+
+    @Test
+    void partiesAnsweredWholeWithoutPagingAreNotReadTwiceWhenTheyFillExactlyOnePage() {
+        // 2 seeded parties + 98 = exactly the page size, so only the repeat of the same items shows the offset was
+        // ignored.
+        fake.unpagedChildLists(true).addCounterparties(FakeOneflow.CONTRACT_HR, 98);
+
+        Map<String, Object> out = map(invoke(ADMIN, "list_contract_participants",
+                Map.of("contract_id", FakeOneflow.CONTRACT_HR)));
+
+        assertThat(fake.requests("GET", "/contracts/" + FakeOneflow.CONTRACT_HR + "/parties")).hasSize(2);
+        List<Map<String, Object>> parties = list(out.get("parties"));
+        assertThat(parties).hasSize(100);
+        assertThat(parties).extracting(p -> p.get("id")).doesNotHaveDuplicates();
+        assertThat(out).containsEntry("truncated", false);
+    }
+
     /** All the pages of a whole-list action share one call timeout: give 200 of them room on a busy machine. */
     private void twoHundredPagesInOneCall() {
         connector.close();

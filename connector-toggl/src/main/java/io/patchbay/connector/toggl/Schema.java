@@ -4,6 +4,7 @@ import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.Moshi;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +77,12 @@ final class Schema {
         List<Object> types = new ArrayList<>(type instanceof List<?> list ? list : Arrays.asList(type));
         types.add("null");
         copy.put("type", types);
+        if (copy.get("enum") instanceof List<?> values) {
+            // An enum lists every allowed value: without null in it, the null the type allows would still fail.
+            List<Object> withNull = new ArrayList<>(values);
+            withNull.add(null);
+            copy.put("enum", Collections.unmodifiableList(withNull));
+        }
         return copy;
     }
 

@@ -187,8 +187,13 @@ final class TogglActionCatalog {
                     object(props(
                             "time_entries", arrayOf(Output.REPORT_ENTRY, "The entries, in report order"),
                             "pages", integer("Report pages fetched", 0),
-                            "truncated", bool("True when the connector's page cap stopped the search early")),
-                            "time_entries", "pages", "truncated"),
+                            "truncated", bool("True when the search stopped early; truncated_by says why"),
+                            "truncated_by", nullable(enumOf("Why the search stopped early: the connector's page "
+                                    + "cap (report_max_pages) or the Toggl hourly quota, spent after some pages",
+                                    "page_cap", "quota")),
+                            "quota_resets_in_seconds", nullable(integer("When truncated_by is quota: seconds "
+                                    + "until Toggl's quota resets and the rest can be searched", 0))),
+                            "time_entries", "pages", "truncated", "truncated_by", "quota_resets_in_seconds"),
                     true),
             new Spec(VALIDATE_WEBHOOK_SUBSCRIPTION, "Validate a webhook subscription",
                     "Confirms a webhook endpoint with the validation code Toggl sent in its PING, for endpoints "

@@ -227,9 +227,24 @@ final class TogglActions {
         return Output.ordered("deleted", true, "time_entry_id", id.get());
     }
 
+    /**
+     * The running entry, or null. Toggl answers 200 {@code null} when nothing runs (recorded); its spec also lists
+     * 404 "Resource can not be found" for this path, which means the same here, not a failure.
+     */
+    private Dto.TimeEntry current(Credentials credentials) {
+        try {
+            return http.call(credentials, ME_CURRENT, auth -> http.api().currentTimeEntry(auth));
+        } catch (ProviderRejected e) {
+            if (e.status() == 404) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
     private Object currentTimeEntry(Credentials credentials, Input in) {
         in.done();
-        Dto.TimeEntry current = http.call(credentials, ME_CURRENT, auth -> http.api().currentTimeEntry(auth));
+        Dto.TimeEntry current = current(credentials);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("running", current != null);
         out.put("time_entry", current == null ? null : Output.timeEntry(current, http.clock().instant()));
@@ -265,7 +280,7 @@ final class TogglActions {
             entryId = id.get();
             workspaceId = workspace.get();
         } else {
-            Dto.TimeEntry current = http.call(credentials, ME_CURRENT, auth -> http.api().currentTimeEntry(auth));
+            Dto.TimeEntry current = current(credentials);
             if (current == null) {
                 throw new ProviderRejected(409, "no_running_time_entry", "No timer is running for this Toggl user");
             }

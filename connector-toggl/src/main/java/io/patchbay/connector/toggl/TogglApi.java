@@ -29,9 +29,12 @@ interface TogglApi {
     @GET("api/v9/me/workspaces")
     Call<List<Dto.MeWorkspace>> workspaces(@Header(AUTH) String auth);
 
-    /** Answers the new token as a JSON string; the old one stops working at once. */
+    /**
+     * Answers the new token; the old one stops working at once. Read raw: the spec leaves the body unspecified
+     * (a JSON string in practice), and a body the converter cannot read would lose the only copy of the token.
+     */
     @POST("api/v9/me/reset_token")
-    Call<String> resetToken(@Header(AUTH) String auth);
+    Call<ResponseBody> resetToken(@Header(AUTH) String auth);
 
     // Track API v9: time entries
 

@@ -15,10 +15,13 @@ import io.patchbay.spi.ProxyTarget;
 import io.patchbay.spi.Verification;
 import io.patchbay.spi.WebhookSubscriptions;
 import io.patchbay.spi.WebhookVerifier;
+import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import okhttp3.ResponseBody;
 
 /** Toggl Track: credentials, live check, actions, pass-through, token reset and webhooks. Thread-safe. */
 final class TogglConnector implements Connector, ProviderTokenReset, WebhookSubscriptions, WebhookVerifier {
@@ -119,17 +122,35 @@ final class TogglConnector implements Connector, ProviderTokenReset, WebhookSubs
     }
 
     /**
-     * {@code POST /me/reset_token}: the old token stops working at once and the answer is the new one as a JSON
-     * string. Returns API-token credentials even when the account was linked by email and password.
+     * {@code POST /me/reset_token}: the old token stops working at once and the answer is the new one, a JSON
+     * string in practice; a bare token is read too. Returns API-token credentials even when the account was linked
+     * by email and password.
      */
     @Override
     public Credentials resetToken(Credentials current) {
-        String token = http.call(current, RESET_TOKEN, auth -> http.api().resetToken(auth));
-        if (token == null || !token.strip().matches(TogglCredentials.TOKEN_PATTERN)) {
-            throw new ProviderUnavailable("unreadable_response",
-                    "Toggl did not answer a token in the expected format (" + RESET_TOKEN.what() + ")", null);
+        String body;
+        try (ResponseBody answer = http.call(current, RESET_TOKEN, auth -> http.api().resetToken(auth))) {
+            body = answer == null ? "" : answer.string();
+        } catch (IOException e) {
+            throw unreadableReset(e);
         }
-        return TogglCredentials.apiToken(token.strip());
+        return TogglCredentials.apiToken(newToken(body).orElseThrow(() -> unreadableReset(null)));
+    }
+
+    /** The token in a reset answer: a JSON string or the bare token, nothing else. */
+    static Optional<String> newToken(String body) {
+        String text = body == null ? "" : body.strip();
+        if (text.length() >= 2 && text.startsWith("\"") && text.endsWith("\"")) {
+            text = text.substring(1, text.length() - 1).strip();
+        }
+        return text.matches(TogglCredentials.TOKEN_PATTERN) ? Optional.of(text) : Optional.empty();
+    }
+
+    /** The reset may have happened: say so, and where the user finds the token that works now. */
+    private static ProviderUnavailable unreadableReset(Exception cause) {
+        return new ProviderUnavailable("unreadable_response", "Toggl did not answer a token in the expected format ("
+                + RESET_TOKEN.what() + "); the reset may have happened, so the old token may no longer work: copy the "
+                + "current one from Toggl's Profile settings (API Token section) and link again", cause);
     }
 
     @Override

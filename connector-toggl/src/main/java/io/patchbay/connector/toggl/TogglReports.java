@@ -1,8 +1,11 @@
 package io.patchbay.connector.toggl;
 
 import io.patchbay.connector.toggl.TogglFailures.Op;
+import io.patchbay.spi.ConnectorException;
 import io.patchbay.spi.Credentials;
+import io.patchbay.spi.InsufficientPermissions;
 import io.patchbay.spi.ProviderUnavailable;
+import io.patchbay.spi.RateLimited;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +30,11 @@ final class TogglReports {
         this.http = http;
     }
 
-    /** Every entry of the search, flattened; {@code pages} and {@code truncated} tell how it went. */
+    /**
+     * Every entry of the search, flattened; {@code pages} and {@code truncated} tell how it went, and
+     * {@code truncated_by} why it stopped early: the page cap, or the hourly quota spent after some pages (then
+     * {@code quota_resets_in_seconds} says when to go on). A quota spent before the first page is a failure.
+     */
     Map<String, Object> search(Credentials credentials, long workspaceId, LocalDate start, LocalDate end,
                                Dto.ReportQuery filters) {
         boolean ascending = "ASC".equals(filters.orderDir());
@@ -38,17 +45,32 @@ final class TogglReports {
         List<Map<String, Object>> entries = new ArrayList<>();
         int pages = 0;
         int maxPages = http.settings().reportMaxPages();
-        boolean truncated = false;
+        String truncatedBy = null;
+        Long quotaResetsIn = null;
         for (LocalDate[] window : windows) {
             Long next = null;
             do {
                 if (pages == maxPages) {
-                    truncated = true;
+                    truncatedBy = "page_cap";
                     break;
                 }
                 Dto.ReportQuery query = filters.page(window[0].toString(), window[1].toString(), next);
-                Response<List<Dto.ReportRow>> response = http.exchange(credentials, SEARCH,
-                        auth -> http.api().searchTimeEntries(auth, workspaceId, query));
+                Response<List<Dto.ReportRow>> response;
+                try {
+                    response = http.exchange(credentials, SEARCH,
+                            auth -> http.api().searchTimeEntries(auth, workspaceId, query));
+                } catch (InsufficientPermissions e) {
+                    throw planRefusal(e, filters);
+                } catch (RateLimited e) {
+                    // A Free organization has 30 calls an hour: a long search can spend them part way. The pages
+                    // read cost quota too, so hand them back, marked, rather than throw them away.
+                    if (!e.quotaExhausted() || pages == 0) {
+                        throw e;
+                    }
+                    truncatedBy = "quota";
+                    quotaResetsIn = e.retryAfter().toSeconds();
+                    break;
+                }
                 pages++;
                 List<Dto.ReportRow> rows = response.body() == null ? List.of() : response.body();
                 rows.forEach(row -> entries.addAll(Output.reportEntries(row)));
@@ -59,11 +81,24 @@ final class TogglReports {
                 }
                 next = following;
             } while (next != null);
-            if (truncated) {
+            if (truncatedBy != null) {
                 break;
             }
         }
-        return Output.ordered("time_entries", List.copyOf(entries), "pages", pages, "truncated", truncated);
+        return Output.ordered("time_entries", List.copyOf(entries), "pages", pages, "truncated", truncatedBy != null,
+                "truncated_by", truncatedBy, "quota_resets_in_seconds", quotaResetsIn);
+    }
+
+    /**
+     * Toggl's 402 names no field, but the spec marks the billable filter a paid ("premium") feature: when it was
+     * sent, say so, so the caller knows which input to drop on a Free workspace.
+     */
+    private static ConnectorException planRefusal(InsufficientPermissions e, Dto.ReportQuery filters) {
+        if (!"plan_required".equals(e.code()) || filters.billable() == null) {
+            return e;
+        }
+        return new InsufficientPermissions("plan_required", e.getMessage() + "; the billable filter needs a paid "
+                + "Toggl plan (Starter or above): leave billable out on a Free workspace", 402);
     }
 
     /** [start, end] cut into consecutive windows of at most one year, oldest first. */

@@ -301,6 +301,19 @@ class TogglActionsTest {
         }
 
         @Test
+        void noCurrentEntryAnsweredAs404IsNoEntryToo() {
+            FAKE.noCurrentEntryIs404(true);
+
+            Map<String, Object> out = run(TestContexts.token(BOB), Optional.of("2001"), "get_current_time_entry",
+                    Map.of());
+
+            assertThat(out).containsEntry("running", false).containsEntry("time_entry", null);
+            assertThatThrownBy(() -> run(TestContexts.token(BOB), Optional.of("2001"), "stop_timer", Map.of()))
+                    .isInstanceOfSatisfying(ProviderRejected.class,
+                            e -> assertThat(e.code()).isEqualTo("no_running_time_entry"));
+        }
+
+        @Test
         void startAndStopATimer() {
             Credentials bob = TestContexts.token(BOB);
             Map<String, Object> started = object(run(bob, Optional.of("2001"), "start_timer",

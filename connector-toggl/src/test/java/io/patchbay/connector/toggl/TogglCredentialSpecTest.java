@@ -121,4 +121,12 @@ class TogglCredentialSpecTest {
             assertThat(a.outputSchema()).startsWith("{\"type\":\"object\"");
         });
     }
+
+    @Test
+    void aNullableEnumListsNullAmongItsValues() {
+        String report = CONNECTOR.actions().stream().filter(a -> a.name().equals("search_time_entries_report"))
+                .findFirst().orElseThrow().outputSchema();
+
+        assertThat(report).contains("\"type\":[\"string\",\"null\"],\"enum\":[\"page_cap\",\"quota\",null]");
+    }
 }

@@ -70,7 +70,8 @@ class TogglReportsTest {
         assertThat(requests).allSatisfy(r -> assertThat(r.jsonObject()).doesNotContainKey("first_id"));
 
         List<Map<String, Object>> entries = entries(out);
-        assertThat(out).containsEntry("pages", 5).containsEntry("truncated", false);
+        assertThat(out).containsEntry("pages", 5).containsEntry("truncated", false)
+                .containsEntry("truncated_by", null).containsEntry("quota_resets_in_seconds", null);
         assertThat(entries).hasSize(210);
         assertThat(entries).extracting(e -> e.get("id")).doesNotHaveDuplicates();
         assertThat(starts(entries)).isSortedAccordingTo(java.util.Comparator.reverseOrder());
@@ -146,13 +147,40 @@ class TogglReportsTest {
     }
 
     @Test
+    void aQuotaSpentMidSearchAnswersThePagesReadAndWhenTheQuotaResets() {
+        // Free-plan arithmetic: three report pages left in the organization's hourly window.
+        FAKE.quota(30, 3);
+
+        Map<String, Object> out = search(Map.of("start_date", today.minusDays(250).toString(),
+                "end_date", today.toString()));
+
+        assertThat(FAKE.requests("POST", SEARCH)).as("three pages, then the 402, which is not retried").hasSize(4);
+        assertThat(entries(out)).hasSize(150);
+        assertThat(entries(out)).extracting(e -> e.get("id")).doesNotHaveDuplicates();
+        assertThat(out).containsEntry("pages", 3).containsEntry("truncated", true)
+                .containsEntry("truncated_by", "quota");
+        assertThat((Long) out.get("quota_resets_in_seconds")).isBetween(3500L, 3600L);
+    }
+
+    @Test
+    void aQuotaSpentBeforeTheFirstPageIsStillAFailure() {
+        FAKE.quota(30, 0);
+
+        assertThatThrownBy(() -> search(Map.of("start_date", today.minusDays(10).toString(),
+                "end_date", today.toString())))
+                .isInstanceOfSatisfying(io.patchbay.spi.RateLimited.class,
+                        e -> assertThat(e.quotaExhausted()).isTrue());
+    }
+
+    @Test
     void thePageCapStopsEarlyAndSaysSo() {
         try (Connector capped = new TogglConnectorFactory().create(
                 TestContexts.with(FAKE.baseUrl(), Map.of("report_max_pages", "2")))) {
             Map<String, Object> out = search(capped, TestContexts.token(ALICE), Map.of(
                     "start_date", today.minusDays(250).toString(), "end_date", today.toString()));
 
-            assertThat(out).containsEntry("pages", 2).containsEntry("truncated", true);
+            assertThat(out).containsEntry("pages", 2).containsEntry("truncated", true)
+                    .containsEntry("truncated_by", "page_cap").containsEntry("quota_resets_in_seconds", null);
             assertThat(entries(out)).hasSize(100);
         }
         assertThat(FAKE.requests("POST", SEARCH)).hasSize(2);
@@ -181,5 +209,21 @@ class TogglReportsTest {
                 "start_date", "2025-01-01", "end_date", "2025-01-31")))
                 .isInstanceOfSatisfying(InsufficientPermissions.class,
                         e -> assertThat(e.getMessage()).contains("Workspace not found/accessible"));
+    }
+
+    @Test
+    void theBillableFilterOnAFreeWorkspaceIsNamedAsNeedingAPaidPlan() {
+        assertThatThrownBy(() -> search(Map.of("workspace_id", "2002", "start_date", today.minusDays(7).toString(),
+                "end_date", today.toString(), "billable", true)))
+                .isInstanceOfSatisfying(io.patchbay.spi.InsufficientPermissions.class, e -> {
+                    assertThat(e.code()).isEqualTo("plan_required");
+                    assertThat(e.getMessage()).contains("billable").contains("Workspace needs to have this feature "
+                            + "enabled");
+                });
+        assertThat(FAKE.requests("POST", "/reports/api/v3/workspace/2002/search/time_entries")).hasSize(1);
+
+        Map<String, Object> withoutIt = search(Map.of("workspace_id", "2002",
+                "start_date", today.minusDays(7).toString(), "end_date", today.toString()));
+        assertThat(withoutIt).containsEntry("truncated", false);
     }
 }

@@ -12,6 +12,7 @@ import io.patchbay.spi.InvalidCredentials;
 import io.patchbay.spi.ProviderTokenReset;
 import io.patchbay.spi.ProviderUnavailable;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -44,6 +45,28 @@ class TogglTokenResetTest {
 
         assertThat(fresh.authMethod()).isEqualTo("api_token");
         assertThat(fresh.require("api_token")).isEqualTo(FAKE.apiToken(ALICE));
+    }
+
+    @Test
+    void aTokenAnsweredAsPlainTextIsReadToo() {
+        FAKE.resetTokenAnswersPlainText(true);
+
+        Credentials fresh = RESET.resetToken(TestContexts.token(ALICE));
+
+        assertThat(fresh.require("api_token")).isEqualTo(FAKE.apiToken(ALICE)).isNotEqualTo(ALICE.apiToken());
+        assertThat(CONNECTOR.verify(fresh).identity().id()).isEqualTo("1001");
+    }
+
+    @Test
+    void anUnreadableAnswerSaysTheOldTokenMayBeDeadAndWhereToFindTheNewOne() {
+        FAKE.enqueue(new Fault(200, Map.of("Content-Type", "application/json; charset=utf-8"), "{\"ok\":true}",
+                java.time.Duration.ZERO, "/api/v9/me/reset_token"));
+
+        assertThatThrownBy(() -> RESET.resetToken(TestContexts.token(ALICE)))
+                .isInstanceOfSatisfying(ProviderUnavailable.class, e -> {
+                    assertThat(e.code()).isEqualTo("unreadable_response");
+                    assertThat(e.getMessage()).contains("may no longer work").contains("Profile");
+                });
     }
 
     @Test

@@ -129,6 +129,7 @@ public final class FakeOneflow implements AutoCloseable {
     private int requestsPerWindow = 2000;
     private Duration window = Duration.ofMinutes(5);
     private String downloadHost;
+    private boolean unpagedChildLists;
 
     private sealed interface Fault permits Status, Throttle, Drop, Garble {
     }
@@ -240,6 +241,17 @@ public final class FakeOneflow implements AutoCloseable {
         return this;
     }
 
+    /**
+     * A contract's parties and data fields answered as {@code {"data": [...]}} with every item, {@code limit} and
+     * {@code offset} ignored and no {@code _links} or {@code count}: how Oneflow's own Power Automate connector and
+     * Airbyte read these child lists (without paging), which the pagination page ("every list endpoint is
+     * paginated") contradicts. Off by default: the documented paging.
+     */
+    public synchronized FakeOneflow unpagedChildLists(boolean unpaged) {
+        this.unpagedChildLists = unpaged;
+        return this;
+    }
+
     /** Back to the seed data, no faults, default limits, no recorded requests. */
     public synchronized void reset() {
         state = FakeState.seed();
@@ -251,6 +263,7 @@ public final class FakeOneflow implements AutoCloseable {
         requestsPerWindow = 2000;
         window = Duration.ofMinutes(5);
         downloadHost = null;
+        unpagedChildLists = false;
         calls.clear();
     }
 
@@ -462,12 +475,11 @@ public final class FakeOneflow implements AutoCloseable {
             case "POST contracts/create" -> createContract(actor, body);
             case "GET contracts/#" -> withContract(actor, s.get(1), c -> ok(contract(c)));
             case "POST contracts/#/publish" -> withContract(actor, s.get(1), c -> publish(actor, c, body));
-            case "GET contracts/#/parties" -> withContract(actor, s.get(1), c -> ok(page("contracts/" + c.id
-                    + "/parties", query, paging(query), parties(c))));
+            case "GET contracts/#/parties" -> withContract(actor, s.get(1), c -> ok(childList("contracts/" + c.id
+                    + "/parties", query, parties(c))));
             case "GET contracts/#/events" -> withContract(actor, s.get(1), c -> events(c, query));
-            case "GET contracts/#/data_fields" -> withContract(actor, s.get(1), c -> ok(page("contracts/" + c.id
-                    + "/data_fields", query, paging(query), lazily(c.dataFields,
-                    d -> dataField(c, d)))));
+            case "GET contracts/#/data_fields" -> withContract(actor, s.get(1), c -> ok(childList("contracts/" + c.id
+                    + "/data_fields", query, lazily(c.dataFields, d -> dataField(c, d)))));
             case "GET contracts/#/files" -> withContract(actor, s.get(1), c -> files(c, query));
             case "GET contracts/#/files/#" -> withContract(actor, s.get(1), c -> download(c, s.get(3), query));
             default -> {
@@ -947,6 +959,11 @@ public final class FakeOneflow implements AutoCloseable {
             return fallback;
         }
         return Integer.parseInt(value);
+    }
+
+    /** A contract's child list: a page as documented, or every item in a bare {@code data} envelope. */
+    private Map<String, Object> childList(String path, Map<String, String> query, List<Object> all) {
+        return unpagedChildLists ? obj("data", new ArrayList<>(all)) : page(path, query, paging(query), all);
     }
 
     private Map<String, Object> page(String path, Map<String, String> query, Paging paging, List<Object> all) {

@@ -39,6 +39,20 @@ final class FakeRoutes {
     static final String NO_ACCESS = "User does not have access to this resource";
     private static final Pattern FILTER_NAME = Pattern.compile("\\*|[A-Za-z0-9_]+");
     private static final Set<String> FILTER_ACTIONS = Set.of("created", "updated", "deleted", "*");
+    /**
+     * RFC 3339 as Toggl reads it: seconds required ({@code 2024-01-01T10:00Z} was answered "Invalid start date"),
+     * fraction optional, {@code Z} or an offset. Java's ISO parser would let the seconds out.
+     */
+    private static final java.time.format.DateTimeFormatter RFC_3339 = new java.time.format.DateTimeFormatterBuilder()
+            .parseCaseInsensitive()
+            .append(java.time.format.DateTimeFormatter.ISO_LOCAL_DATE)
+            .appendLiteral('T')
+            .appendPattern("HH:mm:ss")
+            .optionalStart().appendFraction(java.time.temporal.ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
+            .appendOffset("+HH:MM", "Z")
+            .toFormatter()
+            .withResolverStyle(java.time.format.ResolverStyle.STRICT)
+            .withChronology(java.time.chrono.IsoChronology.INSTANCE);
     private static final Set<String> REPORT_ORDER_BY = Set.of("date", "user", "duration", "description",
             "last_update");
 
@@ -145,7 +159,7 @@ final class FakeRoutes {
                     }
                     String token = newToken();
                     data.tokens.put(user.id(), token);
-                    return Answer.json(token);
+                    return fake.resetTokenAnswersPlainText() ? Answer.text(200, token) : Answer.json(token);
                 case "time_entries":
                     return method.equals("GET") ? listTimeEntries(req) : Answer.empty(405);
                 default:
@@ -154,9 +168,13 @@ final class FakeRoutes {
         }
         if (first.equals("time_entries") && path.size() == 2 && method.equals("GET")) {
             if (path.get(1).equals("current")) {
-                return Answer.json(data.entries.values().stream()
+                Optional<Object> running = data.entries.values().stream()
                         .filter(e -> e.userId == user.id() && e.running() && e.deletedAt == null)
-                        .findFirst().map(e -> (Object) data.entry(e, false, true, true)).orElse(null));
+                        .findFirst().map(e -> data.entry(e, false, true, true));
+                if (running.isEmpty() && fake.noCurrentEntryIs404()) {
+                    return Answer.message(404, "Resource can not be found");
+                }
+                return Answer.json(running.orElse(null));
             }
             long id = pathId(path.get(1));
             Entry entry = data.entries.get(id);
@@ -274,7 +292,7 @@ final class FakeRoutes {
             if (value.length() == 10) {
                 return LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC);
             }
-            return OffsetDateTime.parse(value).toInstant();
+            return OffsetDateTime.parse(value, RFC_3339).toInstant();
         } catch (DateTimeParseException e) {
             throw reject(400, "Invalid " + name);
         }
@@ -746,6 +764,10 @@ final class FakeRoutes {
         Set<Long> taskIds = idSet(body, "task_ids");
         String description = body.get("description") instanceof String s ? s.toLowerCase(Locale.ROOT) : null;
         Boolean billable = body.get("billable") instanceof Boolean b ? b : null;
+        if (billable != null && data.workspaces.get(wid).plan == 0) {
+            // The spec marks the billable filter a "premium feature" and documents this 402 for the search.
+            return Answer.message(402, "Workspace needs to have this feature enabled");
+        }
         List<Entry> rows = data.entries.values().stream()
                 .filter(e -> e.workspaceId == wid && e.deletedAt == null && !e.running())
                 .filter(e -> admin || e.userId == uid)
@@ -1040,7 +1062,7 @@ final class FakeRoutes {
 
     private static Instant time(Object value, String key) {
         try {
-            return OffsetDateTime.parse(String.valueOf(value)).toInstant();
+            return OffsetDateTime.parse(String.valueOf(value), RFC_3339).toInstant();
         } catch (DateTimeParseException e) {
             throw reject(400, "Invalid " + key + " date");
         }

@@ -141,10 +141,13 @@ public final class FakeToggl implements AutoCloseable {
     private FakeData data;
     private FakeRoutes routes;
     private int userQuota;
-    private int orgQuota;
+    /** Null: the organization's plan decides (Free 30, Starter 240, Premium 600 an hour). */
+    private Integer orgQuota;
     private Duration bucketInterval;
     private boolean probeCallbacks;
     private boolean tagCreateAnswersObject;
+    private boolean resetTokenAnswersPlainText;
+    private boolean noCurrentEntryIs404;
     private int maxPerPage;
 
     private FakeToggl(Clock clock) {
@@ -197,11 +200,13 @@ public final class FakeToggl implements AutoCloseable {
         faults.clear();
         quotaWindows.clear();
         bucket.clear();
-        userQuota = 1000;
-        orgQuota = 1000;
+        userQuota = 30;
+        orgQuota = null;
         bucketInterval = Duration.ZERO;
         probeCallbacks = true;
         tagCreateAnswersObject = false;
+        resetTokenAnswersPlainText = false;
+        noCurrentEntryIs404 = false;
         maxPerPage = 200;
     }
 
@@ -220,7 +225,9 @@ public final class FakeToggl implements AutoCloseable {
 
     /**
      * Hourly quotas per user: {@code userSpecific} for {@code /me...} requests, {@code organizationSpecific} per
-     * organization for workspace, report and webhook requests. Defaults are high enough for any test.
+     * organization for workspace, report and webhook requests. The defaults are Toggl's: 30 user-specific on every
+     * plan, and by the organization's plan 30 (Free), 240 (Starter) or 600 (Premium); Globex is Starter, Acme
+     * Premium.
      */
     public synchronized void quota(int userSpecific, int organizationSpecific) {
         this.userQuota = userSpecific;
@@ -244,6 +251,30 @@ public final class FakeToggl implements AutoCloseable {
 
     synchronized boolean tagCreateAnswersObject() {
         return tagCreateAnswersObject;
+    }
+
+    /**
+     * Answer {@code POST /me/reset_token} with the bare token as plain text instead of a JSON string. The spec leaves
+     * that body unspecified, so both readings must work: the old token is dead either way.
+     */
+    public synchronized void resetTokenAnswersPlainText(boolean plain) {
+        this.resetTokenAnswersPlainText = plain;
+    }
+
+    synchronized boolean resetTokenAnswersPlainText() {
+        return resetTokenAnswersPlainText;
+    }
+
+    /**
+     * Answer {@code GET /me/time_entries/current} with the spec's 404 "Resource can not be found" when nothing runs,
+     * instead of the recorded 200 {@code null}.
+     */
+    public synchronized void noCurrentEntryIs404(boolean notFound) {
+        this.noCurrentEntryIs404 = notFound;
+    }
+
+    synchronized boolean noCurrentEntryIs404() {
+        return noCurrentEntryIs404;
     }
 
     /**
@@ -427,7 +458,7 @@ public final class FakeToggl implements AutoCloseable {
         String quotaKey = user == null ? null : quotaKey(user, segments);
         if (quotaKey != null) {
             Instant[] window = window(quotaKey);
-            int limit = quotaKey.startsWith("user:") ? userQuota : orgQuota;
+            int limit = limit(quotaKey);
             long resetsIn = Math.max(0, Duration.between(clock.instant(), window[0].plus(Duration.ofHours(1)))
                     .toSeconds());
             int used = (int) window[1].getEpochSecond();
@@ -457,11 +488,28 @@ public final class FakeToggl implements AutoCloseable {
         }
         String key = quotaKey(user.get(), List.of(request.path().substring(1).split("/")));
         Instant[] window = window(key);
-        int limit = key.startsWith("user:") ? userQuota : orgQuota;
+        int limit = limit(key);
         long resetsIn = Math.max(0, Duration.between(clock.instant(), window[0].plus(Duration.ofHours(1)))
                 .toSeconds());
         return answer.withHeader(QUOTA_REMAINING, String.valueOf(Math.max(0, limit - window[1].getEpochSecond())))
                 .withHeader(QUOTA_RESETS_IN, String.valueOf(resetsIn));
+    }
+
+    /**
+     * The hourly limit of a quota key: 30 for user-specific calls on every plan; per organization 30 (Free), 240
+     * (Starter) or 600 (Premium), the organization's plan read as its best workspace's, unless {@link #quota} set it.
+     */
+    private int limit(String key) {
+        if (key.startsWith("user:")) {
+            return userQuota;
+        }
+        if (orgQuota != null) {
+            return orgQuota;
+        }
+        long orgId = Long.parseLong(key.substring(key.lastIndexOf(':') + 1));
+        int plan = data.workspaces.values().stream().filter(w -> w.orgId == orgId).mapToInt(w -> w.plan).max()
+                .orElse(0);
+        return new int[] {30, 240, 600}[plan];
     }
 
     static String quotaSentence(long resetsIn) {
@@ -509,7 +557,7 @@ public final class FakeToggl implements AutoCloseable {
                 continue;
             }
             boolean userSpecific = key.startsWith("user:");
-            int limit = userSpecific ? userQuota : orgQuota;
+            int limit = limit(key);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("organization_id", userSpecific ? null : Long.parseLong(key.substring(key.lastIndexOf(':') + 1)));
             row.put("remaining", Math.max(0, limit - entry.getValue()[1].getEpochSecond()));

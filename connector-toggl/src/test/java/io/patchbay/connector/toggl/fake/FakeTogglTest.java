@@ -80,7 +80,8 @@ class FakeTogglTest {
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.body()).contains("\"api_token\":\"" + FakeToggl.ALICE.apiToken() + "\"")
                 .contains("\"default_workspace_id\":2001");
-        assertThat(reply.header(FakeToggl.QUOTA_REMAINING)).isEqualTo("999");
+        assertThat(reply.header(FakeToggl.QUOTA_REMAINING)).as("30 user-specific calls an hour on every plan")
+                .isEqualTo("29");
         assertThat(Long.parseLong(reply.header(FakeToggl.QUOTA_RESETS_IN))).isBetween(3590L, 3600L);
     }
 
@@ -93,7 +94,8 @@ class FakeTogglTest {
         Reply plan = send("POST", "/reports/api/v3/workspace/2001/search/time_entries", ALICE, "{}");
         assertThat(plan.status()).isEqualTo(402);
         assertThat(plan.body()).isEqualTo("\"Workspace needs to have this feature enabled\"");
-        assertThat(plan.header(FakeToggl.QUOTA_REMAINING)).isEqualTo("999");
+        assertThat(plan.header(FakeToggl.QUOTA_REMAINING)).as("Acme's Premium plan: 600 an hour, one used")
+                .isEqualTo("599");
         assertThat(plan.header(FakeToggl.QUOTA_RESETS_IN)).isNotNull();
         assertThat(send("GET", "/api/v9/me", ALICE, null).header(FakeToggl.QUOTA_REMAINING)).isNull();
     }
@@ -107,6 +109,21 @@ class FakeTogglTest {
         assertThat(send("GET", "/api/v9/workspaces/2001/tasks?active=both", ALICE, null).body())
                 .contains("\"name\":\"Launch\"").contains("\"name\":\"Design\"")
                 .contains("\"total_count\":3");
+    }
+
+    @Test
+    void theOrganizationQuotaFollowsItsPlanAndTheUserQuotaIsThirtyOnEveryPlan() throws IOException {
+        String carol = FakeToggl.basic(FakeToggl.CAROL.apiToken(), "api_token");
+        assertThat(send("GET", "/api/v9/workspaces/2003/tags", carol, null).header(FakeToggl.QUOTA_REMAINING))
+                .as("Globex is on Starter: 240 an hour").isEqualTo("239");
+        for (int i = 0; i < 30; i++) {
+            assertThat(send("GET", "/api/v9/me", carol, null).status()).isEqualTo(200);
+        }
+        Reply spent = send("GET", "/api/v9/me", carol, null);
+        assertThat(spent.status()).isEqualTo(402);
+        assertThat(spent.body()).startsWith("You have hit your hourly limit for API calls.");
+        assertThat(send("GET", "/api/v9/workspaces/2003/tags", carol, null).status())
+                .as("the organization's window is a separate one").isEqualTo(200);
     }
 
     @Test
@@ -155,6 +172,23 @@ class FakeTogglTest {
         Reply zero = send("POST", "/api/v9/workspaces/2001/time_entries", ALICE,
                 "{\"created_with\":\"t\",\"workspace_id\":2001,\"start\":\"2025-03-03T09:00:00Z\"}");
         assertThat(zero.body()).contains("\"stop\":null").contains("\"duration\":0");
+    }
+
+    @Test
+    void aTimestampWithoutSecondsIsAnInvalidDateWhileFractionsAndOffsetsAreRead() throws IOException {
+        Reply noSeconds = send("POST", "/api/v9/workspaces/2001/time_entries", ALICE,
+                "{\"created_with\":\"t\",\"workspace_id\":2001,\"start\":\"2025-03-03T09:00Z\",\"duration\":60}");
+        assertThat(noSeconds.status()).isEqualTo(400);
+        assertThat(noSeconds.body()).isEqualTo("\"Invalid start date\"");
+        Reply list = send("GET", "/api/v9/me/time_entries?start_date=2025-03-03T09:00%2B01:00"
+                + "&end_date=2025-03-04T09:00:00Z", ALICE, null);
+        assertThat(list.status()).isEqualTo(400);
+        assertThat(list.body()).isEqualTo("\"Invalid start_date\"");
+        Reply fraction = send("POST", "/api/v9/workspaces/2001/time_entries", ALICE,
+                "{\"created_with\":\"t\",\"workspace_id\":2001,\"start\":\"2025-03-03T10:00:00.000+01:00\","
+                        + "\"duration\":60}");
+        assertThat(fraction.status()).isEqualTo(200);
+        assertThat(fraction.body()).contains("\"start\":\"2025-03-03T09:00:00Z\"");
     }
 
     @Test
