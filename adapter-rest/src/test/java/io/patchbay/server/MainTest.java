@@ -2,16 +2,15 @@ package io.patchbay.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.patchbay.server.MainProcess.Ended;
 import io.patchbay.storage.Keysets;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -181,9 +180,6 @@ class MainTest {
                 + file.toAbsolutePath() + " (PATCHBAY_DATA_DIR) cannot be created: " + file + " is a file, not a folder");
     }
 
-    private record Ended(String output, int exitCode) {
-    }
-
     private static String read(Path file) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
@@ -192,34 +188,13 @@ class MainTest {
         }
     }
 
-    /** {@code Main} in a new JVM (without the tests' logging set-up), run until it ends by itself (60 s at most). */
+    /** {@code Main} in a new JVM, run until it ends by itself (60 s at most). */
     private static Ended run(Map<String, String> env, String... args) throws IOException, InterruptedException {
         return run(List.of(), env, args);
     }
 
     private static Ended run(List<String> jvmOptions, Map<String, String> env, String... args)
             throws IOException, InterruptedException {
-        String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(entry -> !entry.endsWith("test-classes")).collect(Collectors.joining(File.pathSeparator));
-        List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", classPath, Main.class.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().keySet().removeIf(name -> name.startsWith("PATCHBAY_"));
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        try {
-            boolean ended = process.waitFor(60, TimeUnit.SECONDS);
-            if (!ended) {
-                process.destroyForcibly().waitFor();
-            }
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(ended).as("the process ends by itself:%n%s", output).isTrue();
-            return new Ended(output, process.exitValue());
-        } finally {
-            process.destroyForcibly();
-        }
+        return MainProcess.runToExit(Duration.ofSeconds(60), jvmOptions, env, args);
     }
 }

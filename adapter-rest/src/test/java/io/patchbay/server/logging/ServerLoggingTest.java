@@ -11,9 +11,9 @@ import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.Moshi;
 import com.squareup.moshi.Types;
 import io.patchbay.core.catalog.CallSecrets;
-import io.patchbay.server.Main;
+import io.patchbay.server.MainProcess;
+import io.patchbay.server.MainProcess.Ended;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -29,7 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Arrays;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +37,6 @@ import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -286,24 +285,9 @@ class ServerLoggingTest {
         }
     }
 
-    /** What a launched server printed before it ended by itself, and its exit code. */
-    private record Ended(String output, int exitCode) {
-    }
-
     /** Launches the server and waits (30 s at most) for it to end by itself, as a start that fails must. */
     private static Ended runToExit(Map<String, String> env) throws IOException, InterruptedException {
-        Process process = launch(env);
-        try {
-            boolean ended = process.waitFor(30, TimeUnit.SECONDS);
-            if (!ended) {
-                process.destroyForcibly().waitFor();
-            }
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(ended).as("the process ends by itself:%n%s", output).isTrue();
-            return new Ended(output, process.exitValue());
-        } finally {
-            process.destroyForcibly();
-        }
+        return MainProcess.runToExit(Duration.ofSeconds(30), List.of(), env);
     }
 
     /** Reads {@code in} until {@code pattern} occurs in what was read; the text read. */
@@ -320,13 +304,7 @@ class ServerLoggingTest {
 
     /** {@code Main} in a new JVM, on this JVM's class path without the tests' own classes and resources. */
     private static Process launch(Map<String, String> env) throws IOException {
-        String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(entry -> !entry.endsWith("test-classes")).collect(Collectors.joining(File.pathSeparator));
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classPath, Main.class.getName()).redirectErrorStream(true);
-        builder.environment().keySet().removeIf(name -> name.startsWith("PATCHBAY_"));
-        builder.environment().putAll(env);
-        return builder.start();
+        return MainProcess.launch(List.of(), env);
     }
 
     private static LoggerContext context() {
