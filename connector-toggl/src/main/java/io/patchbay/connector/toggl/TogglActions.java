@@ -495,17 +495,24 @@ final class TogglActions {
      * Pages 1, 2, ... of {@link #PAGE_SIZE} items until the last. When Toggl documents {@link #PAGE_SIZE} as within
      * its largest {@code per_page} ({@code honoured}), a shorter page is the last. Otherwise Toggl may cut every
      * page to a size of its own without saying so, and only an empty page, or one shorter than the first, is.
+     * An answer that shows the paging was ignored (more items than asked, or the first page again) is the whole
+     * list: asking on would spend the hourly quota reading it again and again.
      */
     private static <T> List<T> allPages(boolean honoured, IntFunction<List<T>> fetch) {
         List<T> all = new ArrayList<>();
+        List<T> first = List.of();
         int full = PAGE_SIZE;
         for (int page = 1; page <= MAX_PAGES; page++) {
             List<T> items = orEmpty(fetch.apply(page));
-            all.addAll(items);
-            if (page == 1 && !honoured) {
-                full = items.size();
+            if (page > 1 && !items.isEmpty() && items.equals(first)) {
+                break;
             }
-            if (items.isEmpty() || items.size() < full) {
+            all.addAll(items);
+            if (page == 1) {
+                first = items;
+                full = honoured ? PAGE_SIZE : items.size();
+            }
+            if (items.isEmpty() || items.size() < full || items.size() > PAGE_SIZE) {
                 break;
             }
         }

@@ -429,6 +429,24 @@ class TogglActionsTest {
         }
 
         @Test
+        void listTagsStopsWhenTogglIgnoresThePaging() {
+            FAKE.tagsIgnorePaging(true);
+            FAKE.clearRequests();
+            assertThat(items(run("list_tags", Map.of()), "tags")).extracting(t -> t.get("name"))
+                    .as("each tag once").containsExactly("billed", "meeting");
+            // A first page shorter than asked may be Toggl's own page size, so page 2 is asked; the first page
+            // again ends it.
+            assertThat(FAKE.requests("GET", "/api/v9/workspaces/2001/tags")).extracting(r -> r.query("page"))
+                    .containsExactly("1", "2");
+
+            FAKE.addTags(2001, "bulk", 205);
+            FAKE.clearRequests();
+            assertThat(items(run("list_tags", Map.of()), "tags")).as("more than a page at once is all of them")
+                    .hasSize(207);
+            assertThat(FAKE.requests("GET", "/api/v9/workspaces/2001/tags")).hasSize(1);
+        }
+
+        @Test
         void listTasksConvertsTrackedMillisecondsAndFilters() {
             List<Map<String, Object>> tasks = items(run("list_tasks", Map.of()), "tasks");
 

@@ -653,7 +653,7 @@ final class FakeRoutes {
                 .filter(t -> search == null || t.name.toLowerCase(Locale.ROOT).contains(search.toLowerCase(Locale.ROOT)))
                 .sorted(Comparator.comparing((Tag t) -> t.name.toLowerCase(Locale.ROOT)).thenComparing(t -> t.id))
                 .toList();
-        if (req.param("page") != null || req.param("per_page") != null) {
+        if ((req.param("page") != null || req.param("per_page") != null) && !fake.tagsIgnorePaging()) {
             matching = page(matching, Math.max(1, intParam(req, "page", 1)),
                     Math.min(fake.maxPerPage(), Math.max(1, intParam(req, "per_page", 50))));
         }

@@ -148,6 +148,7 @@ public final class FakeToggl implements AutoCloseable {
     private boolean tagCreateAnswersObject;
     private boolean resetTokenAnswersPlainText;
     private boolean noCurrentEntryIs404;
+    private boolean tagsIgnorePaging;
     private int maxPerPage;
 
     private FakeToggl(Clock clock) {
@@ -207,6 +208,7 @@ public final class FakeToggl implements AutoCloseable {
         tagCreateAnswersObject = false;
         resetTokenAnswersPlainText = false;
         noCurrentEntryIs404 = false;
+        tagsIgnorePaging = false;
         maxPerPage = 200;
     }
 
@@ -275,6 +277,18 @@ public final class FakeToggl implements AutoCloseable {
 
     synchronized boolean noCurrentEntryIs404() {
         return noCurrentEntryIs404;
+    }
+
+    /**
+     * Answer every workspace's whole tag list whatever {@code page} and {@code per_page} say, as an API that does
+     * not page that list would (Toggl's spec says it pages; a client must not depend on it to stop).
+     */
+    public synchronized void tagsIgnorePaging(boolean ignore) {
+        this.tagsIgnorePaging = ignore;
+    }
+
+    synchronized boolean tagsIgnorePaging() {
+        return tagsIgnorePaging;
     }
 
     /**
