@@ -8,7 +8,6 @@ import io.patchbay.connector.toggl.fake.FakeToggl;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -19,44 +18,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The REST contract every route keeps: strict query strings and paths, no ignored parameters or bodies, If-Match
  * as RFC 9110 has it, HEAD, caching headers, and an OpenAPI document that declares what the server answers.
  */
-class RestContractTest {
-    @TempDir
-    static Path data;
-    static FakeToggl toggl;
-    static PatchbayServer server;
-    static Api api;
-    static String admin;
-    static int tenants;
-    String key;
-
-    @BeforeAll
-    static void start() {
-        toggl = FakeToggl.start();
-        server = TestServers.start(data, Map.of("toggl", toggl.baseUrl()));
-        api = new Api(server.port());
-        admin = server.firstAdminKey().orElseThrow();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        toggl.close();
-    }
-
-    @BeforeEach
-    void tenant() {
-        toggl.reset();
-        key = Tenants.key(api, admin, "contract-" + ++tenants);
+class RestContractTest extends ServerWithFakeTogglTest {
+    @Override
+    String tenantPrefix() {
+        return "contract-";
     }
 
     private String link() {

@@ -5,52 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.patchbay.connector.toggl.fake.FakeRequest;
 import io.patchbay.connector.toggl.fake.FakeToggl;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Toggl journeys over HTTP: the real server and SQLite store, the Toggl fake. Each test links in a tenant of
  * its own, since one Toggl user and workspace links once per tenant.
  */
-class TogglJourneyTest {
-    @TempDir
-    static Path data;
-    static FakeToggl toggl;
-    static PatchbayServer server;
-    static Api api;
-    static String admin;
-    static int tenants;
-    String key;
-
+class TogglJourneyTest extends ServerWithFakeTogglTest {
     static final String STUDIO = Long.toString(FakeToggl.WS_STUDIO);
     static final String LABS = Long.toString(FakeToggl.WS_LABS);
     static final String GLOBEX = Long.toString(FakeToggl.WS_GLOBEX);
 
-    @BeforeAll
-    static void start() {
-        toggl = FakeToggl.start();
-        server = TestServers.start(data, Map.of("toggl", toggl.baseUrl()));
-        api = new Api(server.port());
-        admin = server.firstAdminKey().orElseThrow();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        toggl.close();
-    }
-
-    @BeforeEach
-    void tenant() {
-        toggl.reset();
-        key = Tenants.key(api, admin, "toggl-" + ++tenants);
+    @Override
+    String tenantPrefix() {
+        return "toggl-";
     }
 
     static Map<String, Object> token(FakeToggl.User user) {
