@@ -13,6 +13,7 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -22,6 +23,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationVersion;
 import org.jdbi.v3.core.HandleCallback;
@@ -134,7 +136,7 @@ final class Database implements AutoCloseable {
 
     /** As {@link #open(StorageConfig)}, with PostgreSQL statements waiting for a lock at most {@code lockTimeout}. */
     static Database open(StorageConfig config, Duration lockTimeout) {
-        java.util.Objects.requireNonNull(lockTimeout, "lockTimeout");
+        Objects.requireNonNull(lockTimeout, "lockTimeout");
         if (lockTimeout.toMillis() < 1) {
             throw new IllegalArgumentException("lockTimeout: at least 1 ms (0 would wait without limit)");
         }
@@ -213,15 +215,8 @@ final class Database implements AutoCloseable {
      * refuses a URL repeats it whole), which would reach the log with the stack trace.
      */
     private static Throwable withoutSecrets(RuntimeException e, StorageConfig config) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && !t.getMessage().equals(config.redactSecrets(t.getMessage()))) {
-                return null;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return e;
+        return anyInChain(e, t -> t.getMessage() != null
+                && !t.getMessage().equals(config.redactSecrets(t.getMessage()))) ? null : e;
     }
 
     /**
@@ -424,9 +419,9 @@ final class Database implements AutoCloseable {
         }
         Optional<String> problem = file.problem();
         String now = problem.orElse(null);
-        if (!java.util.Objects.equals(now, loggedFileProblem)) {
+        if (!Objects.equals(now, loggedFileProblem)) {
             synchronized (file) {
-                if (!java.util.Objects.equals(now, loggedFileProblem)) {
+                if (!Objects.equals(now, loggedFileProblem)) {
                     if (now == null) {
                         // Connections the pool opened meanwhile opened whatever was at the path, not this file.
                         dataSource.getHikariPoolMXBean().softEvictConnections();
@@ -538,17 +533,9 @@ final class Database implements AutoCloseable {
 
     /** A unique index or primary key refused a row, on either database. */
     static boolean isUniqueViolation(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && ("23505".equals(sql.getSQLState())
-                    || (sql instanceof org.sqlite.SQLiteException lite
-                    && lite.getResultCode().name().matches("SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)")))) {
-                return true;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return false;
+        return anyInChain(e, t -> t instanceof SQLException sql && ("23505".equals(sql.getSQLState())
+                || (sql instanceof org.sqlite.SQLiteException lite
+                && lite.getResultCode().name().matches("SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)"))));
     }
 
     /**
@@ -594,16 +581,9 @@ final class Database implements AutoCloseable {
      * failed attempt behind it is load, and must not make the calls queued behind it fail fast.
      */
     static boolean isDatabaseDown(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientConnectionException timeout && t.getCause() == null
-                    && timeout.getSQLState() == null) {
-                return false;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return isConnectionFailure(e);
+        boolean poolTimeout = anyInChain(e, t -> t instanceof SQLTransientConnectionException timeout
+                && t.getCause() == null && timeout.getSQLState() == null);
+        return !poolTimeout && isConnectionFailure(e);
     }
 
     private static String describe(Duration timeout) {
@@ -616,19 +596,9 @@ final class Database implements AutoCloseable {
      * (lock_not_available, 55P03: the lock timeout passed).
      */
     static boolean isBusy(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof org.sqlite.SQLiteException lite
-                    && lite.getResultCode().name().matches("SQLITE_(BUSY|LOCKED)(_.*)?")) {
-                return true;
-            }
-            if (t instanceof SQLException sql && "55P03".equals(sql.getSQLState())) {
-                return true;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return false;
+        return anyInChain(e, t -> (t instanceof org.sqlite.SQLiteException lite
+                && lite.getResultCode().name().matches("SQLITE_(BUSY|LOCKED)(_.*)?"))
+                || (t instanceof SQLException sql && "55P03".equals(sql.getSQLState())));
     }
 
     static RuntimeException connectionFailureOr(RuntimeException e) {
@@ -639,18 +609,18 @@ final class Database implements AutoCloseable {
     }
 
     static boolean isConnectionFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof org.jdbi.v3.core.ConnectionException || t instanceof SQLTransientConnectionException
-                    || t instanceof SQLNonTransientConnectionException) {
+        // SQL state class 08 is "connection exception"; 57P01-57P03: PostgreSQL shutting down or starting up.
+        return anyInChain(e, t -> t instanceof org.jdbi.v3.core.ConnectionException
+                || t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
+                || (t instanceof SQLException sql && sql.getSQLState() != null
+                && (sql.getSQLState().startsWith("08") || sql.getSQLState().matches("57P0[123]"))));
+    }
+
+    /** Whether {@code e} or any of its causes passes {@code test}. */
+    private static boolean anyInChain(Throwable e, Predicate<Throwable> test) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (test.test(t)) {
                 return true;
-            }
-            // SQL state class 08 is "connection exception"; 57P01-57P03: PostgreSQL shutting down or starting up.
-            if (t instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().matches("57P0[123]"))) {
-                return true;
-            }
-            if (t.getCause() == t) {
-                break;
             }
         }
         return false;
