@@ -106,6 +106,30 @@ class ConnectSessionTest {
     }
 
     @Test
+    void ownerOrTeamHeadersNamingSomeoneElseThanTheSessionAreRefusedNotIgnored() {
+        String token = linkSession("carol");
+        Map<String, Object> body = Map.of("connector_id", "oneflow", "credentials", CREDENTIALS,
+                "workspace_id", SALES);
+
+        Api.Response otherOwner = api.post("/v1/accounts").token(token).header("Patchbay-Owner-Id", "mallory")
+                .json(body).send();
+        assertThat(otherOwner.status()).as(otherOwner.toString()).isEqualTo(400);
+        assertThat(otherOwner.string("errors.0.field")).isEqualTo("Patchbay-Owner-Id");
+        assertThat(otherOwner.string("errors.0.code")).isEqualTo("owner_mismatch");
+        Api.Response otherTeam = api.get("/v1/connectors").token(token).header("Patchbay-Owner-Id", "carol")
+                .header("Patchbay-Team-Id", "team-2").send();
+        assertThat(otherTeam.status()).as(otherTeam.toString()).isEqualTo(400);
+        assertThat(otherTeam.errorFields()).containsExactly("Patchbay-Team-Id");
+        assertThat(api.get("/v1/accounts").token(key).send().list("data")).as("nothing linked").isEmpty();
+
+        Api.Response sameOwner = api.post("/v1/accounts").token(token).header("Patchbay-Owner-Id", "carol")
+                .header("Patchbay-Team-Id", "team-1").json(body).send();
+        assertThat(sameOwner.status()).as("headers that agree with the session change nothing: " + sameOwner)
+                .isEqualTo(201);
+        assertThat(sameOwner.string("account.owner_id")).isEqualTo("carol");
+    }
+
+    @Test
     void revokingTheKeyThatCreatedASessionEndsTheSession() {
         Api.Response creator = api.post("/v1/admin/tenants/tenant-" + tenants + "/api-keys").token(admin)
                 .json(Map.of("name", "session maker")).send();

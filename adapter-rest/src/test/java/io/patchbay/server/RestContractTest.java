@@ -503,4 +503,17 @@ class RestContractTest extends ServerWithFakeTogglTest {
             assertThat(blank.string("errors.0.code")).isEqualTo("blank");
         }
     }
+
+    @Test
+    void aLimitThatIsNotANumberIsATypeErrorAndOneOutsideTheBoundsARangeError() {
+        Map<String, String> codes = Map.of("abc", "type", "1.5", "type", "0", "range", "201", "range",
+                "99999999999", "range", "-3", "range");
+        codes.forEach((limit, code) -> {
+            Api.Response refused = api.get("/v1/accounts?limit=" + limit).token(key).send();
+            assertThat(refused.status()).as(limit + ": " + refused).isEqualTo(400);
+            assertThat(refused.string("errors.0.field")).isEqualTo("limit");
+            assertThat(refused.string("errors.0.code")).as(limit).isEqualTo(code);
+            assertThat(refused.string("errors.0.message")).isEqualTo("limit must be a whole number from 1 to 200");
+        });
+    }
 }

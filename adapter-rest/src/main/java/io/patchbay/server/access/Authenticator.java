@@ -84,10 +84,7 @@ public final class Authenticator {
     public Caller keyOrSession(Context ctx, Scope scope) {
         String token = bearer(ctx);
         if (token.startsWith(Tokens.SESSION_PREFIX)) {
-            ConnectSession session = sessions.authenticate(token);
-            Caller.Session caller = new Caller.Session(session);
-            ctx.attribute(CALLER_ATTRIBUTE, caller);
-            return caller;
+            return session(ctx, token);
         }
         return key(ctx, scope);
     }
@@ -96,12 +93,34 @@ public final class Authenticator {
     public Caller anyCaller(Context ctx) {
         String token = bearer(ctx);
         if (token.startsWith(Tokens.SESSION_PREFIX)) {
-            Caller.Session caller = new Caller.Session(sessions.authenticate(token));
-            ctx.attribute(CALLER_ATTRIBUTE, caller);
-            return caller;
+            return session(ctx, token);
         }
         ApiKey apiKey = apiKey(token);
         Caller.Key caller = new Caller.Key(apiKey, viewer(ctx::header, apiKey.tenantId()));
+        ctx.attribute(CALLER_ATTRIBUTE, caller);
+        return caller;
+    }
+
+    /**
+     * A live connect session as the caller. It acts for its own end user and team only, so owner or team headers
+     * naming others are refused rather than ignored: the caller meant someone else.
+     */
+    private Caller.Session session(Context ctx, String token) {
+        Caller.Session caller = new Caller.Session(sessions.authenticate(token));
+        Viewer viewer = caller.viewer();
+        List<FieldError> errors = new ArrayList<>();
+        Optional.ofNullable(ctx.header(OWNER_HEADER)).map(o -> utf8(OWNER_HEADER, o, errors))
+                .filter(owner -> !viewer.ownerId().orElseThrow().equals(owner))
+                .ifPresent(owner -> errors.add(new FieldError(OWNER_HEADER, "owner_mismatch", OWNER_HEADER
+                        + " differs from the connect session's end user; a session acts for its own end user only")));
+        Optional.ofNullable(ctx.header(TEAM_HEADER)).map(t -> utf8(TEAM_HEADER, t, errors))
+                .filter(team -> !viewer.teamId().equals(Optional.of(team)))
+                .ifPresent(team -> errors.add(new FieldError(TEAM_HEADER, "owner_mismatch", TEAM_HEADER
+                        + " differs from the connect session's team (" + (viewer.teamId().isPresent() ? "another"
+                        : "it names none") + "); a session acts for its own team only")));
+        if (!errors.isEmpty()) {
+            throw ApiException.invalidRequest(errors);
+        }
         ctx.attribute(CALLER_ATTRIBUTE, caller);
         return caller;
     }

@@ -44,13 +44,15 @@ public final class Paging {
         int limit = DEFAULT_LIMIT;
         String rawLimit = ctx.queryParam("limit");
         if (rawLimit != null) {
+            String expected = "limit must be a whole number from 1 to " + maxLimit;
             try {
                 limit = Integer.parseInt(rawLimit);
+                if (limit < 1 || limit > maxLimit) {
+                    errors.add(new FieldError("limit", "range", expected));
+                }
             } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > maxLimit) {
-                errors.add(new FieldError("limit", "range", "limit must be a whole number from 1 to " + maxLimit));
+                // Digits too many for an int are still a number, only out of range.
+                errors.add(new FieldError("limit", rawLimit.matches("[+-]?\\d+") ? "range" : "type", expected));
             }
         }
         Optional<String> after = Optional.empty();
