@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,7 +46,7 @@ final class ConfigLoader {
             "keyset.file", "keyset.json", "keyset.generate",
             "connectors.dir", "max_request_bytes",
             "provider.connect_timeout", "provider.call_timeout", "access_log", "shutdown_timeout",
-            "log.dir", "log.level", "log.format");
+            "cors.allowed_origins", "log.dir", "log.level", "log.format");
     private static final Pattern CONNECTOR_KEY = Pattern.compile("connector\\.([a-z][a-z0-9-]*)\\.([a-z][a-z0-9_]*)");
     private static final Pattern CONNECTOR_ENV = Pattern.compile("PATCHBAY_CONNECTOR_([A-Z][A-Z0-9-]*)_([A-Z][A-Z0-9_]*)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kib|mib)?", Pattern.CASE_INSENSITIVE);
@@ -217,6 +218,7 @@ final class ConfigLoader {
         Duration callTimeout = duration("provider.call_timeout").orElse(Duration.ofSeconds(30));
         boolean accessLog = bool("access_log").orElse(true);
         Duration shutdownTimeout = duration("shutdown_timeout").orElse(Duration.ofSeconds(10));
+        List<String> corsOrigins = origins("cors.allowed_origins");
         Map<String, ServerConfig.ConnectorSettings> connectors = connectors();
         Map<String, String> logging = new TreeMap<>(Map.of(ServerLogging.LOG_DIR,
                 path("log.dir").orElse(dataDir.resolve("logs")).toString()));
@@ -229,7 +231,7 @@ final class ConfigLoader {
         }
         ServerConfig config = new ServerConfig(host, port, dataDir, databaseUrl, string("database.user"),
                 string("database.password"), poolSize, keyset, generate, connectorsDir, connectors, maxRequestBytes,
-                connectTimeout, callTimeout, accessLog, shutdownTimeout, logging);
+                connectTimeout, callTimeout, accessLog, shutdownTimeout, corsOrigins, logging);
         try {
             // The storage's own URL rules (a SQLite URL without a file, say); its pool size and keyset rules are
             // checked above, so what it refuses here is the URL.
@@ -239,6 +241,46 @@ final class ConfigLoader {
             throw new ConfigException(problems);
         }
         return config;
+    }
+
+    /**
+     * Web origins as browsers send them in {@code Origin}: scheme, lower-case host and a port only when not the
+     * scheme's default. Listed one by one: a page on any origin could otherwise drive the API with a session token
+     * it was handed.
+     */
+    private List<String> origins(String key) {
+        List<String> origins = new ArrayList<>();
+        for (String item : string(key).map(v -> v.split(",", -1)).orElse(new String[0])) {
+            String given = item.strip();
+            String why = null;
+            if (given.isEmpty()) {
+                why = "an empty item (a comma too many): origins are separated by single commas";
+            } else if (given.equals("*")) {
+                why = "'*' is not accepted; list each origin whose pages may call the API, e.g. https://app.example.com";
+            } else {
+                try {
+                    URI uri = new URI(given);
+                    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+                    if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+                        why = "'" + given + "' is not an origin: scheme (http or https) and host, e.g. https://app.example.com";
+                    } else if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null
+                            || !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/")) {
+                        why = "'" + given + "' is not an origin: scheme, host and port only, without a path";
+                    } else {
+                        int port = uri.getPort();
+                        boolean defaultPort = port == -1 || port == (scheme.equals("http") ? 80 : 443);
+                        origins.add(scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT)
+                                + (defaultPort ? "" : ":" + port));
+                    }
+                } catch (URISyntaxException e) {
+                    why = "'" + given + "' is not an origin: " + e.getReason();
+                }
+            }
+            if (why != null) {
+                problem(key, why);
+            }
+        }
+        return List.copyOf(new LinkedHashSet<>(origins));
     }
 
     private Map<String, ServerConfig.ConnectorSettings> connectors() {

@@ -29,6 +29,7 @@ import io.patchbay.server.connectors.ConnectorRoutes;
 import io.patchbay.server.edge.ApiRelay;
 import io.patchbay.server.edge.Edge;
 import io.patchbay.server.edge.EdgeIo;
+import io.patchbay.server.http.CrossOrigin;
 import io.patchbay.server.http.Json;
 import io.patchbay.server.http.Problems;
 import io.patchbay.server.http.RequestLog;
@@ -309,6 +310,10 @@ public final class PatchbayServer implements AutoCloseable {
         // A known path with another method is the caller's mistake of method, not of path.
         javalin.http.prefer405over404 = true;
         javalin.jsonMapper(Json.mapper());
+        if (!config.corsOrigins().isEmpty()) {
+            javalin.jetty.modifyServletContextHandler(context -> context.insertHandler(
+                    CrossOrigin.handler(config.corsOrigins(), requests)));
+        }
         javalin.jetty.modifyServer(server -> {
             // Requests reach this server only through the listener, which already waits up to the shutdown timeout
             // for those in flight: by the time this server stops, any left are cut off, so it stops at once. (It

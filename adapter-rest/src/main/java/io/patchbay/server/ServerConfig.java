@@ -5,6 +5,7 @@ import io.patchbay.storage.StorageConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -26,6 +27,8 @@ import java.util.Optional;
  * @param callTimeout     for a whole call to a provider
  * @param accessLog       whether each request gets a line in the log (metrics are kept either way)
  * @param shutdownTimeout how long requests in flight may finish on stop
+ * @param corsOrigins     web origins ({@code https://app.example.com}) whose pages may call the API from the
+ *                        browser with a connect session token; empty allows none besides the server's own
  * @param logging         the logging set-up's settings by environment variable name: the log folder ({@code
  *                        dataDir/logs} unless set), and the level and format when set
  */
@@ -46,6 +49,7 @@ public record ServerConfig(
         Duration callTimeout,
         boolean accessLog,
         Duration shutdownTimeout,
+        List<String> corsOrigins,
         Map<String, String> logging) {
 
     public static final int DEFAULT_PORT = 8080;
@@ -60,6 +64,7 @@ public record ServerConfig(
         Objects.requireNonNull(keyset, "keyset");
         Objects.requireNonNull(connectorsDir, "connectorsDir");
         connectors = Map.copyOf(connectors);
+        corsOrigins = List.copyOf(corsOrigins);
         logging = Map.copyOf(logging);
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(callTimeout, "callTimeout");
@@ -102,7 +107,7 @@ public record ServerConfig(
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, databaseUrl, databaseUser, databasePassword, databasePoolSize,
                 keyset, generateKeyset, connectorsDir, connectors, maxRequestBytes, connectTimeout, callTimeout,
-                accessLog, shutdownTimeout, logging);
+                accessLog, shutdownTimeout, corsOrigins, logging);
     }
 
     public ServerConfig withConnector(String id, URI baseUrl) {
@@ -110,7 +115,7 @@ public record ServerConfig(
         copy.put(id, new ConnectorSettings(Optional.of(baseUrl), connector(id).settings()));
         return new ServerConfig(host, port, dataDir, databaseUrl, databaseUser, databasePassword, databasePoolSize,
                 keyset, generateKeyset, connectorsDir, copy, maxRequestBytes, connectTimeout, callTimeout,
-                accessLog, shutdownTimeout, logging);
+                accessLog, shutdownTimeout, corsOrigins, logging);
     }
 
     @Override
@@ -118,7 +123,8 @@ public record ServerConfig(
         return "ServerConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", database="
                 + storage() + ", connectorsDir=" + connectorsDir + ", connectors=" + connectors
                 + ", maxRequestBytes=" + maxRequestBytes + ", connectTimeout=" + connectTimeout + ", callTimeout="
-                + callTimeout + ", accessLog=" + accessLog + ", shutdownTimeout=" + shutdownTimeout + ", logging="
+                + callTimeout + ", accessLog=" + accessLog + ", shutdownTimeout=" + shutdownTimeout + ", corsOrigins="
+                + corsOrigins + ", logging="
                 + logging + "]";
     }
 }

@@ -96,6 +96,25 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void browserOriginsAreReadAsBrowsersSendThemAndAnythingElseIsNamed() {
+        assertThat(ConfigLoader.load(Map.of()).corsOrigins()).as("none by default").isEmpty();
+        ServerConfig config = ConfigLoader.load(Map.of("PATCHBAY_CORS_ALLOWED_ORIGINS",
+                " HTTPS://App.Example.com:443/ ,http://localhost:3000,https://app.example.com,http://[::1]:8081"));
+        assertThat(config.corsOrigins()).containsExactly("https://app.example.com", "http://localhost:3000",
+                "http://[::1]:8081");
+
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_CORS_ALLOWED_ORIGINS",
+                "*,https://app.example.com/connect,app.example.com,https://a.example,,ftp://files.example")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.getMessage())
+                        .contains("'*' is not accepted; list each origin")
+                        .contains("'https://app.example.com/connect' is not an origin: scheme, host and port only")
+                        .contains("'app.example.com' is not an origin: scheme (http or https) and host")
+                        .contains("an empty item (a comma too many)")
+                        .contains("'ftp://files.example' is not an origin")
+                        .doesNotContain("'https://a.example' is not"));
+    }
+
+    @Test
     void theStoragesOwnRulesAreReportedAsSettingsWithoutAPassword() {
         assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_DATABASE_URL", "jdbc:sqlite:?password=hunter2")))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.getMessage())
