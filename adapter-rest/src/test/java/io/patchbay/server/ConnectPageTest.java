@@ -1,7 +1,6 @@
 package io.patchbay.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.patchbay.connector.toggl.fake.Fault;
 import io.patchbay.connector.toggl.fake.FakeToggl;
@@ -439,10 +438,8 @@ class ConnectPageTest {
 
     /** One browser for the class: starting Chromium is the slow part. */
     private static HeadlessChromium browser() throws Exception {
-        assumeTrue(HeadlessChromium.binary().isPresent(), "no Chromium on this machine (apt-get install chromium)");
         if (chromium == null) {
-            chromium = new HeadlessChromium(HeadlessChromium.binary().get(),
-                    Files.createDirectories(data.resolve("chromium-profile")));
+            chromium = HeadlessChromium.startIn(data);
         }
         return chromium;
     }

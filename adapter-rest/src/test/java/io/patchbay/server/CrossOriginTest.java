@@ -1,14 +1,12 @@
 package io.patchbay.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.patchbay.connector.toggl.fake.FakeToggl;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -159,10 +157,8 @@ class CrossOriginTest {
     }
 
     private static HeadlessChromium browser() throws Exception {
-        assumeTrue(HeadlessChromium.binary().isPresent(), "no Chromium on this machine (apt-get install chromium)");
         if (chromium == null) {
-            chromium = new HeadlessChromium(HeadlessChromium.binary().get(),
-                    Files.createDirectories(data.resolve("chromium-profile")));
+            chromium = HeadlessChromium.startIn(data);
         }
         return chromium;
     }

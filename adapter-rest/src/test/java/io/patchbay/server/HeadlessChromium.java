@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Debian's headless Chromium driven over the DevTools protocol: open a page, run script in it, wait for the DOM.
@@ -36,6 +37,12 @@ final class HeadlessChromium implements AutoCloseable {
     static Optional<Path> binary() {
         return List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome").stream()
                 .map(Path::of).filter(Files::isExecutable).findFirst();
+    }
+
+    /** A browser with its profile in {@code folder}; the test is skipped on a machine without Chromium. */
+    static HeadlessChromium startIn(Path folder) throws IOException, InterruptedException {
+        Assumptions.assumeTrue(binary().isPresent(), "no Chromium on this machine (apt-get install chromium)");
+        return new HeadlessChromium(binary().get(), Files.createDirectories(folder.resolve("chromium-profile")));
     }
 
     HeadlessChromium(Path binary, Path profile) throws IOException, InterruptedException {
