@@ -32,6 +32,8 @@ final class TogglFailures {
     static final String QUOTA_REMAINING = "X-Toggl-Quota-Remaining";
     static final String QUOTA_RESETS_IN = "X-Toggl-Quota-Resets-In";
     private static final Pattern RESETS_IN_TEXT = Pattern.compile("reset in (\\d+) seconds?");
+    /** Toggl's 403 for a resource the user may not use, and for a new one its permissions do not know yet. */
+    static final String NO_ACCESS = "User does not have access to this resource";
     private static final int MAX_DETAIL = 300;
     private static final JsonAdapter<String> JSON_STRING = new Moshi.Builder().build().adapter(String.class);
 
@@ -116,6 +118,24 @@ final class TogglFailures {
             default -> "rejected";
         };
         return new ProviderRejected(status, code, "Toggl rejected the request (" + at + ")" + says);
+    }
+
+    /** Whether this refusal is Toggl's plain "no access" 403, which a project too new for its permissions also gets. */
+    static boolean mayBeTooNew(InsufficientPermissions e) {
+        return "forbidden".equals(e.code()) && e.getMessage().toLowerCase(Locale.ROOT)
+                .contains(NO_ACCESS.toLowerCase(Locale.ROOT));
+    }
+
+    /** The 403 still there after trying again: Toggl's own answer, plus what the caller can tell from it. */
+    static InsufficientPermissions tooNew(InsufficientPermissions e, long projectId, boolean fresh, int attempts) {
+        String sent = attempts == 1 ? "sent once" : "sent " + attempts + " times";
+        String why = fresh
+                ? "project " + projectId + " was created moments ago and Toggl's permissions may not know it yet ("
+                        + sent + "); try again in a few seconds"
+                : "if project " + projectId + " was created moments ago, Toggl's permissions may not know it yet ("
+                        + sent + "): try again in a few seconds; otherwise the user may not use that project or "
+                        + "workspace";
+        return new InsufficientPermissions(e.code(), e.getMessage() + "; " + why, 403);
     }
 
     static ProviderUnavailable fromIo(Op op, IOException e) {
