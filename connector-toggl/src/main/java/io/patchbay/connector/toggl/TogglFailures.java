@@ -29,6 +29,8 @@ import okhttp3.Headers;
  * ({@code "Time entry not found"}), sometimes empty (401), sometimes an nginx HTML page (historic 429s).
  */
 final class TogglFailures {
+    /** Toggl answered something that is no valid answer to the request (an unasked 101, a redirect). */
+    static final String UNEXPECTED = "unexpected_response";
     static final String QUOTA_REMAINING = "X-Toggl-Quota-Remaining";
     static final String QUOTA_RESETS_IN = "X-Toggl-Quota-Resets-In";
     private static final Pattern RESETS_IN_TEXT = Pattern.compile("reset in (\\d+) seconds?");
@@ -66,6 +68,24 @@ final class TogglFailures {
         Optional<String> detail = detail(body, headers.get("Content-Type")).map(d -> scrub(d, secrets));
         String says = detail.map(d -> ": Toggl says \"" + d + "\"").orElse("");
         String at = op.what() + " answered HTTP " + status;
+        if (status < 200) {
+            // OkHttp reads past interim answers (100, 102, 103) to the real one; what is left is a 101 Switching
+            // Protocols nobody asked for, which is no answer to an API request at all.
+            return new ProviderUnavailable(UNEXPECTED, "Toggl answered with HTTP " + status
+                    + (status == 101 ? " (Switching Protocols) to a request that asked for no protocol switch" : "")
+                    + ", which is not a valid answer to " + op.what() + "; something between the connector and "
+                    + "Toggl may be misbehaving" + outcomeUnknown(op), null);
+        }
+        if (status >= 300 && status < 400) {
+            // Toggl's API does not redirect; a redirect comes from something in between or a wrong base URL, and is
+            // not followed so the credentials never travel to another address.
+            String to = Optional.ofNullable(headers.get("Location")).map(TogglFailures::hostOf)
+                    .map(h -> " to " + h).orElse("");
+            return new ProviderUnavailable(UNEXPECTED, "Toggl answered with a redirect (HTTP " + status + to
+                    + "), which its API never sends (" + op.what() + "); it was not followed, so the credentials "
+                    + "went nowhere else: check the connector's base URL and any proxy in between"
+                    + outcomeUnknown(op), null);
+        }
         if (status == 401) {
             return new InvalidCredentials("invalid_credentials", rejectedField,
                     "Toggl did not accept the credentials (" + at + ")" + says);
@@ -200,6 +220,16 @@ final class TogglFailures {
             return Optional.empty();
         }
         return Optional.of(text.length() > MAX_DETAIL ? text.substring(0, MAX_DETAIL) + "…" : text);
+    }
+
+    /** Only the host of a redirect target: its path or query could carry anything. */
+    private static String hostOf(String location) {
+        try {
+            String host = java.net.URI.create(location.strip()).getHost();
+            return host == null ? null : host;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     static String scrub(String text, List<String> secrets) {

@@ -420,6 +420,8 @@ public final class FakeToggl implements AutoCloseable {
         answer.headers().forEach(response::setHeader);
         response.setHeader("X-Toggl-Request-Id", java.util.UUID.randomUUID().toString());
         fault.flatMap(Fault::pause).ifPresent(d -> response.headersDelay(d.toMillis(), TimeUnit.MILLISECONDS));
+        fault.map(Fault::interim).orElse(List.of()).forEach(code -> response.addInformationalResponse(
+                new MockResponse.Builder().code(code).build()));
         if (fault.isPresent() && fault.get().drop()) {
             // The answer was computed, so a write is applied; the client only sees the connection close.
             response.onResponseStart(new SocketEffect.CloseSocket());
