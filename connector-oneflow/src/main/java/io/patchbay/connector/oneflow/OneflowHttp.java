@@ -68,7 +68,8 @@ final class OneflowHttp implements AutoCloseable {
         this.moshi = new Moshi.Builder().add(OffsetDateTime.class, new OneflowTime.Adapter().nullSafe()).build();
         Duration callTimeout = context.callTimeout();
         var retry = RetryPolicy.builder()
-                .handle(ProviderUnavailable.class)
+                // An invalid answer (an unasked 101, a redirect) would only come again.
+                .handleIf(e -> e instanceof ProviderUnavailable u && !OneflowFailures.UNEXPECTED.equals(u.code()))
                 .withMaxAttempts(settings.maxAttempts())
                 // The call timeout bounds all attempts together: no retry once it is spent, no back-off beyond it.
                 .withMaxDuration(callTimeout)
@@ -150,6 +151,13 @@ final class OneflowHttp implements AutoCloseable {
 
     /** Maps an unsuccessful response to the SPI failure, reading (and closing) its body. */
     ConnectorException failure(Response<?> response, OneflowApi.Auth auth) {
+        int code = response.code();
+        if (code < 200 || (code >= 300 && code < 400)) {
+            try (ResponseBody ignored = response.errorBody()) {
+                return OneflowFailures.invalidAnswer(code, response.headers(), response.raw().request().method()
+                        + " " + response.raw().request().url().encodedPath(), outcomeUnknown(response.raw().request()));
+            }
+        }
         String body;
         try (ResponseBody error = response.errorBody()) {
             body = error == null ? "" : readLimited(error);
