@@ -144,6 +144,13 @@ final class OneflowHttp implements AutoCloseable {
         }
         try {
             return call.execute();
+        } catch (EmptyBodies.Empty e) {
+            Request sent = call.request();
+            // Oneflow answered with a success status: a write has probably happened.
+            throw new ProviderUnavailable("unreadable_response", "Oneflow answered with an empty body where a result "
+                    + "was expected (" + sent.method() + " " + sent.url().encodedPath() + ")"
+                    + ("GET".equals(sent.method()) ? "" : "; Oneflow has probably applied it, so check before sending "
+                    + "it again"), e);
         } catch (JsonDataException | IOException e) {
             throw transportFailure(e, call.request());
         }
@@ -290,7 +297,7 @@ final class OneflowHttp implements AutoCloseable {
             OneflowApi api = new Retrofit.Builder()
                     .baseUrl(url)
                     .client(client)
-                    .addConverterFactory(MoshiConverterFactory.create(moshi))
+                    .addConverterFactory(new EmptyBodies(MoshiConverterFactory.create(moshi)))
                     .build()
                     .create(OneflowApi.class);
             return new Transport(client, url, api);

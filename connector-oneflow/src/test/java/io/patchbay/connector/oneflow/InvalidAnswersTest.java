@@ -67,4 +67,19 @@ class InvalidAnswersTest extends FakeServerTest {
         assertThat(failure.getMessage()).contains("redirect (HTTP 302 to elsewhere.example)").doesNotContain("sso");
         assertThat(fake.requests()).hasSize(1);
     }
+
+    @Test
+    void anEmptySuccessBodyOnAWriteSaysSoAndThatItWasProbablyApplied() {
+        fake.emptyBodyNext();
+        int before = fake.contractCount();
+
+        ProviderUnavailable failure = catchThrowableOfType(ProviderUnavailable.class, () -> invokeUnlinked(ADMIN,
+                "create_contract", Map.of("workspace_id", FakeOneflow.WORKSPACE_HR,
+                        "template_id", FakeOneflow.TEMPLATE_EMPLOYMENT)));
+
+        assertThat(failure.code()).isEqualTo("unreadable_response");
+        assertThat(failure.getMessage()).contains("empty body").contains("probably applied")
+                .doesNotContain("connection");
+        assertThat(fake.contractCount()).isEqualTo(before + 1);
+    }
 }

@@ -190,6 +190,13 @@ final class TogglFailures {
                 "Toggl answered something the connector cannot read (" + op.what() + ")", e);
     }
 
+    /** A success status with no body where JSON was expected: Toggl answered, so a write has probably happened. */
+    static ProviderUnavailable emptyBody(Op op, RuntimeException e) {
+        return new ProviderUnavailable("unreadable_response", "Toggl answered with an empty body where a result was "
+                + "expected (" + op.what() + ")" + (op.retryable() ? "" : "; Toggl has probably applied it, so check "
+                + "before sending it again"), e);
+    }
+
     private static String rejectedMessage(String field) {
         return TogglCredentials.API_TOKEN.equals(field)
                 ? "Toggl rejected the API token: copy it again from Profile Settings (API Token section, \"Click to "

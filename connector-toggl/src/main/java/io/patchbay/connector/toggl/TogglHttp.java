@@ -199,6 +199,8 @@ final class TogglHttp implements AutoCloseable {
             response = call.execute();
         } catch (JsonDataException | JsonEncodingException e) {
             throw TogglFailures.unreadable(op, e);
+        } catch (EmptyBodies.Empty e) {
+            throw TogglFailures.emptyBody(op, e);
         } catch (IOException e) {
             throw TogglFailures.fromIo(op, e);
         }
@@ -284,7 +286,7 @@ final class TogglHttp implements AutoCloseable {
                     .build();
             String base = baseUrl.toString().endsWith("/") ? baseUrl.toString() : baseUrl + "/";
             TogglApi api = new Retrofit.Builder().baseUrl(base).client(client)
-                    .addConverterFactory(MoshiConverterFactory.create(moshi))
+                    .addConverterFactory(new EmptyBodies(MoshiConverterFactory.create(moshi)))
                     .build()
                     .create(TogglApi.class);
             return new Transport(client, api);

@@ -98,4 +98,30 @@ class TogglInvalidAnswersTest {
         assertThat(failure.code()).isEqualTo(ProviderUnavailable.TIMEOUT);
         assertThat(failure.getMessage()).contains("may have applied it");
     }
+
+    @Test
+    void anEmptySuccessBodyOnAWriteSaysSoAndThatItWasProbablyApplied() {
+        FAKE.enqueue(new Fault(200, Map.of("Content-Type", "application/json; charset=utf-8"), "", Duration.ZERO,
+                ENTRIES));
+
+        ProviderUnavailable failure = catchThrowableOfType(ProviderUnavailable.class,
+                () -> run("start_timer", Map.of("description", "silent")));
+
+        assertThat(failure.code()).isEqualTo("unreadable_response");
+        assertThat(failure.getMessage()).contains("empty body").contains("probably applied")
+                .doesNotContain("connection");
+    }
+
+    @Test
+    void anEmptySuccessBodyOnAReadSaysSo() {
+        FAKE.enqueue(new Fault(200, Map.of("Content-Type", "application/json; charset=utf-8"), "", Duration.ZERO,
+                PROJECTS), 3);
+
+        ProviderUnavailable failure = catchThrowableOfType(ProviderUnavailable.class,
+                () -> run("list_projects", Map.of()));
+
+        assertThat(failure.code()).isEqualTo("unreadable_response");
+        assertThat(failure.getMessage()).contains("empty body").doesNotContain("applied");
+        assertThat(FAKE.requests("GET", PROJECTS)).hasSize(3);
+    }
 }

@@ -131,13 +131,16 @@ public final class FakeOneflow implements AutoCloseable {
     private String downloadHost;
     private boolean unpagedChildLists;
 
-    private sealed interface Fault permits Status, Throttle, Drop, Garble, Interim, Upgrade, Redirect {
+    private sealed interface Fault permits Status, Throttle, Drop, Garble, Interim, Upgrade, Redirect, Empty {
     }
 
     private record Interim(int code) implements Fault {
     }
 
     private record Upgrade() implements Fault {
+    }
+
+    private record Empty() implements Fault {
     }
 
     private record Redirect(String location) implements Fault {
@@ -238,6 +241,12 @@ public final class FakeOneflow implements AutoCloseable {
      */
     public synchronized FakeOneflow switchProtocolsNext() {
         faults.add(new Upgrade());
+        return this;
+    }
+
+    /** The next API request is handled (a write is applied) but answered 200 with an empty JSON body. */
+    public synchronized FakeOneflow emptyBodyNext() {
+        faults.add(new Empty());
         return this;
     }
 
@@ -468,6 +477,10 @@ public final class FakeOneflow implements AutoCloseable {
         }
         if (fault instanceof Redirect r) {
             return new MockResponse.Builder().code(302).setHeader("Location", r.location()).build();
+        }
+        if (fault instanceof Empty) {
+            return route(method, url, query, headers, body).newBuilder().code(200).body("")
+                    .setHeader("Content-Type", "application/json").build();
         }
         if (fault instanceof Interim i) {
             return route(method, url, query, headers, body).newBuilder()
