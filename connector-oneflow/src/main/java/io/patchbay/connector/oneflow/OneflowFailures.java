@@ -23,6 +23,8 @@ import okhttp3.Headers;
  * {@code parameter_problems}, ...); the 7-digit {@code error_code} starts with the HTTP status.
  */
 final class OneflowFailures {
+    /** Oneflow answered something that is no valid answer to the request (an unasked 101, a redirect). */
+    static final String UNEXPECTED = "unexpected_response";
     static final String INVALID_TOKEN_OR_EMAIL = "Oneflow rejected the API token or the user email.";
 
     private OneflowFailures() {
@@ -57,7 +59,35 @@ final class OneflowFailures {
                 detail == null ? defaultDetail(status) : detail, fieldErrors(error, token));
     }
 
-    /** Seconds or an HTTP date, as RFC 9110 allows; empty when absent or unreadable. */
+    /**
+     * A 1xx or 3xx final answer to an API request. OkHttp reads past interim answers (100, 102, 103) to the real one,
+     * so a 1xx here is a {@code 101 Switching Protocols} nobody asked for. Oneflow's API does not redirect (only file
+     * downloads do, and they follow their redirects themselves); a redirect is not followed, so the token goes nowhere
+     * else, and only its target's host is named.
+     */
+    static ProviderUnavailable invalidAnswer(int status, Headers headers, String where, String outcome) {
+        if (status < 200) {
+            return new ProviderUnavailable(UNEXPECTED, "Oneflow answered with HTTP " + status
+                    + (status == 101 ? " (Switching Protocols) to a request that asked for no protocol switch" : "")
+                    + ", which is not a valid answer to " + where + "; something between the connector and Oneflow "
+                    + "may be misbehaving" + outcome, null);
+        }
+        String host = null;
+        String location = headers.get("Location");
+        if (location != null) {
+            try {
+                host = java.net.URI.create(location.strip()).getHost();
+            } catch (IllegalArgumentException e) {
+                host = null;
+            }
+        }
+        return new ProviderUnavailable(UNEXPECTED, "Oneflow answered with a redirect (HTTP " + status
+                + (host == null ? "" : " to " + host) + "), which its API does not send (" + where + "); it was not "
+                + "followed, so the token went nowhere else: check the connector's base URL and any proxy in between"
+                + outcome, null);
+    }
+
+        /** Seconds or an HTTP date, as RFC 9110 allows; empty when absent or unreadable. */
     static java.util.Optional<Duration> retryAfter(String value, Clock clock) {
         if (value == null || value.isBlank()) {
             return java.util.Optional.empty();

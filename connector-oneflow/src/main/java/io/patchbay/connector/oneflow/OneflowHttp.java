@@ -68,7 +68,8 @@ final class OneflowHttp implements AutoCloseable {
         this.moshi = new Moshi.Builder().add(OffsetDateTime.class, new OneflowTime.Adapter().nullSafe()).build();
         Duration callTimeout = context.callTimeout();
         var retry = RetryPolicy.builder()
-                .handle(ProviderUnavailable.class)
+                // An invalid answer (an unasked 101, a redirect) would only come again.
+                .handleIf(e -> e instanceof ProviderUnavailable u && !OneflowFailures.UNEXPECTED.equals(u.code()))
                 .withMaxAttempts(settings.maxAttempts())
                 // The call timeout bounds all attempts together: no retry once it is spent, no back-off beyond it.
                 .withMaxDuration(callTimeout)
@@ -143,6 +144,13 @@ final class OneflowHttp implements AutoCloseable {
         }
         try {
             return call.execute();
+        } catch (EmptyBodies.Empty e) {
+            Request sent = call.request();
+            // Oneflow answered with a success status: a write has probably happened.
+            throw new ProviderUnavailable("unreadable_response", "Oneflow answered with an empty body where a result "
+                    + "was expected (" + sent.method() + " " + sent.url().encodedPath() + ")"
+                    + ("GET".equals(sent.method()) ? "" : "; Oneflow has probably applied it, so check before sending "
+                    + "it again"), e);
         } catch (JsonDataException | IOException e) {
             throw transportFailure(e, call.request());
         }
@@ -150,6 +158,13 @@ final class OneflowHttp implements AutoCloseable {
 
     /** Maps an unsuccessful response to the SPI failure, reading (and closing) its body. */
     ConnectorException failure(Response<?> response, OneflowApi.Auth auth) {
+        int code = response.code();
+        if (code < 200 || (code >= 300 && code < 400)) {
+            try (ResponseBody ignored = response.errorBody()) {
+                return OneflowFailures.invalidAnswer(code, response.headers(), response.raw().request().method()
+                        + " " + response.raw().request().url().encodedPath(), outcomeUnknown(response.raw().request()));
+            }
+        }
         String body;
         try (ResponseBody error = response.errorBody()) {
             body = error == null ? "" : readLimited(error);
@@ -282,7 +297,7 @@ final class OneflowHttp implements AutoCloseable {
             OneflowApi api = new Retrofit.Builder()
                     .baseUrl(url)
                     .client(client)
-                    .addConverterFactory(MoshiConverterFactory.create(moshi))
+                    .addConverterFactory(new EmptyBodies(MoshiConverterFactory.create(moshi)))
                     .build()
                     .create(OneflowApi.class);
             return new Transport(client, url, api);

@@ -13,6 +13,11 @@ record Deadline(long endNanos) {
         return new Deadline(System.nanoTime() + timeout.toNanos());
     }
 
+    /** Whether waiting {@code wait} would still leave time for a request after it. */
+    boolean leavesTimeAfter(Duration wait) {
+        return endNanos - System.nanoTime() > wait.toNanos();
+    }
+
     /** Gives {@code call} the time that is left; false when none is, and the request must not be sent. */
     boolean bound(Call<?> call) {
         long left = endNanos - System.nanoTime();

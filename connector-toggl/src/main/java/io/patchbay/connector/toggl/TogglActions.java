@@ -184,7 +184,7 @@ final class TogglActions {
         stop.ifPresent(s -> body.put("stop", TogglTime.format(s)));
         duration.ifPresent(d -> body.put("duration", d));
         body.putAll(fields);
-        Dto.TimeEntry created = http.call(credentials, CREATE_ENTRY,
+        Dto.TimeEntry created = http.callNamingProject(credentials, CREATE_ENTRY, project(body),
                 auth -> http.api().createTimeEntry(auth, workspace.get(), body));
         return entryResult(required(created, CREATE_ENTRY));
     }
@@ -213,7 +213,7 @@ final class TogglActions {
             in.error("input", "nothing_to_change", "give at least one field to change, e.g. description or stop");
         }
         in.done();
-        Dto.TimeEntry updated = http.call(credentials, UPDATE_ENTRY,
+        Dto.TimeEntry updated = http.callNamingProject(credentials, UPDATE_ENTRY, project(body),
                 auth -> http.api().updateTimeEntry(auth, workspace.get(), id.get(), body));
         return entryResult(required(updated, UPDATE_ENTRY));
     }
@@ -262,7 +262,7 @@ final class TogglActions {
         body.put("start", TogglTime.format(start.orElseGet(() -> http.clock().instant())));
         body.put("duration", -1);
         body.putAll(fields);
-        Dto.TimeEntry started = http.call(credentials, CREATE_ENTRY,
+        Dto.TimeEntry started = http.callNamingProject(credentials, CREATE_ENTRY, project(body),
                 auth -> http.api().createTimeEntry(auth, workspace.get(), body));
         return entryResult(required(started, CREATE_ENTRY));
     }
@@ -290,6 +290,11 @@ final class TogglActions {
         Dto.TimeEntry stopped = http.call(credentials, STOP_ENTRY,
                 auth -> http.api().stopTimeEntry(auth, workspaceId, entryId));
         return entryResult(required(stopped, STOP_ENTRY));
+    }
+
+    /** The project a time-entry body names, if any. */
+    private static Optional<Long> project(Map<String, Object> body) {
+        return body.get("project_id") instanceof Long id ? Optional.of(id) : Optional.empty();
     }
 
     private static Map<String, Object> entryFields(Input in) {
@@ -352,7 +357,8 @@ final class TogglActions {
         int firstPage = 0;
         for (int page = 1; page <= MAX_PAGES; page++) {
             int current = page;
-            Dto.TaskPage answer = http.call(credentials, TASKS, auth -> http.api().tasks(auth, workspace.get(),
+            Dto.TaskPage answer = http.callNamingProject(credentials, TASKS, project, auth -> http.api().tasks(auth,
+                    workspace.get(),
                     project.orElse(null), active, current, PAGE_SIZE));
             List<Dto.Task> data = answer == null || answer.data() == null ? List.of() : answer.data();
             tasks.addAll(data);
@@ -389,9 +395,12 @@ final class TogglActions {
         }
         color.ifPresent(v -> body.put("color", v));
         in.done();
-        Dto.Project project = http.call(credentials, NEW_PROJECT,
-                auth -> http.api().createProject(auth, workspace.get(), body));
-        return Map.of("project", Output.project(required(project, NEW_PROJECT)));
+        Dto.Project project = required(http.call(credentials, NEW_PROJECT,
+                auth -> http.api().createProject(auth, workspace.get(), body)), NEW_PROJECT);
+        if (project.id() != null) {
+            http.projectCreated(credentials, project.id());
+        }
+        return Map.of("project", Output.project(project));
     }
 
     private Object createClient(Credentials credentials, Input in, Optional<String> linked) {

@@ -29,9 +29,13 @@ import okhttp3.Headers;
  * ({@code "Time entry not found"}), sometimes empty (401), sometimes an nginx HTML page (historic 429s).
  */
 final class TogglFailures {
+    /** Toggl answered something that is no valid answer to the request (an unasked 101, a redirect). */
+    static final String UNEXPECTED = "unexpected_response";
     static final String QUOTA_REMAINING = "X-Toggl-Quota-Remaining";
     static final String QUOTA_RESETS_IN = "X-Toggl-Quota-Resets-In";
     private static final Pattern RESETS_IN_TEXT = Pattern.compile("reset in (\\d+) seconds?");
+    /** Toggl's 403 for a resource the user may not use, and for a new one its permissions do not know yet. */
+    static final String NO_ACCESS = "User does not have access to this resource";
     private static final int MAX_DETAIL = 300;
     private static final JsonAdapter<String> JSON_STRING = new Moshi.Builder().build().adapter(String.class);
 
@@ -64,6 +68,24 @@ final class TogglFailures {
         Optional<String> detail = detail(body, headers.get("Content-Type")).map(d -> scrub(d, secrets));
         String says = detail.map(d -> ": Toggl says \"" + d + "\"").orElse("");
         String at = op.what() + " answered HTTP " + status;
+        if (status < 200) {
+            // OkHttp reads past interim answers (100, 102, 103) to the real one; what is left is a 101 Switching
+            // Protocols nobody asked for, which is no answer to an API request at all.
+            return new ProviderUnavailable(UNEXPECTED, "Toggl answered with HTTP " + status
+                    + (status == 101 ? " (Switching Protocols) to a request that asked for no protocol switch" : "")
+                    + ", which is not a valid answer to " + op.what() + "; something between the connector and "
+                    + "Toggl may be misbehaving" + outcomeUnknown(op), null);
+        }
+        if (status >= 300 && status < 400) {
+            // Toggl's API does not redirect; a redirect comes from something in between or a wrong base URL, and is
+            // not followed so the credentials never travel to another address.
+            String to = Optional.ofNullable(headers.get("Location")).map(TogglFailures::hostOf)
+                    .map(h -> " to " + h).orElse("");
+            return new ProviderUnavailable(UNEXPECTED, "Toggl answered with a redirect (HTTP " + status + to
+                    + "), which its API never sends (" + op.what() + "); it was not followed, so the credentials "
+                    + "went nowhere else: check the connector's base URL and any proxy in between"
+                    + outcomeUnknown(op), null);
+        }
         if (status == 401) {
             return new InvalidCredentials("invalid_credentials", rejectedField,
                     "Toggl did not accept the credentials (" + at + ")" + says);
@@ -118,6 +140,24 @@ final class TogglFailures {
         return new ProviderRejected(status, code, "Toggl rejected the request (" + at + ")" + says);
     }
 
+    /** Whether this refusal is Toggl's plain "no access" 403, which a project too new for its permissions also gets. */
+    static boolean mayBeTooNew(InsufficientPermissions e) {
+        return "forbidden".equals(e.code()) && e.getMessage().toLowerCase(Locale.ROOT)
+                .contains(NO_ACCESS.toLowerCase(Locale.ROOT));
+    }
+
+    /** The 403 still there after trying again: Toggl's own answer, plus what the caller can tell from it. */
+    static InsufficientPermissions tooNew(InsufficientPermissions e, long projectId, boolean fresh, int attempts) {
+        String sent = attempts == 1 ? "sent once" : "sent " + attempts + " times";
+        String why = fresh
+                ? "project " + projectId + " was created moments ago and Toggl's permissions may not know it yet ("
+                        + sent + "); try again in a few seconds"
+                : "if project " + projectId + " was created moments ago, Toggl's permissions may not know it yet ("
+                        + sent + "): try again in a few seconds; otherwise the user may not use that project or "
+                        + "workspace";
+        return new InsufficientPermissions(e.code(), e.getMessage() + "; " + why, 403);
+    }
+
     static ProviderUnavailable fromIo(Op op, IOException e) {
         if (e instanceof InterruptedIOException) {
             return timeout(op, e);
@@ -150,6 +190,13 @@ final class TogglFailures {
                 "Toggl answered something the connector cannot read (" + op.what() + ")", e);
     }
 
+    /** A success status with no body where JSON was expected: Toggl answered, so a write has probably happened. */
+    static ProviderUnavailable emptyBody(Op op, RuntimeException e) {
+        return new ProviderUnavailable("unreadable_response", "Toggl answered with an empty body where a result was "
+                + "expected (" + op.what() + ")" + (op.retryable() ? "" : "; Toggl has probably applied it, so check "
+                + "before sending it again"), e);
+    }
+
     private static String rejectedMessage(String field) {
         return TogglCredentials.API_TOKEN.equals(field)
                 ? "Toggl rejected the API token: copy it again from Profile Settings (API Token section, \"Click to "
@@ -180,6 +227,16 @@ final class TogglFailures {
             return Optional.empty();
         }
         return Optional.of(text.length() > MAX_DETAIL ? text.substring(0, MAX_DETAIL) + "…" : text);
+    }
+
+    /** Only the host of a redirect target: its path or query could carry anything. */
+    private static String hostOf(String location) {
+        try {
+            String host = java.net.URI.create(location.strip()).getHost();
+            return host == null ? null : host;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     static String scrub(String text, List<String> secrets) {

@@ -11,6 +11,7 @@ import dev.failsafe.RetryPolicy;
 import io.patchbay.connector.toggl.TogglFailures.Op;
 import io.patchbay.spi.ConnectorContext;
 import io.patchbay.spi.Credentials;
+import io.patchbay.spi.InsufficientPermissions;
 import io.patchbay.spi.ProviderUnavailable;
 import io.patchbay.spi.RateLimited;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import okhttp3.OkHttpClient;
 import okhttp3.ResponseBody;
@@ -50,6 +52,7 @@ final class TogglHttp implements AutoCloseable {
     /** Bounds a whole call, pacing, attempts and back-off included. */
     private final Duration callTimeout;
     private final RetryPolicy<Object> retry;
+    private final NewObjects newObjects;
     /** Built on the first request, not at start: building it loads TLS, IDN and Retrofit classes. */
     private volatile Transport transport;
     /** Set by {@link #close()}: a retry after it must not open the connection again. */
@@ -72,10 +75,13 @@ final class TogglHttp implements AutoCloseable {
         this.settings = settings;
         this.clock = context.clock();
         this.callTimeout = context.callTimeout();
+        this.newObjects = new NewObjects(clock);
         this.moshi = new Moshi.Builder().add(Instant.class, new TogglTime.Adapter().nullSafe()).build();
         System.Logger logger = context.logger();
         this.retry = RetryPolicy.builder()
-                .handleIf(e -> e instanceof ProviderUnavailable)
+                // An invalid answer (an unasked 101, a redirect) would come again: sending the read again only spends
+                // the hourly quota.
+                .handleIf(e -> e instanceof ProviderUnavailable u && !TogglFailures.UNEXPECTED.equals(u.code()))
                 .withBackoff(settings.retryDelay(), settings.retryMaxDelay())
                 .withJitter(0.25)
                 .withMaxAttempts(settings.maxAttempts())
@@ -112,13 +118,69 @@ final class TogglHttp implements AutoCloseable {
      * fresh call (a retry needs a new one). Answers the successful response; throws the typed failure otherwise.
      */
     <T> Response<T> exchange(Credentials credentials, Op op, Function<String, Call<T>> request) {
+        return exchange(credentials, op, request, Deadline.after(callTimeout));
+    }
+
+    /** Remembers that these credentials just created this project, see {@link #callNamingProject}. */
+    void projectCreated(Credentials credentials, long projectId) {
+        newObjects.created(sha256(TogglCredentials.authorization(credentials)), projectId);
+    }
+
+    /**
+     * {@link #call} for a request that names a project ({@code projectId}, if any). Toggl's permissions learn of a
+     * new project only after a few seconds, and until then refuse a request naming it with the 403 "User does not
+     * have access to this resource" they also give a user who may really not use it. Toggl advises waiting 2 to 5 s
+     * and trying again up to three times. So such a 403 is sent again: up to three times when these credentials
+     * created the project within the last minute, once when the connector cannot know (it may have been created
+     * elsewhere), never when no project is named or Toggl said something else (an admin-only rule, bad
+     * credentials). All within the call's deadline; a 403 means Toggl applied nothing, so a write may be sent again.
+     */
+    <T> T callNamingProject(Credentials credentials, Op op, Optional<Long> projectId,
+                            Function<String, Call<T>> request) {
+        if (projectId.isEmpty()) {
+            return call(credentials, op, request);
+        }
+        TogglCredentials.requireWellFormed(credentials);
+        Deadline deadline = Deadline.after(callTimeout);
+        boolean fresh = newObjects.isFresh(sha256(TogglCredentials.authorization(credentials)), projectId.get());
+        int retries = fresh ? 3 : 1;
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return exchange(credentials, op, request, deadline).body();
+            } catch (InsufficientPermissions e) {
+                if (!TogglFailures.mayBeTooNew(e)) {
+                    throw e;
+                }
+                // 2, 3.5, 5 s with the default delay: Toggl's "2-5 s".
+                Duration wait = settings.newObjectDelay().multipliedBy(2 + 3L * attempt).dividedBy(2);
+                if (attempt >= retries || !deadline.leavesTimeAfter(wait)) {
+                    throw TogglFailures.tooNew(e, projectId.get(), fresh, attempt + 1);
+                }
+                context.logger().log(System.Logger.Level.DEBUG, "Toggl refused a request naming project {0} with "
+                        + "403; it may be too new for Toggl''s permissions, trying again in {1} ms", projectId.get(),
+                        wait.toMillis());
+                sleep(wait, op);
+            }
+        }
+    }
+
+    private static void sleep(Duration wait, Op op) {
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw TogglFailures.timeout(op, null);
+        }
+    }
+
+    private <T> Response<T> exchange(Credentials credentials, Op op, Function<String, Call<T>> request,
+                                     Deadline deadline) {
         TogglCredentials.requireWellFormed(credentials);
         String auth = TogglCredentials.authorization(credentials);
         String field = TogglCredentials.rejectedField(credentials);
         List<String> secrets = TogglCredentials.secrets(credentials);
         RateLimiter<Object> pacer = pacer(auth);
         FailsafeExecutor<Object> executor = op.retryable() ? Failsafe.with(retry, pacer) : Failsafe.with(pacer);
-        Deadline deadline = Deadline.after(callTimeout);
         try {
             return executor.get(() -> once(op, request.apply(auth), deadline, field, secrets));
         } catch (RateLimitExceededException e) {
@@ -137,6 +199,8 @@ final class TogglHttp implements AutoCloseable {
             response = call.execute();
         } catch (JsonDataException | JsonEncodingException e) {
             throw TogglFailures.unreadable(op, e);
+        } catch (EmptyBodies.Empty e) {
+            throw TogglFailures.emptyBody(op, e);
         } catch (IOException e) {
             throw TogglFailures.fromIo(op, e);
         }
@@ -222,7 +286,7 @@ final class TogglHttp implements AutoCloseable {
                     .build();
             String base = baseUrl.toString().endsWith("/") ? baseUrl.toString() : baseUrl + "/";
             TogglApi api = new Retrofit.Builder().baseUrl(base).client(client)
-                    .addConverterFactory(MoshiConverterFactory.create(moshi))
+                    .addConverterFactory(new EmptyBodies(MoshiConverterFactory.create(moshi)))
                     .build()
                     .create(TogglApi.class);
             return new Transport(client, api);

@@ -20,12 +20,15 @@ import java.util.function.Function;
  *                          Toggl documents no such header and asks clients to "back off for a few minutes": three
  * @param reportMaxPages    safety cap on Reports API pages followed by one search ({@code report_max_pages})
  * @param createdWith       the {@code created_with} Toggl requires on new time entries ({@code created_with})
+ * @param newObjectDelay    first wait before sending again a request that Toggl refused with 403 because a project it
+ *                          names may be too new for Toggl's permissions ({@code new_object_retry_delay_ms}); Toggl
+ *                          advises waiting 2 to 5 s, up to three times, so later waits grow to 2.5 times this
  */
 record TogglSettings(int maxAttempts, Duration retryDelay, Duration retryMaxDelay, double requestsPerSecond,
-                     Duration rateLimitWait, int reportMaxPages, String createdWith) {
+                     Duration rateLimitWait, int reportMaxPages, String createdWith, Duration newObjectDelay) {
 
     static final TogglSettings DEFAULTS = new TogglSettings(3, Duration.ofMillis(500), Duration.ofSeconds(5), 1.0,
-            Duration.ofMinutes(3), 500, "Patchbay");
+            Duration.ofMinutes(3), 500, "Patchbay", Duration.ofSeconds(2));
 
     TogglSettings {
         if (maxAttempts < 1) {
@@ -44,10 +47,14 @@ record TogglSettings(int maxAttempts, Duration retryDelay, Duration retryMaxDela
         if (createdWith.isBlank()) {
             throw new IllegalArgumentException("created_with must not be blank");
         }
+        if (newObjectDelay.isZero() || newObjectDelay.isNegative()) {
+            throw new IllegalArgumentException("new_object_retry_delay_ms must be positive");
+        }
     }
 
     static final Set<String> KEYS = Set.of("retry_max_attempts", "retry_initial_delay_ms", "retry_max_delay_ms",
-            "requests_per_second", "rate_limit_default_wait_seconds", "report_max_pages", "created_with");
+            "requests_per_second", "rate_limit_default_wait_seconds", "report_max_pages", "created_with",
+            "new_object_retry_delay_ms");
 
     static TogglSettings from(Map<String, String> raw) {
         ConnectorSettings settings = ConnectorSettings.read("toggl", raw, KEYS);
@@ -62,6 +69,8 @@ record TogglSettings(int maxAttempts, Duration retryDelay, Duration retryMaxDela
                 settings.get("rate_limit_default_wait_seconds", v -> Duration.ofSeconds(Long.parseLong(v)),
                         DEFAULTS.rateLimitWait, number),
                 settings.get("report_max_pages", Integer::parseInt, DEFAULTS.reportMaxPages, number),
-                settings.get("created_with", Function.identity(), DEFAULTS.createdWith, "text"));
+                settings.get("created_with", Function.identity(), DEFAULTS.createdWith, "text"),
+                settings.get("new_object_retry_delay_ms", v -> Duration.ofMillis(Long.parseLong(v)),
+                        DEFAULTS.newObjectDelay, number));
     }
 }

@@ -13,7 +13,8 @@ final class TestContexts {
     static final Map<String, String> FAST = Map.of(
             "retry_initial_delay_ms", "5",
             "retry_max_delay_ms", "20",
-            "requests_per_second", "10000");
+            "requests_per_second", "10000",
+            "new_object_retry_delay_ms", "5");
 
     private TestContexts() {
     }

@@ -131,7 +131,19 @@ public final class FakeOneflow implements AutoCloseable {
     private String downloadHost;
     private boolean unpagedChildLists;
 
-    private sealed interface Fault permits Status, Throttle, Drop, Garble {
+    private sealed interface Fault permits Status, Throttle, Drop, Garble, Interim, Upgrade, Redirect, Empty {
+    }
+
+    private record Interim(int code) implements Fault {
+    }
+
+    private record Upgrade() implements Fault {
+    }
+
+    private record Empty() implements Fault {
+    }
+
+    private record Redirect(String location) implements Fault {
     }
 
     private record Garble() implements Fault {
@@ -211,6 +223,36 @@ public final class FakeOneflow implements AutoCloseable {
         for (int i = 0; i < times; i++) {
             faults.add(new Garble());
         }
+        return this;
+    }
+
+    /**
+     * The next API request gets an interim answer with this 1xx status ({@code 100 Continue} unasked,
+     * {@code 103 Early Hints} from a CDN) and then its normal answer.
+     */
+    public synchronized FakeOneflow interimNext(int status) {
+        faults.add(new Interim(status));
+        return this;
+    }
+
+    /**
+     * The next API request is answered {@code 101 Switching Protocols} although it asked for no upgrade, as a
+     * misbehaving proxy in front of Oneflow could answer it.
+     */
+    public synchronized FakeOneflow switchProtocolsNext() {
+        faults.add(new Upgrade());
+        return this;
+    }
+
+    /** The next API request is handled (a write is applied) but answered 200 with an empty JSON body. */
+    public synchronized FakeOneflow emptyBodyNext() {
+        faults.add(new Empty());
+        return this;
+    }
+
+    /** The next API request is answered with a 302 to {@code location}, as a proxy or a moved base URL would. */
+    public synchronized FakeOneflow redirectNext(String location) {
+        faults.add(new Redirect(location));
         return this;
     }
 
@@ -428,6 +470,21 @@ public final class FakeOneflow implements AutoCloseable {
         if (fault instanceof Garble) {
             return new MockResponse.Builder().code(200).setHeader("Content-Type", "text/html")
                     .body("<html><body>Down for maintenance</body></html>").build();
+        }
+        if (fault instanceof Upgrade) {
+            return new MockResponse.Builder().code(101).setHeader("Upgrade", "websocket")
+                    .setHeader("Connection", "Upgrade").build();
+        }
+        if (fault instanceof Redirect r) {
+            return new MockResponse.Builder().code(302).setHeader("Location", r.location()).build();
+        }
+        if (fault instanceof Empty) {
+            return route(method, url, query, headers, body).newBuilder().code(200).body("")
+                    .setHeader("Content-Type", "application/json").build();
+        }
+        if (fault instanceof Interim i) {
+            return route(method, url, query, headers, body).newBuilder()
+                    .addInformationalResponse(new MockResponse.Builder().code(i.code()).build()).build();
         }
         if (fault instanceof Status s) {
             return error(s.code(), s.code() * 10_000L, s.code() >= 500

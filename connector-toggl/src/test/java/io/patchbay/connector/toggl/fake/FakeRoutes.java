@@ -129,9 +129,46 @@ final class FakeRoutes {
         if (path.get(0).equals("workspaces") && path.size() >= 3) {
             long wid = pathId(path.get(1));
             Member member = data.member(req.user().id(), wid).orElseThrow(() -> reject(403, NO_ACCESS));
+            refuseProjectsUnknownToPermissions(req, path);
             return workspace(req, data.workspaces.get(wid), member, path.subList(2, path.size()));
         }
         return notFound();
+    }
+
+    /**
+     * Toggl's auth layer learns of a new project a few seconds after it is created, and until then refuses every
+     * request naming it as it refuses a project the user may not use ({@link FakeToggl#newProjectsUnknownFor}).
+     */
+    private void refuseProjectsUnknownToPermissions(Req req, List<String> path) {
+        Set<Long> named = new LinkedHashSet<>();
+        if (path.size() >= 4 && path.get(2).equals("projects")) {
+            Optional.ofNullable(number(path.get(3))).ifPresent(named::add);
+        }
+        Optional.ofNullable(req.param("pid")).map(FakeRoutes::number).ifPresent(named::add);
+        if (!req.body().isBlank() && req.body().strip().startsWith("{")) {
+            try {
+                Map<String, Object> body = object(req.body());
+                optLong(body, "project_id").ifPresent(named::add);
+                optLong(body, "pid").ifPresent(named::add);
+            } catch (Rejection unreadable) {
+                // The route itself answers a body it cannot read.
+            }
+        }
+        for (Long id : named) {
+            Project project = data.projects.get(id);
+            if (project != null && project.unknownToPermissions > 0) {
+                project.unknownToPermissions--;
+                throw reject(403, NO_ACCESS);
+            }
+        }
+    }
+
+    private static Long number(String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private Answer me(Req req, List<String> path) {
@@ -612,6 +649,7 @@ final class FakeRoutes {
         }
         project.createdAt = now();
         project.at = now();
+        project.unknownToPermissions = fake.newProjectsUnknownFor();
         return Answer.json(data.project(project));
     }
 

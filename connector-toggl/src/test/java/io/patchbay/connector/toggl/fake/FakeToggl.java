@@ -150,6 +150,7 @@ public final class FakeToggl implements AutoCloseable {
     private boolean noCurrentEntryIs404;
     private boolean tagsIgnorePaging;
     private int maxPerPage;
+    private int newProjectsUnknownFor;
 
     private FakeToggl(Clock clock) {
         this.clock = clock;
@@ -210,6 +211,7 @@ public final class FakeToggl implements AutoCloseable {
         noCurrentEntryIs404 = false;
         tagsIgnorePaging = false;
         maxPerPage = 200;
+        newProjectsUnknownFor = 0;
     }
 
     // Switches
@@ -301,6 +303,19 @@ public final class FakeToggl implements AutoCloseable {
 
     synchronized int maxPerPage() {
         return maxPerPage;
+    }
+
+    /**
+     * Toggl's eventual consistency: a project created from now on is refused, with 403 "User does not have access
+     * to this resource", to the first {@code requests} requests that name it (in the path, {@code pid} or the body's
+     * {@code project_id}), as Toggl's auth layer does for a few seconds after creating it. 0 (the default) is off.
+     */
+    public synchronized void newProjectsUnknownFor(int requests) {
+        this.newProjectsUnknownFor = requests;
+    }
+
+    synchronized int newProjectsUnknownFor() {
+        return newProjectsUnknownFor;
     }
 
     // Seeding helpers for paging tests
@@ -405,6 +420,8 @@ public final class FakeToggl implements AutoCloseable {
         answer.headers().forEach(response::setHeader);
         response.setHeader("X-Toggl-Request-Id", java.util.UUID.randomUUID().toString());
         fault.flatMap(Fault::pause).ifPresent(d -> response.headersDelay(d.toMillis(), TimeUnit.MILLISECONDS));
+        fault.map(Fault::interim).orElse(List.of()).forEach(code -> response.addInformationalResponse(
+                new MockResponse.Builder().code(code).build()));
         if (fault.isPresent() && fault.get().drop()) {
             // The answer was computed, so a write is applied; the client only sees the connection close.
             response.onResponseStart(new SocketEffect.CloseSocket());

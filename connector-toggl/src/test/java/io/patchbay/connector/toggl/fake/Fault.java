@@ -2,6 +2,7 @@ package io.patchbay.connector.toggl.fake;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,12 +20,14 @@ import java.util.Optional;
  * @param delay      how long to wait before sending the response headers
  * @param pathPrefix only requests below this path consume the fault ({@code /} matches all)
  * @param drop       whether the connection closes instead of sending the answer (see {@link #dropAfterApplying})
+ * @param interim    statuses of interim (1xx) answers sent before the answer, e.g. 100 or 103
  */
 public record Fault(int status, Map<String, String> headers, String body, Duration delay, String pathPrefix,
-                    boolean drop) {
+                    boolean drop, List<Integer> interim) {
 
     public Fault {
         headers = Map.copyOf(headers);
+        interim = List.copyOf(interim);
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(delay, "delay");
         Objects.requireNonNull(pathPrefix, "pathPrefix");
@@ -33,6 +36,32 @@ public record Fault(int status, Map<String, String> headers, String body, Durati
     /** A fault that answers and keeps the connection. */
     public Fault(int status, Map<String, String> headers, String body, Duration delay, String pathPrefix) {
         this(status, headers, body, delay, pathPrefix, false);
+    }
+
+    public Fault(int status, Map<String, String> headers, String body, Duration delay, String pathPrefix,
+                 boolean drop) {
+        this(status, headers, body, delay, pathPrefix, drop, List.of());
+    }
+
+    /**
+     * The normal answer, after an interim one with this 1xx status: {@code 100 Continue} unasked (the connector never
+     * sends {@code Expect}) or {@code 103 Early Hints}, as a CDN in front of Toggl may send.
+     */
+    public static Fault interimFirst(int status) {
+        return new Fault(0, Map.of(), "", Duration.ZERO, "/", false, List.of(status));
+    }
+
+    /**
+     * {@code 101 Switching Protocols} to a request that asked for no upgrade: an invalid answer (RFC 9110 allows it
+     * only in reply to {@code Upgrade}), as a misbehaving proxy in front of Toggl could send it.
+     */
+    public static Fault switchingProtocols() {
+        return new Fault(101, Map.of("Upgrade", "websocket", "Connection", "Upgrade"), "", Duration.ZERO, "/");
+    }
+
+    /** A redirect, which Toggl's API never answers (a proxy or a moved base URL in between would). */
+    public static Fault redirect(String location) {
+        return new Fault(302, Map.of("Location", location), "", Duration.ZERO, "/");
     }
 
     /** Any status with a body as Toggl sends most errors: a JSON string. */
@@ -101,7 +130,7 @@ public record Fault(int status, Map<String, String> headers, String body, Durati
 
     /** The same fault, only for requests whose path starts with {@code prefix}, e.g. {@code /api/v9/me}. */
     public Fault onPath(String prefix) {
-        return new Fault(status, headers, body, delay, prefix, drop);
+        return new Fault(status, headers, body, delay, prefix, drop, interim);
     }
 
     boolean replacesAnswer() {
