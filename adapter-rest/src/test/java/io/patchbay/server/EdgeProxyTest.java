@@ -139,6 +139,23 @@ class EdgeProxyTest {
     }
 
     @Test
+    void aHeadAnswerOfAnEncodedProviderAnswerStatesNoLengthRatherThanAWrongOne() {
+        // The GET would pass the body on decoded, whose length the HEAD cannot know: no Content-Length (RFC 9110
+        // 9.3.2 allows leaving it out), never the encoded length, nor 0.
+        upstream.script(r -> new Reply(200, Map.of("Content-Type", "application/json", "Content-Encoding", "gzip",
+                "Content-Length", "311"), "", 0, false));
+
+        Api.Response head = api.method("HEAD", proxy + "api/v9/projects").token(key).send();
+
+        assertThat(head.status()).as(head.toString()).isEqualTo(200);
+        assertThat(head.header("Content-Length")).isEmpty();
+        assertThat(head.header("Content-Encoding")).isEmpty();
+        Api.Response after = api.method("HEAD", "/health").send();
+        assertThat(after.status()).as("the connection's framing held").isEqualTo(200);
+        assertThat(after.header("Content-Length")).hasValue("15");
+    }
+
+    @Test
     void theConnectorsSecretJsonMembersAreMaskedWhateverTheirValue() {
         String sent = "{\"api_token\":\"4e5f6a7b\",\"nested\":{\"api_token\" : \"with \\\"quotes\\\" inside\"},"
                 + "\"list\":[{\"api_token\":\n\t\"x\"}],\"none\":{\"api_token\":null},\"note\":\"api_token\","

@@ -141,9 +141,14 @@ public final class Exchange {
         return framed(response, keepAlive, false);
     }
 
-    /** As {@link #framed(FullHttpResponse, boolean)}; the answer to a HEAD keeps the length the GET would have. */
+    /**
+     * As {@link #framed(FullHttpResponse, boolean)}; the answer to a HEAD keeps the length the GET would have, or,
+     * with neither a length nor a body of its own (a provider's encoded answer, whose decoded length is unknown),
+     * states none rather than 0.
+     */
     static FullHttpResponse framed(FullHttpResponse response, boolean keepAlive, boolean head) {
-        if (!head || !response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+        if (!head || !response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
+                && response.content().isReadable()) {
             HttpUtil.setContentLength(response, response.content().readableBytes());
         }
         HttpUtil.setKeepAlive(response, keepAlive);
