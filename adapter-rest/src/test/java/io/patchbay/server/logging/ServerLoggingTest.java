@@ -84,6 +84,14 @@ class ServerLoggingTest {
                 connector.info("GET /me?api_token={}", token);
                 connector.warn("call failed", new IllegalStateException("refused " + token,
                         new IllegalArgumentException("cause names " + token)));
+                // A thread of the connector's own, as an HTTP client's callback: it does not know the call.
+                Thread callback = new Thread(() -> connector.info("callback saw {}", token), "acme-callback");
+                callback.start();
+                try {
+                    callback.join();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
                 return null;
             });
             connector.info("after the call");
@@ -95,10 +103,11 @@ class ServerLoggingTest {
             assertThat(output).doesNotContain(token)
                     .contains("GET /me?api_token=[REDACTED]")
                     .contains("refused [REDACTED]").contains("cause names [REDACTED]")
-                    .contains("after the call");
+                    .contains("callback saw [REDACTED]").contains("after the call");
         }
         assertThat(file).as("the line keeps its logger and thread")
-                .contains("WARN  [main] com.acme.connector.AcmeConnector - call failed");
+                .contains("WARN  [main] com.acme.connector.AcmeConnector - call failed")
+                .contains("INFO  [acme-callback] com.acme.connector.AcmeConnector - callback saw [REDACTED]");
     }
 
     @Test

@@ -5,23 +5,31 @@ import io.patchbay.spi.Credentials;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.text.MessageFormat;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.ResourceBundle;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The secrets of the connector call running on this thread, and a logger that masks them: a connector that logs a
- * token by mistake (in a URL, a header dump, an exception message) still does not put it in the host's log. A net
- * under the conformance kit's check, not a licence: it sees only what a connector logs on the calling thread.
+ * The secrets of the connector calls in flight, and a logger that masks them: a connector that logs a token by
+ * mistake (in a URL, a header dump, an exception message) still does not put it in the host's log, on the calling
+ * thread or on a thread of its own (an HTTP client's callback, a pool). A net under the conformance kit's check, not
+ * a licence: a line logged after its call has ended is not masked.
  */
 public final class CallSecrets {
     /** Shorter values would mask ordinary words; the proxy masks from the same length. */
     static final int MIN_LENGTH = 8;
     static final String MASK = "[REDACTED]";
-    private static final ThreadLocal<List<String>> CURRENT = ThreadLocal.withInitial(List::of);
+    /**
+     * Each secret of a call in flight, with how many calls hold it. Process-wide rather than per thread: a
+     * connector's own threads cannot be told which call they work for.
+     */
+    private static final Map<String, Integer> IN_FLIGHT = new ConcurrentHashMap<>();
 
     private CallSecrets() {
     }
@@ -31,12 +39,12 @@ public final class CallSecrets {
      * every connector method that handles credentials under it.
      */
     public static <T> T during(List<String> secrets, Supplier<T> work) {
-        List<String> previous = CURRENT.get();
-        CURRENT.set(secrets.stream().filter(s -> s.length() >= MIN_LENGTH).toList());
+        List<String> held = secrets.stream().filter(s -> s.length() >= MIN_LENGTH).distinct().toList();
+        held.forEach(secret -> IN_FLIGHT.merge(secret, 1, Integer::sum));
         try {
             return work.get();
         } finally {
-            CURRENT.set(previous);
+            held.forEach(secret -> IN_FLIGHT.computeIfPresent(secret, (k, calls) -> calls == 1 ? null : calls - 1));
         }
     }
 
@@ -53,15 +61,27 @@ public final class CallSecrets {
                 .filter(e -> keys.contains(e.getKey())).map(Map.Entry::getValue).toList();
     }
 
-    /** Whether this thread runs a connector call with secrets to mask: a host's logging may then ask {@link #mask}. */
+    /** Whether a connector call with secrets to mask is in flight: a host's logging may then ask {@link #mask}. */
     public static boolean active() {
-        return !CURRENT.get().isEmpty();
+        return !IN_FLIGHT.isEmpty();
     }
 
-    /** {@code text} with the secrets of the call running on this thread masked. */
+    /** {@code text} with the secrets of the calls in flight masked; {@code text} itself when none occurs. */
     public static String mask(String text) {
+        List<String> found = null;
+        for (String secret : IN_FLIGHT.keySet()) {
+            if (text.contains(secret)) {
+                found = found == null ? new ArrayList<>(2) : found;
+                found.add(secret);
+            }
+        }
+        if (found == null) {
+            return text;
+        }
+        // Longest first: a secret that contains a shorter one must not be left half shown.
+        found.sort(Comparator.comparingInt(String::length).reversed());
         String masked = text;
-        for (String secret : CURRENT.get()) {
+        for (String secret : found) {
             masked = masked.replace(secret, MASK);
         }
         return masked;
@@ -86,7 +106,7 @@ public final class CallSecrets {
 
         @Override
         public void log(Level level, ResourceBundle bundle, String msg, Throwable thrown) {
-            if (CURRENT.get().isEmpty()) {
+            if (!active()) {
                 delegate.log(level, bundle, msg, thrown);
             } else if (thrown == null) {
                 delegate.log(level, bundle, mask(String.valueOf(msg)), (Throwable) null);
@@ -98,7 +118,7 @@ public final class CallSecrets {
 
         @Override
         public void log(Level level, ResourceBundle bundle, String format, Object... params) {
-            if (CURRENT.get().isEmpty()) {
+            if (!active()) {
                 delegate.log(level, bundle, format, params);
                 return;
             }

@@ -34,6 +34,32 @@ class CallSecretsTest {
     }
 
     @Test
+    void whatAConnectorsOwnThreadLogsWhileTheCallRunsIsMaskedToo() throws Exception {
+        String longer = TOKEN + "-and-more";
+        try (ConnectorCalls calls = new ConnectorCalls(Duration.ofSeconds(5), 2)) {
+            calls.call("probe", "verify", List.of(TOKEN, longer), () -> {
+                // As an HTTP client's callback thread would: it knows nothing of the call it works for.
+                Thread callback = new Thread(() -> {
+                    logger.log(System.Logger.Level.DEBUG, "callback for /me?api_token=" + TOKEN);
+                    logger.log(System.Logger.Level.DEBUG, "longer " + longer);
+                });
+                callback.start();
+                try {
+                    callback.join();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return null;
+            });
+        }
+        logger.log(System.Logger.Level.INFO, "after the call " + TOKEN);
+
+        assertThat(recorded.lines).containsExactly("callback for /me?api_token=[REDACTED]", "longer [REDACTED]",
+                "after the call " + TOKEN);
+        assertThat(CallSecrets.active()).as("nothing held once the call ended").isFalse();
+    }
+
+    @Test
     void outsideACallNothingIsChangedAndAThrowableStaysAThrowable() {
         IllegalStateException failure = new IllegalStateException("boom");
         logger.log(System.Logger.Level.INFO, "plain " + TOKEN);
