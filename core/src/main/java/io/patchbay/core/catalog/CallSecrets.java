@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  */
 public final class CallSecrets {
     /** Shorter values would mask ordinary words; the proxy masks from the same length. */
-    static final int MIN_LENGTH = 8;
+    public static final int MIN_LENGTH = 8;
     static final String MASK = "[REDACTED]";
     private static final ThreadLocal<List<String>> CURRENT = ThreadLocal.withInitial(List::of);
 
