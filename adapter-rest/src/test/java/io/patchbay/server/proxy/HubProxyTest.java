@@ -201,6 +201,7 @@ class HubProxyTest {
                 "path  ", ProxyRequest.of("GET", "http://evil.example/api/v9/me"),
                 "path   ", ProxyRequest.of("GET", "api/v9%2Fme"),
                 "path    ", ProxyRequest.of("GET", "//evil.example/x"),
+                "path     ", ProxyRequest.of("GET", "api/v9/me?user=other"),
                 "query", ProxyRequest.of("GET", "api/v9/me").withQuery("a=\r\nHost: evil"),
                 "headers.X-Note", ProxyRequest.of("GET", "api/v9/me").withHeader("X-Note", "a\r\nHost: evil"),
                 "headers", ProxyRequest.of("GET", "api/v9/me").withHeader("Bad Name", "x"),

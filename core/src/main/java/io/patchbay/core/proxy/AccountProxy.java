@@ -95,6 +95,10 @@ public final class AccountProxy implements AutoCloseable {
             throw InvalidInputException.of("method", "unsupported_proxy_method", "The proxy passes on "
                     + ProxyRules.METHODS.stream().sorted().toList() + ", not " + printable(request.method()));
         }
+        if (request.path().indexOf('?') >= 0 || request.path().indexOf('#') >= 0) {
+            // On the wire these end the path; here they would smuggle a query past the query's own checks.
+            throw ProxyRules.badPath("The proxy path must not hold '?' or '#'; pass the query as the request's query");
+        }
         String relative = ProxyRules.checkRelative(ProxyRules.encodedPath(request.path()));
         checkHeaders(request.headers());
         LinkedAccount account = vault.visible(viewer, accountId);
