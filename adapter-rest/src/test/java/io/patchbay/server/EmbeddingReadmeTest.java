@@ -9,6 +9,8 @@ import io.patchbay.core.account.LinkResult;
 import io.patchbay.core.account.Viewer;
 import io.patchbay.core.account.Visibility;
 import io.patchbay.core.plugin.ConnectorRegistry;
+import io.patchbay.core.proxy.ProxyRequest;
+import io.patchbay.core.proxy.ProxyResponse;
 import io.patchbay.spi.ActionResult;
 import io.patchbay.spi.ConnectorContext;
 import io.patchbay.spi.Credentials;
@@ -62,6 +64,10 @@ class EmbeddingReadmeTest {
                             Optional.empty(), "user-42", Optional.empty(), Visibility.PRIVATE));
             ActionResult workspaces = hub.actions().invoke(Viewer.endUser("acme", "user-42", null), linked.account().id(),
                     "list_workspaces", Map.of());
+            // The authenticated proxy: any route below the connector's base URL, with the account's credentials added and
+            // its secrets masked in the answer; blocked routes (a token reset, say) and other users' accounts are refused.
+            ProxyResponse me = hub.proxy().send(Viewer.endUser("acme", "user-42", null), linked.account().id(),
+                    ProxyRequest.of("GET", "api/v9/me").withQuery("with_related_data=false"));
             // On shutdown: the hub first (it interrupts connector calls in flight), then storage, then the connectors.
             hub.close();
             storage.close();
@@ -72,6 +78,8 @@ class EmbeddingReadmeTest {
             assertThat(linked.account().workspaceId()).contains(Long.toString(FakeToggl.WS_GLOBEX));
             assertThat(linked.account().secretHint()).isEqualTo(apiToken.substring(apiToken.length() - 4));
             assertThat(workspaces.output().toString()).contains(Long.toString(FakeToggl.WS_GLOBEX));
+            assertThat(me.status()).isEqualTo(200);
+            assertThat(me.bodyText()).contains("\"api_token\":\"[REDACTED]\"").doesNotContain(apiToken);
             Assertions.assertThatThrownBy(() -> hub.accounts().get(Viewer.tenantWide("acme"), linked.account().id()))
                     .isInstanceOf(IllegalStateException.class);
         }

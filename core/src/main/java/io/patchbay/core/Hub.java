@@ -10,6 +10,7 @@ import io.patchbay.core.action.ActionService;
 import io.patchbay.core.audit.AuditLog;
 import io.patchbay.core.catalog.ConnectorCalls;
 import io.patchbay.core.catalog.ConnectorCatalog;
+import io.patchbay.core.proxy.AccountProxy;
 import io.patchbay.core.secret.SecretCipher;
 import io.patchbay.spi.Connector;
 import java.time.Clock;
@@ -28,13 +29,15 @@ import java.util.Objects;
  *         .cipher(storage.cipher()).auditLog(storage.auditLog())
  *         .build();
  * hub.links().link(viewer, request);
+ * hub.proxy().send(viewer, accountId, ProxyRequest.of("GET", "api/v9/me"));
  * ...
  * hub.close();   // then the storage, then the connector registry
  * }</pre>
  * The services read accounts through a {@link CachingLinkedAccountStore} over the given store, kept current by the
  * {@link AccountChanges} feed: a store shared with other processes (PostgreSQL) needs its feed
  * ({@code PatchbayStorage.accountChanges()}); without one the store is taken to be written by this process only.
- * Connector calls that may reach a provider run under the hub's call timeout ({@link ConnectorCalls}).
+ * Connector calls that may reach a provider run under the hub's call timeout ({@link ConnectorCalls}), and so does
+ * each request through the {@link #proxy()}.
  */
 public final class Hub implements AutoCloseable {
     private final ConnectorCatalog catalog;
@@ -44,6 +47,7 @@ public final class Hub implements AutoCloseable {
     private final LinkService links;
     private final AccountService accounts;
     private final ActionService actions;
+    private final AccountProxy proxy;
 
     /** A hub over a store that only this process writes, with the default call timeout. */
     public Hub(ConnectorCatalog catalog, LinkedAccountStore store, SecretCipher cipher, AuditLog auditLog, Clock clock) {
@@ -68,6 +72,7 @@ public final class Hub implements AutoCloseable {
         this.links = new LinkService(catalog, vault, auditLog, clock, calls);
         this.accounts = new AccountService(vault, auditLog, clock);
         this.actions = new ActionService(catalog, vault, calls);
+        this.proxy = new AccountProxy(catalog, vault, calls.timeout());
     }
 
     public static Builder builder() {
@@ -95,6 +100,11 @@ public final class Hub implements AutoCloseable {
         return actions;
     }
 
+    /** The authenticated proxy: a request to an account's provider, under the same rules as the server's. */
+    public AccountProxy proxy() {
+        return proxy;
+    }
+
     /**
      * Interrupts connector calls still running and forgets the accounts kept in memory; every service fails with
      * {@link IllegalStateException} from now on instead of answering from memory. Close the hub before the storage
@@ -102,6 +112,7 @@ public final class Hub implements AutoCloseable {
      */
     @Override
     public void close() {
+        proxy.close();
         accountsInMemory.close();
         calls.close();
     }
@@ -163,7 +174,7 @@ public final class Hub implements AutoCloseable {
         }
 
         /**
-         * How long a connector call (a verification, an action) may run before the caller gets a provider timeout
+         * How long a connector call (a verification, an action) or a proxy request may run before the caller gets a provider timeout
          * and the connector's thread is interrupted; 30 s by default. Give it the call timeout of the connectors'
          * contexts, or a little more so that a connector keeping to its budget reports its own timeout first.
          */

@@ -12,6 +12,7 @@ import io.patchbay.core.action.ActionService;
 import io.patchbay.core.audit.AuditLog;
 import io.patchbay.core.catalog.ConnectorCalls;
 import io.patchbay.core.catalog.ConnectorCatalog;
+import io.patchbay.core.proxy.AccountProxy;
 import io.patchbay.core.secret.SecretCipher;
 import io.patchbay.spi.Connector;
 import java.time.Clock;
@@ -78,5 +79,10 @@ public final class HubModule extends AbstractModule {
     @Provides
     ActionService actions(Hub hub) {
         return hub.actions();
+    }
+
+    @Provides
+    AccountProxy proxy(Hub hub) {
+        return hub.proxy();
     }
 }

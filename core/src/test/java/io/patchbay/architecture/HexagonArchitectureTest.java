@@ -25,8 +25,17 @@ class HexagonArchitectureTest {
     void applicationIgnoresAdapterTechnology() {
         noClasses().that()
             .resideInAPackage("io.patchbay.core..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "org.jdbi..", "retrofit2..",
-                    "com.squareup..", "org.flywaydb..", "com.google.crypto..", "java.sql..", "java.net.http..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "io.netty..", "org.jdbi..",
+                    "retrofit2..", "com.squareup..", "org.flywaydb..", "com.google.crypto..", "java.sql..")
+                .check(PRODUCTION);
+    }
+
+    @Test
+    void onlyTheEmbeddersProxySpeaksHttp() {
+        noClasses().that()
+            .resideInAPackage("io.patchbay.core..")
+            .and().resideOutsideOfPackage("io.patchbay.core.proxy..")
+            .should().dependOnClassesThat().resideInAnyPackage("java.net.http..")
                 .check(PRODUCTION);
     }
 

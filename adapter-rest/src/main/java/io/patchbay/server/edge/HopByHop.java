@@ -3,12 +3,12 @@ package io.patchbay.server.edge;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.patchbay.core.proxy.ProxyHeaders;
 import java.util.Set;
 
 /** The headers that describe one connection and so never cross the listener (RFC 9110 section 7.6.1). */
 public final class HopByHop {
-    static final Set<String> NAMES = Set.of("connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
-            "proxy-connection", "te", "trailer", "trailers", "transfer-encoding", "upgrade");
+    static final Set<String> NAMES = ProxyHeaders.HOP_BY_HOP;
 
     private HopByHop() {
     }

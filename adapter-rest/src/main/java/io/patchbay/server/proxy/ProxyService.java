@@ -14,6 +14,15 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.patchbay.core.error.InvalidInputException;
+import io.patchbay.core.error.ProxyRouteBlockedException;
+import io.patchbay.core.proxy.AccountProxy;
+import io.patchbay.core.proxy.ContentDecoding.CorruptException;
+import io.patchbay.core.proxy.ContentDecoding.TooLargeException;
+import io.patchbay.core.proxy.ContentDecoding.UnsupportedException;
+import io.patchbay.core.proxy.OpenedTarget;
+import io.patchbay.core.proxy.ProxyRules;
+import io.patchbay.core.proxy.SecretMasking;
 import io.patchbay.server.ServerConfig;
 import io.patchbay.server.access.Authenticator;
 import io.patchbay.server.access.Caller;
@@ -48,17 +57,15 @@ import java.util.concurrent.TimeUnit;
  * they were seen recently, else from a thread that may wait for the database; the provider call then runs on the
  * loop over a pooled keep-alive connection. The caller's auth and hop-by-hop headers are not forwarded; provider
  * cookies, the headers the connector names and hop-by-hop headers are not passed back; secret values in the answer
- * are masked.
+ * are masked. The rules are the core's ({@code io.patchbay.core.proxy}), shared with the embedders' proxy.
  */
 @Singleton
 public final class ProxyService implements EdgeRoute {
     /** HEAD goes to the provider as HEAD, as for every GET route of the API. */
-    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
+    private static final Set<String> METHODS = ProxyRules.METHODS;
     private static final String ALLOWED = String.join(", ", METHODS.stream().sorted().toList());
-    /** Methods sent with a body (an empty one when the caller sent none). */
-    private static final Set<String> BODY_METHODS = Set.of("POST", "PUT", "PATCH");
-    /** Answers larger than this are refused rather than held in memory. */
-    static final int MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+    /** Answers larger than this are refused rather than held in memory, as the embedders' proxy does. */
+    static final int MAX_RESPONSE_BYTES = AccountProxy.MAX_RESPONSE_BYTES;
     /** Providers' keep-alive timeouts are seldom under 15 s (nginx: 75 s); a GET that meets a closed one is retried. */
     static final Duration PROVIDER_IDLE_TIMEOUT = Duration.ofSeconds(15);
 
@@ -73,7 +80,7 @@ public final class ProxyService implements EdgeRoute {
     private final Map<String, Timer> upstreamTimers = new ConcurrentHashMap<>();
 
     /** What one proxy request was resolved to. */
-    private record Plan(Caller.Key caller, ProxyTargets.Resolved resolved, URI uri) {
+    private record Plan(Caller.Key caller, OpenedTarget resolved, URI uri) {
     }
 
     @Inject
@@ -149,15 +156,22 @@ public final class ProxyService implements EdgeRoute {
      * @return empty when the account is not in memory and {@code mayBlock} is false
      */
     private Optional<Plan> plan(Exchange exchange, ProxyPaths.Match match, Caller.Key caller, boolean mayBlock) {
-        String relative = ProxyPaths.checkedRelative(match);
-        Optional<ProxyTargets.Resolved> resolved = targets.resolve(caller.viewer(), match.accountId(), mayBlock);
-        if (resolved.isEmpty()) {
-            return Optional.empty();
+        try {
+            String relative = ProxyPaths.checkedRelative(match);
+            Optional<OpenedTarget> resolved = targets.resolve(caller.viewer(), match.accountId(), mayBlock);
+            if (resolved.isEmpty()) {
+                return Optional.empty();
+            }
+            ProxyTarget target = resolved.get().target();
+            URI uri = ProxyRules.target(target.baseUrl(), relative, match.rawQuery().orElse(null));
+            ProxyRules.refuseBlocked(target, exchange.request().method().name(), relative);
+            return Optional.of(new Plan(caller, resolved.get(), uri));
+        } catch (InvalidInputException e) {
+            // A request line the rules refuse is a malformed request here, as every request-shape fault of the API.
+            throw ApiException.invalidRequest(e.errors());
+        } catch (ProxyRouteBlockedException e) {
+            throw new ApiException(403, e.code(), "Route blocked", e.getMessage());
         }
-        ProxyTarget target = resolved.get().target();
-        URI uri = ProxyPaths.target(target.baseUrl(), relative, match.rawQuery().orElse(null));
-        ProxyPaths.refuseBlocked(target, exchange.request().method().name(), relative);
-        return Optional.of(new Plan(caller, resolved.get(), uri));
     }
 
     private void send(Exchange exchange, Plan plan) {
@@ -174,7 +188,7 @@ public final class ProxyService implements EdgeRoute {
         plan.resolved().target().headers().forEach(headers::set);
         Origin origin = Origin.of(plan.uri());
         headers.set(HttpHeaderNames.HOST, origin.hostHeader());
-        if (outgoing.content().isReadable() || BODY_METHODS.contains(method)) {
+        if (outgoing.content().isReadable() || ProxyRules.BODY_METHODS.contains(method)) {
             HttpUtil.setContentLength(outgoing, outgoing.content().readableBytes());
         }
         long started = System.nanoTime();
@@ -206,7 +220,7 @@ public final class ProxyService implements EdgeRoute {
     }
 
     private void answer(Exchange exchange, Plan plan, FullHttpResponse response) {
-        Masking.Secrets secrets = plan.resolved().secrets();
+        SecretMasking.Secrets secrets = plan.resolved().secrets();
         ByteBuf body = response.content();
         String encoding = response.headers().get(HttpHeaderNames.CONTENT_ENCODING);
         if (encoding != null) {
@@ -230,13 +244,13 @@ public final class ProxyService implements EdgeRoute {
         HttpHeaders headers = HopByHop.copyEndToEnd(response.headers(), answer.headers());
         ProxyHeaders.NOT_RETURNED.forEach(headers::remove);
         plan.resolved().target().strippedResponseHeaders().forEach(headers::remove);
-        if (encoding == null || encoding.isBlank() || encoding.strip().equalsIgnoreCase("identity")) {
+        if (ContentDecoding.isIdentity(encoding)) {
             // An encoded length is not the length of the decoded body the GET would pass on.
             HopByHop.keepHeadLength(exchange.request().method(), response.headers(), headers);
         }
         if (!secrets.values().isEmpty()) {
             for (Map.Entry<String, String> header : headers) {
-                String masked = Masking.mask(header.getValue(), secrets.values());
+                String masked = SecretMasking.mask(header.getValue(), secrets.values());
                 if (masked != header.getValue()) {
                     header.setValue(masked);
                 }
@@ -266,7 +280,7 @@ public final class ProxyService implements EdgeRoute {
         if (cause instanceof Upstreams.ConnectFailedException) {
             return failure(502, "provider_unreachable", "The provider at " + origin.host() + " cannot be reached");
         }
-        if (cause instanceof TooLongFrameException || cause instanceof ContentDecoding.TooLargeException) {
+        if (cause instanceof TooLongFrameException || cause instanceof TooLargeException) {
             return failure(502, "provider_response_too_large", "The provider's answer is larger than "
                     + MAX_RESPONSE_BYTES / (1024 * 1024) + " MiB, the most the proxy passes on");
         }
@@ -274,11 +288,11 @@ public final class ProxyService implements EdgeRoute {
             return failure(502, "provider_response_invalid", "The provider's answer cannot be passed on: "
                     + cause.getMessage());
         }
-        if (cause instanceof ContentDecoding.UnsupportedException) {
+        if (cause instanceof UnsupportedException) {
             return new ApiException(502, "provider_encoding_unsupported", "Provider answer not usable",
                     cause.getMessage());
         }
-        if (cause instanceof ContentDecoding.CorruptException) {
+        if (cause instanceof CorruptException) {
             return failure(502, "provider_response_corrupt", cause.getMessage());
         }
         return failure(502, "provider_unavailable", "The connection to the provider failed");

@@ -8,6 +8,7 @@ import io.patchbay.core.account.LinkedAccount;
 import io.patchbay.core.account.Viewer;
 import io.patchbay.core.catalog.ConnectorCatalog;
 import io.patchbay.core.plugin.ConnectorRegistry;
+import io.patchbay.core.proxy.OpenedTarget;
 import io.patchbay.spi.ConnectorContext;
 import io.patchbay.spi.Credentials;
 import io.patchbay.storage.PatchbayStorage;
@@ -67,7 +68,7 @@ class ProxyTargetsTest {
     @Test
     void anAccountInSteadyUseIsAnsweredFromMemoryLongPastTheTimeToLive() {
         assertThat(targets.resolve(viewer, account.id(), false)).as("not opened yet").isEmpty();
-        ProxyTargets.Resolved opened = targets.resolve(viewer, account.id(), true).orElseThrow();
+        OpenedTarget opened = targets.resolve(viewer, account.id(), true).orElseThrow();
         assertThat(opened.target().headers()).containsKey("Authorization");
         assertThat(opened.secrets().values()).contains(TOKEN);
         int reads = database.secretReads();
@@ -82,7 +83,7 @@ class ProxyTargetsTest {
 
     @Test
     void whatTheConnectorDeclaresDecidesWhatIsMasked() {
-        ProxyTargets.Resolved toggl = targets.resolve(viewer, account.id(), true).orElseThrow();
+        OpenedTarget toggl = targets.resolve(viewer, account.id(), true).orElseThrow();
         assertThat(toggl.secrets().jsonFields()).containsExactlyInAnyOrder("\"api_token\"", "\"secret\"",
                 "\"login_token\"", "\"ical_url\"", "\"invite_url\"", "\"invitation_code\"", "\"token\"");
         assertThat(toggl.secrets().values()).hasSize(2).contains(TOKEN)
@@ -92,7 +93,7 @@ class ProxyTargetsTest {
         String oneflowToken = "9841f1ee533681c3ea6a438560f2bb6c73b76675";
         vault.store().insert(oneflow, vault.seal("acme", oneflow.id(), new Credentials("api_token",
                 Map.of("api_token", oneflowToken, "user_email", "ada.admin@acme.example"))));
-        ProxyTargets.Resolved resolved = targets.resolve(viewer, oneflow.id(), true).orElseThrow();
+        OpenedTarget resolved = targets.resolve(viewer, oneflow.id(), true).orElseThrow();
         assertThat(resolved.target().headers()).containsValue("ada.admin@acme.example");
         assertThat(resolved.secrets().values()).as("the token, not the user's email").containsExactly(oneflowToken);
         assertThat(resolved.toString()).doesNotContain(oneflowToken);
@@ -120,7 +121,7 @@ class ProxyTargetsTest {
 
         assertThat(stored.version()).isGreaterThan(account.version());
         assertThat(targets.resolve(viewer, account.id(), false)).as("the old version is not used").isEmpty();
-        ProxyTargets.Resolved reopened = targets.resolve(viewer, account.id(), true).orElseThrow();
+        OpenedTarget reopened = targets.resolve(viewer, account.id(), true).orElseThrow();
         assertThat(reopened.secrets().values()).contains(newToken).doesNotContain(TOKEN);
     }
 }

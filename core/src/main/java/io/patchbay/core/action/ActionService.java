@@ -3,20 +3,17 @@ package io.patchbay.core.action;
 import io.patchbay.core.account.AccountVault;
 import io.patchbay.core.account.LinkedAccount;
 import io.patchbay.core.account.Viewer;
-import io.patchbay.core.catalog.CallSecrets;
 import io.patchbay.core.catalog.ConnectorCalls;
 import io.patchbay.core.catalog.ConnectorCatalog;
 import io.patchbay.spi.ActionCall;
 import io.patchbay.spi.ActionDefinition;
 import io.patchbay.spi.ActionResult;
 import io.patchbay.spi.Connector;
-import io.patchbay.spi.Credentials;
-import io.patchbay.spi.ProxyTarget;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** Use cases that use a linked account: run an action, or get what an authenticated pass-through needs. */
+/** Runs a linked account's actions; the authenticated pass-through is {@link io.patchbay.core.proxy.AccountProxy}. */
 public final class ActionService {
     private final ConnectorCatalog catalog;
     private final AccountVault vault;
@@ -40,21 +37,5 @@ public final class ActionService {
         Connector connector = catalog.get(account.connectorId());
         ActionCall call = new ActionCall(action.name(), vault.open(account), account.workspaceId(), input);
         return calls.call(connector, call.credentials(), "action " + action.name(), () -> connector.invoke(call));
-    }
-
-    /** The account (for its connector) and where and how to send a pass-through request. */
-    public Proxy proxy(Viewer viewer, String accountId) {
-        LinkedAccount account = vault.visible(viewer, accountId);
-        Connector connector = catalog.get(account.connectorId());
-        Credentials credentials = vault.open(account);
-        return new Proxy(account, CallSecrets.during(CallSecrets.of(connector, credentials),
-                () -> connector.proxyTarget(credentials)));
-    }
-
-    public record Proxy(LinkedAccount account, ProxyTarget target) {
-        public Proxy {
-            Objects.requireNonNull(account, "account");
-            Objects.requireNonNull(target, "target");
-        }
     }
 }

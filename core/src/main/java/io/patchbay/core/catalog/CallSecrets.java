@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  */
 public final class CallSecrets {
     /** Shorter values would mask ordinary words; the proxy masks from the same length. */
-    static final int MIN_LENGTH = 8;
+    public static final int MIN_LENGTH = 8;
     static final String MASK = "[REDACTED]";
     /**
      * Each secret of a call in flight, with how many calls hold it. Process-wide rather than per thread: a

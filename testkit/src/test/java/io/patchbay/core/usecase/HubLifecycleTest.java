@@ -9,6 +9,7 @@ import io.patchbay.core.Hub;
 import io.patchbay.core.account.AccountQuery;
 import io.patchbay.core.account.AccountStatus;
 import io.patchbay.core.account.LinkedAccount;
+import io.patchbay.core.proxy.ProxyRequest;
 import io.patchbay.core.account.Viewer;
 import io.patchbay.core.account.Visibility;
 import io.patchbay.spi.ProviderUnavailable;
@@ -100,6 +101,8 @@ class HubLifecycleTest {
         assertThatThrownBy(() -> hub.accounts().get(alice, account.id()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("hub is closed");
         assertThatThrownBy(() -> hub.links().check(ScriptedConnector.ID, UseCaseFixture.token(SOLO_TOKEN)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("hub is closed");
+        assertThatThrownBy(() -> hub.proxy().send(alice, account.id(), ProxyRequest.of("GET", "me")))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("hub is closed");
     }
 

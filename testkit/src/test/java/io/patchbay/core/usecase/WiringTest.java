@@ -16,6 +16,7 @@ import io.patchbay.core.account.LinkedAccountStore;
 import io.patchbay.core.account.Viewer;
 import io.patchbay.core.account.Visibility;
 import io.patchbay.core.audit.AuditLog;
+import io.patchbay.core.proxy.AccountProxy;
 import io.patchbay.core.secret.SecretCipher;
 import io.patchbay.testkit.memory.InMemoryAuditLog;
 import io.patchbay.testkit.memory.InMemoryLinkedAccountStore;
@@ -41,6 +42,7 @@ class WiringTest {
         Hub hub = injector.getInstance(Hub.class);
         assertThat(hub.vault().cachedVisible(Viewer.tenantWide("t"), account.id()))
                 .as("the services read through the account cache").contains(account);
+        assertThat(injector.getInstance(AccountProxy.class)).isSameAs(hub.proxy());
     }
 
     @Test

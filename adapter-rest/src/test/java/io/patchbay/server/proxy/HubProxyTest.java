@@ -1,0 +1,296 @@
+package io.patchbay.server.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import io.patchbay.connector.oneflow.fake.FakeOneflow;
+import io.patchbay.connector.oneflow.fake.RecordedCall;
+import io.patchbay.connector.toggl.fake.FakeRequest;
+import io.patchbay.connector.toggl.fake.FakeToggl;
+import io.patchbay.connector.toggl.fake.Fault;
+import io.patchbay.core.Hub;
+import io.patchbay.core.account.LinkRequest;
+import io.patchbay.core.account.LinkedAccount;
+import io.patchbay.core.account.Viewer;
+import io.patchbay.core.account.Visibility;
+import io.patchbay.core.error.InvalidInputException;
+import io.patchbay.core.error.NotFoundException;
+import io.patchbay.core.error.ProxyRouteBlockedException;
+import io.patchbay.core.plugin.ConnectorRegistry;
+import io.patchbay.core.proxy.ProxyRequest;
+import io.patchbay.core.proxy.ProxyResponse;
+import io.patchbay.spi.ConnectorContext;
+import io.patchbay.spi.Credentials;
+import io.patchbay.spi.ProviderUnavailable;
+import io.patchbay.storage.PatchbayStorage;
+import io.patchbay.storage.StorageConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The embedders' proxy ({@code hub.proxy()}), as an embedder wires it: real SQLite storage, the real connectors,
+ * the fake Toggl and Oneflow on 127.0.0.1. Every assertion is on what the provider received or what came back.
+ */
+class HubProxyTest {
+    private static final String TOKEN = FakeToggl.CAROL.apiToken();
+    private static final Viewer OWNER = Viewer.endUser("acme", "user-42", null);
+
+    @TempDir
+    Path dataDir;
+    private FakeToggl toggl;
+    private FakeOneflow oneflow;
+    private PatchbayStorage storage;
+    private final List<AutoCloseable> closeLast = new ArrayList<>();
+    private Hub hub;
+    private LinkedAccount account;
+
+    @BeforeEach
+    void start() {
+        toggl = FakeToggl.start();
+        oneflow = FakeOneflow.start();
+        storage = PatchbayStorage.open(StorageConfig.embeddedDefault(dataDir));
+        hub = hub(Map.of("toggl", toggl.baseUrl(), "oneflow", oneflow.baseUrl()), Duration.ofSeconds(2));
+        account = hub.links().link(OWNER, new LinkRequest("toggl", new Credentials("api_token",
+                Map.of("api_token", TOKEN)), Optional.empty(), Optional.empty(), "user-42", Optional.empty(),
+                Visibility.PRIVATE)).account();
+        toggl.clearRequests();
+    }
+
+    /** A hub on the shared storage whose connectors call these base URLs; closed after the test. */
+    private Hub hub(Map<String, URI> baseUrls, Duration callTimeout) {
+        ConnectorRegistry registry = ConnectorRegistry.load(getClass().getClassLoader(), Optional.empty(),
+                id -> baseUrls.containsKey(id) ? ConnectorContext.defaults(id).withBaseUrl(baseUrls.get(id))
+                        : ConnectorContext.defaults(id));
+        Hub made = Hub.builder().connectors(registry.connectors()).store(storage.accounts())
+                .accountChanges(storage.accountChanges()).cipher(storage.cipher()).auditLog(storage.auditLog())
+                .callTimeout(callTimeout).build();
+        closeLast.add(0, registry);
+        closeLast.add(0, made);
+        return made;
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable closeable : closeLast) {
+            closeable.close();
+        }
+        storage.close();
+        toggl.close();
+        oneflow.close();
+    }
+
+    @Test
+    void theProviderGetsThePathQueryAndTheAccountsAuthButNoneOfTheCallersOwnHeaders() {
+        ProxyRequest request = ProxyRequest.of("GET", "api/v9/me").withQuery("with_related_data=false&tag=a|b")
+                .withHeader("Patchbay-Owner-Id", "someone-else").withHeader("Cookie", "session=caller")
+                .withHeader("Authorization", "Bearer caller-key").withHeader("X-Forwarded-For", "203.0.113.7")
+                .withHeader("X-Real-IP", "203.0.113.7").withHeader("Accept-Encoding", "gzip")
+                .withHeader("X-Request-Id", "req-1");
+
+        ProxyResponse answer = hub.proxy().send(OWNER, account.id(), request);
+
+        assertThat(answer.status()).isEqualTo(200);
+        FakeRequest received = toggl.lastRequest();
+        assertThat(received.method()).isEqualTo("GET");
+        assertThat(received.path()).isEqualTo("/api/v9/me");
+        assertThat(received.query("with_related_data")).isEqualTo("false");
+        assertThat(received.query("tag")).isEqualTo("a|b");
+        assertThat(received.basicAuth()).contains(List.of(TOKEN, "api_token"));
+        assertThat(received.header("X-Request-Id")).isEqualTo("req-1");
+        assertThat(received.header("Accept-Encoding")).isEqualTo("identity");
+        for (String dropped : List.of("Patchbay-Owner-Id", "Cookie", "X-Forwarded-For", "X-Real-IP")) {
+            assertThat(received.header(dropped)).as(dropped).isNull();
+        }
+        // Toggl's /me shows the account's token: the answer never does.
+        assertThat(answer.bodyText()).contains("\"api_token\":\"[REDACTED]\"").doesNotContain(TOKEN)
+                .contains(FakeToggl.CAROL.email());
+    }
+
+    @Test
+    void aBlockedRouteNeverReachesTheProviderHoweverItIsSpelledOrAskedFor() {
+        for (ProxyRequest blocked : List.of(ProxyRequest.of("POST", "api/v9/desktop_login_tokens"),
+                ProxyRequest.of("post", "API/v9/Desktop_Login_Tokens/"),
+                ProxyRequest.of("POST", "api/v9/%64esktop_login_tokens"),
+                ProxyRequest.of("GET", "api/v9/desktop_login"),
+                ProxyRequest.of("HEAD", "api/v9/desktop_login"),
+                ProxyRequest.of("POST", "api/v9/me/reset_token").withJson("{}"),
+                ProxyRequest.of("POST", "api/v9/workspaces/" + FakeToggl.WS_GLOBEX + "/ical/reset"))) {
+            assertThatThrownBy(() -> hub.proxy().send(OWNER, account.id(), blocked)).as(blocked.toString())
+                    .isInstanceOfSatisfying(ProxyRouteBlockedException.class, e -> {
+                        assertThat(e.code()).isEqualTo("proxy_route_blocked");
+                        assertThat(e.getMessage()).contains("is not available through the proxy");
+                    });
+        }
+        assertThat(toggl.requests()).isEmpty();
+        assertThat(toggl.apiToken(FakeToggl.CAROL)).as("the token was not reset").isEqualTo(TOKEN);
+    }
+
+    @Test
+    void theTokenIsMaskedInTheAnswersHeadersAndBodyAndProviderCookiesStayBehind() {
+        String basic = FakeToggl.basic(TOKEN, "api_token");
+        toggl.enqueue(new Fault(200, Map.of("Content-Type", "application/json", "X-Echo", "token " + TOKEN,
+                "Set-Cookie", "__Host-session=provider", "Server", "nginx"),
+                "{\"seen\":\"" + TOKEN + "\",\"auth\":\"" + basic + "\",\"token\":\"minted-elsewhere\"}",
+                Duration.ZERO, "/api/v9/me"));
+
+        ProxyResponse answer = hub.proxy().send(OWNER, account.id(), ProxyRequest.of("GET", "api/v9/me"));
+
+        assertThat(answer.bodyText())
+                .isEqualTo("{\"seen\":\"[REDACTED]\",\"auth\":\"[REDACTED]\",\"token\":\"[REDACTED]\"}");
+        assertThat(answer.header("x-echo")).contains("token [REDACTED]");
+        assertThat(answer.header("content-type")).contains("application/json");
+        assertThat(answer.headers()).doesNotContainKeys("set-cookie", "server", "content-length");
+    }
+
+    @Test
+    void aGzipAnswerIsDecodedThenMasked() throws IOException {
+        byte[] json = ("{\"api_token\":\"" + TOKEN + "\",\"name\":\"Zoë\"}").getBytes(StandardCharsets.UTF_8);
+        List<String> acceptEncoding = new ArrayList<>();
+        HttpServer provider = provider(exchange -> {
+            acceptEncoding.add(exchange.getRequestHeaders().getFirst("Accept-Encoding"));
+            exchange.getResponseHeaders().add("Content-Encoding", "gzip");
+            exchange.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
+            return gzip(json);
+        });
+        Hub viaProvider = hub(Map.of("toggl", URI.create("http://127.0.0.1:" + provider.getAddress().getPort())),
+                Duration.ofSeconds(2));
+
+        ProxyResponse answer = viaProvider.proxy().send(OWNER, account.id(), ProxyRequest.of("GET", "api/v9/me"));
+
+        assertThat(acceptEncoding).containsExactly("identity");
+        assertThat(answer.bodyText()).isEqualTo("{\"api_token\":\"[REDACTED]\",\"name\":\"Zoë\"}");
+        assertThat(answer.headers()).doesNotContainKey("content-encoding");
+    }
+
+    @Test
+    void anotherOwnersOrTenantsCallerIsToldTheAccountDoesNotExist() {
+        for (Viewer stranger : List.of(Viewer.endUser("acme", "user-99", null), Viewer.tenantWide("globex"),
+                Viewer.endUser("globex", "user-42", null))) {
+            assertThatThrownBy(() -> hub.proxy().send(stranger, account.id(), ProxyRequest.of("GET", "api/v9/me")))
+                    .as(stranger.toString()).isInstanceOf(NotFoundException.class);
+        }
+        assertThat(hub.proxy().send(Viewer.tenantWide("acme"), account.id(), ProxyRequest.of("GET", "api/v9/me"))
+                .status()).as("the tenant itself may").isEqualTo(200);
+        assertThat(toggl.requests()).hasSize(1);
+    }
+
+    @Test
+    void requestsThatWouldLeaveTheBaseUrlOrCannotBeSentAreRefusedNamingTheField() {
+        Map<String, ProxyRequest> refused = Map.of(
+                "path", ProxyRequest.of("GET", "../admin"),
+                "path ", ProxyRequest.of("GET", "api/%2e%2e/%2e%2e/x"),
+                "path  ", ProxyRequest.of("GET", "http://evil.example/api/v9/me"),
+                "path   ", ProxyRequest.of("GET", "api/v9%2Fme"),
+                "path    ", ProxyRequest.of("GET", "//evil.example/x"),
+                "path     ", ProxyRequest.of("GET", "api/v9/me?user=other"),
+                "query", ProxyRequest.of("GET", "api/v9/me").withQuery("a=\r\nHost: evil"),
+                "headers.X-Note", ProxyRequest.of("GET", "api/v9/me").withHeader("X-Note", "a\r\nHost: evil"),
+                "headers", ProxyRequest.of("GET", "api/v9/me").withHeader("Bad Name", "x"),
+                "method", ProxyRequest.of("TRACE", "api/v9/me"));
+        refused.forEach((field, request) ->
+                assertThatThrownBy(() -> hub.proxy().send(OWNER, account.id(), request)).as(request.toString())
+                        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors())
+                                .singleElement().satisfies(error -> assertThat(error.field())
+                                        .isEqualTo(field.strip()))));
+        assertThat(toggl.requests()).isEmpty();
+    }
+
+    @Test
+    void aProviderThatDoesNotAnswerInTimeIsATimeout() {
+        toggl.enqueue(Fault.slow(Duration.ofSeconds(6)).onPath("/api/v9/me"));
+
+        assertThatThrownBy(() -> hub.proxy().send(OWNER, account.id(), ProxyRequest.of("GET", "api/v9/me")))
+                .isInstanceOfSatisfying(ProviderUnavailable.class, e -> {
+                    assertThat(e.code()).isEqualTo(ProviderUnavailable.TIMEOUT);
+                    assertThat(e.getMessage()).contains("'toggl'").contains("2000 ms");
+                });
+    }
+
+    @Test
+    void aProviderThatCannotBeReachedIsUnreachable() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        Hub nowhere = hub(Map.of("toggl", URI.create("http://127.0.0.1:" + closedPort)), Duration.ofSeconds(2));
+
+        assertThatThrownBy(() -> nowhere.proxy().send(OWNER, account.id(), ProxyRequest.of("GET", "api/v9/me")))
+                .isInstanceOfSatisfying(ProviderUnavailable.class,
+                        e -> assertThat(e.code()).isEqualTo(ProviderUnavailable.UNREACHABLE));
+    }
+
+    @Test
+    void oneflowGetsItsTokenAndUserHeadersAndAWriteItsBody() {
+        LinkedAccount linked = hub.links().link(OWNER, new LinkRequest("oneflow", new Credentials("api_token",
+                        Map.of("api_token", FakeOneflow.TOKEN, "user_email", FakeOneflow.ADMIN_EMAIL)),
+                Optional.of(Long.toString(FakeOneflow.WORKSPACE_SALES)), Optional.empty(), "user-42",
+                Optional.empty(), Visibility.PRIVATE)).account();
+        oneflow.clearRequests();
+
+        ProxyResponse read = hub.proxy().send(OWNER, linked.id(), ProxyRequest.of("GET", "contracts/"
+                + FakeOneflow.CONTRACT_SIGNED));
+        String sent = "{\"workspace_id\":" + FakeOneflow.WORKSPACE_SALES + ",\"template_id\":0}";
+        ProxyResponse write = hub.proxy().send(OWNER, linked.id(), ProxyRequest.of("POST", "contracts/create")
+                .withJson(sent));
+
+        assertThat(read.status()).as(read.bodyText()).isEqualTo(200);
+        assertThat(read.bodyText()).contains(Long.toString(FakeOneflow.CONTRACT_SIGNED));
+        List<RecordedCall> calls = oneflow.requests();
+        assertThat(calls).hasSize(2);
+        assertThat(calls.get(0).path()).isEqualTo("/v1/contracts/" + FakeOneflow.CONTRACT_SIGNED);
+        assertThat(calls.get(0).header("x-oneflow-api-token")).isEqualTo(FakeOneflow.TOKEN);
+        assertThat(calls.get(0).header("x-oneflow-user-email")).isEqualTo(FakeOneflow.ADMIN_EMAIL);
+        assertThat(calls.get(1).method()).isEqualTo("POST");
+        assertThat(calls.get(1).path()).isEqualTo("/v1/contracts/create");
+        assertThat(calls.get(1).body()).isEqualTo(sent);
+        assertThat(calls.get(1).header("content-type")).isEqualTo("application/json");
+        assertThat(write.status()).as("the provider's verdict is an answer, not an exception").isGreaterThan(0);
+    }
+
+    /** A provider on 127.0.0.1 answering 200 with what {@code answer} writes; stopped after the test. */
+    private HttpServer provider(IoFunction answer) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.createContext("/", exchange -> {
+            byte[] body = answer.apply(exchange);
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        closeLast.add(() -> server.stop(0));
+        return server;
+    }
+
+    private interface IoFunction {
+        byte[] apply(com.sun.net.httpserver.HttpExchange exchange) throws IOException;
+    }
+
+    private static byte[] gzip(byte[] plain) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
+            zip.write(plain);
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,41 @@
+package io.patchbay.core.proxy;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** Which headers cross the proxy, in each direction. Names are compared in lower case. */
+public final class ProxyHeaders {
+    /** The headers that describe one connection and so never cross a proxy (RFC 9110 section 7.6.1). */
+    public static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
+            "proxy-authorization", "proxy-connection", "te", "trailer", "trailers", "transfer-encoding", "upgrade");
+    /**
+     * Request headers that describe the caller's connection to us, or its credentials for us, besides the
+     * hop-by-hop ones, the length and the {@link #NOT_FORWARDED_PREFIXES}. {@code Accept-Encoding} is replaced, not
+     * removed.
+     */
+    public static final Set<String> NOT_FORWARDED = Set.of("host", "expect", "authorization", "cookie", "forwarded",
+            "x-real-ip");
+    /** Our own headers ({@code Patchbay-Owner-Id}, ...), and what proxies in front of us say about the caller. */
+    public static final List<String> NOT_FORWARDED_PREFIXES = List.of("patchbay-", "x-forwarded-");
+    /** Response headers that are ours to set, or could hand the caller a provider session. */
+    public static final Set<String> NOT_RETURNED = Set.of("set-cookie", "set-cookie2", "www-authenticate", "server",
+            "content-encoding");
+
+    private ProxyHeaders() {
+    }
+
+    /** Whether a caller's request header may reach the provider (the account's own headers are set after). */
+    public static boolean forwarded(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (NOT_FORWARDED.contains(lower) || HOP_BY_HOP.contains(lower) || lower.equals("content-length")) {
+            return false;
+        }
+        for (String prefix : NOT_FORWARDED_PREFIXES) {
+            if (lower.startsWith(prefix)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
