@@ -47,6 +47,8 @@ final class ConfigLoader {
             "connectors.dir", "max_request_bytes",
             "provider.connect_timeout", "provider.call_timeout", "access_log", "shutdown_timeout",
             "cors.allowed_origins", "log.dir", "log.level", "log.format");
+    /** Keys whose value is a comma-separated list, which a YAML file may also give as a list. */
+    private static final Set<String> LIST_KEYS = Set.of("cors.allowed_origins");
     private static final Pattern CONNECTOR_KEY = Pattern.compile("connector\\.([a-z][a-z0-9-]*)\\.([a-z][a-z0-9_]*)");
     private static final Pattern CONNECTOR_ENV = Pattern.compile("PATCHBAY_CONNECTOR_([A-Z][A-Z0-9-]*)_([A-Z][A-Z0-9_]*)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kib|mib)?", Pattern.CASE_INSENSITIVE);
@@ -169,10 +171,25 @@ final class ConfigLoader {
                 putFromFile(source, key, "");
             } else if (value.isValueNode()) {
                 putFromFile(source, key, value.asText());
+            } else if (value.isArray() && LIST_KEYS.contains(key) && allValues(value)) {
+                // A YAML list reads as the environment variable's comma-separated form.
+                List<String> items = new ArrayList<>();
+                value.forEach(item -> items.add(item.asText()));
+                putFromFile(source, key, String.join(",", items));
             } else {
-                problems.add(source + ": " + key + " must be a single value");
+                problems.add(source + ": " + key + (LIST_KEYS.contains(key)
+                        ? " must be a comma-separated value or a list of values" : " must be a single value"));
             }
         }
+    }
+
+    private static boolean allValues(JsonNode array) {
+        for (JsonNode item : array) {
+            if (!item.isValueNode() || item.isNull()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private ServerConfig build() {

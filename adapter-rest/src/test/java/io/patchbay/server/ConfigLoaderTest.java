@@ -185,6 +185,10 @@ class ConfigLoaderTest {
                 log:
                   level: debug
                   format: json
+                cors:
+                  allowed_origins:
+                    - https://app.example.com
+                    - http://localhost:3000
                 """);
         ServerConfig config = ConfigLoader.load(Map.of("PATCHBAY_CONFIG_FILE", file.toString(),
                 "PATCHBAY_PORT", "7100", "PATCHBAY_LOG_FORMAT", "text"));
@@ -194,6 +198,7 @@ class ConfigLoaderTest {
         assertThat(config.host()).isEqualTo("0.0.0.0");
         assertThat(config.storage().password()).hasValue("from-file");
         assertThat(config.connector("oneflow").baseUrl()).hasValue(URI.create("http://127.0.0.1:7001/v1"));
+        assertThat(config.corsOrigins()).containsExactly("https://app.example.com", "http://localhost:3000");
     }
 
     @Test
@@ -228,13 +233,15 @@ class ConfigLoaderTest {
     void fileMistakesNameTheFileAndTheKey() throws IOException {
         Path file = dir.resolve("bad.yaml");
         Files.writeString(file, "port: 99999\ndatabse:\n  url: x\nconnector:\n  toggl:\n    base_url: [1, 2]\n"
-                + "log:\n  level: chatty\n");
+                + "log:\n  level: chatty\ncors:\n  allowed_origins:\n    - {host: a}\n");
         assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_CONFIG_FILE", file.toString())))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
                         .anySatisfy(p -> assertThat(p).isEqualTo("config file " + file.toAbsolutePath() + ": port: "
                                 + "must be a whole number from 0 to 65535, got '99999'"))
                         .anySatisfy(p -> assertThat(p).contains("unknown setting 'databse.url'"))
                         .anySatisfy(p -> assertThat(p).contains("connector.toggl.base_url must be a single value"))
+                        .anySatisfy(p -> assertThat(p).contains("cors.allowed_origins must be a comma-separated value "
+                                + "or a list of values"))
                         .anySatisfy(p -> assertThat(p).isEqualTo("config file " + file.toAbsolutePath()
                                 + ": log.level: must be one of [TRACE, DEBUG, INFO, WARN, ERROR, OFF] (in any case), "
                                 + "got 'chatty'")));
