@@ -239,6 +239,50 @@ class HubProxyTest {
     }
 
     @Test
+    void anAnswerThatIsNotValidHttpIsAnInvalidResponseAsOnTheServersProxy() throws IOException {
+        for (String raw : List.of(
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n" + TOKEN,
+                "HTTP/1.1 2x0 OK " + TOKEN + "\r\nContent-Length: 0\r\n\r\n",
+                "HTTP/1.1 799 Beyond\r\nContent-Length: 2\r\n\r\n{}")) {
+            int port = rawProvider(raw);
+            Hub viaProvider = hub(Map.of("toggl", URI.create("http://127.0.0.1:" + port)), Duration.ofSeconds(2));
+
+            assertThatThrownBy(() -> viaProvider.proxy().send(OWNER, account.id(), ProxyRequest.of("GET", "api/v9/me")))
+                    .as(raw).isInstanceOfSatisfying(ProviderUnavailable.class, e -> {
+                        assertThat(e.code()).isEqualTo("provider_response_invalid");
+                        assertThat(e.getMessage()).contains("'toggl'").doesNotContain(TOKEN);
+                        assertThat(e.getCause()).as("a log would print the provider's bytes").isNull();
+                    });
+        }
+    }
+
+    /** A provider on 127.0.0.1 that answers every request with these bytes; stopped after the test. */
+    private int rawProvider(String answer) throws IOException {
+        ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        closeLast.add(socket);
+        Thread accepting = new Thread(() -> {
+            while (!socket.isClosed()) {
+                try (java.net.Socket connection = socket.accept()) {
+                    java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                            connection.getInputStream(), StandardCharsets.ISO_8859_1));
+                    for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                        // the request head; its body, if any, is not read
+                    }
+                    connection.getOutputStream().write(answer.getBytes(StandardCharsets.ISO_8859_1));
+                    connection.getOutputStream().flush();
+                    connection.shutdownOutput();
+                    in.read();
+                } catch (IOException closed) {
+                    // the test is over, or the client went away
+                }
+            }
+        }, "raw-provider");
+        accepting.setDaemon(true);
+        accepting.start();
+        return socket.getLocalPort();
+    }
+
+    @Test
     void oneflowGetsItsTokenAndUserHeadersAndAWriteItsBody() {
         LinkedAccount linked = hub.links().link(OWNER, new LinkRequest("oneflow", new Credentials("api_token",
                         Map.of("api_token", FakeOneflow.TOKEN, "user_email", FakeOneflow.ADMIN_EMAIL)),

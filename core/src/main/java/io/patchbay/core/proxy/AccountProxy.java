@@ -13,6 +13,7 @@ import io.patchbay.spi.ProxyTarget;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.ProtocolException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -50,7 +51,8 @@ import java.util.concurrent.TimeoutException;
  * Failures: {@link InvalidInputException} naming {@code method}, {@code path}, {@code query} or {@code headers.<name>};
  * {@link NotFoundException} for an account the viewer may not see; {@link ProxyRouteBlockedException};
  * {@link ProviderUnavailable} with the server proxy's codes ({@code provider_timeout}, {@code provider_unreachable},
- * {@code provider_response_too_large}, ...). The provider's own error statuses are answers, passed on as they are.
+ * {@code provider_response_too_large}, {@code provider_response_invalid} for an answer that is not valid HTTP/1.1,
+ * ...). The provider's own error statuses are answers, passed on as they are.
  */
 public final class AccountProxy implements AutoCloseable {
     /** Answers larger than this are refused rather than held in memory, as the server's proxy does. */
@@ -108,6 +110,9 @@ public final class AccountProxy implements AutoCloseable {
                 .orElse(null));
         ProxyRules.refuseBlocked(target, request.method(), relative);
         HttpResponse<byte[]> response = exchange(account.connectorId(), uri, outgoing(request, target, uri));
+        if (response.statusCode() < 100 || response.statusCode() > 599) {
+            throw invalid(account.connectorId(), "a status outside 100-599");
+        }
         return answer(request.method(), opened, uri, response);
     }
 
@@ -256,6 +261,12 @@ public final class AccountProxy implements AutoCloseable {
         if (has(cause, HttpTimeoutException.class)) {
             return timedOut(connectorId);
         }
+        if (has(cause, ProtocolException.class)) {
+            // The JDK's words may quote the provider's bytes (a status line, a header, a secret echoed there): ours
+            // never do, and its exception is not kept as the cause, where a log would print them.
+            return invalid(connectorId, "a status line, header or length that cannot be read, or a 101 Switching "
+                    + "Protocols nobody asked for");
+        }
         if (has(cause, ContentDecoding.TooLargeException.class)) {
             return new ProviderUnavailable("provider_response_too_large", provider + " answered with more than "
                     + MAX_RESPONSE_BYTES / (1024 * 1024) + " MiB, the most the proxy passes on", null);
@@ -277,6 +288,12 @@ public final class AccountProxy implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /** An answer that is not valid HTTP/1.1, as the server's proxy refuses it; {@code what} in our own words. */
+    private static ProviderUnavailable invalid(String connectorId, String what) {
+        return new ProviderUnavailable("provider_response_invalid", "The provider of connector '" + connectorId
+                + "' answered with " + what + "; the answer cannot be passed on", null);
     }
 
     private ProviderUnavailable timedOut(String connectorId) {
