@@ -226,6 +226,38 @@ class HubProxyTest {
     }
 
     @Test
+    void closingTheHubAbandonsARequestInFlightAsItInterruptsConnectorCalls() throws Exception {
+        Hub closing = hub(Map.of("toggl", toggl.baseUrl()), Duration.ofSeconds(20));
+        toggl.enqueue(Fault.slow(Duration.ofSeconds(6)).onPath("/api/v9/me"));
+        java.util.concurrent.ExecutorService sender = Executors.newSingleThreadExecutor();
+        closeLast.add(sender::shutdownNow);
+        java.util.concurrent.Future<ProxyResponse> sent = sender.submit(() ->
+                closing.proxy().send(OWNER, account.id(), ProxyRequest.of("GET", "api/v9/me")));
+        while (toggl.requests().isEmpty() && !sent.isDone()) {
+            Thread.sleep(10);
+        }
+
+        closing.close();
+
+        assertThatThrownBy(() -> sent.get(30, java.util.concurrent.TimeUnit.SECONDS))
+                .as("not the provider's answer once it comes").hasCauseInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+        assertThatThrownBy(() -> closing.proxy().send(OWNER, account.id(), ProxyRequest.of("GET", "api/v9/me")))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aPathWithALeadingSlashIsToldToDropIt() {
+        assertThatThrownBy(() -> hub.proxy().send(OWNER, account.id(), ProxyRequest.of("GET", "/api/v9/me")))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors()).singleElement()
+                        .satisfies(error -> {
+                            assertThat(error.field()).isEqualTo("path");
+                            assertThat(error.message()).contains("without a leading '/'").contains("'api/v9/me'");
+                        }));
+        assertThat(toggl.requests()).isEmpty();
+    }
+
+    @Test
     void aProviderThatCannotBeReachedIsUnreachable() throws IOException {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -35,6 +35,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +68,8 @@ public final class AccountProxy implements AutoCloseable {
     /** Made on first use: a hub that never proxies starts no HTTP client threads. */
     private volatile HttpClient client;
     private volatile boolean closed;
+    /** The requests waiting for their provider, abandoned (their connections closed) when the hub closes. */
+    private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
 
     /** @param timeout the most one request may take, connecting and reading the whole answer included */
     public AccountProxy(ConnectorCatalog catalog, AccountVault vault, Duration timeout) {
@@ -82,7 +85,7 @@ public final class AccountProxy implements AutoCloseable {
      * Sends {@code request} to the provider of an account {@code viewer} may see, and returns the answer with the
      * account's secrets masked.
      *
-     * @throws IllegalStateException when the hub is closed
+     * @throws IllegalStateException when the hub is closed, or closes while the request waits for its provider
      * @throws CancellationException when the calling thread is interrupted (its interrupt flag stays set)
      */
     public ProxyResponse send(Viewer viewer, String accountId, ProxyRequest request) {
@@ -100,6 +103,11 @@ public final class AccountProxy implements AutoCloseable {
         if (request.path().indexOf('?') >= 0 || request.path().indexOf('#') >= 0) {
             // On the wire these end the path; here they would smuggle a query past the query's own checks.
             throw ProxyRules.badPath("The proxy path must not hold '?' or '#'; pass the query as the request's query");
+        }
+        if (request.path().startsWith("/") && !request.path().startsWith("//")) {
+            // The server's route has it after "/proxy/"; here a leading slash is a slip worth naming as such.
+            throw ProxyRules.badPath("The proxy path is relative to the connector's base URL, without a leading "
+                    + "'/': '" + printable(request.path().substring(1)) + "'");
         }
         String relative = ProxyRules.checkRelative(ProxyRules.encodedPath(request.path()));
         checkHeaders(request.headers());
@@ -139,8 +147,14 @@ public final class AccountProxy implements AutoCloseable {
     private HttpResponse<byte[]> exchange(String connectorId, URI uri, HttpRequest outgoing) {
         CompletableFuture<HttpResponse<byte[]>> call = client().sendAsync(outgoing,
                 info -> new LimitedBody(MAX_RESPONSE_BYTES));
+        inFlight.add(call);
         try {
+            if (closed) {
+                call.cancel(true); // closed between the check in send and now
+            }
             return call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (CancellationException e) {
+            throw closedWhileWaiting(connectorId, e);
         } catch (TimeoutException e) {
             call.cancel(true);
             throw timedOut(connectorId);
@@ -152,7 +166,13 @@ public final class AccountProxy implements AutoCloseable {
             cancelled.initCause(e);
             throw cancelled;
         } catch (ExecutionException e) {
+            // The JDK fails a cancelled exchange with a CancellationException of its own.
+            if (closed && has(e.getCause(), CancellationException.class)) {
+                throw closedWhileWaiting(connectorId, e.getCause());
+            }
             throw failure(connectorId, uri, e.getCause());
+        } finally {
+            inFlight.remove(call);
         }
     }
 
@@ -290,6 +310,11 @@ public final class AccountProxy implements AutoCloseable {
         return false;
     }
 
+    private static IllegalStateException closedWhileWaiting(String connectorId, Throwable cause) {
+        return new IllegalStateException("The Patchbay hub was closed while the request waited for the provider of "
+                + "connector '" + connectorId + "'; the request was abandoned", cause);
+    }
+
     /** An answer that is not valid HTTP/1.1, as the server's proxy refuses it; {@code what} in our own words. */
     private static ProviderUnavailable invalid(String connectorId, String what) {
         return new ProviderUnavailable("provider_response_invalid", "The provider of connector '" + connectorId
@@ -325,10 +350,14 @@ public final class AccountProxy implements AutoCloseable {
         return shown.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
-    /** Refuses requests from now on; one in flight finishes within its timeout. */
+    /**
+     * Refuses requests from now on, and abandons those waiting for their provider, as the hub interrupts connector
+     * calls: their connections are closed and their callers get an {@link IllegalStateException}.
+     */
     @Override
     public void close() {
         closed = true;
+        inFlight.forEach(call -> call.cancel(true));
     }
 
     /** Collects the answer, and stops reading one that grows past the limit. */
