@@ -211,6 +211,14 @@ class HubProxyTest {
                         .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors())
                                 .singleElement().satisfies(error -> assertThat(error.field())
                                         .isEqualTo(field.strip()))));
+        // A provider honouring it would take this POST for a DELETE the blocked routes were never checked against.
+        assertThatThrownBy(() -> hub.proxy().send(OWNER, account.id(), ProxyRequest.of("POST", "api/v9/me")
+                .withJson("{}").withHeader("x-http-method-override", "DELETE")))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors()).singleElement()
+                        .satisfies(error -> {
+                            assertThat(error.field()).isEqualTo("headers.x-http-method-override");
+                            assertThat(error.code()).isEqualTo("method_override_refused");
+                        }));
         assertThat(toggl.requests()).isEmpty();
     }
 

@@ -232,6 +232,11 @@ public final class AccountProxy implements AutoCloseable {
                         + "digits and " + TOKEN_CHARS + "; got '" + printable(name) + "'"));
                 return;
             }
+            if (ProxyHeaders.METHOD_OVERRIDES.contains(name.toLowerCase(Locale.ROOT))) {
+                errors.add(new FieldError("headers." + name, "method_override_refused",
+                        ProxyRules.methodOverrideDetail(name)));
+                return;
+            }
             for (String value : values) {
                 if (!isFieldValue(value)) {
                     errors.add(new FieldError("headers." + name, "invalid_header_value", "The value of header "

@@ -187,6 +187,23 @@ public final class ProxyRules {
         return true;
     }
 
+    /**
+     * Refuses a request header asking the provider to take the request for another method
+     * ({@link ProxyHeaders#METHOD_OVERRIDES}): a blocked {@code DELETE} must not pass as a {@code POST}.
+     *
+     * @param field how the refusal names the header
+     */
+    public static void refuseMethodOverride(String headerName, String field) {
+        if (ProxyHeaders.METHOD_OVERRIDES.contains(headerName.toLowerCase(Locale.ROOT))) {
+            throw InvalidInputException.of(field, "method_override_refused", methodOverrideDetail(headerName));
+        }
+    }
+
+    static String methodOverrideDetail(String headerName) {
+        return headerName + " would have the provider take the request for another method than the one the proxy "
+                + "checked against the connector's blocked routes; send that method itself";
+    }
+
     static InvalidInputException badPath(String detail) {
         return InvalidInputException.of("path", "invalid_proxy_path", detail);
     }
