@@ -125,6 +125,22 @@ class EdgeProxyTest {
     }
 
     @Test
+    void aHeaderAskingTheProviderForAnotherMethodIsRefusedNamingIt() {
+        upstream.script(r -> Reply.ok("{}"));
+
+        // A provider honouring it would take this POST for the DELETE the connector's blocked routes never saw.
+        for (String header : List.of("X-HTTP-Method-Override", "x-http-method", "X-Method-Override")) {
+            Api.Response refused = api.post(proxy + "api/v9/items").token(key).json(Map.of())
+                    .header(header, "DELETE").send();
+
+            assertThat(refused.status()).as(header + ": " + refused).isEqualTo(400);
+            assertThat(refused.body()).contains("\"field\":\"" + header + "\"")
+                    .contains("\"code\":\"method_override_refused\"");
+        }
+        assertThat(upstream.scripted()).isEmpty();
+    }
+
+    @Test
     void aHeadAnswerKeepsTheProvidersContentLength() {
         // Clients ask HEAD for a resource's size (a signed file before downloading it): the provider's, not 0.
         upstream.script(r -> new Reply(200, Map.of("Content-Type", "application/json", "Content-Length", "623"), "",

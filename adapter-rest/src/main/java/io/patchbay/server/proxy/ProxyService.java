@@ -157,6 +157,9 @@ public final class ProxyService implements EdgeRoute {
      */
     private Optional<Plan> plan(Exchange exchange, ProxyPaths.Match match, Caller.Key caller, boolean mayBlock) {
         try {
+            for (String name : exchange.request().headers().names()) {
+                ProxyRules.refuseMethodOverride(name, name);
+            }
             String relative = ProxyPaths.checkedRelative(match);
             Optional<OpenedTarget> resolved = targets.resolve(caller.viewer(), match.accountId(), mayBlock);
             if (resolved.isEmpty()) {

@@ -211,6 +211,14 @@ class HubProxyTest {
                         .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors())
                                 .singleElement().satisfies(error -> assertThat(error.field())
                                         .isEqualTo(field.strip()))));
+        // A provider honouring it would take this POST for a DELETE the blocked routes were never checked against.
+        assertThatThrownBy(() -> hub.proxy().send(OWNER, account.id(), ProxyRequest.of("POST", "api/v9/me")
+                .withJson("{}").withHeader("x-http-method-override", "DELETE")))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors()).singleElement()
+                        .satisfies(error -> {
+                            assertThat(error.field()).isEqualTo("headers.x-http-method-override");
+                            assertThat(error.code()).isEqualTo("method_override_refused");
+                        }));
         assertThat(toggl.requests()).isEmpty();
     }
 
@@ -226,6 +234,38 @@ class HubProxyTest {
     }
 
     @Test
+    void closingTheHubAbandonsARequestInFlightAsItInterruptsConnectorCalls() throws Exception {
+        Hub closing = hub(Map.of("toggl", toggl.baseUrl()), Duration.ofSeconds(20));
+        toggl.enqueue(Fault.slow(Duration.ofSeconds(6)).onPath("/api/v9/me"));
+        java.util.concurrent.ExecutorService sender = Executors.newSingleThreadExecutor();
+        closeLast.add(sender::shutdownNow);
+        java.util.concurrent.Future<ProxyResponse> sent = sender.submit(() ->
+                closing.proxy().send(OWNER, account.id(), ProxyRequest.of("GET", "api/v9/me")));
+        while (toggl.requests().isEmpty() && !sent.isDone()) {
+            Thread.sleep(10);
+        }
+
+        closing.close();
+
+        assertThatThrownBy(() -> sent.get(30, java.util.concurrent.TimeUnit.SECONDS))
+                .as("not the provider's answer once it comes").hasCauseInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+        assertThatThrownBy(() -> closing.proxy().send(OWNER, account.id(), ProxyRequest.of("GET", "api/v9/me")))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aPathWithALeadingSlashIsToldToDropIt() {
+        assertThatThrownBy(() -> hub.proxy().send(OWNER, account.id(), ProxyRequest.of("GET", "/api/v9/me")))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors()).singleElement()
+                        .satisfies(error -> {
+                            assertThat(error.field()).isEqualTo("path");
+                            assertThat(error.message()).contains("without a leading '/'").contains("'api/v9/me'");
+                        }));
+        assertThat(toggl.requests()).isEmpty();
+    }
+
+    @Test
     void aProviderThatCannotBeReachedIsUnreachable() throws IOException {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -236,6 +276,50 @@ class HubProxyTest {
         assertThatThrownBy(() -> nowhere.proxy().send(OWNER, account.id(), ProxyRequest.of("GET", "api/v9/me")))
                 .isInstanceOfSatisfying(ProviderUnavailable.class,
                         e -> assertThat(e.code()).isEqualTo(ProviderUnavailable.UNREACHABLE));
+    }
+
+    @Test
+    void anAnswerThatIsNotValidHttpIsAnInvalidResponseAsOnTheServersProxy() throws IOException {
+        for (String raw : List.of(
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n" + TOKEN,
+                "HTTP/1.1 2x0 OK " + TOKEN + "\r\nContent-Length: 0\r\n\r\n",
+                "HTTP/1.1 799 Beyond\r\nContent-Length: 2\r\n\r\n{}")) {
+            int port = rawProvider(raw);
+            Hub viaProvider = hub(Map.of("toggl", URI.create("http://127.0.0.1:" + port)), Duration.ofSeconds(2));
+
+            assertThatThrownBy(() -> viaProvider.proxy().send(OWNER, account.id(), ProxyRequest.of("GET", "api/v9/me")))
+                    .as(raw).isInstanceOfSatisfying(ProviderUnavailable.class, e -> {
+                        assertThat(e.code()).isEqualTo("provider_response_invalid");
+                        assertThat(e.getMessage()).contains("'toggl'").doesNotContain(TOKEN);
+                        assertThat(e.getCause()).as("a log would print the provider's bytes").isNull();
+                    });
+        }
+    }
+
+    /** A provider on 127.0.0.1 that answers every request with these bytes; stopped after the test. */
+    private int rawProvider(String answer) throws IOException {
+        ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        closeLast.add(socket);
+        Thread accepting = new Thread(() -> {
+            while (!socket.isClosed()) {
+                try (java.net.Socket connection = socket.accept()) {
+                    java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                            connection.getInputStream(), StandardCharsets.ISO_8859_1));
+                    for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                        // the request head; its body, if any, is not read
+                    }
+                    connection.getOutputStream().write(answer.getBytes(StandardCharsets.ISO_8859_1));
+                    connection.getOutputStream().flush();
+                    connection.shutdownOutput();
+                    in.read();
+                } catch (IOException closed) {
+                    // the test is over, or the client went away
+                }
+            }
+        }, "raw-provider");
+        accepting.setDaemon(true);
+        accepting.start();
+        return socket.getLocalPort();
     }
 
     @Test

@@ -5,8 +5,7 @@ import io.patchbay.spi.Credentials;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.text.MessageFormat;
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -66,25 +65,30 @@ public final class CallSecrets {
         return !IN_FLIGHT.isEmpty();
     }
 
-    /** {@code text} with the secrets of the calls in flight masked; {@code text} itself when none occurs. */
+    /**
+     * {@code text} with the secrets of the calls in flight masked; {@code text} itself when none occurs. Every
+     * character any secret covers is masked, so one secret within or overlapping another (two calls' tokens logged
+     * side by side) leaves no part of either shown; a run of covered characters becomes one mask.
+     */
     public static String mask(String text) {
-        List<String> found = null;
+        BitSet covered = null;
         for (String secret : IN_FLIGHT.keySet()) {
-            if (text.contains(secret)) {
-                found = found == null ? new ArrayList<>(2) : found;
-                found.add(secret);
+            for (int at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1)) {
+                covered = covered == null ? new BitSet(text.length()) : covered;
+                covered.set(at, at + secret.length());
             }
         }
-        if (found == null) {
+        if (covered == null) {
             return text;
         }
-        // Longest first: a secret that contains a shorter one must not be left half shown.
-        found.sort(Comparator.comparingInt(String::length).reversed());
-        String masked = text;
-        for (String secret : found) {
-            masked = masked.replace(secret, MASK);
+        StringBuilder masked = new StringBuilder(text.length());
+        int shown = 0;
+        for (int start = covered.nextSetBit(0); start >= 0; start = covered.nextSetBit(shown)) {
+            int end = covered.nextClearBit(start);
+            masked.append(text, shown, start).append(MASK);
+            shown = end;
         }
-        return masked;
+        return masked.append(text, shown, text.length()).toString();
     }
 
     private static final class Masking implements System.Logger {
@@ -104,15 +108,21 @@ public final class CallSecrets {
             return delegate.isLoggable(level);
         }
 
+        // While any call is in flight every line is looked at; one that holds none of the secrets is passed on
+        // as it was given (a throwable as a throwable), as outside a call.
         @Override
         public void log(Level level, ResourceBundle bundle, String msg, Throwable thrown) {
             if (!active()) {
                 delegate.log(level, bundle, msg, thrown);
-            } else if (thrown == null) {
-                delegate.log(level, bundle, mask(String.valueOf(msg)), (Throwable) null);
+                return;
+            }
+            // A throwable's text (its message, its causes') is masked too, so when it shows a secret it goes as text.
+            String text = thrown == null ? String.valueOf(msg) : msg + System.lineSeparator() + stackTrace(thrown);
+            String masked = mask(text);
+            if (masked == text) {
+                delegate.log(level, bundle, msg, thrown);
             } else {
-                // A throwable's text (its message, its causes') is masked too, so it goes as text.
-                delegate.log(level, bundle, mask(msg + System.lineSeparator() + stackTrace(thrown)), (Throwable) null);
+                delegate.log(level, bundle, masked, (Throwable) null);
             }
         }
 
@@ -129,7 +139,12 @@ public final class CallSecrets {
             } catch (IllegalArgumentException notMessageFormat) {
                 text = format + " " + java.util.Arrays.toString(params);
             }
-            delegate.log(level, bundle, mask(text), (Throwable) null);
+            String masked = mask(text);
+            if (masked == text) {
+                delegate.log(level, bundle, format, params);
+            } else {
+                delegate.log(level, bundle, masked, (Throwable) null);
+            }
         }
 
         private static String stackTrace(Throwable thrown) {

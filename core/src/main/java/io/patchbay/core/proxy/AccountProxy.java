@@ -13,6 +13,7 @@ import io.patchbay.spi.ProxyTarget;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.ProtocolException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -34,6 +35,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +52,8 @@ import java.util.concurrent.TimeoutException;
  * Failures: {@link InvalidInputException} naming {@code method}, {@code path}, {@code query} or {@code headers.<name>};
  * {@link NotFoundException} for an account the viewer may not see; {@link ProxyRouteBlockedException};
  * {@link ProviderUnavailable} with the server proxy's codes ({@code provider_timeout}, {@code provider_unreachable},
- * {@code provider_response_too_large}, ...). The provider's own error statuses are answers, passed on as they are.
+ * {@code provider_response_too_large}, {@code provider_response_invalid} for an answer that is not valid HTTP/1.1,
+ * ...). The provider's own error statuses are answers, passed on as they are.
  */
 public final class AccountProxy implements AutoCloseable {
     /** Answers larger than this are refused rather than held in memory, as the server's proxy does. */
@@ -65,6 +68,8 @@ public final class AccountProxy implements AutoCloseable {
     /** Made on first use: a hub that never proxies starts no HTTP client threads. */
     private volatile HttpClient client;
     private volatile boolean closed;
+    /** The requests waiting for their provider, abandoned (their connections closed) when the hub closes. */
+    private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
 
     /** @param timeout the most one request may take, connecting and reading the whole answer included */
     public AccountProxy(ConnectorCatalog catalog, AccountVault vault, Duration timeout) {
@@ -80,7 +85,7 @@ public final class AccountProxy implements AutoCloseable {
      * Sends {@code request} to the provider of an account {@code viewer} may see, and returns the answer with the
      * account's secrets masked.
      *
-     * @throws IllegalStateException when the hub is closed
+     * @throws IllegalStateException when the hub is closed, or closes while the request waits for its provider
      * @throws CancellationException when the calling thread is interrupted (its interrupt flag stays set)
      */
     public ProxyResponse send(Viewer viewer, String accountId, ProxyRequest request) {
@@ -99,6 +104,11 @@ public final class AccountProxy implements AutoCloseable {
             // On the wire these end the path; here they would smuggle a query past the query's own checks.
             throw ProxyRules.badPath("The proxy path must not hold '?' or '#'; pass the query as the request's query");
         }
+        if (request.path().startsWith("/") && !request.path().startsWith("//")) {
+            // The server's route has it after "/proxy/"; here a leading slash is a slip worth naming as such.
+            throw ProxyRules.badPath("The proxy path is relative to the connector's base URL, without a leading "
+                    + "'/': '" + printable(request.path().substring(1)) + "'");
+        }
         String relative = ProxyRules.checkRelative(ProxyRules.encodedPath(request.path()));
         checkHeaders(request.headers());
         LinkedAccount account = vault.visible(viewer, accountId);
@@ -108,6 +118,9 @@ public final class AccountProxy implements AutoCloseable {
                 .orElse(null));
         ProxyRules.refuseBlocked(target, request.method(), relative);
         HttpResponse<byte[]> response = exchange(account.connectorId(), uri, outgoing(request, target, uri));
+        if (response.statusCode() < 100 || response.statusCode() > 599) {
+            throw invalid(account.connectorId(), "a status outside 100-599");
+        }
         return answer(request.method(), opened, uri, response);
     }
 
@@ -134,8 +147,14 @@ public final class AccountProxy implements AutoCloseable {
     private HttpResponse<byte[]> exchange(String connectorId, URI uri, HttpRequest outgoing) {
         CompletableFuture<HttpResponse<byte[]>> call = client().sendAsync(outgoing,
                 info -> new LimitedBody(MAX_RESPONSE_BYTES));
+        inFlight.add(call);
         try {
+            if (closed) {
+                call.cancel(true); // closed between the check in send and now
+            }
             return call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (CancellationException e) {
+            throw closedWhileWaiting(connectorId, e);
         } catch (TimeoutException e) {
             call.cancel(true);
             throw timedOut(connectorId);
@@ -147,7 +166,13 @@ public final class AccountProxy implements AutoCloseable {
             cancelled.initCause(e);
             throw cancelled;
         } catch (ExecutionException e) {
+            // The JDK fails a cancelled exchange with a CancellationException of its own.
+            if (closed && has(e.getCause(), CancellationException.class)) {
+                throw closedWhileWaiting(connectorId, e.getCause());
+            }
             throw failure(connectorId, uri, e.getCause());
+        } finally {
+            inFlight.remove(call);
         }
     }
 
@@ -207,6 +232,11 @@ public final class AccountProxy implements AutoCloseable {
                         + "digits and " + TOKEN_CHARS + "; got '" + printable(name) + "'"));
                 return;
             }
+            if (ProxyHeaders.METHOD_OVERRIDES.contains(name.toLowerCase(Locale.ROOT))) {
+                errors.add(new FieldError("headers." + name, "method_override_refused",
+                        ProxyRules.methodOverrideDetail(name)));
+                return;
+            }
             for (String value : values) {
                 if (!isFieldValue(value)) {
                     errors.add(new FieldError("headers." + name, "invalid_header_value", "The value of header "
@@ -256,6 +286,12 @@ public final class AccountProxy implements AutoCloseable {
         if (has(cause, HttpTimeoutException.class)) {
             return timedOut(connectorId);
         }
+        if (has(cause, ProtocolException.class)) {
+            // The JDK's words may quote the provider's bytes (a status line, a header, a secret echoed there): ours
+            // never do, and its exception is not kept as the cause, where a log would print them.
+            return invalid(connectorId, "a status line, header or length that cannot be read, or a 101 Switching "
+                    + "Protocols nobody asked for");
+        }
         if (has(cause, ContentDecoding.TooLargeException.class)) {
             return new ProviderUnavailable("provider_response_too_large", provider + " answered with more than "
                     + MAX_RESPONSE_BYTES / (1024 * 1024) + " MiB, the most the proxy passes on", null);
@@ -277,6 +313,17 @@ public final class AccountProxy implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    private static IllegalStateException closedWhileWaiting(String connectorId, Throwable cause) {
+        return new IllegalStateException("The Patchbay hub was closed while the request waited for the provider of "
+                + "connector '" + connectorId + "'; the request was abandoned", cause);
+    }
+
+    /** An answer that is not valid HTTP/1.1, as the server's proxy refuses it; {@code what} in our own words. */
+    private static ProviderUnavailable invalid(String connectorId, String what) {
+        return new ProviderUnavailable("provider_response_invalid", "The provider of connector '" + connectorId
+                + "' answered with " + what + "; the answer cannot be passed on", null);
     }
 
     private ProviderUnavailable timedOut(String connectorId) {
@@ -308,10 +355,14 @@ public final class AccountProxy implements AutoCloseable {
         return shown.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
-    /** Refuses requests from now on; one in flight finishes within its timeout. */
+    /**
+     * Refuses requests from now on, and abandons those waiting for their provider, as the hub interrupts connector
+     * calls: their connections are closed and their callers get an {@link IllegalStateException}.
+     */
     @Override
     public void close() {
         closed = true;
+        inFlight.forEach(call -> call.cancel(true));
     }
 
     /** Collects the answer, and stops reading one that grows past the limit. */

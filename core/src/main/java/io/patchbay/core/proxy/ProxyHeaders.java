@@ -18,6 +18,12 @@ public final class ProxyHeaders {
             "x-real-ip");
     /** Our own headers ({@code Patchbay-Owner-Id}, ...), and what proxies in front of us say about the caller. */
     public static final List<String> NOT_FORWARDED_PREFIXES = List.of("patchbay-", "x-forwarded-");
+    /**
+     * Request headers by which some servers take a request for another method than its own: the proxy checks the
+     * method it sends against the connector's blocked routes, so these are refused, not passed on.
+     */
+    public static final Set<String> METHOD_OVERRIDES = Set.of("x-http-method-override", "x-http-method",
+            "x-method-override");
     /** Response headers that are ours to set, or could hand the caller a provider session. */
     public static final Set<String> NOT_RETURNED = Set.of("set-cookie", "set-cookie2", "www-authenticate", "server",
             "content-encoding");

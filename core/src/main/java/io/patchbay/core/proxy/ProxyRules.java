@@ -149,9 +149,10 @@ public final class ProxyRules {
     }
 
     /**
-     * Refuses a request the connector blocks. Paths compare percent-decoded, case-insensitively and without trailing
-     * slashes, so no spelling of a blocked route gets through; a {@code {name}} segment of a route stands for any one
-     * segment. A blocked GET blocks HEAD too: the provider does the GET's work for a HEAD, and its headers come back.
+     * Refuses a request the connector blocks. Paths compare percent-decoded, case-insensitively, without trailing
+     * slashes and without {@code ;} parameters in a segment, so no spelling of a blocked route gets through; a
+     * {@code {name}} segment of a route stands for any one segment. A blocked GET blocks HEAD too: the provider does
+     * the GET's work for a HEAD, and its headers come back.
      */
     public static void refuseBlocked(ProxyTarget target, String method, String relative) {
         if (target.blockedRoutes().isEmpty()) {
@@ -166,6 +167,13 @@ public final class ProxyRules {
         }
         path = path.substring(0, end);
         String[] segments = path.split("/", -1);
+        for (int i = 0; i < segments.length; i++) {
+            // Many servers (servlet containers, for one) drop a segment's ";" parameters before routing.
+            int parameters = segments[i].indexOf(';');
+            if (parameters >= 0) {
+                segments[i] = segments[i].substring(0, parameters);
+            }
+        }
         for (ProxyTarget.BlockedRoute route : target.blockedRoutes()) {
             if (route.method().equals(asMethod) && matches(route.path(), segments)) {
                 throw new ProxyRouteBlockedException(route.method(), route.path(), route.reason());
@@ -185,6 +193,23 @@ public final class ProxyRules {
             }
         }
         return true;
+    }
+
+    /**
+     * Refuses a request header asking the provider to take the request for another method
+     * ({@link ProxyHeaders#METHOD_OVERRIDES}): a blocked {@code DELETE} must not pass as a {@code POST}.
+     *
+     * @param field how the refusal names the header
+     */
+    public static void refuseMethodOverride(String headerName, String field) {
+        if (ProxyHeaders.METHOD_OVERRIDES.contains(headerName.toLowerCase(Locale.ROOT))) {
+            throw InvalidInputException.of(field, "method_override_refused", methodOverrideDetail(headerName));
+        }
+    }
+
+    static String methodOverrideDetail(String headerName) {
+        return headerName + " would have the provider take the request for another method than the one the proxy "
+                + "checked against the connector's blocked routes; send that method itself";
     }
 
     static InvalidInputException badPath(String detail) {

@@ -69,4 +69,32 @@ class CallSecretsTest {
         assertThat(recorded.thrown).containsExactly(failure);
         assertThat(CallSecrets.masking(logger)).as("not wrapped twice").isSameAs(logger);
     }
+    @Test
+    void whileAnotherCallIsInFlightALineWithoutItsSecretsIsPassedOnAsItIs() {
+        IllegalStateException failure = new IllegalStateException("boom");
+        CallSecrets.during(List.of(TOKEN), () -> {
+            // Another call's line, on a thread of its own: nothing to mask, so the host's logging gets it unchanged.
+            logger.log(System.Logger.Level.WARNING, "failed", failure);
+            logger.log(System.Logger.Level.INFO, "Fetched {0} items", 3);
+            return null;
+        });
+
+        assertThat(recorded.lines).containsExactly("failed", "Fetched 3 items");
+        assertThat(recorded.thrown).as("a throwable stays a throwable").containsExactly(failure);
+    }
+
+    @Test
+    void twoSecretsThatOverlapInALineAreBothMaskedWhole() {
+        String first = "AAAAAAAA11112222";
+        String second = "11112222BBBBBBBB";
+        CallSecrets.during(List.of(first), () -> CallSecrets.during(List.of(second), () -> {
+            logger.log(System.Logger.Level.INFO, "joined " + "AAAAAAAA11112222BBBBBBBB" + " end");
+            logger.log(System.Logger.Level.INFO, "apart " + first + " and " + second);
+            return null;
+        }));
+
+        assertThat(recorded.lines).containsExactly("joined [REDACTED] end",
+                "apart [REDACTED] and [REDACTED]");
+        assertThat(recorded.lines).noneMatch(line -> line.contains("BBBB") || line.contains("AAAA"));
+    }
 }

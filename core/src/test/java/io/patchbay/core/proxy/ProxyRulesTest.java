@@ -86,6 +86,12 @@ class ProxyRulesTest {
         }
         ProxyRules.refuseBlocked(target, "GET", "api/v9/me/reset_token");
         ProxyRules.refuseBlocked(target, "POST", "api/v9/me/reset_token_x");
+        // Servlet containers, among others, drop a segment's ";" parameters before routing: so does the check.
+        for (String spelling : List.of("api/v9/me/reset_token;x=1", "api/v9/me;v=2/reset_token",
+                "api/v9/me/reset_token;/", "api/v9/me/reset_token%3Bjsessionid=1")) {
+            assertThatThrownBy(() -> ProxyRules.refuseBlocked(target, "POST", spelling)).as(spelling)
+                    .isInstanceOf(ProxyRouteBlockedException.class);
+        }
         ProxyRules.refuseBlocked(target, "POST", "api/v9/me");
     }
 
