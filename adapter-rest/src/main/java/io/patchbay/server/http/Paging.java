@@ -45,14 +45,18 @@ public final class Paging {
         String rawLimit = ctx.queryParam("limit");
         if (rawLimit != null) {
             String expected = "limit must be a whole number from 1 to " + maxLimit;
-            try {
-                limit = Integer.parseInt(rawLimit);
+            // ASCII digits only: Integer.parseInt also reads other scripts' digits ("٥" as 5).
+            if (!rawLimit.matches("[+-]?[0-9]+")) {
+                errors.add(new FieldError("limit", "type", expected));
+            } else {
+                try {
+                    limit = Integer.parseInt(rawLimit);
+                } catch (NumberFormatException tooManyDigits) {
+                    limit = -1;
+                }
                 if (limit < 1 || limit > maxLimit) {
                     errors.add(new FieldError("limit", "range", expected));
                 }
-            } catch (NumberFormatException e) {
-                // Digits too many for an int are still a number, only out of range.
-                errors.add(new FieldError("limit", rawLimit.matches("[+-]?\\d+") ? "range" : "type", expected));
             }
         }
         Optional<String> after = Optional.empty();
