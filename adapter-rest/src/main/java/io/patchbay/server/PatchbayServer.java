@@ -27,6 +27,7 @@ import io.patchbay.server.actions.ActionRoutes;
 import io.patchbay.server.connect.ConnectPageRoutes;
 import io.patchbay.server.connectors.ConnectorRoutes;
 import io.patchbay.server.edge.ApiRelay;
+import io.patchbay.server.edge.BrowserOrigins;
 import io.patchbay.server.edge.Edge;
 import io.patchbay.server.edge.EdgeIo;
 import io.patchbay.server.http.CrossOrigin;
@@ -206,7 +207,7 @@ public final class PatchbayServer implements AutoCloseable {
                                RequestLog requests) {
         try {
             return Edge.start(io, config.host(), config.port(), limits, List.of(proxy), new ApiRelay(io, app.port()),
-                    requests);
+                    requests, new BrowserOrigins(Set.copyOf(config.corsOrigins())));
         } catch (IllegalStateException e) {
             throw new IllegalStateException(e.getMessage() + " (set by " + ConfigLoader.envName("host") + " and "
                     + ConfigLoader.envName("port") + ")", e.getCause());

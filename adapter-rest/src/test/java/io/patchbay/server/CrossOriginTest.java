@@ -95,6 +95,28 @@ class CrossOriginTest {
     }
 
     @Test
+    void theListenersOwnRefusalsReachAListedPageToo() {
+        String tooLarge = "{\"label\":\"" + "x".repeat(70 * 1024) + "\"}";
+        Api.Response refused = api.post("/v1/accounts").token(session()).header("Origin", origin(app))
+                .raw(tooLarge).send();
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(413);
+        assertThat(refused.string("code")).isEqualTo("body_too_large");
+        assertThat(refused.header("Access-Control-Allow-Origin")).hasValue(origin(app));
+        assertThat(refused.header("Access-Control-Expose-Headers").orElseThrow()).contains("Retry-After");
+
+        // The proxy is served by the listener, which refuses a session there itself.
+        Api.Response proxy = api.get("/v1/accounts/acc_x/proxy/api/v9/me").token(session())
+                .header("Origin", origin(app)).send();
+        assertThat(proxy.status()).as(proxy.toString()).isEqualTo(403);
+        assertThat(proxy.header("Access-Control-Allow-Origin")).hasValue(origin(app));
+
+        Api.Response foreign = api.post("/v1/accounts").token(session()).header("Origin", origin(elsewhere))
+                .raw(tooLarge).send();
+        assertThat(foreign.status()).isEqualTo(413);
+        assertThat(foreign.header("Access-Control-Allow-Origin")).isEmpty();
+    }
+
+    @Test
     void theApplicationsPageLinksAnAccountInTheBrowserAndAnotherSitesPageCannot() throws Exception {
         HeadlessChromium browser = browser();
         String fromElsewhere = linkFrom(browser, elsewhere, session());

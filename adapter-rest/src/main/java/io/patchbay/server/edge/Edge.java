@@ -99,12 +99,14 @@ public final class Edge {
      * Binds {@code host:port} (0 picks a free port).
      *
      * @param routes requests served here; the rest goes to {@code api}
-     * @param log    where the requests the listener refuses itself are recorded (not valid HTTP/1.1, timed out, too
-     *               large), as no route or API server sees them
+     * @param log      where the requests the listener refuses itself are recorded (not valid HTTP/1.1, timed out,
+     *                 too large), as no route or API server sees them
+     * @param browsers the web origins whose pages may read the listener's own refusals
      */
     public static Edge start(EdgeIo io, String host, int port, Limits limits, List<EdgeRoute> routes, ApiRelay api,
-                             RequestLog log) {
+                             RequestLog log, BrowserOrigins browsers) {
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(browsers, "browsers");
         Objects.requireNonNull(routes, "routes");
         Objects.requireNonNull(api, "api");
         Objects.requireNonNull(log, "log");
@@ -125,8 +127,8 @@ public final class Edge {
                                 log);
                         channel.pipeline().addLast(timeouts,
                                 new HttpServerCodec(MAX_REQUEST_LINE, MAX_HEADER_BLOCK, 8192),
-                                new BodyLimit(limits.maxRequestBytes(), timeouts, log),
-                                new Requests(served, api, inFlight, closing, timeouts, log));
+                                new BodyLimit(limits.maxRequestBytes(), timeouts, log, browsers),
+                                new Requests(served, api, inFlight, closing, timeouts, log, browsers));
                     }
                 })
                 .bind(new InetSocketAddress(host, port))
@@ -182,11 +184,13 @@ public final class Edge {
     private static final class BodyLimit extends HttpObjectAggregator {
         private final ClientTimeouts timeouts;
         private final RequestLog log;
+        private final BrowserOrigins browsers;
 
-        BodyLimit(int maxRequestBytes, ClientTimeouts timeouts, RequestLog log) {
+        BodyLimit(int maxRequestBytes, ClientTimeouts timeouts, RequestLog log, BrowserOrigins browsers) {
             super(maxRequestBytes);
             this.timeouts = timeouts;
             this.log = log;
+            this.browsers = browsers;
         }
 
         @Override
@@ -226,7 +230,9 @@ public final class Edge {
             String path = refused instanceof HttpRequest request ? Exchange.pathOf(request.uri()) : "/";
             log.record(refused instanceof HttpRequest request ? request.method().name() : "-", REFUSED,
                     Exchange.printable(path), problem.status(), took, "-");
-            return Exchange.framed(Exchange.problem(HttpVersion.HTTP_1_1, problem, path), keepAlive);
+            FullHttpResponse answer = Exchange.problem(HttpVersion.HTTP_1_1, problem, path);
+            browsers.allow(refused.headers(), answer.headers());
+            return Exchange.framed(answer, keepAlive);
         }
     }
 
@@ -242,13 +248,14 @@ public final class Edge {
         private final AtomicBoolean closing;
         private final ClientTimeouts timeouts;
         private final RequestLog log;
+        private final BrowserOrigins browsers;
         private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
         private boolean busy;
         /** The exchange being served, while {@link #busy}. */
         private Exchange current;
 
         Requests(List<EdgeRoute> routes, ApiRelay api, AtomicInteger inFlight, AtomicBoolean closing,
-                 ClientTimeouts timeouts, RequestLog log) {
+                 ClientTimeouts timeouts, RequestLog log, BrowserOrigins browsers) {
             super(false);
             this.routes = routes;
             this.api = api;
@@ -256,6 +263,7 @@ public final class Edge {
             this.closing = closing;
             this.timeouts = timeouts;
             this.log = log;
+            this.browsers = browsers;
         }
 
         @Override
@@ -277,7 +285,7 @@ public final class Edge {
                     : malformed(request.decoderResult().cause());
             // After a refusal the connection closes: what follows may not be a request at all (a tunnel, HTTP/2).
             Exchange exchange = new Exchange(ctx, request, refusal == null && HttpUtil.isKeepAlive(request)
-                    && !closing.get(), log, open -> done(ctx, open));
+                    && !closing.get(), log, browsers, open -> done(ctx, open));
             current = exchange;
             if (refusal != null) {
                 exchange.refuse(refusal, MALFORMED);

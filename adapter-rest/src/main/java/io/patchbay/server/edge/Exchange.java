@@ -32,16 +32,18 @@ public final class Exchange {
     private final long startedNanos;
     private final Consumer<Boolean> onDone;
     private final RequestLog log;
+    private final BrowserOrigins browsers;
     private boolean answered;
     private Runnable onClientGone;
 
     /** @param onDone told, on the loop, whether the connection stays open once the answer is written */
     Exchange(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive, RequestLog log,
-             Consumer<Boolean> onDone) {
+             BrowserOrigins browsers, Consumer<Boolean> onDone) {
         this.ctx = Objects.requireNonNull(ctx, "ctx");
         this.request = Objects.requireNonNull(request, "request");
         this.keepAlive = keepAlive;
         this.log = Objects.requireNonNull(log, "log");
+        this.browsers = Objects.requireNonNull(browsers, "browsers");
         this.onDone = Objects.requireNonNull(onDone, "onDone");
         this.startedNanos = System.nanoTime();
     }
@@ -111,8 +113,10 @@ public final class Exchange {
     public void fail(ApiException problem) {
         // What could not be parsed, or is in a version we do not speak, is answered in our own version.
         boolean http10 = request.decoderResult().isSuccess() && HttpVersion.HTTP_1_0.equals(request.protocolVersion());
-        respond(problem(http10 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1, problem,
-                request.decoderResult().isSuccess() ? path() : "/"));
+        FullHttpResponse answer = problem(http10 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1, problem,
+                request.decoderResult().isSuccess() ? path() : "/");
+        browsers.allow(request.headers(), answer.headers());
+        respond(answer);
     }
 
     /**

@@ -25,7 +25,8 @@ public final class CrossOrigin {
     /** What a connect session uses; an API key belongs on a backend, so its other methods are not offered. */
     static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT");
     static final Set<String> REQUEST_HEADERS = Set.of("Authorization", "Content-Type", "If-Match");
-    static final Set<String> EXPOSED_HEADERS = Set.of("ETag", "Location", "Retry-After");
+    /** Answer headers a page may read, besides the ones every answer exposes. */
+    public static final Set<String> EXPOSED_HEADERS = Set.of("ETag", "Location", "Retry-After");
     static final Duration PREFLIGHT_MAX_AGE = Duration.ofMinutes(10);
 
     /** The route label of preflight requests in the access log and metrics. */

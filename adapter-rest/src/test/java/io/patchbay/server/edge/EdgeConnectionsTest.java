@@ -33,7 +33,7 @@ class EdgeConnectionsTest {
 
     private Edge start(Duration idleTimeout, Duration requestTimeout) {
         return Edge.start(io, "127.0.0.1", 0, new Edge.Limits(1024, idleTimeout, requestTimeout), List.of(),
-                new ApiRelay(io, unusedPort), new RequestLog(new SimpleMeterRegistry(), false));
+                new ApiRelay(io, unusedPort), new RequestLog(new SimpleMeterRegistry(), false), BrowserOrigins.NONE);
     }
 
     @AfterEach
