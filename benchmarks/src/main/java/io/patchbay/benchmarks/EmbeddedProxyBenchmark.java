@@ -63,20 +63,21 @@ import org.openjdk.jmh.annotations.Warmup;
  *       hub, as the threads of an embedding application would;</li>
  *   <li>{@code proxyLatency}, {@code floorLatency}: the distribution of one call from one thread (p50, p99);</li>
  *   <li>{@code floorAsyncT01}, {@code floorAsyncLatency}: the floor sent with {@code sendAsync(...).get()}, the JDK
- *       call the proxy makes, to tell the JDK client's cost of that call from the proxy's own;</li>
+ *       call the proxy makes, to tell the JDK client's cost of that call from the proxy's own, and
+ *       {@code floorAsyncOpenLatency}, the same after opening the credentials as the proxy does;</li>
  *   <li>{@code partOpen*}, {@code partMask}: the proxy's own steps alone, one thread, to say which one costs.</li>
  * </ul>
  *
  * <p>The upstream is the JDK's {@link HttpServer} answering on its dispatcher thread with bytes made up front, in
  * the same JVM: it costs both sides the same, and on a 2-core machine it competes with them for CPU, which is why
- * the floor is measured in the same run. Run (about 5 minutes):
- * {@code mvn -B -o -q -pl benchmarks exec:exec -Djmh.args="EmbeddedProxyBenchmark"}.
+ * the floor is measured in the same run. Run (about 7 minutes; docs/performance-embedding.md has the figures and a
+ * way without installing): {@code mvn -B -pl benchmarks exec:exec -Djmh.args="EmbeddedProxyBenchmark"}.
  */
 @State(Scope.Benchmark)
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 3, time = 5)
-// Without TCP_NODELAY the JDK server writes the headers and the body as two segments and waits for the delayed ACK
-// of the first (tens of ms): the upstream would be what is measured.
+// Without TCP_NODELAY an answer the JDK server writes in two parts (headers, body) can wait for a delayed ACK: the
+// upstream would be what is measured.
 @Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-Dsun.net.httpserver.nodelay=true"})
 public class EmbeddedProxyBenchmark {
     /** A well-formed Toggl API token (32 hex characters); the upstream accepts any. */
@@ -295,6 +296,21 @@ public class EmbeddedProxyBenchmark {
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     @Threads(1)
     public byte[] floorAsyncLatency() throws Exception {
+        return floorAsyncOnce();
+    }
+
+    /**
+     * The async floor after opening the account's credentials as the proxy does (visible account, SQLite read,
+     * AES-GCM, the connector's target): the proxy less its rules, request building and masking.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    @Threads(1)
+    public byte[] floorAsyncOpenLatency() throws Exception {
+        if (partOpenTarget().target().headers().isEmpty()) {
+            throw new IllegalStateException("The Toggl target has no Authorization header");
+        }
         return floorAsyncOnce();
     }
 
