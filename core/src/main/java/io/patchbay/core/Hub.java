@@ -72,7 +72,7 @@ public final class Hub implements AutoCloseable {
         this.links = new LinkService(catalog, vault, auditLog, clock, calls);
         this.accounts = new AccountService(vault, auditLog, clock);
         this.actions = new ActionService(catalog, vault, calls);
-        this.proxy = new AccountProxy(catalog, vault, calls.timeout());
+        this.proxy = new AccountProxy(catalog, vault, calls);
     }
 
     public static Builder builder() {
@@ -112,7 +112,6 @@ public final class Hub implements AutoCloseable {
      */
     @Override
     public void close() {
-        proxy.close();
         accountsInMemory.close();
         calls.close();
     }

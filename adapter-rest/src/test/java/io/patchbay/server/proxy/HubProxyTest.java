@@ -296,6 +296,38 @@ class HubProxyTest {
         }
     }
 
+    @Test
+    void aProviderTricklingItsBodyIsCutAtTheDeadlineNotJustItsHeaders() throws IOException {
+        // The JDK's own request timeout stops once the headers are in; the hub's deadline covers the whole answer.
+        ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        closeLast.add(socket);
+        Thread trickling = new Thread(() -> {
+            try (java.net.Socket connection = socket.accept()) {
+                connection.getInputStream().read(new byte[8192]);
+                var out = connection.getOutputStream();
+                out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                for (int i = 0; i < 100_000 && !socket.isClosed(); i++) {
+                    out.write(' ');
+                    out.flush();
+                    Thread.sleep(100);
+                }
+            } catch (IOException | InterruptedException gone) {
+                // the proxy closed the connection, or the test is over
+            }
+        }, "trickling-provider");
+        trickling.setDaemon(true);
+        trickling.start();
+        Hub viaProvider = hub(Map.of("toggl", URI.create("http://127.0.0.1:" + socket.getLocalPort())),
+                Duration.ofSeconds(2));
+
+        assertThatThrownBy(() -> viaProvider.proxy().send(OWNER, account.id(), ProxyRequest.of("GET", "api/v9/me")))
+                .isInstanceOfSatisfying(ProviderUnavailable.class, e -> {
+                    assertThat(e.code()).isEqualTo(ProviderUnavailable.TIMEOUT);
+                    assertThat(e.getMessage()).contains("'toggl'").contains("2000 ms");
+                });
+    }
+
     /** A provider on 127.0.0.1 that answers every request with these bytes; stopped after the test. */
     private int rawProvider(String answer) throws IOException {
         ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());

@@ -3,6 +3,7 @@ package io.patchbay.core.proxy;
 import io.patchbay.core.account.AccountVault;
 import io.patchbay.core.account.LinkedAccount;
 import io.patchbay.core.account.Viewer;
+import io.patchbay.core.catalog.ConnectorCalls;
 import io.patchbay.core.catalog.ConnectorCatalog;
 import io.patchbay.core.error.InvalidInputException;
 import io.patchbay.core.error.NotFoundException;
@@ -35,11 +36,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The authenticated proxy for embedders: passes a request to an account's provider with the account's credentials
@@ -55,7 +52,7 @@ import java.util.concurrent.TimeoutException;
  * {@code provider_response_too_large}, {@code provider_response_invalid} for an answer that is not valid HTTP/1.1,
  * ...). The provider's own error statuses are answers, passed on as they are.
  */
-public final class AccountProxy implements AutoCloseable {
+public final class AccountProxy {
     /** Answers larger than this are refused rather than held in memory, as the server's proxy does. */
     public static final int MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
     /** Connecting may take at most this (and never more than the call timeout), as a connector's context has it. */
@@ -64,21 +61,21 @@ public final class AccountProxy implements AutoCloseable {
 
     private final ConnectorCatalog catalog;
     private final AccountVault vault;
+    private final ConnectorCalls calls;
     private final Duration timeout;
     /** Made on first use: a hub that never proxies starts no HTTP client threads. */
     private volatile HttpClient client;
-    private volatile boolean closed;
-    /** The requests waiting for their provider, abandoned (their connections closed) when the hub closes. */
-    private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
 
-    /** @param timeout the most one request may take, connecting and reading the whole answer included */
-    public AccountProxy(ConnectorCatalog catalog, AccountVault vault, Duration timeout) {
+    /**
+     * @param calls where each request runs, as a connector call does: under the hub's deadline (connecting and
+     *              reading the whole answer included; the JDK's own request timeout stops at the headers), within
+     *              the hub's limit of calls at once, and interrupted, its connection closed, when the hub closes
+     */
+    public AccountProxy(ConnectorCatalog catalog, AccountVault vault, ConnectorCalls calls) {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.vault = Objects.requireNonNull(vault, "vault");
-        this.timeout = Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isZero() || timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout: must be positive, got " + timeout);
-        }
+        this.calls = Objects.requireNonNull(calls, "calls");
+        this.timeout = calls.timeout();
     }
 
     /**
@@ -92,9 +89,6 @@ public final class AccountProxy implements AutoCloseable {
         Objects.requireNonNull(viewer, "viewer");
         Objects.requireNonNull(accountId, "accountId");
         Objects.requireNonNull(request, "request");
-        if (closed) {
-            throw new IllegalStateException("The Patchbay hub is closed: the proxy sends no more requests");
-        }
         // In the server's order: the request's own faults first, then the account, then what depends on both.
         if (!ProxyRules.METHODS.contains(request.method())) {
             throw InvalidInputException.of("method", "unsupported_proxy_method", "The proxy passes on "
@@ -117,7 +111,8 @@ public final class AccountProxy implements AutoCloseable {
         URI uri = ProxyRules.target(target.baseUrl(), relative, request.query().map(ProxyRules::wireForm)
                 .orElse(null));
         ProxyRules.refuseBlocked(target, request.method(), relative);
-        HttpResponse<byte[]> response = exchange(account.connectorId(), uri, outgoing(request, target, uri));
+        HttpResponse<byte[]> response = exchange(account.connectorId(), request.method() + " " + relative, uri,
+                outgoing(request, target, uri));
         if (response.statusCode() < 100 || response.statusCode() > 599) {
             throw invalid(account.connectorId(), "a status outside 100-599");
         }
@@ -144,36 +139,24 @@ public final class AccountProxy implements AutoCloseable {
                 : HttpRequest.BodyPublishers.noBody()).build();
     }
 
-    private HttpResponse<byte[]> exchange(String connectorId, URI uri, HttpRequest outgoing) {
-        CompletableFuture<HttpResponse<byte[]>> call = client().sendAsync(outgoing,
-                info -> new LimitedBody(MAX_RESPONSE_BYTES));
-        inFlight.add(call);
-        try {
-            if (closed) {
-                call.cancel(true); // closed between the check in send and now
+    /**
+     * Sends on a thread of the hub's connector calls. The JDK's blocking {@code send} is interrupted there at the
+     * deadline and on close, which closes the connection; its {@code sendAsync} would hand every answer to the
+     * common pool, which on a machine of one or two cores starts a thread per answer.
+     */
+    private HttpResponse<byte[]> exchange(String connectorId, String operation, URI uri, HttpRequest outgoing) {
+        return calls.call(connectorId, "proxy " + operation, () -> {
+            try {
+                return client().send(outgoing, info -> new LimitedBody(MAX_RESPONSE_BYTES));
+            } catch (InterruptedException e) {
+                // At the deadline or on close: the caller has had its answer already; this one is dropped.
+                Thread.currentThread().interrupt();
+                throw new CancellationException("The request to the provider of connector '" + connectorId
+                        + "' was abandoned");
+            } catch (IOException e) {
+                throw failure(connectorId, uri, e);
             }
-            return call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (CancellationException e) {
-            throw closedWhileWaiting(connectorId, e);
-        } catch (TimeoutException e) {
-            call.cancel(true);
-            throw timedOut(connectorId);
-        } catch (InterruptedException e) {
-            call.cancel(true);
-            Thread.currentThread().interrupt();
-            CancellationException cancelled = new CancellationException("Interrupted while waiting for the provider "
-                    + "of connector '" + connectorId + "'; the request was abandoned");
-            cancelled.initCause(e);
-            throw cancelled;
-        } catch (ExecutionException e) {
-            // The JDK fails a cancelled exchange with a CancellationException of its own.
-            if (closed && has(e.getCause(), CancellationException.class)) {
-                throw closedWhileWaiting(connectorId, e.getCause());
-            }
-            throw failure(connectorId, uri, e.getCause());
-        } finally {
-            inFlight.remove(call);
-        }
+        });
     }
 
     private ProxyResponse answer(String method, OpenedTarget opened, URI uri, HttpResponse<byte[]> response) {
@@ -315,11 +298,6 @@ public final class AccountProxy implements AutoCloseable {
         return false;
     }
 
-    private static IllegalStateException closedWhileWaiting(String connectorId, Throwable cause) {
-        return new IllegalStateException("The Patchbay hub was closed while the request waited for the provider of "
-                + "connector '" + connectorId + "'; the request was abandoned", cause);
-    }
-
     /** An answer that is not valid HTTP/1.1, as the server's proxy refuses it; {@code what} in our own words. */
     private static ProviderUnavailable invalid(String connectorId, String what) {
         return new ProviderUnavailable("provider_response_invalid", "The provider of connector '" + connectorId
@@ -353,16 +331,6 @@ public final class AccountProxy implements AutoCloseable {
     private static String printable(String value) {
         String shown = value.length() > 40 ? value.substring(0, 40) + "..." : value;
         return shown.replaceAll("[^\\x20-\\x7e]", "?");
-    }
-
-    /**
-     * Refuses requests from now on, and abandons those waiting for their provider, as the hub interrupts connector
-     * calls: their connections are closed and their callers get an {@link IllegalStateException}.
-     */
-    @Override
-    public void close() {
-        closed = true;
-        inFlight.forEach(call -> call.cancel(true));
     }
 
     /** Collects the answer, and stops reading one that grows past the limit. */
