@@ -58,7 +58,8 @@ public final class CrossOrigin {
                 }
                 long start = System.nanoTime();
                 boolean handled = super.handle(request, response, callback);
-                requests.record(request.getMethod(), PREFLIGHT_ROUTE, Request.getPathInContext(request),
+                // The path as sent, still encoded: a decoded one could carry a line break into the log.
+                requests.record(request.getMethod(), PREFLIGHT_ROUTE, request.getHttpURI().getPath(),
                         response.getStatus(), System.nanoTime() - start, "-");
                 return handled;
             }
