@@ -186,7 +186,10 @@ public final class Hub implements AutoCloseable {
             return this;
         }
 
-        /** The most connector calls running at once (more wait in line, within their timeout); 64 by default. */
+        /**
+         * The most connector calls and proxy requests running at once (more wait in line, within their timeout); 64
+         * by default.
+         */
         public Builder callThreads(int value) {
             if (value < 1) {
                 throw new IllegalArgumentException("callThreads: must be at least 1, got " + value);
