@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * Masking on the listener's buffers; the URL rules and the masking search themselves are the core's
  * ({@code io.patchbay.core.proxy.ProxyRulesTest}).
  */
-class ProxyPathTest {
+class MaskingTest {
     @Test
     void everyOccurrenceOfASecretIsMasked() {
         ByteBuf body = Unpooled.copiedBuffer("{\"api_token\":\"abcdefgh12\",\"again\":\"xabcdefgh12abcdefgh12\"}",
