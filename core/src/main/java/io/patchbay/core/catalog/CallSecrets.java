@@ -34,7 +34,7 @@ public final class CallSecrets {
     }
 
     /**
-     * Runs {@code work} with {@code secrets} masked in what connectors log on this thread meanwhile: the host runs
+     * Runs {@code work} with {@code secrets} masked in what connectors log meanwhile, on any thread: the host runs
      * every connector method that handles credentials under it.
      */
     public static <T> T during(List<String> secrets, Supplier<T> work) {
@@ -47,7 +47,7 @@ public final class CallSecrets {
         }
     }
 
-    /** A logger that passes everything to {@code delegate} with the current call's secrets masked. */
+    /** A logger that passes everything to {@code delegate} with the secrets of the calls in flight masked. */
     public static System.Logger masking(System.Logger delegate) {
         Objects.requireNonNull(delegate, "delegate");
         return delegate instanceof Masking ? delegate : new Masking(delegate);
