@@ -82,7 +82,7 @@ public final class ConnectorCalls implements AutoCloseable {
 
     /**
      * As {@link #call(String, String, Supplier)}, for a call that carries credentials: their secret values are
-     * masked in what the connector logs on the call's thread ({@link CallSecrets#masking}).
+     * masked in what is logged while the call runs, on any thread ({@link CallSecrets#masking}).
      */
     public <T> T call(Connector connector, Credentials credentials, String operation, Supplier<T> work) {
         return call(connector.info().id(), operation, CallSecrets.of(connector, credentials), work);
