@@ -81,6 +81,7 @@ final class Database implements AutoCloseable {
 
     private final Dialect dialect;
     private final Duration lockTimeout;
+    private final Duration statementTimeout;
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final MigrationVersion schemaVersion;
@@ -113,12 +114,13 @@ final class Database implements AutoCloseable {
      */
     private volatile String unreachable;
 
-    private Database(Dialect dialect, Duration lockTimeout, HikariDataSource dataSource, MigrationVersion schemaVersion,
-                     ExclusiveFileLock instanceLock, DatabaseFile file) {
+    private Database(Dialect dialect, Duration lockTimeout, Duration statementTimeout, HikariDataSource dataSource,
+                     MigrationVersion schemaVersion, ExclusiveFileLock instanceLock, DatabaseFile file) {
         this.instanceLock = instanceLock;
         this.file = file;
         this.dialect = dialect;
         this.lockTimeout = lockTimeout;
+        this.statementTimeout = statementTimeout;
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
         this.schemaVersion = schemaVersion;
@@ -163,13 +165,7 @@ final class Database implements AutoCloseable {
                 throw new StorageException(e.getMessage() + ": " + e.getCause().getMessage(), e);
             }
         } else {
-            hikari.setJdbcUrl(config.jdbcUrl());
-            // Every pooled connection, Flyway's included: its migration lock is taken with pg_try_advisory_lock
-            // and retried, never waited for, and a migration stuck behind a lock fails the start rather than
-            // queueing every other instance's statements on that table behind it.
-            hikari.setConnectionInitSql("SET lock_timeout = " + lockTimeout.toMillis());
-            config.user().ifPresent(hikari::setUsername);
-            config.password().ifPresent(hikari::setPassword);
+            postgres(hikari, config, lockTimeout, config.statementTimeout());
         }
         HikariDataSource dataSource;
         try {
@@ -191,23 +187,67 @@ final class Database implements AutoCloseable {
         }
         if (schemaIsCurrent(dataSource, dialect)) {
             // Most starts: nothing to migrate, and Flyway's class loading and scanning is a third of start-up.
-            return new Database(dialect, lockTimeout, dataSource, MigrationVersion.fromVersion(dialect.latestMigration),
-                    instanceLock, file);
+            return new Database(dialect, lockTimeout, config.statementTimeout(), dataSource,
+                    MigrationVersion.fromVersion(dialect.latestMigration), instanceLock, file);
         }
         try {
-            Flyway flyway = Flyway.configure(Database.class.getClassLoader())
-                    .dataSource(dataSource)
-                    .locations(dialect.migrations.toArray(String[]::new))
-                    .placeholders(Map.of("idCollation", dialect.idCollation))
-                    .load();
-            flyway.migrate();
-            return new Database(dialect, lockTimeout, dataSource, flyway.info().current().getVersion(), instanceLock,
+            MigrationVersion version;
+            if (dialect == Dialect.SQLITE) {
+                version = migrate(dataSource, dialect);
+            } else {
+                try (HikariDataSource migrations = migrationPool(config, lockTimeout)) {
+                    version = migrate(migrations, dialect);
+                }
+            }
+            return new Database(dialect, lockTimeout, config.statementTimeout(), dataSource, version, instanceLock,
                     file);
         } catch (RuntimeException e) {
             dataSource.close();
             throw new StorageException("Cannot migrate the database at " + StorageConfig.redact(config.jdbcUrl())
                     + ": " + config.redactSecrets(rootMessage(e)), withoutSecrets(e, config));
         }
+    }
+
+    /** Applies the dialect's pending migrations through {@code dataSource}; returns the schema version reached. */
+    private static MigrationVersion migrate(javax.sql.DataSource dataSource, Dialect dialect) {
+        Flyway flyway = Flyway.configure(Database.class.getClassLoader())
+                .dataSource(dataSource)
+                .locations(dialect.migrations.toArray(String[]::new))
+                .placeholders(Map.of("idCollation", dialect.idCollation))
+                .load();
+        flyway.migrate();
+        return flyway.info().current().getVersion();
+    }
+
+    /**
+     * PostgreSQL: the settings of every connection the pool opens. A server-wide or role default of either
+     * timeout is overridden, so the bounds are the ones documented whatever the database was set up with.
+     */
+    private static void postgres(HikariConfig hikari, StorageConfig config, Duration lockTimeout,
+                                 Duration statementTimeout) {
+        hikari.setJdbcUrl(config.jdbcUrl());
+        hikari.setConnectionInitSql("SET lock_timeout = " + lockTimeout.toMillis() + "; SET statement_timeout = "
+                + statementTimeout.toMillis());
+        config.user().ifPresent(hikari::setUsername);
+        config.password().ifPresent(hikari::setPassword);
+    }
+
+    /**
+     * PostgreSQL: connections of their own for Flyway, closed once it is done, without a statement timeout: a
+     * migration may rightly run long (an index built on a big table), and cutting it would fail the start half
+     * done. They are not the pool's, so the unbounded setting never reaches a call. The lock timeout stays:
+     * Flyway's migration lock is taken with pg_try_advisory_lock and retried, never waited for, and a migration
+     * stuck behind another transaction's lock fails the start rather than queue every other instance's statements
+     * on that table behind it.
+     */
+    static HikariDataSource migrationPool(StorageConfig config, Duration lockTimeout) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("patchbay-storage-migration");
+        hikari.setMaximumPoolSize(config.poolSize());
+        hikari.setMinimumIdle(0);
+        hikari.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
+        postgres(hikari, config, lockTimeout, Duration.ZERO);
+        return new HikariDataSource(hikari);
     }
 
     /**
@@ -554,6 +594,15 @@ final class Database implements AutoCloseable {
                     : "another transaction has held a lock this write needs for more than " + describe(lockTimeout);
             return new StorageException("The database is busy: " + holder + " (" + rootMessage(e) + ")", e);
         }
+        if (!(e instanceof StorageException) && isCancelled(e)) {
+            // A statement that ran past the statement timeout (or that an administrator cancelled): its connection
+            // is back in the pool and the database is there, so the caller may retry (503) and nothing fails fast.
+            String why = rootMessage(e).contains("statement timeout")
+                    ? "a statement ran for more than " + describe(statementTimeout) + ", the statement timeout, and "
+                    + "was cancelled"
+                    : "a statement was cancelled";
+            return new StorageException("The database is busy: " + why + " (" + rootMessage(e) + ")", e);
+        }
         RuntimeException answer = connectionFailureOr(e);
         if (answer != e && isDatabaseDown(e)) {
             markUnreachable(rootMessage(e));
@@ -599,6 +648,11 @@ final class Database implements AutoCloseable {
         return anyInChain(e, t -> (t instanceof org.sqlite.SQLiteException lite
                 && lite.getResultCode().name().matches("SQLITE_(BUSY|LOCKED)(_.*)?"))
                 || (t instanceof SQLException sql && "55P03".equals(sql.getSQLState())));
+    }
+
+    /** PostgreSQL cancelled a statement (query_canceled, 57014): the statement timeout passed, or a cancel request. */
+    static boolean isCancelled(Throwable e) {
+        return anyInChain(e, t -> t instanceof SQLException sql && "57014".equals(sql.getSQLState()));
     }
 
     static RuntimeException connectionFailureOr(RuntimeException e) {

@@ -1,6 +1,7 @@
 package io.patchbay.storage;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -19,13 +20,23 @@ import java.util.regex.Pattern;
  * @param missingKeysetHint what to do when the keyset file is missing and is not to be generated, ending the start-up
  *                       error; a host with commands and settings of its own names them here
  *                       ({@link #withMissingKeysetHint})
+ * @param statementTimeout PostgreSQL: how long one statement may run on a pooled connection before the database
+ *                       cancels it ({@link #DEFAULT_STATEMENT_TIMEOUT}; {@link #withStatementTimeout}); migrations
+ *                       are not bound by it. SQLite ignores it.
  */
 public record StorageConfig(String jdbcUrl, Optional<String> user, Optional<String> password, KeysetSource keyset,
-                            boolean generateKeyset, int poolSize, String missingKeysetHint) {
+                            boolean generateKeyset, int poolSize, String missingKeysetHint,
+                            Duration statementTimeout) {
 
     public static final String EMBEDDED_DATABASE_FILE = "patchbay.db";
     public static final String EMBEDDED_KEYSET_FILE = "keyset.json";
     public static final int DEFAULT_POOL_SIZE = 4;
+    /**
+     * Far above any statement the server makes (an indexed page of a list, one batch of a re-encryption), yet a
+     * statement that runs away (a stuck plan, a filter scanning a huge table) gives its pooled connection back
+     * rather than hold it, and enough of them would take the whole pool from every other call.
+     */
+    public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(30);
     /** For embedders, who create the keyset with this module's API and set this record's fields. */
     public static final String DEFAULT_MISSING_KEYSET_HINT = "Create one with io.patchbay.storage.Keysets.generate() "
             + "(write the JSON it returns to that file, readable by the owner only), or set generateKeyset to create "
@@ -39,6 +50,7 @@ public record StorageConfig(String jdbcUrl, Optional<String> user, Optional<Stri
         Objects.requireNonNull(password, "password");
         Objects.requireNonNull(keyset, "keyset");
         Objects.requireNonNull(missingKeysetHint, "missingKeysetHint");
+        Objects.requireNonNull(statementTimeout, "statementTimeout");
         if (!jdbcUrl.startsWith(SQLITE_PREFIX) && !jdbcUrl.startsWith(POSTGRESQL_PREFIX)) {
             throw new IllegalArgumentException("jdbcUrl: must start with " + SQLITE_PREFIX + " or "
                     + POSTGRESQL_PREFIX + ", got '" + redact(jdbcUrl) + "'");
@@ -60,9 +72,19 @@ public record StorageConfig(String jdbcUrl, Optional<String> user, Optional<Stri
         if (missingKeysetHint.isBlank()) {
             throw new IllegalArgumentException("missingKeysetHint: must say what to do, got a blank text");
         }
+        if (statementTimeout.isNegative() || statementTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("statementTimeout: must be at least 1 ms (0 would let a statement run "
+                    + "without limit), got " + statementTimeout);
+        }
     }
 
-    /** With the {@link #DEFAULT_MISSING_KEYSET_HINT}. */
+    /** With the {@link #DEFAULT_STATEMENT_TIMEOUT}. */
+    public StorageConfig(String jdbcUrl, Optional<String> user, Optional<String> password, KeysetSource keyset,
+                         boolean generateKeyset, int poolSize, String missingKeysetHint) {
+        this(jdbcUrl, user, password, keyset, generateKeyset, poolSize, missingKeysetHint, DEFAULT_STATEMENT_TIMEOUT);
+    }
+
+    /** With the {@link #DEFAULT_MISSING_KEYSET_HINT} and the {@link #DEFAULT_STATEMENT_TIMEOUT}. */
     public StorageConfig(String jdbcUrl, Optional<String> user, Optional<String> password, KeysetSource keyset,
                          boolean generateKeyset, int poolSize) {
         this(jdbcUrl, user, password, keyset, generateKeyset, poolSize, DEFAULT_MISSING_KEYSET_HINT);
@@ -74,7 +96,13 @@ public record StorageConfig(String jdbcUrl, Optional<String> user, Optional<Stri
      */
     public StorageConfig withMissingKeysetHint(String hint) {
         Objects.requireNonNull(hint, "hint");
-        return new StorageConfig(jdbcUrl, user, password, keyset, generateKeyset, poolSize, hint);
+        return new StorageConfig(jdbcUrl, user, password, keyset, generateKeyset, poolSize, hint, statementTimeout);
+    }
+
+    /** This configuration, with PostgreSQL statements cancelled after {@code timeout} (at least 1 ms). */
+    public StorageConfig withStatementTimeout(Duration timeout) {
+        return new StorageConfig(jdbcUrl, user, password, keyset, generateKeyset, poolSize, missingKeysetHint,
+                timeout);
     }
 
     /**
@@ -138,6 +166,6 @@ public record StorageConfig(String jdbcUrl, Optional<String> user, Optional<Stri
     public String toString() {
         return "StorageConfig[jdbcUrl=" + redact(jdbcUrl) + ", user=" + user.orElse("") + ", password="
                 + (password.isPresent() ? "***" : "") + ", keyset=" + keyset.describe() + ", generateKeyset="
-                + generateKeyset + ", poolSize=" + poolSize + "]";
+                + generateKeyset + ", poolSize=" + poolSize + ", statementTimeout=" + statementTimeout + "]";
     }
 }

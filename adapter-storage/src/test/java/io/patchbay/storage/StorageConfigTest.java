@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +31,26 @@ class StorageConfigTest {
         assertThat(hinted.missingKeysetHint()).isEqualTo("Run the host's new-keyset command.");
         assertThat(hinted).isEqualTo(new StorageConfig(config.jdbcUrl(), config.user(), config.password(),
                 config.keyset(), config.generateKeyset(), config.poolSize(), "Run the host's new-keyset command."));
+    }
+
+    @Test
+    void statementsAreBoundTo30SecondsUnlessTheHostSetsAnotherTimeout() {
+        StorageConfig config = new StorageConfig("jdbc:postgresql://db/x", Optional.empty(), Optional.empty(), KEYS,
+                false, 3).withMissingKeysetHint("Run the host's new-keyset command.");
+        assertThat(config.statementTimeout()).isEqualTo(Duration.ofSeconds(30));
+
+        StorageConfig bounded = config.withStatementTimeout(Duration.ofSeconds(5));
+
+        assertThat(bounded).isEqualTo(new StorageConfig(config.jdbcUrl(), config.user(), config.password(),
+                config.keyset(), config.generateKeyset(), config.poolSize(), config.missingKeysetHint(),
+                Duration.ofSeconds(5)));
+        assertThat(bounded.withMissingKeysetHint("Other hint.").statementTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(bounded.toString()).contains("statementTimeout=PT5S");
+        assertThatThrownBy(() -> config.withStatementTimeout(Duration.ZERO))
+                .hasMessage("statementTimeout: must be at least 1 ms (0 would let a statement run without limit), "
+                        + "got PT0S");
+        assertThatThrownBy(() -> config.withStatementTimeout(Duration.ofMillis(-5)))
+                .hasMessageStartingWith("statementTimeout: must be at least 1 ms");
     }
 
     @Test
