@@ -42,7 +42,7 @@ final class ConfigLoader {
     /** Every key besides the per-connector ones, in file form. */
     private static final List<String> KEYS = List.of(
             "host", "port", "data_dir",
-            "database.url", "database.user", "database.password", "database.pool_size",
+            "database.url", "database.user", "database.password", "database.pool_size", "database.statement_timeout",
             "keyset.file", "keyset.json", "keyset.generate",
             "connectors.dir", "max_request_bytes",
             "provider.connect_timeout", "provider.call_timeout", "access_log", "shutdown_timeout",
@@ -212,6 +212,9 @@ final class ConfigLoader {
             }
         });
         int poolSize = integer("database.pool_size", 1, 64).orElse(StorageConfig.DEFAULT_POOL_SIZE);
+        // Positive and at most an hour, as every duration here: 0 would be PostgreSQL's "no limit".
+        Duration statementTimeout = duration("database.statement_timeout")
+                .orElse(StorageConfig.DEFAULT_STATEMENT_TIMEOUT);
         Optional<String> keysetJson = string("keyset.json");
         Optional<Path> keysetFile = path("keyset.file");
         if (keysetJson.isPresent() && keysetFile.isPresent()) {
@@ -247,7 +250,7 @@ final class ConfigLoader {
             throw new ConfigException(problems);
         }
         ServerConfig config = new ServerConfig(host, port, dataDir, databaseUrl, string("database.user"),
-                string("database.password"), poolSize, keyset, generate, connectorsDir, connectors, maxRequestBytes,
+                string("database.password"), poolSize, statementTimeout, keyset, generate, connectorsDir, connectors, maxRequestBytes,
                 connectTimeout, callTimeout, accessLog, shutdownTimeout, corsOrigins, logging);
         try {
             // The storage's own URL rules (a SQLite URL without a file, say); its pool size and keyset rules are

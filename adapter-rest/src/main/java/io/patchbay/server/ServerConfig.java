@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param port            the port; 0 picks a free one
  * @param dataDir         where the embedded database, the generated keyset and the logs live
  * @param databaseUrl     a JDBC URL; empty means SQLite in {@code dataDir}
+ * @param databaseStatementTimeout PostgreSQL: how long one statement may run before the database cancels it
  * @param keyset          where the keyset that seals account secrets is
  * @param generateKeyset  whether a missing keyset file may be created (first start of the embedded default)
  * @param connectorsDir   drop-in connector folders; a missing directory is fine
@@ -40,6 +41,7 @@ public record ServerConfig(
         Optional<String> databaseUser,
         Optional<String> databasePassword,
         int databasePoolSize,
+        Duration databaseStatementTimeout,
         KeysetSource keyset,
         boolean generateKeyset,
         Path connectorsDir,
@@ -62,6 +64,7 @@ public record ServerConfig(
         Objects.requireNonNull(databaseUser, "databaseUser");
         Objects.requireNonNull(databasePassword, "databasePassword");
         Objects.requireNonNull(keyset, "keyset");
+        Objects.requireNonNull(databaseStatementTimeout, "databaseStatementTimeout");
         Objects.requireNonNull(connectorsDir, "connectorsDir");
         connectors = Map.copyOf(connectors);
         corsOrigins = List.copyOf(corsOrigins);
@@ -99,6 +102,7 @@ public record ServerConfig(
     public StorageConfig storage() {
         return new StorageConfig(databaseUrl.orElse("jdbc:sqlite:" + dataDir.resolve(StorageConfig.EMBEDDED_DATABASE_FILE)),
                 databaseUser, databasePassword, keyset, generateKeyset, databasePoolSize)
+                .withStatementTimeout(databaseStatementTimeout)
                 .withMissingKeysetHint("Create one with `java -jar patchbay-server.jar " + Main.NEW_KEYSET + " > FILE`"
                         + " (readable by the server's user only), or set " + ConfigLoader.envName("keyset.generate")
                         + "=true to create it on a first start.");
@@ -106,16 +110,16 @@ public record ServerConfig(
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, databaseUrl, databaseUser, databasePassword, databasePoolSize,
-                keyset, generateKeyset, connectorsDir, connectors, maxRequestBytes, connectTimeout, callTimeout,
-                accessLog, shutdownTimeout, corsOrigins, logging);
+                databaseStatementTimeout, keyset, generateKeyset, connectorsDir, connectors, maxRequestBytes,
+                connectTimeout, callTimeout, accessLog, shutdownTimeout, corsOrigins, logging);
     }
 
     public ServerConfig withConnector(String id, URI baseUrl) {
         var copy = new java.util.HashMap<>(connectors);
         copy.put(id, new ConnectorSettings(Optional.of(baseUrl), connector(id).settings()));
         return new ServerConfig(host, port, dataDir, databaseUrl, databaseUser, databasePassword, databasePoolSize,
-                keyset, generateKeyset, connectorsDir, copy, maxRequestBytes, connectTimeout, callTimeout,
-                accessLog, shutdownTimeout, corsOrigins, logging);
+                databaseStatementTimeout, keyset, generateKeyset, connectorsDir, copy, maxRequestBytes, connectTimeout,
+                callTimeout, accessLog, shutdownTimeout, corsOrigins, logging);
     }
 
     @Override

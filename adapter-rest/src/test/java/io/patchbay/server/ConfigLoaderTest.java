@@ -28,6 +28,7 @@ class ConfigLoaderTest {
         assertThat(config.keyset()).isEqualTo(KeysetSource.file(Path.of("data", "keyset.json")));
         assertThat(config.generateKeyset()).isTrue();
         assertThat(config.maxRequestBytes()).isEqualTo(1024 * 1024);
+        assertThat(config.storage().statementTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.connectors()).isEmpty();
     }
 
@@ -66,6 +67,8 @@ class ConfigLoaderTest {
         assertThat(config.generateKeyset()).as("a configured keyset is never generated").isFalse();
         assertThat(config.maxRequestBytes()).isEqualTo(2 * 1024 * 1024);
         assertThat(config.callTimeout()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(ConfigLoader.load(Map.of("PATCHBAY_DATABASE_STATEMENT_TIMEOUT", "90s")).storage().statementTimeout())
+                .isEqualTo(Duration.ofSeconds(90));
         assertThat(config.connector("toggl").baseUrl()).hasValue(URI.create("http://127.0.0.1:9999"));
         assertThat(config.connector("oneflow").settings()).isEqualTo(Map.of("max_retries", "2"));
         assertThat(config.toString()).doesNotContain("s3cret-db-pass");
@@ -80,9 +83,10 @@ class ConfigLoaderTest {
                 "PATCHBAY_CONNECTOR_TOGGL_BASE_URL", "ftp://toggl",
                 "PATCHBAY_PROVIDER_CONNECT_TIMEOUT", "10",
                 "PATCHBAY_LOG_LEVEL", "verbose",
-                "PATCHBAY_PROT", "80")))
+                "PATCHBAY_PROT", "80",
+                "PATCHBAY_DATABASE_STATEMENT_TIMEOUT", "0s")))
                 .isInstanceOfSatisfying(ConfigException.class, e -> {
-                    assertThat(e.problems()).hasSize(7);
+                    assertThat(e.problems()).hasSize(8);
                     assertThat(e.getMessage())
                             .contains("PATCHBAY_PORT: must be a whole number from 0 to 65535, got 'eighty'")
                             .contains("PATCHBAY_MAX_REQUEST_BYTES")
@@ -91,7 +95,8 @@ class ConfigLoaderTest {
                             .contains("PATCHBAY_PROVIDER_CONNECT_TIMEOUT: must be a positive duration")
                             .contains("PATCHBAY_LOG_LEVEL: must be one of [TRACE, DEBUG, INFO, WARN, ERROR, OFF] (in "
                                     + "any case), got 'verbose'")
-                            .contains("unknown setting 'PATCHBAY_PROT'");
+                            .contains("unknown setting 'PATCHBAY_PROT'")
+                            .contains("PATCHBAY_DATABASE_STATEMENT_TIMEOUT: must be a positive duration");
                 });
     }
 

@@ -145,7 +145,7 @@ public final class Problems {
                 LOG.error("Storage failure on {}", where, storage);
             }
             return new ApiException(503, "storage_unavailable", "Storage unavailable",
-                    "The database cannot be reached right now; retry later", List.of(), Map.of(),
+                    "The database is busy or cannot be reached right now; retry later", List.of(), Map.of(),
                     Map.of("Retry-After", "5"));
         }
         if (interrupted(e)) {
