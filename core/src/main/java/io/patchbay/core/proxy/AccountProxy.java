@@ -20,7 +20,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
@@ -62,20 +61,19 @@ public final class AccountProxy {
     private final ConnectorCatalog catalog;
     private final AccountVault vault;
     private final ConnectorCalls calls;
-    private final Duration timeout;
     /** Made on first use: a hub that never proxies starts no HTTP client threads. */
     private volatile HttpClient client;
 
     /**
-     * @param calls where each request runs, as a connector call does: under the hub's deadline (connecting and
-     *              reading the whole answer included; the JDK's own request timeout stops at the headers), within
-     *              the hub's limit of calls at once, and interrupted, its connection closed, when the hub closes
+     * @param calls where each request runs, as a connector call does: under the hub's deadline, the one bound on
+     *              it (connecting and reading the whole answer included; the JDK's own request timeout would stop
+     *              at the headers), within the hub's limit of calls at once, and interrupted, its connection
+     *              closed, when the hub closes
      */
     public AccountProxy(ConnectorCatalog catalog, AccountVault vault, ConnectorCalls calls) {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.vault = Objects.requireNonNull(vault, "vault");
         this.calls = Objects.requireNonNull(calls, "calls");
-        this.timeout = calls.timeout();
     }
 
     /**
@@ -120,7 +118,7 @@ public final class AccountProxy {
     }
 
     private HttpRequest outgoing(ProxyRequest request, ProxyTarget target, URI uri) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(timeout);
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri);
         Set<String> authHeaders = new HashSet<>();
         target.headers().keySet().forEach(name -> authHeaders.add(name.toLowerCase(Locale.ROOT)));
         Set<String> connectionListed = listedIn(request.headers());
@@ -266,9 +264,6 @@ public final class AccountProxy {
             return new ProviderUnavailable(ProviderUnavailable.UNREACHABLE, "The provider at " + uri.getHost()
                     + " (connector '" + connectorId + "') cannot be reached", cause);
         }
-        if (has(cause, HttpTimeoutException.class)) {
-            return timedOut(connectorId);
-        }
         if (has(cause, ProtocolException.class)) {
             // The JDK's words may quote the provider's bytes (a status line, a header, a secret echoed there): ours
             // never do, and its exception is not kept as the cause, where a log would print them.
@@ -304,11 +299,6 @@ public final class AccountProxy {
                 + "' answered with " + what + "; the answer cannot be passed on", null);
     }
 
-    private ProviderUnavailable timedOut(String connectorId) {
-        return new ProviderUnavailable(ProviderUnavailable.TIMEOUT, "The provider of connector '" + connectorId
-                + "' did not answer within the hub's call timeout of " + timeout.toMillis() + " ms", null);
-    }
-
     private HttpClient client() {
         HttpClient made = client;
         if (made == null) {
@@ -319,7 +309,8 @@ public final class AccountProxy {
                     // with the account's credentials to wherever they point.
                     made = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                             .followRedirects(HttpClient.Redirect.NEVER)
-                            .connectTimeout(timeout.compareTo(CONNECT_TIMEOUT) < 0 ? timeout : CONNECT_TIMEOUT)
+                            .connectTimeout(calls.timeout().compareTo(CONNECT_TIMEOUT) < 0 ? calls.timeout()
+                                    : CONNECT_TIMEOUT)
                             .build();
                     client = made;
                 }
