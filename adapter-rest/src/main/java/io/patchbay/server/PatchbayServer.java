@@ -37,6 +37,7 @@ import io.patchbay.server.http.RequestLog;
 import io.patchbay.server.http.RequestShape;
 import io.patchbay.server.http.RouteGroup;
 import io.patchbay.server.keyset.KeysetRoutes;
+import io.patchbay.server.ops.NativeMemoryTrim;
 import io.patchbay.server.ops.OpsRoutes;
 import io.patchbay.server.proxy.ProxyService;
 import io.patchbay.spi.ConnectorContext;
@@ -89,6 +90,12 @@ public final class PatchbayServer implements AutoCloseable {
      * that keeps to its budget reports its own, more precise, timeout first.
      */
     static final Duration CALL_TIMEOUT_GRACE = Duration.ofSeconds(1);
+    /**
+     * The compilers' scratch memory goes back to the system once they have compiled nothing for this long: right
+     * after start-up, and after later bursts at most once per {@link #NATIVE_MEMORY_TRIM_INTERVAL}.
+     */
+    private static final Duration NATIVE_MEMORY_QUIET = Duration.ofSeconds(1);
+    private static final Duration NATIVE_MEMORY_TRIM_INTERVAL = Duration.ofMinutes(1);
 
     private final PatchbayStorage storage;
     private final Hub hub;
@@ -100,11 +107,13 @@ public final class PatchbayServer implements AutoCloseable {
     private final Duration shutdownTimeout;
     private final Optional<ApiKeyService.Created> firstAdminKey;
     private final AtomicBoolean stopping;
+    private final NativeMemoryTrim nativeMemory;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private PatchbayServer(PatchbayStorage storage, Hub hub, ConnectorRegistry registry, Javalin app, EdgeIo io,
                            Edge edge, List<String> edgeRoutes, Duration shutdownTimeout,
-                           Optional<ApiKeyService.Created> firstAdminKey, AtomicBoolean stopping) {
+                           Optional<ApiKeyService.Created> firstAdminKey, AtomicBoolean stopping,
+                           NativeMemoryTrim nativeMemory) {
         this.storage = storage;
         this.hub = hub;
         this.registry = registry;
@@ -115,6 +124,7 @@ public final class PatchbayServer implements AutoCloseable {
         this.shutdownTimeout = shutdownTimeout;
         this.firstAdminKey = firstAdminKey;
         this.stopping = stopping;
+        this.nativeMemory = nativeMemory;
     }
 
     /**
@@ -192,7 +202,8 @@ public final class PatchbayServer implements AutoCloseable {
                     io.transportName(), registry.loaded().stream().map(l -> l.id() + " " + l.version()).toList(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             return new PatchbayServer(storage, injector.getInstance(Hub.class), registry, app, io, edge,
-                    proxy.routes(), config.shutdownTimeout(), adminKey, stopping);
+                    proxy.routes(), config.shutdownTimeout(), adminKey, stopping,
+                    NativeMemoryTrim.start(NATIVE_MEMORY_QUIET, NATIVE_MEMORY_TRIM_INTERVAL));
         } catch (RuntimeException e) {
             if (parallel != null) {
                 parallel.close();
@@ -372,6 +383,7 @@ public final class PatchbayServer implements AutoCloseable {
         }
         LOG.info("Stopping: finishing requests in flight");
         stopping.set(true);
+        nativeMemory.close();
         try {
             edge.close(shutdownTimeout);
             // Nothing is in flight any more, or what is left was cut off. The relay's kept-alive connections to the
