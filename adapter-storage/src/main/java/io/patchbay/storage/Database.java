@@ -592,7 +592,7 @@ final class Database implements AutoCloseable {
                     ? "another program has held the SQLite write lock for more than " + BUSY_TIMEOUT_MILLIS / 1000
                     + " s"
                     : "another transaction has held a lock this write needs for more than " + describe(lockTimeout);
-            return new StorageException("The database is busy: " + holder + " (" + rootMessage(e) + ")", e);
+            return StorageException.busy("The database is busy: " + holder + " (" + rootMessage(e) + ")", e);
         }
         if (!(e instanceof StorageException) && isCancelled(e)) {
             // A statement that ran past the statement timeout (or that an administrator cancelled): its connection
@@ -601,7 +601,12 @@ final class Database implements AutoCloseable {
                     ? "a statement ran for more than " + describe(statementTimeout) + ", the statement timeout, and "
                     + "was cancelled"
                     : "a statement was cancelled";
-            return new StorageException("The database is busy: " + why + " (" + rootMessage(e) + ")", e);
+            return StorageException.busy("The database is busy: " + why + " (" + rootMessage(e) + ")", e);
+        }
+        if (!(e instanceof StorageException) && isPoolTimeout(e)) {
+            // Load, not an outage: the calls queued behind it go on waiting their turn rather than fail fast.
+            return StorageException.busy("The database is busy: every pooled connection stayed in use for more than "
+                    + CONNECTION_TIMEOUT_MILLIS / 1000 + " s (" + rootMessage(e) + ")", e);
         }
         RuntimeException answer = connectionFailureOr(e);
         if (answer != e && isDatabaseDown(e)) {
@@ -630,9 +635,13 @@ final class Database implements AutoCloseable {
      * failed attempt behind it is load, and must not make the calls queued behind it fail fast.
      */
     static boolean isDatabaseDown(Throwable e) {
-        boolean poolTimeout = anyInChain(e, t -> t instanceof SQLTransientConnectionException timeout
+        return !isPoolTimeout(e) && isConnectionFailure(e);
+    }
+
+    /** The pool had no free connection within its timeout, and no attempt to connect failed. */
+    static boolean isPoolTimeout(Throwable e) {
+        return anyInChain(e, t -> t instanceof SQLTransientConnectionException timeout
                 && t.getCause() == null && timeout.getSQLState() == null);
-        return !poolTimeout && isConnectionFailure(e);
     }
 
     private static String describe(Duration timeout) {

@@ -81,6 +81,24 @@ class DatabaseUnavailableTest {
     }
 
     @Test
+    void aPoolWithoutAFreeConnectionIsBusyAndCallsGoOn() {
+        try (Database db = Database.open(TestStorage.sqlite(dir))) {
+            RuntimeException answer = db.unavailableOr(new org.jdbi.v3.core.ConnectionException(
+                    new java.sql.SQLTransientConnectionException(
+                            "patchbay-storage - Connection is not available, request timed out after 10000ms")));
+            assertThat(answer).isInstanceOf(StorageException.class)
+                    .hasMessage("The database is busy: every pooled connection stayed in use for more than 10 s "
+                            + "(patchbay-storage - Connection is not available, request timed out after 10000ms)");
+            assertThat(((StorageException) answer).busy()).isTrue();
+            assertThat(db.ready()).as("load does not make later calls fail fast").isTrue();
+
+            RuntimeException down = db.unavailableOr(new org.jdbi.v3.core.statement.UnableToExecuteStatementException(
+                    new java.sql.SQLException("Connection refused", "08001"), null));
+            assertThat(((StorageException) down).busy()).isFalse();
+        }
+    }
+
+    @Test
     void otherFailuresAreNotReportedAsUnavailable() {
         RuntimeException syntax = new org.jdbi.v3.core.statement.UnableToExecuteStatementException(
                 new java.sql.SQLException("syntax error", "42601"), null);

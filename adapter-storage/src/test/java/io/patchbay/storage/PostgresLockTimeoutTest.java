@@ -41,7 +41,7 @@ class PostgresLockTimeoutTest {
             }
             try {
                 assertThatThrownBy(() -> storage.accounts().delete(locked.tenantId(), locked.id()))
-                        .isInstanceOf(StorageException.class)
+                        .isInstanceOf(StorageException.class).matches(e -> ((StorageException) e).busy(), "busy")
                         .hasMessageStartingWith("The database is busy: another transaction has held a lock this "
                                 + "write needs for more than 200 ms");
                 // Reads and other rows go on meanwhile, and the storage is not taken for down.

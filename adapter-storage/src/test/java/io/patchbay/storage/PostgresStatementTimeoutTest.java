@@ -30,7 +30,7 @@ class PostgresStatementTimeoutTest {
         try (PatchbayStorage storage = PatchbayStorage.open(config)) {
             Database db = storage.database();
             assertThatThrownBy(() -> db.read(h -> h.createQuery("SELECT pg_sleep(5)").mapToMap().list()))
-                    .isInstanceOf(StorageException.class)
+                    .isInstanceOf(StorageException.class).matches(e -> ((StorageException) e).busy(), "busy")
                     .hasMessageStartingWith("The database is busy: a statement ran for more than 300 ms, the "
                             + "statement timeout, and was cancelled (")
                     .hasMessageContaining("canceling statement due to statement timeout");
@@ -41,7 +41,7 @@ class PostgresStatementTimeoutTest {
             assertThatThrownBy(() -> db.write(h -> {
                 h.execute("DELETE FROM linked_account");
                 return h.createQuery("SELECT pg_sleep(5)").mapToMap().list();
-            })).isInstanceOf(StorageException.class)
+            })).isInstanceOf(StorageException.class).matches(e -> ((StorageException) e).busy(), "busy")
                     .hasMessageStartingWith("The database is busy: a statement ran for more than 300 ms");
             assertThat(storage.accounts().find(kept.tenantId(), kept.id())).contains(kept);
 

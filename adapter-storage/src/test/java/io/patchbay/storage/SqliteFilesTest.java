@@ -97,7 +97,7 @@ class SqliteFilesTest {
             try {
                 assertThatThrownBy(() -> Secrets.link(storage, StoreFixtures.account(StoreFixtures.tenant()),
                         Secrets.newToken()))
-                        .isInstanceOf(StorageException.class)
+                        .isInstanceOf(StorageException.class).matches(e -> ((StorageException) e).busy(), "busy")
                         .hasMessageStartingWith("The database is busy: another program has held the SQLite write "
                                 + "lock for more than 10 s");
                 // Reads go on meanwhile (WAL), and the storage is not taken for down.

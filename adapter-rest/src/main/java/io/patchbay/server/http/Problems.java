@@ -138,7 +138,10 @@ public final class Problems {
             return fromJavalin(http);
         }
         if (e instanceof StorageException storage) {
-            if (storage.getCause() == null) {
+            if (storage.busy()) {
+                // Load or a lock held elsewhere, not a fault: the message names the wait; a trace would bury it.
+                LOG.warn("Storage busy on {}: {}", where, storage.getMessage());
+            } else if (storage.getCause() == null) {
                 // Storage already knows the database is down and said so once: one line per call, not a trace.
                 LOG.warn("Storage unavailable on {}: {}", where, storage.getMessage());
             } else {

@@ -2,6 +2,10 @@ package io.patchbay.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.patchbay.core.error.DuplicateAccountException;
 import io.patchbay.core.error.ForbiddenException;
 import io.patchbay.core.error.IdentityMismatchException;
@@ -22,10 +26,12 @@ import io.patchbay.spi.ProviderUnavailable;
 import io.patchbay.spi.RateLimited;
 import io.patchbay.spi.Workspace;
 import io.patchbay.storage.StorageException;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** Every core and connector failure maps to one precise status, a stable code and the members that help. */
 class ProblemsTest {
@@ -128,10 +134,35 @@ class ProblemsTest {
         assertThat(storage.headers()).containsEntry("Retry-After", "5");
         assertThat(storage.getMessage()).doesNotContain("hunter2");
 
+        assertThat(map(StorageException.busy("The database is busy: x", new SQLException("x", "57014"))))
+                .extracting(ApiException::status, ApiException::code).containsExactly(503, "storage_unavailable");
+
         ApiException unexpected = map(new IllegalStateException("secret internals"));
         assertThat(unexpected.status()).isEqualTo(500);
         assertThat(unexpected.code()).isEqualTo("internal_error");
         assertThat(unexpected.getMessage()).doesNotContain("secret internals");
         assertThat(unexpected.extensions()).isEqualTo(Map.of());
+    }
+
+    @Test
+    void aBusyDatabaseIsOneWarningLineAndAFailureKeepsItsTrace() {
+        Logger logger = (Logger) LoggerFactory.getLogger(Problems.class);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        try {
+            map(StorageException.busy("The database is busy: a statement ran for more than 30 s, the statement "
+                    + "timeout, and was cancelled", new SQLException("canceling statement", "57014")));
+            map(new StorageException("Cannot read the keyset", new java.io.IOException("disk")));
+        } finally {
+            logger.detachAppender(events);
+        }
+        assertThat(events.list).extracting(ILoggingEvent::getLevel, ILoggingEvent::getFormattedMessage)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(Level.WARN, "Storage busy on GET /test: The database is "
+                                + "busy: a statement ran for more than 30 s, the statement timeout, and was cancelled"),
+                        org.assertj.core.groups.Tuple.tuple(Level.ERROR, "Storage failure on GET /test"));
+        assertThat(events.list.get(0).getThrowableProxy()).isNull();
+        assertThat(events.list.get(1).getThrowableProxy().getClassName()).isEqualTo(StorageException.class.getName());
     }
 }
