@@ -76,7 +76,11 @@ public final class NativeMemoryTrim implements AutoCloseable {
         }
         try {
             Thread.sleep(untilArenasCleaned(uptime));
-            LOG.debug("Native memory returned: {}", trimNow());
+            String report = trimNow();
+            if (!report.startsWith("Trim native heap")) {
+                throw new IllegalStateException(report); // "Not available." where the C library is not glibc
+            }
+            LOG.debug("Native memory returned: {}", report);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (JMException | RuntimeException e) {
