@@ -6,12 +6,19 @@ import io.patchbay.core.LinesLogger;
 import io.patchbay.spi.ProviderUnavailable;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class CallSecretsTest {
     private static final String TOKEN = "1971800d4d82861d8f2c1651fea4d212";
     private final LinesLogger recorded = new LinesLogger();
     private final System.Logger logger = CallSecrets.masking(recorded);
+
+    @BeforeEach
+    void forgetEndedCalls() {
+        CallSecrets.purge(System.nanoTime() + CallSecrets.AFTER_CALL.toNanos());
+    }
 
     @Test
     void whatAConnectorLogsDuringACallHasTheCallsSecretsMasked() {
@@ -52,11 +59,44 @@ class CallSecretsTest {
                 return null;
             });
         }
-        logger.log(System.Logger.Level.INFO, "after the call " + TOKEN);
+        assertThat(recorded.lines).containsExactly("callback for /me?api_token=[REDACTED]", "longer [REDACTED]");
+    }
 
-        assertThat(recorded.lines).containsExactly("callback for /me?api_token=[REDACTED]", "longer [REDACTED]",
-                "after the call " + TOKEN);
-        assertThat(CallSecrets.active()).as("nothing held once the call ended").isFalse();
+    @Test
+    void aLateLineOfAnEndedCallIsMaskedForAMinuteThenTheSecretIsForgotten() throws Exception {
+        try (ConnectorCalls calls = new ConnectorCalls(Duration.ofSeconds(5), 2)) {
+            calls.call("probe", "verify", List.of(TOKEN), () -> null);
+        }
+        // As an HTTP client's interceptor logging the answer to a call given up on, when it arrives.
+        Thread late = new Thread(() -> logger.log(System.Logger.Level.DEBUG, "late answer {\"api_token\":\"" + TOKEN
+                + "\"}"));
+        late.start();
+        late.join();
+        assertThat(CallSecrets.active()).isTrue();
+
+        CallSecrets.purge(System.nanoTime() + CallSecrets.AFTER_CALL.toNanos() - 1_000_000_000L);
+        logger.log(System.Logger.Level.DEBUG, "still within the minute " + TOKEN);
+        CallSecrets.purge(System.nanoTime() + CallSecrets.AFTER_CALL.toNanos());
+        logger.log(System.Logger.Level.DEBUG, "a minute on " + TOKEN);
+
+        assertThat(recorded.lines).containsExactly("late answer {\"api_token\":\"[REDACTED]\"}",
+                "still within the minute [REDACTED]", "a minute on " + TOKEN);
+        assertThat(CallSecrets.active()).as("nothing held a minute after the call ended").isFalse();
+    }
+
+    @Test
+    void onlyTheMostRecentlyEndedCallsSecretsAreKept() {
+        List<String> tokens = IntStream.range(0, CallSecrets.MAX_ENDED + 20)
+                .mapToObj(i -> "token-%08d-abcdef".formatted(i)).toList();
+        tokens.forEach(token -> CallSecrets.during(List.of(token), () -> null));
+
+        assertThat(CallSecrets.mask(tokens.get(19) + " " + tokens.get(20) + " " + tokens.get(tokens.size() - 1)))
+                .as("each log line is searched for every secret kept, so their number is bounded")
+                .isEqualTo(tokens.get(19) + " [REDACTED] [REDACTED]");
+        CallSecrets.during(List.of(tokens.get(0)), () -> {
+            assertThat(CallSecrets.mask(tokens.get(0))).as("a call in flight always").isEqualTo("[REDACTED]");
+            return null;
+        });
     }
 
     @Test
