@@ -52,8 +52,12 @@ public final class ProxyRules {
             } catch (IllegalArgumentException e) {
                 throw badPath("The proxy path has a malformed percent-encoding");
             }
-            if (decoded.equals(".") || decoded.equals("..")) {
-                throw badPath("The proxy path must not contain '.' or '..' segments");
+            // Servlet containers drop a segment's ";" parameters before resolving dot segments: "..;" is "..".
+            int parameters = decoded.indexOf(';');
+            String bare = parameters < 0 ? decoded : decoded.substring(0, parameters);
+            if (bare.equals(".") || bare.equals("..")) {
+                throw badPath("The proxy path must not contain '.' or '..' segments, with or without ';' "
+                        + "parameters");
             }
             for (int i = 0; i < decoded.length(); i++) {
                 if (Character.isISOControl(decoded.charAt(i))) {

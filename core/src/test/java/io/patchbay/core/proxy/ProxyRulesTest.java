@@ -24,7 +24,7 @@ class ProxyRulesTest {
     @ValueSource(strings = {"..", "../etc/passwd", "api/../../x", "%2e%2e/x", "api/%2E%2e/x", ".", "a/./b",
             "..%2fx", "a%2Fb", "a%5cb", "a\\b", "//evil.example/x", "a//b", "/etc", "http://evil.example/",
             "https:%2F%2Fevil.example", "HTTPS://evil", "mailto:x", "javascript:alert(1)", "a%00b", "%ZZ",
-            "a%0d%0aHost:evil"})
+            "a%0d%0aHost:evil", "..;/internal", "x/..;/users/5", ".;/x", "%2e%2e;x/y", "api/..;jsessionid=1/x"})
     void escapesAreRefused(String relative) {
         assertThatThrownBy(() -> ProxyRules.target(ONEFLOW, ProxyRules.checkRelative(relative), null))
                 .isInstanceOfSatisfying(InvalidInputException.class, e -> {
