@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -215,6 +216,13 @@ class EdgeProxyTest {
         upstream.script(r -> switch (r.target()) {
             case "/api/v9/br" -> encoded("br", ScriptedUpstream.TOKEN.getBytes(StandardCharsets.UTF_8));
             case "/api/v9/twice" -> encoded("gzip, gzip", ScriptedUpstream.TOKEN.getBytes(StandardCharsets.UTF_8));
+            case "/api/v9/second-line" -> {
+                // A coding on a second Content-Encoding line, behind a first "identity".
+                Map<String, String> headers = new LinkedHashMap<>();
+                headers.put("Content-Encoding", "identity");
+                headers.put("content-encoding", "gzip");
+                yield new Reply(200, headers, gzipOf(ScriptedUpstream.TOKEN), 0, false);
+            }
             case "/api/v9/corrupt" -> encoded("gzip", ScriptedUpstream.TOKEN.getBytes(StandardCharsets.UTF_8));
             default -> encoded("gzip", bomb);
         });
@@ -225,6 +233,10 @@ class EdgeProxyTest {
         assertThat(br.string("detail")).contains("'br'");
         assertThat(api.get(proxy + "api/v9/twice").token(key).send().string("code"))
                 .isEqualTo("provider_encoding_unsupported");
+        Api.Response secondLine = api.get(proxy + "api/v9/second-line").token(key).send();
+        assertThat(secondLine.status()).isEqualTo(502);
+        assertThat(secondLine.string("code")).isEqualTo("provider_encoding_unsupported");
+        assertThat(secondLine.string("detail")).contains("'identity, gzip'");
         Api.Response corrupt = api.get(proxy + "api/v9/corrupt").token(key).send();
         assertThat(corrupt.status()).isEqualTo(502);
         assertThat(corrupt.string("code")).isEqualTo("provider_response_corrupt");
@@ -296,6 +308,14 @@ class EdgeProxyTest {
     private static Reply encoded(String encoding, byte[] body) {
         return new Reply(200, Map.of("Content-Type", "application/json", "Content-Encoding", encoding), body, 0,
                 false);
+    }
+
+    private static byte[] gzipOf(String text) {
+        try {
+            return gzip(text);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static byte[] gzip(String text) throws IOException {

@@ -3,6 +3,8 @@ package io.patchbay.server.proxy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import java.io.IOException;
 
 /**
@@ -11,6 +13,13 @@ import java.io.IOException;
  */
 final class ContentDecoding {
     private ContentDecoding() {
+    }
+
+    /** The coding the answer states, all its {@code Content-Encoding} lines together; null when none. */
+    static String encoding(HttpHeaders headers) {
+        return headers.contains(HttpHeaderNames.CONTENT_ENCODING)
+                ? io.patchbay.core.proxy.ContentDecoding.encoding(headers.getAll(HttpHeaderNames.CONTENT_ENCODING))
+                : null;
     }
 
     /** Whether an answer with this {@code Content-Encoding} (null when none) is plain bytes already. */

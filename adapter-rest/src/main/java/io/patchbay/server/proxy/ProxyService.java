@@ -225,7 +225,7 @@ public final class ProxyService implements EdgeRoute {
     private void answer(Exchange exchange, Plan plan, FullHttpResponse response) {
         SecretMasking.Secrets secrets = plan.resolved().secrets();
         ByteBuf body = response.content();
-        String encoding = response.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+        String encoding = ContentDecoding.encoding(response.headers());
         if (encoding != null) {
             try {
                 body = ContentDecoding.decode(body, encoding, MAX_RESPONSE_BYTES);

@@ -182,6 +182,24 @@ class HubProxyTest {
     }
 
     @Test
+    void aCodingOnASecondContentEncodingLineIsRefusedNotPassedOnUnmasked() throws IOException {
+        byte[] json = ("{\"api_token\":\"" + TOKEN + "\"}").getBytes(StandardCharsets.UTF_8);
+        HttpServer provider = provider(exchange -> {
+            exchange.getResponseHeaders().add("Content-Encoding", "identity");
+            exchange.getResponseHeaders().add("Content-Encoding", "gzip");
+            return gzip(json);
+        });
+        Hub viaProvider = hub(Map.of("toggl", URI.create("http://127.0.0.1:" + provider.getAddress().getPort())),
+                Duration.ofSeconds(2));
+
+        assertThatThrownBy(() -> viaProvider.proxy().send(OWNER, account.id(), ProxyRequest.of("GET", "api/v9/me")))
+                .isInstanceOfSatisfying(ProviderUnavailable.class, e -> {
+                    assertThat(e.code()).isEqualTo("provider_encoding_unsupported");
+                    assertThat(e.getMessage()).contains("'identity, gzip'").doesNotContain(TOKEN);
+                });
+    }
+
+    @Test
     void anotherOwnersOrTenantsCallerIsToldTheAccountDoesNotExist() {
         for (Viewer stranger : List.of(Viewer.endUser("acme", "user-99", null), Viewer.tenantWide("globex"),
                 Viewer.endUser("globex", "user-42", null))) {

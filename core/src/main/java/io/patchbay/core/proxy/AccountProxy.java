@@ -158,7 +158,8 @@ public final class AccountProxy {
     }
 
     private ProxyResponse answer(String method, OpenedTarget opened, URI uri, HttpResponse<byte[]> response) {
-        Optional<String> encoding = response.headers().firstValue("content-encoding");
+        Optional<String> encoding = Optional.ofNullable(ContentDecoding.encoding(
+                response.headers().allValues("content-encoding")));
         byte[] body = response.body();
         if (encoding.isPresent()) {
             try {

@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.Inflater;
@@ -39,6 +40,15 @@ public final class ContentDecoding {
     }
 
     private ContentDecoding() {
+    }
+
+    /**
+     * The coding an answer states, from all its {@code Content-Encoding} lines as one list; null when none. Read
+     * whole, so that a second line cannot hide a coding behind a first {@code identity}: a list of codings is
+     * refused by {@link #decode}.
+     */
+    public static String encoding(List<String> headerLines) {
+        return headerLines.isEmpty() ? null : String.join(", ", headerLines);
     }
 
     /** Whether an answer with this {@code Content-Encoding} (null when none) is plain bytes already. */
