@@ -185,6 +185,39 @@ class ServerLoggingTest {
     }
 
     @Test
+    void inJsonLinesSecretsInTheMdcAndKeyValuePairsAreMaskedToo() throws Exception {
+        String token = "1971800d4d82861d8f2c1651fea4d212";
+        LoggerContext context = context();
+        ServerLogging logging = logging(Map.of(ServerLogging.LOG_DIR, dir.toString(), ServerLogging.LOG_FORMAT,
+                "json"), empty());
+        logging.setContext(context);
+        String console = consoleOf(() -> {
+            logging.apply(context);
+            org.slf4j.Logger connector = context.getLogger("com.acme.connector.AcmeConnector");
+            CallSecrets.during(List.of(token), () -> {
+                connector.atInfo().addKeyValue("authorization", "Bearer " + token).addKeyValue("attempt", 2)
+                        .log("calling the provider");
+                // The context's own MDC, as a connector's MDC.put reaches it in the server.
+                context.getMDCAdapter().put("token", token);
+                try {
+                    connector.warn("retrying", new IllegalStateException("no route"));
+                } finally {
+                    context.getMDCAdapter().remove("token");
+                }
+                return null;
+            });
+            context.stop();
+        });
+
+        for (String output : List.of(console, Files.readString(dir.resolve("patchbay.log")))) {
+            assertThat(output).doesNotContain(token).contains("Bearer [REDACTED]").contains("\"attempt\":\"2\"")
+                    .contains("\"token\":\"[REDACTED]\"");
+            assertThat(output.lines().filter(line -> line.contains("retrying")).findFirst().orElseThrow())
+                    .as("a throwable without the secret stays a throwable").contains("IllegalStateException");
+        }
+    }
+
+    @Test
     void anXmlConfigurationWinsWhetherNamedByPropertyOrOnTheClassPath() throws IOException {
         LoggerContext context = context();
         assertThat(logging(Map.of("logback.configurationFile", "/etc/patchbay/logback.xml"), empty())
