@@ -584,6 +584,11 @@ final class Database implements AutoCloseable {
      * failure as it is.
      */
     RuntimeException unavailableOr(RuntimeException e) {
+        if (anyInChain(e, t -> t instanceof InterruptedException)) {
+            // The calling thread was interrupted (the server stopping) while it waited for a connection: not the
+            // database's doing, so it is neither marked down nor called busy, and the caller sees the interruption.
+            return e;
+        }
         if (!(e instanceof StorageException) && isBusy(e)) {
             // Another program holds SQLite's write lock past the busy timeout, or a lock on PostgreSQL past the lock
             // timeout: the database is there, just not available now, so the caller may retry (503), and other

@@ -92,6 +92,12 @@ class DatabaseUnavailableTest {
             assertThat(((StorageException) answer).busy()).isTrue();
             assertThat(db.ready()).as("load does not make later calls fail fast").isTrue();
 
+            RuntimeException interrupted = new org.jdbi.v3.core.ConnectionException(new java.sql.SQLException(
+                    "patchbay-storage - Interrupted during connection acquisition", new InterruptedException()));
+            assertThat(db.unavailableOr(interrupted)).as("a stop interrupting a waiting request thread")
+                    .isSameAs(interrupted);
+            assertThat(db.ready()).as("is not the database going down").isTrue();
+
             RuntimeException down = db.unavailableOr(new org.jdbi.v3.core.statement.UnableToExecuteStatementException(
                     new java.sql.SQLException("Connection refused", "08001"), null));
             assertThat(((StorageException) down).busy()).isFalse();

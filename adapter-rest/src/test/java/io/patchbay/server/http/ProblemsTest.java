@@ -137,6 +137,11 @@ class ProblemsTest {
         assertThat(map(StorageException.busy("The database is busy: x", new SQLException("x", "57014"))))
                 .extracting(ApiException::status, ApiException::code).containsExactly(503, "storage_unavailable");
 
+        // A request thread interrupted by a stop while it waited for a pooled connection.
+        ApiException stopping = map(new IllegalStateException("unable to obtain a connection", new SQLException(
+                "patchbay-storage - Interrupted during connection acquisition", new InterruptedException())));
+        assertThat(stopping).extracting(ApiException::status, ApiException::code).containsExactly(503, "not_ready");
+
         ApiException unexpected = map(new IllegalStateException("secret internals"));
         assertThat(unexpected.status()).isEqualTo(500);
         assertThat(unexpected.code()).isEqualTo("internal_error");
