@@ -82,8 +82,9 @@ class EdgeProxyTest {
     void theProviderGetsTheAccountsCredentialsAndNoneOfTheCallersAndTheAnswerComesBackMasked() {
         upstream.script(r -> new Reply(201, Map.of("Content-Type", "application/json", "Set-Cookie", "session=abc",
                 "X-Echo", r.headers().getOrDefault("authorization", "-"), "Link", "<next>; rel=next"),
-                "{\"token\":\"" + ScriptedUpstream.TOKEN + "\",\"auth\":\"" + r.headers().get("authorization") + "\"}",
-                0, false));
+                "{\"token\":\"" + ScriptedUpstream.TOKEN + "\",\"auth\":\"" + r.headers().get("authorization")
+                        + "\",\"credentials\":\"" + r.headers().get("authorization").substring("Basic ".length())
+                        + "\"}", 0, false));
 
         Api.Response answer = api.post(proxy + "api/v9/workspaces/2001/clients?x=%20y").token(key)
                 .header("Cookie", "ours=1").header("X-Request-Note", "kept").header("Content-Type", "application/json")
@@ -100,7 +101,8 @@ class EdgeProxyTest {
         assertThat(sent.text()).isEqualTo("{\"name\":\"Edge Client\"}");
 
         assertThat(answer.status()).isEqualTo(201);
-        assertThat(answer.body()).isEqualTo("{\"token\":\"[REDACTED]\",\"auth\":\"[REDACTED]\"}");
+        assertThat(answer.body()).as("the header's credentials echoed without their scheme are masked too")
+                .isEqualTo("{\"token\":\"[REDACTED]\",\"auth\":\"[REDACTED]\",\"credentials\":\"[REDACTED]\"}");
         assertThat(answer.header("X-Echo")).contains("[REDACTED]");
         assertThat(answer.header("Link")).contains("<next>; rel=next");
         assertThat(answer.header("Set-Cookie")).isEmpty();

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -33,21 +34,37 @@ public record OpenedTarget(LinkedAccount account, ProxyTarget target, SecretMask
         Credentials credentials = vault.open(account);
         List<String> secretFields = CallSecrets.of(connector, credentials);
         ProxyTarget target = CallSecrets.during(secretFields, () -> connector.proxyTarget(credentials));
-        // The secret fields, and the headers made from them (an echoing provider would show "Basic <base64>"); a
-        // header the connector declares not secret, such as a user's email, is data that answers must keep.
-        List<String> values = Stream.concat(secretFields.stream(),
-                        target.headers().entrySet().stream()
-                                .filter(h -> !target.nonSecretHeaders().contains(h.getKey().toLowerCase(Locale.ROOT)))
-                                .map(Map.Entry::getValue))
-                .filter(value -> value.length() >= CallSecrets.MIN_LENGTH)
-                .map(SecretMasking::latin1View)
-                .distinct()
-                .toList();
+        List<String> values = secretValues(secretFields, target.headers(), target.nonSecretHeaders());
         List<String> jsonFields = target.secretJsonFields().stream()
                 .map(name -> SecretMasking.latin1View('"' + name + '"'))
                 .sorted()
                 .toList();
         return new OpenedTarget(account, target, new SecretMasking.Secrets(values, jsonFields));
+    }
+
+    /**
+     * What answers must not show: the secret fields, and the headers made from them (an echoing provider would show
+     * "Basic <base64>", or only its credentials); a header the connector declares not secret, such as a user's
+     * email, is data that answers must keep. A secret with a '/' also as JSON writers that escape it put it
+     * ("a\/b"). Values shorter than {@link CallSecrets#MIN_LENGTH} would mask ordinary words.
+     */
+    static List<String> secretValues(List<String> secretFields, Map<String, String> headers,
+                                     Set<String> nonSecretHeaders) {
+        return Stream.concat(secretFields.stream(),
+                        headers.entrySet().stream()
+                                .filter(h -> !nonSecretHeaders.contains(h.getKey().toLowerCase(Locale.ROOT)))
+                                .flatMap(h -> Stream.of(h.getValue(), withoutScheme(h.getValue()))))
+                .flatMap(value -> Stream.of(value, value.replace("/", "\\/")))
+                .filter(value -> value.length() >= CallSecrets.MIN_LENGTH)
+                .map(SecretMasking::latin1View)
+                .distinct()
+                .toList();
+    }
+
+    /** The credentials of an auth header value ({@code Basic <base64>}, {@code Bearer <token>}): after the scheme. */
+    private static String withoutScheme(String value) {
+        int space = value.indexOf(' ');
+        return space < 0 ? value : value.substring(space + 1).strip();
     }
 
     /** The same target for a newer read of the same account version (its labels, say, may differ). */
