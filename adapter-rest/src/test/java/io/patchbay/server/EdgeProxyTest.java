@@ -144,6 +144,24 @@ class EdgeProxyTest {
     }
 
     @Test
+    void aMethodParameterInTheQueryOrAFormIsRefusedAsTheOverrideHeadersAre() {
+        upstream.script(r -> Reply.ok("{}"));
+
+        Api.Response query = api.post(proxy + "api/v9/items?x=1&_method=DELETE").token(key).json(Map.of()).send();
+        assertThat(query.status()).as(query.toString()).isEqualTo(400);
+        assertThat(query.body()).contains("\"field\":\"query\"").contains("\"code\":\"method_override_refused\"");
+        Api.Response form = api.post(proxy + "api/v9/items").token(key)
+                .header("Content-Type", "application/x-www-form-urlencoded").raw("name=x&%5Fmethod=DELETE").send();
+        assertThat(form.status()).as(form.toString()).isEqualTo(400);
+        assertThat(form.body()).contains("\"field\":\"body\"").contains("\"code\":\"method_override_refused\"");
+        assertThat(upstream.scripted()).isEmpty();
+
+        assertThat(api.post(proxy + "api/v9/items?my_method=x").token(key).raw("{\"_method\":\"DELETE\"}")
+                .header("Content-Type", "application/json").send().status())
+                .as("other names, and JSON bodies, pass").isEqualTo(200);
+    }
+
+    @Test
     void aHeadAnswerKeepsTheProvidersContentLength() {
         // Clients ask HEAD for a resource's size (a signed file before downloading it): the provider's, not 0.
         upstream.script(r -> new Reply(200, Map.of("Content-Type", "application/json", "Content-Length", "623"), "",

@@ -41,6 +41,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -161,6 +162,9 @@ public final class ProxyService implements EdgeRoute {
                 ProxyRules.refuseMethodOverride(name, name);
             }
             String relative = ProxyPaths.checkedRelative(match);
+            ProxyRules.refuseMethodParameter(match.rawQuery().orElse(null),
+                    exchange.request().headers().get(HttpHeaderNames.CONTENT_TYPE),
+                    () -> exchange.request().content().toString(StandardCharsets.ISO_8859_1));
             Optional<OpenedTarget> resolved = targets.resolve(caller.viewer(), match.accountId(), mayBlock);
             if (resolved.isEmpty()) {
                 return Optional.empty();

@@ -241,6 +241,24 @@ class HubProxyTest {
     }
 
     @Test
+    void aMethodParameterInTheQueryOrAFormIsRefused() {
+        String multipart = "--b\r\nContent-Disposition: form-data; name=\"_method\"\r\n\r\nDELETE\r\n--b--\r\n";
+        Map<ProxyRequest, String> refused = Map.of(
+                ProxyRequest.of("POST", "api/v9/me").withQuery("_METHOD=delete"), "query",
+                ProxyRequest.of("POST", "api/v9/me").withHeader("Content-Type", "application/x-www-form-urlencoded")
+                        .withBody("a=1&_method=DELETE".getBytes(StandardCharsets.UTF_8)), "body",
+                ProxyRequest.of("POST", "api/v9/me").withHeader("content-type", "multipart/form-data; boundary=b")
+                        .withBody(multipart.getBytes(StandardCharsets.UTF_8)), "body");
+        refused.forEach((request, field) -> assertThatThrownBy(() -> hub.proxy().send(OWNER, account.id(), request))
+                .as(field).isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors())
+                        .singleElement().satisfies(error -> {
+                            assertThat(error.field()).isEqualTo(field);
+                            assertThat(error.code()).isEqualTo("method_override_refused");
+                        })));
+        assertThat(toggl.requests()).isEmpty();
+    }
+
+    @Test
     void aProviderThatDoesNotAnswerInTimeIsATimeout() {
         toggl.enqueue(Fault.slow(Duration.ofSeconds(6)).onPath("/api/v9/me"));
 

@@ -20,6 +20,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
@@ -103,6 +104,8 @@ public final class AccountProxy {
         }
         String relative = ProxyRules.checkRelative(ProxyRules.encodedPath(request.path()));
         checkHeaders(request.headers());
+        ProxyRules.refuseMethodParameter(request.query().map(ProxyRules::wireForm).orElse(null),
+                contentType(request.headers()), () -> new String(request.body(), StandardCharsets.ISO_8859_1));
         LinkedAccount account = vault.visible(viewer, accountId);
         OpenedTarget opened = OpenedTarget.open(catalog, vault, account);
         ProxyTarget target = opened.target();
@@ -206,6 +209,11 @@ public final class AccountProxy {
     }
 
     /** Refuses a header HTTP cannot carry, before anything is looked up or sent. */
+    private static String contentType(Map<String, List<String>> headers) {
+        return headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase("Content-Type"))
+                .flatMap(h -> h.getValue().stream()).findFirst().orElse(null);
+    }
+
     private static void checkHeaders(Map<String, List<String>> headers) {
         List<FieldError> errors = new ArrayList<>();
         headers.forEach((name, values) -> {

@@ -9,6 +9,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -23,6 +24,10 @@ public final class ProxyRules {
     public static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
     /** Methods sent with a body (an empty one when the caller sent none). */
     public static final Set<String> BODY_METHODS = Set.of("POST", "PUT", "PATCH");
+    private static final String METHOD_PARAMETER = "_method";
+    /** A multipart form's part named {@code _method}. */
+    private static final Pattern METHOD_PART = Pattern.compile(
+            "content-disposition:[^\r\n]*\\bname\\s*=\\s*\"?_method\"?(?=[;\\s]|$)", Pattern.CASE_INSENSITIVE);
     private static final Pattern SCHEME = Pattern.compile("[a-z][a-z0-9+.-]*:");
     /**
      * ASCII characters {@link URI} refuses in a query although clients send them raw; {@code #} too, which would
@@ -209,6 +214,46 @@ public final class ProxyRules {
         if (ProxyHeaders.METHOD_OVERRIDES.contains(headerName.toLowerCase(Locale.ROOT))) {
             throw InvalidInputException.of(field, "method_override_refused", methodOverrideDetail(headerName));
         }
+    }
+
+    /**
+     * Refuses a {@code _method} parameter in the query, or in a form body: frameworks (Laravel and Symfony from
+     * either, Rails from a form) take a request carrying one for the method it names, as with the override headers.
+     *
+     * @param rawQuery    the query as sent; null when none
+     * @param contentType the request's {@code Content-Type}; null when none
+     * @param body        the body as Latin-1 text, asked for only when it is a form
+     */
+    public static void refuseMethodParameter(String rawQuery, String contentType, Supplier<String> body) {
+        if (rawQuery != null && hasMethodParameter(rawQuery)) {
+            throw InvalidInputException.of("query", "method_override_refused", methodOverrideDetail("'_method'"));
+        }
+        String type = contentType == null ? "" : contentType.strip().toLowerCase(Locale.ROOT);
+        boolean form = type.startsWith("application/x-www-form-urlencoded") && hasMethodParameter(body.get());
+        boolean multipart = type.startsWith("multipart/form-data")
+                && METHOD_PART.matcher(body.get()).find();
+        if (form || multipart) {
+            throw InvalidInputException.of("body", "method_override_refused", methodOverrideDetail("'_method'"));
+        }
+    }
+
+    private static boolean hasMethodParameter(String formData) {
+        for (String parameter : formData.split("&", -1)) {
+            int equals = parameter.indexOf('=');
+            String name = equals < 0 ? parameter : parameter.substring(0, equals);
+            if (name.indexOf('%') >= 0 || name.indexOf('+') >= 0) {
+                try {
+                    name = URLDecoder.decode(name, StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException malformed) {
+                    continue; // not a name any framework reads
+                }
+            }
+            // As PHP reads names (Laravel, Symfony): leading spaces dropped, other spaces and dots made '_'.
+            if (name.stripLeading().replace(' ', '_').replace('.', '_').equalsIgnoreCase(METHOD_PARAMETER)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String methodOverrideDetail(String headerName) {

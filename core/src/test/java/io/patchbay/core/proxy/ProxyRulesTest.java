@@ -166,4 +166,27 @@ class ProxyRulesTest {
         assertThat(ProxyRules.encodedQuery(ProxyRules.wireForm("name=Zoë&x=€|y")))
                 .isEqualTo("name=Zo%C3%AB&x=%E2%82%AC%7Cy");
     }
+
+    @Test
+    void aMethodParameterIsRefusedInTheQueryAndInFormsOnly() {
+        for (String query : List.of("_method=DELETE", "a=1&_METHOD=put", "%5Fmethod=DELETE", "_method",
+                " _method=x", ".method=DELETE", "+%20_method=x")) {
+            assertThatThrownBy(() -> ProxyRules.refuseMethodParameter(query, null, () -> ""))
+                    .as(query).isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors())
+                            .singleElement().satisfies(f -> assertThat(f.field()).isEqualTo("query")));
+        }
+        assertThatThrownBy(() -> ProxyRules.refuseMethodParameter(null, "Application/X-WWW-Form-Urlencoded; charset=x",
+                () -> "name=a&_method=DELETE")).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> ProxyRules.refuseMethodParameter(null, "multipart/form-data; boundary=b",
+                () -> "--b\r\nContent-Disposition: form-data; name=_method\r\n\r\nDELETE\r\n--b--"))
+                .isInstanceOf(InvalidInputException.class);
+
+        ProxyRules.refuseMethodParameter("my_method=x&_methods=1&q=_method", "application/json",
+                () -> "{\"_method\":\"DELETE\"}");
+        ProxyRules.refuseMethodParameter(null, "multipart/form-data; boundary=b",
+                () -> "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"_method\"\r\n\r\nx\r\n--b--");
+        ProxyRules.refuseMethodParameter("%ZZ=1", null, () -> {
+            throw new AssertionError("a body that is not a form is not read");
+        });
+    }
 }
