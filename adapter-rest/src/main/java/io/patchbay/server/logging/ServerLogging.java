@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
@@ -26,6 +27,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * The server's logging, set up in code: the console, and a rolling file under {@code PATCHBAY_LOG_DIR}, both fed by
@@ -124,6 +126,19 @@ public final class ServerLogging extends ContextAwareBase implements Configurato
         async.setDiscardingThreshold(0);
         async.setNeverBlock(false);
         async.addAppender(start(context, "OUTPUTS", outputs));
+
+        // java.util.logging (a library in a drop-in connector, OkHttp's logging interceptor) into the same queue,
+        // masked like the rest instead of printed to standard error as it is; its levels follow these, so a line
+        // below them is not even built.
+        LevelChangePropagator levels = new LevelChangePropagator();
+        levels.setContext(context);
+        levels.setResetJUL(true);
+        levels.start();
+        context.addListener(levels);
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
 
         QUIET.forEach(name -> context.getLogger(name).setLevel(Level.WARN));
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.status.Status;
@@ -39,6 +40,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The server's own logging set-up (the tests themselves log through logback-test.xml), as the server runs it. */
 class ServerLoggingTest {
@@ -215,6 +217,42 @@ class ServerLoggingTest {
             assertThat(output.lines().filter(line -> line.contains("retrying")).findFirst().orElseThrow())
                     .as("a throwable without the secret stays a throwable").contains("IllegalStateException");
         }
+    }
+
+    @Test
+    void javaUtilLoggingReachesTheQueueAndIsMaskedThere() {
+        String token = "1971800d4d82861d8f2c1651fea4d212";
+        ServerLogging logging = logging(Map.of(ServerLogging.LOG_DIR, dir.toString()), empty());
+        LoggerContext configured = context();
+        logging.setContext(configured);
+        logging.apply(configured);
+        // The bridge hands java.util.logging lines to SLF4J, here the test run's own logging: a masking queue on
+        // the logger OkHttp logs through stands in for the server's.
+        LoggerContext slf4j = (LoggerContext) LoggerFactory.getILoggerFactory();
+        ch.qos.logback.core.read.ListAppender<ILoggingEvent> written = new ch.qos.logback.core.read.ListAppender<>();
+        written.setContext(slf4j);
+        written.start();
+        MaskingAsyncAppender queue = new MaskingAsyncAppender();
+        queue.setContext(slf4j);
+        queue.addAppender(written);
+        queue.start();
+        ch.qos.logback.classic.Logger okhttp = slf4j.getLogger("okhttp3.OkHttpClient");
+        okhttp.setLevel(Level.INFO);
+        okhttp.addAppender(queue);
+        try {
+            CallSecrets.during(List.of(token), () -> {
+                java.util.logging.Logger.getLogger("okhttp3.OkHttpClient").info("Authorization: Bearer " + token);
+                return null;
+            });
+        } finally {
+            okhttp.detachAppender(queue);
+            okhttp.setLevel(null);
+            queue.stop(); // writes out what is queued
+            configured.stop();
+        }
+
+        assertThat(written.list).extracting(ILoggingEvent::getFormattedMessage)
+                .containsExactly("Authorization: Bearer [REDACTED]");
     }
 
     @Test
