@@ -505,6 +505,14 @@ class RestContractTest extends ServerWithFakeTogglTest {
     }
 
     @Test
+    void everyBadListParameterIsNamedInOneAnswer() {
+        Api.Response refused = api.get("/v1/accounts?limit=0&owner_id=&status=bogus&sort=name").token(key).send();
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+        assertThat(List.of(0, 1, 2, 3)).extracting(i -> refused.string("errors." + i + ".field"))
+                .containsExactlyInAnyOrder("sort", "limit", "owner_id", "status");
+    }
+
+    @Test
     void aLimitThatIsNotANumberIsATypeErrorAndOneOutsideTheBoundsARangeError() {
         Map<String, String> codes = Map.of("abc", "type", "1.5", "type", "%D9%A5", "type", "0", "range",
                 "201", "range", "99999999999", "range", "-3", "range");

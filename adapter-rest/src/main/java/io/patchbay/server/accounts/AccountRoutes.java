@@ -149,9 +149,9 @@ public final class AccountRoutes implements RouteGroup {
 
     private void list(Context ctx) {
         Caller.Key caller = auth.key(ctx, Scope.ACCOUNTS_READ);
-        Paging.Request page = Paging.read(ctx, AccountQuery.MAX_LIMIT, Set.of("connector_id", "owner_id", "status",
-                "label"));
         List<FieldError> errors = new ArrayList<>();
+        Paging.Request page = Paging.read(ctx, AccountQuery.MAX_LIMIT, Set.of("connector_id", "owner_id", "status",
+                "label"), errors);
         // No owner, connector or label is blank: such a filter (say, an unset variable) would list nothing, silently.
         for (String filter : List.of("connector_id", "owner_id", "label")) {
             String value = ctx.queryParam(filter);

@@ -37,10 +37,23 @@ public final class Paging {
      * @throws ApiException 400 naming each bad parameter
      */
     public static Request read(Context ctx, int maxLimit, Set<String> filters) {
+        List<FieldError> errors = new ArrayList<>();
+        Request request = read(ctx, maxLimit, filters, errors);
+        if (!errors.isEmpty()) {
+            throw ApiException.invalidRequest(errors);
+        }
+        return request;
+    }
+
+    /**
+     * As {@link #read(Context, int, Set)}, adding what is wrong to {@code errors} instead, so that a route checking
+     * its filters too answers every bad field at once; what is wrong reads as its default.
+     */
+    public static Request read(Context ctx, int maxLimit, Set<String> filters, List<FieldError> errors) {
         Set<String> allowed = new TreeSet<>(filters);
         allowed.add("limit");
         allowed.add("cursor");
-        List<FieldError> errors = checkParameters(ctx, allowed);
+        errors.addAll(checkParameters(ctx, allowed));
         int limit = DEFAULT_LIMIT;
         String rawLimit = ctx.queryParam("limit");
         if (rawLimit != null) {
@@ -56,6 +69,7 @@ public final class Paging {
                 }
                 if (limit < 1 || limit > maxLimit) {
                     errors.add(new FieldError("limit", "range", expected));
+                    limit = DEFAULT_LIMIT;
                 }
             }
         }
@@ -67,9 +81,6 @@ public final class Paging {
                 errors.add(new FieldError("cursor", "invalid", "cursor must be a next_cursor value from a previous "
                         + "page of this list"));
             }
-        }
-        if (!errors.isEmpty()) {
-            throw ApiException.invalidRequest(errors);
         }
         return new Request(limit, after);
     }
