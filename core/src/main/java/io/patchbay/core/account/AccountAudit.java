@@ -7,9 +7,16 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Writes the audit events of account use cases. Details never carry secrets. */
+/**
+ * Writes the audit events of account use cases. Details never carry secrets. An event is written after its change
+ * is stored: when the write fails, the change stands and the failure is logged, rather than reported as the use
+ * case failing (a caller would retry a link that was made, or a connect page reuse an edit session that was spent).
+ */
 final class AccountAudit {
+    private static final Logger LOG = LoggerFactory.getLogger(AccountAudit.class);
     private final AuditLog log;
     private final Clock clock;
 
@@ -20,7 +27,13 @@ final class AccountAudit {
 
     void record(Viewer viewer, String action, LinkedAccount account, Map<String, String> details) {
         Instant now = clock.instant();
-        log.record(new AuditEvent(Ids.next("evt", now), account.tenantId(), now,
-                viewer.ownerId().orElse("tenant"), action, Optional.of(account.id()), details));
+        AuditEvent event = new AuditEvent(Ids.next("evt", now), account.tenantId(), now,
+                viewer.ownerId().orElse("tenant"), action, Optional.of(account.id()), details);
+        try {
+            log.record(event);
+        } catch (RuntimeException e) {
+            LOG.error("Audit event {} ({} of account {}, tenant {}) not recorded; the change itself is stored: {}",
+                    event.id(), action, account.id(), account.tenantId(), e.toString());
+        }
     }
 }

@@ -11,6 +11,7 @@ import static io.patchbay.core.usecase.UseCaseFixture.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.patchbay.core.Hub;
 import io.patchbay.core.Ids;
 import io.patchbay.core.account.AccountQuery;
 import io.patchbay.core.account.AccountStatus;
@@ -19,6 +20,8 @@ import io.patchbay.core.account.LinkResult;
 import io.patchbay.core.account.LinkedAccount;
 import io.patchbay.core.account.Viewer;
 import io.patchbay.core.account.Visibility;
+import io.patchbay.core.audit.AuditEvent;
+import io.patchbay.core.audit.AuditLog;
 import io.patchbay.core.error.DuplicateAccountException;
 import io.patchbay.core.error.ForbiddenException;
 import io.patchbay.core.error.IdentityMismatchException;
@@ -34,6 +37,8 @@ import io.patchbay.spi.ProviderUnavailable;
 import io.patchbay.spi.RateLimited;
 import io.patchbay.spi.Verification;
 import io.patchbay.spi.Workspace;
+import io.patchbay.testkit.memory.InMemoryLinkedAccountStore;
+import io.patchbay.testkit.memory.TestCipher;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -120,6 +125,28 @@ class LinkServiceTest {
         assertThat(new String(sealed, StandardCharsets.ISO_8859_1)).doesNotContain(ALICE_TOKEN);
         assertThat(f.audit.all()).extracting(e -> e.action()).containsExactly("account.linked");
         assertThat(f.audit.all().get(0).details().toString()).doesNotContain(ALICE_TOKEN);
+    }
+
+    @Test
+    void aLinkStoredStandsWhenItsAuditEventCannotBeWritten() {
+        InMemoryLinkedAccountStore store = new InMemoryLinkedAccountStore();
+        Hub hub = Hub.builder().connector(f.connector).store(store).cipher(new TestCipher())
+                .auditLog(new AuditLog() {
+                    @Override
+                    public void record(AuditEvent event) {
+                        throw new IllegalStateException("the audit table is locked");
+                    }
+
+                    @Override
+                    public java.util.List<AuditEvent> recent(String tenantId, Optional<String> accountId, int limit) {
+                        return java.util.List.of();
+                    }
+                }).build();
+
+        LinkResult result = hub.links().link(alice, request(SOLO_TOKEN, null, "alice", null, Visibility.PRIVATE));
+
+        assertThat(store.find(TENANT, result.account().id())).as("the account is stored and reported as linked")
+                .isPresent();
     }
 
     @Test
