@@ -130,6 +130,24 @@ class ConnectSessionTest {
     }
 
     @Test
+    void aSessionForAnotherOwnerOrTeamThanTheHeadersIsRefused() {
+        Map<String, Object> body = Map.of("owner_id", "carol", "team_id", "team-2",
+                "allowed_connectors", List.of("oneflow"));
+
+        Api.Response otherTeam = api.post("/v1/connect-sessions").token(key).header("Patchbay-Owner-Id", "carol")
+                .header("Patchbay-Team-Id", "team-1").json(body).send();
+        assertThat(otherTeam.status()).as(otherTeam.toString()).isEqualTo(422);
+        assertThat(otherTeam.errorFields()).containsExactly("team_id");
+        assertThat(otherTeam.string("errors.0.code")).isEqualTo("owner_mismatch");
+        Api.Response otherOwner = api.post("/v1/connect-sessions").token(key).header("Patchbay-Owner-Id", "dave")
+                .header("Patchbay-Team-Id", "team-2").json(body).send();
+        assertThat(otherOwner.errorFields()).containsExactly("owner_id");
+
+        assertThat(api.post("/v1/connect-sessions").token(key).header("Patchbay-Owner-Id", "carol")
+                .header("Patchbay-Team-Id", "team-2").json(body).send().status()).isEqualTo(201);
+    }
+
+    @Test
     void revokingTheKeyThatCreatedASessionEndsTheSession() {
         Api.Response creator = api.post("/v1/admin/tenants/tenant-" + tenants + "/api-keys").token(admin)
                 .json(Map.of("name", "session maker")).send();

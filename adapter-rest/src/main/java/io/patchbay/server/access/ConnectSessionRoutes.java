@@ -87,6 +87,10 @@ public final class ConnectSessionRoutes implements RouteGroup {
         }
         Optional<String> team = teamField.or(viewer::teamId);
         team.flatMap(t -> Ids.check("team_id", t)).ifPresent(errors::add);
+        if (teamField.isPresent() && viewer.teamId().isPresent() && !viewer.teamId().equals(teamField)) {
+            errors.add(new FieldError("team_id", "owner_mismatch", "team_id differs from the "
+                    + Authenticator.TEAM_HEADER + " header this request acts for"));
+        }
         label.flatMap(l -> Labels.check("label", l)).ifPresent(errors::add);
         accountId.flatMap(a -> Ids.check("account_id", a)).ifPresent(errors::add);
         Duration ttl = expiresIn.map(Duration::ofSeconds).orElse(ConnectSessionService.DEFAULT_TTL);
