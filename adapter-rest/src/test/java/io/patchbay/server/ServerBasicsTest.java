@@ -170,6 +170,10 @@ class ServerBasicsTest {
                 .json(Map.of("name", "x", "scopes", List.of("admin"))).send();
         assertThat(adminElsewhere.status()).isEqualTo(422);
         assertThat(adminElsewhere.errorFields()).containsExactly("scopes");
+        Api.Response adminAndAccounts = api.post("/v1/admin/tenants/default/api-keys").token(admin)
+                .json(Map.of("name", "x", "scopes", List.of("admin", "accounts:read"))).send();
+        assertThat(adminAndAccounts.status()).as(adminAndAccounts.toString()).isEqualTo(422);
+        assertThat(adminAndAccounts.string("errors.0.code")).isEqualTo("admin_alone");
 
         Api.Response badTenant = api.post("/v1/admin/tenants/Not%20Valid/api-keys").token(admin)
                 .json(Map.of("name", "x")).send();

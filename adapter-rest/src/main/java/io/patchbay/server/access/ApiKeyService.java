@@ -114,6 +114,14 @@ public final class ApiKeyService {
                     "the admin scope is only granted to keys of tenant '" + ADMIN_TENANT + "'")), Map.of(),
                     Map.of());
         }
+        if (scopes.contains(Scope.ADMIN) && scopes.size() > 1) {
+            // An admin key manages keys and the keyset and never touches accounts; a key that did both would reach
+            // the accounts of tenant 'default' with the power to mint keys for every tenant.
+            throw new ApiException(422, "invalid_input", "Invalid input", "The admin scope stands alone",
+                    List.of(new FieldError("scopes", "admin_alone", "the admin scope cannot be combined with others; "
+                            + "create a key of tenant '" + ADMIN_TENANT + "' without it for account work")),
+                    Map.of(), Map.of());
+        }
         Instant now = clock.instant();
         String key = Ids.secretToken(Tokens.API_KEY_PREFIX);
         ApiKey apiKey = new ApiKey(Ids.next("key", now), tenantId, name, Tokens.sha256(key), Tokens.hint(key),
