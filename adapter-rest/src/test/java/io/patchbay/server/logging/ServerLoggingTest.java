@@ -155,15 +155,9 @@ class ServerLoggingTest {
 
     @Test
     void jsonLinesCarryTheFormattedMessageAndTheException() throws Exception {
-        LoggerContext context = context();
-        ServerLogging logging = logging(Map.of(ServerLogging.LOG_DIR, dir.toString(), ServerLogging.LOG_FORMAT,
-                "json"), empty());
-        logging.setContext(context);
-        String console = consoleOf(() -> {
-            logging.apply(context);
+        String console = jsonConsoleOf(context -> {
             context.getLogger("io.patchbay.server.Example").info("linked {} \"accounts\"", 2);
             context.getLogger("io.patchbay.server.Example").warn("failed", new IllegalStateException("no route"));
-            context.stop();
         });
 
         JsonAdapter<Map<String, Object>> lines = new Moshi.Builder().build()
@@ -189,12 +183,7 @@ class ServerLoggingTest {
     @Test
     void inJsonLinesSecretsInTheMdcAndKeyValuePairsAreMaskedToo() throws Exception {
         String token = "1971800d4d82861d8f2c1651fea4d212";
-        LoggerContext context = context();
-        ServerLogging logging = logging(Map.of(ServerLogging.LOG_DIR, dir.toString(), ServerLogging.LOG_FORMAT,
-                "json"), empty());
-        logging.setContext(context);
-        String console = consoleOf(() -> {
-            logging.apply(context);
+        String console = jsonConsoleOf(context -> {
             org.slf4j.Logger connector = context.getLogger("com.acme.connector.AcmeConnector");
             CallSecrets.during(List.of(token), () -> {
                 connector.atInfo().addKeyValue("authorization", "Bearer " + token).addKeyValue("attempt", 2)
@@ -208,7 +197,6 @@ class ServerLoggingTest {
                 }
                 return null;
             });
-            context.stop();
         });
 
         for (String output : List.of(console, Files.readString(dir.resolve("patchbay.log")))) {
@@ -400,6 +388,19 @@ class ServerLoggingTest {
     /** Sees no resources at all, as the server jar's class path sees no logback.xml. */
     private static ClassLoader empty() {
         return new URLClassLoader(new URL[0], null);
+    }
+
+    /** What {@code work} logs to the console through the JSON set-up on a context of its own (the file gets it too). */
+    private String jsonConsoleOf(java.util.function.Consumer<LoggerContext> work) throws Exception {
+        LoggerContext context = context();
+        ServerLogging logging = logging(Map.of(ServerLogging.LOG_DIR, dir.toString(), ServerLogging.LOG_FORMAT,
+                "json"), empty());
+        logging.setContext(context);
+        return consoleOf(() -> {
+            logging.apply(context);
+            work.accept(context);
+            context.stop();
+        });
     }
 
     private static String consoleOf(ThrowingRunnable body) throws Exception {
