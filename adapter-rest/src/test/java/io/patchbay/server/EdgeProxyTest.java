@@ -308,6 +308,71 @@ class EdgeProxyTest {
     }
 
     @Test
+    void aRawHashInTheProxyPathIsRefusedSoNoBlockedRouteHidesBehindAFragment() throws IOException {
+        upstream.script(r -> Reply.ok("{}"));
+
+        // Parsed as a URL, "#x" would be a fragment: "reset_token#x" is not the blocked route, "reset_token" is sent.
+        for (String target : List.of("POST " + proxy + "api/v9/me/reset_token#x", "GET " + proxy
+                + "api/v9/desktop_login#", "GET " + proxy + "api/v9/me#/../x")) {
+            String[] parts = target.split(" ");
+            String refused = exchange(request(parts[0], parts[1]).replace("\r\n\r\n",
+                    "\r\nContent-Length: 0\r\n\r\n"), 1);
+            assertThat(refused).as(target).startsWith("HTTP/1.1 400").contains("\"field\":\"path\"")
+                    .contains("'#'");
+        }
+        assertThat(upstream.scripted()).isEmpty();
+    }
+
+    @Test
+    void rawBytesBeyondAsciiInTheProxyPathReachTheProviderPercentEncodedOnce() throws IOException {
+        upstream.script(r -> Reply.ok("{}"));
+
+        // "café" and "€" as UTF-8 bytes, sent raw as some clients do; the euro's 0x82 is no control character.
+        String answer = exchange(request("GET", proxy + "api/v9/caf\u00c3\u00a9/\u00e2\u0082\u00ac"), 1);
+
+        assertThat(answer).startsWith("HTTP/1.1 200");
+        assertThat(upstream.scripted().get(0).target()).isEqualTo("/api/v9/caf%C3%A9/%E2%82%AC");
+    }
+
+    @Test
+    void theProvidersReasonPhraseIsNotPassedOnSinceItMayEchoTheCredentials() throws IOException {
+        upstream.script(r -> new Reply(401, Map.of("Content-Type", "application/json"), "{}", 0, false)
+                .reason("Bad token " + ScriptedUpstream.TOKEN));
+
+        String answer = exchange(request("GET", proxy + "api/v9/items"), 1);
+
+        assertThat(answer).startsWith("HTTP/1.1 401 Unauthorized\r\n").doesNotContain(ScriptedUpstream.TOKEN);
+    }
+
+    @Test
+    void aPathWithControlCharactersReachesTheAccessLogWithoutThem() throws IOException, InterruptedException {
+        try (LogCapture logs = new LogCapture()) {
+            String refused = exchange(request("GET", proxy + "api/v9/x\u001b[2J\u0007y"), 1);
+            assertThat(refused).startsWith("HTTP/1.1 400");
+
+            List<String> lines = accessLines(logs);
+            for (long deadline = System.nanoTime() + 2_000_000_000L; lines.isEmpty() && System.nanoTime() < deadline;
+                    lines = accessLines(logs)) {
+                Thread.sleep(10); // the line is written just after the answer
+            }
+            assertThat(lines).singleElement().satisfies(line -> assertThat(line).contains("api/v9/x?[2J?y 400")
+                    .doesNotContain("\u001b").doesNotContain("\u0007"));
+        }
+    }
+
+    @Test
+    void aRawQueryBeyondAsciiReachesTheApiAsItsUtf8Bytes() throws IOException {
+        String accountId = proxy.split("/")[3];
+        assertThat(api.patch("/v1/accounts/" + accountId).token(key).json(Map.of("label", "Zo\u00eb")).send().status())
+                .isEqualTo(200);
+
+        // "Zoë" as UTF-8 bytes, raw in the request line.
+        String answer = exchange(request("GET", "/v1/accounts?label=Zo\u00c3\u00ab"), 1);
+
+        assertThat(answer).startsWith("HTTP/1.1 200").contains("\"id\":\"" + accountId + "\"");
+    }
+
+    @Test
     void aRefusedProxyPathIsLoggedWithTheCallerWhoseKeyWasAccepted() throws IOException, InterruptedException {
         upstream.script(r -> Reply.ok("{}"));
         try (LogCapture logs = new LogCapture()) {

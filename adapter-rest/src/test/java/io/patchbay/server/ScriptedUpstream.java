@@ -35,7 +35,12 @@ final class ScriptedUpstream implements AutoCloseable {
     }
 
     /** What to do with a request: answer (after a delay), or close the connection without answering. */
-    record Reply(int status, Map<String, String> headers, byte[] body, long delayMillis, boolean drop) {
+    record Reply(int status, String reason, Map<String, String> headers, byte[] body, long delayMillis,
+                 boolean drop) {
+        Reply(int status, Map<String, String> headers, byte[] body, long delayMillis, boolean drop) {
+            this(status, "Scripted", headers, body, delayMillis, drop);
+        }
+
         Reply(int status, Map<String, String> headers, String body, long delayMillis, boolean drop) {
             this(status, headers, body.getBytes(StandardCharsets.UTF_8), delayMillis, drop);
         }
@@ -49,7 +54,12 @@ final class ScriptedUpstream implements AutoCloseable {
         }
 
         Reply after(long millis) {
-            return new Reply(status, headers, body, millis, drop);
+            return new Reply(status, reason, headers, body, millis, drop);
+        }
+
+        /** The same answer with its own reason phrase on the status line. */
+        Reply reason(String phrase) {
+            return new Reply(status, phrase, headers, body, delayMillis, drop);
         }
     }
 
@@ -134,7 +144,8 @@ final class ScriptedUpstream implements AutoCloseable {
 
     private static void write(OutputStream out, Reply reply) throws IOException {
         byte[] body = reply.body();
-        StringBuilder head = new StringBuilder("HTTP/1.1 ").append(reply.status()).append(" Scripted\r\n");
+        StringBuilder head = new StringBuilder("HTTP/1.1 ").append(reply.status()).append(' ')
+                .append(reply.reason()).append("\r\n");
         reply.headers().forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
         // A scripted Content-Length stands, as a HEAD answer carries the GET's length over no body.
         if (reply.headers().keySet().stream().noneMatch(name -> name.equalsIgnoreCase("Content-Length"))) {

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.patchbay.core.proxy.ProxyRules;
 import io.patchbay.server.http.ApiException;
 import java.time.Duration;
 import java.util.List;
@@ -33,8 +34,10 @@ public final class ApiRelay {
 
     void relay(Exchange exchange) {
         FullHttpRequest request = exchange.request();
-        FullHttpRequest relayed = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(),
-                request.content().retainedDuplicate());
+        // The target was read one char per byte and would be written back as UTF-8: a raw "Zoë" would arrive as
+        // "ZoÃ«". Percent-encoded, its bytes reach the API server as they were sent.
+        FullHttpRequest relayed = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(),
+                ProxyRules.encodedWirePath(request.uri()), request.content().retainedDuplicate());
         HopByHop.copyEndToEnd(request.headers(), relayed.headers());
         HttpUtil.setContentLength(relayed, relayed.content().readableBytes());
         if (!relayed.headers().contains(HttpHeaderNames.HOST)) {

@@ -18,6 +18,9 @@ import org.slf4j.LoggerFactory;
 public final class RequestLog {
     private static final Logger ACCESS = LoggerFactory.getLogger("io.patchbay.server.access-log");
 
+    /** Longer paths are cut in the access line. */
+    private static final int MAX_LOGGED_PATH = 256;
+
     private final MeterRegistry meters;
     private final boolean accessLines;
     /** Meters are looked up by name and tags; keeping them spares the builder on every request. */
@@ -45,7 +48,28 @@ public final class RequestLog {
                 .record(nanos, TimeUnit.NANOSECONDS);
         if (accessLines && ACCESS.isInfoEnabled()) {
             long tenths = (nanos + 50_000) / 100_000;
-            ACCESS.info("{} {} {} {}.{}ms caller={}", method, path, status, tenths / 10, tenths % 10, callerId);
+            ACCESS.info("{} {} {} {}.{}ms caller={}", method, printable(path), status, tenths / 10, tenths % 10,
+                    callerId);
         }
+    }
+
+    /**
+     * A path as a client sent it, safe for a log line: no control characters or spaces (a forged line break or
+     * terminal escape would otherwise reach the log), and not too long.
+     */
+    static String printable(String path) {
+        int i = 0;
+        while (i < path.length() && i < MAX_LOGGED_PATH && path.charAt(i) > 0x20 && path.charAt(i) < 0x7f) {
+            i++;
+        }
+        if (i == path.length()) {
+            return path;
+        }
+        StringBuilder shown = new StringBuilder(Math.min(path.length(), MAX_LOGGED_PATH) + 3).append(path, 0, i);
+        for (; i < path.length() && i < MAX_LOGGED_PATH; i++) {
+            char c = path.charAt(i);
+            shown.append(c > 0x20 && c < 0x7f ? c : '?');
+        }
+        return path.length() > MAX_LOGGED_PATH ? shown.append("...").toString() : shown.toString();
     }
 }

@@ -43,12 +43,15 @@ public final class ProxyPaths {
                 question < 0 ? Optional.empty() : Optional.of(requestTarget.substring(question + 1))));
     }
 
-    /** The relative path of a proxy request, checked ({@link ProxyRules#checkRelative}) before any look-up. */
+    /**
+     * The relative path of a proxy request, its raw bytes beyond ASCII percent-encoded, checked
+     * ({@link ProxyRules#checkRelative}) before any look-up.
+     */
     static String checkedRelative(Match match) {
         if (match.accountId().indexOf('%') >= 0) {
             throw badPath("The account id must not be percent-encoded");
         }
-        return ProxyRules.checkRelative(match.relative());
+        return ProxyRules.checkRelative(ProxyRules.encodedWirePath(match.relative()));
     }
 
     private static ApiException badPath(String detail) {

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.patchbay.core.error.InvalidInputException;
@@ -246,8 +247,9 @@ public final class ProxyService implements EdgeRoute {
                 body.release();
             }
         }
-        FullHttpResponse answer = new DefaultFullHttpResponse(exchange.request().protocolVersion(), response.status(),
-                maskedBody);
+        // The standard reason phrase, not the provider's: its own text is free to echo what we sent it.
+        FullHttpResponse answer = new DefaultFullHttpResponse(exchange.request().protocolVersion(),
+                HttpResponseStatus.valueOf(response.status().code()), maskedBody);
         HttpHeaders headers = HopByHop.copyEndToEnd(response.headers(), answer.headers());
         ProxyHeaders.NOT_RETURNED.forEach(headers::remove);
         plan.resolved().target().strippedResponseHeaders().forEach(headers::remove);

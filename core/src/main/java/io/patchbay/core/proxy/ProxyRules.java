@@ -46,6 +46,11 @@ public final class ProxyRules {
                 || SCHEME.matcher(lower).lookingAt()) {
             throw badPath("The proxy path is relative to the connector's base URL; absolute URLs are refused");
         }
+        if (relative.indexOf('#') >= 0 || relative.indexOf('?') >= 0) {
+            // Parsed as a URL they would end the path: what the blocked routes saw would not be what is sent.
+            throw badPath("The proxy path must not hold a raw '#' or '?'; percent-encode them (%23, %3F) when "
+                    + "they are part of the path");
+        }
         if (relative.contains("\\") || lower.contains("%2f") || lower.contains("%5c") || lower.contains("%00")
                 || relative.contains("//")) {
             throw badPath("The proxy path must not contain encoded slashes, backslashes, NUL or empty segments");
@@ -88,10 +93,13 @@ public final class ProxyRules {
             throw badPath("The proxy path is not a valid URL part: " + e.getReason());
         }
         String basePath = base.getRawPath() == null || base.getRawPath().isEmpty() ? "/" : base.getRawPath();
+        String baseDirectory = basePath.endsWith("/") ? basePath : basePath + "/";
         String normalized = uri.normalize().getRawPath();
+        // The path sent must be the one the blocked routes were checked against, character for character.
         if (!uri.getScheme().equals(base.getScheme()) || !uri.getHost().equalsIgnoreCase(base.getHost())
                 || uri.getPort() != base.getPort() || uri.getRawUserInfo() != null || normalized == null
-                || !(normalized + "/").startsWith(basePath.endsWith("/") ? basePath : basePath + "/")) {
+                || uri.getRawFragment() != null || !(baseDirectory + relative).equals(uri.getRawPath())
+                || !(normalized + "/").startsWith(baseDirectory)) {
             throw badPath("The proxy path leaves the connector's base URL");
         }
         return uri;
@@ -141,20 +149,31 @@ public final class ProxyRules {
 
     /** A path with the characters beyond ASCII percent-encoded as UTF-8; the path itself when there are none. */
     static String encodedPath(String path) {
-        String wire = wireForm(path);
-        if (wire == path) {
-            return path;
-        }
-        StringBuilder encoded = new StringBuilder(wire.length() + 16);
+        return encodedWirePath(wireForm(path));
+    }
+
+    /**
+     * A path as read off the wire (one char per byte) with its bytes beyond ASCII percent-encoded, as a URL holds
+     * them: a raw {@code café} sent as UTF-8 reaches the provider as {@code caf%C3%A9}, not re-encoded byte by byte.
+     * The path itself when there are none, the usual case.
+     */
+    public static String encodedWirePath(String wire) {
+        StringBuilder encoded = null;
         for (int i = 0; i < wire.length(); i++) {
             char c = wire.charAt(i);
+            if (c > 0xff) {
+                throw badPath("The proxy path is not a valid URL part");
+            }
+            if (c > 0x7f && encoded == null) {
+                encoded = new StringBuilder(wire.length() + 16).append(wire, 0, i);
+            }
             if (c > 0x7f) {
                 encoded.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
-            } else {
+            } else if (encoded != null) {
                 encoded.append(c);
             }
         }
-        return encoded.toString();
+        return encoded == null ? wire : encoded.toString();
     }
 
     /**

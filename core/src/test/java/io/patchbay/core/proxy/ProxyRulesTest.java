@@ -24,7 +24,8 @@ class ProxyRulesTest {
     @ValueSource(strings = {"..", "../etc/passwd", "api/../../x", "%2e%2e/x", "api/%2E%2e/x", ".", "a/./b",
             "..%2fx", "a%2Fb", "a%5cb", "a\\b", "//evil.example/x", "a//b", "/etc", "http://evil.example/",
             "https:%2F%2Fevil.example", "HTTPS://evil", "mailto:x", "javascript:alert(1)", "a%00b", "%ZZ",
-            "a%0d%0aHost:evil", "..;/internal", "x/..;/users/5", ".;/x", "%2e%2e;x/y", "api/..;jsessionid=1/x"})
+            "a%0d%0aHost:evil", "..;/internal", "x/..;/users/5", ".;/x", "%2e%2e;x/y", "api/..;jsessionid=1/x", "me/reset_token#x",
+            "desktop_login#", "a#/../../x", "a?b"})
     void escapesAreRefused(String relative) {
         assertThatThrownBy(() -> ProxyRules.target(ONEFLOW, ProxyRules.checkRelative(relative), null))
                 .isInstanceOfSatisfying(InvalidInputException.class, e -> {
@@ -163,6 +164,10 @@ class ProxyRulesTest {
     void embeddersTextIsSentAsUtf8PercentEncoded() {
         assertThat(ProxyRules.encodedPath("api/v9/me")).isEqualTo("api/v9/me");
         assertThat(ProxyRules.encodedPath("tags/Zoë")).isEqualTo("tags/Zo%C3%AB");
+        // Off the wire, one char per byte: the bytes are encoded as they are, not taken for text again.
+        assertThat(ProxyRules.encodedWirePath("tags/Zo\u00c3\u00ab")).isEqualTo("tags/Zo%C3%AB");
+        String plain = "api/v9/me";
+        assertThat(ProxyRules.encodedWirePath(plain)).isSameAs(plain);
         assertThat(ProxyRules.encodedQuery(ProxyRules.wireForm("name=Zoë&x=€|y")))
                 .isEqualTo("name=Zo%C3%AB&x=%E2%82%AC%7Cy");
     }
