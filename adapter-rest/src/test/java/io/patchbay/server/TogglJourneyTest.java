@@ -181,6 +181,16 @@ class TogglJourneyTest extends ServerWithFakeTogglTest {
         assertThat(notOwner.string("code")).isEqualTo("not_account_owner");
         assertThat(api.delete(path).token(key).owner("u-dan").header("Patchbay-Team-Id", "design").send().status())
                 .isEqualTo(403);
+        // Verifying records a status and a new version: the owner's to do, not a teammate's or the whole tenant's.
+        Api.Response teammateVerify = api.post(path + "/verify").token(key).owner("u-dan")
+                .header("Patchbay-Team-Id", "design").send();
+        assertThat(teammateVerify.status()).isEqualTo(403);
+        assertThat(teammateVerify.string("code")).isEqualTo("not_account_owner");
+        assertThat(api.patch(path).token(key).owner("u-carol").json(Map.of("visibility", "tenant")).send().status())
+                .isEqualTo(200);
+        assertThat(api.post(path + "/verify").token(key).owner("u-eve").send().status()).isEqualTo(403);
+        assertThat(api.get(path).token(key).send().header("ETag")).as("no verify was stored").hasValue("\"3\"");
+        assertThat(api.post(path + "/verify").token(key).owner("u-carol").send().status()).isEqualTo(200);
 
         Api.Response teamless = link("u-zed", null, token(FakeToggl.BOB), null, "team");
         assertThat(teamless.status()).isEqualTo(422);

@@ -180,7 +180,8 @@ public final class LinkService {
 
     /** As {@link #reverify(Viewer, String)}, only while the account is at {@code expectedVersion}, atomically. */
     public LinkedAccount reverify(Viewer viewer, String accountId, Optional<Long> expectedVersion) {
-        LinkedAccount account = AccountVault.atVersion(vault.visible(viewer, accountId), expectedVersion);
+        // A verify records a status and a new version: a change, so the owner's, as renaming is.
+        LinkedAccount account = AccountVault.atVersion(vault.manageable(viewer, accountId), expectedVersion);
         Connector connector = catalog.get(account.connectorId());
         Credentials credentials = vault.open(account);
         Instant now = clock.instant();
