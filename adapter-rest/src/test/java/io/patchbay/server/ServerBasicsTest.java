@@ -175,6 +175,15 @@ class ServerBasicsTest {
         assertThat(adminAndAccounts.status()).as(adminAndAccounts.toString()).isEqualTo(422);
         assertThat(adminAndAccounts.string("errors.0.code")).isEqualTo("admin_alone");
 
+        // 100 characters is the schema's maxLength, counted as characters: 100 emoji are 200 UTF-16 units.
+        String emoji = "\uD83D\uDE00";
+        assertThat(api.post("/v1/admin/tenants/acme/api-keys").token(admin).json(Map.of("name", emoji.repeat(100)))
+                .send().status()).isEqualTo(201);
+        Api.Response tooLong = api.post("/v1/admin/tenants/acme/api-keys").token(admin)
+                .json(Map.of("name", emoji.repeat(101))).send();
+        assertThat(tooLong.status()).isEqualTo(422);
+        assertThat(tooLong.errorFields()).containsExactly("name");
+
         Api.Response badTenant = api.post("/v1/admin/tenants/Not%20Valid/api-keys").token(admin)
                 .json(Map.of("name", "x")).send();
         assertThat(badTenant.status()).isEqualTo(400);

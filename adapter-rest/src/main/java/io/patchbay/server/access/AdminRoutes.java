@@ -51,7 +51,9 @@ public final class AdminRoutes implements RouteGroup {
         Optional<List<String>> rawScopes = body.optionalStringList("scopes");
         body.done();
         List<FieldError> errors = new ArrayList<>();
-        if (name.isBlank() || name.length() > MAX_NAME || name.chars().anyMatch(Character::isISOControl)) {
+        // Characters as the schema's maxLength counts them: code points, not UTF-16 units.
+        if (name.isBlank() || name.codePointCount(0, name.length()) > MAX_NAME
+                || name.chars().anyMatch(Character::isISOControl)) {
             errors.add(new FieldError("name", "invalid", "name must be 1 to " + MAX_NAME
                     + " characters without control characters"));
         }
