@@ -257,6 +257,18 @@ class ConnectPageTest {
     }
 
     @Test
+    void aTokenInTheQueryIsNotReadSinceEveryProxyOnTheWayWouldLogIt() throws Exception {
+        String token = session("query-user", "Query");
+        HeadlessChromium browser = browser();
+
+        open(browser, "http://127.0.0.1:" + server.port() + "/connect?session=" + token,
+                "!['', 'Loading…'].includes(document.getElementById('status').textContent)");
+
+        assertThat(browser.eval("[document.getElementById('status').textContent, document.getElementById('form').hidden]"))
+                .isEqualTo(List.of("This link is incomplete. " + START_AGAIN, true));
+    }
+
+    @Test
     void providerTroubleIsExplainedWithTheProvidersDetailSecond() throws Exception {
         HeadlessChromium browser = browser();
         open(browser, connectUrl(session("trouble-user", "Trouble")));

@@ -63,11 +63,11 @@
   }
 
   function readLink() {
+    // The fragment only: browsers never send it, while a query would put the token in every log on the way.
     const fragment = new URLSearchParams(location.hash.slice(1));
-    const query = new URLSearchParams(location.search);
     return {
-      token: fragment.get('session') || query.get('session'),
-      accountId: fragment.get('account') || query.get('account')
+      token: fragment.get('session'),
+      accountId: fragment.get('account')
     };
   }
 
