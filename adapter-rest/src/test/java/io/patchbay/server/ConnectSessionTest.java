@@ -258,6 +258,21 @@ class ConnectSessionTest {
     }
 
     @Test
+    void sessionsExpiredForADayAreRemovedWhenTheNextOneIsMade() {
+        String lateClick = linkSession("fay");
+        String stale = linkSession("fay");
+        clock.advance(Duration.ofHours(2));
+        assertThat(link(lateClick, SALES, Map.of()).string("code")).as("kept a day after expiring")
+                .isEqualTo("session_expired");
+        clock.advance(Duration.ofDays(1));
+
+        String fresh = linkSession("gus");
+
+        assertThat(link(stale, SALES, Map.of()).string("code")).as("removed").isEqualTo("invalid_session_token");
+        assertThat(api.get("/v1/connectors").token(fresh).send().status()).isEqualTo(200);
+    }
+
+    @Test
     void anEditSessionReplacesOneAccountsCredentialsOnce() {
         Api.Response linked = api.post("/v1/accounts").token(key).json(Map.of("connector_id", "oneflow",
                 "owner_id", "frank", "workspace_id", SALES, "credentials", CREDENTIALS, "label", "frank")).send();

@@ -15,16 +15,25 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Short-lived tokens that let an end user's browser link (or, in edit mode, re-key one account) and nothing else. */
 @Singleton
 public final class ConnectSessionService {
     public static final Duration MAX_TTL = Duration.ofMinutes(30);
     public static final Duration DEFAULT_TTL = Duration.ofMinutes(15);
+    /** Expired sessions are kept this long, so a late click still hears "expired" rather than "not known". */
+    static final Duration KEPT_AFTER_EXPIRY = Duration.ofDays(1);
+    /** How often making a session also removes those kept long enough; every instance may, none needs to. */
+    static final Duration SWEEP_EVERY = Duration.ofHours(1);
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectSessionService.class);
 
     private final ConnectSessionStore store;
     private final ApiKeyStore keys;
     private final Clock clock;
+    private final AtomicReference<Instant> nextSweep = new AtomicReference<>(Instant.MIN);
 
     /** A session just made: {@link #token()} is shown once and never stored. */
     public record Created(ConnectSession session, String token) {
@@ -50,7 +59,26 @@ public final class ConnectSessionService {
                 ownerId, teamId, allowedConnectors, label, accountId, now, now.plus(ttl), Optional.empty(),
                 Optional.of(createdBy.id()));
         store.insert(session);
+        sweep(now);
         return new Created(session, token);
+    }
+
+    /** Removes sessions past {@link #KEPT_AFTER_EXPIRY}, at most every {@link #SWEEP_EVERY}: else they add up forever. */
+    private void sweep(Instant now) {
+        Instant due = nextSweep.get();
+        if (now.isBefore(due) || !nextSweep.compareAndSet(due, now.plus(SWEEP_EVERY))) {
+            return;
+        }
+        try {
+            int removed = store.deleteExpired(now.minus(KEPT_AFTER_EXPIRY));
+            if (removed > 0) {
+                LOG.info("Removed {} connect sessions that expired more than {} ago", removed, KEPT_AFTER_EXPIRY);
+            }
+        } catch (RuntimeException e) {
+            // The session just made stands; the next sweep tries again.
+            LOG.warn("Could not remove expired connect sessions ({}); trying again in {}", e.getClass().getSimpleName(),
+                    SWEEP_EVERY);
+        }
     }
 
     /**
