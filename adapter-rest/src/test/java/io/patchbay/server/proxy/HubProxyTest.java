@@ -104,7 +104,7 @@ class HubProxyTest {
                 .withHeader("Patchbay-Owner-Id", "someone-else").withHeader("Cookie", "session=caller")
                 .withHeader("Authorization", "Bearer caller-key").withHeader("X-Forwarded-For", "203.0.113.7")
                 .withHeader("X-Real-IP", "203.0.113.7").withHeader("Accept-Encoding", "gzip")
-                .withHeader("X-Request-Id", "req-1");
+                .withHeader("X-Request-Id", "req-1").withHeader("Range", "bytes=10-13").withHeader("If-Range", "\"e1\"");
 
         ProxyResponse answer = hub.proxy().send(OWNER, account.id(), request);
 
@@ -117,7 +117,8 @@ class HubProxyTest {
         assertThat(received.basicAuth()).contains(List.of(TOKEN, "api_token"));
         assertThat(received.header("X-Request-Id")).isEqualTo("req-1");
         assertThat(received.header("Accept-Encoding")).isEqualTo("identity");
-        for (String dropped : List.of("Patchbay-Owner-Id", "Cookie", "X-Forwarded-For", "X-Real-IP")) {
+        for (String dropped : List.of("Patchbay-Owner-Id", "Cookie", "X-Forwarded-For", "X-Real-IP", "Range",
+                "If-Range")) {
             assertThat(received.header(dropped)).as(dropped).isNull();
         }
         // Toggl's /me shows the account's token: the answer never does.

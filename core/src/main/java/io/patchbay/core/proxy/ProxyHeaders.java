@@ -12,10 +12,11 @@ public final class ProxyHeaders {
     /**
      * Request headers that describe the caller's connection to us, or its credentials for us, besides the
      * hop-by-hop ones, the length and the {@link #NOT_FORWARDED_PREFIXES}. {@code Accept-Encoding} is replaced, not
-     * removed.
+     * removed. {@code Range} and {@code If-Range} too: slices of an answer could each hold a piece of a secret too
+     * short to be masked.
      */
     public static final Set<String> NOT_FORWARDED = Set.of("host", "expect", "authorization", "cookie", "forwarded",
-            "x-real-ip");
+            "x-real-ip", "range", "if-range");
     /** Our own headers ({@code Patchbay-Owner-Id}, ...), and what proxies in front of us say about the caller. */
     public static final List<String> NOT_FORWARDED_PREFIXES = List.of("patchbay-", "x-forwarded-");
     /**
