@@ -220,6 +220,34 @@ class KeyRotationTest {
         }
     }
 
+    @Test
+    void reencryptionUsesAndAuditsThePrimaryKeyAnotherInstanceWroteToTheSharedFile() throws IOException {
+        Path keysetFile = data.resolve("keyset.json");
+        try (PatchbayServer server = TestServers.start(data, Map.of("toggl", toggl.baseUrl()))) {
+            Api api = new Api(server.port());
+            String admin = server.firstAdminKey().orElseThrow();
+            String key = Tenants.key(api, admin, "acme");
+            String alice = link(api, key, FakeToggl.ALICE, FakeToggl.WS_STUDIO);
+            long oldKey = number(api.get(KEYSET).token(admin).send(), "primary_key_id");
+            // Another instance sharing the file makes a new key primary; this server has not read the file since.
+            String rotated = Keysets.addPrimaryKey(read(keysetFile));
+            long newKey = Keysets.primaryKeyId(rotated);
+            Files.writeString(keysetFile, rotated);
+
+            Api.Response reencrypted = api.post(KEYSET + "/reencrypt").token(admin).send();
+
+            assertThat(reencrypted.status()).as(reencrypted.toString()).isEqualTo(200);
+            assertThat(number(reencrypted, "reencrypted")).isEqualTo(1);
+            assertThat(reencrypted.strings("unreadable_account_ids")).isEmpty();
+            assertThat(storedKeyIds()).containsOnly(Map.entry(alice, newKey));
+            assertThat(keys(reencrypted)).containsOnly(Map.entry(oldKey, List.of(false, 0L)),
+                    Map.entry(newKey, List.of(true, 1L)));
+            assertThat(auditTrail()).containsExactly(List.of("keyset.reencrypted",
+                    "changed=0&complete=true&primary_key_id=" + newKey + "&reencrypted=1&unreadable=0"));
+            assertUsable(api, key, alice, FakeToggl.ALICE);
+        }
+    }
+
     /** Without a key 401; a tenant key with every tenant scope, or a connect session, 403. */
     private static void onlyAdminKeysMayRotate(Api api, String tenantKey) {
         String session = api.post("/v1/connect-sessions").token(tenantKey).json(Map.of("owner_id", "u-zoe",

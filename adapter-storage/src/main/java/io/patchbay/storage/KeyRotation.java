@@ -1,6 +1,7 @@
 package io.patchbay.storage;
 
 import com.google.crypto.tink.KeysetHandle;
+import io.patchbay.core.error.SecretUnavailableException;
 import io.patchbay.core.secret.SecretCipher;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
@@ -68,18 +69,26 @@ public final class KeyRotation {
      *
      * @param reencrypted  rows moved to the primary key
      * @param changed      rows skipped because their secret changed meanwhile (a new secret uses the primary key)
-     * @param unreadable   ids of rows whose secret no key opens (tampered); they stay as they are
+     * @param unreadable   ids of rows whose secret no key of the keyset file opens (altered, or sealed with a key
+     *                     the file lacks); they stay as they are
      * @param nextCursor   the id to continue after; empty when no rows are left
+     * @param primaryKeyId the key the batch re-sealed with: the keyset file's primary key when the batch ran
      */
-    public record Batch(int reencrypted, int changed, List<String> unreadable, Optional<String> nextCursor) {
+    public record Batch(int reencrypted, int changed, List<String> unreadable, Optional<String> nextCursor,
+                        long primaryKeyId) {
         public Batch {
             unreadable = List.copyOf(unreadable);
             Objects.requireNonNull(nextCursor, "nextCursor");
         }
     }
 
-    /** The outcome of {@link #reencryptAll}. */
-    public record Summary(long reencrypted, long changed, List<String> unreadable) {
+    /**
+     * The outcome of {@link #reencryptAll}.
+     *
+     * @param primaryKeyId the key the last batch re-sealed with (should another instance make another key primary
+     *                     during the run, {@link #status()} counts what earlier batches sealed as still to do)
+     */
+    public record Summary(long reencrypted, long changed, List<String> unreadable, long primaryKeyId) {
         public Summary {
             unreadable = List.copyOf(unreadable);
         }
@@ -150,59 +159,87 @@ public final class KeyRotation {
      * Re-seals up to {@code limit} secrets that are not on the primary key, in id order after {@code after}. Each row
      * is replaced only if its ciphertext is still the one read (compare-and-set), so a concurrent credential update
      * or another rotation is never overwritten.
+     *
+     * <p>The keyset file is read again first: another instance sharing it may have made another key primary, and
+     * re-encrypting with this instance's old primary would call that key's secrets unreadable or move them back.
+     *
+     * @throws KeysetChangedException when the file's primary key changed while the batch ran; nothing was written
      */
     public Batch reencryptBatch(Optional<String> after, int limit) {
         Objects.requireNonNull(after, "after");
         if (limit < 1 || limit > 10_000) {
             throw new IllegalArgumentException("limit: must be between 1 and 10000, got " + limit);
         }
-        return cipher.withStableKeys(keys -> {
-            record Row(String id, String tenantId, byte[] secret) {
-            }
-            List<Row> rows = db.read(h -> h.createQuery("SELECT id, tenant_id, secret FROM linked_account "
-                            + "WHERE secret_key_id <> :primary AND id > :after ORDER BY id LIMIT :limit")
-                    .bind("primary", keys.primaryId())
-                    .bind("after", after.orElse(""))
-                    .bind("limit", limit)
-                    .map((rs, ctx) -> new Row(rs.getString("id"), rs.getString("tenant_id"), rs.getBytes("secret")))
-                    .list());
-            List<String> unreadable = new ArrayList<>();
-            List<Row> resealed = new ArrayList<>();
-            List<byte[]> previous = new ArrayList<>();
+        // Outside the cipher's read lock below: adopting a changed keyset takes its write lock.
+        long primary = cipher.reload().primaryId();
+        List<Row> rows = db.read(h -> h.createQuery("SELECT id, tenant_id, secret FROM linked_account "
+                        + "WHERE secret_key_id <> :primary AND id > :after ORDER BY id LIMIT :limit")
+                .bind("primary", primary)
+                .bind("after", after.orElse(""))
+                .bind("limit", limit)
+                .map((rs, ctx) -> new Row(rs.getString("id"), rs.getString("tenant_id"), rs.getBytes("secret")))
+                .list());
+        Optional<String> next = rows.size() < limit ? Optional.empty() : Optional.of(rows.get(rows.size() - 1).id());
+        List<String> unreadable = new ArrayList<>();
+        List<Opened> opened = new ArrayList<>();
+        try {
             for (Row row : rows) {
-                byte[] associatedData = SecretCipher.associatedData(row.tenantId(), row.id());
-                byte[] plaintext;
                 try {
-                    plaintext = keys.aead().decrypt(row.secret(), associatedData);
-                } catch (GeneralSecurityException e) {
-                    LOG.warn("Secret of account {} does not open with any key; left as it is", row.id());
+                    // Through the cipher, not the keys alone: a key id this instance lacks makes it read the file
+                    // again (another instance may just have added that key) before the row counts as unreadable.
+                    opened.add(new Opened(row, cipher.open(row.secret(), associatedData(row))));
+                } catch (SecretUnavailableException e) {
+                    LOG.warn("Secret of account {} does not open with the keyset {}; left as it is: {}", row.id(),
+                            cipher.store().describe(), e.getMessage());
                     unreadable.add(row.id());
-                    continue;
-                }
-                try {
-                    resealed.add(new Row(row.id(), row.tenantId(), keys.aead().encrypt(plaintext, associatedData)));
-                    previous.add(row.secret());
-                } catch (GeneralSecurityException e) {
-                    throw new IllegalStateException("sealing failed", e);
-                } finally {
-                    Arrays.fill(plaintext, (byte) 0);
                 }
             }
-            int moved = resealed.isEmpty() ? 0 : db.write(h -> {
-                var batch = h.prepareBatch("UPDATE linked_account SET secret = :secret, secret_key_id = :key "
-                        + "WHERE id = :id AND secret = :previous");
-                for (int i = 0; i < resealed.size(); i++) {
-                    batch.bind("secret", resealed.get(i).secret())
-                            .bind("key", keys.primaryId())
-                            .bind("id", resealed.get(i).id())
-                            .bind("previous", previous.get(i))
-                            .add();
-                }
-                return Arrays.stream(batch.execute()).map(n -> Math.max(n, 0)).sum();
-            });
-            Optional<String> next = rows.size() < limit ? Optional.empty() : Optional.of(rows.get(rows.size() - 1).id());
-            return new Batch(moved, resealed.size() - moved, unreadable, next);
+            return cipher.withFilePrimary(keys -> reseal(opened, keys, unreadable, next));
+        } finally {
+            opened.forEach(o -> Arrays.fill(o.plaintext(), (byte) 0));
+        }
+    }
+
+    private record Row(String id, String tenantId, byte[] secret) {
+    }
+
+    private record Opened(Row row, byte[] plaintext) {
+    }
+
+    private static byte[] associatedData(Row row) {
+        return SecretCipher.associatedData(row.tenantId(), row.id());
+    }
+
+    /** Under the cipher's read lock, with {@code keys} whose primary is the keyset file's. */
+    private Batch reseal(List<Opened> opened, TinkSecretCipher.Keys keys, List<String> unreadable,
+                         Optional<String> next) {
+        List<Row> resealed = new ArrayList<>();
+        List<byte[]> previous = new ArrayList<>();
+        for (Opened o : opened) {
+            if (TinkSecretCipher.keyId(o.row().secret()).orElse(-1) == keys.primaryId()) {
+                continue; // sealed with a key adopted while the batch ran, which is the primary now: nothing to move
+            }
+            try {
+                resealed.add(new Row(o.row().id(), o.row().tenantId(),
+                        keys.aead().encrypt(o.plaintext(), associatedData(o.row()))));
+                previous.add(o.row().secret());
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("sealing failed", e);
+            }
+        }
+        int moved = resealed.isEmpty() ? 0 : db.write(h -> {
+            var batch = h.prepareBatch("UPDATE linked_account SET secret = :secret, secret_key_id = :key "
+                    + "WHERE id = :id AND secret = :previous");
+            for (int i = 0; i < resealed.size(); i++) {
+                batch.bind("secret", resealed.get(i).secret())
+                        .bind("key", keys.primaryId())
+                        .bind("id", resealed.get(i).id())
+                        .bind("previous", previous.get(i))
+                        .add();
+            }
+            return Arrays.stream(batch.execute()).map(n -> Math.max(n, 0)).sum();
         });
+        return new Batch(moved, resealed.size() - moved, unreadable, next, keys.primaryId());
     }
 
     /** Re-seals every secret that is not on the primary key, {@value #DEFAULT_BATCH_SIZE} rows at a time. */
@@ -210,22 +247,31 @@ public final class KeyRotation {
         return reencryptAll(DEFAULT_BATCH_SIZE);
     }
 
-    /** Re-seals every secret that is not on the primary key, batch by batch. */
+    /**
+     * Re-seals every secret that is not on the primary key, batch by batch, each with the keyset file's primary key
+     * as it is when the batch runs.
+     *
+     * @throws KeysetChangedException when the file's primary key changed while a batch ran; the batches before it
+     *                                are stored, and running it again goes on
+     */
     public Summary reencryptAll(int batchSize) {
         long moved = 0;
         long changed = 0;
         List<String> unreadable = new ArrayList<>();
         Optional<String> cursor = Optional.empty();
+        long primary;
         do {
             Batch batch = reencryptBatch(cursor, batchSize);
             moved += batch.reencrypted();
             changed += batch.changed();
             unreadable.addAll(batch.unreadable());
             cursor = batch.nextCursor();
+            primary = batch.primaryKeyId();
         } while (cursor.isPresent());
-        LOG.info("Re-encrypted {} secrets with key {} ({} changed meanwhile, {} unreadable)", moved,
-                cipher.keys().primaryId(), changed, unreadable.size());
-        return new Summary(moved, changed, unreadable);
+        // The key the batches sealed with, not the keyset as it may be by now.
+        LOG.info("Re-encrypted {} secrets with key {} ({} changed meanwhile, {} unreadable)", moved, primary, changed,
+                unreadable.size());
+        return new Summary(moved, changed, unreadable, primary);
     }
 
     /**

@@ -250,11 +250,27 @@ final class TinkSecretCipher implements SecretCipher {
         }
     }
 
-    /** Runs work that must see a stable keyset (re-encryption), without blocking other secret writes. */
-    <T> T withStableKeys(java.util.function.Function<Keys, T> work) {
+    /**
+     * Runs work that seals and writes secrets with the primary key (re-encryption) while no key can be removed here,
+     * without blocking other secret writes, and only while the keyset file names that key as its primary: another
+     * instance may have made another key primary, and sealing with the old one would move its new secrets back.
+     *
+     * @throws KeysetChangedException when the file's primary key is not the one in use (read the file again: {@link
+     *                                #reload()}, outside this method, and retry)
+     * @throws StorageException       when the keyset file cannot be read, so its primary key is not known
+     */
+    <T> T withFilePrimary(java.util.function.Function<Keys, T> work) {
         keyChange.readLock().lock();
         try {
-            return work.apply(keys);
+            Keys current = keys;
+            if (store.writable()) {
+                // Read under the read lock: this instance cannot adopt a change meanwhile (that takes the write lock).
+                long filePrimary = Keysets.primaryKeyId(store.read());
+                if (filePrimary != current.primaryId()) {
+                    throw new KeysetChangedException(store.describe(), filePrimary, current.primaryId());
+                }
+            }
+            return work.apply(current);
         } finally {
             keyChange.readLock().unlock();
         }

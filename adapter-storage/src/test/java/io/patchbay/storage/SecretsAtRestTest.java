@@ -13,6 +13,11 @@ import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleListener;
+import org.jdbi.v3.core.Handles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.PGConnection;
@@ -74,6 +79,47 @@ class SecretsAtRestTest {
             assertThat(contains(after, java.util.Arrays.copyOfRange(ciphertext, 5, 37)))
                     .as("a 32-byte piece of it").isFalse();
             assertThat(contains(after, keptCiphertext)).as("the other account is untouched").isTrue();
+        }
+    }
+
+    @Test
+    void aDeleteStandsWhenTheWalCannotBeErasedAfterIt() throws Exception {
+        assertDeleteStandsWhenTheStorageClosesBeforeTheWalIsErased(
+                (storage, account) -> storage.accounts().delete(account.tenantId(), account.id()));
+        assertDeleteStandsWhenTheStorageClosesBeforeTheWalIsErased(
+                (storage, account) -> storage.accounts().delete(account.tenantId(), account.id(), account.version()));
+    }
+
+    /**
+     * The storage closes (the server stopping) right after the delete committed, before the WAL is erased: the erase
+     * cannot get a connection, and the delete is still reported as done, for it is.
+     */
+    private void assertDeleteStandsWhenTheStorageClosesBeforeTheWalIsErased(
+            BiFunction<PatchbayStorage, LinkedAccount, Boolean> delete) throws Exception {
+        Path data = dir.resolve("data-" + UUID.randomUUID());
+        String token = Secrets.newToken();
+        LinkedAccount gone;
+        try (Secrets.CapturedLogs logs = new Secrets.CapturedLogs();
+             PatchbayStorage storage = PatchbayStorage.open(StorageConfig.embeddedDefault(data))) {
+            gone = Secrets.link(storage, StoreFixtures.account(StoreFixtures.tenant()), token);
+            AtomicBoolean armed = new AtomicBoolean(true);
+            storage.database().jdbi().getConfig(Handles.class).addListener(new HandleListener() {
+                @Override
+                public void handleClosed(Handle handle) {
+                    if (armed.getAndSet(false)) {
+                        storage.close(); // the delete's transaction is committed and its connection returned
+                    }
+                }
+            });
+
+            assertThat(delete.apply(storage, gone)).isTrue();
+
+            assertThat(armed).as("the storage closed between the delete and the erase").isFalse();
+            assertThat(logs.lines()).anyMatch(l -> l.contains("WAL was not erased after deleting an account"))
+                    .noneMatch(l -> l.contains(token));
+        }
+        try (PatchbayStorage reopened = PatchbayStorage.open(StorageConfig.embeddedDefault(data))) {
+            assertThat(reopened.accounts().find(gone.tenantId(), gone.id())).isEmpty();
         }
     }
 

@@ -14,8 +14,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleListener;
+import org.jdbi.v3.core.Handles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -145,6 +150,134 @@ class SharedKeysetFileTest {
 
             assertThat(Secrets.open(b, account)).isEqualTo(token);
             assertThat(b.keyRotation().status().keys()).extracting(KeyRotation.KeyUsage::keyId).contains(newKey);
+        }
+    }
+
+    /** The key id a stored secret was sealed with. */
+    private static long keyOf(PatchbayStorage storage, LinkedAccount account) {
+        return storage.accounts().sealedSecret(account.tenantId(), account.id()).map(TinkSecretCipher::keyId)
+                .orElseThrow().getAsLong();
+    }
+
+    /** Runs {@code action} once, on this thread, when {@code storage} next opens (or, else, closes) a handle. */
+    private static void onNextHandle(PatchbayStorage storage, boolean whenOpened, Runnable action) {
+        Thread caller = Thread.currentThread();
+        AtomicBoolean armed = new AtomicBoolean(true);
+        storage.database().jdbi().getConfig(Handles.class).addListener(new HandleListener() {
+            @Override
+            public void handleCreated(Handle handle) {
+                if (whenOpened) {
+                    fire();
+                }
+            }
+
+            @Override
+            public void handleClosed(Handle handle) {
+                if (!whenOpened) {
+                    fire();
+                }
+            }
+
+            private void fire() {
+                if (Thread.currentThread() == caller && armed.getAndSet(false)) {
+                    action.run();
+                }
+            }
+        });
+    }
+
+    @Test
+    void anInstanceThatMissedANewPrimaryKeyReencryptsWithItNotWithItsOldOne() throws Exception {
+        try (PatchbayStorage a = PatchbayStorage.open(config()); PatchbayStorage b = secondInstance()) {
+            String tenant = StoreFixtures.tenant();
+            LinkedAccount old = Secrets.link(a, StoreFixtures.account(tenant), Secrets.newToken());
+            long oldKey = keyOf(a, old);
+            long newKey = a.keyRotation().addPrimaryKey();
+            LinkedAccount second = Secrets.link(a, StoreFixtures.account(tenant), Secrets.newToken());
+            LinkedAccount third = Secrets.link(a, StoreFixtures.account(tenant), Secrets.newToken());
+
+            // b has not read the file since a changed it: it must not call a's new secrets unreadable.
+            KeyRotation.Summary summary = b.keyRotation().reencryptAll(100);
+
+            assertThat(summary.unreadable()).isEmpty();
+            assertThat(summary.reencrypted()).isEqualTo(1);
+            assertThat(summary.primaryKeyId()).isEqualTo(newKey);
+            assertThat(keyOf(a, old)).isEqualTo(newKey);
+            assertThat(keyOf(a, second)).isEqualTo(newKey);
+            assertThat(keyOf(a, third)).isEqualTo(newKey);
+            assertThat(a.keyRotation().status().keys()).containsExactlyInAnyOrder(
+                    new KeyRotation.KeyUsage(oldKey, false, 0), new KeyRotation.KeyUsage(newKey, true, 3));
+        }
+    }
+
+    @Test
+    void anInstanceThatKnowsTheNewKeyButNotThatItIsPrimaryDoesNotMoveSecretsBackToItsOldPrimary() throws Exception {
+        try (PatchbayStorage a = PatchbayStorage.open(config()); PatchbayStorage b = secondInstance()) {
+            String tenant = StoreFixtures.tenant();
+            String token = Secrets.newToken();
+            LinkedAccount old = Secrets.link(a, StoreFixtures.account(tenant), Secrets.newToken());
+            long oldKey = keyOf(a, old);
+            long newKey = a.keyRotation().addKey();
+            assertThat(b.keyRotation().status().primaryKeyId()).as("b knows the new key").isEqualTo(oldKey);
+            a.keyRotation().makePrimary(newKey);
+            LinkedAccount sealedWithNewKey = Secrets.link(a, StoreFixtures.account(tenant), token);
+
+            assertThat(b.keyRotation().reencryptAll(100).primaryKeyId()).isEqualTo(newKey);
+
+            assertThat(keyOf(a, sealedWithNewKey)).as("not moved back to b's old primary").isEqualTo(newKey);
+            assertThat(keyOf(a, old)).isEqualTo(newKey);
+            assertThat(a.keyRotation().removeUnusedKeys()).containsExactly(oldKey);
+            assertThat(Secrets.open(b, sealedWithNewKey)).isEqualTo(token);
+            assertThat(Secrets.open(a, old)).isNotBlank();
+        }
+    }
+
+    @Test
+    void aSecretSealedWithAKeyAddedWhileTheBatchRunsIsOpenedByReadingTheFileAgainNotCalledUnreadable()
+            throws Exception {
+        try (PatchbayStorage a = PatchbayStorage.open(config()); PatchbayStorage b = secondInstance()) {
+            String tenant = StoreFixtures.tenant();
+            LinkedAccount old = Secrets.link(a, StoreFixtures.account(tenant), Secrets.newToken());
+            long middleKey = a.keyRotation().addPrimaryKey();
+            long[] newestKey = new long[1];
+            LinkedAccount[] sealedMeanwhile = new LinkedAccount[1];
+            // After b read the keyset for the batch, before it reads the rows: a adds a key and seals with it.
+            onNextHandle(b, true, () -> {
+                newestKey[0] = a.keyRotation().addPrimaryKey();
+                sealedMeanwhile[0] = Secrets.link(a, StoreFixtures.account(tenant), Secrets.newToken());
+            });
+
+            KeyRotation.Batch batch = b.keyRotation().reencryptBatch(Optional.empty(), 100);
+
+            assertThat(batch.unreadable()).isEmpty();
+            assertThat(batch.reencrypted()).as("only the old row moves; the new one is on the primary").isEqualTo(1);
+            assertThat(batch.primaryKeyId()).isEqualTo(newestKey[0]);
+            assertThat(keyOf(a, old)).isEqualTo(newestKey[0]);
+            assertThat(keyOf(a, sealedMeanwhile[0])).isEqualTo(newestKey[0]);
+            assertThat(a.keyRotation().status().keys()).contains(new KeyRotation.KeyUsage(middleKey, false, 0));
+        }
+    }
+
+    @Test
+    void reencryptionRefusesToSealWithAKeyThatIsNoLongerTheFilesPrimary() throws Exception {
+        try (PatchbayStorage a = PatchbayStorage.open(config()); PatchbayStorage b = secondInstance()) {
+            String tenant = StoreFixtures.tenant();
+            LinkedAccount old = Secrets.link(a, StoreFixtures.account(tenant), Secrets.newToken());
+            long oldKey = keyOf(a, old);
+            a.keyRotation().addPrimaryKey();
+            long[] newestKey = new long[1];
+            // After b read the keyset and the rows, before it seals them: a makes another key primary.
+            onNextHandle(b, false, () -> newestKey[0] = a.keyRotation().addPrimaryKey());
+
+            assertThatThrownBy(() -> b.keyRotation().reencryptBatch(Optional.empty(), 100))
+                    .isInstanceOf(KeysetChangedException.class)
+                    .hasMessageContaining("primary key is " + newestKey[0]);
+            assertThat(keyOf(a, old)).as("nothing written").isEqualTo(oldKey);
+
+            KeyRotation.Batch again = b.keyRotation().reencryptBatch(Optional.empty(), 100);
+            assertThat(again.reencrypted()).isEqualTo(1);
+            assertThat(again.primaryKeyId()).isEqualTo(newestKey[0]);
+            assertThat(keyOf(a, old)).isEqualTo(newestKey[0]);
         }
     }
 

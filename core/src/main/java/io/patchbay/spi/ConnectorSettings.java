@@ -45,6 +45,7 @@ public final class ConnectorSettings {
      * The value of {@code key} parsed, or {@code fallback} when it is not set or empty.
      *
      * @param expected what a value must be, for the message when {@code parse} refuses it (e.g. "a whole number")
+     * @throws IllegalArgumentException naming the key and what was expected, never the value
      */
     public <T> T get(String key, Function<String, T> parse, T fallback, String expected) {
         String value = values.get(key);
@@ -54,8 +55,10 @@ public final class ConnectorSettings {
         try {
             return parse.apply(value);
         } catch (RuntimeException e) {
+            // A setting may be secret and this message ends up in the start-up error and the log: neither the value
+            // nor the parser's exception (whose message usually quotes it) goes in.
             throw new IllegalArgumentException("Connector " + connectorId + " setting " + key + " must be " + expected
-                    + ", got '" + value + "'", e);
+                    + "; the value given is not (it is not shown, as settings may be secret)");
         }
     }
 

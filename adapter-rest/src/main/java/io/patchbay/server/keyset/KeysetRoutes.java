@@ -17,6 +17,7 @@ import io.patchbay.server.keyset.KeysetViews.ReencryptView;
 import io.patchbay.server.keyset.KeysetViews.RemovedKeysView;
 import io.patchbay.server.keyset.KeysetViews.StatusView;
 import io.patchbay.storage.KeyRotation;
+import io.patchbay.storage.KeysetChangedException;
 import io.patchbay.storage.KeysetSource;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
@@ -94,6 +95,10 @@ public final class KeysetRoutes implements RouteGroup {
      * Re-seals, {@value KeyRotation#DEFAULT_BATCH_SIZE} rows at a time, the secrets not on the primary key: all of
      * them, or with {@code limit} that many rows from {@code cursor} on, so a large store can be done in several calls
      * that each finish well within a proxy's timeout.
+     *
+     * <p>Each batch re-seals with the keyset file's primary key as it is then. Should another instance make another
+     * key primary while a batch runs, that batch writes nothing: the call then answers what the batches before it
+     * stored, with the cursor to go on from (a stored change is never reported as failed), or 409 when none had run.
      */
     private void reencrypt(Context ctx) {
         Caller.Key caller = auth.key(ctx, Scope.ADMIN);
@@ -103,22 +108,35 @@ public final class KeysetRoutes implements RouteGroup {
         long changed = 0;
         List<String> unreadable = new ArrayList<>();
         Optional<String> cursor = page.after();
+        Optional<Long> primary = Optional.empty();
         do {
-            KeyRotation.Batch batch = rotation.reencryptBatch(cursor,
-                    (int) Math.min(KeyRotation.DEFAULT_BATCH_SIZE, budget));
+            KeyRotation.Batch batch;
+            try {
+                batch = rotation.reencryptBatch(cursor, (int) Math.min(KeyRotation.DEFAULT_BATCH_SIZE, budget));
+            } catch (KeysetChangedException e) {
+                if (primary.isEmpty()) {
+                    throw new ApiException(409, "keyset_changed", "Keyset changed", e.getMessage());
+                }
+                // The batches before stand; next_cursor (the one this batch started from) goes on from here.
+                LOG.warn("Re-encryption stopped after the batches done: {}", e.getMessage());
+                break;
+            }
             reencrypted += batch.reencrypted();
             changed += batch.changed();
             unreadable.addAll(batch.unreadable());
             // Every row read was re-sealed (moved or changed meanwhile) or could not be opened.
             budget -= batch.reencrypted() + batch.changed() + batch.unreadable().size();
             cursor = batch.nextCursor();
+            primary = Optional.of(batch.primaryKeyId());
         } while (cursor.isPresent() && budget > 0);
+        // The key the batches sealed with (the last one's), not the keyset as another instance may have changed it.
+        long sealedWith = primary.orElseThrow();
         KeyRotation.Status status = rotation.status();
         LOG.info("Re-encrypted {} secrets with key {} ({} changed meanwhile, {} unreadable, {})", reencrypted,
-                status.primaryKeyId(), changed, unreadable.size(), cursor.isPresent() ? "more to do" : "done");
+                sealedWith, changed, unreadable.size(), cursor.isPresent() ? "more to do" : "done");
         record(caller, "keyset.reencrypted", Map.of("reencrypted", Long.toString(reencrypted),
                 "changed", Long.toString(changed), "unreadable", Integer.toString(unreadable.size()),
-                "primary_key_id", Long.toString(status.primaryKeyId()), "complete", Boolean.toString(cursor.isEmpty())));
+                "primary_key_id", Long.toString(sealedWith), "complete", Boolean.toString(cursor.isEmpty())));
         ctx.json(new ReencryptView(reencrypted, changed, unreadable, cursor.map(Paging::encode),
                 StatusView.of(status)));
     }

@@ -9,6 +9,7 @@ import io.patchbay.core.error.DuplicateAccountException;
 import io.patchbay.core.error.IdentityMismatchException;
 import io.patchbay.core.error.InvalidInputException;
 import io.patchbay.core.error.LinkBlockedException;
+import io.patchbay.core.error.NotFoundException;
 import io.patchbay.core.error.StaleVersionException;
 import io.patchbay.core.error.WorkspaceChoiceRequiredException;
 import io.patchbay.core.secret.CredentialsCodec;
@@ -28,12 +29,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Use cases that put credentials in: check, link, rotate, re-verify. Nothing is stored unless the provider
  * accepted the credentials.
  */
 public final class LinkService {
+    private static final Logger LOG = LoggerFactory.getLogger(LinkService.class);
     private final ConnectorCatalog catalog;
     private final AccountVault vault;
     private final AccountAudit audit;
@@ -172,7 +176,8 @@ public final class LinkService {
     /**
      * Checks stored credentials against the provider and records the outcome as the account's status. A provider
      * that is down or rate limited leaves the account {@link AccountStatus#UNVERIFIED} with the reason, and the
-     * failure is rethrown so the caller can retry later.
+     * failure is rethrown so the caller can retry later; it is rethrown also when that status cannot be saved (the
+     * account was rotated or deleted meanwhile).
      */
     public LinkedAccount reverify(Viewer viewer, String accountId) {
         return reverify(viewer, accountId, Optional.empty());
@@ -212,9 +217,25 @@ public final class LinkService {
             return save(viewer, account.withStatus(AccountStatus.INSUFFICIENT_PERMISSIONS,
                     Optional.of(e.code() + ": " + e.getMessage()), Optional.of(now), now));
         } catch (ConnectorException e) {
-            save(viewer, account.withStatus(AccountStatus.UNVERIFIED, Optional.of(e.code() + ": " + e.getMessage()),
-                    account.lastVerifiedAt(), now));
+            markUnverified(viewer, account, e, now);
             throw e;
+        }
+    }
+
+    /**
+     * Best effort: the caller must get the provider's error (and its Retry-After) whatever happens to the status. The
+     * account may have been rotated or deleted during the provider call, or the store may fail; that is logged.
+     */
+    private void markUnverified(Viewer viewer, LinkedAccount account, ConnectorException cause, Instant now) {
+        try {
+            save(viewer, account.withStatus(AccountStatus.UNVERIFIED,
+                    Optional.of(cause.code() + ": " + cause.getMessage()), account.lastVerifiedAt(), now));
+        } catch (StaleVersionException | NotFoundException e) {
+            LOG.info("Status of account {} (tenant {}) not set to UNVERIFIED after {}: it changed meanwhile ({})",
+                    account.id(), account.tenantId(), cause.code(), e.code());
+        } catch (RuntimeException e) {
+            LOG.warn("Status of account {} (tenant {}) not set to UNVERIFIED after {}: {}", account.id(),
+                    account.tenantId(), cause.code(), e.toString());
         }
     }
 

@@ -285,6 +285,35 @@ class LinkServiceTest {
     }
 
     @Test
+    void theProviderErrorReachesTheCallerWhenTheAccountWasRenamedDuringTheCall() {
+        LinkedAccount account = f.hub.links().link(alice, request(SOLO_TOKEN, null, "alice", null, Visibility.PRIVATE)).account();
+        RateLimited limited = new RateLimited("quota_exhausted", "Quota spent", Duration.ofMinutes(20), true);
+        f.connector.answer(SOLO_TOKEN, () -> {
+            f.hub.accounts().rename(alice, account.id(), "renamed meanwhile", Optional.empty());
+            throw limited;
+        });
+
+        // Not the StaleVersionException of the status save: the caller needs the Retry-After to come back.
+        assertThatThrownBy(() -> f.hub.links().reverify(alice, account.id())).isSameAs(limited);
+        LinkedAccount after = f.hub.accounts().get(alice, account.id());
+        assertThat(after.label()).isEqualTo("renamed meanwhile");
+        assertThat(after.version()).isEqualTo(account.version() + 1);
+    }
+
+    @Test
+    void theProviderErrorReachesTheCallerWhenTheAccountWasDisconnectedDuringTheCall() {
+        LinkedAccount account = f.hub.links().link(alice, request(SOLO_TOKEN, null, "alice", null, Visibility.PRIVATE)).account();
+        ProviderUnavailable down = new ProviderUnavailable("Provider answered 503", null);
+        f.connector.answer(SOLO_TOKEN, () -> {
+            f.hub.accounts().disconnect(alice, account.id());
+            throw down;
+        });
+
+        assertThatThrownBy(() -> f.hub.links().reverify(alice, account.id())).isSameAs(down);
+        assertThat(f.store.find(TENANT, account.id())).isEmpty();
+    }
+
+    @Test
     void reverificationNoticesAnotherUserBehindTheToken() {
         LinkedAccount account = f.hub.links().link(alice, request(SOLO_TOKEN, null, "alice", null, Visibility.PRIVATE)).account();
         f.connector.answer(SOLO_TOKEN, () -> UseCaseFixture.verification("u-other", UseCaseFixture.ADMIN_WS));
