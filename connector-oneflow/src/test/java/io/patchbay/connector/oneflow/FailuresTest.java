@@ -142,6 +142,13 @@ class FailuresTest extends FakeServerTest {
         });
         assertThat(OneflowFailures.fromResponse(403, Headers.of(), "", moshi, Duration.ZERO, clock, null))
                 .isInstanceOf(io.patchbay.spi.InsufficientPermissions.class);
+        // A plan refusal without a body still says what it is, with Oneflow's status beside it.
+        assertThat(OneflowFailures.fromResponse(402, Headers.of(), "", moshi, Duration.ZERO, clock, null))
+                .isInstanceOfSatisfying(io.patchbay.spi.InsufficientPermissions.class, e -> {
+                    assertThat(e.code()).isEqualTo("plan_required");
+                    assertThat(e.providerStatus()).hasValue(402);
+                    assertThat(e.getMessage()).isEqualTo("The Oneflow plan does not include this feature (HTTP 402).");
+                });
         assertThat(OneflowFailures.fromResponse(418, Headers.of(), "<html>teapot</html>", moshi, Duration.ZERO, clock,
                 null)).isInstanceOfSatisfying(ProviderRejected.class, e -> assertThat(e.code()).isEqualTo("oneflow_4180000"));
         assertThat(OneflowFailures.fromResponse(503, Headers.of(), "", moshi, Duration.ZERO, clock, null))

@@ -206,10 +206,12 @@ class WriteActionsTest extends FakeServerTest {
 
         assertThatThrownBy(() -> invoke(ADMIN, "publish_contract", Map.of("contract_id", FakeOneflow.CONTRACT_DRAFT,
                 "subject", "s", "message", "m")))
-                .isInstanceOfSatisfying(ProviderRejected.class, e -> {
-                    assertThat(e.status()).isEqualTo(402);
-                    assertThat(e.code()).isEqualTo("oneflow_4020000");
+                .isInstanceOfSatisfying(InsufficientPermissions.class, e -> {
+                    assertThat(e.code()).isEqualTo("plan_required");
+                    assertThat(e.providerStatus()).hasValue(402);
+                    assertThat(e.getMessage()).isEqualTo("Publishing contracts is not available in the free plan.");
                 });
+        assertThat(fake.requests("POST", "/contracts/" + FakeOneflow.CONTRACT_DRAFT + "/publish")).hasSize(1);
         assertThat(fake.contractState(FakeOneflow.CONTRACT_DRAFT)).contains("draft");
     }
 
