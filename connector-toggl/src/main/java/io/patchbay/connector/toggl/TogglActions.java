@@ -205,8 +205,15 @@ final class TogglActions {
             in.error("tag_action", "requires_tags", "tag_action needs tags or tag_ids to add or delete");
         }
         tagAction.ifPresent(a -> body.put("tag_action", a));
-        if (start.isPresent() && stop.isPresent() && stop.get().isBefore(start.get())) {
-            in.error("stop", "before_start", "stop must not be before start");
+        if (start.isPresent() && stop.isPresent()) {
+            if (stop.get().isBefore(start.get())) {
+                in.error("stop", "before_start", "stop must not be before start");
+            } else if (duration.isPresent()
+                    && Duration.between(start.get(), stop.get()).toSeconds() != duration.get()) {
+                // Toggl answers 400 unless start + duration == stop; with no start given only Toggl knows the
+                // stored one, and its 400 comes back as it is.
+                in.error("duration", "inconsistent", "duration must equal the seconds between start and stop");
+            }
         }
         // A field given but invalid is already named; "nothing to change" would then be wrong.
         if (body.isEmpty() && in.has("time_entry_id") && in.valid()) {

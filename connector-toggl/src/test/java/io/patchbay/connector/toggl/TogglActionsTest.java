@@ -261,6 +261,40 @@ class TogglActionsTest {
         }
 
         @Test
+        void updateTimeEntryRefusesAStopThatIsNotStartPlusDuration() {
+            long id = FIRST_HISTORY_ENTRY_ID + 1;
+            InputRejected rejected = invalid("update_time_entry", Map.of("time_entry_id", id,
+                    "start", "2025-03-03T09:00:00Z", "stop", "2025-03-03T10:00:00Z", "duration", 60));
+
+            assertThat(rejected.fieldErrors()).extracting(FieldError::field, FieldError::code, FieldError::message)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("duration", "inconsistent",
+                            "duration must equal the seconds between start and stop"));
+            assertThat(FAKE.requests("PUT", "/api/v9/workspaces/2001/time_entries/" + id)).isEmpty();
+        }
+
+        @Test
+        void updateTimeEntryWithStopAndDurationIsCheckedByTogglAgainstTheStoredStart() {
+            long id = FIRST_HISTORY_ENTRY_ID + 1; // stored: 09:00 to 10:30, 5400 s
+            String day = today.minusDays(2).toString();
+
+            assertThatThrownBy(() -> run("update_time_entry", Map.of("time_entry_id", id,
+                    "stop", day + "T10:00:00Z", "duration", 60)))
+                    .isInstanceOfSatisfying(ProviderRejected.class, e -> {
+                        assertThat(e.status()).isEqualTo(400);
+                        assertThat(e.getMessage()).contains("stop and duration do not match start");
+                    });
+            assertThat(only("PUT", "/api/v9/workspaces/2001/time_entries/" + id).jsonObject()).containsOnly(
+                    entry("stop", day + "T10:00:00Z"), entry("duration", 60.0));
+            assertThat(FAKE.timeEntry(id).orElseThrow()).contains(entry("stop", day + "T10:30:00+00:00"),
+                    entry("duration", 5400L));
+
+            Map<String, Object> moved = object(run("update_time_entry", Map.of("time_entry_id", id,
+                    "stop", day + "T10:00:00Z", "duration", 3600)), "time_entry");
+            assertThat(moved).contains(entry("start", day + "T09:00:00Z"), entry("stop", day + "T10:00:00Z"),
+                    entry("duration", 3600L));
+        }
+
+        @Test
         void updateTimeEntryNeedsSomethingToChange() {
             assertThat(invalid("update_time_entry", Map.of("time_entry_id", 5)).fieldErrors())
                     .extracting(FieldError::code).containsExactly("nothing_to_change");
