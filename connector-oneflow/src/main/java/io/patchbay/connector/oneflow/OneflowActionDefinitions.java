@@ -200,11 +200,15 @@ final class OneflowActionDefinitions {
 
     private static String page(String key, String item, String extraProperties, String extraRequired) {
         return "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\","
-                + "\"required\":[" + extraRequired + "\"count\",\"limit\",\"offset\",\"next_offset\",\"" + key
-                + "\"],\"properties\":{" + extraProperties
+                + "\"required\":[" + extraRequired + "\"count\",\"limit\",\"offset\",\"next_offset\",\"truncated\",\""
+                + key + "\"],\"properties\":{" + extraProperties
                 + "\"count\":{\"type\":[\"integer\",\"null\"],\"description\":\"All matches, not just this page.\"},"
                 + "\"limit\":{\"type\":\"integer\"},\"offset\":{\"type\":\"integer\"},"
-                + "\"next_offset\":{\"type\":[\"integer\",\"null\"],\"description\":\"Offset of the next page; null on the last.\"},"
+                + "\"next_offset\":{\"type\":[\"integer\",\"null\"],\"description\":\"Offset of the next page; null on "
+                + "the last, and when the next page would start past " + OneflowPages.MAX_OFFSET + ".\"},"
+                + "\"truncated\":{\"type\":\"boolean\",\"description\":\"True when more matches follow than Oneflow "
+                + "serves: it serves no offset past " + OneflowPages.MAX_OFFSET + ", so next_offset is null though the "
+                + "list goes on; narrow it with filters.\"},"
                 + "\"" + key + "\":{\"type\":\"array\",\"items\":" + item + "}}}";
     }
 

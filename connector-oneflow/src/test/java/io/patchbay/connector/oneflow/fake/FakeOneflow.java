@@ -322,6 +322,16 @@ public final class FakeOneflow implements AutoCloseable {
         calls.clear();
     }
 
+    /** Adds {@code count} active users ({@code extra00001@acme.example} ...) to the token's account, to page through. */
+    public synchronized FakeOneflow addUsers(int count) {
+        FakeState.Account acme = state.accountsByToken.get(TOKEN);
+        for (int i = 1; i <= count; i++) {
+            acme.users.add(new FakeState.User(state.id(), String.format(Locale.ROOT, "extra%05d@acme.example", i),
+                    "Extra " + i, "", true, false));
+        }
+        return this;
+    }
+
     /** Adds {@code count} data fields ({@code extra_001} ...) to a contract, to page through. */
     public synchronized FakeOneflow addDataFields(long contractId, int count) {
         FakeState.Contract c = state.contracts.get(contractId);
