@@ -87,7 +87,8 @@ final class OneflowActionDefinitions {
             + OneflowPages.MAX_OFFSET + ", so the list holds the first " + OneflowPages.MAX_ITEMS + " only.\"}";
     private static final String DATA_FIELD_VALUE = """
             {"type":"object","additionalProperties":false,
-             "properties":{"custom_id":{"type":"string","minLength":1,"maxLength":255},"id":%s,"value":{"type":["string","null"]}},
+             "properties":{"custom_id":{"type":"string","minLength":1,"maxLength":255},"id":%s,
+               "value":{"type":["string","null"],"description":"Left out: the field keeps its value; null or an empty string empties it."}},
              "oneOf":[{"required":["custom_id"]},{"required":["id"]}]}""".formatted(ID);
 
     static final List<ActionDefinition> ALL = List.of(
@@ -132,12 +133,15 @@ final class OneflowActionDefinitions {
                             ,"template_id":{"type":"integer","minimum":1},
                             "name":{"type":"string","minLength":1,"maxLength":130},
                             "data_fields":{"type":"array","maxItems":500,"items":{"type":"object","additionalProperties":false,
-                              "required":["custom_id","value"],"properties":{"custom_id":{"type":"string","minLength":1},"value":{"type":["string","null"]}}}},
+                              "required":["custom_id"],"properties":{"custom_id":{"type":"string","minLength":1},
+                                "value":{"type":["string","null"],"description":"Left out: the template's value stays; null or an empty string empties the field."}}}},
                             "parties":{"type":"array","maxItems":40,"items":{"type":"object","required":["type"],
                               "properties":{"type":{"enum":["company","individual"]},"name":{"type":"string"},
                                 "country_code":{"type":"string"},"identification_number":{"type":"string"},
                                 "participants":{"type":"array","items":{"type":"object"}},"participant":{"type":"object"}},
-                              "description":"Oneflow party objects: a company lists participants, an individual has one participant."}}""",
+                              "if":{"required":["type"],"properties":{"type":{"const":"company"}}},
+                              "then":{"required":["name"],"properties":{"name":{"pattern":"\\\\S"}}},
+                              "description":"Oneflow party objects: a company has a name and lists participants, an individual has one participant."}}""",
                             "template_id"),
                     CONTRACT, false),
             new ActionDefinition(PUBLISH_CONTRACT, "Publish contract",

@@ -791,6 +791,9 @@ public final class FakeOneflow implements AutoCloseable {
                 actor.account);
         for (Object f : fields) {
             Map<?, ?> field = (Map<?, ?>) f;
+            if (!field.containsKey("value")) {
+                continue; // Datafield_for_create needs only custom_id: the template's value stays
+            }
             c.dataFields.stream().filter(d -> d.spec.customId().equals(field.get("custom_id"))).findFirst()
                     .ifPresent(d -> d.value = field.get("value") == null ? "" : String.valueOf(field.get("value")));
         }
