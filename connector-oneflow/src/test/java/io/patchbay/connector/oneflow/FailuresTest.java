@@ -121,6 +121,27 @@ class FailuresTest extends FakeServerTest {
     }
 
     @Test
+    void theClientSideBudgetCountsTheLastWindowOnTheContextsClockNotAFixedPeriod() {
+        Map<String, String> settings = new HashMap<>(TestContexts.FAST_RETRIES);
+        settings.put("rate_limit_requests", "3");
+        RequestBudgetTest.MovableClock clock = new RequestBudgetTest.MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        ActionCall call = new ActionCall("list_users", ADMIN, Optional.empty(), Map.of());
+        try (Connector budgeted = new OneflowConnectorFactory().create(TestContexts.fast(fake.baseUrl())
+                .withSettings(settings).withClock(clock))) {
+            clock.set(Duration.ofSeconds(290));
+            for (int i = 0; i < 3; i++) {
+                budgeted.invoke(call);
+            }
+            // Past the first five minutes, the three requests of ten seconds ago still count.
+            clock.set(Duration.ofSeconds(310));
+            assertThatThrownBy(() -> budgeted.invoke(call)).isInstanceOf(RateLimited.class);
+            clock.set(Duration.ofSeconds(600));
+            budgeted.invoke(call);
+        }
+        assertThat(fake.requests("GET", "/users")).hasSize(4);
+    }
+
+    @Test
     void retryAfterMayBeAnHttpDate() {
         Clock clock = Clock.fixed(Instant.parse("2024-05-01T10:00:00Z"), ZoneOffset.UTC);
         assertThat(OneflowFailures.retryAfter("Wed, 01 May 2024 10:02:30 GMT", clock)).contains(Duration.ofSeconds(150));
