@@ -41,8 +41,9 @@ public record CredentialSpec(List<AuthMethod> authMethods) {
     }
 
     /**
-     * The generic offline check: known method, no unknown fields, required fields present, patterns and emails
-     * matched. One error per field; messages never echo the value.
+     * The generic offline check: known method, no unknown fields, required fields present, no leading or trailing
+     * spaces (except in a {@link FieldType#PASSWORD}, which is taken as typed), patterns and emails matched. One
+     * error per field; messages never echo the value.
      */
     public List<FieldError> check(Credentials credentials) {
         Objects.requireNonNull(credentials, "credentials");
@@ -62,13 +63,17 @@ public record CredentialSpec(List<AuthMethod> authMethods) {
         }
         for (CredentialField field : method.fields()) {
             String value = credentials.values().get(field.key());
-            if (value == null || value.isBlank()) {
+            // A password is free text the user chose: spaces, even at its ends or alone, may be part of it, so
+            // only an empty one is missing and it is never told to lose them. Tokens, emails and other text are
+            // pasted or typed values where a space at an end is a slip.
+            boolean freeText = field.type() == FieldType.PASSWORD;
+            if (value == null || (freeText ? value.isEmpty() : value.isBlank())) {
                 if (field.required()) {
                     errors.add(new FieldError(field.key(), "required", field.label() + " is required"));
                 }
                 continue;
             }
-            if (!value.equals(value.strip())) {
+            if (!freeText && !value.equals(value.strip())) {
                 errors.add(new FieldError(field.key(), "whitespace",
                         field.label() + " has leading or trailing spaces; paste the value alone"));
                 continue;

@@ -87,7 +87,8 @@ final class OneflowActionDefinitions {
             + OneflowPages.MAX_OFFSET + ", so the list holds the first " + OneflowPages.MAX_ITEMS + " only.\"}";
     private static final String DATA_FIELD_VALUE = """
             {"type":"object","additionalProperties":false,
-             "properties":{"custom_id":{"type":"string","minLength":1,"maxLength":255},"id":%s,"value":{"type":["string","null"]}},
+             "properties":{"custom_id":{"type":"string","minLength":1,"maxLength":255},"id":%s,
+               "value":{"type":["string","null"],"description":"Left out: the field keeps its value; null or an empty string empties it."}},
              "oneOf":[{"required":["custom_id"]},{"required":["id"]}]}""".formatted(ID);
 
     static final List<ActionDefinition> ALL = List.of(
@@ -132,12 +133,15 @@ final class OneflowActionDefinitions {
                             ,"template_id":{"type":"integer","minimum":1},
                             "name":{"type":"string","minLength":1,"maxLength":130},
                             "data_fields":{"type":"array","maxItems":500,"items":{"type":"object","additionalProperties":false,
-                              "required":["custom_id","value"],"properties":{"custom_id":{"type":"string","minLength":1},"value":{"type":["string","null"]}}}},
+                              "required":["custom_id"],"properties":{"custom_id":{"type":"string","minLength":1},
+                                "value":{"type":["string","null"],"description":"Left out: the template's value stays; null or an empty string empties the field."}}}},
                             "parties":{"type":"array","maxItems":40,"items":{"type":"object","required":["type"],
                               "properties":{"type":{"enum":["company","individual"]},"name":{"type":"string"},
                                 "country_code":{"type":"string"},"identification_number":{"type":"string"},
                                 "participants":{"type":"array","items":{"type":"object"}},"participant":{"type":"object"}},
-                              "description":"Oneflow party objects: a company lists participants, an individual has one participant."}}""",
+                              "if":{"required":["type"],"properties":{"type":{"const":"company"}}},
+                              "then":{"required":["name"],"properties":{"name":{"pattern":"\\\\S"}}},
+                              "description":"Oneflow party objects: a company has a name and lists participants, an individual has one participant."}}""",
                             "template_id"),
                     CONTRACT, false),
             new ActionDefinition(PUBLISH_CONTRACT, "Publish contract",
@@ -200,11 +204,15 @@ final class OneflowActionDefinitions {
 
     private static String page(String key, String item, String extraProperties, String extraRequired) {
         return "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\","
-                + "\"required\":[" + extraRequired + "\"count\",\"limit\",\"offset\",\"next_offset\",\"" + key
-                + "\"],\"properties\":{" + extraProperties
+                + "\"required\":[" + extraRequired + "\"count\",\"limit\",\"offset\",\"next_offset\",\"truncated\",\""
+                + key + "\"],\"properties\":{" + extraProperties
                 + "\"count\":{\"type\":[\"integer\",\"null\"],\"description\":\"All matches, not just this page.\"},"
                 + "\"limit\":{\"type\":\"integer\"},\"offset\":{\"type\":\"integer\"},"
-                + "\"next_offset\":{\"type\":[\"integer\",\"null\"],\"description\":\"Offset of the next page; null on the last.\"},"
+                + "\"next_offset\":{\"type\":[\"integer\",\"null\"],\"description\":\"Offset of the next page; null on "
+                + "the last, and when the next page would start past " + OneflowPages.MAX_OFFSET + ".\"},"
+                + "\"truncated\":{\"type\":\"boolean\",\"description\":\"True when more matches follow than Oneflow "
+                + "serves: it serves no offset past " + OneflowPages.MAX_OFFSET + ", so next_offset is null though the "
+                + "list goes on; narrow it with filters.\"},"
                 + "\"" + key + "\":{\"type\":\"array\",\"items\":" + item + "}}}";
     }
 

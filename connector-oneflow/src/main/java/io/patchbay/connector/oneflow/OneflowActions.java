@@ -212,7 +212,10 @@ final class OneflowActions {
             }
             field.keySet().stream().filter(k -> !k.equals("custom_id") && !k.equals("value")).forEach(k ->
                     in.error(at + "." + k, "unknown_field", at + " takes only custom_id and value"));
-            fieldValues.add(Output.obj("custom_id", customId, "value", value == null ? "" : value));
+            // Oneflow's create takes a data field without value (the template's value stays): left out, not "".
+            fieldValues.add(field.containsKey("value")
+                    ? Output.obj("custom_id", customId, "value", value == null ? "" : value)
+                    : Output.obj("custom_id", customId));
         }
         for (int i = 0; i < parties.size(); i++) {
             checkParty(in, "parties[" + i + "]", parties.get(i));
@@ -298,7 +301,7 @@ final class OneflowActions {
         Optional<Long> contractId = in.id("contract_id", true);
         List<Map<String, Object>> fields = in.objects("data_fields", true, 1, 100);
         List<String> refs = new ArrayList<>();
-        List<Object> values = new ArrayList<>();
+        List<Map<String, Object>> values = new ArrayList<>();
         for (int i = 0; i < fields.size(); i++) {
             Map<String, Object> field = fields.get(i);
             String at = "data_fields[" + i + "]";
@@ -322,22 +325,21 @@ final class OneflowActions {
             if (ref != null && refs.contains(ref)) {
                 in.error(at, "duplicate", at + " names a field that an earlier item already sets");
             }
-            if (!field.containsKey("value")) {
-                in.error(at + ".value", "required", at + ".value is required (null or \"\" clears the field)");
-            } else if (value != null && !(value instanceof String)) {
+            if (value != null && !(value instanceof String)) {
                 in.error(at + ".value", "type", at + ".value must be a string or null");
             }
             field.keySet().stream().filter(k -> !Set.of("custom_id", "id", "value").contains(k)).forEach(k ->
                     in.error(at + "." + k, "unknown_field", at + " takes only custom_id or id, and value"));
             refs.add(ref);
-            values.add(value == null ? "" : value);
+            // Oneflow leaves a field whose value is left out unchanged (null or "" empties it): the body says so.
+            values.add(field.containsKey("value") ? Output.obj("value", value == null ? "" : value) : Map.of());
         }
         in.done();
         long contract = contractId.orElseThrow();
         List<Object> updated = new ArrayList<>();
         for (int i = 0; i < refs.size(); i++) {
             String ref = refs.get(i);
-            Map<String, Object> body = Output.obj("value", values.get(i));
+            Map<String, Object> body = values.get(i);
             try {
                 updated.add(Output.dataField(body(http.once(auth, api -> api.updateDataField(auth, contract, ref, body)))));
             } catch (ProviderRejected e) {

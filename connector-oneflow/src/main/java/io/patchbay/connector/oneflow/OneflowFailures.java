@@ -41,6 +41,11 @@ final class OneflowFailures {
             return new InsufficientPermissions("insufficient_permissions", detail == null
                     ? "The Oneflow user may not do this (HTTP 403)." : detail, 403);
         }
+        if (status == 402) {
+            // The plan lacks the feature (publishing on the free plan): a refusal of rights, not of the input, so
+            // it maps as Toggl's plan refusal does and the caller sees one code for one condition.
+            return new InsufficientPermissions("plan_required", detail == null ? defaultDetail(402) : detail, 402);
+        }
         if (status == 429) {
             return new RateLimited("rate_limited", detail == null
                     ? "Oneflow's rate limit was reached (HTTP 429)." : detail,

@@ -4,7 +4,6 @@ import com.squareup.moshi.JsonDataException;
 import com.squareup.moshi.Moshi;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeExecutor;
-import dev.failsafe.RateLimiter;
 import dev.failsafe.RetryPolicy;
 import io.patchbay.spi.ConnectorContext;
 import io.patchbay.spi.ConnectorException;
@@ -21,8 +20,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import okhttp3.HttpUrl;
@@ -46,12 +43,7 @@ final class OneflowHttp implements AutoCloseable {
     private final OneflowSettings settings;
     private final ConnectorContext context;
     private final FailsafeExecutor<Object> reads;
-    private final Map<String, RateLimiter<Object>> budgets = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, RateLimiter<Object>> eldest) {
-            return size() > MAX_TRACKED_TOKENS;
-        }
-    };
+    private final RequestBudget budget;
     /** Built on the first request, not at start: building it loads TLS, IDN and Retrofit classes. */
     private volatile Transport transport;
     /** Set by {@link #close()}: a retry after it must not open the connection again. */
@@ -65,6 +57,8 @@ final class OneflowHttp implements AutoCloseable {
         this.baseUrl = baseUrl;
         this.context = context;
         this.settings = settings;
+        this.budget = new RequestBudget(settings.requestsPerWindow(), settings.window(), context.clock(),
+                MAX_TRACKED_TOKENS);
         this.moshi = new Moshi.Builder().add(OffsetDateTime.class, new OneflowTime.Adapter().nullSafe()).build();
         Duration callTimeout = context.callTimeout();
         var retry = RetryPolicy.builder()
@@ -219,14 +213,12 @@ final class OneflowHttp implements AutoCloseable {
         return Deadline.after(context.callTimeout());
     }
 
-    /** The client-side budget keeps a token under Oneflow's limit, instead of earning a five-minute 429. */
+    /**
+     * The client-side budget keeps a token under Oneflow's limit, instead of earning a five-minute 429. It counts
+     * over a sliding window: Oneflow's limit holds for any five minutes, not per fixed period.
+     */
     private void spend(String token) {
-        RateLimiter<Object> limiter;
-        synchronized (budgets) {
-            limiter = budgets.computeIfAbsent(fingerprint(token), k ->
-                    RateLimiter.burstyBuilder(settings.requestsPerWindow(), settings.window()).build());
-        }
-        if (!limiter.tryAcquirePermit()) {
+        if (!budget.tryAcquire(fingerprint(token))) {
             throw new RateLimited("rate_limited", "This token has used its budget of " + settings.requestsPerWindow()
                     + " Oneflow requests per " + settings.window().toSeconds() + " s; try again later",
                     settings.rateLimitWait(), false);

@@ -47,14 +47,19 @@ final class OneflowVerifier {
             throw new InvalidCredentials("user_inactive", OneflowCredentials.EMAIL,
                     "This Oneflow user is deactivated; use the email of an active user of the account.");
         }
-        // Ask as the user: Oneflow lists the workspaces that user can reach.
-        OneflowApi.Auth asUser = new OneflowApi.Auth(auth.token(), user.email());
+        // Ask as the user, with the very header every later call sends (the email as entered, not Oneflow's
+        // spelling of it): Oneflow is not documented to compare emails case-insensitively, so only this proves
+        // that actions and the proxy will be accepted.
         List<Dto.Workspace> workspaces;
         try {
-            workspaces = allWorkspaces(asUser);
+            workspaces = allWorkspaces(auth);
         } catch (InvalidCredentials e) {
             throw new InvalidCredentials("user_rejected", OneflowCredentials.EMAIL,
-                    "Oneflow refused to act as this user; check that the user is active in the token's account.");
+                    user.email().equals(auth.email())
+                            ? "Oneflow refused to act as this user; check that the user is active in the token's "
+                                    + "account."
+                            : "Oneflow refused to act as this user with the email as entered; Oneflow spells it "
+                                    + user.email() + ": enter it exactly so, letter case included.");
         }
         boolean admin = Boolean.TRUE.equals(user.isAdmin());
         List<Workspace> reachable = new ArrayList<>();
@@ -90,7 +95,10 @@ final class OneflowVerifier {
         return new Verification(identity, reachable, notices);
     }
 
-    /** Pages through the account's users; emails compare case-insensitively. */
+    /**
+     * Pages through the account's users; emails compare case-insensitively here only to find the user and name
+     * what is wrong: the workspace call then proves the email as entered.
+     */
     private Dto.User findUser(OneflowApi.Auth tokenOnly, String email) {
         String wanted = email.strip().toLowerCase(Locale.ROOT);
         for (int offset = 0; offset <= MAX_OFFSET; offset += PAGE) {

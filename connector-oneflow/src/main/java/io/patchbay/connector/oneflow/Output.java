@@ -20,17 +20,22 @@ final class Output {
         return map;
     }
 
-    /** A page of results: the total, where this page starts, and where the next one starts (null at the end). */
+    /**
+     * A page of results: the total, where this page starts, and where the next one starts (null at the end). Oneflow
+     * serves no offset past {@link OneflowPages#MAX_OFFSET}: a next page starting beyond it could never be asked
+     * for (our own input refuses it), so it is null there too, and {@code truncated} says the list was cut short.
+     */
     static Map<String, Object> page(Dto.Page<?> page, int limit, int offset, String key, List<?> items) {
         Integer count = page.count();
-        Object next;
+        Long next;
         if (count != null) {
-            next = offset + items.size() < count && !items.isEmpty() ? (Object) (long) (offset + items.size()) : null;
+            next = offset + items.size() < count && !items.isEmpty() ? (long) (offset + items.size()) : null;
         } else {
-            next = items.size() == limit ? (Object) (long) (offset + limit) : null;
+            next = items.size() == limit ? (long) (offset + limit) : null;
         }
+        boolean truncated = next != null && next > OneflowPages.MAX_OFFSET;
         return obj("count", count == null ? null : (long) count, "limit", (long) limit, "offset", (long) offset,
-                "next_offset", next, key, items);
+                "next_offset", truncated ? null : next, "truncated", truncated, key, items);
     }
 
     static Map<String, Object> workspace(Dto.Workspace w) {

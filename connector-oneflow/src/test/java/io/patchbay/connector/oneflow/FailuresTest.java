@@ -121,6 +121,27 @@ class FailuresTest extends FakeServerTest {
     }
 
     @Test
+    void theClientSideBudgetCountsTheLastWindowOnTheContextsClockNotAFixedPeriod() {
+        Map<String, String> settings = new HashMap<>(TestContexts.FAST_RETRIES);
+        settings.put("rate_limit_requests", "3");
+        RequestBudgetTest.MovableClock clock = new RequestBudgetTest.MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        ActionCall call = new ActionCall("list_users", ADMIN, Optional.empty(), Map.of());
+        try (Connector budgeted = new OneflowConnectorFactory().create(TestContexts.fast(fake.baseUrl())
+                .withSettings(settings).withClock(clock))) {
+            clock.set(Duration.ofSeconds(290));
+            for (int i = 0; i < 3; i++) {
+                budgeted.invoke(call);
+            }
+            // Past the first five minutes, the three requests of ten seconds ago still count.
+            clock.set(Duration.ofSeconds(310));
+            assertThatThrownBy(() -> budgeted.invoke(call)).isInstanceOf(RateLimited.class);
+            clock.set(Duration.ofSeconds(600));
+            budgeted.invoke(call);
+        }
+        assertThat(fake.requests("GET", "/users")).hasSize(4);
+    }
+
+    @Test
     void retryAfterMayBeAnHttpDate() {
         Clock clock = Clock.fixed(Instant.parse("2024-05-01T10:00:00Z"), ZoneOffset.UTC);
         assertThat(OneflowFailures.retryAfter("Wed, 01 May 2024 10:02:30 GMT", clock)).contains(Duration.ofSeconds(150));
@@ -142,6 +163,13 @@ class FailuresTest extends FakeServerTest {
         });
         assertThat(OneflowFailures.fromResponse(403, Headers.of(), "", moshi, Duration.ZERO, clock, null))
                 .isInstanceOf(io.patchbay.spi.InsufficientPermissions.class);
+        // A plan refusal without a body still says what it is, with Oneflow's status beside it.
+        assertThat(OneflowFailures.fromResponse(402, Headers.of(), "", moshi, Duration.ZERO, clock, null))
+                .isInstanceOfSatisfying(io.patchbay.spi.InsufficientPermissions.class, e -> {
+                    assertThat(e.code()).isEqualTo("plan_required");
+                    assertThat(e.providerStatus()).hasValue(402);
+                    assertThat(e.getMessage()).isEqualTo("The Oneflow plan does not include this feature (HTTP 402).");
+                });
         assertThat(OneflowFailures.fromResponse(418, Headers.of(), "<html>teapot</html>", moshi, Duration.ZERO, clock,
                 null)).isInstanceOfSatisfying(ProviderRejected.class, e -> assertThat(e.code()).isEqualTo("oneflow_4180000"));
         assertThat(OneflowFailures.fromResponse(503, Headers.of(), "", moshi, Duration.ZERO, clock, null))

@@ -47,6 +47,24 @@ class ReadActionsTest extends FakeServerTest {
     }
 
     @Test
+    void aNextPagePastOneflowsLastOffsetIsNoNextPageButATruncatedList() {
+        fake.addUsers(20_000); // more users than Oneflow serves through offsets
+
+        Map<String, Object> before = map(invoke(ADMIN, "list_users", Map.of("offset", 19_800)));
+        Map<String, Object> last = map(invoke(ADMIN, "list_users", Map.of("offset", 19_900)));
+
+        assertThat(fake.requests("GET", "/users")).extracting(RecordedCall::query).containsExactly(
+                Map.of("limit", "100", "offset", "19800"), Map.of("limit", "100", "offset", "19900"));
+        assertThat(before).containsEntry("next_offset", 19_900L).containsEntry("truncated", false);
+        assertThat(last).containsEntry("count", (long) FakeOneflow.ACME_USERS + 20_000)
+                .containsEntry("next_offset", null).containsEntry("truncated", true);
+        assertThat(list(last.get("users"))).hasSize(100);
+        // The offset next_offset would have named is one Oneflow (and our input) refuses.
+        assertThatThrownBy(() -> invoke(ADMIN, "list_users", Map.of("offset", 20_000)))
+                .isInstanceOf(InputRejected.class);
+    }
+
+    @Test
     void listUsersPagesWithLimitAndOffset() {
         Map<String, Object> first = map(invoke(ADMIN, "list_users", Map.of("limit", 100)));
         Map<String, Object> second = map(invoke(ADMIN, "list_users", Map.of("limit", 100, "offset", 100)));
@@ -55,7 +73,8 @@ class ReadActionsTest extends FakeServerTest {
                 Map.of("limit", "100", "offset", "0"), Map.of("limit", "100", "offset", "100"));
         assertThat(first).containsEntry("count", (long) FakeOneflow.ACME_USERS).containsEntry("next_offset", 100L);
         assertThat(list(first.get("users"))).hasSize(100);
-        assertThat(second).containsEntry("offset", 100L).containsEntry("next_offset", null);
+        assertThat(second).containsEntry("offset", 100L).containsEntry("next_offset", null)
+                .containsEntry("truncated", false);
         assertThat(list(second.get("users"))).hasSize(FakeOneflow.ACME_USERS - 100);
         assertThat(list(first.get("users")).get(0)).containsEntry("email", FakeOneflow.ADMIN_EMAIL)
                 .containsEntry("is_admin", true).containsEntry("active", true);

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.patchbay.connector.oneflow.fake.FakeOneflow;
 import io.patchbay.connector.oneflow.fake.RecordedCall;
+import io.patchbay.spi.ActionCall;
 import io.patchbay.spi.Connector;
+import io.patchbay.spi.Credentials;
 import io.patchbay.spi.CredentialFormatException;
 import io.patchbay.spi.FieldError;
 import io.patchbay.spi.InvalidCredentials;
@@ -19,6 +21,8 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class VerifyTest extends FakeServerTest {
@@ -63,14 +67,46 @@ class VerifyTest extends FakeServerTest {
     }
 
     @Test
-    void emailIsFoundOnALaterPageOfUsersWhateverItsCase() {
+    void emailIsFoundOnALaterPageOfUsers() {
         Verification v = connector.verify(MEMBER);
 
         assertThat(v.identity().id()).isEqualTo(Long.toString(FakeOneflow.MEMBER_USER_ID));
-        // Oneflow's spelling wins over what the user typed.
         assertThat(v.identity().email()).contains("Max.Member@Acme.example");
         assertThat(fake.requests("GET", "/users")).extracting(c -> c.query("offset")).containsExactly("0", "100");
         assertThat(fake.requests("GET", "/users")).extracting(c -> c.query("limit")).containsOnly("100");
+    }
+
+    @Test
+    void workspacesAreAskedWithTheEmailAsEnteredWhichIsWhatActionsSend() {
+        fake.emailsIgnoreCase(true); // a lenient Oneflow: the other spelling is accepted everywhere
+        Credentials typed = TestContexts.credentials(FakeOneflow.TOKEN, "max.member@acme.example");
+
+        Verification v = connector.verify(typed);
+        connector.invoke(new ActionCall("list_workspaces", typed, Optional.empty(), Map.of()));
+
+        // The identity names Oneflow's spelling; the live check sent the header every later call sends.
+        assertThat(v.identity().email()).contains("Max.Member@Acme.example");
+        List<RecordedCall> asked = fake.requests("GET", "/workspaces");
+        assertThat(asked).hasSize(2).extracting(c -> c.header("x-oneflow-user-email"))
+                .containsOnly("max.member@acme.example");
+    }
+
+    @Test
+    void anEmailOneflowComparesExactlyFailsTheLiveCheckAsItWouldFailEveryAction() {
+        Credentials typed = TestContexts.credentials(FakeOneflow.TOKEN, "max.member@acme.example");
+
+        assertThatThrownBy(() -> connector.verify(typed))
+                .isInstanceOfSatisfying(InvalidCredentials.class, e -> {
+                    assertThat(e.code()).isEqualTo("user_rejected");
+                    assertThat(e.field()).contains("user_email");
+                    assertThat(e.getMessage()).isEqualTo("Oneflow refused to act as this user with the email as "
+                            + "entered; Oneflow spells it Max.Member@Acme.example: enter it exactly so, letter case "
+                            + "included.");
+                });
+        assertThat(fake.requests("GET", "/workspaces")).extracting(c -> c.header("x-oneflow-user-email"))
+                .containsExactly("max.member@acme.example");
+        assertThatThrownBy(() -> connector.invoke(new ActionCall("list_workspaces", typed, Optional.empty(),
+                Map.of()))).isInstanceOf(InvalidCredentials.class);
     }
 
     @Test

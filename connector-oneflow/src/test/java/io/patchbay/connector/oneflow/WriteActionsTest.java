@@ -72,6 +72,39 @@ class WriteActionsTest extends FakeServerTest {
     }
 
     @Test
+    void createContractTakesADataFieldWithoutValueAndSendsNone() {
+        String input = "{\"workspace_id\":" + FakeOneflow.WORKSPACE_HR + ",\"template_id\":"
+                + FakeOneflow.TEMPLATE_EMPLOYMENT + ",\"data_fields\":[{\"custom_id\":\"employee_name\"}]}";
+        assertThat(InputSchemas.problems(connector, "create_contract", input)).isEmpty();
+
+        invokeUnlinked(ADMIN, "create_contract", Map.of("workspace_id", FakeOneflow.WORKSPACE_HR,
+                "template_id", FakeOneflow.TEMPLATE_EMPLOYMENT,
+                "data_fields", List.of(Map.of("custom_id", "employee_name"))));
+
+        assertThat(onlyWrite("POST", "/contracts/create", FakeOneflow.ADMIN_EMAIL).json().get("data_fields"))
+                .isEqualTo(List.of(Map.of("custom_id", "employee_name")));
+    }
+
+    @Test
+    void theSchemaSaysACompanyPartyNeedsANameAsTheCodeDoes() {
+        String company = "{\"template_id\":1,\"parties\":[{\"type\":\"company\",\"participants\":[]}]}";
+        String blank = "{\"template_id\":1,\"parties\":[{\"type\":\"company\",\"name\":\"  \"}]}";
+        String individual = "{\"template_id\":1,\"parties\":[{\"type\":\"individual\",\"participant\":{}}]}";
+
+        assertThat(InputSchemas.problems(connector, "create_contract", company))
+                .containsExactly("/parties/0 required: required property 'name' not found");
+        assertThat(InputSchemas.problems(connector, "create_contract", blank)).hasSize(1)
+                .allSatisfy(p -> assertThat(p).startsWith("/parties/0/name pattern:"));
+        assertThat(InputSchemas.problems(connector, "create_contract", individual)).isEmpty();
+        assertThatThrownBy(() -> invoke(ADMIN, "create_contract", Map.of("template_id", FakeOneflow.TEMPLATE_NDA,
+                "parties", List.of(Map.of("type", "company", "name", " ")))))
+                .isInstanceOfSatisfying(InputRejected.class, e -> assertThat(e.fieldErrors())
+                        .extracting(FieldError::field, FieldError::code)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple("parties[0].name", "required")));
+        assertThat(fake.requests()).isEmpty();
+    }
+
+    @Test
     void createContractInputIsCheckedBeforeAnyRequest() {
         Map<String, Object> input = new HashMap<>();
         input.put("name", "x".repeat(131));
@@ -206,10 +239,12 @@ class WriteActionsTest extends FakeServerTest {
 
         assertThatThrownBy(() -> invoke(ADMIN, "publish_contract", Map.of("contract_id", FakeOneflow.CONTRACT_DRAFT,
                 "subject", "s", "message", "m")))
-                .isInstanceOfSatisfying(ProviderRejected.class, e -> {
-                    assertThat(e.status()).isEqualTo(402);
-                    assertThat(e.code()).isEqualTo("oneflow_4020000");
+                .isInstanceOfSatisfying(InsufficientPermissions.class, e -> {
+                    assertThat(e.code()).isEqualTo("plan_required");
+                    assertThat(e.providerStatus()).hasValue(402);
+                    assertThat(e.getMessage()).isEqualTo("Publishing contracts is not available in the free plan.");
                 });
+        assertThat(fake.requests("POST", "/contracts/" + FakeOneflow.CONTRACT_DRAFT + "/publish")).hasSize(1);
         assertThat(fake.contractState(FakeOneflow.CONTRACT_DRAFT)).contains("draft");
     }
 
@@ -258,6 +293,25 @@ class WriteActionsTest extends FakeServerTest {
     }
 
     @Test
+    void aDataFieldWithoutValueIsSentWithoutOneAndKeepsItsValue() {
+        invoke(ADMIN, "update_contract_data_fields", Map.of("contract_id", FakeOneflow.CONTRACT_DRAFT,
+                "data_fields", List.of(Map.of("custom_id", "counterparty_name", "value", "Initech LLC"))));
+        fake.clearRequests();
+        String input = "{\"contract_id\":" + FakeOneflow.CONTRACT_DRAFT
+                + ",\"data_fields\":[{\"custom_id\":\"counterparty_name\"}]}";
+        assertThat(InputSchemas.problems(connector, "update_contract_data_fields", input)).isEmpty();
+
+        Map<String, Object> out = map(invoke(ADMIN, "update_contract_data_fields", Map.of(
+                "contract_id", FakeOneflow.CONTRACT_DRAFT,
+                "data_fields", List.of(Map.of("custom_id", "counterparty_name")))));
+
+        assertThat(onlyWrite("PUT", "/contracts/" + FakeOneflow.CONTRACT_DRAFT + "/data_fields/c::counterparty_name",
+                FakeOneflow.ADMIN_EMAIL).json()).isEmpty();
+        assertThat(list(out.get("data_fields"))).extracting(d -> d.get("value")).containsExactly("Initech LLC");
+        assertThat(fake.dataFieldValue(FakeOneflow.CONTRACT_DRAFT, "counterparty_name")).contains("Initech LLC");
+    }
+
+    @Test
     void nullClearsADataField() {
         invoke(ADMIN, "update_contract_data_fields", Map.of("contract_id", FakeOneflow.CONTRACT_HR,
                 "data_fields", List.of(mapWithNull("custom_id", "employee_name", "value"))));
@@ -303,7 +357,7 @@ class WriteActionsTest extends FakeServerTest {
                 "contract_id", FakeOneflow.CONTRACT_DRAFT, "data_fields", fields)))
                 .isInstanceOfSatisfying(InputRejected.class, e -> assertThat(e.fieldErrors())
                         .extracting(FieldError::field).containsExactlyInAnyOrder("data_fields[0]", "data_fields[1]",
-                                "data_fields[2].value", "data_fields[3].value", "data_fields[3].colour",
+                                "data_fields[3].value", "data_fields[3].colour",
                                 "data_fields[5]"));
         assertThatThrownBy(() -> invoke(ADMIN, "update_contract_data_fields", Map.of(
                 "contract_id", FakeOneflow.CONTRACT_DRAFT, "data_fields", List.of())))

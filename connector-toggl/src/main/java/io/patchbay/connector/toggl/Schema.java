@@ -66,6 +66,10 @@ final class Schema {
         return props("type", "array", "items", items, "description", description);
     }
 
+    static Map<String, Object> arrayOf(Map<String, Object> items, String description, int maxItems) {
+        return props("type", "array", "items", items, "maxItems", maxItems, "description", description);
+    }
+
     static Map<String, Object> enumOf(String description, String... values) {
         return props("type", "string", "enum", List.of(values), "description", description);
     }

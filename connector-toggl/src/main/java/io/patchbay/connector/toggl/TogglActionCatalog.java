@@ -55,8 +55,8 @@ final class TogglActionCatalog {
                 "description", string("What is being done", MAX_TEXT),
                 "project_id", id("Project to book on"),
                 "task_id", id("Task of that project"),
-                "tags", arrayOf(string("Tag name; unknown names are created", MAX_NAME), "Tag names"),
-                "tag_ids", arrayOf(id("Tag id"), "Tag ids"),
+                "tags", arrayOf(string("Tag name; unknown names are created", MAX_NAME), "Tag names", MAX_LIST),
+                "tag_ids", arrayOf(id("Tag id"), "Tag ids", MAX_LIST),
                 "billable", bool("Billable flag (paid plans)"));
     }
 
@@ -92,7 +92,8 @@ final class TogglActionCatalog {
                             + "start_timer). When both are given they must agree.",
                     object(with(props(
                             "workspace_id", WORKSPACE_ID,
-                            "start", dateTime("Start, RFC 3339"),
+                            "start", dateTime("Start, RFC 3339; its year (in UTC) from 2006 to 2030, as Toggl "
+                                    + "accepts"),
                             "stop", dateTime("Stop, RFC 3339"),
                             "duration", integer("Length in seconds", 0)), entryFields()), "start"),
                     ENTRY, false),
@@ -103,7 +104,8 @@ final class TogglActionCatalog {
                     object(with(props(
                             "workspace_id", WORKSPACE_ID,
                             "time_entry_id", TIME_ENTRY_ID,
-                            "start", dateTime("New start, RFC 3339"),
+                            "start", dateTime("New start, RFC 3339; its year (in UTC) from 2006 to 2030, as "
+                                    + "Toggl accepts"),
                             "stop", dateTime("New stop, RFC 3339"),
                             "duration", integer("New length in seconds", 0),
                             "tag_action", enumOf("How tags and tag_ids apply", "add", "delete")), entryFields()),
@@ -123,7 +125,8 @@ final class TogglActionCatalog {
                     "Starts a running time entry now (or at start). Toggl keeps one running entry per user.",
                     object(with(props(
                             "workspace_id", WORKSPACE_ID,
-                            "start", dateTime("Start, RFC 3339; defaults to now")), entryFields())),
+                            "start", dateTime("Start, RFC 3339; defaults to now; its year (in UTC) from 2006 "
+                                    + "to 2030, as Toggl accepts")), entryFields())),
                     ENTRY, false),
             new Spec(STOP_TIMER, "Stop a timer",
                     "Stops the given running time entry, or the user's running one when no id is given.",

@@ -36,6 +36,7 @@ import io.patchbay.spi.ProviderUnavailable;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +51,9 @@ final class TogglActions {
     static final int TIME_ENTRIES_CAP = 1000;
     static final int PAGE_SIZE = 200;
     private static final int MAX_PAGES = 1000;
+    /** The years Toggl accepts a time entry's start in ("Start time year must be between 2006 and 2030"). */
+    static final int FIRST_START_YEAR = 2006;
+    static final int LAST_START_YEAR = 2030;
 
     private static final Op ME_WORKSPACES = Op.identity("GET /api/v9/me/workspaces");
     private static final Op ME_TIME_ENTRIES = Op.identity("GET /api/v9/me/time_entries");
@@ -160,7 +164,7 @@ final class TogglActions {
 
     private Object createTimeEntry(Credentials credentials, Input in, Optional<String> linked) {
         Optional<Long> workspace = in.workspaceId(linked);
-        Optional<Instant> start = in.dateTime("start", true);
+        Optional<Instant> start = startInTogglsYears(in, in.dateTime("start", true));
         Optional<Instant> stop = in.dateTime("stop", false);
         Optional<Long> duration = in.wholeNumber("duration", 0, Duration.ofDays(366).toSeconds());
         Map<String, Object> fields = entryFields(in);
@@ -192,7 +196,7 @@ final class TogglActions {
     private Object updateTimeEntry(Credentials credentials, Input in, Optional<String> linked) {
         Optional<Long> workspace = in.workspaceId(linked);
         Optional<Long> id = in.id("time_entry_id", true);
-        Optional<Instant> start = in.dateTime("start", false);
+        Optional<Instant> start = startInTogglsYears(in, in.dateTime("start", false));
         Optional<Instant> stop = in.dateTime("stop", false);
         Optional<Long> duration = in.wholeNumber("duration", 0, Duration.ofDays(366).toSeconds());
         Optional<String> tagAction = in.oneOf("tag_action", Set.of("add", "delete"));
@@ -205,8 +209,15 @@ final class TogglActions {
             in.error("tag_action", "requires_tags", "tag_action needs tags or tag_ids to add or delete");
         }
         tagAction.ifPresent(a -> body.put("tag_action", a));
-        if (start.isPresent() && stop.isPresent() && stop.get().isBefore(start.get())) {
-            in.error("stop", "before_start", "stop must not be before start");
+        if (start.isPresent() && stop.isPresent()) {
+            if (stop.get().isBefore(start.get())) {
+                in.error("stop", "before_start", "stop must not be before start");
+            } else if (duration.isPresent()
+                    && Duration.between(start.get(), stop.get()).toSeconds() != duration.get()) {
+                // Toggl answers 400 unless start + duration == stop; with no start given only Toggl knows the
+                // stored one, and its 400 comes back as it is.
+                in.error("duration", "inconsistent", "duration must equal the seconds between start and stop");
+            }
         }
         // A field given but invalid is already named; "nothing to change" would then be wrong.
         if (body.isEmpty() && in.has("time_entry_id") && in.valid()) {
@@ -216,6 +227,21 @@ final class TogglActions {
         Dto.TimeEntry updated = http.callNamingProject(credentials, UPDATE_ENTRY, project(body),
                 auth -> http.api().updateTimeEntry(auth, workspace.get(), id.get(), body));
         return entryResult(required(updated, UPDATE_ENTRY));
+    }
+
+    /**
+     * Toggl refuses a time entry starting outside 2006 to 2030 (its year in UTC) with a 400 that names no field;
+     * refused here first, so the caller learns which field and nothing is sent.
+     */
+    private static Optional<Instant> startInTogglsYears(Input in, Optional<Instant> start) {
+        start.ifPresent(s -> {
+            int year = s.atOffset(ZoneOffset.UTC).getYear();
+            if (year < FIRST_START_YEAR || year > LAST_START_YEAR) {
+                in.error("start", "out_of_range", "start must lie in the years " + FIRST_START_YEAR + " to "
+                        + LAST_START_YEAR + " (in UTC), the ones Toggl accepts");
+            }
+        });
+        return start;
     }
 
     private Object deleteTimeEntry(Credentials credentials, Input in, Optional<String> linked) {
@@ -253,7 +279,7 @@ final class TogglActions {
 
     private Object startTimer(Credentials credentials, Input in, Optional<String> linked) {
         Optional<Long> workspace = in.workspaceId(linked);
-        Optional<Instant> start = in.dateTime("start", false);
+        Optional<Instant> start = startInTogglsYears(in, in.dateTime("start", false));
         Map<String, Object> fields = entryFields(in);
         in.done();
         Map<String, Object> body = new LinkedHashMap<>();

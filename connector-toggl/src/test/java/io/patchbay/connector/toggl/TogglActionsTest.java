@@ -249,6 +249,48 @@ class TogglActionsTest {
         }
 
         @Test
+        void aStartOutsideTogglsYearsIsRefusedOnTheStartFieldBeforeAnythingIsSent() {
+            String message = "start must lie in the years 2006 to 2030 (in UTC), the ones Toggl accepts";
+            for (InputRejected rejected : List.of(
+                    invalid("create_time_entry", Map.of("start", "2035-01-01T10:00:00Z", "duration", 60)),
+                    invalid("create_time_entry", Map.of("start", "2005-12-31T23:30:00Z", "duration", 60)),
+                    // 23:30 at -01:00 is already 2031 in UTC, the year Toggl checks.
+                    invalid("update_time_entry", Map.of("time_entry_id", FIRST_HISTORY_ENTRY_ID + 1,
+                            "start", "2030-12-31T23:30:00-01:00")),
+                    invalid("start_timer", Map.of("start", "1999-05-01T09:00:00Z")))) {
+                assertThat(rejected.fieldErrors()).extracting(FieldError::field, FieldError::code, FieldError::message)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple("start", "out_of_range", message));
+            }
+
+            // The first moment of 2006 in UTC, written at another offset, is Toggl's and is sent.
+            Map<String, Object> entry = object(run("create_time_entry", Map.of("start", "2005-12-31T23:30:00-01:00",
+                    "duration", 60)), "time_entry");
+            assertThat(only("POST", "/api/v9/workspaces/2001/time_entries").jsonObject())
+                    .containsEntry("start", "2006-01-01T00:30:00Z");
+            assertThat(entry).containsEntry("start", "2006-01-01T00:30:00Z");
+        }
+
+        @Test
+        void tagListsAreCappedAtAHundredInTheSchemaAsInTheCode() {
+            String tags = java.util.stream.IntStream.rangeClosed(1, 101).mapToObj(i -> "\"t" + i + "\"")
+                    .collect(java.util.stream.Collectors.joining(",", "[", "]"));
+            String ids = java.util.stream.IntStream.rangeClosed(1, 101).mapToObj(Integer::toString)
+                    .collect(java.util.stream.Collectors.joining(",", "[", "]"));
+            String lists = "\"tags\":" + tags + ",\"tag_ids\":" + ids + "}";
+            for (String input : List.of("{\"start\":\"2025-03-03T09:00:00Z\"," + lists, "{" + lists,
+                    "{\"time_entry_id\":1," + lists)) {
+                String action = input.contains("time_entry_id") ? "update_time_entry"
+                        : input.contains("start") ? "create_time_entry" : "start_timer";
+                assertThat(InputSchemas.problems(CONNECTOR, action, input)).as(action).containsExactly(
+                        "/tags maxItems: must have at most 100 items but found 101",
+                        "/tag_ids maxItems: must have at most 100 items but found 101");
+            }
+            assertThat(invalid("create_time_entry", Map.of("start", "2025-03-03T09:00:00Z", "duration", 60,
+                    "tags", java.util.Collections.nCopies(101, "t"))).fieldErrors())
+                    .extracting(FieldError::field).containsExactly("tags");
+        }
+
+        @Test
         void updateTimeEntrySendsOnlyTheChangesAndCanAddTags() {
             long id = FIRST_HISTORY_ENTRY_ID + 1;
             Map<String, Object> entry = object(run("update_time_entry", Map.of("time_entry_id", id,
@@ -258,6 +300,40 @@ class TogglActionsTest {
                     entry("description", "Renamed"), entry("tags", List.of("meeting")), entry("tag_action", "add"));
             assertThat(entry).contains(entry("description", "Renamed"), entry("tags", List.of("billed", "meeting")),
                     entry("duration", 5400L));
+        }
+
+        @Test
+        void updateTimeEntryRefusesAStopThatIsNotStartPlusDuration() {
+            long id = FIRST_HISTORY_ENTRY_ID + 1;
+            InputRejected rejected = invalid("update_time_entry", Map.of("time_entry_id", id,
+                    "start", "2025-03-03T09:00:00Z", "stop", "2025-03-03T10:00:00Z", "duration", 60));
+
+            assertThat(rejected.fieldErrors()).extracting(FieldError::field, FieldError::code, FieldError::message)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("duration", "inconsistent",
+                            "duration must equal the seconds between start and stop"));
+            assertThat(FAKE.requests("PUT", "/api/v9/workspaces/2001/time_entries/" + id)).isEmpty();
+        }
+
+        @Test
+        void updateTimeEntryWithStopAndDurationIsCheckedByTogglAgainstTheStoredStart() {
+            long id = FIRST_HISTORY_ENTRY_ID + 1; // stored: 09:00 to 10:30, 5400 s
+            String day = today.minusDays(2).toString();
+
+            assertThatThrownBy(() -> run("update_time_entry", Map.of("time_entry_id", id,
+                    "stop", day + "T10:00:00Z", "duration", 60)))
+                    .isInstanceOfSatisfying(ProviderRejected.class, e -> {
+                        assertThat(e.status()).isEqualTo(400);
+                        assertThat(e.getMessage()).contains("stop and duration do not match start");
+                    });
+            assertThat(only("PUT", "/api/v9/workspaces/2001/time_entries/" + id).jsonObject()).containsOnly(
+                    entry("stop", day + "T10:00:00Z"), entry("duration", 60.0));
+            assertThat(FAKE.timeEntry(id).orElseThrow()).contains(entry("stop", day + "T10:30:00+00:00"),
+                    entry("duration", 5400L));
+
+            Map<String, Object> moved = object(run("update_time_entry", Map.of("time_entry_id", id,
+                    "stop", day + "T10:00:00Z", "duration", 3600)), "time_entry");
+            assertThat(moved).contains(entry("start", day + "T09:00:00Z"), entry("stop", day + "T10:00:00Z"),
+                    entry("duration", 3600L));
         }
 
         @Test

@@ -328,12 +328,12 @@ class TogglFaultsTest {
 
     @Test
     void aValidationFailureIs400WithTogglsMessage() {
-        assertThatThrownBy(() -> invoke("create_time_entry", Map.of("start", "2035-01-01T10:00:00Z",
-                "duration", 60)))
+        assertThatThrownBy(() -> invoke("create_time_entry", Map.of("start", "2025-01-01T10:00:00Z",
+                "duration", 60, "project_id", 999_999)))
                 .isInstanceOfSatisfying(ProviderRejected.class, e -> {
                     assertThat(e.status()).isEqualTo(400);
                     assertThat(e.code()).isEqualTo("bad_request");
-                    assertThat(e.getMessage()).contains("Start time year must be between 2006 and 2030");
+                    assertThat(e.getMessage()).contains("User cannot access the selected project");
                 });
     }
 

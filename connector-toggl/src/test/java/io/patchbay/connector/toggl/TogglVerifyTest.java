@@ -123,6 +123,17 @@ class TogglVerifyTest {
     }
 
     @Test
+    void aPasswordWithSpacesAtItsEndsIsSentAsTyped() {
+        String typed = " " + ALICE.password() + " ";
+        assertThat(CONNECTOR.checkFormat(TestContexts.password(ALICE.email(), typed))).isEmpty();
+
+        // Toggl is asked with exactly what was typed; for this user that is not the password, so Toggl refuses it.
+        assertThatThrownBy(() -> CONNECTOR.verify(TestContexts.password(ALICE.email(), typed)))
+                .isInstanceOfSatisfying(InvalidCredentials.class, e -> assertThat(e.field()).contains("password"));
+        assertThat(FAKE.lastRequest().basicAuth()).contains(List.of(ALICE.email(), typed));
+    }
+
+    @Test
     void aWrongPasswordIsInvalidCredentialsNamingThePasswordField() {
         assertThatThrownBy(() -> CONNECTOR.verify(TestContexts.password(ALICE.email(), "not-her-password")))
                 .isInstanceOfSatisfying(InvalidCredentials.class, e -> {

@@ -64,8 +64,8 @@ public final class FakeOneflow implements AutoCloseable {
     /** Active account admin. */
     public static final String ADMIN_EMAIL = "ada.admin@acme.example";
     public static final long ADMIN_USER_ID = 416_055;
-    /** Active non-admin, listed after the first page of users and stored as {@code Max.Member@Acme.example}. */
-    public static final String MEMBER_EMAIL = "max.member@acme.example";
+    /** Active non-admin, listed after the first page of users; Oneflow's spelling, capitals included. */
+    public static final String MEMBER_EMAIL = "Max.Member@Acme.example";
     public static final long MEMBER_USER_ID = 416_300;
     /** A deactivated user of the account. */
     public static final String INACTIVE_EMAIL = "ivy.inactive@acme.example";
@@ -130,6 +130,7 @@ public final class FakeOneflow implements AutoCloseable {
     private Duration window = Duration.ofMinutes(5);
     private String downloadHost;
     private boolean unpagedChildLists;
+    private boolean emailsIgnoreCase;
 
     private sealed interface Fault permits Status, Throttle, Drop, Garble, Interim, Upgrade, Redirect, Empty {
     }
@@ -294,6 +295,17 @@ public final class FakeOneflow implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Whether {@code x-oneflow-user-email} matches a user whatever its letter case. Off by default: Oneflow's
+     * documents say only that an unknown email gives 401 (case-insensitivity is inferred, not documented), so the
+     * fake compares exactly; a connector that passes here works whichever way Oneflow compares, and one that sends
+     * another spelling than it checked is caught. Turn it on to play a lenient Oneflow.
+     */
+    public synchronized FakeOneflow emailsIgnoreCase(boolean ignoreCase) {
+        this.emailsIgnoreCase = ignoreCase;
+        return this;
+    }
+
     /** Back to the seed data, no faults, default limits, no recorded requests. */
     public synchronized void reset() {
         state = FakeState.seed();
@@ -306,7 +318,18 @@ public final class FakeOneflow implements AutoCloseable {
         window = Duration.ofMinutes(5);
         downloadHost = null;
         unpagedChildLists = false;
+        emailsIgnoreCase = false;
         calls.clear();
+    }
+
+    /** Adds {@code count} active users ({@code extra00001@acme.example} ...) to the token's account, to page through. */
+    public synchronized FakeOneflow addUsers(int count) {
+        FakeState.Account acme = state.accountsByToken.get(TOKEN);
+        for (int i = 1; i <= count; i++) {
+            acme.users.add(new FakeState.User(state.id(), String.format(Locale.ROOT, "extra%05d@acme.example", i),
+                    "Extra " + i, "", true, false));
+        }
+        return this;
     }
 
     /** Adds {@code count} data fields ({@code extra_001} ...) to a contract, to page through. */
@@ -502,7 +525,7 @@ public final class FakeOneflow implements AutoCloseable {
         FakeState.User user = null;
         String email = headers.get(EMAIL_HEADER);
         if (email != null) {
-            user = account.user(email).filter(u -> u.active).orElse(null);
+            user = account.user(email, emailsIgnoreCase).filter(u -> u.active).orElse(null);
             if (user == null) {
                 return error(401, 4010000, "The API token or the user email is invalid.", Map.of());
             }
@@ -768,6 +791,9 @@ public final class FakeOneflow implements AutoCloseable {
                 actor.account);
         for (Object f : fields) {
             Map<?, ?> field = (Map<?, ?>) f;
+            if (!field.containsKey("value")) {
+                continue; // Datafield_for_create needs only custom_id: the template's value stays
+            }
             c.dataFields.stream().filter(d -> d.spec.customId().equals(field.get("custom_id"))).findFirst()
                     .ifPresent(d -> d.value = field.get("value") == null ? "" : String.valueOf(field.get("value")));
         }

@@ -85,11 +85,22 @@ class FakeOneflowTest {
     }
 
     @Test
-    void headerNamesAndEmailsMatchWhateverTheirCase() throws IOException {
-        Answer answer = get("/workspaces", "X-Oneflow-API-Token", FakeOneflow.TOKEN,
-                "X-Oneflow-User-Email", "MAX.MEMBER@acme.EXAMPLE");
-        assertThat(answer.status()).isEqualTo(200);
-        assertThat(answer.json()).containsEntry("count", 2.0);
+    void headerNamesMatchWhateverTheirCaseAndEmailsExactlyUnlessTheFakeIsLenient() throws IOException {
+        Answer exact = get("/workspaces", "X-Oneflow-API-Token", FakeOneflow.TOKEN,
+                "X-Oneflow-User-Email", FakeOneflow.MEMBER_EMAIL);
+        assertThat(exact.status()).isEqualTo(200);
+        assertThat(exact.json()).containsEntry("count", 2.0);
+
+        Answer otherCase = get("/workspaces", "x-oneflow-api-token", FakeOneflow.TOKEN,
+                "x-oneflow-user-email", "MAX.MEMBER@acme.EXAMPLE");
+        assertThat(otherCase.status()).isEqualTo(401);
+        assertThat(otherCase.json()).containsEntry("error_code", 4010000.0);
+
+        fake.emailsIgnoreCase(true);
+        Answer lenient = get("/workspaces", "x-oneflow-api-token", FakeOneflow.TOKEN,
+                "x-oneflow-user-email", "MAX.MEMBER@acme.EXAMPLE");
+        assertThat(lenient.status()).isEqualTo(200);
+        assertThat(lenient.json()).containsEntry("count", 2.0);
     }
 
     @Test

@@ -38,8 +38,11 @@ final class FakeState {
             this.name = name;
         }
 
-        Optional<User> user(String email) {
-            return users.stream().filter(u -> u.email.equalsIgnoreCase(email.strip())).findFirst();
+        /** The user a {@code x-oneflow-user-email} header names: exactly as stored, or ignoring case if asked. */
+        Optional<User> user(String email, boolean ignoreCase) {
+            String wanted = email.strip();
+            return users.stream().filter(u -> ignoreCase ? u.email.equalsIgnoreCase(wanted) : u.email.equals(wanted))
+                    .findFirst();
         }
     }
 
@@ -182,7 +185,7 @@ final class FakeState {
             filler.workspaceCreate.put(FakeOneflow.WORKSPACE_SALES, true);
             acme.users.add(filler);
         }
-        // Stored with capitals: the email a user types rarely matches Oneflow's spelling exactly.
+        // Stored with capitals: the email a user types may not match Oneflow's spelling exactly.
         User member = new User(FakeOneflow.MEMBER_USER_ID, "Max.Member@Acme.example", "Max Member", "Sales rep",
                 true, false);
         member.workspaceCreate.put(FakeOneflow.WORKSPACE_SALES, true);

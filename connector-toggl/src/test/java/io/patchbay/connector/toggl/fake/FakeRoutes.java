@@ -510,22 +510,36 @@ final class FakeRoutes {
 
     private Answer updateEntry(Req req, Ws ws, Member member, Entry entry) {
         Map<String, Object> body = object(req.body());
+        // Checked before anything changes: a refused update leaves the entry as it was.
+        Instant start = entry.start;
         if (body.get("start") != null) {
-            entry.start = time(body.get("start"), "start");
-            checkYear(entry.start);
+            start = time(body.get("start"), "start");
+            checkYear(start);
         }
+        Optional<Instant> stop = body.get("stop") == null ? Optional.empty()
+                : Optional.of(time(body.get("stop"), "stop"));
         Optional<Long> duration = optLong(body, "duration");
-        if (body.get("stop") != null) {
-            entry.stop = time(body.get("stop"), "stop");
-            if (entry.stop.isBefore(entry.start)) {
+        if (stop.isPresent()) {
+            if (stop.get().isBefore(start)) {
                 return Answer.message(400, "Stop time must be after start time");
             }
-            entry.duration = Duration.between(entry.start, entry.stop).toSeconds();
+            // The documented rule start + duration == stop holds on update too, with the stored start when the
+            // body sends none.
+            if (duration.isPresent() && !start.plusSeconds(duration.get()).equals(stop.get())) {
+                return Answer.message(400, "stop and duration do not match start");
+            }
+            entry.start = start;
+            entry.stop = stop.get();
+            entry.duration = Duration.between(start, stop.get()).toSeconds();
         } else if (duration.isPresent()) {
+            entry.start = start;
             entry.duration = duration.get();
-            entry.stop = duration.get() < 0 ? null : entry.start.plusSeconds(duration.get());
-        } else if (!entry.running()) {
-            entry.stop = entry.start.plusSeconds(entry.duration);
+            entry.stop = duration.get() < 0 ? null : start.plusSeconds(duration.get());
+        } else {
+            entry.start = start;
+            if (!entry.running()) {
+                entry.stop = start.plusSeconds(entry.duration);
+            }
         }
         applyFields(body, entry, ws, member, req.user());
         entry.at = now();

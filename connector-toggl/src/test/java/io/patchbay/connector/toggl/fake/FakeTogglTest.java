@@ -175,6 +175,28 @@ class FakeTogglTest {
     }
 
     @Test
+    void anUpdateChecksStopAgainstStartPlusDurationWithTheStoredStartAndChangesNothingWhenRefused()
+            throws IOException {
+        Reply created = send("POST", "/api/v9/workspaces/2001/time_entries", ALICE,
+                "{\"created_with\":\"t\",\"workspace_id\":2001,\"start\":\"2025-03-03T09:00:00Z\",\"duration\":600}");
+        String id = created.body().replaceAll("(?s).*\"id\":(\\d+).*", "$1");
+        String path = "/api/v9/workspaces/2001/time_entries/" + id;
+
+        Reply refused = send("PUT", path, ALICE, "{\"stop\":\"2025-03-03T10:00:00Z\",\"duration\":60}");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).isEqualTo("\"stop and duration do not match start\"");
+        Reply both = send("PUT", path, ALICE,
+                "{\"start\":\"2025-03-03T08:00:00Z\",\"stop\":\"2025-03-03T10:00:00Z\",\"duration\":3600}");
+        assertThat(both.status()).isEqualTo(400);
+        assertThat(FAKE.timeEntry(Long.parseLong(id)).orElseThrow()).containsEntry("duration", 600L)
+                .containsEntry("start", "2025-03-03T09:00:00+00:00");
+
+        Reply agreed = send("PUT", path, ALICE, "{\"stop\":\"2025-03-03T10:00:00Z\",\"duration\":3600}");
+        assertThat(agreed.status()).isEqualTo(200);
+        assertThat(agreed.body()).contains("\"duration\":3600");
+    }
+
+    @Test
     void aTimestampWithoutSecondsIsAnInvalidDateWhileFractionsAndOffsetsAreRead() throws IOException {
         Reply noSeconds = send("POST", "/api/v9/workspaces/2001/time_entries", ALICE,
                 "{\"created_with\":\"t\",\"workspace_id\":2001,\"start\":\"2025-03-03T09:00Z\",\"duration\":60}");
