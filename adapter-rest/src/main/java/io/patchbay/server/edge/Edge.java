@@ -77,7 +77,8 @@ public final class Edge {
      * What a client may do on a connection.
      *
      * @param maxRequestBytes largest request body; 413 beyond it
-     * @param idleTimeout     a connection with no request in flight and no traffic this long is closed
+     * @param idleTimeout     a connection with no request in flight and no traffic this long is closed, and one
+     *                        whose client reads nothing of its answer this long
      * @param requestTimeout  a request must arrive whole (headers and body) this soon after its first byte; 408
      */
     public record Limits(int maxRequestBytes, Duration idleTimeout, Duration requestTimeout) {
