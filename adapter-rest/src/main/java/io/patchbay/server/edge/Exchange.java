@@ -138,10 +138,11 @@ public final class Exchange {
      * records it under {@code route}: without that an operator would not see clients sending garbage.
      */
     void refuse(ApiException problem, String route) {
-        fail(problem);
+        // Recorded first: answering may close the connection, and whoever sees it closed may look for the line.
         boolean parsed = request.decoderResult().isSuccess();
         log.record(parsed ? request.method().name() : "-", route, parsed ? printable(path()) : "-", problem.status(),
                 System.nanoTime() - startedNanos, "-");
+        fail(problem);
     }
 
     /** A path as a client sent it, safe for a log line: no control characters or spaces, and not too long. */
