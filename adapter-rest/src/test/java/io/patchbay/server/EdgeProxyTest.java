@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPOutputStream;
@@ -35,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * set cookies, answer late, drop kept-alive connections. Every assertion is on the bytes that crossed a socket.
  */
 class EdgeProxyTest {
+    private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.1 \\d{3}");
     static final String BASIC = "Basic " + Base64.getEncoder().encodeToString((ScriptedUpstream.TOKEN + ":api_token")
             .getBytes(StandardCharsets.UTF_8));
 
@@ -501,6 +504,78 @@ class EdgeProxyTest {
         String answers = exchange(both, 2);
 
         assertThat(answers.indexOf("{\"first\":1}")).isNotNegative().isLessThan(answers.indexOf("{\"second\":2}"));
+    }
+
+    /**
+     * Refusals the listener gives before reading a body (413, 417) take their turn among pipelined answers: sent at
+     * once, the 413 would be read as the answer to the slow request before it.
+     */
+    @Test
+    void aRefusalBeforeTheBodyIsAnsweredInItsTurnAmongPipelinedRequests() throws IOException {
+        upstream.script(r -> r.target().endsWith("first") ? Reply.ok("{\"first\":1}").after(300)
+                : Reply.ok("{\"third\":3}"));
+        String head = "POST " + proxy + "api/v9/second HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer %KEY%\r\n"
+                + "Content-Type: application/json\r\n";
+        Map<String, String> refusals = new LinkedHashMap<>();
+        refusals.put(head + "Content-Length: 70000\r\n\r\n" + "x".repeat(70_000), "HTTP/1.1 413");
+        refusals.put(head + "Content-Length: 70000\r\nExpect: 100-continue\r\n\r\n", "HTTP/1.1 413");
+        refusals.put(head + "Content-Length: 2\r\nExpect: teapot\r\n\r\n", "HTTP/1.1 417");
+
+        for (Map.Entry<String, String> second : refusals.entrySet()) {
+            String answers = exchange(request("GET", proxy + "api/v9/first") + second.getKey()
+                    + request("GET", proxy + "api/v9/third"), 3);
+
+            assertThat(statusLines(answers)).as(second.getValue())
+                    .containsExactly("HTTP/1.1 200", second.getValue(), "HTTP/1.1 200");
+            assertThat(answers).containsSubsequence("{\"first\":1}", "\"status\":" + second.getValue().substring(9),
+                    "{\"third\":3}");
+        }
+        // A refusal after which the connection closes still comes after the answer owed before it, then the end.
+        String closed = exchange(request("GET", proxy + "api/v9/first") + head
+                + "Content-Length: 70000\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n", 3);
+        assertThat(statusLines(closed)).containsExactly("HTTP/1.1 200", "HTTP/1.1 413");
+        assertThat(closed).containsSubsequence("{\"first\":1}", "connection: close", "\"status\":413");
+        assertThat(upstream.scripted()).extracting(Received::target).noneMatch(target -> target.endsWith("second"));
+    }
+
+    /**
+     * A client that announces its body waits for {@code 100 Continue}; sent while an earlier request is unanswered,
+     * the client would take it for that request's interim answer.
+     */
+    @Test
+    void aHundredContinueLeavesOnlyAfterTheAnswersBeforeIt() throws IOException {
+        upstream.script(r -> r.target().endsWith("first") ? Reply.ok("{\"first\":1}").after(300)
+                : Reply.ok("{\"second\":2}"));
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(5_000);
+            OutputStream out = socket.getOutputStream();
+            out.write((request("GET", proxy + "api/v9/first") + "POST " + proxy + "api/v9/second HTTP/1.1\r\n"
+                    + "Host: localhost\r\nAuthorization: Bearer %KEY%\r\nContent-Length: 2\r\n"
+                    + "Expect: 100-continue\r\n\r\n").replace("%KEY%", key).getBytes(StandardCharsets.ISO_8859_1));
+            StringBuilder read = new StringBuilder();
+
+            readUntil(socket.getInputStream(), read, "HTTP/1.1 100 Continue\r\n\r\n");
+            assertThat(read.toString()).as("the first answer, whole, then the interim one").startsWith("HTTP/1.1 200")
+                    .containsSubsequence("{\"first\":1}", "HTTP/1.1 100 Continue");
+            out.write("{}".getBytes(StandardCharsets.ISO_8859_1));
+            readUntil(socket.getInputStream(), read, "{\"second\":2}");
+        }
+        assertThat(upstream.scripted()).extracting(Received::text).containsExactly("", "{}");
+    }
+
+    /** The status of each answer, as "HTTP/1.1 200" (a body ends without a line break, so not line by line). */
+    private static List<String> statusLines(String answers) {
+        return STATUS_LINE.matcher(answers).results().map(MatchResult::group).toList();
+    }
+
+    /** Reads into {@code read} until it holds {@code expected}, or fails (the socket's timeout, its end). */
+    private static void readUntil(InputStream in, StringBuilder read, String expected) throws IOException {
+        byte[] buffer = new byte[8192];
+        while (!read.toString().contains(expected)) {
+            int n = in.read(buffer);
+            assertThat(n).as("the connection ended before " + expected + " in " + read).isPositive();
+            read.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+        }
     }
 
     @Test

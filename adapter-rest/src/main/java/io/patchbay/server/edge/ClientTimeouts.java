@@ -3,25 +3,38 @@ package io.patchbay.server.edge;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.patchbay.server.http.ApiException;
 import io.patchbay.server.http.RequestLog;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The two clocks of a client connection, first in its pipeline:
+ * The clocks of a client connection, first in its pipeline:
  * <ul>
  *   <li>a request must arrive whole within the request timeout of its first byte. A client that trickles a
  *       request a byte at a time (the "slowloris" attack) never looks idle; it is answered 408 and closed;</li>
- *   <li>a connection with no request in flight or arriving and no traffic for the idle timeout is closed.</li>
+ *   <li>a connection with no request in flight or arriving and no traffic for the idle timeout is closed;</li>
+ *   <li>a connection whose answer the client stops reading (no byte of it written for the idle timeout) is closed,
+ *       freeing what was buffered for it: else it would be held, answer and all, for as long as the client stays
+ *       connected.</li>
  * </ul>
  * Reads only note the time. One timer per connection checks the clocks and re-arms itself for the nearest
  * deadline, so requests cost no timer work. Runs on the connection's event loop only.
  */
 final class ClientTimeouts extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientTimeouts.class);
     private static final long NONE = Long.MIN_VALUE;
+    /**
+     * How often per idle timeout an answer awaited or on its way is looked at. Progress is seen at a check (the
+     * first one up to an idle timeout after the answer began: starting a request arms no timer), so a stalled answer
+     * is closed one to two and a quarter idle timeouts after its last byte went out, never sooner.
+     */
+    private static final int WRITE_CHECKS = 4;
 
     private final long idleNanos;
     private final long requestNanos;
@@ -30,6 +43,12 @@ final class ClientTimeouts extends ChannelInboundHandlerAdapter {
     private long requestStarted = NONE;
     private boolean inFlight;
     private boolean requestExpired;
+    /** The outbound buffer at the last check (its first message, how much of it is written, the bytes left). */
+    private int writingMessage;
+    private long writingProgress;
+    private long writingPending;
+    /** When a check last saw the outbound buffer change. */
+    private long lastWrite;
     private ScheduledFuture<?> timer;
     private final RequestLog log;
 
@@ -97,27 +116,59 @@ final class ClientTimeouts extends ChannelInboundHandlerAdapter {
 
     private void check(ChannelHandlerContext ctx) {
         timer = null;
-        if (!ctx.channel().isOpen() || requestExpired) {
+        if (!ctx.channel().isOpen()) {
             return;
         }
         long now = System.nanoTime();
-        if (requestStarted != NONE && now - requestStarted >= requestNanos) {
-            expire(ctx);
-            return;
-        }
-        if (!inFlight && requestStarted == NONE && now - lastActivity >= idleNanos) {
+        boolean writing = writing(ctx, now);
+        if (writing && now - lastWrite >= idleNanos) {
+            LOG.debug("Closing a connection: its client read nothing of the answer for {} ms", idleNanos / 1_000_000);
             ctx.close();
             return;
         }
-        // The one clock that runs: a request arriving, or idleness with nothing in flight (an answer on its way
-        // has its own provider timeout; the idle clock restarts when it is written).
-        if (requestStarted != NONE) {
-            arm(ctx, requestStarted + requestNanos - now);
-        } else if (!inFlight) {
-            arm(ctx, lastActivity + idleNanos - now);
-        } else {
-            arm(ctx, idleNanos);
+        if (!requestExpired && requestStarted != NONE && now - requestStarted >= requestNanos) {
+            expire(ctx);
+        } else if (!requestExpired && !inFlight && requestStarted == NONE && now - lastActivity >= idleNanos) {
+            ctx.close();
+            return;
         }
+        // The clock that runs: a request arriving, or idleness with nothing in flight (an answer awaited has its own
+        // provider timeout; the idle clock restarts when it is written); and an answer's writing, watched while
+        // one is awaited or on its way.
+        long delay = idleNanos;
+        if (!requestExpired && requestStarted != NONE) {
+            delay = requestStarted + requestNanos - now;
+        } else if (!requestExpired && !inFlight) {
+            delay = lastActivity + idleNanos - now;
+        }
+        if (inFlight || writing) {
+            delay = Math.min(delay, idleNanos / WRITE_CHECKS);
+        }
+        arm(ctx, delay);
+    }
+
+    /**
+     * Whether bytes wait to be written to the client; notes when the outbound buffer last changed (a message
+     * written, or more of one), which is the client reading.
+     */
+    private boolean writing(ChannelHandlerContext ctx, long now) {
+        // Read on the loop, as Netty's IdleStateHandler does to tell a slow reader from a stalled one.
+        ChannelOutboundBuffer buffer = ctx.channel().unsafe().outboundBuffer();
+        long pending = buffer == null ? 0 : buffer.totalPendingWriteBytes();
+        if (pending == 0) {
+            writingPending = 0;
+            return false;
+        }
+        int message = System.identityHashCode(buffer.current());
+        long progress = buffer.currentProgress();
+        if (writingPending == 0 || message != writingMessage || progress != writingProgress
+                || pending != writingPending) {
+            writingMessage = message;
+            writingProgress = progress;
+            writingPending = pending;
+            lastWrite = now;
+        }
+        return true;
     }
 
     private void expire(ChannelHandlerContext ctx) {

@@ -1,23 +1,32 @@
 package io.patchbay.server.edge;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpExpectationFailedEvent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -77,7 +86,8 @@ public final class Edge {
      * What a client may do on a connection.
      *
      * @param maxRequestBytes largest request body; 413 beyond it
-     * @param idleTimeout     a connection with no request in flight and no traffic this long is closed
+     * @param idleTimeout     a connection with no request in flight and no traffic this long is closed, and one
+     *                        whose client reads nothing of its answer this long
      * @param requestTimeout  a request must arrive whole (headers and body) this soon after its first byte; 408
      */
     public record Limits(int maxRequestBytes, Duration idleTimeout, Duration requestTimeout) {
@@ -127,7 +137,7 @@ public final class Edge {
                                 log);
                         channel.pipeline().addLast(timeouts,
                                 new HttpServerCodec(MAX_REQUEST_LINE, MAX_HEADER_BLOCK, 8192),
-                                new BodyLimit(limits.maxRequestBytes(), timeouts, log, browsers),
+                                new BodyLimit(limits.maxRequestBytes()),
                                 new Requests(served, api, inFlight, closing, timeouts, log, browsers));
                     }
                 })
@@ -179,69 +189,96 @@ public final class Edge {
     /**
      * Bodies over the limit get the API's 413 problem, whether announced with {@code Expect: 100-continue} or sent
      * outright, and an expectation other than {@code 100-continue} the 417 one. A keep-alive connection stays open:
-     * the rest of the body is read and dropped, so the client is not cut off (a reset) while it is still sending.
+     * the rest of the body is read and dropped, never held, so the client is not cut off (a reset) while it is still
+     * sending. Nothing is written from here: Netty's aggregator would write its refusals and {@code 100 Continue} at
+     * once, ahead of answers still owed to pipelined requests before. They go up to {@link Requests} instead, a
+     * {@link Refused} request or {@link ContinueWanted}, and leave in their turn.
      */
     private static final class BodyLimit extends HttpObjectAggregator {
-        private final ClientTimeouts timeouts;
-        private final RequestLog log;
-        private final BrowserOrigins browsers;
+        private static final ApiException EXPECTATION_FAILED = new ApiException(417, "expectation_failed",
+                "Expectation failed", "The only expectation the server meets is 'Expect: 100-continue'");
 
-        BodyLimit(int maxRequestBytes, ClientTimeouts timeouts, RequestLog log, BrowserOrigins browsers) {
+        /** What decoding the current message hands up after it: a refusal, or a 100 Continue to send in turn. */
+        private Object handUp;
+
+        BodyLimit(int maxRequestBytes) {
             super(maxRequestBytes);
-            this.timeouts = timeouts;
-            this.log = log;
-            this.browsers = browsers;
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, HttpObject message, List<Object> out) throws Exception {
+            if (message instanceof HttpRequest start && !(start instanceof FullHttpMessage)
+                    && start.decoderResult().isSuccess() && unsupportedExpectation(start)) {
+                // Refused before its body, which the decoder is told to skip (as Netty does): the next bytes are
+                // read as the next request.
+                ctx.pipeline().fireUserEventTriggered(HttpExpectationFailedEvent.INSTANCE);
+                out.add(new Refused(start, EXPECTATION_FAILED, HttpUtil.isKeepAlive(start)));
+                return;
+            }
+            super.decode(ctx, message, out);
+            if (handUp != null) {
+                out.add(handUp);
+                handUp = null;
+            }
+        }
+
+        /** As Netty's own test, which is not public: HTTP/1.1 has expectations, and one other than 100-continue. */
+        private static boolean unsupportedExpectation(HttpRequest start) {
+            String expect = start.headers().get(HttpHeaderNames.EXPECT);
+            return expect != null && start.protocolVersion().compareTo(HttpVersion.HTTP_1_1) >= 0
+                    && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect);
+        }
+
+        /**
+         * Netty writes what this returns at once; nothing is returned. A body too large is refused next by the
+         * aggregator's length check, in {@link #handleOversizedMessage}; the 100 Continue is handed up.
+         */
+        @Override
+        protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+            Object response = super.newContinueResponse(start, maxContentLength, pipeline);
+            if (response instanceof HttpResponse answer && answer.status().code() == 100
+                    && start.decoderResult().isSuccess()) {
+                handUp = ContinueWanted.INSTANCE;
+            }
+            ReferenceCountUtil.release(response);
+            return null;
         }
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+            // A body sent in chunks was partly read: where it ends is not known, so the connection closes after.
             boolean keepAlive = HttpUtil.isKeepAlive(oversized) && !(oversized instanceof FullHttpMessage);
-            ctx.writeAndFlush(refusal(oversized, Problems.bodyTooLarge(), keepAlive)).addListener(written -> {
-                if (!keepAlive || !written.isSuccess()) {
-                    ctx.close();
-                }
-            });
-        }
-
-        /** Netty's own refusals of an {@code Expect} header have no body; ours are problems like every other. */
-        @Override
-        protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
-            Object response = super.newContinueResponse(start, maxContentLength, pipeline);
-            if (!(response instanceof HttpResponse refused) || refused.status().code() < 400) {
-                return response;
-            }
-            ReferenceCountUtil.release(refused);
-            ApiException problem = refused.status().code() == 413 ? Problems.bodyTooLarge()
-                    : new ApiException(417, "expectation_failed", "Expectation failed",
-                    "The only expectation the server meets is 'Expect: 100-continue'");
-            return refusal(start, problem, HttpUtil.isKeepAlive(start));
-        }
-
-        /** Closes the connection after a refusal when the client asked for that. */
-        @Override
-        protected boolean closeAfterContinueResponse(Object response) {
-            return super.closeAfterContinueResponse(response) || (ignoreContentAfterContinueResponse(response)
-                    && response instanceof HttpResponse refused && !HttpUtil.isKeepAlive(refused));
-        }
-
-        private FullHttpResponse refusal(HttpMessage refused, ApiException problem, boolean keepAlive) {
-            long took = timeouts.requestAge();
-            timeouts.requestReceived(); // answered now; the rest of the body runs on a new request clock
-            String path = refused instanceof HttpRequest request ? Exchange.pathOf(request.uri()) : "/";
-            log.record(refused instanceof HttpRequest request ? request.method().name() : "-", REFUSED,
-                    Exchange.printable(path), problem.status(), took, "-");
-            FullHttpResponse answer = Exchange.problem(HttpVersion.HTTP_1_1, problem, path);
-            browsers.allow(refused.headers(), answer.headers());
-            return Exchange.framed(answer, keepAlive);
+            handUp = new Refused((HttpRequest) oversized, Problems.bodyTooLarge(), keepAlive);
         }
     }
 
     /**
-     * One per connection: one request at a time. Requests a client pipelines wait their turn, so answers leave in
-     * request order; reading pauses only while some wait (pausing costs system calls, which one-at-a-time clients,
-     * nearly all of them, never pay).
+     * A request refused before its body was read, standing in the queue for it with its method, target and headers
+     * (for the log and the browser origin) and no body.
      */
-    private static final class Requests extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final class Refused extends DefaultFullHttpRequest {
+        private final ApiException problem;
+        private final boolean keepAlive;
+
+        Refused(HttpRequest start, ApiException problem, boolean keepAlive) {
+            super(start.protocolVersion(), start.method(), start.uri(), Unpooled.EMPTY_BUFFER,
+                    start.headers().copy(), new DefaultHttpHeaders());
+            this.problem = Objects.requireNonNull(problem, "problem");
+            this.keepAlive = keepAlive;
+        }
+    }
+
+    /** A request announced its body with {@code Expect: 100-continue}, which the client waits for. */
+    private enum ContinueWanted {
+        INSTANCE
+    }
+
+    /**
+     * One per connection: one request at a time. Requests a client pipelines wait their turn, so answers leave in
+     * request order, refusals and {@code 100 Continue} included; reading pauses only while some wait (pausing costs
+     * system calls, which one-at-a-time clients, nearly all of them, never pay).
+     */
+    private static final class Requests extends ChannelInboundHandlerAdapter {
         private final List<EdgeRoute> routes;
         private final ApiRelay api;
         private final AtomicInteger inFlight;
@@ -253,10 +290,11 @@ public final class Edge {
         private boolean busy;
         /** The exchange being served, while {@link #busy}. */
         private Exchange current;
+        /** The request now arriving waits for a 100 Continue, held back while earlier answers are owed. */
+        private boolean continueHeld;
 
         Requests(List<EdgeRoute> routes, ApiRelay api, AtomicInteger inFlight, AtomicBoolean closing,
                  ClientTimeouts timeouts, RequestLog log, BrowserOrigins browsers) {
-            super(false);
             this.routes = routes;
             this.api = api;
             this.inFlight = inFlight;
@@ -267,8 +305,24 @@ public final class Edge {
         }
 
         @Override
-        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            if (message instanceof FullHttpRequest request) {
+                received(ctx, request);
+            } else if (message == ContinueWanted.INSTANCE) {
+                if (busy) {
+                    continueHeld = true;
+                } else {
+                    sendContinue(ctx);
+                }
+            } else {
+                ctx.fireChannelRead(message); // released at the pipeline's end
+            }
+        }
+
+        private void received(ChannelHandlerContext ctx, FullHttpRequest request) {
             timeouts.requestReceived();
+            // Its body came, or it was refused: a 100 Continue held back for it is due no more.
+            continueHeld = false;
             if (busy) {
                 waiting.add(request);
                 ctx.channel().config().setAutoRead(false);
@@ -281,14 +335,23 @@ public final class Edge {
             busy = true;
             timeouts.exchangeStarted();
             inFlight.incrementAndGet();
-            ApiException refusal = request.decoderResult().isSuccess() ? RequestForm.refusal(request)
-                    : malformed(request.decoderResult().cause());
-            // After a refusal the connection closes: what follows may not be a request at all (a tunnel, HTTP/2).
-            Exchange exchange = new Exchange(ctx, request, refusal == null && HttpUtil.isKeepAlive(request)
-                    && !closing.get(), log, browsers, open -> done(ctx, open));
+            ApiException refusal;
+            boolean keepAlive;
+            if (request instanceof Refused refused) {
+                refusal = refused.problem;
+                keepAlive = refused.keepAlive;
+            } else {
+                refusal = request.decoderResult().isSuccess() ? RequestForm.refusal(request)
+                        : malformed(request.decoderResult().cause());
+                // After a refusal the connection closes: what follows may not be a request at all (a tunnel,
+                // HTTP/2).
+                keepAlive = refusal == null && HttpUtil.isKeepAlive(request);
+            }
+            Exchange exchange = new Exchange(ctx, request, keepAlive && !closing.get(), log, browsers,
+                    open -> done(ctx, open));
             current = exchange;
             if (refusal != null) {
-                exchange.refuse(refusal, MALFORMED);
+                exchange.refuse(refusal, request instanceof Refused ? REFUSED : MALFORMED);
                 return;
             }
             try {
@@ -322,9 +385,21 @@ public final class Edge {
                 }
             } else if (next != null) {
                 serve(ctx, next);
-            } else if (!ctx.channel().config().isAutoRead()) {
-                ctx.channel().config().setAutoRead(true);
+            } else {
+                if (continueHeld) {
+                    continueHeld = false;
+                    sendContinue(ctx);
+                }
+                if (!ctx.channel().config().isAutoRead()) {
+                    ctx.channel().config().setAutoRead(true);
+                }
             }
+        }
+
+        /** Tells a client that announced its body to send it; only with no earlier answer owed. */
+        private static void sendContinue(ChannelHandlerContext ctx) {
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                    Unpooled.EMPTY_BUFFER)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         }
 
         @Override

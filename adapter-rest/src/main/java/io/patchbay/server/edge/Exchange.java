@@ -34,6 +34,8 @@ public final class Exchange {
     private final RequestLog log;
     private final BrowserOrigins browsers;
     private boolean answered;
+    /** The client closed its connection; kept, as a route may look after it left (a database read, say). */
+    private boolean gone;
     private Runnable onClientGone;
 
     /** @param onDone told, on the loop, whether the connection stays open once the answer is written */
@@ -75,13 +77,25 @@ public final class Exchange {
         return startedNanos;
     }
 
-    /** Runs {@code action} on the loop if the client closes its connection before it is answered. */
+    /**
+     * Runs {@code action} on the loop if the client closes its connection before it is answered; at once when it
+     * has already closed it. Must run on {@link #loop()}.
+     */
     public void onClientGone(Runnable action) {
         onClientGone = Objects.requireNonNull(action, "action");
+        if (gone && !answered) {
+            action.run();
+        }
+    }
+
+    /** Whether the client closed its connection: an answer would reach nobody. Must run on {@link #loop()}. */
+    public boolean isClientGone() {
+        return gone;
     }
 
     /** The client's connection closed. */
     void clientGone() {
+        gone = true;
         if (!answered && onClientGone != null) {
             onClientGone.run();
         }
@@ -124,10 +138,11 @@ public final class Exchange {
      * records it under {@code route}: without that an operator would not see clients sending garbage.
      */
     void refuse(ApiException problem, String route) {
-        fail(problem);
+        // Recorded first: answering may close the connection, and whoever sees it closed may look for the line.
         boolean parsed = request.decoderResult().isSuccess();
         log.record(parsed ? request.method().name() : "-", route, parsed ? printable(path()) : "-", problem.status(),
                 System.nanoTime() - startedNanos, "-");
+        fail(problem);
     }
 
     /** A path as a client sent it, safe for a log line: no control characters or spaces, and not too long. */

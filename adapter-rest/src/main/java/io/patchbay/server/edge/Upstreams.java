@@ -2,6 +2,7 @@ package io.patchbay.server.edge;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -122,7 +123,7 @@ public final class Upstreams implements AutoCloseable {
     /**
      * Sends {@code request} (taking ownership of it) to {@code origin}; must run on {@code loop}.
      *
-     * @param timeout   for the whole call; zero for none
+     * @param timeout   for the whole call (a name lookup, connecting, sending, the answer, a retry); zero for none
      * @param retryable whether the request may be sent again on a fresh connection when a pooled one turns out to
      *                  be closed before any answer (only for requests without effects, such as GET)
      * @return the call, to cancel when its caller goes away
@@ -130,17 +131,18 @@ public final class Upstreams implements AutoCloseable {
     public Call send(EventLoop loop, Origin origin, FullHttpRequest request, Duration timeout, boolean retryable,
                      Callback callback) {
         Call call = new Call(callback);
+        call.startClock(loop, timeout);
         Channel pooled = pollIdle(origin);
         if (pooled == null) {
-            connect(loop, origin, request, timeout, call);
+            connect(loop, origin, request, call);
             return call;
         }
         if (!retryable) {
-            dispatch(pooled, request, timeout, call);
+            dispatch(pooled, request, call);
             return call;
         }
         FullHttpRequest again = request.retainedDuplicate();
-        dispatch(pooled, request, timeout, new Attempt() {
+        dispatch(pooled, request, new Attempt() {
             @Override
             Call call() {
                 return call;
@@ -158,7 +160,7 @@ public final class Upstreams implements AutoCloseable {
                 // end); a late, oversized or invalid answer is the server's, and not worth asking for again.
                 if (!(cause instanceof TimeoutException) && !(cause instanceof TooLongFrameException)
                         && !(cause instanceof InvalidResponseException) && !call.over) {
-                    connect(loop, origin, again, timeout, call);
+                    connect(loop, origin, again, call);
                 } else {
                     again.release();
                     call.onFailure(cause);
@@ -179,10 +181,10 @@ public final class Upstreams implements AutoCloseable {
         return null;
     }
 
-    private void connect(EventLoop loop, Origin origin, FullHttpRequest request, Duration timeout, Attempt callback) {
+    private void connect(EventLoop loop, Origin origin, FullHttpRequest request, Attempt callback) {
         if (NetUtil.isValidIpV4Address(origin.host()) || NetUtil.isValidIpV6Address(origin.host())) {
             connect(loop, origin, new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(origin.host()),
-                    origin.port()), request, timeout, callback);
+                    origin.port()), request, callback);
             return;
         }
         try {
@@ -197,7 +199,7 @@ public final class Upstreams implements AutoCloseable {
                     });
                     return;
                 }
-                loop.execute(() -> connect(loop, origin, address, request, timeout, callback));
+                loop.execute(() -> connect(loop, origin, address, request, callback));
             });
         } catch (RejectedExecutionException e) {
             request.release();
@@ -206,7 +208,12 @@ public final class Upstreams implements AutoCloseable {
     }
 
     private void connect(EventLoop loop, Origin origin, InetSocketAddress address, FullHttpRequest request,
-                         Duration timeout, Attempt callback) {
+                         Attempt callback) {
+        if (callback.call().over) {
+            // Timed out or cancelled while the name was looked up.
+            request.release();
+            return;
+        }
         SslContext context;
         try {
             context = origin.tls() ? tls() : null;
@@ -215,7 +222,7 @@ public final class Upstreams implements AutoCloseable {
             callback.onFailure(new ConnectFailedException(origin, e));
             return;
         }
-        new Bootstrap().group(loop).channel(transport.socketChannel())
+        ChannelFuture connecting = new Bootstrap().group(loop).channel(transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<>() {
@@ -230,19 +237,21 @@ public final class Upstreams implements AutoCloseable {
                                 new Connection(origin));
                     }
                 })
-                .connect(address)
-                .addListener((ChannelFutureListener) connected -> {
-                    if (connected.isSuccess()) {
-                        channels.add(connected.channel());
-                        dispatch(connected.channel(), request, timeout, callback);
-                    } else {
-                        request.release();
-                        callback.onFailure(new ConnectFailedException(origin, connected.cause()));
-                    }
-                });
+                .connect(address);
+        // The call's clock closes a connection still being made when it runs out.
+        callback.call().channel = connecting.channel();
+        connecting.addListener((ChannelFutureListener) connected -> {
+            if (connected.isSuccess()) {
+                channels.add(connected.channel());
+                dispatch(connected.channel(), request, callback);
+            } else {
+                request.release();
+                callback.onFailure(new ConnectFailedException(origin, connected.cause()));
+            }
+        });
     }
 
-    private void dispatch(Channel channel, FullHttpRequest request, Duration timeout, Attempt callback) {
+    private void dispatch(Channel channel, FullHttpRequest request, Attempt callback) {
         if (callback.call().over) {
             // Cancelled while connecting: the connection may be half-way through nothing, so it is not kept.
             request.release();
@@ -251,7 +260,7 @@ public final class Upstreams implements AutoCloseable {
         }
         callback.call().channel = channel;
         Connection connection = channel.pipeline().get(Connection.class);
-        connection.begin(callback, timeout);
+        connection.begin(callback);
         channel.writeAndFlush(request).addListener((ChannelFutureListener) written -> {
             if (!written.isSuccess()) {
                 connection.fail(written.cause());
@@ -287,15 +296,25 @@ public final class Upstreams implements AutoCloseable {
     /**
      * A call under way, answered or failed exactly once; runs on its event loop. A caller that goes away cancels
      * it: its connection is closed at once instead of waiting for a provider answer nobody will read (up to the
-     * call timeout), which for a slow provider and callers that retry would pile up connections to it.
+     * call timeout), which for a slow provider and callers that retry would pile up connections to it. The call
+     * has one clock, started when it is made: a name lookup, connecting and a retry all spend the same timeout.
      */
     public static final class Call extends Attempt {
         private final Callback callback;
         private boolean over;
+        /** The connection of the attempt under way (perhaps still being made); null before one is chosen. */
         private Channel channel;
+        private ScheduledFuture<?> deadline;
 
         Call(Callback callback) {
             this.callback = Objects.requireNonNull(callback, "callback");
+        }
+
+        void startClock(EventLoop loop, Duration timeout) {
+            if (!timeout.isZero()) {
+                deadline = loop.schedule(() -> end(new TimeoutException(timeout)), timeout.toNanos(),
+                        TimeUnit.NANOSECONDS);
+            }
         }
 
         @Override
@@ -309,28 +328,41 @@ public final class Upstreams implements AutoCloseable {
                 response.release();
                 return;
             }
-            over = true;
+            over();
             callback.onResponse(response);
         }
 
         @Override
         public void onFailure(Throwable cause) {
             if (!over) {
-                over = true;
+                over();
                 callback.onFailure(cause);
             }
         }
 
         /** Fails the call with {@link CancelledException} and closes its connection, unless it is over. */
         public void cancel() {
+            end(new CancelledException());
+        }
+
+        /** Fails the call; its connection is closed, as it may be half-way through a request or an answer. */
+        private void end(IOException cause) {
             if (over) {
                 return;
             }
-            over = true;
+            over();
             if (channel != null) {
                 channel.close();
             }
-            callback.onFailure(new CancelledException());
+            callback.onFailure(cause);
+        }
+
+        private void over() {
+            over = true;
+            if (deadline != null) {
+                deadline.cancel(false);
+                deadline = null;
+            }
         }
     }
 
@@ -362,7 +394,6 @@ public final class Upstreams implements AutoCloseable {
         private final Origin origin;
         private Channel channel;
         private Callback pending;
-        private ScheduledFuture<?> deadline;
 
         Connection(Origin origin) {
             this.origin = origin;
@@ -373,15 +404,8 @@ public final class Upstreams implements AutoCloseable {
             channel = ctx.channel();
         }
 
-        void begin(Callback callback, Duration timeout) {
+        void begin(Callback callback) {
             pending = callback;
-            if (!timeout.isZero()) {
-                deadline = channel.eventLoop().schedule(() -> {
-                    if (pending == callback) {
-                        fail(new TimeoutException(timeout));
-                    }
-                }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-            }
         }
 
         @Override
@@ -468,10 +492,6 @@ public final class Upstreams implements AutoCloseable {
         private Callback finish() {
             Callback callback = pending;
             pending = null;
-            if (deadline != null) {
-                deadline.cancel(false);
-                deadline = null;
-            }
             return callback;
         }
 

@@ -183,6 +183,11 @@ public final class ProxyService implements EdgeRoute {
     }
 
     private void send(Exchange exchange, Plan plan) {
+        if (exchange.isClientGone()) {
+            // It left while its key or account was read: a provider call now would be made for nobody.
+            finish(exchange, plan.caller(), clientClosed());
+            return;
+        }
         FullHttpRequest incoming = exchange.request();
         String method = incoming.method().name();
         String pathAndQuery = plan.uri().getRawPath() + (plan.uri().getRawQuery() == null ? ""
@@ -279,9 +284,7 @@ public final class ProxyService implements EdgeRoute {
 
     private static ApiException upstreamFailure(Throwable cause, Origin origin) {
         if (cause instanceof Upstreams.CancelledException) {
-            // Nobody reads this answer; the status is for the access log and metrics, as nginx has it.
-            return new ApiException(499, "client_closed_request", "Client closed request",
-                    "The caller went away before the provider answered");
+            return clientClosed();
         }
         if (cause instanceof Upstreams.TimeoutException) {
             return failure(504, "provider_timeout", "The provider did not answer in time");
@@ -305,6 +308,12 @@ public final class ProxyService implements EdgeRoute {
             return failure(502, "provider_response_corrupt", cause.getMessage());
         }
         return failure(502, "provider_unavailable", "The connection to the provider failed");
+    }
+
+    /** Nobody reads this answer; the status is for the access log and metrics, as nginx has it. */
+    private static ApiException clientClosed() {
+        return new ApiException(499, "client_closed_request", "Client closed request",
+                "The caller went away before the provider answered");
     }
 
     private static ApiException failure(int status, String code, String detail) {

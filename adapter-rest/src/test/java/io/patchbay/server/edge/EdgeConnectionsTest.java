@@ -3,10 +3,16 @@ package io.patchbay.server.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.patchbay.server.http.RequestLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -31,8 +37,8 @@ class EdgeConnectionsTest {
         edge = start(Duration.ofMillis(300), Duration.ofMillis(400));
     }
 
-    private Edge start(Duration idleTimeout, Duration requestTimeout) {
-        return Edge.start(io, "127.0.0.1", 0, new Edge.Limits(1024, idleTimeout, requestTimeout), List.of(),
+    private Edge start(Duration idleTimeout, Duration requestTimeout, EdgeRoute... routes) {
+        return Edge.start(io, "127.0.0.1", 0, new Edge.Limits(1024, idleTimeout, requestTimeout), List.of(routes),
                 new ApiRelay(io, unusedPort), new RequestLog(new SimpleMeterRegistry(), false), BrowserOrigins.NONE);
     }
 
@@ -117,6 +123,45 @@ class EdgeConnectionsTest {
             Thread.sleep(600); // three request timeouts between two requests on a kept-alive connection
             client.getOutputStream().write(request);
             assertThat(new String(readSome(client.getInputStream()), StandardCharsets.UTF_8)).startsWith("HTTP/1.1 503");
+        }
+    }
+
+    /**
+     * A client that asks for a large answer and stops reading it: without a clock on writing, the connection and
+     * the part of the answer the socket cannot take would be held for good.
+     */
+    @Test
+    void aClientThatStopsReadingItsAnswerIsClosedAndTheAnswerFreed() throws Exception {
+        int large = 16 * 1024 * 1024; // far more than the socket buffers of both ends hold
+        // Direct, so the socket writes this very buffer (a heap one is copied to a direct one at once).
+        ByteBuf body = Unpooled.directBuffer(large).writeZero(large);
+        EdgeRoute answersLarge = new EdgeRoute() {
+            @Override
+            public boolean handle(Exchange exchange) {
+                exchange.respond(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body));
+                return true;
+            }
+
+            @Override
+            public List<String> routes() {
+                return List.of("GET /large");
+            }
+        };
+        edge.close(Duration.ofSeconds(1));
+        edge = start(Duration.ofMillis(300), Duration.ofSeconds(5), answersLarge);
+        try (Socket client = new Socket()) {
+            client.setReceiveBufferSize(4096);
+            client.connect(new InetSocketAddress("127.0.0.1", edge.port()));
+            client.setSoTimeout(5_000);
+            client.getOutputStream().write("GET /large HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+
+            for (int waited = 0; body.refCnt() > 0; waited += 10) {
+                assertThat(waited).as("the answer's buffer is released").isLessThan(10_000);
+                Thread.sleep(10);
+            }
+            byte[] received = client.getInputStream().readAllBytes();
+            assertThat(received.length).as("what the socket buffers held, then the end of the connection")
+                    .isPositive().isLessThan(large);
         }
     }
 

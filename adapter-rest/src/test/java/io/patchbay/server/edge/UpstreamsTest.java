@@ -16,13 +16,16 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +44,12 @@ class UpstreamsTest {
     private final AtomicInteger connections = new AtomicInteger();
     private final List<Integer> closedByClient = new CopyOnWriteArrayList<>();
     private volatile long answerDelayMillis;
+    /** What the server does with the request at an index (from 1) on a connection (from 1). */
+    private volatile BiFunction<Integer, Integer, Step> steps = (connection, index) -> new Step(answerDelayMillis, false);
+
+    /** Answer after a delay, or close the connection after it without answering. */
+    private record Step(long delayMillis, boolean hangUp) {
+    }
 
     @BeforeEach
     void start() throws IOException {
@@ -108,14 +117,65 @@ class UpstreamsTest {
                 .isLessThan(Duration.ofMillis(1_500));
     }
 
-    /** "status connection n", or "failed" and the failure's type. */
+    /**
+     * A GET whose pooled connection fails late is retried on a new one, on what is left of its timeout: each attempt
+     * alone fits the timeout, both together do not.
+     */
+    @Test
+    void theRetryOfAGetRunsOnWhatIsLeftOfTheCallTimeout() {
+        EventLoop loop = io.group().next();
+        assertThat(call(loop, Duration.ofSeconds(2), true).join()).isEqualTo("200 connection 1");
+        steps = (connection, index) -> new Step(700, connection == 1);
+
+        assertThat(call(loop, Duration.ofMillis(1_000), true).join()).isEqualTo("failed TimeoutException");
+        assertThat(connections.get()).as("the retry was made").isEqualTo(2);
+    }
+
+    /** A provider that does not take the connection uses up the call's timeout, not a connect timeout after it. */
+    @Test
+    void connectingCountsAgainstTheCallTimeout() throws IOException {
+        // A listener that never accepts, its queue full: the kernel drops further connection attempts unanswered.
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<Socket> queued = new ArrayList<>();
+            try {
+                for (boolean accepted = true; accepted && queued.size() < 16; ) {
+                    Socket socket = new Socket();
+                    queued.add(socket);
+                    try {
+                        socket.connect(full.getLocalSocketAddress(), 200);
+                    } catch (SocketTimeoutException e) {
+                        accepted = false;
+                    }
+                }
+                EventLoop loop = io.group().next();
+
+                assertThat(call(loop, full.getLocalPort(), Duration.ofMillis(300), false).join())
+                        .as("within the 300 ms call timeout, not after the 2 s connect timeout")
+                        .isEqualTo("failed TimeoutException");
+            } finally {
+                for (Socket socket : queued) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
     private CompletableFuture<String> call(EventLoop loop, Duration timeout) {
+        return call(loop, timeout, false);
+    }
+
+    private CompletableFuture<String> call(EventLoop loop, Duration timeout, boolean retryable) {
+        return call(loop, server.getLocalPort(), timeout, retryable);
+    }
+
+    /** "status connection n", or "failed" and the failure's type. */
+    private CompletableFuture<String> call(EventLoop loop, int port, Duration timeout, boolean retryable) {
         CompletableFuture<String> outcome = new CompletableFuture<>();
         loop.execute(() -> {
             DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/item",
                     Unpooled.EMPTY_BUFFER);
-            request.headers().set(HttpHeaderNames.HOST, "127.0.0.1:" + server.getLocalPort());
-            upstreams.send(loop, new Origin(false, "127.0.0.1", server.getLocalPort()), request, timeout, false,
+            request.headers().set(HttpHeaderNames.HOST, "127.0.0.1:" + port);
+            upstreams.send(loop, new Origin(false, "127.0.0.1", port), request, timeout, retryable,
                     new Upstreams.Callback() {
                         @Override
                         public void onResponse(FullHttpResponse response) {
@@ -150,12 +210,16 @@ class UpstreamsTest {
     /** Answers every request on the connection with its number; notes when the client closes it. */
     private void serve(Socket socket, int number) {
         try (socket; InputStream in = socket.getInputStream(); OutputStream out = socket.getOutputStream()) {
-            while (true) {
+            for (int index = 1; ; index++) {
                 if (!readHead(in)) {
                     closedByClient.add(number);
                     return;
                 }
-                Thread.sleep(answerDelayMillis);
+                Step step = steps.apply(number, index);
+                Thread.sleep(step.delayMillis());
+                if (step.hangUp()) {
+                    return;
+                }
                 byte[] body = ("connection " + number).getBytes(StandardCharsets.UTF_8);
                 out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
