@@ -25,7 +25,6 @@ import java.util.function.Consumer;
  */
 public final class Exchange {
     private static final String API_PREFIX = "/v1/";
-    private static final int MAX_LOGGED_PATH = 256;
     private final ChannelHandlerContext ctx;
     private final FullHttpRequest request;
     private final boolean keepAlive;
@@ -140,19 +139,9 @@ public final class Exchange {
     void refuse(ApiException problem, String route) {
         // Recorded first: answering may close the connection, and whoever sees it closed may look for the line.
         boolean parsed = request.decoderResult().isSuccess();
-        log.record(parsed ? request.method().name() : "-", route, parsed ? printable(path()) : "-", problem.status(),
+        log.record(parsed ? request.method().name() : "-", route, parsed ? path() : "-", problem.status(),
                 System.nanoTime() - startedNanos, "-");
         fail(problem);
-    }
-
-    /** A path as a client sent it, safe for a log line: no control characters or spaces, and not too long. */
-    static String printable(String path) {
-        StringBuilder shown = new StringBuilder(Math.min(path.length(), MAX_LOGGED_PATH) + 3);
-        for (int i = 0; i < path.length() && i < MAX_LOGGED_PATH; i++) {
-            char c = path.charAt(i);
-            shown.append(c > 0x20 && c < 0x7f ? c : '?');
-        }
-        return path.length() > MAX_LOGGED_PATH ? shown.append("...").toString() : shown.toString();
     }
 
     /** Sets how the answer is framed on the connection: its body's length, and whether the connection stays open. */
