@@ -1,5 +1,9 @@
 package io.patchbay.server;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -58,6 +62,14 @@ final class ConfigLoader {
     /** A user name (and password) before the host of a URL: {@code //user:password@host}. */
     private static final Pattern USER_INFO = Pattern.compile("^[^?;]*//[^/?#;]*@");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)", Pattern.CASE_INSENSITIVE);
+    /** Jackson's words for a repeated key: {@code Duplicate field 'database'}. */
+    private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '([^']*)'");
+    /**
+     * A key given twice is an error, not "the last one wins": a second {@code database:} block would otherwise drop
+     * the first one's settings and start on a fresh database with a new keyset.
+     */
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
 
     /** A value and where it came from, for messages. */
     private record Setting(String value, String source) {
@@ -141,7 +153,7 @@ final class ConfigLoader {
                 properties.load(reader);
                 properties.stringPropertyNames().forEach(k -> putFromFile(source, k, properties.getProperty(k)));
             } else if (name.endsWith(".yaml") || name.endsWith(".yml")) {
-                JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(reader);
+                JsonNode root = YAML.readTree(reader);
                 if (root != null && !root.isMissingNode() && !root.isNull()) {
                     if (!root.isObject()) {
                         problems.add(source + ": the top level must be a mapping of settings");
@@ -152,9 +164,35 @@ final class ConfigLoader {
             } else {
                 problems.add(CONFIG_FILE + ": " + file + " must end in .properties, .yaml or .yml");
             }
+        } catch (StreamReadException e) {
+            problems.add(source + ": " + unreadable(e));
         } catch (IOException e) {
             problems.add(source + ": cannot be read: " + e.getMessage());
         }
+    }
+
+    /** What is wrong with a YAML file and where. */
+    private static String unreadable(StreamReadException e) {
+        JsonLocation at = e.getLocation();
+        String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+        Matcher duplicate = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
+        if (duplicate.lookingAt()) {
+            String parent = e.getProcessor() == null ? "" : parentKey(e.getProcessor());
+            return "the key '" + parent + duplicate.group(1) + "' is given twice" + where
+                    + "; give each setting once (a repeated block would replace the earlier one)";
+        }
+        return "cannot be read: " + e.getMessage();
+    }
+
+    /** The dotted key of the mapping the parser is in, with a trailing dot; empty at the top level. */
+    private static String parentKey(JsonParser parser) {
+        List<String> names = new ArrayList<>();
+        for (var context = parser.getParsingContext().getParent(); context != null; context = context.getParent()) {
+            if (context.getCurrentName() != null) {
+                names.add(0, context.getCurrentName());
+            }
+        }
+        return names.isEmpty() ? "" : String.join(".", names) + ".";
     }
 
     private void flatten(String prefix, JsonNode node, String source) {

@@ -221,6 +221,27 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aKeyGivenTwiceInAYamlFileIsRefusedNamingIt() throws IOException {
+        Path file = dir.resolve("patchbay.yaml");
+        Files.writeString(file, """
+                port: 7000
+                database:
+                  url: jdbc:postgresql://db/patchbay
+                  password: Sup3rS3cret
+                database:
+                  pool_size: 4
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_CONFIG_FILE", file.toString())))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "config file " + file.toAbsolutePath() + ": the key 'database' is given twice (line 5, "
+                                + "column 9); give each setting once (a repeated block would replace the earlier one)"));
+
+        Files.writeString(file, "database:\n  url: jdbc:sqlite:a.db\n  url: jdbc:sqlite:b.db\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_CONFIG_FILE", file.toString())))
+                .hasMessageContaining(": the key 'database.url' is given twice (line 3,");
+    }
+
+    @Test
     void aPropertiesFileUsesTheSameKeys() throws IOException {
         Path file = dir.resolve("patchbay.properties");
         Files.writeString(file, "data_dir=/var/lib/patchbay\nconnectors.dir=/opt/connectors\nkeyset.generate=true\n"
