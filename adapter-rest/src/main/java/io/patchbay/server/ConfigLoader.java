@@ -59,8 +59,16 @@ final class ConfigLoader {
     /** A host name or IPv4 address; an IPv6 literal (two colons at least), bracketed or not, is {@link #IPV6}. */
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
     private static final Pattern IPV6 = Pattern.compile("\\[?[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*(%[A-Za-z0-9]+)?]?");
-    /** A user name (and password) before the host of a URL: {@code //user:password@host}. */
-    private static final Pattern USER_INFO = Pattern.compile("^[^?;]*//[^/?#;]*@");
+    /**
+     * A user name (and password) before the host of a URL: {@code //user:password@host}. A password may hold any of
+     * {@code / ? # @}, so any {@code @} after {@code //} that is not in a parameter's value (no {@code =} before it)
+     * counts: an {@code @} in the database name is refused too, which percent-encoding ({@code %40}) avoids.
+     */
+    private static final Pattern USER_INFO = Pattern.compile("^[^?;#]*//[^=]*@");
+    /** The user info of a URL in a value shown, up to its last {@code @} for the same reason. */
+    private static final Pattern SHOWN_USER_INFO = Pattern.compile("//[^=]*@");
+    /** Shorter passwords are not searched for in messages: every such string in them would be replaced. */
+    private static final int MIN_MASKED_PASSWORD = 4;
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)", Pattern.CASE_INSENSITIVE);
     /** Jackson's words for a repeated key: {@code Duplicate field 'database'}. */
     private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '([^']*)'");
@@ -285,7 +293,7 @@ final class ConfigLoader {
                     why -> problem(key, why), () -> logging.put(envName(key), value)));
         }
         if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
+            throw new ConfigException(withoutPassword());
         }
         ServerConfig config = new ServerConfig(host, port, dataDir, databaseUrl, string("database.user"),
                 string("database.password"), poolSize, statementTimeout, keyset, generate, connectorsDir, connectors, maxRequestBytes,
@@ -296,7 +304,7 @@ final class ConfigLoader {
             config.storage();
         } catch (IllegalArgumentException e) {
             problem("database.url", String.valueOf(e.getMessage()).replaceFirst("^jdbcUrl: ", ""));
-            throw new ConfigException(problems);
+            throw new ConfigException(withoutPassword());
         }
         return config;
     }
@@ -381,13 +389,23 @@ final class ConfigLoader {
         }
     }
 
-    private void problem(String key, String message) {
+    /**
+     * The problems with the configured database password replaced wherever it shows: also in a setting it was
+     * pasted into by mistake, or in a URL whose user info the patterns above could not tell apart.
+     */
+    private List<String> withoutPassword() {
+        Optional<String> password = string("database.password").filter(p -> p.length() >= MIN_MASKED_PASSWORD);
+        return password.map(p -> problems.stream().map(problem -> problem.replace(p, "***")).toList())
+                .orElse(problems);
+    }
+
+        private void problem(String key, String message) {
         Setting setting = settings.get(key);
         String where = setting == null ? envName(key) : setting.source();
         // Values are shown to help, but never a password: neither as a parameter nor as a URL's user info.
         String shown = setting == null || key.contains("password") || key.contains("json") ? ""
-                : ", got '" + setting.value().replaceAll("(?i)(password=)[^&;]*", "$1***")
-                        .replaceAll("//[^/@\\s]*@", "//***@") + "'";
+                : ", got '" + SHOWN_USER_INFO.matcher(setting.value().replaceAll("(?i)(password=)[^&;]*", "$1***"))
+                        .replaceAll("//***@") + "'";
         problems.add(where + ": " + message + shown);
     }
 

@@ -153,6 +153,34 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aPasswordWithSlashesOrAtSignsInTheDatabaseUrlIsRefusedAndNeverShown() {
+        Map<String, String> shown = Map.of(
+                "jdbc:postgresql://pb:Pa/ss@127.0.0.1:19099/pb", "jdbc:postgresql://***@127.0.0.1:19099/pb",
+                "jdbc:postgresql://pb:Pa/ssw0rd@db/pb", "jdbc:postgresql://***@db/pb",
+                "jdbc:postgresql://pb:Pa@ssw0rd@db/pb", "jdbc:postgresql://***@db/pb",
+                "jdbc:postgresql://pb:Pa?ss#w0rd@db/pb", "jdbc:postgresql://***@db/pb");
+        shown.forEach((url, masked) -> assertThatThrownBy(() -> ConfigLoader.load(Map.of(
+                "PATCHBAY_DATABASE_URL", url))).as(url)
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.getMessage())
+                        .contains("environment variable PATCHBAY_DATABASE_URL: must not hold a user or password")
+                        .contains("got '" + masked + "'")
+                        .doesNotContain("Pa/ss").doesNotContain("ssw0rd").doesNotContain("Pa?ss")));
+    }
+
+    @Test
+    void theDatabasePasswordIsShownInNoMessageEvenWherePastedByMistake() {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(
+                "PATCHBAY_DATABASE_PASSWORD", "Hunter2Pw",
+                "PATCHBAY_CONNECTOR_TOGGL_BASE_URL", "Hunter2Pw",
+                "PATCHBAY_HOST", "db?pw=Hunter2Pw")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.getMessage())
+                        .contains("PATCHBAY_CONNECTOR_TOGGL_BASE_URL: must be an absolute http(s) URL such as "
+                                + "https://api.example.com/v1, got '***'")
+                        .contains("got 'db?pw=***'")
+                        .doesNotContain("Hunter2Pw"));
+    }
+
+    @Test
     void aHostWithASchemeOrPortIsRefusedBeforeAnythingStarts() {
         for (String host : List.of("http://0.0.0.0", "0.0.0.0:8080", "localhost:80", "my host")) {
             assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_HOST", host))).as(host)
