@@ -24,12 +24,17 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads {@link ServerConfig} from {@code PATCHBAY_*} environment variables and, when {@code PATCHBAY_CONFIG_FILE}
@@ -71,6 +76,8 @@ final class ConfigLoader {
     private static final int MIN_MASKED_PASSWORD = 4;
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)", Pattern.CASE_INSENSITIVE);
     /** Jackson's words for a repeated key: {@code Duplicate field 'database'}. */
+    /** Quoted text in a YAML problem longer than an escaped character, which could be part of a value. */
+    private static final Pattern QUOTED = Pattern.compile("'(?!<)[^']{5,}'");
     private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '([^']*)'");
     /**
      * A key given twice is an error, not "the last one wins": a second {@code database:} block would otherwise drop
@@ -189,7 +196,17 @@ final class ConfigLoader {
             return "the key '" + parent + duplicate.group(1) + "' is given twice" + where
                     + "; give each setting once (a repeated block would replace the earlier one)";
         }
-        return "cannot be read: " + e.getMessage();
+        // SnakeYAML's own message quotes the offending line, which may be a password with its closing quote
+        // missing: only the kind of problem and where it is are shown.
+        if (e.getCause() instanceof MarkedYAMLException yaml) {
+            Mark mark = yaml.getProblemMark() != null ? yaml.getProblemMark() : yaml.getContextMark();
+            String kind = Stream.of(yaml.getContext(), yaml.getProblem()).filter(Objects::nonNull)
+                    .map(text -> QUOTED.matcher(text).replaceAll("'…'")).collect(Collectors.joining(": "));
+            return "is not valid YAML" + (mark == null ? where
+                    : " (line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ")")
+                    + (kind.isEmpty() ? "" : ": " + kind);
+        }
+        return "is not valid YAML" + where;
     }
 
     /** The dotted key of the mapping the parser is in, with a trailing dot; empty at the top level. */

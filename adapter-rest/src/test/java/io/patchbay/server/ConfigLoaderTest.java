@@ -270,6 +270,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aYamlSyntaxErrorNamesTheLineAndColumnButNeverQuotesTheLine() throws IOException {
+        Path file = dir.resolve("patchbay.yaml");
+        Files.writeString(file, "port: 7000\ndatabase:\n  password: \"Sup3rS3cret\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_CONFIG_FILE", file.toString())))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.problems()).containsExactly("config file " + file.toAbsolutePath()
+                            + ": is not valid YAML (line 4, column 1): while scanning a quoted scalar: found "
+                            + "unexpected end of stream");
+                    assertThat(e.getMessage()).doesNotContain("Sup3rS3cret");
+                });
+
+        Files.writeString(file, "database:\n  password: Sup3r: S3cret\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_CONFIG_FILE", file.toString())))
+                .hasMessageContaining(": is not valid YAML (line 2, column")
+                .hasMessageNotContaining("S3cret");
+    }
+
+    @Test
     void aPropertiesFileUsesTheSameKeys() throws IOException {
         Path file = dir.resolve("patchbay.properties");
         Files.writeString(file, "data_dir=/var/lib/patchbay\nconnectors.dir=/opt/connectors\nkeyset.generate=true\n"
