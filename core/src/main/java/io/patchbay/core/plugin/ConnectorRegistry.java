@@ -243,7 +243,8 @@ public final class ConnectorRegistry implements AutoCloseable {
         String id;
         try {
             id = factory.id();
-        } catch (RuntimeException | LinkageError e) {
+        } catch (Throwable e) {
+            rethrowIfFatal(e);
             throw new ConnectorLoadException("connector factory " + factory.getClass().getName() + " from " + source
                     + " failed to tell its id: " + e, e);
         }
@@ -264,7 +265,8 @@ public final class ConnectorRegistry implements AutoCloseable {
         Connector connector;
         try {
             connector = factory.create(context);
-        } catch (RuntimeException | LinkageError e) {
+        } catch (Throwable e) {
+            rethrowIfFatal(e);
             throw new ConnectorLoadException("connector '" + id + "' from " + source + " failed to start: " + e, e);
         }
         try {
@@ -275,10 +277,12 @@ public final class ConnectorRegistry implements AutoCloseable {
             // Asked once here, so a connector with an invalid definition is refused at load with its reason,
             // instead of failing every catalog request (for every connector) once the server runs.
             checkDefinition(connector.credentialSpec(), connector.actions(), id, source);
-        } catch (RuntimeException | LinkageError e) {
+        } catch (Throwable e) {
+            rethrowIfFatal(e);
             try {
                 connector.close();
-            } catch (RuntimeException ignored) {
+            } catch (Throwable ignored) {
+                rethrowIfFatal(ignored);
                 // refused anyway; the reason below is the one that matters
             }
             // An IllegalArgumentException's message says it all; other failures are named by their class.
@@ -290,6 +294,17 @@ public final class ConnectorRegistry implements AutoCloseable {
     }
 
     /**
+     * What a connector throws while it is loaded refuses that connector only, whatever it is (an AssertionError, a
+     * ServiceConfigurationError, a StackOverflowError, whose stack is unwound by the time it is caught), except
+     * what leaves the whole JVM unusable: OutOfMemoryError and the other VirtualMachineErrors.
+     */
+    private static void rethrowIfFatal(Throwable e) {
+        if (e instanceof VirtualMachineError fatal && !(e instanceof StackOverflowError)) {
+            throw fatal;
+        }
+    }
+
+/**
      * A {@code base_url} among the settings is the base-URL override, as the server's
      * {@code PATCHBAY_CONNECTOR_<ID>_BASE_URL} is: every connector takes it (its unknown-setting message says so), so
      * an embedder who passes it as a setting gets the same.

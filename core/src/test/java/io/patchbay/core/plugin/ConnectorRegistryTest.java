@@ -231,6 +231,41 @@ class ConnectorRegistryTest {
     }
 
     @Test
+    void aConnectorWhoseCreateThrowsAnErrorIsRefusedWithOneErrorLineAndTheOthersLoad() throws Exception {
+        Path connectors = temp.resolve("connectors");
+        buildConnectorJar(connectors.resolve("asserts"), "asserts", SpiVersion.CURRENT, "spec", "List.of()", "",
+                "if (context != null) throw new AssertionError(\"token cache not primed\");");
+        buildConnectorJar(connectors.resolve("services"), "services", SpiVersion.CURRENT, "spec", "List.of()", "",
+                "if (context != null) throw new java.util.ServiceConfigurationError(\"no JSON provider\");");
+        buildConnectorJar(connectors.resolve("recurses"), "recurses", SpiVersion.CURRENT, "spec", "List.of()",
+                "private static int deeper(int n) { return deeper(n + 1) + 1; }",
+                "if (context != null) deeper(0);");
+        buildConnectorJar(connectors.resolve("spec-fails"), "spec-fails", SpiVersion.CURRENT,
+                "((CredentialSpec) (Object) fail())", "List.of()",
+                "static Object fail() { throw new AssertionError(\"no spec\"); }", "");
+        buildConnectorJar(connectors.resolve("echo"), "echo", SpiVersion.CURRENT);
+        Logger logger = (Logger) LoggerFactory.getLogger(ConnectorRegistry.class);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        try (ConnectorRegistry registry = load(connectors)) {
+            assertThat(registry.find("echo")).isPresent();
+            assertThat(registry.rejected()).extracting(ConnectorRegistry.Rejected::reason).hasSize(4)
+                    .anySatisfy(r -> assertThat(r).contains("connector 'asserts'").contains("failed to start")
+                            .contains("java.lang.AssertionError: token cache not primed"))
+                    .anySatisfy(r -> assertThat(r).contains("connector 'services'")
+                            .contains("java.util.ServiceConfigurationError: no JSON provider"))
+                    .anySatisfy(r -> assertThat(r).contains("connector 'recurses'")
+                            .contains("java.lang.StackOverflowError"))
+                    .anySatisfy(r -> assertThat(r).contains("connector 'spec-fails'").contains("invalid definition")
+                            .contains("java.lang.AssertionError: no spec"));
+            assertThat(events.list.stream().filter(e -> e.getLevel() == Level.ERROR)).hasSize(4);
+        } finally {
+            logger.detachAppender(events);
+        }
+    }
+
+    @Test
     void whatAConnectorLogsDuringACallHasThatCallsSecretsMasked() {
         String token = "1971800d4d82861d8f2c1651fea4d212";
         LinesLogger host = new LinesLogger();
@@ -311,6 +346,13 @@ class ConnectorRegistryTest {
     private void buildConnectorJar(Path folder, String id, String spiVersion, String specExpression,
                                    String actionsExpression, String factoryMembers)
             throws IOException, URISyntaxException {
+        buildConnectorJar(folder, id, spiVersion, specExpression, actionsExpression, factoryMembers, "");
+    }
+
+    /** As above, with {@code createFirst} the first statements of {@code create()}. */
+    private void buildConnectorJar(Path folder, String id, String spiVersion, String specExpression,
+                                   String actionsExpression, String factoryMembers, String createFirst)
+            throws IOException, URISyntaxException {
         String pkg = "test.connector." + id.replace('-', '_');
         String className = pkg + ".EchoFactory";
         Path src = temp.resolve("src-" + folder.getFileName()).resolve(pkg.replace('.', '/'));
@@ -328,6 +370,7 @@ class ConnectorRegistryTest {
                     public String id() { return "%s"; }
 
                     public Connector create(ConnectorContext context) {
+                        %s
                         String spi = visible("io.patchbay.spi.Connector") ? "spi=visible" : "spi=hidden";
                         String host = visible("io.patchbay.core.Hub") ? "host=visible" : "host=hidden";
                         ConnectorInfo info = new ConnectorInfo(id(), "Echo", spi + " " + host, "9.9.9",
@@ -360,7 +403,7 @@ class ConnectorRegistryTest {
                         }
                     }
                 }
-                """.formatted(pkg, factoryMembers, id, specExpression, actionsExpression));
+                """.formatted(pkg, factoryMembers, id, createFirst, specExpression, actionsExpression));
 
         Path classes = temp.resolve("classes-" + folder.getFileName());
         Files.createDirectories(classes);
