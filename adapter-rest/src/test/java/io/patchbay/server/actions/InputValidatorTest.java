@@ -27,6 +27,18 @@ class InputValidatorTest {
     }
 
     @Test
+    void formatsAreCheckedSoABadDateIsTheCallersMistake() {
+        ActionDefinition since = action("{\"type\":\"object\",\"properties\":{\"at\":{\"type\":\"string\","
+                + "\"format\":\"date-time\"},\"on\":{\"type\":\"string\",\"format\":\"date\"}}}");
+
+        assertThat(validator.validate("probe", since, Map.of("at", "2024-12-16T02:18:20Z", "on", "2024-12-16")))
+                .isEmpty();
+        assertThat(validator.validate("probe", since, Map.of("at", "yesterday", "on", "2024-02-30")))
+                .extracting(FieldError::field, FieldError::code)
+                .containsExactlyInAnyOrder(tuple("at", "schema_format"), tuple("on", "schema_format"));
+    }
+
+    @Test
     void aSchemaThatIsNotValidJsonSchemaIsTheConnectorsFaultNamedWithTheAction() {
         // Well-formed JSON, but minLength must be a non-negative integer: the meta-schema says so.
         ActionDefinition search = action("{\"type\":\"object\",\"properties\":{\"q\":{\"type\":\"string\","
