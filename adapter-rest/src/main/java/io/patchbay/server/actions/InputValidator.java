@@ -76,7 +76,10 @@ final class InputValidator {
         try {
             List<Error> errors = Registry.META_SCHEMA.validate(action.inputSchema(), InputFormat.JSON);
             if (errors.isEmpty()) {
-                return new Compiled(Registry.INSTANCE.getSchema(action.inputSchema(), InputFormat.JSON), null);
+                Schema schema = Registry.INSTANCE.getSchema(action.inputSchema(), InputFormat.JSON);
+                // References are resolved here, once: a $ref to nothing would otherwise fail every call with a 500.
+                schema.initializeValidators();
+                return new Compiled(schema, null);
             }
             problem = errors.stream().limit(3).map(Error::toString).collect(Collectors.joining("; "));
         } catch (RuntimeException e) {
