@@ -358,6 +358,16 @@ public final class ConnectorRegistry implements AutoCloseable {
                 throw new ConnectorLoadException("connector '" + id + "' from " + source + " defines action '"
                         + action.name() + "' twice");
             }
+            // The catalog hands both schemas out as JSON: one that is not would fail every listing of the actions.
+            for (Map.Entry<String, String> schema : Map.of("input", action.inputSchema(),
+                    "output", action.outputSchema()).entrySet()) {
+                Optional<String> problem = JsonSyntax.problem(schema.getValue());
+                if (problem.isPresent()) {
+                    throw new ConnectorLoadException("connector '" + id + "' from " + source + " declares an "
+                            + schema.getKey() + " schema for action '" + action.name() + "' that is not JSON: "
+                            + problem.get());
+                }
+            }
         }
     }
 

@@ -207,6 +207,31 @@ class ConnectorRegistryTest {
     }
 
     @Test
+    void anActionSchemaThatIsNotJsonRefusesTheConnectorNamingTheAction() throws Exception {
+        Path connectors = temp.resolve("connectors");
+        buildConnectorJar(connectors.resolve("badinput"), "badinput", SpiVersion.CURRENT, "spec",
+                "List.of(new ActionDefinition(\"list_things\", \"T\", \"D\", \"{\\\"type\\\": object}\", \"{}\", true))",
+                "");
+        buildConnectorJar(connectors.resolve("badoutput"), "badoutput", SpiVersion.CURRENT, "spec",
+                "List.of(new ActionDefinition(\"get_thing\", \"T\", \"D\", \"{}\", \"{\\\"type\\\":\\\"object\\\"} x\", true))",
+                "");
+        buildConnectorJar(connectors.resolve("echo"), "echo", SpiVersion.CURRENT, "spec",
+                "List.of(new ActionDefinition(\"list_things\", \"T\", \"D\", "
+                        + "\" {\\\"type\\\":\\\"object\\\",\\\"properties\\\":{\\\"q\\\":{\\\"minimum\\\":-1.5e3}}}\\n\", "
+                        + "\"true\", true))", "");
+
+        try (ConnectorRegistry registry = load(connectors)) {
+            assertThat(registry.find("echo")).as("well-formed schemas load").isPresent();
+            assertThat(registry.rejected()).extracting(ConnectorRegistry.Rejected::reason).containsExactlyInAnyOrder(
+                    "connector 'badinput' from folder " + connectors.resolve("badinput") + " declares an input "
+                            + "schema for action 'list_things' that is not JSON: unexpected character 'o' at offset 9",
+                    "connector 'badoutput' from folder " + connectors.resolve("badoutput") + " declares an output "
+                            + "schema for action 'get_thing' that is not JSON: more text after the JSON value at "
+                            + "offset 18");
+        }
+    }
+
+    @Test
     void aFailingFactoryConstructorIsRefusedOnceWithItsCause() throws Exception {
         Path connectors = temp.resolve("connectors");
         buildConnectorJar(connectors.resolve("broken"), "broken", SpiVersion.CURRENT, "spec", "List.of()",
