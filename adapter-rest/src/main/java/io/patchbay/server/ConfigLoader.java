@@ -15,6 +15,7 @@ import java.io.Reader;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,8 +108,13 @@ final class ConfigLoader {
      */
     static ServerConfig load(Map<String, String> environment) {
         ConfigLoader loader = new ConfigLoader();
-        Optional.ofNullable(environment.get(CONFIG_FILE)).filter(f -> !f.isBlank())
-                .ifPresent(file -> loader.readFile(Path.of(file)));
+        Optional.ofNullable(environment.get(CONFIG_FILE)).filter(f -> !f.isBlank()).ifPresent(file -> {
+            try {
+                loader.readFile(Path.of(file));
+            } catch (InvalidPathException e) {
+                loader.problems.add(CONFIG_FILE + ": is not a usable path: " + e.getReason());
+            }
+        });
         environment.forEach((name, value) -> {
             if (name.startsWith(PREFIX) && !ENVIRONMENT_ONLY.contains(name)) {
                 String variable = "environment variable " + name;
@@ -165,7 +171,14 @@ final class ConfigLoader {
         try (Reader reader = Files.newBufferedReader(file)) {
             if (name.endsWith(".properties")) {
                 Properties properties = new Properties();
-                properties.load(reader);
+                try {
+                    properties.load(reader);
+                } catch (IllegalArgumentException e) {
+                    // A Windows path's backslashes are escapes in a properties file, and a backslash before u a bad one.
+                    problems.add(source + ": is not a valid properties file (" + e.getMessage() + "); a backslash "
+                            + "starts an escape there: write C:\\\\users\\\\pb or C:/users/pb");
+                    return;
+                }
                 properties.stringPropertyNames().forEach(k -> putFromFile(source, k, properties.getProperty(k)));
             } else if (name.endsWith(".yaml") || name.endsWith(".yml")) {
                 JsonNode root = YAML.readTree(reader);
@@ -431,7 +444,14 @@ final class ConfigLoader {
     }
 
     private Optional<Path> path(String key) {
-        return string(key).map(Path::of);
+        return string(key).flatMap(value -> {
+            try {
+                return Optional.of(Path.of(value));
+            } catch (InvalidPathException e) {
+                problem(key, "is not a usable path: " + e.getReason());
+                return Optional.empty();
+            }
+        });
     }
 
     private Optional<Integer> integer(String key, int min, int max) {
@@ -493,8 +513,8 @@ final class ConfigLoader {
                     if (!d.isZero() && d.compareTo(Duration.ofHours(1)) <= 0) {
                         return Optional.of(d);
                     }
-                } catch (NumberFormatException ignored) {
-                    // reported below
+                } catch (ArithmeticException | NumberFormatException ignored) {
+                    // too large for a Duration or a long: reported below
                 }
             }
             problem(key, "must be a positive duration up to 1 hour with a unit: ms, s or m (e.g. 10s)");

@@ -288,6 +288,31 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void valuesTheJdkCannotTakeAreConfigurationProblemsNamingTheSetting() throws IOException {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_SHUTDOWN_TIMEOUT", "200000000000000000m")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "environment variable PATCHBAY_SHUTDOWN_TIMEOUT: must be a positive duration up to 1 hour "
+                                + "with a unit: ms, s or m (e.g. 10s), got '200000000000000000m'"));
+
+        Path properties = dir.resolve("patchbay.properties");
+        Files.writeString(properties, "data_dir=C:\\users\\pb\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_CONFIG_FILE", properties.toString())))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "config file " + properties.toAbsolutePath() + ": is not a valid properties file (Malformed "
+                                + "\\uxxxx encoding.); a backslash starts an escape there: write C:\\\\users\\\\pb or "
+                                + "C:/users/pb"));
+
+        Path yaml = dir.resolve("patchbay.yaml");
+        Files.writeString(yaml, "data_dir: \"a\\0b\"\nlog:\n  dir: \"l\\0g\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_CONFIG_FILE", yaml.toString())))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .anySatisfy(p -> assertThat(p).startsWith("config file " + yaml.toAbsolutePath()
+                                + ": data_dir: is not a usable path: Nul character not allowed"))
+                        .anySatisfy(p -> assertThat(p).startsWith("config file " + yaml.toAbsolutePath()
+                                + ": log.dir: is not a usable path: Nul character not allowed")));
+    }
+
+    @Test
     void aPropertiesFileUsesTheSameKeys() throws IOException {
         Path file = dir.resolve("patchbay.properties");
         Files.writeString(file, "data_dir=/var/lib/patchbay\nconnectors.dir=/opt/connectors\nkeyset.generate=true\n"
