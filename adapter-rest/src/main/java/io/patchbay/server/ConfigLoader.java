@@ -384,7 +384,8 @@ final class ConfigLoader {
         Map<String, Map<String, String>> others = new LinkedHashMap<>();
         settings.forEach((key, setting) -> {
             Matcher m = CONNECTOR_KEY.matcher(key);
-            if (!m.matches()) {
+            // Empty counts as not set, as for every other setting (an unset variable in a compose file).
+            if (!m.matches() || setting.value().isEmpty()) {
                 return;
             }
             String id = m.group(1);

@@ -75,6 +75,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anEmptyConnectorSettingCountsAsNotSet() {
+        ServerConfig config = ConfigLoader.load(Map.of("PATCHBAY_CONNECTOR_TOGGL_BASE_URL", "",
+                "PATCHBAY_CONNECTOR_ONEFLOW_MAX_RETRIES", " ", "PATCHBAY_CONNECTOR_ONEFLOW_BASE_URL",
+                "http://127.0.0.1:7001/v1"));
+        assertThat(config.connectors()).containsOnlyKeys("oneflow");
+        assertThat(config.connector("oneflow").settings()).isEmpty();
+        assertThat(config.connector("toggl").baseUrl()).isEmpty();
+    }
+
+    @Test
     void everyBadValueIsReportedAtOnceWithItsSource() {
         assertThatThrownBy(() -> ConfigLoader.load(Map.of(
                 "PATCHBAY_PORT", "eighty",
