@@ -304,7 +304,7 @@ final class ConfigLoader {
         if (generate && keysetJson.isPresent()) {
             problem("keyset.generate", "only a keyset file can be generated, not one given as JSON");
         }
-        Path connectorsDir = path("connectors.dir").orElse(Path.of("connectors"));
+        Path connectorsDir = path("connectors.dir").orElse(ServerConfig.DEFAULT_CONNECTORS_DIR);
         if (Files.exists(connectorsDir) && !Files.isDirectory(connectorsDir)) {
             // A connector jar given here instead of its folder would be skipped without a word.
             problem("connectors.dir", "must be a folder holding one subfolder per drop-in connector, not a file");

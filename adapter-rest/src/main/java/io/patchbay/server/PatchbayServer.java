@@ -42,6 +42,7 @@ import io.patchbay.server.ops.OpsRoutes;
 import io.patchbay.server.proxy.ProxyService;
 import io.patchbay.spi.ConnectorContext;
 import io.patchbay.storage.PatchbayStorage;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -145,6 +146,13 @@ public final class PatchbayServer implements AutoCloseable {
         // Metrics, the listener's event loops and the web layer's classes load on one thread while connectors load
         // on another. Storage (connect, migrate, load the keyset) opens only once the connectors took their
         // settings: a misspelt one must stop the start before a database or keyset is created.
+        if (!config.connectorsDir().equals(ServerConfig.DEFAULT_CONNECTORS_DIR)
+                && !Files.exists(config.connectorsDir())) {
+            // A configured folder that is missing (a typo, a volume not mounted) would load nothing without a word.
+            LOG.warn("The connectors folder {} ({}) does not exist, so no drop-in connector is loaded: create it "
+                    + "with one subfolder per connector", config.connectorsDir().toAbsolutePath(),
+                    ConfigLoader.envName("connectors.dir"));
+        }
         CompletableFuture<ConnectorRegistry> connectors = CompletableFuture.supplyAsync(() -> ConnectorRegistry.load(
                 PatchbayServer.class.getClassLoader(), Optional.of(config.connectorsDir()), id -> context(config, id)),
                 PatchbayServer::startupThread);

@@ -41,6 +41,25 @@ class ConnectorLoadingTest {
     }
 
     @Test
+    void aConfiguredConnectorsFolderThatDoesNotExistIsWarnedAboutOnce() {
+        Path missing = dataDir.resolve("conectors");
+        try (LogCapture logs = new LogCapture();
+             PatchbayServer server = PatchbayServer.start(TestServers.config(dataDir, Map.of(),
+                     Map.of("PATCHBAY_CONNECTORS_DIR", missing.toString())))) {
+            assertThat(server.connectors().loaded()).extracting(l -> l.id()).contains("toggl", "oneflow");
+            assertThat(logs.lines()).filteredOn(line -> line.contains("connectors folder")).containsExactly(
+                    "io.patchbay.server.PatchbayServer The connectors folder " + missing.toAbsolutePath()
+                            + " (PATCHBAY_CONNECTORS_DIR) does not exist, so no drop-in connector is loaded: create "
+                            + "it with one subfolder per connector arg=" + missing.toAbsolutePath()
+                            + " arg=PATCHBAY_CONNECTORS_DIR");
+        }
+        try (LogCapture logs = new LogCapture();
+             PatchbayServer server = TestServers.start(dataDir, Map.of())) {
+            assertThat(logs.lines()).as("an existing folder").noneMatch(line -> line.contains("connectors folder"));
+        }
+    }
+
+    @Test
     void theBuiltInConnectorsPassEveryCheck() {
         try (PatchbayServer server = TestServers.start(dataDir, Map.of())) {
             assertThat(server.connectors().rejected()).isEmpty();

@@ -131,6 +131,7 @@ public final class ConnectorRegistry implements AutoCloseable {
             }
         }
         if (connectorsDir.isPresent() && Files.isDirectory(connectorsDir.get())) {
+            warnAboutLooseJars(connectorsDir.get());
             for (Path folder : subfolders(connectorsDir.get())) {
                 try {
                     loadFolder(folder, hostLoader, byId, loaders, contexts);
@@ -398,6 +399,38 @@ public final class ConnectorRegistry implements AutoCloseable {
             LOG.error("Connector refused ({}): {}", source, e.getMessage(), cause);
         }
         rejected.add(new Rejected(source, e.getMessage()));
+    }
+
+    /**
+     * Jars directly in the connectors folder are not loaded, which would otherwise pass without a word: the folder
+     * is one connector's own (set to that folder instead of its parent), or a jar was copied without its subfolder.
+     */
+    private static void warnAboutLooseJars(Path dir) {
+        List<Path> jars;
+        try {
+            jars = jars(dir);
+        } catch (ConnectorLoadException e) {
+            return; // the subfolders cannot be listed either, which says so
+        }
+        if (jars.isEmpty()) {
+            return;
+        }
+        List<String> names = jars.stream().map(jar -> jar.getFileName().toString()).toList();
+        Optional<ConnectorDescriptor> descriptor = jars.stream().flatMap(jar -> {
+            try {
+                return ConnectorDescriptor.read(jar).stream();
+            } catch (IOException | RuntimeException e) {
+                return Stream.empty();
+            }
+        }).findFirst();
+        if (descriptor.isPresent()) {
+            LOG.warn("Connectors folder {} is the folder of connector '{}' itself ({}), which is not loaded: the "
+                    + "connectors folder holds one subfolder per connector, so set it to {}", dir,
+                    descriptor.get().id(), names, dir.toAbsolutePath().getParent());
+        } else {
+            LOG.warn("Connectors folder {} holds {} directly, which is not loaded: each drop-in connector goes in a "
+                    + "subfolder of its own with all its jars ({}/<connector>/)", dir, names, dir);
+        }
     }
 
     private static List<Path> subfolders(Path dir) {

@@ -291,6 +291,37 @@ class ConnectorRegistryTest {
     }
 
     @Test
+    void jarsDirectlyInTheConnectorsFolderAreNamedInOneWarningSayingWhatIsExpected() throws Exception {
+        Path ownFolder = temp.resolve("echo");
+        buildConnectorJar(ownFolder, "echo", SpiVersion.CURRENT);
+        Path loose = Files.createDirectories(temp.resolve("connectors"));
+        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(loose.resolve("okio.jar")))) {
+            put(jar, "okio/Okio.class", new byte[] {1});
+        }
+        Logger logger = (Logger) LoggerFactory.getLogger(ConnectorRegistry.class);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        try {
+            try (ConnectorRegistry registry = load(ownFolder)) {
+                assertThat(registry.find("echo")).isEmpty();
+            }
+            try (ConnectorRegistry registry = load(loose)) {
+                assertThat(registry.rejected()).isEmpty();
+            }
+            assertThat(events.list.stream().filter(e -> e.getLevel() == Level.WARN)
+                    .map(ILoggingEvent::getFormattedMessage)).containsExactly(
+                    "Connectors folder " + ownFolder + " is the folder of connector 'echo' itself ([echo.jar]), which "
+                            + "is not loaded: the connectors folder holds one subfolder per connector, so set it to "
+                            + temp.toAbsolutePath(),
+                    "Connectors folder " + loose + " holds [okio.jar] directly, which is not loaded: each drop-in "
+                            + "connector goes in a subfolder of its own with all its jars (" + loose + "/<connector>/)");
+        } finally {
+            logger.detachAppender(events);
+        }
+    }
+
+    @Test
     void whatAConnectorLogsDuringACallHasThatCallsSecretsMasked() {
         String token = "1971800d4d82861d8f2c1651fea4d212";
         LinesLogger host = new LinesLogger();
