@@ -1,6 +1,7 @@
 package io.patchbay.core.plugin;
 
 import io.patchbay.core.catalog.CallSecrets;
+import io.patchbay.core.catalog.ContextClassLoader;
 import io.patchbay.spi.ActionDefinition;
 import io.patchbay.spi.AuthMethod;
 import io.patchbay.spi.Connector;
@@ -265,7 +266,8 @@ public final class ConnectorRegistry implements AutoCloseable {
         ConnectorContext context = given.withLogger(CallSecrets.masking(given.logger()));
         Connector connector;
         try {
-            connector = factory.create(context);
+            // Its own loader as the context loader: it shares only the SPI and SLF4J with the host.
+            connector = ContextClassLoader.using(factory.getClass().getClassLoader(), () -> factory.create(context));
         } catch (Throwable e) {
             rethrowIfFatal(e);
             throw new ConnectorLoadException("connector '" + id + "' from " + source + " failed to start: " + e, e);

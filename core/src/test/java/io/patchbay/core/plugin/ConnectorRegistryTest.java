@@ -322,6 +322,30 @@ class ConnectorRegistryTest {
     }
 
     @Test
+    void aDroppedInConnectorRunsWithItsOwnLoaderAsTheContextClassLoader() throws Exception {
+        Path connectors = temp.resolve("connectors");
+        // create() refuses to start when the context loader reaches the host's classes.
+        buildConnectorJar(connectors.resolve("echo"), "echo", SpiVersion.CURRENT, "spec", "List.of()",
+                "private static boolean visibleTo(String name, ClassLoader loader) { try { Class.forName(name, false, "
+                        + "loader); return true; } catch (ClassNotFoundException e) { return false; } }",
+                "if (visibleTo(\"io.patchbay.core.Hub\", Thread.currentThread().getContextClassLoader())) "
+                        + "throw new IllegalStateException(\"host classes reachable\");");
+        ClassLoader callers = Thread.currentThread().getContextClassLoader();
+        try (ConnectorRegistry registry = load(connectors);
+             ConnectorCalls calls = new ConnectorCalls(java.time.Duration.ofSeconds(5), 1)) {
+            assertThat(registry.rejected()).isEmpty();
+            Connector echo = registry.find("echo").orElseThrow().connector();
+            assertThat(Thread.currentThread().getContextClassLoader()).as("restored after create()").isSameAs(callers);
+
+            ClassLoader during = calls.call(echo, new Credentials("api_token", Map.of("api_token", "t0ken-value")),
+                    "verify", () -> Thread.currentThread().getContextClassLoader());
+            assertThat(during).isSameAs(echo.getClass().getClassLoader()).isInstanceOf(ConnectorClassLoader.class);
+            ClassLoader after = calls.call("echo", "proxy GET", () -> Thread.currentThread().getContextClassLoader());
+            assertThat(after).as("the pool's thread is given back as it was").isNotInstanceOf(ConnectorClassLoader.class);
+        }
+    }
+
+    @Test
     void whatAConnectorLogsDuringACallHasThatCallsSecretsMasked() {
         String token = "1971800d4d82861d8f2c1651fea4d212";
         LinesLogger host = new LinesLogger();
