@@ -1,5 +1,9 @@
 package io.patchbay.server;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -11,6 +15,7 @@ import java.io.Reader;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,12 +25,17 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads {@link ServerConfig} from {@code PATCHBAY_*} environment variables and, when {@code PATCHBAY_CONFIG_FILE}
@@ -55,9 +65,27 @@ final class ConfigLoader {
     /** A host name or IPv4 address; an IPv6 literal (two colons at least), bracketed or not, is {@link #IPV6}. */
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
     private static final Pattern IPV6 = Pattern.compile("\\[?[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*(%[A-Za-z0-9]+)?]?");
-    /** A user name (and password) before the host of a URL: {@code //user:password@host}. */
-    private static final Pattern USER_INFO = Pattern.compile("^[^?;]*//[^/?#;]*@");
+    /**
+     * A user name (and password) before the host of a URL: {@code //user:password@host}. A password may hold any of
+     * {@code / ? # @}, so any {@code @} after {@code //} that is not in a parameter's value (no {@code =} before it)
+     * counts: an {@code @} in the database name is refused too, which percent-encoding ({@code %40}) avoids.
+     */
+    private static final Pattern USER_INFO = Pattern.compile("^[^?;#]*//[^=]*@");
+    /** The user info of a URL in a value shown, up to its last {@code @} for the same reason. */
+    private static final Pattern SHOWN_USER_INFO = Pattern.compile("//[^=]*@");
+    /** Shorter passwords are not searched for in messages: every such string in them would be replaced. */
+    private static final int MIN_MASKED_PASSWORD = 4;
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)", Pattern.CASE_INSENSITIVE);
+    /** Jackson's words for a repeated key: {@code Duplicate field 'database'}. */
+    /** Quoted text in a YAML problem longer than an escaped character, which could be part of a value. */
+    private static final Pattern QUOTED = Pattern.compile("'(?!<)[^']{5,}'");
+    private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '([^']*)'");
+    /**
+     * A key given twice is an error, not "the last one wins": a second {@code database:} block would otherwise drop
+     * the first one's settings and start on a fresh database with a new keyset.
+     */
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
 
     /** A value and where it came from, for messages. */
     private record Setting(String value, String source) {
@@ -80,8 +108,13 @@ final class ConfigLoader {
      */
     static ServerConfig load(Map<String, String> environment) {
         ConfigLoader loader = new ConfigLoader();
-        Optional.ofNullable(environment.get(CONFIG_FILE)).filter(f -> !f.isBlank())
-                .ifPresent(file -> loader.readFile(Path.of(file)));
+        Optional.ofNullable(environment.get(CONFIG_FILE)).filter(f -> !f.isBlank()).ifPresent(file -> {
+            try {
+                loader.readFile(Path.of(file));
+            } catch (InvalidPathException e) {
+                loader.problems.add(CONFIG_FILE + ": is not a usable path: " + e.getReason());
+            }
+        });
         environment.forEach((name, value) -> {
             if (name.startsWith(PREFIX) && !ENVIRONMENT_ONLY.contains(name)) {
                 String variable = "environment variable " + name;
@@ -138,10 +171,17 @@ final class ConfigLoader {
         try (Reader reader = Files.newBufferedReader(file)) {
             if (name.endsWith(".properties")) {
                 Properties properties = new Properties();
-                properties.load(reader);
+                try {
+                    properties.load(reader);
+                } catch (IllegalArgumentException e) {
+                    // A Windows path's backslashes are escapes in a properties file, and a backslash before u a bad one.
+                    problems.add(source + ": is not a valid properties file (" + e.getMessage() + "); a backslash "
+                            + "starts an escape there: write C:\\\\users\\\\pb or C:/users/pb");
+                    return;
+                }
                 properties.stringPropertyNames().forEach(k -> putFromFile(source, k, properties.getProperty(k)));
             } else if (name.endsWith(".yaml") || name.endsWith(".yml")) {
-                JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(reader);
+                JsonNode root = YAML.readTree(reader);
                 if (root != null && !root.isMissingNode() && !root.isNull()) {
                     if (!root.isObject()) {
                         problems.add(source + ": the top level must be a mapping of settings");
@@ -152,9 +192,45 @@ final class ConfigLoader {
             } else {
                 problems.add(CONFIG_FILE + ": " + file + " must end in .properties, .yaml or .yml");
             }
+        } catch (StreamReadException e) {
+            problems.add(source + ": " + unreadable(e));
         } catch (IOException e) {
             problems.add(source + ": cannot be read: " + e.getMessage());
         }
+    }
+
+    /** What is wrong with a YAML file and where. */
+    private static String unreadable(StreamReadException e) {
+        JsonLocation at = e.getLocation();
+        String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+        Matcher duplicate = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
+        if (duplicate.lookingAt()) {
+            String parent = e.getProcessor() == null ? "" : parentKey(e.getProcessor());
+            return "the key '" + parent + duplicate.group(1) + "' is given twice" + where
+                    + "; give each setting once (a repeated block would replace the earlier one)";
+        }
+        // SnakeYAML's own message quotes the offending line, which may be a password with its closing quote
+        // missing: only the kind of problem and where it is are shown.
+        if (e.getCause() instanceof MarkedYAMLException yaml) {
+            Mark mark = yaml.getProblemMark() != null ? yaml.getProblemMark() : yaml.getContextMark();
+            String kind = Stream.of(yaml.getContext(), yaml.getProblem()).filter(Objects::nonNull)
+                    .map(text -> QUOTED.matcher(text).replaceAll("'…'")).collect(Collectors.joining(": "));
+            return "is not valid YAML" + (mark == null ? where
+                    : " (line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ")")
+                    + (kind.isEmpty() ? "" : ": " + kind);
+        }
+        return "is not valid YAML" + where;
+    }
+
+    /** The dotted key of the mapping the parser is in, with a trailing dot; empty at the top level. */
+    private static String parentKey(JsonParser parser) {
+        List<String> names = new ArrayList<>();
+        for (var context = parser.getParsingContext().getParent(); context != null; context = context.getParent()) {
+            if (context.getCurrentName() != null) {
+                names.add(0, context.getCurrentName());
+            }
+        }
+        return names.isEmpty() ? "" : String.join(".", names) + ".";
     }
 
     private void flatten(String prefix, JsonNode node, String source) {
@@ -228,7 +304,7 @@ final class ConfigLoader {
         if (generate && keysetJson.isPresent()) {
             problem("keyset.generate", "only a keyset file can be generated, not one given as JSON");
         }
-        Path connectorsDir = path("connectors.dir").orElse(Path.of("connectors"));
+        Path connectorsDir = path("connectors.dir").orElse(ServerConfig.DEFAULT_CONNECTORS_DIR);
         if (Files.exists(connectorsDir) && !Files.isDirectory(connectorsDir)) {
             // A connector jar given here instead of its folder would be skipped without a word.
             problem("connectors.dir", "must be a folder holding one subfolder per drop-in connector, not a file");
@@ -247,7 +323,7 @@ final class ConfigLoader {
                     why -> problem(key, why), () -> logging.put(envName(key), value)));
         }
         if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
+            throw new ConfigException(withoutPassword());
         }
         ServerConfig config = new ServerConfig(host, port, dataDir, databaseUrl, string("database.user"),
                 string("database.password"), poolSize, statementTimeout, keyset, generate, connectorsDir, connectors, maxRequestBytes,
@@ -258,7 +334,7 @@ final class ConfigLoader {
             config.storage();
         } catch (IllegalArgumentException e) {
             problem("database.url", String.valueOf(e.getMessage()).replaceFirst("^jdbcUrl: ", ""));
-            throw new ConfigException(problems);
+            throw new ConfigException(withoutPassword());
         }
         return config;
     }
@@ -308,7 +384,8 @@ final class ConfigLoader {
         Map<String, Map<String, String>> others = new LinkedHashMap<>();
         settings.forEach((key, setting) -> {
             Matcher m = CONNECTOR_KEY.matcher(key);
-            if (!m.matches()) {
+            // Empty counts as not set, as for every other setting (an unset variable in a compose file).
+            if (!m.matches() || setting.value().isEmpty()) {
                 return;
             }
             String id = m.group(1);
@@ -343,13 +420,23 @@ final class ConfigLoader {
         }
     }
 
-    private void problem(String key, String message) {
+    /**
+     * The problems with the configured database password replaced wherever it shows: also in a setting it was
+     * pasted into by mistake, or in a URL whose user info the patterns above could not tell apart.
+     */
+    private List<String> withoutPassword() {
+        Optional<String> password = string("database.password").filter(p -> p.length() >= MIN_MASKED_PASSWORD);
+        return password.map(p -> problems.stream().map(problem -> problem.replace(p, "***")).toList())
+                .orElse(problems);
+    }
+
+        private void problem(String key, String message) {
         Setting setting = settings.get(key);
         String where = setting == null ? envName(key) : setting.source();
         // Values are shown to help, but never a password: neither as a parameter nor as a URL's user info.
         String shown = setting == null || key.contains("password") || key.contains("json") ? ""
-                : ", got '" + setting.value().replaceAll("(?i)(password=)[^&;]*", "$1***")
-                        .replaceAll("//[^/@\\s]*@", "//***@") + "'";
+                : ", got '" + SHOWN_USER_INFO.matcher(setting.value().replaceAll("(?i)(password=)[^&;]*", "$1***"))
+                        .replaceAll("//***@") + "'";
         problems.add(where + ": " + message + shown);
     }
 
@@ -358,7 +445,14 @@ final class ConfigLoader {
     }
 
     private Optional<Path> path(String key) {
-        return string(key).map(Path::of);
+        return string(key).flatMap(value -> {
+            try {
+                return Optional.of(Path.of(value));
+            } catch (InvalidPathException e) {
+                problem(key, "is not a usable path: " + e.getReason());
+                return Optional.empty();
+            }
+        });
     }
 
     private Optional<Integer> integer(String key, int min, int max) {
@@ -420,8 +514,8 @@ final class ConfigLoader {
                     if (!d.isZero() && d.compareTo(Duration.ofHours(1)) <= 0) {
                         return Optional.of(d);
                     }
-                } catch (NumberFormatException ignored) {
-                    // reported below
+                } catch (ArithmeticException | NumberFormatException ignored) {
+                    // too large for a Duration or a long: reported below
                 }
             }
             problem(key, "must be a positive duration up to 1 hour with a unit: ms, s or m (e.g. 10s)");

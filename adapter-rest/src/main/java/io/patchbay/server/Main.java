@@ -62,6 +62,14 @@ public final class Main {
         PatchbayServer server;
         try {
             server = PatchbayServer.start(config);
+        } catch (ConfigException e) {
+            // Connector settings are checked once connectors load: a configuration mistake as the others are.
+            log.error(e.getMessage());
+            if (!log.isErrorEnabled()) {
+                System.err.println(e.getMessage());
+            }
+            System.exit(2);
+            return;
         } catch (Exception e) { // checked ones too: a library may throw them unchecked, and the process must end
             log.error("Patchbay could not start: {}", e.getMessage(), e);
             if (!log.isErrorEnabled()) {

@@ -42,8 +42,10 @@ import io.patchbay.server.ops.OpsRoutes;
 import io.patchbay.server.proxy.ProxyService;
 import io.patchbay.spi.ConnectorContext;
 import io.patchbay.storage.PatchbayStorage;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -141,43 +143,43 @@ public final class PatchbayServer implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(clock, "clock");
         long started = System.nanoTime();
-        // Opening storage (connect, migrate, load the keyset) is the slowest step and mostly waits or loads
-        // classes on this thread; connectors, metrics, the listener's event loops and the web layer's classes load
-        // meanwhile on another.
+        // Metrics, the listener's event loops and the web layer's classes load on one thread while connectors load
+        // on another. Storage (connect, migrate, load the keyset) opens only once the connectors took their
+        // settings: a misspelt one must stop the start before a database or keyset is created.
+        if (!config.connectorsDir().equals(ServerConfig.DEFAULT_CONNECTORS_DIR)
+                && !Files.exists(config.connectorsDir())) {
+            // A configured folder that is missing (a typo, a volume not mounted) would load nothing without a word.
+            LOG.warn("The connectors folder {} ({}) does not exist, so no drop-in connector is loaded: create it "
+                    + "with one subfolder per connector", config.connectorsDir().toAbsolutePath(),
+                    ConfigLoader.envName("connectors.dir"));
+        }
+        CompletableFuture<ConnectorRegistry> connectors = CompletableFuture.supplyAsync(() -> ConnectorRegistry.load(
+                PatchbayServer.class.getClassLoader(), Optional.of(config.connectorsDir()), id -> context(config, id)),
+                PatchbayServer::startupThread);
         CompletableFuture<Parallel> loading = CompletableFuture.supplyAsync(() -> Parallel.load(config),
                 PatchbayServer::startupThread);
+        ConnectorRegistry registry;
         PatchbayStorage storage;
         try {
+            registry = join(connectors);
+        } catch (RuntimeException e) {
+            loading.thenAccept(Parallel::close);
+            throw e;
+        }
+        try {
+            checkConnectorSettings(config, registry);
             storage = PatchbayStorage.open(config.storage());
         } catch (RuntimeException e) {
+            registry.close();
             loading.thenAccept(Parallel::close);
             throw e;
         }
         Parallel parallel = null;
         try {
             parallel = join(loading);
-            ConnectorRegistry registry = parallel.registry();
             EdgeIo io = parallel.io();
             Javalin app = parallel.app();
             PrometheusMeterRegistry metrics = parallel.metrics();
-            // The registry logged each refusal. A drop-in folder may be left out; a built-in connector that does not
-            // start is a configuration mistake (a misspelt setting) and stops the start, as other settings do.
-            List<String> builtInRefused = registry.rejected().stream()
-                    .filter(r -> r.source().kind() == ConnectorSource.Kind.CLASS_PATH)
-                    .map(ConnectorRegistry.Rejected::reason).toList();
-            if (!builtInRefused.isEmpty()) {
-                throw new IllegalStateException("Connectors on the class path could not start: "
-                        + String.join("; ", builtInRefused));
-            }
-            Set<String> loaded = registry.loaded().stream().map(l -> l.id()).collect(Collectors.toSet());
-            Set<String> unknown = new TreeSet<>(config.connectors().keySet());
-            unknown.removeAll(loaded);
-            if (!unknown.isEmpty()) {
-                // A misspelt id would leave the real connector on its default URL without a word.
-                throw new IllegalStateException("Settings name connectors that are not loaded: " + unknown
-                        + " (loaded: " + new TreeSet<>(loaded) + "); see connector.<id>.<setting> / "
-                        + "PATCHBAY_CONNECTOR_<ID>_<SETTING>");
-            }
             AtomicBoolean stopping = new AtomicBoolean();
             Injector injector = Guice.createInjector(Stage.PRODUCTION,
                     new HubModule(registry.connectors(), clock, config.callTimeout().plus(CALL_TIMEOUT_GRACE)),
@@ -208,8 +210,32 @@ public final class PatchbayServer implements AutoCloseable {
             if (parallel != null) {
                 parallel.close();
             }
+            registry.close();
             storage.close();
             throw e;
+        }
+    }
+
+    /**
+     * The registry logged each refusal. A drop-in folder may be left out; a built-in connector that does not start
+     * is a configuration mistake (a misspelt setting), and so is a setting for a connector that is not loaded (a
+     * misspelt id would leave the real one on its default URL without a word).
+     *
+     * @throws ConfigException naming each, as other configuration mistakes are
+     */
+    private static void checkConnectorSettings(ServerConfig config, ConnectorRegistry registry) {
+        List<String> problems = new ArrayList<>();
+        registry.rejected().stream().filter(r -> r.source().kind() == ConnectorSource.Kind.CLASS_PATH)
+                .forEach(r -> problems.add("a connector on the class path could not start: " + r.reason()));
+        Set<String> loaded = registry.loaded().stream().map(l -> l.id()).collect(Collectors.toCollection(TreeSet::new));
+        for (String id : new TreeSet<>(config.connectors().keySet())) {
+            if (!loaded.contains(id)) {
+                problems.add(ConfigLoader.envName("connector." + id) + "_* (connector." + id + ".* in a file): no "
+                        + "connector '" + id + "' is loaded (loaded: " + loaded + ")");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
         }
     }
 
@@ -226,14 +252,11 @@ public final class PatchbayServer implements AutoCloseable {
     }
 
     /**
-     * What start-up prepares beside opening storage: connectors, metrics, the listener's event loops and the API
+     * What start-up prepares beside connectors and storage: metrics, the listener's event loops and the API
      * server, started on loopback without routes (they need the services, which need storage).
      */
-    private record Parallel(ConnectorRegistry registry, EdgeIo io, PrometheusMeterRegistry metrics,
-                            RequestLog requests, Javalin app) {
+    private record Parallel(EdgeIo io, PrometheusMeterRegistry metrics, RequestLog requests, Javalin app) {
         static Parallel load(ServerConfig config) {
-            ConnectorRegistry registry = ConnectorRegistry.load(PatchbayServer.class.getClassLoader(),
-                    Optional.of(config.connectorsDir()), id -> context(config, id));
             EdgeIo io = EdgeIo.create();
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(metrics);
@@ -243,13 +266,12 @@ public final class PatchbayServer implements AutoCloseable {
             RequestLog requests = new RequestLog(metrics, config.accessLog());
             Javalin app = Javalin.create(javalin -> configure(javalin, config, requests)).start();
             preloadClasses();
-            return new Parallel(registry, io, metrics, requests, app);
+            return new Parallel(io, metrics, requests, app);
         }
 
         void close() {
             app.stop();
             io.close();
-            registry.close();
         }
     }
 

@@ -56,6 +56,8 @@ public record ServerConfig(
 
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
+    /** Beside the working directory; unlike a configured folder, it need not exist. */
+    public static final Path DEFAULT_CONNECTORS_DIR = Path.of("connectors");
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");

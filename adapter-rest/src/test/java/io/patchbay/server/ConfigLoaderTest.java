@@ -75,6 +75,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anEmptyConnectorSettingCountsAsNotSet() {
+        ServerConfig config = ConfigLoader.load(Map.of("PATCHBAY_CONNECTOR_TOGGL_BASE_URL", "",
+                "PATCHBAY_CONNECTOR_ONEFLOW_MAX_RETRIES", " ", "PATCHBAY_CONNECTOR_ONEFLOW_BASE_URL",
+                "http://127.0.0.1:7001/v1"));
+        assertThat(config.connectors()).containsOnlyKeys("oneflow");
+        assertThat(config.connector("oneflow").settings()).isEmpty();
+        assertThat(config.connector("toggl").baseUrl()).isEmpty();
+    }
+
+    @Test
     void everyBadValueIsReportedAtOnceWithItsSource() {
         assertThatThrownBy(() -> ConfigLoader.load(Map.of(
                 "PATCHBAY_PORT", "eighty",
@@ -153,6 +163,34 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aPasswordWithSlashesOrAtSignsInTheDatabaseUrlIsRefusedAndNeverShown() {
+        Map<String, String> shown = Map.of(
+                "jdbc:postgresql://pb:Pa/ss@127.0.0.1:19099/pb", "jdbc:postgresql://***@127.0.0.1:19099/pb",
+                "jdbc:postgresql://pb:Pa/ssw0rd@db/pb", "jdbc:postgresql://***@db/pb",
+                "jdbc:postgresql://pb:Pa@ssw0rd@db/pb", "jdbc:postgresql://***@db/pb",
+                "jdbc:postgresql://pb:Pa?ss#w0rd@db/pb", "jdbc:postgresql://***@db/pb");
+        shown.forEach((url, masked) -> assertThatThrownBy(() -> ConfigLoader.load(Map.of(
+                "PATCHBAY_DATABASE_URL", url))).as(url)
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.getMessage())
+                        .contains("environment variable PATCHBAY_DATABASE_URL: must not hold a user or password")
+                        .contains("got '" + masked + "'")
+                        .doesNotContain("Pa/ss").doesNotContain("ssw0rd").doesNotContain("Pa?ss")));
+    }
+
+    @Test
+    void theDatabasePasswordIsShownInNoMessageEvenWherePastedByMistake() {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(
+                "PATCHBAY_DATABASE_PASSWORD", "Hunter2Pw",
+                "PATCHBAY_CONNECTOR_TOGGL_BASE_URL", "Hunter2Pw",
+                "PATCHBAY_HOST", "db?pw=Hunter2Pw")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.getMessage())
+                        .contains("PATCHBAY_CONNECTOR_TOGGL_BASE_URL: must be an absolute http(s) URL such as "
+                                + "https://api.example.com/v1, got '***'")
+                        .contains("got 'db?pw=***'")
+                        .doesNotContain("Hunter2Pw"));
+    }
+
+    @Test
     void aHostWithASchemeOrPortIsRefusedBeforeAnythingStarts() {
         for (String host : List.of("http://0.0.0.0", "0.0.0.0:8080", "localhost:80", "my host")) {
             assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_HOST", host))).as(host)
@@ -218,6 +256,70 @@ class ConfigLoaderTest {
         Files.writeString(file, "hots:\n");
         assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_CONFIG_FILE", file.toString())))
                 .hasMessageContaining("unknown setting 'hots'");
+    }
+
+    @Test
+    void aKeyGivenTwiceInAYamlFileIsRefusedNamingIt() throws IOException {
+        Path file = dir.resolve("patchbay.yaml");
+        Files.writeString(file, """
+                port: 7000
+                database:
+                  url: jdbc:postgresql://db/patchbay
+                  password: Sup3rS3cret
+                database:
+                  pool_size: 4
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_CONFIG_FILE", file.toString())))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "config file " + file.toAbsolutePath() + ": the key 'database' is given twice (line 5, "
+                                + "column 9); give each setting once (a repeated block would replace the earlier one)"));
+
+        Files.writeString(file, "database:\n  url: jdbc:sqlite:a.db\n  url: jdbc:sqlite:b.db\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_CONFIG_FILE", file.toString())))
+                .hasMessageContaining(": the key 'database.url' is given twice (line 3,");
+    }
+
+    @Test
+    void aYamlSyntaxErrorNamesTheLineAndColumnButNeverQuotesTheLine() throws IOException {
+        Path file = dir.resolve("patchbay.yaml");
+        Files.writeString(file, "port: 7000\ndatabase:\n  password: \"Sup3rS3cret\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_CONFIG_FILE", file.toString())))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.problems()).containsExactly("config file " + file.toAbsolutePath()
+                            + ": is not valid YAML (line 4, column 1): while scanning a quoted scalar: found "
+                            + "unexpected end of stream");
+                    assertThat(e.getMessage()).doesNotContain("Sup3rS3cret");
+                });
+
+        Files.writeString(file, "database:\n  password: Sup3r: S3cret\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_CONFIG_FILE", file.toString())))
+                .hasMessageContaining(": is not valid YAML (line 2, column")
+                .hasMessageNotContaining("S3cret");
+    }
+
+    @Test
+    void valuesTheJdkCannotTakeAreConfigurationProblemsNamingTheSetting() throws IOException {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_SHUTDOWN_TIMEOUT", "200000000000000000m")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "environment variable PATCHBAY_SHUTDOWN_TIMEOUT: must be a positive duration up to 1 hour "
+                                + "with a unit: ms, s or m (e.g. 10s), got '200000000000000000m'"));
+
+        Path properties = dir.resolve("patchbay.properties");
+        Files.writeString(properties, "data_dir=C:\\users\\pb\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_CONFIG_FILE", properties.toString())))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "config file " + properties.toAbsolutePath() + ": is not a valid properties file (Malformed "
+                                + "\\uxxxx encoding.); a backslash starts an escape there: write C:\\\\users\\\\pb or "
+                                + "C:/users/pb"));
+
+        Path yaml = dir.resolve("patchbay.yaml");
+        Files.writeString(yaml, "data_dir: \"a\\0b\"\nlog:\n  dir: \"l\\0g\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_CONFIG_FILE", yaml.toString())))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .anySatisfy(p -> assertThat(p).startsWith("config file " + yaml.toAbsolutePath()
+                                + ": data_dir: is not a usable path: Nul character not allowed"))
+                        .anySatisfy(p -> assertThat(p).startsWith("config file " + yaml.toAbsolutePath()
+                                + ": log.dir: is not a usable path: Nul character not allowed")));
     }
 
     @Test

@@ -14,14 +14,49 @@ class ConnectorLoadingTest {
     Path dataDir;
 
     @Test
-    void aBuiltInConnectorWithAMisspeltSettingStopsTheStartNamingIt() {
+    void aBuiltInConnectorWithAMisspeltSettingStopsTheStartNamingItBeforeStorageIsMade() {
         ServerConfig config = TestServers.config(dataDir, Map.of(),
-                Map.of("PATCHBAY_CONNECTOR_TOGGL_REQUESTS_PER_SECONDS", "5"));
+                Map.of("PATCHBAY_CONNECTOR_TOGGL_REQUESTS_PER_SECONDS", "5", "PATCHBAY_CONNECTOR_TOGGL_BASEURL", "x"));
         assertThatThrownBy(() -> PatchbayServer.start(config))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("Connectors on the class path could not start")
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("Invalid configuration:")
+                .hasMessageContaining("a connector on the class path could not start")
                 .hasMessageContaining("connector 'toggl'")
-                .hasMessageContaining("requests_per_seconds");
+                .hasMessageContaining("requests_per_seconds")
+                .hasMessageContaining("baseurl");
+        assertThat(dataDir.resolve("patchbay.db")).as("no database was made").doesNotExist();
+        assertThat(dataDir.resolve("keyset.json")).as("no keyset was made").doesNotExist();
+    }
+
+    @Test
+    void aSettingForAConnectorThatIsNotLoadedStopsTheStartNamingItBeforeStorageIsMade() {
+        ServerConfig config = TestServers.config(dataDir, Map.of(),
+                Map.of("PATCHBAY_CONNECTOR_TOGLE_BASE_URL", "http://127.0.0.1:9"));
+        assertThatThrownBy(() -> PatchbayServer.start(config))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "PATCHBAY_CONNECTOR_TOGLE_* (connector.togle.* in a file): no connector 'togle' is loaded "
+                                + "(loaded: [oneflow, toggl])"));
+        assertThat(dataDir.resolve("patchbay.db")).as("no database was made").doesNotExist();
+        assertThat(dataDir.resolve("keyset.json")).as("no keyset was made").doesNotExist();
+    }
+
+    @Test
+    void aConfiguredConnectorsFolderThatDoesNotExistIsWarnedAboutOnce() {
+        Path missing = dataDir.resolve("conectors");
+        try (LogCapture logs = new LogCapture();
+             PatchbayServer server = PatchbayServer.start(TestServers.config(dataDir, Map.of(),
+                     Map.of("PATCHBAY_CONNECTORS_DIR", missing.toString())))) {
+            assertThat(server.connectors().loaded()).extracting(l -> l.id()).contains("toggl", "oneflow");
+            assertThat(logs.lines()).filteredOn(line -> line.contains("connectors folder")).containsExactly(
+                    "io.patchbay.server.PatchbayServer The connectors folder " + missing.toAbsolutePath()
+                            + " (PATCHBAY_CONNECTORS_DIR) does not exist, so no drop-in connector is loaded: create "
+                            + "it with one subfolder per connector arg=" + missing.toAbsolutePath()
+                            + " arg=PATCHBAY_CONNECTORS_DIR");
+        }
+        try (LogCapture logs = new LogCapture();
+             PatchbayServer server = TestServers.start(dataDir, Map.of())) {
+            assertThat(logs.lines()).as("an existing folder").noneMatch(line -> line.contains("connectors folder"));
+        }
     }
 
     @Test

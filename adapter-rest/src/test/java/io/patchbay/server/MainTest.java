@@ -171,6 +171,19 @@ class MainTest {
     }
 
     @Test
+    void aSettingForAConnectorThatIsNotLoadedIsAConfigurationMistakeFoundBeforeStorageIsMade() throws Exception {
+        Path data = dir.resolve("data");
+        Ended ended = run(Map.of("PATCHBAY_DATA_DIR", data.toString(), "PATCHBAY_PORT", "0",
+                "PATCHBAY_CONNECTOR_TOGLE_BASE_URL", "http://127.0.0.1:9"));
+        assertThat(ended.exitCode()).as(ended.output()).isEqualTo(2);
+        assertThat(ended.output()).contains("Invalid configuration:")
+                .contains("PATCHBAY_CONNECTOR_TOGLE_* (connector.togle.* in a file): no connector 'togle' is loaded")
+                .doesNotContain("\tat ");
+        assertThat(data.resolve("patchbay.db")).as("no database was made").doesNotExist();
+        assertThat(data.resolve("keyset.json")).as("no keyset was made").doesNotExist();
+    }
+
+    @Test
     void aDataFolderSettingThatNamesAFileSaysSo() throws Exception {
         Path file = Files.writeString(dir.resolve("patchbay.db"), "x");
         Ended ended = run(Map.of("PATCHBAY_DATA_DIR", file.toString(), "PATCHBAY_PORT", "0",

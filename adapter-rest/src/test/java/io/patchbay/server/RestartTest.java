@@ -64,8 +64,8 @@ class RestartTest {
     void settingsForAConnectorThatIsNotLoadedStopTheStartAndReleaseEverything() {
         assertThatThrownBy(() -> PatchbayServer.start(TestServers.config(data, Map.of(),
                 Map.of("PATCHBAY_CONNECTOR_TOGLE_BASE_URL", "http://127.0.0.1:9"))))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("Settings name connectors that are not loaded: [togle]")
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("no connector 'togle' is loaded")
                 .hasMessageContaining("loaded: [oneflow, toggl]");
 
         PatchbayServer server = TestServers.start(data, Map.of());

@@ -31,6 +31,15 @@ final class TestServers {
                 Map.entry("PATCHBAY_CONNECTOR_ONEFLOW_RETRY_MAX_DELAY_MS", "20")));
         environment.putAll(settings);
         ServerConfig config = ConfigLoader.load(environment);
+        if (!settings.containsKey("PATCHBAY_CONNECTORS_DIR") && java.nio.file.Files.isDirectory(dataDir)) {
+            // As an operator who sets the folder makes it: a missing one is warned about. Not in a data folder the
+            // server is to create, which it makes owner-only.
+            try {
+                java.nio.file.Files.createDirectories(config.connectorsDir());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         for (Map.Entry<String, URI> e : connectorBaseUrls.entrySet()) {
             config = config.withConnector(e.getKey(), e.getValue());
         }

@@ -5,6 +5,7 @@ import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.NodePath;
 import io.patchbay.server.http.ApiException;
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Checks action input against the action's JSON Schema (draft 2020-12 unless the schema says otherwise). Each
  * violation becomes a field error whose {@code field} is the path into the input, e.g. {@code items[2].name}.
+ * {@code format} is asserted ({@code schema_format}): a {@code date-time} field takes RFC 3339 text only.
  * A schema is checked against the draft 2020-12 meta-schema on the action's first call, not at start-up: the
  * validator takes about half a second of CPU to load. A connector whose schema is not valid answers every call of
  * that action with {@code connector_definition_invalid}, naming the connector, the action and the problem.
@@ -41,7 +43,11 @@ final class InputValidator {
 
     /** Made on the first action call: the validator is large and start-up does not need it. */
     private static final class Registry {
-        static final SchemaRegistry INSTANCE = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+        // Formats are asserted, not only annotations: "yesterday" for a date-time field is the caller's 422, not
+        // a parse failure (500) inside the connector.
+        static final SchemaRegistry INSTANCE = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
+                builder -> builder.schemaRegistryConfig(SchemaRegistryConfig.builder()
+                        .formatAssertionsEnabled(true).build()));
         static final Schema META_SCHEMA = INSTANCE.getSchema(
                 SchemaLocation.of(SpecificationVersion.DRAFT_2020_12.getDialectId()));
     }
@@ -70,7 +76,10 @@ final class InputValidator {
         try {
             List<Error> errors = Registry.META_SCHEMA.validate(action.inputSchema(), InputFormat.JSON);
             if (errors.isEmpty()) {
-                return new Compiled(Registry.INSTANCE.getSchema(action.inputSchema(), InputFormat.JSON), null);
+                Schema schema = Registry.INSTANCE.getSchema(action.inputSchema(), InputFormat.JSON);
+                // References are resolved here, once: a $ref to nothing would otherwise fail every call with a 500.
+                schema.initializeValidators();
+                return new Compiled(schema, null);
             }
             problem = errors.stream().limit(3).map(Error::toString).collect(Collectors.joining("; "));
         } catch (RuntimeException e) {

@@ -4,12 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.patchbay.server.http.ApiException;
 import io.patchbay.spi.ActionDefinition;
 import io.patchbay.spi.FieldError;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class InputValidatorTest {
     private final InputValidator validator = new InputValidator();
@@ -24,6 +29,18 @@ class InputValidatorTest {
                 .extracting(FieldError::field, FieldError::code)
                 .containsExactlyInAnyOrder(tuple("q", "schema_minLength"),
                         tuple("x", "schema_additionalProperties"));
+    }
+
+    @Test
+    void formatsAreCheckedSoABadDateIsTheCallersMistake() {
+        ActionDefinition since = action("{\"type\":\"object\",\"properties\":{\"at\":{\"type\":\"string\","
+                + "\"format\":\"date-time\"},\"on\":{\"type\":\"string\",\"format\":\"date\"}}}");
+
+        assertThat(validator.validate("probe", since, Map.of("at", "2024-12-16T02:18:20Z", "on", "2024-12-16")))
+                .isEmpty();
+        assertThat(validator.validate("probe", since, Map.of("at", "yesterday", "on", "2024-02-30")))
+                .extracting(FieldError::field, FieldError::code)
+                .containsExactlyInAnyOrder(tuple("at", "schema_format"), tuple("on", "schema_format"));
     }
 
     @Test
@@ -42,6 +59,35 @@ class InputValidatorTest {
                     .hasMessageContaining("Connector 'probe'")
                     .hasMessageContaining("action '" + action.name() + "'")
                     .hasMessageContaining(action == search ? "minLength" : "cannot be read");
+        }
+    }
+
+    @Test
+    void aReferenceToNothingIsTheConnectorsFaultLoggedOnce() {
+        ActionDefinition search = action("{\"type\":\"object\",\"properties\":{\"q\":"
+                + "{\"$ref\":\"#/$defs/query\"}}}");
+        Logger logger = (Logger) LoggerFactory.getLogger(InputValidator.class);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        try {
+            for (int call = 0; call < 2; call++) {
+                assertThatThrownBy(() -> validator.validate("probe", search, Map.of("q", "coffee")))
+                        .isInstanceOfSatisfying(ApiException.class, e -> {
+                            assertThat(e.status()).isEqualTo(500);
+                            assertThat(e.code()).isEqualTo("connector_definition_invalid");
+                        })
+                        .hasMessageContaining("Connector 'probe' declares an input schema for action 'search' that "
+                                + "is not a valid JSON Schema")
+                        .hasMessageContaining("Reference /$defs/query cannot be resolved");
+            }
+            assertThat(events.list).singleElement().satisfies(e -> {
+                assertThat(e.getLevel()).isEqualTo(Level.ERROR);
+                assertThat(e.getFormattedMessage()).contains("Connector 'probe'").contains("action 'search'")
+                        .contains("Reference /$defs/query cannot be resolved");
+            });
+        } finally {
+            logger.detachAppender(events);
         }
     }
 

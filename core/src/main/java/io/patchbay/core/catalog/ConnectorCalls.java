@@ -82,10 +82,15 @@ public final class ConnectorCalls implements AutoCloseable {
 
     /**
      * As {@link #call(String, String, Supplier)}, for a call that carries credentials: their secret values are
-     * masked in what is logged while the call runs, on any thread ({@link CallSecrets#masking}).
+     * masked in what is logged while the call runs, on any thread ({@link CallSecrets#masking}), and the
+     * connector's class loader is the thread's context class loader meanwhile.
      */
     public <T> T call(Connector connector, Credentials credentials, String operation, Supplier<T> work) {
-        return call(connector.info().id(), operation, CallSecrets.of(connector, credentials), work);
+        Objects.requireNonNull(work, "work");
+        // The connector's code runs with its own class loader as the context loader, as it was created.
+        ClassLoader loader = connector.getClass().getClassLoader();
+        return call(connector.info().id(), operation, CallSecrets.of(connector, credentials),
+                () -> ContextClassLoader.using(loader, work));
     }
 
     <T> T call(String connectorId, String operation, List<String> secrets, Supplier<T> work) {

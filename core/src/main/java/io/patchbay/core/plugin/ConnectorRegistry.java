@@ -1,6 +1,7 @@
 package io.patchbay.core.plugin;
 
 import io.patchbay.core.catalog.CallSecrets;
+import io.patchbay.core.catalog.ContextClassLoader;
 import io.patchbay.spi.ActionDefinition;
 import io.patchbay.spi.AuthMethod;
 import io.patchbay.spi.Connector;
@@ -131,6 +132,7 @@ public final class ConnectorRegistry implements AutoCloseable {
             }
         }
         if (connectorsDir.isPresent() && Files.isDirectory(connectorsDir.get())) {
+            warnAboutLooseJars(connectorsDir.get());
             for (Path folder : subfolders(connectorsDir.get())) {
                 try {
                     loadFolder(folder, hostLoader, byId, loaders, contexts);
@@ -243,7 +245,8 @@ public final class ConnectorRegistry implements AutoCloseable {
         String id;
         try {
             id = factory.id();
-        } catch (RuntimeException | LinkageError e) {
+        } catch (Throwable e) {
+            rethrowIfFatal(e);
             throw new ConnectorLoadException("connector factory " + factory.getClass().getName() + " from " + source
                     + " failed to tell its id: " + e, e);
         }
@@ -263,8 +266,10 @@ public final class ConnectorRegistry implements AutoCloseable {
         ConnectorContext context = given.withLogger(CallSecrets.masking(given.logger()));
         Connector connector;
         try {
-            connector = factory.create(context);
-        } catch (RuntimeException | LinkageError e) {
+            // Its own loader as the context loader: it shares only the SPI and SLF4J with the host.
+            connector = ContextClassLoader.using(factory.getClass().getClassLoader(), () -> factory.create(context));
+        } catch (Throwable e) {
+            rethrowIfFatal(e);
             throw new ConnectorLoadException("connector '" + id + "' from " + source + " failed to start: " + e, e);
         }
         try {
@@ -275,10 +280,12 @@ public final class ConnectorRegistry implements AutoCloseable {
             // Asked once here, so a connector with an invalid definition is refused at load with its reason,
             // instead of failing every catalog request (for every connector) once the server runs.
             checkDefinition(connector.credentialSpec(), connector.actions(), id, source);
-        } catch (RuntimeException | LinkageError e) {
+        } catch (Throwable e) {
+            rethrowIfFatal(e);
             try {
                 connector.close();
-            } catch (RuntimeException ignored) {
+            } catch (Throwable ignored) {
+                rethrowIfFatal(ignored);
                 // refused anyway; the reason below is the one that matters
             }
             // An IllegalArgumentException's message says it all; other failures are named by their class.
@@ -290,6 +297,17 @@ public final class ConnectorRegistry implements AutoCloseable {
     }
 
     /**
+     * What a connector throws while it is loaded refuses that connector only, whatever it is (an AssertionError, a
+     * ServiceConfigurationError, a StackOverflowError, whose stack is unwound by the time it is caught), except
+     * what leaves the whole JVM unusable: OutOfMemoryError and the other VirtualMachineErrors.
+     */
+    private static void rethrowIfFatal(Throwable e) {
+        if (e instanceof VirtualMachineError fatal && !(e instanceof StackOverflowError)) {
+            throw fatal;
+        }
+    }
+
+/**
      * A {@code base_url} among the settings is the base-URL override, as the server's
      * {@code PATCHBAY_CONNECTOR_<ID>_BASE_URL} is: every connector takes it (its unknown-setting message says so), so
      * an embedder who passes it as a setting gets the same.
@@ -343,6 +361,16 @@ public final class ConnectorRegistry implements AutoCloseable {
                 throw new ConnectorLoadException("connector '" + id + "' from " + source + " defines action '"
                         + action.name() + "' twice");
             }
+            // The catalog hands both schemas out as JSON: one that is not would fail every listing of the actions.
+            for (Map.Entry<String, String> schema : Map.of("input", action.inputSchema(),
+                    "output", action.outputSchema()).entrySet()) {
+                Optional<String> problem = JsonSyntax.problem(schema.getValue());
+                if (problem.isPresent()) {
+                    throw new ConnectorLoadException("connector '" + id + "' from " + source + " declares an "
+                            + schema.getKey() + " schema for action '" + action.name() + "' that is not JSON: "
+                            + problem.get());
+                }
+            }
         }
     }
 
@@ -373,6 +401,38 @@ public final class ConnectorRegistry implements AutoCloseable {
             LOG.error("Connector refused ({}): {}", source, e.getMessage(), cause);
         }
         rejected.add(new Rejected(source, e.getMessage()));
+    }
+
+    /**
+     * Jars directly in the connectors folder are not loaded, which would otherwise pass without a word: the folder
+     * is one connector's own (set to that folder instead of its parent), or a jar was copied without its subfolder.
+     */
+    private static void warnAboutLooseJars(Path dir) {
+        List<Path> jars;
+        try {
+            jars = jars(dir);
+        } catch (ConnectorLoadException e) {
+            return; // the subfolders cannot be listed either, which says so
+        }
+        if (jars.isEmpty()) {
+            return;
+        }
+        List<String> names = jars.stream().map(jar -> jar.getFileName().toString()).toList();
+        Optional<ConnectorDescriptor> descriptor = jars.stream().flatMap(jar -> {
+            try {
+                return ConnectorDescriptor.read(jar).stream();
+            } catch (IOException | RuntimeException e) {
+                return Stream.empty();
+            }
+        }).findFirst();
+        if (descriptor.isPresent()) {
+            LOG.warn("Connectors folder {} is the folder of connector '{}' itself ({}), which is not loaded: the "
+                    + "connectors folder holds one subfolder per connector, so set it to {}", dir,
+                    descriptor.get().id(), names, dir.toAbsolutePath().getParent());
+        } else {
+            LOG.warn("Connectors folder {} holds {} directly, which is not loaded: each drop-in connector goes in a "
+                    + "subfolder of its own with all its jars ({}/<connector>/)", dir, names, dir);
+        }
     }
 
     private static List<Path> subfolders(Path dir) {

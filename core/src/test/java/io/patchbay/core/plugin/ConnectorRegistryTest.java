@@ -207,6 +207,31 @@ class ConnectorRegistryTest {
     }
 
     @Test
+    void anActionSchemaThatIsNotJsonRefusesTheConnectorNamingTheAction() throws Exception {
+        Path connectors = temp.resolve("connectors");
+        buildConnectorJar(connectors.resolve("badinput"), "badinput", SpiVersion.CURRENT, "spec",
+                "List.of(new ActionDefinition(\"list_things\", \"T\", \"D\", \"{\\\"type\\\": object}\", \"{}\", true))",
+                "");
+        buildConnectorJar(connectors.resolve("badoutput"), "badoutput", SpiVersion.CURRENT, "spec",
+                "List.of(new ActionDefinition(\"get_thing\", \"T\", \"D\", \"{}\", \"{\\\"type\\\":\\\"object\\\"} x\", true))",
+                "");
+        buildConnectorJar(connectors.resolve("echo"), "echo", SpiVersion.CURRENT, "spec",
+                "List.of(new ActionDefinition(\"list_things\", \"T\", \"D\", "
+                        + "\" {\\\"type\\\":\\\"object\\\",\\\"properties\\\":{\\\"q\\\":{\\\"minimum\\\":-1.5e3}}}\\n\", "
+                        + "\"true\", true))", "");
+
+        try (ConnectorRegistry registry = load(connectors)) {
+            assertThat(registry.find("echo")).as("well-formed schemas load").isPresent();
+            assertThat(registry.rejected()).extracting(ConnectorRegistry.Rejected::reason).containsExactlyInAnyOrder(
+                    "connector 'badinput' from folder " + connectors.resolve("badinput") + " declares an input "
+                            + "schema for action 'list_things' that is not JSON: unexpected character 'o' at offset 9",
+                    "connector 'badoutput' from folder " + connectors.resolve("badoutput") + " declares an output "
+                            + "schema for action 'get_thing' that is not JSON: more text after the JSON value at "
+                            + "offset 18");
+        }
+    }
+
+    @Test
     void aFailingFactoryConstructorIsRefusedOnceWithItsCause() throws Exception {
         Path connectors = temp.resolve("connectors");
         buildConnectorJar(connectors.resolve("broken"), "broken", SpiVersion.CURRENT, "spec", "List.of()",
@@ -227,6 +252,96 @@ class ConnectorRegistryTest {
             });
         } finally {
             logger.detachAppender(events);
+        }
+    }
+
+    @Test
+    void aConnectorWhoseCreateThrowsAnErrorIsRefusedWithOneErrorLineAndTheOthersLoad() throws Exception {
+        Path connectors = temp.resolve("connectors");
+        buildConnectorJar(connectors.resolve("asserts"), "asserts", SpiVersion.CURRENT, "spec", "List.of()", "",
+                "if (context != null) throw new AssertionError(\"token cache not primed\");");
+        buildConnectorJar(connectors.resolve("services"), "services", SpiVersion.CURRENT, "spec", "List.of()", "",
+                "if (context != null) throw new java.util.ServiceConfigurationError(\"no JSON provider\");");
+        buildConnectorJar(connectors.resolve("recurses"), "recurses", SpiVersion.CURRENT, "spec", "List.of()",
+                "private static int deeper(int n) { return deeper(n + 1) + 1; }",
+                "if (context != null) deeper(0);");
+        buildConnectorJar(connectors.resolve("spec-fails"), "spec-fails", SpiVersion.CURRENT,
+                "((CredentialSpec) (Object) fail())", "List.of()",
+                "static Object fail() { throw new AssertionError(\"no spec\"); }", "");
+        buildConnectorJar(connectors.resolve("echo"), "echo", SpiVersion.CURRENT);
+        Logger logger = (Logger) LoggerFactory.getLogger(ConnectorRegistry.class);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        try (ConnectorRegistry registry = load(connectors)) {
+            assertThat(registry.find("echo")).isPresent();
+            assertThat(registry.rejected()).extracting(ConnectorRegistry.Rejected::reason).hasSize(4)
+                    .anySatisfy(r -> assertThat(r).contains("connector 'asserts'").contains("failed to start")
+                            .contains("java.lang.AssertionError: token cache not primed"))
+                    .anySatisfy(r -> assertThat(r).contains("connector 'services'")
+                            .contains("java.util.ServiceConfigurationError: no JSON provider"))
+                    .anySatisfy(r -> assertThat(r).contains("connector 'recurses'")
+                            .contains("java.lang.StackOverflowError"))
+                    .anySatisfy(r -> assertThat(r).contains("connector 'spec-fails'").contains("invalid definition")
+                            .contains("java.lang.AssertionError: no spec"));
+            assertThat(events.list.stream().filter(e -> e.getLevel() == Level.ERROR)).hasSize(4);
+        } finally {
+            logger.detachAppender(events);
+        }
+    }
+
+    @Test
+    void jarsDirectlyInTheConnectorsFolderAreNamedInOneWarningSayingWhatIsExpected() throws Exception {
+        Path ownFolder = temp.resolve("echo");
+        buildConnectorJar(ownFolder, "echo", SpiVersion.CURRENT);
+        Path loose = Files.createDirectories(temp.resolve("connectors"));
+        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(loose.resolve("okio.jar")))) {
+            put(jar, "okio/Okio.class", new byte[] {1});
+        }
+        Logger logger = (Logger) LoggerFactory.getLogger(ConnectorRegistry.class);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        try {
+            try (ConnectorRegistry registry = load(ownFolder)) {
+                assertThat(registry.find("echo")).isEmpty();
+            }
+            try (ConnectorRegistry registry = load(loose)) {
+                assertThat(registry.rejected()).isEmpty();
+            }
+            assertThat(events.list.stream().filter(e -> e.getLevel() == Level.WARN)
+                    .map(ILoggingEvent::getFormattedMessage)).containsExactly(
+                    "Connectors folder " + ownFolder + " is the folder of connector 'echo' itself ([echo.jar]), which "
+                            + "is not loaded: the connectors folder holds one subfolder per connector, so set it to "
+                            + temp.toAbsolutePath(),
+                    "Connectors folder " + loose + " holds [okio.jar] directly, which is not loaded: each drop-in "
+                            + "connector goes in a subfolder of its own with all its jars (" + loose + "/<connector>/)");
+        } finally {
+            logger.detachAppender(events);
+        }
+    }
+
+    @Test
+    void aDroppedInConnectorRunsWithItsOwnLoaderAsTheContextClassLoader() throws Exception {
+        Path connectors = temp.resolve("connectors");
+        // create() refuses to start when the context loader reaches the host's classes.
+        buildConnectorJar(connectors.resolve("echo"), "echo", SpiVersion.CURRENT, "spec", "List.of()",
+                "private static boolean visibleTo(String name, ClassLoader loader) { try { Class.forName(name, false, "
+                        + "loader); return true; } catch (ClassNotFoundException e) { return false; } }",
+                "if (visibleTo(\"io.patchbay.core.Hub\", Thread.currentThread().getContextClassLoader())) "
+                        + "throw new IllegalStateException(\"host classes reachable\");");
+        ClassLoader callers = Thread.currentThread().getContextClassLoader();
+        try (ConnectorRegistry registry = load(connectors);
+             ConnectorCalls calls = new ConnectorCalls(java.time.Duration.ofSeconds(5), 1)) {
+            assertThat(registry.rejected()).isEmpty();
+            Connector echo = registry.find("echo").orElseThrow().connector();
+            assertThat(Thread.currentThread().getContextClassLoader()).as("restored after create()").isSameAs(callers);
+
+            ClassLoader during = calls.call(echo, new Credentials("api_token", Map.of("api_token", "t0ken-value")),
+                    "verify", () -> Thread.currentThread().getContextClassLoader());
+            assertThat(during).isSameAs(echo.getClass().getClassLoader()).isInstanceOf(ConnectorClassLoader.class);
+            ClassLoader after = calls.call("echo", "proxy GET", () -> Thread.currentThread().getContextClassLoader());
+            assertThat(after).as("the pool's thread is given back as it was").isNotInstanceOf(ConnectorClassLoader.class);
         }
     }
 
@@ -311,6 +426,13 @@ class ConnectorRegistryTest {
     private void buildConnectorJar(Path folder, String id, String spiVersion, String specExpression,
                                    String actionsExpression, String factoryMembers)
             throws IOException, URISyntaxException {
+        buildConnectorJar(folder, id, spiVersion, specExpression, actionsExpression, factoryMembers, "");
+    }
+
+    /** As above, with {@code createFirst} the first statements of {@code create()}. */
+    private void buildConnectorJar(Path folder, String id, String spiVersion, String specExpression,
+                                   String actionsExpression, String factoryMembers, String createFirst)
+            throws IOException, URISyntaxException {
         String pkg = "test.connector." + id.replace('-', '_');
         String className = pkg + ".EchoFactory";
         Path src = temp.resolve("src-" + folder.getFileName()).resolve(pkg.replace('.', '/'));
@@ -328,6 +450,7 @@ class ConnectorRegistryTest {
                     public String id() { return "%s"; }
 
                     public Connector create(ConnectorContext context) {
+                        %s
                         String spi = visible("io.patchbay.spi.Connector") ? "spi=visible" : "spi=hidden";
                         String host = visible("io.patchbay.core.Hub") ? "host=visible" : "host=hidden";
                         ConnectorInfo info = new ConnectorInfo(id(), "Echo", spi + " " + host, "9.9.9",
@@ -360,7 +483,7 @@ class ConnectorRegistryTest {
                         }
                     }
                 }
-                """.formatted(pkg, factoryMembers, id, specExpression, actionsExpression));
+                """.formatted(pkg, factoryMembers, id, createFirst, specExpression, actionsExpression));
 
         Path classes = temp.resolve("classes-" + folder.getFileName());
         Files.createDirectories(classes);
