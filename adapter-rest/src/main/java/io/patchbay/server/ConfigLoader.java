@@ -76,16 +76,18 @@ final class ConfigLoader {
     /** Shorter passwords are not searched for in messages: every such string in them would be replaced. */
     private static final int MIN_MASKED_PASSWORD = 4;
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)", Pattern.CASE_INSENSITIVE);
-    /** Jackson's words for a repeated key: {@code Duplicate field 'database'}. */
     /** Quoted text in a YAML problem longer than an escaped character, which could be part of a value. */
     private static final Pattern QUOTED = Pattern.compile("'(?!<)[^']{5,}'");
+    /** Jackson's words for a repeated key: {@code Duplicate field 'database'}. */
     private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '([^']*)'");
     /**
      * A key given twice is an error, not "the last one wins": a second {@code database:} block would otherwise drop
      * the first one's settings and start on a fresh database with a new keyset.
      */
-    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+    private static ObjectMapper yaml() {
+        // Made only for a YAML file: Jackson's databind is some 400 classes a start without one need not load.
+        return new ObjectMapper(YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+    }
 
     /** A value and where it came from, for messages. */
     private record Setting(String value, String source) {
@@ -181,7 +183,7 @@ final class ConfigLoader {
                 }
                 properties.stringPropertyNames().forEach(k -> putFromFile(source, k, properties.getProperty(k)));
             } else if (name.endsWith(".yaml") || name.endsWith(".yml")) {
-                JsonNode root = YAML.readTree(reader);
+                JsonNode root = yaml().readTree(reader);
                 if (root != null && !root.isMissingNode() && !root.isNull()) {
                     if (!root.isObject()) {
                         problems.add(source + ": the top level must be a mapping of settings");

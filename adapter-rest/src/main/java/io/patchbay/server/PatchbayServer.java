@@ -143,9 +143,6 @@ public final class PatchbayServer implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(clock, "clock");
         long started = System.nanoTime();
-        // Metrics, the listener's event loops and the web layer's classes load on one thread while connectors load
-        // on another. Storage (connect, migrate, load the keyset) opens only once the connectors took their
-        // settings: a misspelt one must stop the start before a database or keyset is created.
         if (!config.connectorsDir().equals(ServerConfig.DEFAULT_CONNECTORS_DIR)
                 && !Files.exists(config.connectorsDir())) {
             // A configured folder that is missing (a typo, a volume not mounted) would load nothing without a word.
@@ -153,25 +150,37 @@ public final class PatchbayServer implements AutoCloseable {
                     + "with one subfolder per connector", config.connectorsDir().toAbsolutePath(),
                     ConfigLoader.envName("connectors.dir"));
         }
+        // Opening storage (connect, migrate, load the keyset) is the slowest step and mostly waits or loads classes
+        // on this thread; connectors load on a second, metrics, the listener's event loops and the web layer's
+        // classes on a third. Start-up is CPU-bound, so storage does not wait for the connectors' settings check:
+        // a misspelt setting stops the start just after, before anything is stored (no admin key is made).
         CompletableFuture<ConnectorRegistry> connectors = CompletableFuture.supplyAsync(() -> ConnectorRegistry.load(
                 PatchbayServer.class.getClassLoader(), Optional.of(config.connectorsDir()), id -> context(config, id)),
                 PatchbayServer::startupThread);
         CompletableFuture<Parallel> loading = CompletableFuture.supplyAsync(() -> Parallel.load(config),
                 PatchbayServer::startupThread);
-        ConnectorRegistry registry;
         PatchbayStorage storage;
+        try {
+            storage = PatchbayStorage.open(config.storage());
+        } catch (RuntimeException e) {
+            connectors.thenAccept(ConnectorRegistry::close);
+            loading.thenAccept(Parallel::close);
+            throw e;
+        }
+        ConnectorRegistry registry;
         try {
             registry = join(connectors);
         } catch (RuntimeException e) {
             loading.thenAccept(Parallel::close);
+            storage.close();
             throw e;
         }
         try {
             checkConnectorSettings(config, registry);
-            storage = PatchbayStorage.open(config.storage());
         } catch (RuntimeException e) {
             registry.close();
             loading.thenAccept(Parallel::close);
+            storage.close();
             throw e;
         }
         Parallel parallel = null;

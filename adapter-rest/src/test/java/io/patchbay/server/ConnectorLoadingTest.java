@@ -14,7 +14,7 @@ class ConnectorLoadingTest {
     Path dataDir;
 
     @Test
-    void aBuiltInConnectorWithAMisspeltSettingStopsTheStartNamingItBeforeStorageIsMade() {
+    void aBuiltInConnectorWithAMisspeltSettingStopsTheStartNamingItBeforeAnAdminKeyIsMade() {
         ServerConfig config = TestServers.config(dataDir, Map.of(),
                 Map.of("PATCHBAY_CONNECTOR_TOGGL_REQUESTS_PER_SECONDS", "5", "PATCHBAY_CONNECTOR_TOGGL_BASEURL", "x"));
         assertThatThrownBy(() -> PatchbayServer.start(config))
@@ -24,20 +24,25 @@ class ConnectorLoadingTest {
                 .hasMessageContaining("connector 'toggl'")
                 .hasMessageContaining("requests_per_seconds")
                 .hasMessageContaining("baseurl");
-        assertThat(dataDir.resolve("patchbay.db")).as("no database was made").doesNotExist();
-        assertThat(dataDir.resolve("keyset.json")).as("no keyset was made").doesNotExist();
+        correctedStartIsAFirstStart();
     }
 
     @Test
-    void aSettingForAConnectorThatIsNotLoadedStopsTheStartNamingItBeforeStorageIsMade() {
+    void aSettingForAConnectorThatIsNotLoadedStopsTheStartNamingItBeforeAnAdminKeyIsMade() {
         ServerConfig config = TestServers.config(dataDir, Map.of(),
                 Map.of("PATCHBAY_CONNECTOR_TOGLE_BASE_URL", "http://127.0.0.1:9"));
         assertThatThrownBy(() -> PatchbayServer.start(config))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
                         "PATCHBAY_CONNECTOR_TOGLE_* (connector.togle.* in a file): no connector 'togle' is loaded "
                                 + "(loaded: [oneflow, toggl])"));
-        assertThat(dataDir.resolve("patchbay.db")).as("no database was made").doesNotExist();
-        assertThat(dataDir.resolve("keyset.json")).as("no keyset was made").doesNotExist();
+        correctedStartIsAFirstStart();
+    }
+
+    /** The refused start stored nothing: the corrected one still makes and shows the first admin key. */
+    private void correctedStartIsAFirstStart() {
+        try (PatchbayServer corrected = PatchbayServer.start(TestServers.config(dataDir, Map.of(), Map.of()))) {
+            assertThat(corrected.firstAdminKey()).isPresent();
+        }
     }
 
     @Test

@@ -171,7 +171,7 @@ class MainTest {
     }
 
     @Test
-    void aSettingForAConnectorThatIsNotLoadedIsAConfigurationMistakeFoundBeforeStorageIsMade() throws Exception {
+    void aSettingForAConnectorThatIsNotLoadedIsAConfigurationMistakeFoundBeforeAnAdminKeyIsMade() throws Exception {
         Path data = dir.resolve("data");
         Ended ended = run(Map.of("PATCHBAY_DATA_DIR", data.toString(), "PATCHBAY_PORT", "0",
                 "PATCHBAY_CONNECTOR_TOGLE_BASE_URL", "http://127.0.0.1:9"));
@@ -179,8 +179,7 @@ class MainTest {
         assertThat(ended.output()).contains("Invalid configuration:")
                 .contains("PATCHBAY_CONNECTOR_TOGLE_* (connector.togle.* in a file): no connector 'togle' is loaded")
                 .doesNotContain("\tat ");
-        assertThat(data.resolve("patchbay.db")).as("no database was made").doesNotExist();
-        assertThat(data.resolve("keyset.json")).as("no keyset was made").doesNotExist();
+        assertThat(ended.output()).as("no admin key was made").doesNotContain("pb_sk_");
     }
 
     @Test
