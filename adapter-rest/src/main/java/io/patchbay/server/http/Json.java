@@ -216,6 +216,25 @@ public final class Json {
         }
     }
 
+    /**
+     * Why a text from a trusted source (a connector's action schema, checked as the connector loads) is not one JSON
+     * value, naming where; empty when it is.
+     */
+    public static Optional<String> syntaxProblem(String json) {
+        JsonReader reader = JsonReader.of(new Buffer().writeUtf8(json));
+        try {
+            read(reader, 0);
+            if (reader.peek() != JsonReader.Token.END_DOCUMENT) {
+                return Optional.of("more text after the JSON value at " + reader.getPath());
+            }
+            return Optional.empty();
+        } catch (EOFException e) {
+            return Optional.of("the text ends inside the JSON value at " + reader.getPath());
+        } catch (IOException | JsonDataException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
     /** A JSON value as text, e.g. to hand to a JSON Schema validator. */
     public static String writeValue(Object value) {
         return ANY.toJson(value);

@@ -82,20 +82,33 @@ public final class ConnectorRegistry implements AutoCloseable {
     }
 
     /**
-     * @param hostLoader    the loader whose class path is searched, and which provides the SPI to folders
-     * @param connectorsDir the drop-in directory, if any; a missing directory is treated as empty
-     * @param contexts      the context each connector is created with, by id
+     * As {@link #load(ClassLoader, Optional, Function, Function)}, taking action schemas as the opaque text the SPI
+     * has them as: for a host that does not read them as JSON.
      */
     public static ConnectorRegistry load(ClassLoader hostLoader, Optional<Path> connectorsDir,
                                          Function<String, ConnectorContext> contexts) {
+        return load(hostLoader, connectorsDir, contexts, schema -> Optional.empty());
+    }
+
+    /**
+     * @param hostLoader    the loader whose class path is searched, and which provides the SPI to folders
+     * @param connectorsDir the drop-in directory, if any; a missing directory is treated as empty
+     * @param contexts      the context each connector is created with, by id
+     * @param schemaProblem the host's JSON parser on an action's input or output schema: why the text is not JSON,
+     *                      empty when it is. A connector declaring one that is not is refused, rather than fail
+     *                      every listing of its actions once the host runs (the core itself has no JSON library)
+     */
+    public static ConnectorRegistry load(ClassLoader hostLoader, Optional<Path> connectorsDir,
+                                         Function<String, ConnectorContext> contexts,
+                                         Function<String, Optional<String>> schemaProblem) {
         Objects.requireNonNull(hostLoader, "hostLoader");
         Objects.requireNonNull(connectorsDir, "connectorsDir");
-        Objects.requireNonNull(contexts, "contexts");
+        Host host = new Host(contexts, schemaProblem);
         Map<String, Loaded> byId = new LinkedHashMap<>();
         List<Rejected> rejected = new ArrayList<>();
         List<ConnectorClassLoader> loaders = new ArrayList<>();
         try {
-            loadAll(hostLoader, connectorsDir, contexts, byId, rejected, loaders);
+            loadAll(hostLoader, connectorsDir, host, byId, rejected, loaders);
         } catch (RuntimeException | Error e) {
             // Whatever escaped (a contexts function that throws, say): nothing created stays open.
             closeAll(byId.values(), loaders);
@@ -105,9 +118,17 @@ public final class ConnectorRegistry implements AutoCloseable {
         return new ConnectorRegistry(byId, rejected, loaders);
     }
 
-    private static void loadAll(ClassLoader hostLoader, Optional<Path> connectorsDir,
-                                Function<String, ConnectorContext> contexts, Map<String, Loaded> byId,
-                                List<Rejected> rejected, List<ConnectorClassLoader> loaders) {
+    /** What the host gives every connector it loads, and how it checks what they declare. */
+    private record Host(Function<String, ConnectorContext> contexts,
+                        Function<String, Optional<String>> schemaProblem) {
+        Host {
+            Objects.requireNonNull(contexts, "contexts");
+            Objects.requireNonNull(schemaProblem, "schemaProblem");
+        }
+    }
+
+    private static void loadAll(ClassLoader hostLoader, Optional<Path> connectorsDir, Host host,
+                                Map<String, Loaded> byId, List<Rejected> rejected, List<ConnectorClassLoader> loaders) {
 
         // Each class-path connector on its own: one that fails (a bad setting, a broken factory) is refused and the
         // others load, as with folders.
@@ -126,7 +147,7 @@ public final class ConnectorRegistry implements AutoCloseable {
                 continue;
             }
             try {
-                add(byId, factory, classPath, Optional.empty(), contexts);
+                add(byId, factory, classPath, Optional.empty(), host);
             } catch (ConnectorLoadException e) {
                 refuse(rejected, classPath, e);
             }
@@ -135,7 +156,7 @@ public final class ConnectorRegistry implements AutoCloseable {
             warnAboutLooseJars(connectorsDir.get());
             for (Path folder : subfolders(connectorsDir.get())) {
                 try {
-                    loadFolder(folder, hostLoader, byId, loaders, contexts);
+                    loadFolder(folder, hostLoader, byId, loaders, host);
                 } catch (ConnectorLoadException e) {
                     refuse(rejected, ConnectorSource.directory(folder), e);
                 }
@@ -183,8 +204,8 @@ public final class ConnectorRegistry implements AutoCloseable {
         }
     }
 
-    private static void loadFolder(Path folder, ClassLoader host, Map<String, Loaded> byId,
-                                   List<ConnectorClassLoader> loaders, Function<String, ConnectorContext> contexts) {
+    private static void loadFolder(Path folder, ClassLoader hostLoader, Map<String, Loaded> byId,
+                                   List<ConnectorClassLoader> loaders, Host host) {
         List<Path> jars = jars(folder);
         if (jars.isEmpty()) {
             throw new ConnectorLoadException("no .jar files in " + folder);
@@ -216,7 +237,7 @@ public final class ConnectorRegistry implements AutoCloseable {
                     byId.get(descriptor.id()).source());
             return;
         }
-        ConnectorClassLoader loader = new ConnectorClassLoader("connector-" + descriptor.id(), urls(jars), host);
+        ConnectorClassLoader loader = new ConnectorClassLoader("connector-" + descriptor.id(), urls(jars), hostLoader);
         List<ConnectorFactory> factories;
         try {
             factories = factories(ServiceLoader.load(ConnectorFactory.class, loader), folder.toString());
@@ -231,7 +252,7 @@ public final class ConnectorRegistry implements AutoCloseable {
                     + "' but provides factories " + factories.stream().map(ConnectorFactory::id).toList());
         }
         try {
-            add(byId, matching.get(0), ConnectorSource.directory(folder), Optional.of(descriptor.version()), contexts);
+            add(byId, matching.get(0), ConnectorSource.directory(folder), Optional.of(descriptor.version()), host);
         } catch (ConnectorLoadException e) {
             closeQuietly(loader);
             throw e;
@@ -241,7 +262,7 @@ public final class ConnectorRegistry implements AutoCloseable {
 
     /** A folder's version is its descriptor's; a class-path connector's is what it reports itself. */
     private static void add(Map<String, Loaded> byId, ConnectorFactory factory, ConnectorSource source,
-                            Optional<String> version, Function<String, ConnectorContext> contexts) {
+                            Optional<String> version, Host host) {
         String id;
         try {
             id = factory.id();
@@ -260,7 +281,7 @@ public final class ConnectorRegistry implements AutoCloseable {
             LOG.warn("Connector '{}' from {} ignored: the one from {} takes precedence", id, source, existing.source());
             return;
         }
-        ConnectorContext given = withBaseUrlSetting(Objects.requireNonNull(contexts.apply(id),
+        ConnectorContext given = withBaseUrlSetting(Objects.requireNonNull(host.contexts().apply(id),
                 "the context of connector " + id), id, source);
         // What a connector logs during a call has that call's secrets masked.
         ConnectorContext context = given.withLogger(CallSecrets.masking(given.logger()));
@@ -279,7 +300,7 @@ public final class ConnectorRegistry implements AutoCloseable {
             }
             // Asked once here, so a connector with an invalid definition is refused at load with its reason,
             // instead of failing every catalog request (for every connector) once the server runs.
-            checkDefinition(connector.credentialSpec(), connector.actions(), id, source);
+            checkDefinition(connector.credentialSpec(), connector.actions(), id, source, host.schemaProblem());
         } catch (Throwable e) {
             rethrowIfFatal(e);
             try {
@@ -307,7 +328,7 @@ public final class ConnectorRegistry implements AutoCloseable {
         }
     }
 
-/**
+    /**
      * A {@code base_url} among the settings is the base-URL override, as the server's
      * {@code PATCHBAY_CONNECTOR_<ID>_BASE_URL} is: every connector takes it (its unknown-setting message says so), so
      * an embedder who passes it as a setting gets the same.
@@ -347,7 +368,7 @@ public final class ConnectorRegistry implements AutoCloseable {
 
     /** What the SPI records cannot check alone: the ids the host relies on, and one action per name. */
     private static void checkDefinition(CredentialSpec spec, List<ActionDefinition> actions, String id,
-                                        ConnectorSource source) {
+                                        ConnectorSource source, Function<String, Optional<String>> schemaProblem) {
         for (AuthMethod method : spec.authMethods()) {
             if (!AUTH_METHOD_ID.matcher(method.id()).matches()) {
                 throw new ConnectorLoadException("connector '" + id + "' from " + source + " has an auth method with "
@@ -364,7 +385,7 @@ public final class ConnectorRegistry implements AutoCloseable {
             // The catalog hands both schemas out as JSON: one that is not would fail every listing of the actions.
             for (Map.Entry<String, String> schema : Map.of("input", action.inputSchema(),
                     "output", action.outputSchema()).entrySet()) {
-                Optional<String> problem = JsonSyntax.problem(schema.getValue());
+                Optional<String> problem = schemaProblem.apply(schema.getValue());
                 if (problem.isPresent()) {
                     throw new ConnectorLoadException("connector '" + id + "' from " + source + " declares an "
                             + schema.getKey() + " schema for action '" + action.name() + "' that is not JSON: "
