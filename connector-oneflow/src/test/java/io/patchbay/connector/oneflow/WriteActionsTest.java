@@ -10,6 +10,7 @@ import io.patchbay.spi.InputRejected;
 import io.patchbay.spi.InsufficientPermissions;
 import io.patchbay.spi.ProviderRejected;
 import io.patchbay.spi.ProviderUnavailable;
+import io.patchbay.testkit.InputSchemas;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -172,14 +172,7 @@ final class TogglActions {
             // Toggl would save start without stop or duration as a 0-second stopped entry, not a running one.
             in.error("stop", "required", "give stop or duration; to run a timer use " + START_TIMER);
         }
-        if (start.isPresent() && stop.isPresent()) {
-            if (stop.get().isBefore(start.get())) {
-                in.error("stop", "before_start", "stop must not be before start");
-            } else if (duration.isPresent()
-                    && Duration.between(start.get(), stop.get()).toSeconds() != duration.get()) {
-                in.error("duration", "inconsistent", "duration must equal the seconds between start and stop");
-            }
-        }
+        checkSpan(in, start, stop, duration);
         in.done();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("created_with", http.settings().createdWith());
@@ -191,6 +184,18 @@ final class TogglActions {
         Dto.TimeEntry created = http.callNamingProject(credentials, CREATE_ENTRY, project(body),
                 auth -> http.api().createTimeEntry(auth, workspace.get(), body));
         return entryResult(required(created, CREATE_ENTRY));
+    }
+
+    /** Stop not before start, and, when all three are given, start + duration = stop: Toggl answers 400 otherwise. */
+    private static void checkSpan(Input in, Optional<Instant> start, Optional<Instant> stop, Optional<Long> duration) {
+        if (start.isEmpty() || stop.isEmpty()) {
+            return;
+        }
+        if (stop.get().isBefore(start.get())) {
+            in.error("stop", "before_start", "stop must not be before start");
+        } else if (duration.isPresent() && Duration.between(start.get(), stop.get()).toSeconds() != duration.get()) {
+            in.error("duration", "inconsistent", "duration must equal the seconds between start and stop");
+        }
     }
 
     private Object updateTimeEntry(Credentials credentials, Input in, Optional<String> linked) {
@@ -209,16 +214,8 @@ final class TogglActions {
             in.error("tag_action", "requires_tags", "tag_action needs tags or tag_ids to add or delete");
         }
         tagAction.ifPresent(a -> body.put("tag_action", a));
-        if (start.isPresent() && stop.isPresent()) {
-            if (stop.get().isBefore(start.get())) {
-                in.error("stop", "before_start", "stop must not be before start");
-            } else if (duration.isPresent()
-                    && Duration.between(start.get(), stop.get()).toSeconds() != duration.get()) {
-                // Toggl answers 400 unless start + duration == stop; with no start given only Toggl knows the
-                // stored one, and its 400 comes back as it is.
-                in.error("duration", "inconsistent", "duration must equal the seconds between start and stop");
-            }
-        }
+        // With no start given only Toggl knows the stored one, and its 400 comes back as it is.
+        checkSpan(in, start, stop, duration);
         // A field given but invalid is already named; "nothing to change" would then be wrong.
         if (body.isEmpty() && in.has("time_entry_id") && in.valid()) {
             in.error("input", "nothing_to_change", "give at least one field to change, e.g. description or stop");

@@ -17,6 +17,7 @@ import io.patchbay.spi.FieldError;
 import io.patchbay.spi.InputRejected;
 import io.patchbay.spi.InsufficientPermissions;
 import io.patchbay.spi.ProviderRejected;
+import io.patchbay.testkit.InputSchemas;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
