@@ -432,7 +432,7 @@ final class ConfigLoader {
                 .orElse(problems);
     }
 
-        private void problem(String key, String message) {
+    private void problem(String key, String message) {
         Setting setting = settings.get(key);
         String where = setting == null ? envName(key) : setting.source();
         // Values are shown to help, but never a password: neither as a parameter nor as a URL's user info.
