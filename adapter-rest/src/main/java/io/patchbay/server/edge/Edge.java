@@ -30,6 +30,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
@@ -219,6 +220,9 @@ public final class Edge {
             if (handUp != null) {
                 out.add(handUp);
                 handUp = null;
+            } else if (out.isEmpty() && message instanceof LastHttpContent && !(message instanceof FullHttpMessage)) {
+                // The end of a refused body, read and dropped here: the request clock its reads started stops.
+                out.add(BodyDropped.INSTANCE);
             }
         }
 
@@ -246,6 +250,13 @@ public final class Edge {
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+            if (!oversized.decoderResult().isSuccess()) {
+                // Malformed too (a bad header beside a large length): the decoder now drops all that follows, so
+                // it is answered as malformed and the connection closes, rather than wait on nothing.
+                handUp = new Refused((HttpRequest) oversized, Requests.malformed(oversized.decoderResult().cause()),
+                        false);
+                return;
+            }
             // A body sent in chunks was partly read: where it ends is not known, so the connection closes after.
             boolean keepAlive = HttpUtil.isKeepAlive(oversized) && !(oversized instanceof FullHttpMessage);
             handUp = new Refused((HttpRequest) oversized, Problems.bodyTooLarge(), keepAlive);
@@ -270,6 +281,11 @@ public final class Edge {
 
     /** A request announced its body with {@code Expect: 100-continue}, which the client waits for. */
     private enum ContinueWanted {
+        INSTANCE
+    }
+
+    /** The last of a refused request's body was read and dropped. */
+    private enum BodyDropped {
         INSTANCE
     }
 
@@ -314,6 +330,8 @@ public final class Edge {
                 } else {
                     sendContinue(ctx);
                 }
+            } else if (message == BodyDropped.INSTANCE) {
+                timeouts.requestReceived();
             } else {
                 ctx.fireChannelRead(message); // released at the pipeline's end
             }
@@ -413,7 +431,7 @@ public final class Edge {
             ctx.fireChannelInactive();
         }
 
-        private static ApiException malformed(Throwable cause) {
+        static ApiException malformed(Throwable cause) {
             if (cause instanceof TooLongHttpLineException) {
                 return new ApiException(414, "uri_too_long", "URI too long", "The request line is longer than "
                         + MAX_REQUEST_LINE + " bytes");

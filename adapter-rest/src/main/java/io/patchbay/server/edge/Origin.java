@@ -8,6 +8,10 @@ import java.util.Objects;
 public record Origin(boolean tls, String host, int port) {
     public Origin {
         Objects.requireNonNull(host, "host");
+        // URI.getHost() keeps an IPv6 literal's brackets; the Host header and TLS name want the address alone.
+        if (host.length() > 1 && host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
         host = host.toLowerCase(Locale.ROOT);
         if (port < 1 || port > 65_535) {
             throw new IllegalArgumentException("port " + port + " is out of range");

@@ -126,6 +126,43 @@ class EdgeConnectionsTest {
         }
     }
 
+    @Test
+    void afterARefusedBodyIsReadAndDroppedTheConnectionIdlesAsAnyOther() throws Exception {
+        edge.close(Duration.ofSeconds(1));
+        edge = start(Duration.ofSeconds(5), Duration.ofMillis(200));
+        try (Socket client = new Socket("127.0.0.1", edge.port())) {
+            client.setSoTimeout(5_000);
+            OutputStream out = client.getOutputStream();
+            out.write("POST /v1/accounts HTTP/1.1\r\nHost: x\r\nContent-Length: 3000\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[1500]);
+            out.flush();
+            assertThat(new String(readSome(client.getInputStream()), StandardCharsets.UTF_8)).startsWith("HTTP/1.1 413");
+            out.write(new byte[1500]); // the rest of the body, which the client sends anyway
+            out.flush();
+
+            Thread.sleep(600); // three request timeouts: the dropped body's reads must not leave its clock running
+            out.write("GET /v1/connectors HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(readSome(client.getInputStream()), StandardCharsets.UTF_8)).startsWith("HTTP/1.1 503");
+        }
+    }
+
+    @Test
+    void aMalformedRequestWithATooLargeBodyIsAnsweredAsMalformedAndClosed() throws Exception {
+        edge.close(Duration.ofSeconds(1));
+        edge = start(Duration.ofSeconds(30), Duration.ofSeconds(30));
+        try (Socket client = new Socket("127.0.0.1", edge.port())) {
+            client.setSoTimeout(3_000);
+            client.getOutputStream().write(("POST /v1/accounts HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n"
+                    + "Bad Header: y\r\n\r\nGET /v1/connectors HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+
+            // Not a 413 on a kept-alive connection whose decoder then drops everything: the GET would wait forever.
+            String answer = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 400").doesNotContain("HTTP/1.1 413");
+        }
+    }
+
     /**
      * A client that asks for a large answer and stops reading it: without a clock on writing, the connection and
      * the part of the answer the socket cannot take would be held for good.
