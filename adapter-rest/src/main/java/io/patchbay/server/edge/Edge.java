@@ -250,13 +250,6 @@ public final class Edge {
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            if (!oversized.decoderResult().isSuccess()) {
-                // Malformed too (a bad header beside a large length): the decoder now drops all that follows, so
-                // it is answered as malformed and the connection closes, rather than wait on nothing.
-                handUp = new Refused((HttpRequest) oversized, Requests.malformed(oversized.decoderResult().cause()),
-                        false);
-                return;
-            }
             // A body sent in chunks was partly read: where it ends is not known, so the connection closes after.
             boolean keepAlive = HttpUtil.isKeepAlive(oversized) && !(oversized instanceof FullHttpMessage);
             handUp = new Refused((HttpRequest) oversized, Problems.bodyTooLarge(), keepAlive);
@@ -265,7 +258,8 @@ public final class Edge {
 
     /**
      * A request refused before its body was read, standing in the queue for it with its method, target and headers
-     * (for the log and the browser origin) and no body.
+     * (for the log and the browser origin), no body, and its start's decoding result: one that was malformed too
+     * (a bad header beside a large length) is answered as malformed, and its connection closes.
      */
     private static final class Refused extends DefaultFullHttpRequest {
         private final ApiException problem;
@@ -274,6 +268,7 @@ public final class Edge {
         Refused(HttpRequest start, ApiException problem, boolean keepAlive) {
             super(start.protocolVersion(), start.method(), start.uri(), Unpooled.EMPTY_BUFFER,
                     start.headers().copy(), new DefaultHttpHeaders());
+            setDecoderResult(start.decoderResult());
             this.problem = Objects.requireNonNull(problem, "problem");
             this.keepAlive = keepAlive;
         }
@@ -355,21 +350,22 @@ public final class Edge {
             inFlight.incrementAndGet();
             ApiException refusal;
             boolean keepAlive;
-            if (request instanceof Refused refused) {
-                refusal = refused.problem;
-                keepAlive = refused.keepAlive;
+            boolean refusedBody = request instanceof Refused && request.decoderResult().isSuccess();
+            if (refusedBody) {
+                refusal = ((Refused) request).problem;
+                keepAlive = ((Refused) request).keepAlive;
             } else {
                 refusal = request.decoderResult().isSuccess() ? RequestForm.refusal(request)
                         : malformed(request.decoderResult().cause());
                 // After a refusal the connection closes: what follows may not be a request at all (a tunnel,
-                // HTTP/2).
+                // HTTP/2), or, after a malformed one, be dropped by the decoder.
                 keepAlive = refusal == null && HttpUtil.isKeepAlive(request);
             }
             Exchange exchange = new Exchange(ctx, request, keepAlive && !closing.get(), log, browsers,
                     open -> done(ctx, open));
             current = exchange;
             if (refusal != null) {
-                exchange.refuse(refusal, request instanceof Refused ? REFUSED : MALFORMED);
+                exchange.refuse(refusal, refusedBody ? REFUSED : MALFORMED);
                 return;
             }
             try {
@@ -431,7 +427,7 @@ public final class Edge {
             ctx.fireChannelInactive();
         }
 
-        static ApiException malformed(Throwable cause) {
+        private static ApiException malformed(Throwable cause) {
             if (cause instanceof TooLongHttpLineException) {
                 return new ApiException(414, "uri_too_long", "URI too long", "The request line is longer than "
                         + MAX_REQUEST_LINE + " bytes");
