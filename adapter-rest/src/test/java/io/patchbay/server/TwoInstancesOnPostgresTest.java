@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The production layout: two server instances configured only through settings, sharing one PostgreSQL database
  * and one keyset given as JSON. What one instance links, the other reads and uses; a key revoked on one is refused
- * by both.
+ * by both (at once for admin work).
  */
 class TwoInstancesOnPostgresTest {
     @TempDir
@@ -79,6 +79,18 @@ class TwoInstancesOnPostgresTest {
                         .raw("{\"owner_id\":\"u1\",\"account_id\":\"a\\u0000b\"}").send();
                 assertThat(nulAccount.status()).as(nulAccount.toString()).isEqualTo(422);
                 assertThat(nulAccount.errorFields()).containsExactly("account_id");
+
+                // An admin key revoked on A cannot mint a key on B, not even while B still holds it in memory.
+                Api.Response secondAdmin = a.post("/v1/admin/tenants/default/api-keys").token(admin)
+                        .json(Map.of("name", "second admin", "scopes", java.util.List.of("admin"))).send();
+                String leaked = secondAdmin.string("key");
+                assertThat(b.get("/v1/connectors").token(leaked).send().status()).as("now cached on B").isEqualTo(200);
+                assertThat(a.delete("/v1/admin/tenants/default/api-keys/" + secondAdmin.string("id")).token(admin)
+                        .send().status()).isEqualTo(200);
+                Api.Response minted = b.post("/v1/admin/tenants/acme/api-keys").token(leaked)
+                        .json(Map.of("name", "after revocation")).send();
+                assertThat(minted.status()).as(minted.toString()).isEqualTo(401);
+                assertThat(minted.string("code")).isEqualTo("invalid_api_key");
 
                 assertThat(a.delete("/v1/admin/tenants/acme/api-keys/" + created.string("id")).token(admin).send()
                         .status()).isEqualTo(200);

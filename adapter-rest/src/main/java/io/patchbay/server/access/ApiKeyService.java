@@ -148,6 +148,20 @@ public final class ApiKeyService {
     }
 
     /**
+     * The active key a presented token belongs to, read from the store now rather than trusted from the last
+     * {@link #CACHE_TTL}: for admin work, where a key revoked on another instance must not mint a new key in the
+     * meantime. Admin calls are rare, so the read costs nothing that matters.
+     */
+    public Optional<ApiKey> authenticateAtStore(String token) {
+        String hash = Tokens.sha256(token);
+        Optional<ApiKey> key = store.findByHash(hash).filter(ApiKey::active);
+        if (key.isEmpty()) {
+            byHash.invalidate(hash);
+        }
+        return key;
+    }
+
+    /**
      * The key of a token authenticated within {@link #CACHE_TTL}; empty otherwise. Never waits for the store: a read
      * that is due runs on the background executor.
      */

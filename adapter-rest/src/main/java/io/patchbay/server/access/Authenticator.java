@@ -72,7 +72,17 @@ public final class Authenticator {
                     + " (and read its connectors); this route needs an API key with scope '" + scope.value() + "'");
         }
         requireApiKeyForm(token);
-        Optional<ApiKey> apiKey = mayBlock ? Optional.of(apiKey(token)) : keys.recentlyAuthenticated(token);
+        Optional<ApiKey> apiKey;
+        if (scope == Scope.ADMIN) {
+            // Read at the store every time: a key revoked on another instance would otherwise mint keys until
+            // that instance's cached copy expires, and a key made then would outlive the revocation.
+            if (!mayBlock) {
+                return Optional.empty();
+            }
+            apiKey = Optional.of(keys.authenticateAtStore(token).orElseThrow(Authenticator::invalidApiKey));
+        } else {
+            apiKey = mayBlock ? Optional.of(apiKey(token)) : keys.recentlyAuthenticated(token);
+        }
         if (apiKey.isEmpty()) {
             return Optional.empty();
         }
@@ -127,8 +137,11 @@ public final class Authenticator {
 
     private ApiKey apiKey(String token) {
         requireApiKeyForm(token);
-        return keys.authenticate(token).orElseThrow(() -> unauthorized("invalid_api_key", "Invalid API key",
-                "The API key is not known or was revoked"));
+        return keys.authenticate(token).orElseThrow(Authenticator::invalidApiKey);
+    }
+
+    private static ApiException invalidApiKey() {
+        return unauthorized("invalid_api_key", "Invalid API key", "The API key is not known or was revoked");
     }
 
     private static void requireApiKeyForm(String token) {

@@ -116,6 +116,18 @@ class ApiKeyServiceTest {
     }
 
     @Test
+    void aReadAtTheStoreSeesARevocationElsewhereAtOnceAndDropsTheCachedKey() {
+        assertThat(keys.authenticateAtStore(created.key())).map(ApiKey::id).contains(created.apiKey().id());
+        keys.authenticate(created.key());
+        revokeInStore();
+        assertThat(keys.recentlyAuthenticated(created.key())).as("cached, within its time to live").isPresent();
+
+        assertThat(keys.authenticateAtStore(created.key())).isEmpty();
+        assertThat(keys.recentlyAuthenticated(created.key())).isEmpty();
+        assertThat(keys.authenticateAtStore("pb_sk_unknown")).isEmpty();
+    }
+
+    @Test
     void aRevocationHereAppliesAtOnce() {
         keys.authenticate(created.key());
         keys.revoke("acme", created.apiKey().id());
