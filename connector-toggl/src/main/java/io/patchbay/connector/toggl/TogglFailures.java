@@ -65,7 +65,7 @@ final class TogglFailures {
 
     static ConnectorException fromStatus(Op op, int status, Headers headers, String body, String rejectedField,
                                          List<String> secrets, TogglSettings settings, Clock clock) {
-        Optional<String> detail = detail(body, headers.get("Content-Type")).map(d -> scrub(d, secrets));
+        Optional<String> detail = detail(body, headers.get("Content-Type"), secrets);
         String says = detail.map(d -> ": Toggl says \"" + d + "\"").orElse("");
         String at = op.what() + " answered HTTP " + status;
         if (status < 200) {
@@ -204,8 +204,11 @@ final class TogglFailures {
                 : "Toggl rejected the email or password";
     }
 
-    /** The readable part of an error body, if any: a JSON string unquoted, plain text kept, HTML dropped. */
-    static Optional<String> detail(String body, String contentType) {
+    /**
+     * The readable part of an error body, if any: a JSON string unquoted, plain text kept, HTML dropped; the call's
+     * secrets masked before it is shortened, so none is cut into a piece the mask would not recognise.
+     */
+    static Optional<String> detail(String body, String contentType, List<String> secrets) {
         if (body == null || body.isBlank()) {
             return Optional.empty();
         }
@@ -226,6 +229,7 @@ final class TogglFailures {
         if (text.isEmpty()) {
             return Optional.empty();
         }
+        text = scrub(text, secrets);
         return Optional.of(text.length() > MAX_DETAIL ? text.substring(0, MAX_DETAIL) + "…" : text);
     }
 

@@ -366,6 +366,17 @@ class TogglFaultsTest {
     }
 
     @Test
+    void aSecretAcrossTheLengthAtWhichMessagesAreShortenedIsMaskedWhole() {
+        // Masked after shortening, the token's first part would survive: only a whole token is recognised.
+        FAKE.enqueue(Fault.status(400, "x".repeat(280) + ALICE.apiToken() + " is not allowed here"));
+
+        assertThatThrownBy(() -> invoke("list_clients", Map.of()))
+                .isInstanceOfSatisfying(ProviderRejected.class, e -> assertThat(e.getMessage())
+                        .contains("x".repeat(280) + "****")
+                        .doesNotContain(ALICE.apiToken().substring(0, 8)));
+    }
+
+    @Test
     void noFailureMessageStackTraceOrLogLineCarriesASecret() {
         Credentials password = TestContexts.password(ALICE.email(), "a-password-that-is-wrong");
         List<Supplier<Object>> failures = List.of(

@@ -124,11 +124,13 @@ class TogglTimeAndShapesTest {
 
     @Test
     void errorBodiesAreReadInEveryFormTogglUses() {
-        assertThat(TogglFailures.detail("\"Time entry not found\"", "application/json")).contains("Time entry not found");
-        assertThat(TogglFailures.detail("Invalid start date\n", "text/plain")).contains("Invalid start date");
-        assertThat(TogglFailures.detail("<html><title>429</title></html>", "text/html")).isEmpty();
-        assertThat(TogglFailures.detail("", null)).isEmpty();
-        assertThat(TogglFailures.detail("\"\"", "application/json")).isEmpty();
+        assertThat(TogglFailures.detail("\"Time entry not found\"", "application/json", List.of()))
+                .contains("Time entry not found");
+        assertThat(TogglFailures.detail("Invalid start date\n", "text/plain", List.of()))
+                .contains("Invalid start date");
+        assertThat(TogglFailures.detail("<html><title>429</title></html>", "text/html", List.of())).isEmpty();
+        assertThat(TogglFailures.detail("", null, List.of())).isEmpty();
+        assertThat(TogglFailures.detail("\"\"", "application/json", List.of())).isEmpty();
     }
 
     @Test
