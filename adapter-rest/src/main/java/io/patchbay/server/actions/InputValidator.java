@@ -1,6 +1,7 @@
 package io.patchbay.server.actions;
 
 import com.networknt.schema.Error;
+import com.networknt.schema.ExecutionContext;
 import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
@@ -12,11 +13,15 @@ import io.patchbay.server.http.ApiException;
 import io.patchbay.server.http.Json;
 import io.patchbay.spi.ActionDefinition;
 import io.patchbay.spi.FieldError;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +37,9 @@ final class InputValidator {
     /** Keywords whose error sits on the parent object but is about one named property. */
     private static final Set<String> PROPERTY_KEYWORDS = Set.of("required", "additionalProperties",
             "unevaluatedProperties", "dependentRequired", "propertyNames");
+
+    /** The most schema errors one answer lists. */
+    static final int MAX_ERRORS = 50;
 
     private static final Logger LOG = LoggerFactory.getLogger(InputValidator.class);
 
@@ -64,10 +72,43 @@ final class InputValidator {
                             + "' that is not a valid JSON Schema: " + compiled.problem()
                             + ". The connector needs fixing; its other actions still work.");
         }
-        return compiled.schema().validate(Json.writeValue(input), InputFormat.JSON).stream()
-                .map(InputValidator::fieldError)
-                .distinct()
-                .toList();
+        FirstErrors errors = new FirstErrors();
+        try {
+            compiled.schema().validate(Json.writeValue(input), InputFormat.JSON,
+                    (Consumer<ExecutionContext>) context -> context.setErrors(errors));
+        } catch (FirstErrors.Enough enough) {
+            List<FieldError> first = errors.stream().map(InputValidator::fieldError).distinct().toList();
+            return Stream.concat(first.stream(), Stream.of(new FieldError("input", "too_many_errors",
+                    "input: more than " + MAX_ERRORS + " problems; the first are listed"))).toList();
+        }
+        return errors.stream().map(InputValidator::fieldError).distinct().toList();
+    }
+
+    /**
+     * The first {@value #MAX_ERRORS} errors of one validation, then the walk stops: an array of 500,000 wrong items
+     * would otherwise cost seconds of CPU and an answer of tens of megabytes. Combinators (anyOf, oneOf, not, if)
+     * collect their branches' errors in lists of their own, so only errors that stand reach this one.
+     */
+    private static final class FirstErrors extends ArrayList<Error> {
+        private static final class Enough extends RuntimeException {
+            Enough() {
+                super(null, null, false, false);
+            }
+        }
+
+        @Override
+        public boolean add(Error error) {
+            if (size() == MAX_ERRORS) {
+                throw new Enough();
+            }
+            return super.add(error);
+        }
+
+        @Override
+        public boolean addAll(Collection<? extends Error> more) {
+            more.forEach(this::add);
+            return !more.isEmpty();
+        }
     }
 
     /** Once per action: a broken schema is logged once, with the connector named, then answered from here. */

@@ -11,6 +11,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.patchbay.server.http.ApiException;
 import io.patchbay.spi.ActionDefinition;
 import io.patchbay.spi.FieldError;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,34 @@ class InputValidatorTest {
                 .extracting(FieldError::field, FieldError::code)
                 .containsExactlyInAnyOrder(tuple("q", "schema_minLength"),
                         tuple("x", "schema_additionalProperties"));
+    }
+
+    @Test
+    void aHugeInvalidInputListsItsFirstProblemsAndSaysThereAreMore() {
+        ActionDefinition tags = action("{\"type\":\"object\",\"properties\":{\"tags\":{\"type\":\"array\","
+                + "\"items\":{\"type\":\"string\"}}}}");
+
+        List<FieldError> many = validator.validate("probe", tags, Map.of("tags", Collections.nCopies(500_000, 1)));
+        assertThat(many).hasSize(InputValidator.MAX_ERRORS + 1);
+        assertThat(many.get(0)).extracting(FieldError::field, FieldError::code).containsExactly("tags[0]",
+                "schema_type");
+        assertThat(many.get(InputValidator.MAX_ERRORS)).extracting(FieldError::field, FieldError::code)
+                .containsExactly("input", "too_many_errors");
+
+        assertThat(validator.validate("probe", tags, Map.of("tags", Collections.nCopies(InputValidator.MAX_ERRORS,
+                1)))).as("exactly as many as are listed").hasSize(InputValidator.MAX_ERRORS)
+                .extracting(FieldError::code).containsOnly("schema_type");
+    }
+
+    @Test
+    void theBranchesACombinatorTriesDoNotCountAsProblems() {
+        // Each item fails anyOf's first branch and passes the second: no problem at all, however many items.
+        ActionDefinition ids = action("{\"type\":\"object\",\"properties\":{\"ids\":{\"type\":\"array\","
+                + "\"items\":{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"integer\"}]}}}}");
+
+        assertThat(validator.validate("probe", ids, Map.of("ids", Collections.nCopies(200, 7)))).isEmpty();
+        assertThat(validator.validate("probe", ids, Map.of("ids", List.of(7, true, 8))))
+                .extracting(FieldError::field).containsOnly("ids[1]");
     }
 
     @Test
