@@ -1,5 +1,6 @@
 package io.patchbay.server.edge;
 
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -13,12 +14,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Passes requests the listener does not serve itself to the API server on loopback and its answers back, with
  * only the connection-level headers changed. The API server applies its own limits, authentication and timeouts.
  */
 public final class ApiRelay {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiRelay.class);
     /** The API's largest answers are pages of accounts and the OpenAPI document. */
     static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
@@ -56,6 +60,15 @@ public final class ApiRelay {
 
             @Override
             public void onFailure(Throwable cause) {
+                if (cause instanceof TooLongFrameException || cause instanceof Upstreams.InvalidResponseException) {
+                    // The API server is up and answered, in a form that cannot be passed on: a fault to fix, and
+                    // no reason to tell the caller to come back in a second.
+                    // The access line names the request.
+                    LOG.error("The API server's answer could not be passed on: {}", cause.toString());
+                    exchange.refuse(new ApiException(500, "internal_error", "Internal error",
+                            "The server failed to process the request; the failure is logged"), Edge.UNAVAILABLE);
+                    return;
+                }
                 exchange.refuse(new ApiException(503, "server_unavailable", "Server unavailable",
                         "The server is starting or stopping; retry later", List.of(), Map.of(),
                         Map.of("Retry-After", "1")), Edge.UNAVAILABLE);

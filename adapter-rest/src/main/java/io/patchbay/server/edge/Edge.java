@@ -65,7 +65,7 @@ public final class Edge {
     /**
      * Route labels of the requests the listener refuses itself (a small fixed set, so metric series stay
      * bounded): not valid HTTP/1.1 or a path that is not valid; timed out, too large or an unmet expectation; the
-     * API server not reachable.
+     * API server not reachable, or its answer not one that can be passed on.
      */
     static final String MALFORMED = "malformed";
     static final String REFUSED = "refused";

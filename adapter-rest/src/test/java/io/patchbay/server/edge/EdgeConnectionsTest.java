@@ -214,6 +214,38 @@ class EdgeConnectionsTest {
         }
     }
 
+    @Test
+    void anApiAnswerTooLargeToPassOnIsA500NotAFalseStop() throws Exception {
+        try (ServerSocket api = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread server = new Thread(() -> {
+                try (Socket relayed = api.accept()) {
+                    relayed.getInputStream().read(new byte[4096]);
+                    relayed.getOutputStream().write(("HTTP/1.1 422 Unprocessable Entity\r\nContent-Type: "
+                            + "application/json\r\nContent-Length: " + (ApiRelay.MAX_RESPONSE_BYTES + 1)
+                            + "\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+                    relayed.getInputStream().read();
+                } catch (IOException e) {
+                    // the relay closed its connection
+                }
+            });
+            server.start();
+            Edge relaying = Edge.start(io, "127.0.0.1", 0, new Edge.Limits(1024, Duration.ofSeconds(5),
+                    Duration.ofSeconds(5)), List.of(), new ApiRelay(io, api.getLocalPort()),
+                    new RequestLog(new SimpleMeterRegistry(), false), BrowserOrigins.NONE);
+            try (Socket client = new Socket("127.0.0.1", relaying.port())) {
+                client.setSoTimeout(5_000);
+                client.getOutputStream().write("GET /v1/connectors HTTP/1.1\r\nHost: x\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                String answer = new String(readSome(client.getInputStream()), StandardCharsets.UTF_8);
+                assertThat(answer).startsWith("HTTP/1.1 500").doesNotContain("Retry-After")
+                        .contains("\"code\":\"internal_error\"");
+            } finally {
+                relaying.close(Duration.ofSeconds(1));
+                server.join(5_000);
+            }
+        }
+    }
+
     private static byte[] readSome(InputStream in) throws IOException {
         byte[] buffer = new byte[4096];
         int total = 0;
