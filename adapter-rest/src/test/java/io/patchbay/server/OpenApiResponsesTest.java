@@ -253,6 +253,32 @@ class OpenApiResponsesTest {
         conforms("POST", "/v1/admin/keyset/keys", api.post("/v1/admin/keyset/keys").token(admin).send());
     }
 
+    /**
+     * The listener refuses requests the same way on every API route, before any route sees them (malformed,
+     * timed out, too large, an unmet {@code Expect}, headers too large, the API server not answering): every API
+     * operation declares all of those answers.
+     */
+    @Test
+    void everyApiOperationDeclaresTheListenersRefusals() {
+        List<String> missing = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields(); paths.hasNext(); ) {
+            Map.Entry<String, JsonNode> path = paths.next();
+            if (!path.getKey().startsWith("/v1/")) {
+                continue;
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> ops = path.getValue().fields(); ops.hasNext(); ) {
+                Map.Entry<String, JsonNode> op = ops.next();
+                for (String status : List.of("400", "408", "413", "414", "417", "431", "500", "503")) {
+                    if (!op.getKey().equals("parameters") && !op.getValue().path("responses").has(status)) {
+                        missing.add(op.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path.getKey() + " "
+                                + status);
+                    }
+                }
+            }
+        }
+        assertThat(missing).isEmpty();
+    }
+
     /** The checker itself: a body that breaks its schema, or an undeclared status, must not pass. */
     @Test
     void theCheckRefusesWhatTheDocumentDoesNotDeclare() {
