@@ -238,8 +238,11 @@ public final class PatchbayServer implements AutoCloseable {
         registry.rejected().stream().filter(r -> r.source().kind() == ConnectorSource.Kind.CLASS_PATH)
                 .forEach(r -> problems.add("a connector on the class path could not start: " + r.reason()));
         Set<String> loaded = registry.loaded().stream().map(l -> l.id()).collect(Collectors.toCollection(TreeSet::new));
+        // A refused connector's own reason names its settings' problem; "not loaded" would only contradict it.
+        Set<String> refused = registry.rejected().stream().flatMap(r -> r.connectorId().stream())
+                .collect(Collectors.toSet());
         for (String id : new TreeSet<>(config.connectors().keySet())) {
-            if (!loaded.contains(id)) {
+            if (!loaded.contains(id) && !refused.contains(id)) {
                 problems.add(ConfigLoader.envName("connector." + id) + "_* (connector." + id + ".* in a file): no "
                         + "connector '" + id + "' is loaded (loaded: " + loaded + ")");
             }

@@ -23,7 +23,9 @@ class ConnectorLoadingTest {
                 .hasMessageContaining("a connector on the class path could not start")
                 .hasMessageContaining("connector 'toggl'")
                 .hasMessageContaining("requests_per_seconds")
-                .hasMessageContaining("baseurl");
+                .hasMessageContaining("baseurl")
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).as("only the refusal, not also "
+                        + "'no connector toggl is loaded', which would contradict it").hasSize(1));
         correctedStartIsAFirstStart();
     }
 

@@ -67,10 +67,14 @@ public final class ConnectorRegistry implements AutoCloseable {
         }
     }
 
-    /** A connector that was refused (a folder, or a factory on the class path), and why. */
-    public record Rejected(ConnectorSource source, String reason) {
+    /**
+     * A connector that was refused (a folder, or a factory on the class path), and why; its id when its factory
+     * told it before the refusal.
+     */
+    public record Rejected(ConnectorSource source, Optional<String> connectorId, String reason) {
         public Rejected {
             Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(connectorId, "connectorId");
             Objects.requireNonNull(reason, "reason");
         }
     }
@@ -276,6 +280,15 @@ public final class ConnectorRegistry implements AutoCloseable {
                     + " has the id " + (id == null ? "null" : "'" + id + "'") + "; a connector id is 1 to 64 "
                     + "lower-case letters, digits or '-', starting with a letter");
         }
+        try {
+            add(byId, factory, id, source, version, host);
+        } catch (ConnectorLoadException e) {
+            throw e.of(id);
+        }
+    }
+
+    private static void add(Map<String, Loaded> byId, ConnectorFactory factory, String id, ConnectorSource source,
+                            Optional<String> version, Host host) {
         Loaded existing = byId.get(id);
         if (existing != null) {
             LOG.warn("Connector '{}' from {} ignored: the one from {} takes precedence", id, source, existing.source());
@@ -421,7 +434,7 @@ public final class ConnectorRegistry implements AutoCloseable {
         } else {
             LOG.error("Connector refused ({}): {}", source, e.getMessage(), cause);
         }
-        rejected.add(new Rejected(source, e.getMessage()));
+        rejected.add(new Rejected(source, e.connectorId(), e.getMessage()));
     }
 
     /**

@@ -163,6 +163,7 @@ class ConnectorRegistryTest {
             assertThat(registry.rejected()).singleElement().satisfies(r -> {
                 assertThat(r.source().kind()).isEqualTo(ConnectorSource.Kind.CLASS_PATH);
                 assertThat(r.reason()).contains("connector 'classpath-picky'").contains("[sped]");
+                assertThat(r.connectorId()).contains(ClassPathPickyFactory.ID);
             });
         }
     }
@@ -242,8 +243,10 @@ class ConnectorRegistryTest {
         events.start();
         logger.addAppender(events);
         try (ConnectorRegistry registry = load(connectors)) {
-            assertThat(registry.rejected()).singleElement().satisfies(r -> assertThat(r.reason())
-                    .contains("licence file missing"));
+            assertThat(registry.rejected()).singleElement().satisfies(r -> {
+                assertThat(r.reason()).contains("licence file missing");
+                assertThat(r.connectorId()).as("refused before its factory told its id").isEmpty();
+            });
             List<ILoggingEvent> refusals = events.list.stream().filter(e -> e.getLevel() == Level.ERROR).toList();
             assertThat(refusals).singleElement().satisfies(e -> {
                 assertThat(e.getFormattedMessage()).contains("folder " + connectors.resolve("broken"))
