@@ -315,7 +315,10 @@ final class ConfigLoader {
         Duration connectTimeout = duration("provider.connect_timeout").orElse(Duration.ofSeconds(10));
         Duration callTimeout = duration("provider.call_timeout").orElse(Duration.ofSeconds(30));
         boolean accessLog = bool("access_log").orElse(true);
-        Duration shutdownTimeout = duration("shutdown_timeout").orElse(Duration.ofSeconds(10));
+        // By default a request in flight on stop may run to its own end: every provider call is cut off by then.
+        // A shorter drain would close, unanswered, a write the provider may have applied, and its retry repeat it.
+        Duration shutdownTimeout = duration("shutdown_timeout")
+                .orElse(callTimeout.plus(ServerConfig.CALL_TIMEOUT_GRACE).plusSeconds(1));
         List<String> corsOrigins = origins("cors.allowed_origins");
         Map<String, ServerConfig.ConnectorSettings> connectors = connectors();
         Map<String, String> logging = new TreeMap<>(Map.of(ServerLogging.LOG_DIR,

@@ -88,11 +88,6 @@ public final class PatchbayServer implements AutoCloseable {
     /** How long the API server's threads get to end once the listener's shutdown timeout is over. */
     private static final Duration STOP_THREADS_TIMEOUT = Duration.ofSeconds(2);
     /**
-     * The hub cuts a connector call off this long after the call timeout the connector was given, so a connector
-     * that keeps to its budget reports its own, more precise, timeout first.
-     */
-    static final Duration CALL_TIMEOUT_GRACE = Duration.ofSeconds(1);
-    /**
      * The compilers' scratch memory goes back to the system once they have compiled nothing for this long: right
      * after start-up, and after later bursts at most once per {@link #NATIVE_MEMORY_TRIM_INTERVAL}.
      */
@@ -192,7 +187,7 @@ public final class PatchbayServer implements AutoCloseable {
             PrometheusMeterRegistry metrics = parallel.metrics();
             AtomicBoolean stopping = new AtomicBoolean();
             Injector injector = Guice.createInjector(Stage.PRODUCTION,
-                    new HubModule(registry.connectors(), clock, config.callTimeout().plus(CALL_TIMEOUT_GRACE)),
+                    new HubModule(registry.connectors(), clock, config.callTimeout().plus(ServerConfig.CALL_TIMEOUT_GRACE)),
                     new ServerModule(config, storage, metrics, parallel.requests(), io,
                             () -> !stopping.get() && storage.ready()));
             // The API server started without routes while storage opened; nothing reaches it before the listener

@@ -56,6 +56,11 @@ public record ServerConfig(
 
     public static final int DEFAULT_PORT = 8080;
     public static final long DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
+    /**
+     * The hub cuts a connector call off this long after the call timeout the connector was given, so a connector
+     * that keeps to its budget reports its own, more precise, timeout first.
+     */
+    static final Duration CALL_TIMEOUT_GRACE = Duration.ofSeconds(1);
     /** Beside the working directory; unlike a configured folder, it need not exist. */
     public static final Path DEFAULT_CONNECTORS_DIR = Path.of("connectors");
 

@@ -30,6 +30,17 @@ class ConfigLoaderTest {
         assertThat(config.maxRequestBytes()).isEqualTo(1024 * 1024);
         assertThat(config.storage().statementTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.connectors()).isEmpty();
+        assertThat(config.callTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.shutdownTimeout()).as("a provider call in flight on stop may run to its own end")
+                .isEqualTo(Duration.ofSeconds(32));
+    }
+
+    @Test
+    void theDefaultDrainOnStopFollowsTheProviderCallTimeoutUnlessSet() {
+        assertThat(ConfigLoader.load(Map.of("PATCHBAY_PROVIDER_CALL_TIMEOUT", "90s")).shutdownTimeout())
+                .isEqualTo(Duration.ofSeconds(92));
+        assertThat(ConfigLoader.load(Map.of("PATCHBAY_PROVIDER_CALL_TIMEOUT", "90s", "PATCHBAY_SHUTDOWN_TIMEOUT",
+                "5s")).shutdownTimeout()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
