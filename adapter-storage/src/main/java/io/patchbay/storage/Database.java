@@ -26,6 +26,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationVersion;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -76,6 +77,23 @@ final class Database implements AutoCloseable {
             this.idCollation = idCollation;
             this.latestMigration = latestMigration;
             this.migrations = List.of(migrations);
+        }
+    }
+
+    /**
+     * PostgreSQL advisory locks of this schema, taken for one transaction and released when it ends. The keys are fixed
+     * (and listed in docs/storage.md), so every instance sharing the database takes the same lock.
+     */
+    enum AdvisoryLock {
+        /** Held while checking for an active admin key and inserting the first one. */
+        FIRST_ADMIN_KEY(0x5061_7463_0001L),
+        /** Shared by writes of sealed secrets; held alone while unused keys are counted and removed from the keyset. */
+        KEYSET(0x5061_7463_0002L);
+
+        final long key;
+
+        AdvisoryLock(long key) {
+            this.key = key;
         }
     }
 
@@ -397,6 +415,18 @@ final class Database implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             throw unavailableOr(e);
+        }
+    }
+
+    /**
+     * PostgreSQL: takes the advisory lock until the transaction of {@code h} ends, waiting at most the lock timeout
+     * (then busy). Nothing on SQLite, whose write transactions already run one at a time.
+     */
+    void lock(Handle h, AdvisoryLock lock, boolean shared) {
+        if (dialect == Dialect.POSTGRESQL) {
+            h.createQuery("SELECT " + (shared ? "pg_advisory_xact_lock_shared" : "pg_advisory_xact_lock") + "(:key)")
+                    .bind("key", lock.key)
+                    .mapToMap().one();
         }
     }
 

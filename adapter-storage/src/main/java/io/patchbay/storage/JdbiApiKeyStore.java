@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /** API keys by the hash of the key; scopes in a child table so "any active admin key" is one indexed query. */
@@ -29,32 +30,69 @@ final class JdbiApiKeyStore implements ApiKeyStore {
         Objects.requireNonNull(key, "key");
         try {
             db.write(h -> {
-                h.createUpdate("INSERT INTO api_key (id, tenant_id, name, secret_hash, hint, created_at, revoked_at) "
-                                + "VALUES (:id, :tenant, :name, :hash, :hint, :created, :revoked)")
-                        .bind("id", Columns.text("id", key.id()))
-                        .bind("tenant", Columns.text("tenantId", key.tenantId()))
-                        .bind("name", Columns.text("name", key.name()))
-                        .bind("hash", key.secretHash())
-                        .bind("hint", key.hint())
-                        .bind("created", Columns.nanos(key.createdAt()))
-                        .bind("revoked", Columns.nanos(key.revokedAt()))
-                        .execute();
-                var batch = h.prepareBatch("INSERT INTO api_key_scope (key_id, scope) VALUES (:key, :scope)");
-                for (String scope : key.scopes()) {
-                    batch.bind("key", key.id()).bind("scope", Columns.text("scopes", scope)).add();
-                }
-                if (!key.scopes().isEmpty()) {
-                    batch.execute();
-                }
+                insertRows(h, key);
                 return null;
             });
         } catch (UnableToExecuteStatementException e) {
-            if (Database.isUniqueViolation(e)) {
-                throw new IllegalStateException(findByHash(key.secretHash()).isPresent()
-                        ? "API key hash already stored" : "API key id reused: " + key.id());
-            }
-            throw e;
+            throw refused(e, key);
         }
+    }
+
+    @Override
+    public boolean insertUnlessActiveWithScope(ApiKey key, String scope) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(scope, "scope");
+        try {
+            return db.write(h -> {
+                // PostgreSQL: FOR UPDATE cannot lock a row that does not exist yet, so instances starting together
+                // take one advisory lock around the check and the insert. SQLite needs none: Database.write begins
+                // IMMEDIATE transactions, which take the database's write lock at once, one at a time.
+                db.lock(h, Database.AdvisoryLock.FIRST_ADMIN_KEY, false);
+                if (activeWithScope(h, scope)) {
+                    return false;
+                }
+                insertRows(h, key);
+                return true;
+            });
+        } catch (UnableToExecuteStatementException e) {
+            throw refused(e, key);
+        }
+    }
+
+    private static boolean activeWithScope(Handle h, String scope) {
+        return h.createQuery("SELECT COUNT(*) FROM api_key_scope s JOIN api_key k ON k.id = s.key_id "
+                        + "WHERE s.scope = :scope AND k.revoked_at IS NULL")
+                .bind("scope", scope)
+                .mapTo(Long.class).one() > 0;
+    }
+
+    private static void insertRows(Handle h, ApiKey key) {
+        h.createUpdate("INSERT INTO api_key (id, tenant_id, name, secret_hash, hint, created_at, revoked_at) "
+                        + "VALUES (:id, :tenant, :name, :hash, :hint, :created, :revoked)")
+                .bind("id", Columns.text("id", key.id()))
+                .bind("tenant", Columns.text("tenantId", key.tenantId()))
+                .bind("name", Columns.text("name", key.name()))
+                .bind("hash", key.secretHash())
+                .bind("hint", key.hint())
+                .bind("created", Columns.nanos(key.createdAt()))
+                .bind("revoked", Columns.nanos(key.revokedAt()))
+                .execute();
+        var batch = h.prepareBatch("INSERT INTO api_key_scope (key_id, scope) VALUES (:key, :scope)");
+        for (String scope : key.scopes()) {
+            batch.bind("key", key.id()).bind("scope", Columns.text("scopes", scope)).add();
+        }
+        if (!key.scopes().isEmpty()) {
+            batch.execute();
+        }
+    }
+
+    /** What a failed insert of {@code key} means: a unique index refused it, or as it is. */
+    private RuntimeException refused(UnableToExecuteStatementException e, ApiKey key) {
+        if (Database.isUniqueViolation(e)) {
+            return new IllegalStateException(findByHash(key.secretHash()).isPresent()
+                    ? "API key hash already stored" : "API key id reused: " + key.id());
+        }
+        return e;
     }
 
     @Override
@@ -118,14 +156,6 @@ final class JdbiApiKeyStore implements ApiKeyStore {
                     .execute();
             return changed == 1 ? Revocation.REVOKED : Revocation.NOT_ACTIVE;
         });
-    }
-
-    @Override
-    public boolean anyActiveWithScope(String scope) {
-        return db.read(h -> h.createQuery("SELECT COUNT(*) FROM api_key_scope s JOIN api_key k ON k.id = s.key_id "
-                        + "WHERE s.scope = :scope AND k.revoked_at IS NULL")
-                .bind("scope", scope)
-                .mapTo(Long.class).one()) > 0;
     }
 
     /** One key per id from the joined rows (one row per scope), in the order the keys first appear. */

@@ -122,24 +122,37 @@ public final class ApiKeyService {
                             + "create a key of tenant '" + ADMIN_TENANT + "' without it for account work")),
                     Map.of(), Map.of());
         }
-        Instant now = clock.instant();
-        String key = Ids.secretToken(Tokens.API_KEY_PREFIX);
-        ApiKey apiKey = new ApiKey(Ids.next("key", now), tenantId, name, Tokens.sha256(key), Tokens.hint(key),
-                scopes.stream().map(Scope::value).collect(Collectors.toSet()), now, Optional.empty());
-        store.insert(apiKey);
-        LOG.info("Created API key {} '{}' for tenant {} with scopes {}", apiKey.id(), name, tenantId, apiKey.scopes());
-        return new Created(apiKey, key);
+        Created created = newKey(tenantId, name, scopes);
+        store.insert(created.apiKey());
+        logCreated(created.apiKey());
+        return created;
     }
 
     /**
      * On the very first start there is no admin key: make one. Empty on every later start, so the key is shown
-     * exactly once.
+     * exactly once; of several instances starting together on an empty database, one makes it.
      */
     public Optional<Created> createFirstAdminKey() {
-        if (store.anyActiveWithScope(Scope.ADMIN.value())) {
+        Created created = newKey(ADMIN_TENANT, "first admin key", Set.of(Scope.ADMIN));
+        if (!store.insertUnlessActiveWithScope(created.apiKey(), Scope.ADMIN.value())) {
             return Optional.empty();
         }
-        return Optional.of(create(ADMIN_TENANT, "first admin key", Set.of(Scope.ADMIN)));
+        logCreated(created.apiKey());
+        return Optional.of(created);
+    }
+
+    /** A new key with its token, not stored yet. */
+    private Created newKey(String tenantId, String name, Set<Scope> scopes) {
+        Instant now = clock.instant();
+        String key = Ids.secretToken(Tokens.API_KEY_PREFIX);
+        ApiKey apiKey = new ApiKey(Ids.next("key", now), tenantId, name, Tokens.sha256(key), Tokens.hint(key),
+                scopes.stream().map(Scope::value).collect(Collectors.toSet()), now, Optional.empty());
+        return new Created(apiKey, key);
+    }
+
+    private static void logCreated(ApiKey apiKey) {
+        LOG.info("Created API key {} '{}' for tenant {} with scopes {}", apiKey.id(), apiKey.name(), apiKey.tenantId(),
+                apiKey.scopes());
     }
 
     /** The active key a presented token belongs to. */

@@ -172,8 +172,8 @@ class ApiKeyServiceTest {
             }
 
             @Override
-            public boolean anyActiveWithScope(String scope) {
-                return store.anyActiveWithScope(scope);
+            public boolean insertUnlessActiveWithScope(ApiKey key, String scope) {
+                return store.insertUnlessActiveWithScope(key, scope);
             }
         };
         List<Thread> reads = new CopyOnWriteArrayList<>();

@@ -32,6 +32,12 @@ public interface ApiKeyStore {
      */
     Revocation revoke(String tenantId, String id, Instant at, Set<String> keptScopes);
 
-    /** Whether any active key carries the scope; used to create the first admin key once. */
-    boolean anyActiveWithScope(String scope);
+    /**
+     * Inserts the key unless an active key (of any tenant) already carries the scope; used to create the first admin
+     * key once. Check and insert are one step: of two calls at the same moment, on one instance or several sharing
+     * the database, one inserts.
+     *
+     * @return whether the key was inserted
+     */
+    boolean insertUnlessActiveWithScope(ApiKey key, String scope);
 }

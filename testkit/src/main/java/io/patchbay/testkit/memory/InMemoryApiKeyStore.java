@@ -56,7 +56,11 @@ public final class InMemoryApiKeyStore implements ApiKeyStore {
     }
 
     @Override
-    public synchronized boolean anyActiveWithScope(String scope) {
-        return keys.values().stream().anyMatch(k -> k.active() && k.scopes().contains(scope));
+    public synchronized boolean insertUnlessActiveWithScope(ApiKey key, String scope) {
+        if (keys.values().stream().anyMatch(k -> k.active() && k.scopes().contains(scope))) {
+            return false;
+        }
+        insert(key);
+        return true;
     }
 }

@@ -98,18 +98,49 @@ public abstract class ApiKeyStoreContract {
     }
 
     @Test
-    public void anyActiveWithScopeIgnoresRevokedKeysAndOtherScopes() {
-        assertThat(store.anyActiveWithScope("admin")).isFalse();
+    public void insertUnlessActiveWithScopeIgnoresRevokedKeysAndOtherScopes() {
         ApiKey reader = key(tenant, T0, Set.of("accounts:read", "administrator"));
         store.insert(reader);
-        assertThat(store.anyActiveWithScope("admin")).isFalse();
-        assertThat(store.anyActiveWithScope("accounts:read")).isTrue();
+        ApiKey first = key(tenant, T0, Set.of("admin"));
+        assertThat(store.insertUnlessActiveWithScope(first, "admin")).as("no admin key yet").isTrue();
+        assertThat(store.find(tenant, first.id())).contains(first);
 
-        ApiKey admin = key(StoreFixtures.tenant(), T0, Set.of("admin"));
-        store.insert(admin);
-        assertThat(store.anyActiveWithScope("admin")).isTrue();
-        store.revoke(admin.tenantId(), admin.id(), T0, Set.of());
-        assertThat(store.anyActiveWithScope("admin")).isFalse();
+        String otherTenant = StoreFixtures.tenant();
+        ApiKey second = key(otherTenant, T0, Set.of("admin"));
+        assertThat(store.insertUnlessActiveWithScope(second, "admin")).as("an admin key of any tenant counts")
+                .isFalse();
+        assertThat(store.find(otherTenant, second.id())).isEmpty();
+
+        store.revoke(tenant, first.id(), T0, Set.of());
+        assertThat(store.insertUnlessActiveWithScope(second, "admin")).as("the only one is revoked").isTrue();
+        assertThat(store.find(otherTenant, second.id())).contains(second);
+    }
+
+    @Test
+    public void ofKeysInsertedUnlessActiveWithTheScopeAtTheSameMomentOneIsStored() throws Exception {
+        int callers = 6;
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try {
+            for (int round = 0; round < 10; round++) {
+                String roundTenant = StoreFixtures.tenant();
+                CyclicBarrier start = new CyclicBarrier(callers);
+                List<CompletableFuture<Boolean>> all = java.util.stream.IntStream.range(0, callers)
+                        .mapToObj(i -> key(roundTenant, T0, Set.of("admin")))
+                        .map(k -> CompletableFuture.supplyAsync(() -> {
+                            await(start);
+                            return store.insertUnlessActiveWithScope(k, "admin");
+                        }, pool))
+                        .toList();
+
+                assertThat(all).extracting(CompletableFuture::join).as("round " + round)
+                        .filteredOn(inserted -> inserted).hasSize(1);
+                List<ApiKey> stored = store.list(roundTenant);
+                assertThat(stored).as("round " + round).hasSize(1);
+                store.revoke(roundTenant, stored.get(0).id(), T0, Set.of());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
@@ -150,7 +181,7 @@ public abstract class ApiKeyStoreContract {
 
                 assertThat(both).extracting(CompletableFuture::join).as("round " + round)
                         .containsExactlyInAnyOrder(Revocation.REVOKED, Revocation.LAST_WITH_SCOPE);
-                assertThat(store.anyActiveWithScope("admin")).isTrue();
+                assertThat(store.list(tenant)).filteredOn(ApiKey::active).hasSize(1);
                 ApiKey survivor = store.find(tenant, first.id()).orElseThrow().active() ? first : second;
                 store.revoke(tenant, survivor.id(), T0, Set.of());
             }
