@@ -50,17 +50,17 @@ final class JdbiLinkedAccountStore implements LinkedAccountStore {
         Objects.requireNonNull(sealedSecret, "sealedSecret");
         workspaceColumn(account);
         for (int attempt = 0; attempt < INSERT_ATTEMPTS; attempt++) {
-            boolean inserted = cipher.writingSecret(sealedSecret, account.tenantId(), account.id(),
-                    keyId -> db.write(h -> bindAll(h.createUpdate(
+            boolean inserted = cipher.writingSecret(db, sealedSecret, account.tenantId(), account.id(),
+                    (h, secret, keyId) -> bindAll(h.createUpdate(
                             "INSERT INTO linked_account (" + COLUMNS + ", secret, secret_key_id) VALUES (:id, "
                                     + ":tenant_id, :connector_id, :auth_method, :label, :owner_id, :team_id, "
                                     + ":visibility, :provider_user_id, :provider_email, :provider_display_name, "
                                     + ":provider_account_id, :workspace_id, :workspace_name, :workspace_role, :status, "
                                     + ":status_reason, :secret_hint, :created_at, :updated_at, :last_verified_at, "
                                     + ":version, :secret, :secret_key_id) ON CONFLICT DO NOTHING"), account)
-                    .bind("secret", sealedSecret)
+                    .bind("secret", secret)
                     .bind("secret_key_id", keyId)
-                    .execute() == 1));
+                    .execute() == 1);
             if (inserted) {
                 return;
             }
@@ -197,12 +197,12 @@ final class JdbiLinkedAccountStore implements LinkedAccountStore {
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(sealedSecret, "sealedSecret");
         workspaceColumn(account);
-        return updated(account, () -> cipher.writingSecret(sealedSecret, account.tenantId(), account.id(),
-                keyId -> db.write(h -> bindAll(h.createUpdate(
+        return updated(account, () -> cipher.writingSecret(db, sealedSecret, account.tenantId(), account.id(),
+                (h, secret, keyId) -> bindAll(h.createUpdate(
                         updateSql(", secret = :secret, secret_key_id = :secret_key_id")), account)
-                .bind("secret", sealedSecret)
+                .bind("secret", secret)
                 .bind("secret_key_id", keyId)
-                .execute())));
+                .execute()));
     }
 
     private static String updateSql(String secretColumns) {

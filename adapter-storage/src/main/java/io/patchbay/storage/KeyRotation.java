@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -227,18 +229,24 @@ public final class KeyRotation {
                 throw new IllegalStateException("sealing failed", e);
             }
         }
-        int moved = resealed.isEmpty() ? 0 : db.write(h -> {
-            var batch = h.prepareBatch("UPDATE linked_account SET secret = :secret, secret_key_id = :key "
-                    + "WHERE id = :id AND secret = :previous");
-            for (int i = 0; i < resealed.size(); i++) {
-                batch.bind("secret", resealed.get(i).secret())
-                        .bind("key", keys.primaryId())
-                        .bind("id", resealed.get(i).id())
-                        .bind("previous", previous.get(i))
-                        .add();
-            }
-            return Arrays.stream(batch.execute()).map(n -> Math.max(n, 0)).sum();
-        });
+        int moved;
+        try {
+            moved = resealed.isEmpty() ? 0 : cipher.storingSealed(db, keys.primaryId(), h -> {
+                var batch = h.prepareBatch("UPDATE linked_account SET secret = :secret, secret_key_id = :key "
+                        + "WHERE id = :id AND secret = :previous");
+                for (int i = 0; i < resealed.size(); i++) {
+                    batch.bind("secret", resealed.get(i).secret())
+                            .bind("key", keys.primaryId())
+                            .bind("id", resealed.get(i).id())
+                            .bind("previous", previous.get(i))
+                            .add();
+                }
+                return Arrays.stream(batch.execute()).map(n -> Math.max(n, 0)).sum();
+            });
+        } catch (KeyRemovedException e) {
+            // Another instance made another key primary and removed this one since the file was read for the batch.
+            throw new KeysetChangedException(cipher.store().describe(), e.filePrimaryKeyId(), keys.primaryId());
+        }
         return new Batch(moved, resealed.size() - moved, unreadable, next, keys.primaryId());
     }
 
@@ -277,24 +285,22 @@ public final class KeyRotation {
     /**
      * Removes every key of the keyset file that no stored secret uses, other than the file's primary key and this
      * instance's. It is decided on the file as it is now and on the database at that moment, while no secret can be
-     * written here; a key the file has and this instance has not heard of is judged the same way.
+     * written here; a key the file has and this instance has not heard of is judged the same way. On PostgreSQL no
+     * instance can write a secret meanwhile either: this holds the keyset advisory lock alone from before the count
+     * until the file is written, and every write of a secret holds it shared and checks the file once it has it
+     * ({@link TinkSecretCipher#storingSealed}), so a secret sealed with a key removed here is never stored.
      *
      * @return the ids of the removed keys
      */
     public List<Long> removeUnusedKeys() {
         List<Long> removed = new ArrayList<>();
-        cipher.changeKeys(file -> {
-            KeysetHandle handle = file;
-            // This instance's primary stays even when the file has another one: a secret sealed with it just before
-            // this change must still be accepted when it is written after.
-            long ownPrimary = cipher.keys().primaryId();
-            for (long id : Keysets.keyIds(file)) {
-                if (id != Keysets.primaryKeyId(file) && id != ownPrimary && secretsWithKey(id) == 0) {
-                    handle = Keysets.removeKey(handle, id);
-                    removed.add(id);
-                }
-            }
-            return handle;
+        cipher.changeKeysWithin(update -> {
+            HandleCallback<KeysetHandle, RuntimeException> removing = h -> {
+                db.lock(h, Database.AdvisoryLock.KEYSET, false);
+                return update.apply(file -> withoutUnusedKeys(h, file, removed));
+            };
+            // SQLite serves one instance, whose writes the cipher keeps out: no transaction to hold.
+            return db.dialect() == Database.Dialect.POSTGRESQL ? db.write(removing) : db.read(removing);
         });
         if (!removed.isEmpty()) {
             LOG.info("Removed unused keys {} from the keyset {}", removed, cipher.store().describe());
@@ -302,10 +308,24 @@ public final class KeyRotation {
         return List.copyOf(removed);
     }
 
-    private long secretsWithKey(long keyId) {
-        return db.read(h -> h.createQuery("SELECT COUNT(*) FROM linked_account WHERE secret_key_id = :key")
+    private KeysetHandle withoutUnusedKeys(Handle h, KeysetHandle file, List<Long> removed) {
+        KeysetHandle handle = file;
+        // This instance's primary stays even when the file has another one: a secret sealed with it just before
+        // this change must still be accepted when it is written after.
+        long ownPrimary = cipher.keys().primaryId();
+        for (long id : Keysets.keyIds(file)) {
+            if (id != Keysets.primaryKeyId(file) && id != ownPrimary && secretsWithKey(h, id) == 0) {
+                handle = Keysets.removeKey(handle, id);
+                removed.add(id);
+            }
+        }
+        return handle;
+    }
+
+    private static long secretsWithKey(Handle h, long keyId) {
+        return h.createQuery("SELECT COUNT(*) FROM linked_account WHERE secret_key_id = :key")
                 .bind("key", keyId)
-                .mapTo(Long.class).one());
+                .mapTo(Long.class).one();
     }
 
     static Map<Long, Long> secretsPerKey(Database db) {

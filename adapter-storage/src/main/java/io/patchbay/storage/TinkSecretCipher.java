@@ -14,8 +14,10 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.LongFunction;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +51,10 @@ final class TinkSecretCipher implements SecretCipher {
     }
 
     private final KeysetStore store;
-    /** Writers of secrets hold the read lock; removing a key takes the write lock, so no write can race it. */
+    /**
+     * Writers of secrets hold the read lock; removing a key takes the write lock, so no write of this instance can race
+     * it (other instances on PostgreSQL: {@link #storingSealed}).
+     */
     private final ReentrantReadWriteLock keyChange = new ReentrantReadWriteLock(true);
     private final long recheckNanos;
     private volatile Keys keys;
@@ -218,16 +223,49 @@ final class TinkSecretCipher implements SecretCipher {
         return OptionalLong.of(id);
     }
 
+    /** A write of a sealed secret, in the transaction of {@code h}. */
+    @FunctionalInterface
+    interface SecretWrite<T> {
+        T write(Handle h, byte[] sealed, long keyId);
+    }
+
     /**
-     * Runs a write of an account's sealed secret while no key can be removed, with the id of the key that sealed it.
-     * The secret is opened first: bytes that merely start like a ciphertext (plaintext behind a copied prefix), or a
-     * ciphertext bound to another account, which would never open for this one, are refused, not stored.
+     * Writes an account's sealed secret, with the id of the key that sealed it, while no key can be removed (see
+     * {@link #storingSealed}). The secret is opened first: bytes that merely start like a ciphertext (plaintext behind
+     * a copied prefix), or a ciphertext bound to another account, which would never open for this one, are refused,
+     * not stored. Should another instance have removed the sealing key from the keyset file before this one read it
+     * again, the secret is sealed again with the file's primary key and written with that.
      *
      * @throws IllegalArgumentException when the bytes are not a ciphertext of a key in the keyset, sealed for this
      *                                  tenant and account: plaintext, or anything else, is never stored
+     * @throws StorageException         busy, when the key that sealed it again was removed too
      */
-    <T> T writingSecret(byte[] sealed, String tenantId, String accountId, LongFunction<T> write) {
+    <T> T writingSecret(Database db, byte[] sealed, String tenantId, String accountId, SecretWrite<T> write) {
         rereadIfDue(); // before the read lock: adopting a change takes the write lock
+        try {
+            return writingOnce(db, sealed, tenantId, accountId, write);
+        } catch (KeyRemovedException e) {
+            LOG.info("{}: sealing the secret of account {} again with the keyset file's primary key", e.getMessage(),
+                    accountId);
+            reload(); // adopts the file, the removed key staying readable for the grace period
+            byte[] associatedData = SecretCipher.associatedData(tenantId, accountId);
+            byte[] plaintext = open(sealed, associatedData);
+            byte[] resealed;
+            try {
+                resealed = seal(plaintext, associatedData);
+            } finally {
+                Arrays.fill(plaintext, (byte) 0);
+            }
+            try {
+                return writingOnce(db, resealed, tenantId, accountId, write);
+            } catch (KeyRemovedException again) {
+                throw StorageException.busy("The keyset " + store.describe() + " changed twice while a secret was "
+                        + "written; nothing was stored, try again (" + again.getMessage() + ")", again);
+            }
+        }
+    }
+
+    private <T> T writingOnce(Database db, byte[] sealed, String tenantId, String accountId, SecretWrite<T> write) {
         keyChange.readLock().lock();
         try {
             OptionalLong keyId = keyId(sealed);
@@ -244,10 +282,35 @@ final class TinkSecretCipher implements SecretCipher {
                         + "tenant; seal it with this storage's cipher and SecretCipher.associatedData(tenantId, "
                         + "accountId) of the account it is stored with");
             }
-            return write.apply(keyId.getAsLong());
+            long id = keyId.getAsLong();
+            return storingSealed(db, id, h -> write.write(h, sealed, id));
         } finally {
             keyChange.readLock().unlock();
         }
+    }
+
+    /**
+     * One write transaction storing secrets sealed with {@code keyId}, to be called under the read lock (no key is
+     * removed here meanwhile). On PostgreSQL, other instances sharing the keyset file are kept out too: the
+     * transaction holds the keyset advisory lock shared, which {@link KeyRotation#removeUnusedKeys()} takes alone from
+     * before it counts the secrets per key until the file is written, and, once the lock is granted, reads the file
+     * to see that it still has the key. This instance may have read the file up to {@link #KEYSET_RECHECK} ago, so a
+     * removal made by another instance before the lock was granted is seen only in the file. SQLite serves one
+     * instance, whose removals the read lock already keeps out.
+     *
+     * @throws KeyRemovedException when the file no longer has the key; nothing was written
+     */
+    <T> T storingSealed(Database db, long keyId, HandleCallback<T, RuntimeException> write) {
+        return db.write(h -> {
+            if (db.dialect() == Database.Dialect.POSTGRESQL && store.writable()) {
+                db.lock(h, Database.AdvisoryLock.KEYSET, true);
+                KeysetHandle file = store.read();
+                if (!Keysets.keyIds(file).contains(keyId)) {
+                    throw new KeyRemovedException(store.describe(), keyId, Keysets.primaryKeyId(file));
+                }
+            }
+            return write.withHandle(h);
+        });
     }
 
     /**
@@ -259,7 +322,7 @@ final class TinkSecretCipher implements SecretCipher {
      *                                #reload()}, outside this method, and retry)
      * @throws StorageException       when the keyset file cannot be read, so its primary key is not known
      */
-    <T> T withFilePrimary(java.util.function.Function<Keys, T> work) {
+    <T> T withFilePrimary(Function<Keys, T> work) {
         keyChange.readLock().lock();
         try {
             Keys current = keys;
@@ -284,9 +347,23 @@ final class TinkSecretCipher implements SecretCipher {
      * @return the keyset the change wrote
      */
     synchronized Keys changeKeys(UnaryOperator<KeysetHandle> change) {
+        return changeKeysWithin(update -> update.apply(change));
+    }
+
+    /** Applies a change to the keyset as its file holds it now, writes the file and returns what it wrote. */
+    @FunctionalInterface
+    interface KeysetUpdate {
+        KeysetHandle apply(UnaryOperator<KeysetHandle> change);
+    }
+
+    /**
+     * As {@link #changeKeys}, with the update of the file made by {@code work}, which calls it once and returns what
+     * it wrote: removing keys makes it inside a database transaction that holds a lock until the file is written.
+     */
+    synchronized Keys changeKeysWithin(Function<KeysetUpdate, KeysetHandle> work) {
         keyChange.writeLock().lock();
         try {
-            Keys after = Keys.of(store.update(change));
+            Keys after = Keys.of(work.apply(store::update));
             adopt(after);
             return after;
         } finally {

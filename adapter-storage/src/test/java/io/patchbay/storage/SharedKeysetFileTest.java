@@ -7,6 +7,10 @@ import io.patchbay.core.account.LinkedAccount;
 import io.patchbay.core.error.SecretUnavailableException;
 import io.patchbay.testkit.store.StoreFixtures;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -16,6 +20,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Handle;
@@ -306,6 +314,137 @@ class SharedKeysetFileTest {
                         .hasMessageContaining("sealed with key " + newKey);
                 assertThat(a.keyRotation().status().missingKeys()).isEmpty();
             }
+        }
+    }
+    /** An instance that reads the keyset file again only when it must: it goes on sealing with its primary key. */
+    private PatchbayStorage staleInstance() {
+        return PatchbayStorage.open(TestStorage.sameDatabase(config(), config().keyset()), Duration.ofHours(1));
+    }
+
+    /** Waits until {@code count} sessions of the test database wait for a lock (a row or an advisory lock). */
+    private boolean awaitLockWaiters(int count, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        try (Connection c = DriverManager.getConnection(config().jdbcUrl(), "postgres", "");
+             Statement st = c.createStatement()) {
+            while (System.nanoTime() < deadline) {
+                try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = "
+                        + "current_database() AND wait_event_type = 'Lock'")) {
+                    rs.next();
+                    if (rs.getInt(1) >= count) {
+                        return true;
+                    }
+                }
+                Thread.sleep(20);
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void aKeyIsNotRemovedWhileAnotherInstanceIsStoringASecretSealedWithIt() throws Exception {
+        try (PatchbayStorage a = PatchbayStorage.open(config()); PatchbayStorage b = staleInstance()) {
+            String tenant = StoreFixtures.tenant();
+            LinkedAccount account = Secrets.link(a, StoreFixtures.account(tenant), Secrets.newToken());
+            long oldKey = keyOf(a, account);
+            long newKey = a.keyRotation().addPrimaryKey();
+            a.keyRotation().reencryptAll(100);
+            assertThat(keyOf(a, account)).isEqualTo(newKey);
+
+            // b still seals with the old key, which no stored secret uses now. b's rotation of the account's
+            // credentials waits behind a row lock (a tool, or another instance's re-encryption batch) while a removes
+            // the unused keys.
+            String token = Secrets.newToken();
+            byte[] sealedOnB = Secrets.seal(b, account, token);
+            assertThat(TinkSecretCipher.keyId(sealedOnB)).hasValue(oldKey);
+            ExecutorService threads = Executors.newFixedThreadPool(2);
+            try (Connection tool = DriverManager.getConnection(config().jdbcUrl(), "postgres", "")) {
+                tool.setAutoCommit(false);
+                try (Statement st = tool.createStatement()) {
+                    st.executeQuery("SELECT id FROM linked_account WHERE id = '" + account.id() + "' FOR UPDATE")
+                            .close();
+                }
+                Future<LinkedAccount> rotation = threads.submit(() -> b.accounts().update(account, sealedOnB));
+                assertThat(awaitLockWaiters(1, Duration.ofSeconds(5))).as("b's write waits for the row").isTrue();
+                Future<List<Long>> removal = threads.submit(() -> a.keyRotation().removeUnusedKeys());
+                // The removal either finishes (nothing keeps it out) or waits for b's write.
+                long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                while (!removal.isDone() && !awaitLockWaiters(2, Duration.ofMillis(100))
+                        && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                tool.commit();
+
+                rotation.get(10, TimeUnit.SECONDS);
+                removal.get(10, TimeUnit.SECONDS);
+            } finally {
+                threads.shutdownNow();
+            }
+
+            assertThat(keysInFile()).as("the key of the stored secret is still in the file").contains(keyOf(a, account));
+            assertThat(Secrets.open(a, account)).isEqualTo(token);
+            assertThat(Secrets.open(b, account)).isEqualTo(token);
+        }
+        try (PatchbayStorage restarted = PatchbayStorage.open(config())) {
+            assertThat(restarted.keyRotation().status().missingKeys()).isEmpty();
+        }
+    }
+
+    @Test
+    void aSecretSealedWithAKeyAnotherInstanceRemovedIsSealedAgainWithTheFilesPrimaryKey() throws Exception {
+        try (PatchbayStorage a = PatchbayStorage.open(config()); PatchbayStorage b = staleInstance()) {
+            String tenant = StoreFixtures.tenant();
+            LinkedAccount old = Secrets.link(a, StoreFixtures.account(tenant), Secrets.newToken());
+            long oldKey = keyOf(a, old);
+            long newKey = a.keyRotation().addPrimaryKey();
+            a.keyRotation().reencryptAll(100);
+            assertThat(a.keyRotation().removeUnusedKeys()).containsExactly(oldKey);
+
+            // b has not read the file since: it seals with the removed key and stores that.
+            LinkedAccount account = StoreFixtures.account(tenant).build();
+            String token = Secrets.newToken();
+            byte[] sealedOnB = Secrets.seal(b, account, token);
+            assertThat(TinkSecretCipher.keyId(sealedOnB)).hasValue(oldKey);
+            b.accounts().insert(account, sealedOnB);
+
+            assertThat(keyOf(a, account)).isEqualTo(newKey);
+            assertThat(Secrets.open(a, account)).isEqualTo(token);
+            assertThat(Secrets.open(b, account)).isEqualTo(token);
+            assertThat(keysInFile()).containsExactly(newKey);
+        }
+        try (PatchbayStorage restarted = PatchbayStorage.open(config())) {
+            assertThat(restarted.keyRotation().status().missingKeys()).isEmpty();
+        }
+    }
+
+    @Test
+    void reencryptionDoesNotStoreSecretsSealedWithAKeyAnotherInstanceRemovedMeanwhile() throws Exception {
+        try (PatchbayStorage a = PatchbayStorage.open(config()); PatchbayStorage b = secondInstance()) {
+            String tenant = StoreFixtures.tenant();
+            LinkedAccount old = Secrets.link(a, StoreFixtures.account(tenant), Secrets.newToken());
+            long oldKey = keyOf(a, old);
+            long middleKey = a.keyRotation().addPrimaryKey();
+            long[] newestKey = new long[1];
+            // b seals the batch with the middle key; before it writes, a makes another key primary and removes the
+            // middle one, which no stored secret uses yet.
+            AtomicInteger handles = new AtomicInteger();
+            b.database().jdbi().getConfig(Handles.class).addListener(new HandleListener() {
+                @Override
+                public void handleCreated(Handle handle) {
+                    if (handles.incrementAndGet() == 2) {
+                        newestKey[0] = a.keyRotation().addPrimaryKey();
+                        assertThat(a.keyRotation().removeUnusedKeys()).containsExactly(middleKey);
+                    }
+                }
+            });
+
+            assertThatThrownBy(() -> b.keyRotation().reencryptBatch(Optional.empty(), 100))
+                    .isInstanceOf(KeysetChangedException.class)
+                    .hasMessageContaining("primary key is " + newestKey[0]);
+            assertThat(keyOf(a, old)).as("nothing written").isEqualTo(oldKey);
+
+            assertThat(b.keyRotation().reencryptBatch(Optional.empty(), 100).reencrypted()).isEqualTo(1);
+            assertThat(keyOf(a, old)).isEqualTo(newestKey[0]);
+            assertThat(Secrets.open(a, old)).isNotBlank();
         }
     }
 }
