@@ -245,7 +245,7 @@ public final class KeyRotation {
             });
         } catch (KeyRemovedException e) {
             // Another instance made another key primary and removed this one since the file was read for the batch.
-            throw new KeysetChangedException(cipher.store().describe(), e.filePrimaryKeyId(), keys.primaryId());
+            throw new KeysetChangedException(cipher.store().describe(), e.primaryKeyId(), keys.primaryId());
         }
         return new Batch(moved, resealed.size() - moved, unreadable, next, keys.primaryId());
     }

@@ -113,11 +113,8 @@ final class TinkSecretCipher implements SecretCipher {
 
     /** A key that was just removed, or one another instance added to the shared keyset file. */
     private Optional<byte[]> openWithoutCurrentKey(byte[] ciphertext, byte[] associatedData, long keyId) {
-        Removed recent = removed;
-        Keys candidate = null;
-        if (recent != null && System.nanoTime() - recent.untilNanos() < 0 && recent.keys().ids().contains(keyId)) {
-            candidate = recent.keys();
-        } else if (reloadFor(keyId)) {
+        Keys candidate = recentlyRemoved(keyId);
+        if (candidate == null && reloadFor(keyId)) {
             candidate = keys;
         }
         if (candidate == null) {
@@ -128,6 +125,13 @@ final class TinkSecretCipher implements SecretCipher {
         } catch (GeneralSecurityException e) {
             return Optional.empty();
         }
+    }
+
+    /** The keyset before the last removal of keys, while its grace period lasts and if it has the key; else null. */
+    private Keys recentlyRemoved(long keyId) {
+        Removed recent = removed;
+        return recent != null && System.nanoTime() - recent.untilNanos() < 0 && recent.keys().ids().contains(keyId)
+                ? recent.keys() : null;
     }
 
     /**
@@ -233,8 +237,9 @@ final class TinkSecretCipher implements SecretCipher {
      * Writes an account's sealed secret, with the id of the key that sealed it, while no key can be removed (see
      * {@link #storingSealed}). The secret is opened first: bytes that merely start like a ciphertext (plaintext behind
      * a copied prefix), or a ciphertext bound to another account, which would never open for this one, are refused,
-     * not stored. Should another instance have removed the sealing key from the keyset file before this one read it
-     * again, the secret is sealed again with the file's primary key and written with that.
+     * not stored. Should the sealing key have been removed from the keyset since (by another instance, whose change
+     * this one may not have read yet, or by this one), the secret is sealed again with the file's primary key and
+     * written with that.
      *
      * @throws IllegalArgumentException when the bytes are not a ciphertext of a key in the keyset, sealed for this
      *                                  tenant and account: plaintext, or anything else, is never stored
@@ -245,7 +250,7 @@ final class TinkSecretCipher implements SecretCipher {
         try {
             return writingOnce(db, sealed, tenantId, accountId, write);
         } catch (KeyRemovedException e) {
-            LOG.info("{}: sealing the secret of account {} again with the keyset file's primary key", e.getMessage(),
+            LOG.info("{}: sealing the secret of account {} again with the keyset's primary key", e.getMessage(),
                     accountId);
             reload(); // adopts the file, the removed key staying readable for the grace period
             byte[] associatedData = SecretCipher.associatedData(tenantId, accountId);
@@ -270,12 +275,16 @@ final class TinkSecretCipher implements SecretCipher {
         try {
             OptionalLong keyId = keyId(sealed);
             Keys current = keys;
-            if (keyId.isEmpty() || !current.ids().contains(keyId.getAsLong())) {
+            // A key removed since the secret was sealed (here, or in the file another instance changed) still opens
+            // it for the grace period: the secret is then sealed again rather than refused.
+            Keys opening = keyId.isEmpty() ? null
+                    : current.ids().contains(keyId.getAsLong()) ? current : recentlyRemoved(keyId.getAsLong());
+            if (opening == null) {
                 throw new IllegalArgumentException("sealedSecret: not sealed by a key of the configured keyset ("
                         + store.describe() + "); seal secrets with this storage's cipher");
             }
             try {
-                Arrays.fill(current.aead().decrypt(sealed, SecretCipher.associatedData(tenantId, accountId)),
+                Arrays.fill(opening.aead().decrypt(sealed, SecretCipher.associatedData(tenantId, accountId)),
                         (byte) 0);
             } catch (GeneralSecurityException e) {
                 throw new IllegalArgumentException("sealedSecret: does not open for account " + accountId + " of its "
@@ -283,6 +292,9 @@ final class TinkSecretCipher implements SecretCipher {
                         + "accountId) of the account it is stored with");
             }
             long id = keyId.getAsLong();
+            if (opening != current) {
+                throw new KeyRemovedException(store.describe(), id, current.primaryId());
+            }
             return storingSealed(db, id, h -> write.write(h, sealed, id));
         } finally {
             keyChange.readLock().unlock();

@@ -417,6 +417,27 @@ class SharedKeysetFileTest {
     }
 
     @Test
+    void aSecretSealedBeforeTheInstanceReadTheRemovalOfItsKeyIsSealedAgainNotRefused() throws Exception {
+        try (PatchbayStorage a = PatchbayStorage.open(config()); PatchbayStorage b = staleInstance()) {
+            String tenant = StoreFixtures.tenant();
+            LinkedAccount account = Secrets.link(a, StoreFixtures.account(tenant), Secrets.newToken());
+            long oldKey = keyOf(a, account);
+            long newKey = a.keyRotation().addPrimaryKey();
+            a.keyRotation().reencryptAll(100);
+            String token = Secrets.newToken();
+            byte[] sealedOnB = Secrets.seal(b, account, token);
+            assertThat(a.keyRotation().removeUnusedKeys()).containsExactly(oldKey);
+            // b reads the file between sealing the new credentials and storing them.
+            assertThat(b.keyRotation().status().primaryKeyId()).isEqualTo(newKey);
+
+            b.accounts().update(account, sealedOnB);
+
+            assertThat(keyOf(a, account)).isEqualTo(newKey);
+            assertThat(Secrets.open(a, account)).isEqualTo(token);
+        }
+    }
+
+    @Test
     void reencryptionDoesNotStoreSecretsSealedWithAKeyAnotherInstanceRemovedMeanwhile() throws Exception {
         try (PatchbayStorage a = PatchbayStorage.open(config()); PatchbayStorage b = secondInstance()) {
             String tenant = StoreFixtures.tenant();
