@@ -64,12 +64,16 @@ public final class LinkService {
     /**
      * Links an account for the viewer's tenant. A viewer acting for an end user links only for that user: the
      * request's owner must be the viewer's, and so must its team when the viewer names one, as the REST layer also
-     * requires. A viewer without a team links with the request's team as given: the caller (the host's backend)
-     * decides it.
+     * requires; a request naming no team takes the viewer's. A viewer without a team links with the request's team
+     * as given: the caller (the host's backend) decides it.
      */
-    public LinkResult link(Viewer viewer, LinkRequest request) {
+    public LinkResult link(Viewer viewer, LinkRequest asked) {
         Objects.requireNonNull(viewer, "viewer");
-        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(asked, "request");
+        // Linked without it, the account could never be shared with the team its owner is in.
+        LinkRequest request = asked.teamId().isPresent() || viewer.teamId().isEmpty() ? asked
+                : new LinkRequest(asked.connectorId(), asked.credentials(), asked.workspaceId(), asked.label(),
+                        asked.ownerId(), viewer.teamId(), asked.visibility());
         List<FieldError> inputErrors = new ArrayList<>();
         Ids.check("tenant_id", viewer.tenantId()).ifPresent(inputErrors::add);
         Ids.check("owner_id", request.ownerId()).ifPresent(inputErrors::add);

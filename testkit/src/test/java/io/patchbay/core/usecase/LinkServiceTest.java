@@ -165,7 +165,8 @@ class LinkServiceTest {
     void badLabelAndTeamVisibilityWithoutTeamAreFieldErrors() {
         LinkRequest bad = new LinkRequest("scripted", token(SOLO_TOKEN), Optional.empty(), Optional.of(" "), "alice",
                 Optional.empty(), Visibility.TEAM);
-        assertThatThrownBy(() -> f.hub.links().link(alice, bad))
+        // A tenant-wide caller names the team itself; an end user's request takes the end user's.
+        assertThatThrownBy(() -> f.hub.links().link(tenant, bad))
                 .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors())
                         .extracting(FieldError::field).containsExactly("label", "visibility"));
         assertThat(f.connector.verified).as("input errors come before the provider call").isEmpty();
@@ -354,6 +355,18 @@ class LinkServiceTest {
                 .account().ownerId()).isEqualTo("alice");
         assertThat(f.hub.links().link(tenant, request(BOB_TOKEN, null, "bob", null, Visibility.PRIVATE))
                 .account().ownerId()).isEqualTo("bob");
+    }
+
+    @Test
+    void anEndUserWhoNamesNoTeamLinksInTheirOwnTeamSoTheAccountCanBeSharedWithIt() {
+        LinkedAccount account = f.hub.links().link(alice, request(SOLO_TOKEN, null, "alice", null, Visibility.TEAM))
+                .account();
+
+        assertThat(account.teamId()).contains("team-1");
+        assertThat(account.visibility()).isEqualTo(Visibility.TEAM);
+        assertThat(f.hub.accounts().get(Viewer.endUser(TENANT, "carol", "team-1"), account.id()).id())
+                .as("a teammate sees it").isEqualTo(account.id());
+        assertThat(f.store.find(TENANT, account.id()).orElseThrow().teamId()).as("as stored").contains("team-1");
     }
 
     @Test
