@@ -150,7 +150,9 @@ public final class PatchbayServer implements AutoCloseable {
         // classes on a third. Start-up is CPU-bound, so storage does not wait for the connectors' settings check:
         // a misspelt setting stops the start just after, before anything is stored (no admin key is made).
         CompletableFuture<ConnectorRegistry> connectors = CompletableFuture.supplyAsync(() -> ConnectorRegistry.load(
-                PatchbayServer.class.getClassLoader(), Optional.of(config.connectorsDir()), id -> context(config, id),
+                // A missing folder was warned about above, naming its setting, or is the default one left out.
+                PatchbayServer.class.getClassLoader(), Optional.of(config.connectorsDir()).filter(Files::isDirectory),
+                id -> context(config, id),
                 Json::syntaxProblem),
                 PatchbayServer::startupThread);
         CompletableFuture<Parallel> loading = CompletableFuture.supplyAsync(() -> Parallel.load(config),

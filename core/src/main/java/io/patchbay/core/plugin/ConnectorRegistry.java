@@ -156,7 +156,12 @@ public final class ConnectorRegistry implements AutoCloseable {
                 refuse(rejected, classPath, e);
             }
         }
-        if (connectorsDir.isPresent() && Files.isDirectory(connectorsDir.get())) {
+        if (connectorsDir.isPresent() && !Files.isDirectory(connectorsDir.get())) {
+            // A typo or a volume not mounted would otherwise lose every drop-in connector without a word.
+            LOG.warn("Connectors folder {} {}, so no drop-in connector is loaded: create it with one subfolder per "
+                    + "connector, or pass no folder", connectorsDir.get().toAbsolutePath(),
+                    Files.exists(connectorsDir.get()) ? "is not a folder" : "does not exist");
+        } else if (connectorsDir.isPresent()) {
             warnAboutLooseJars(connectorsDir.get());
             for (Path folder : subfolders(connectorsDir.get())) {
                 try {
@@ -294,8 +299,19 @@ public final class ConnectorRegistry implements AutoCloseable {
             LOG.warn("Connector '{}' from {} ignored: the one from {} takes precedence", id, source, existing.source());
             return;
         }
-        ConnectorContext given = withBaseUrlSetting(Objects.requireNonNull(host.contexts().apply(id),
-                "the context of connector " + id), id, source);
+        ConnectorContext given;
+        try {
+            given = host.contexts().apply(id);
+        } catch (RuntimeException e) {
+            // The host's own function: refusing this connector alone keeps the others and closes its class loader.
+            throw new ConnectorLoadException("the host could not give connector '" + id + "' from " + source
+                    + " its context: " + e, e);
+        }
+        if (given == null) {
+            throw new ConnectorLoadException("the host gave connector '" + id + "' from " + source + " no context "
+                    + "(null)");
+        }
+        given = withBaseUrlSetting(given, id, source);
         // What a connector logs during a call has that call's secrets masked.
         ConnectorContext context = given.withLogger(CallSecrets.masking(given.logger()));
         Connector connector;

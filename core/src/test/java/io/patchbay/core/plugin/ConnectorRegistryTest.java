@@ -1,6 +1,7 @@
 package io.patchbay.core.plugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -320,6 +321,54 @@ class ConnectorRegistryTest {
                             + temp.toAbsolutePath(),
                     "Connectors folder " + loose + " holds [okio.jar] directly, which is not loaded: each drop-in "
                             + "connector goes in a subfolder of its own with all its jars (" + loose + "/<connector>/)");
+        } finally {
+            logger.detachAppender(events);
+        }
+    }
+
+    @Test
+    void aHostThatGivesAConnectorNoContextRefusesThatConnectorAlone() throws Exception {
+        Path connectors = temp.resolve("connectors");
+        buildConnectorJar(connectors.resolve("echo"), "echo", SpiVersion.CURRENT);
+        buildConnectorJar(connectors.resolve("other"), "other", SpiVersion.CURRENT);
+
+        try (ConnectorRegistry registry = ConnectorRegistry.load(getClass().getClassLoader(), Optional.of(connectors),
+                id -> switch (id) {
+                    case "echo" -> null;
+                    case "other" -> throw new IllegalStateException("no settings for other");
+                    default -> ConnectorContext.defaults(id);
+                })) {
+            assertThat(registry.find(ClassPathEchoFactory.ID)).as("the class path's still load").isPresent();
+            assertThat(registry.rejected()).extracting(ConnectorRegistry.Rejected::connectorId,
+                    ConnectorRegistry.Rejected::reason).containsExactlyInAnyOrder(
+                    tuple(Optional.of("echo"), "the host gave connector 'echo' from folder "
+                            + connectors.resolve("echo") + " no context (null)"),
+                    tuple(Optional.of("other"), "the host could not give connector 'other' from folder "
+                            + connectors.resolve("other") + " its context: java.lang.IllegalStateException: no "
+                            + "settings for other"));
+        }
+    }
+
+    @Test
+    void aConnectorsFolderThatIsMissingOrAFileIsWarnedAboutNotTakenAsEmpty() throws Exception {
+        Path missing = temp.resolve("conectors");
+        Path file = Files.writeString(temp.resolve("connectors.txt"), "not a folder");
+        Logger logger = (Logger) LoggerFactory.getLogger(ConnectorRegistry.class);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        try {
+            for (Path folder : List.of(missing, file)) {
+                try (ConnectorRegistry registry = load(folder)) {
+                    assertThat(registry.rejected()).isEmpty();
+                }
+            }
+            assertThat(events.list.stream().filter(e -> e.getLevel() == Level.WARN)
+                    .map(ILoggingEvent::getFormattedMessage)).containsExactly(
+                    "Connectors folder " + missing.toAbsolutePath() + " does not exist, so no drop-in connector is "
+                            + "loaded: create it with one subfolder per connector, or pass no folder",
+                    "Connectors folder " + file.toAbsolutePath() + " is not a folder, so no drop-in connector is "
+                            + "loaded: create it with one subfolder per connector, or pass no folder");
         } finally {
             logger.detachAppender(events);
         }
