@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,9 @@ public final class RequestLog {
 
     /** Longer paths are cut in the access line. */
     private static final int MAX_LOGGED_PATH = 256;
+    /** What API keys ({@code pb_sk_}) and connect session tokens ({@code pb_cs_}) start with; checked first. */
+    private static final String TOKEN_PREFIX = "pb_";
+    private static final Pattern TOKEN = Pattern.compile("(pb_(?:sk|cs)_)[A-Za-z0-9]+");
 
     private final MeterRegistry meters;
     private final boolean accessLines;
@@ -55,9 +59,15 @@ public final class RequestLog {
 
     /**
      * A path as a client sent it, safe for a log line: no control characters or spaces (a forged line break or
-     * terminal escape would otherwise reach the log), and not too long.
+     * terminal escape would otherwise reach the log), not too long, and no API key or connect session token (a
+     * client that put one in the path by mistake, {@code /v1/accounts/pb_sk_...}, must not find it in the log).
      */
     static String printable(String path) {
+        String shown = cleaned(path);
+        return shown.contains(TOKEN_PREFIX) ? TOKEN.matcher(shown).replaceAll("$1****") : shown;
+    }
+
+    private static String cleaned(String path) {
         int i = 0;
         while (i < path.length() && i < MAX_LOGGED_PATH && path.charAt(i) > 0x20 && path.charAt(i) < 0x7f) {
             i++;

@@ -1,0 +1,34 @@
+package io.patchbay.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+class RequestLogTest {
+    @Test
+    void anAccessLineNeverShowsAnApiKeyOrSessionTokenSentInThePath() {
+        Logger logger = (Logger) LoggerFactory.getLogger("io.patchbay.server.access-log");
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        try {
+            RequestLog log = new RequestLog(new SimpleMeterRegistry(), true);
+            log.record("GET", "/v1/accounts/{account_id}", "/v1/accounts/pb_sk_4f9q2xz7k1m3n5p8r0t2v4w6y8", 401,
+                    1_000_000, "-");
+            log.record("GET", "unmatched", "/v1/x/pb_cs_abc123/y\u001b[2J/pb_sk_", 404, 1_000_000, "-");
+            log.record("GET", "/v1/accounts/{account_id}", "/v1/accounts/acc_01", 200, 1_000_000, "key_01");
+
+            assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
+                    "GET /v1/accounts/pb_sk_**** 401 1.0ms caller=-",
+                    "GET /v1/x/pb_cs_****/y?[2J/pb_sk_ 404 1.0ms caller=-",
+                    "GET /v1/accounts/acc_01 200 1.0ms caller=key_01");
+        } finally {
+            logger.detachAppender(lines);
+        }
+    }
+}
