@@ -127,6 +127,19 @@ class HubProxyTest {
     }
 
     @Test
+    void theAuthHeaderMadeFromTheTokenIsMaskedInWhatIsLoggedDuringTheCall() {
+        String basic = java.util.Base64.getEncoder().encodeToString((TOKEN + ":api_token")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+
+        hub.proxy().send(OWNER, account.id(), ProxyRequest.of("GET", "api/v9/me"));
+
+        assertThat(toggl.lastRequest().header("Authorization")).isEqualTo("Basic " + basic);
+        // An HTTP client's own log (the JDK's, with -Djdk.httpclient.HttpClient.log=headers) would show it.
+        assertThat(io.patchbay.core.catalog.CallSecrets.mask("authorization: Basic " + basic))
+                .doesNotContain(basic).doesNotContain(basic.substring(0, 12));
+    }
+
+    @Test
     void aBlockedRouteNeverReachesTheProviderHoweverItIsSpelledOrAskedFor() {
         for (ProxyRequest blocked : List.of(ProxyRequest.of("POST", "api/v9/desktop_login_tokens"),
                 ProxyRequest.of("post", "API/v9/Desktop_Login_Tokens/"),

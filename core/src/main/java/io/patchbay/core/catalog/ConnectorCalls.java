@@ -93,7 +93,11 @@ public final class ConnectorCalls implements AutoCloseable {
                 () -> ContextClassLoader.using(loader, work));
     }
 
-    <T> T call(String connectorId, String operation, List<String> secrets, Supplier<T> work) {
+    /**
+     * As {@link #call(String, String, Supplier)}, for work that carries secrets the caller already holds (the
+     * headers a proxy request sends): they are masked in what is logged while it runs, on any thread.
+     */
+    public <T> T call(String connectorId, String operation, List<String> secrets, Supplier<T> work) {
         Objects.requireNonNull(connectorId, "connectorId");
         Objects.requireNonNull(operation, "operation");
         Objects.requireNonNull(work, "work");

@@ -112,8 +112,8 @@ public final class AccountProxy {
         URI uri = ProxyRules.target(target.baseUrl(), relative, request.query().map(ProxyRules::wireForm)
                 .orElse(null));
         ProxyRules.refuseBlocked(target, request.method(), relative);
-        HttpResponse<byte[]> response = exchange(account.connectorId(), request.method() + " " + relative, uri,
-                outgoing(request, target, uri));
+        HttpResponse<byte[]> response = exchange(account.connectorId(), request.method() + " " + relative,
+                opened.secrets(), uri, outgoing(request, target, uri));
         if (response.statusCode() < 100 || response.statusCode() > 599) {
             throw invalid(account.connectorId(), "a status outside 100-599");
         }
@@ -145,8 +145,10 @@ public final class AccountProxy {
      * deadline and on close, which closes the connection; its {@code sendAsync} would hand every answer to the
      * common pool, which on a machine of one or two cores starts a thread per answer.
      */
-    private HttpResponse<byte[]> exchange(String connectorId, String operation, URI uri, HttpRequest outgoing) {
-        return calls.call(connectorId, "proxy " + operation, () -> {
+    private HttpResponse<byte[]> exchange(String connectorId, String operation, SecretMasking.Secrets secrets,
+                                          URI uri, HttpRequest outgoing) {
+        // The request's auth headers (a Basic value made from the token, say) are masked in whatever logs them.
+        return calls.call(connectorId, "proxy " + operation, secrets.texts(), () -> {
             try {
                 return client().send(outgoing, info -> new LimitedBody(MAX_RESPONSE_BYTES));
             } catch (InterruptedException e) {

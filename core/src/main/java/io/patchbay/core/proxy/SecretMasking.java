@@ -30,6 +30,12 @@ public final class SecretMasking {
             return values.isEmpty() && jsonFields.isEmpty();
         }
 
+        /** The values as text again, for masking what is logged, which is text rather than bytes. */
+        public List<String> texts() {
+            return values.stream().map(v -> new String(v.getBytes(StandardCharsets.ISO_8859_1),
+                    StandardCharsets.UTF_8)).toList();
+        }
+
         /** For {@code toString()} of what holds it: how many, never which. */
         @Override
         public String toString() {
