@@ -31,7 +31,10 @@ public interface Connector extends AutoCloseable {
 
     List<ActionDefinition> actions();
 
-    /** Runs one action. Input was validated against the action's input schema by the caller. */
+    /**
+     * Runs one action. Input was validated against the action's input schema by the host (the server always does;
+     * an embedding host is asked to), so its types and required members can be relied on.
+     */
     ActionResult invoke(ActionCall call);
 
     /** Where an authenticated pass-through request goes, and the headers that authenticate it. */
