@@ -100,6 +100,14 @@ public final class Hub implements AutoCloseable {
         return actions;
     }
 
+    /**
+     * Where connector code runs under the hub's deadline and limits, for a host that calls a connector itself (the
+     * server's proxy asks for an account's target there).
+     */
+    public ConnectorCalls calls() {
+        return calls;
+    }
+
     /** The authenticated proxy: a request to an account's provider, under the same rules as the server's. */
     public AccountProxy proxy() {
         return proxy;

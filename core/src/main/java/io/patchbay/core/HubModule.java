@@ -85,4 +85,10 @@ public final class HubModule extends AbstractModule {
     AccountProxy proxy(Hub hub) {
         return hub.proxy();
     }
+
+    /** Where a host runs connector code of its own (the server's proxy asks for targets there). */
+    @Provides
+    ConnectorCalls calls(Hub hub) {
+        return hub.calls();
+    }
 }

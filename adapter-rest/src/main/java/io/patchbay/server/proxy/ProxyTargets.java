@@ -3,6 +3,7 @@ package io.patchbay.server.proxy;
 import io.patchbay.core.account.AccountVault;
 import io.patchbay.core.account.LinkedAccount;
 import io.patchbay.core.account.Viewer;
+import io.patchbay.core.catalog.ConnectorCalls;
 import io.patchbay.core.catalog.ConnectorCatalog;
 import io.patchbay.core.proxy.OpenedTarget;
 import jakarta.inject.Inject;
@@ -33,17 +34,19 @@ final class ProxyTargets {
 
     private final AccountVault vault;
     private final ConnectorCatalog catalog;
+    private final ConnectorCalls calls;
     private final LongSupplier nanoTime;
     private final ConcurrentHashMap<String, Entry> cache = new ConcurrentHashMap<>();
 
     @Inject
-    ProxyTargets(AccountVault vault, ConnectorCatalog catalog) {
-        this(vault, catalog, System::nanoTime);
+    ProxyTargets(AccountVault vault, ConnectorCatalog catalog, ConnectorCalls calls) {
+        this(vault, catalog, calls, System::nanoTime);
     }
 
-    ProxyTargets(AccountVault vault, ConnectorCatalog catalog, LongSupplier nanoTime) {
+    ProxyTargets(AccountVault vault, ConnectorCatalog catalog, ConnectorCalls calls, LongSupplier nanoTime) {
         this.vault = Objects.requireNonNull(vault, "vault");
         this.catalog = Objects.requireNonNull(catalog, "catalog");
+        this.calls = Objects.requireNonNull(calls, "calls");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
     }
 
@@ -73,7 +76,7 @@ final class ProxyTargets {
         if (!mayBlock) {
             return Optional.empty();
         }
-        OpenedTarget resolved = OpenedTarget.open(catalog, vault, account);
+        OpenedTarget resolved = OpenedTarget.open(catalog, vault, calls, account);
         if (cache.size() >= CAPACITY) {
             cache.clear();
         }

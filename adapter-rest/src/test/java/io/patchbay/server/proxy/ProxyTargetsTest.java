@@ -6,6 +6,7 @@ import io.patchbay.core.account.AccountVault;
 import io.patchbay.core.account.CachingLinkedAccountStore;
 import io.patchbay.core.account.LinkedAccount;
 import io.patchbay.core.account.Viewer;
+import io.patchbay.core.catalog.ConnectorCalls;
 import io.patchbay.core.catalog.ConnectorCatalog;
 import io.patchbay.core.plugin.ConnectorRegistry;
 import io.patchbay.core.proxy.OpenedTarget;
@@ -42,6 +43,7 @@ class ProxyTargetsTest {
     private CountingLinkedAccountStore database;
     private AccountVault vault;
     private final AtomicLong nanos = new AtomicLong();
+    private ConnectorCalls calls;
     private ProxyTargets targets;
     private LinkedAccount account;
     private final Viewer viewer = Viewer.tenantWide("acme");
@@ -53,7 +55,8 @@ class ProxyTargetsTest {
         database = new CountingLinkedAccountStore(storage.accounts());
         // As the server has it: accounts from memory, the sealed secret from the database.
         vault = new AccountVault(new CachingLinkedAccountStore(database, storage.accountChanges()), storage.cipher());
-        targets = new ProxyTargets(vault, new ConnectorCatalog(registry.connectors()), nanos::get);
+        calls = new ConnectorCalls(Duration.ofSeconds(5), 4);
+        targets = new ProxyTargets(vault, new ConnectorCatalog(registry.connectors()), calls, nanos::get);
         account = StoreFixtures.account("acme").connector("toggl").build();
         vault.store().insert(account, vault.seal("acme", account.id(),
                 new Credentials("api_token", Map.of("api_token", TOKEN))));
@@ -61,6 +64,7 @@ class ProxyTargetsTest {
 
     @AfterEach
     void close() throws Exception {
+        calls.close();
         registry.close();
         storage.close();
     }

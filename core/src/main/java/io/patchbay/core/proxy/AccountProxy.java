@@ -107,7 +107,7 @@ public final class AccountProxy {
         ProxyRules.refuseMethodParameter(request.query().map(ProxyRules::wireForm).orElse(null),
                 contentType(request.headers()), () -> new String(request.body(), StandardCharsets.ISO_8859_1));
         LinkedAccount account = vault.visible(viewer, accountId);
-        OpenedTarget opened = OpenedTarget.open(catalog, vault, account);
+        OpenedTarget opened = OpenedTarget.open(catalog, vault, calls, account);
         ProxyTarget target = opened.target();
         URI uri = ProxyRules.target(target.baseUrl(), relative, request.query().map(ProxyRules::wireForm)
                 .orElse(null));

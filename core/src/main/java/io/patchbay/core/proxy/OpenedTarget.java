@@ -3,6 +3,7 @@ package io.patchbay.core.proxy;
 import io.patchbay.core.account.AccountVault;
 import io.patchbay.core.account.LinkedAccount;
 import io.patchbay.core.catalog.CallSecrets;
+import io.patchbay.core.catalog.ConnectorCalls;
 import io.patchbay.core.catalog.ConnectorCatalog;
 import io.patchbay.spi.Connector;
 import io.patchbay.spi.Credentials;
@@ -26,14 +27,17 @@ public record OpenedTarget(LinkedAccount account, ProxyTarget target, SecretMask
     }
 
     /**
-     * Opens the account's sealed credentials and asks its connector for the target. The caller has checked that
-     * the viewer may see the account.
+     * Opens the account's sealed credentials and asks its connector for the target, as a connector call: under the
+     * hub's deadline (a connector that fetches a token first cannot hold the caller forever), with the connector's
+     * own class loader and its secrets masked in logs. The caller has checked that the viewer may see the account.
      */
-    public static OpenedTarget open(ConnectorCatalog catalog, AccountVault vault, LinkedAccount account) {
+    public static OpenedTarget open(ConnectorCatalog catalog, AccountVault vault, ConnectorCalls calls,
+                                    LinkedAccount account) {
         Connector connector = catalog.get(account.connectorId());
         Credentials credentials = vault.open(account);
         List<String> secretFields = CallSecrets.of(connector, credentials);
-        ProxyTarget target = CallSecrets.during(secretFields, () -> connector.proxyTarget(credentials));
+        ProxyTarget target = calls.call(connector, credentials, "proxy target",
+                () -> connector.proxyTarget(credentials));
         List<String> values = secretValues(secretFields, target.headers(), target.nonSecretHeaders());
         List<String> jsonFields = target.secretJsonFields().stream()
                 .map(name -> SecretMasking.latin1View('"' + name + '"'))

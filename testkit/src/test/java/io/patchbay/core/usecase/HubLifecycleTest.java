@@ -4,6 +4,7 @@ import static io.patchbay.core.usecase.UseCaseFixture.SOLO_TOKEN;
 import static io.patchbay.core.usecase.UseCaseFixture.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.patchbay.core.Hub;
 import io.patchbay.core.account.AccountQuery;
@@ -72,6 +73,23 @@ class HubLifecycleTest {
         LinkedAccount after = hub.accounts().get(alice, account.id());
         assertThat(after.status()).isEqualTo(AccountStatus.UNVERIFIED);
         assertThat(after.statusReason()).hasValueSatisfying(r -> assertThat(r).startsWith("provider_timeout"));
+    }
+
+    @Test
+    void aConnectorThatHangsWhenAskedForItsProxyTargetIsCutOffAndInterrupted() throws InterruptedException {
+        connector.answer(SOLO_TOKEN, () -> UseCaseFixture.verification("u-solo"));
+        LinkedAccount account = hub.links().link(alice, request(SOLO_TOKEN, null, "alice", null, Visibility.PRIVATE))
+                .account();
+        connector.beforeProxyTarget = this::hang;
+
+        // Bounded here too: without the hub's deadline the call would wait for ever.
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThatThrownBy(() -> hub.proxy().send(alice,
+                account.id(), ProxyRequest.of("GET", "me")))
+                .isInstanceOfSatisfying(ProviderUnavailable.class, e -> {
+                    assertThat(e.timedOut()).isTrue();
+                    assertThat(e.getMessage()).contains("'scripted'").contains("proxy target").contains("300 ms");
+                }));
+        assertThat(interrupted.await(10, TimeUnit.SECONDS)).as("the connector's thread is interrupted").isTrue();
     }
 
     @Test

@@ -32,6 +32,8 @@ final class ScriptedConnector implements Connector {
     final List<ActionCall> invoked = new ArrayList<>();
     /** Runs first in every action, e.g. to make it hang. */
     volatile Runnable beforeInvoke = () -> { };
+    /** Runs first when asked for a proxy target, e.g. to make it hang as a token fetch could. */
+    volatile Runnable beforeProxyTarget = () -> { };
 
     void answer(String token, Supplier<Verification> answer) {
         answers.put(token, answer);
@@ -76,6 +78,7 @@ final class ScriptedConnector implements Connector {
 
     @Override
     public ProxyTarget proxyTarget(Credentials credentials) {
+        beforeProxyTarget.run();
         return new ProxyTarget(BASE, Map.of("Authorization", "Bearer " + credentials.require("api_token")), Set.of());
     }
 
