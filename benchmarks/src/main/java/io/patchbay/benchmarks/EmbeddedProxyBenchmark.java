@@ -144,7 +144,7 @@ public class EmbeddedProxyBenchmark {
 
         sealed = storage.accounts().sealedSecret(TENANT, account.id()).orElseThrow();
         associatedData = SecretCipher.associatedData(TENANT, account.id());
-        secrets = OpenedTarget.open(hub.catalog(), hub.vault(), account).secrets();
+        secrets = OpenedTarget.open(hub.catalog(), hub.vault(), hub.calls(), account).secrets();
 
         // A benchmark of a failing call would measure exceptions: both sides must get the document.
         ProxyResponse proxied = proxyOnce();
@@ -322,7 +322,8 @@ public class EmbeddedProxyBenchmark {
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     @Threads(1)
     public OpenedTarget partOpenTarget() {
-        return OpenedTarget.open(hub.catalog(), hub.vault(), hub.vault().visible(OWNER, account.id()));
+        return OpenedTarget.open(hub.catalog(), hub.vault(), hub.calls(),
+                hub.vault().visible(OWNER, account.id()));
     }
 
     /** Of which: reading the sealed credentials from SQLite (the account itself is kept in memory). */
