@@ -73,15 +73,16 @@ final class InputValidator {
                             + ". The connector needs fixing; its other actions still work.");
         }
         FirstErrors errors = new FirstErrors();
+        boolean more = false;
         try {
             compiled.schema().validate(Json.writeValue(input), InputFormat.JSON,
                     (Consumer<ExecutionContext>) context -> context.setErrors(errors));
         } catch (FirstErrors.Enough enough) {
-            List<FieldError> first = errors.stream().map(InputValidator::fieldError).distinct().toList();
-            return Stream.concat(first.stream(), Stream.of(new FieldError("input", "too_many_errors",
-                    "input: more than " + MAX_ERRORS + " problems; the first are listed"))).toList();
+            more = true;
         }
-        return errors.stream().map(InputValidator::fieldError).distinct().toList();
+        List<FieldError> found = errors.stream().map(InputValidator::fieldError).distinct().toList();
+        return more ? Stream.concat(found.stream(), Stream.of(new FieldError("input", "too_many_errors",
+                "input: more than " + MAX_ERRORS + " problems; the first are listed"))).toList() : found;
     }
 
     /**

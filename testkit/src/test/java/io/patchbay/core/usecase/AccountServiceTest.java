@@ -78,7 +78,9 @@ class AccountServiceTest {
 
     @Test
     void teamVisibilityNeedsATeam() {
-        LinkedAccount account = f.hub.links().link(alice, request(BOB_TOKEN, null, "alice", null, Visibility.PRIVATE)).account();
+        // Linked by the backend for alice without a team (an end user's own link takes the end user's team).
+        LinkedAccount account = f.hub.links().link(Viewer.tenantWide(TENANT),
+                request(BOB_TOKEN, null, "alice", null, Visibility.PRIVATE)).account();
         assertThatThrownBy(() -> f.hub.accounts().changeVisibility(alice, account.id(), Visibility.TEAM, Optional.empty()))
                 .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors())
                         .extracting(FieldError::code).containsExactly("team_required"));
