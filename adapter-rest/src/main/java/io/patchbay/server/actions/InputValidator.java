@@ -73,42 +73,43 @@ final class InputValidator {
                             + ". The connector needs fixing; its other actions still work.");
         }
         FirstErrors errors = new FirstErrors();
-        boolean more = false;
-        try {
-            compiled.schema().validate(Json.writeValue(input), InputFormat.JSON,
-                    (Consumer<ExecutionContext>) context -> context.setErrors(errors));
-        } catch (FirstErrors.Enough enough) {
-            more = true;
-        }
+        compiled.schema().validate(Json.writeValue(input), InputFormat.JSON,
+                (Consumer<ExecutionContext>) errors::collectFrom);
         List<FieldError> found = errors.stream().map(InputValidator::fieldError).distinct().toList();
-        return more ? Stream.concat(found.stream(), Stream.of(new FieldError("input", "too_many_errors",
+        return errors.more ? Stream.concat(found.stream(), Stream.of(new FieldError("input", "too_many_errors",
                 "input: more than " + MAX_ERRORS + " problems; the first are listed"))).toList() : found;
     }
 
     /**
      * The first {@value #MAX_ERRORS} errors of one validation, then the walk stops: an array of 500,000 wrong items
-     * would otherwise cost seconds of CPU and an answer of tens of megabytes. Combinators (anyOf, oneOf, not, if)
-     * collect their branches' errors in lists of their own, so only errors that stand reach this one.
+     * would otherwise cost seconds of CPU and an answer of tens of megabytes. It stops the library's way, by turning
+     * on fail-fast, whose exception every keyword passes through (another exception would be logged as a failure
+     * of the schema). Combinators (anyOf, oneOf, not, if) collect their branches' errors in lists of their own, so
+     * only errors that stand reach this one.
      */
     private static final class FirstErrors extends ArrayList<Error> {
-        private static final class Enough extends RuntimeException {
-            Enough() {
-                super(null, null, false, false);
-            }
+        private ExecutionContext context;
+        private boolean more;
+
+        void collectFrom(ExecutionContext context) {
+            this.context = context;
+            context.setErrors(this);
         }
 
         @Override
         public boolean add(Error error) {
-            if (size() == MAX_ERRORS) {
-                throw new Enough();
+            if (size() < MAX_ERRORS) {
+                return super.add(error);
             }
-            return super.add(error);
+            more = true;
+            context.setFailFast(true); // the library throws at once, after this add, and ends the validation
+            return false;
         }
 
         @Override
-        public boolean addAll(Collection<? extends Error> more) {
-            more.forEach(this::add);
-            return !more.isEmpty();
+        public boolean addAll(Collection<? extends Error> errors) {
+            errors.forEach(this::add);
+            return !errors.isEmpty();
         }
     }
 

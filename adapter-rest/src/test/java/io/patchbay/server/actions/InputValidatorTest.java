@@ -50,6 +50,25 @@ class InputValidatorTest {
     }
 
     @Test
+    void stoppingAtTheLimitIsNotLoggedAsAFailureOfTheSchema() {
+        ActionDefinition names = action("{\"type\":\"object\",\"properties\":{\"names\":{\"type\":\"array\","
+                + "\"items\":{\"type\":\"string\",\"pattern\":\"\\\\S\"}}}}");
+        Logger library = (Logger) LoggerFactory.getLogger("com.networknt");
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        library.addAppender(events);
+        try {
+            List<FieldError> errors = validator.validate("probe", names, Map.of("names", Collections.nCopies(200,
+                    " ")));
+            assertThat(errors).hasSize(InputValidator.MAX_ERRORS + 1);
+            assertThat(errors.get(0).code()).isEqualTo("schema_pattern");
+            assertThat(events.list).as("the library's own log").isEmpty();
+        } finally {
+            library.detachAppender(events);
+        }
+    }
+
+    @Test
     void theBranchesACombinatorTriesDoNotCountAsProblems() {
         // Each item fails anyOf's first branch and passes the second: no problem at all, however many items.
         ActionDefinition ids = action("{\"type\":\"object\",\"properties\":{\"ids\":{\"type\":\"array\","
