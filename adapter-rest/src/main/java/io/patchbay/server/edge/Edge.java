@@ -378,7 +378,8 @@ public final class Edge {
                 RequestShape.checkPath(exchange.path());
                 api.relay(exchange);
             } catch (RuntimeException e) {
-                ApiException problem = Problems.toProblem(e, false, request.method() + " " + exchange.path());
+                ApiException problem = Problems.toProblem(e, false,
+                        RequestLog.where(request.method().name(), exchange.path()));
                 exchange.refuse(problem, problem.status() < 500 ? MALFORMED : UNAVAILABLE);
             }
         }

@@ -117,12 +117,12 @@ public final class Problems {
     }
 
     static ApiException toProblem(Exception e, Context ctx) {
-        return toProblem(e, ctx.header("If-Match") != null, ctx.method().name() + " " + ctx.path());
+        return toProblem(e, ctx.header("If-Match") != null, RequestLog.where(ctx.method().name(), ctx.path()));
     }
 
     /**
      * @param precondition whether the request carried {@code If-Match}
-     * @param where        method and path, for the log
+     * @param where        method and path, for the log ({@link RequestLog#where})
      */
     public static ApiException toProblem(Exception e, boolean precondition, String where) {
         if (e instanceof ApiException api) {

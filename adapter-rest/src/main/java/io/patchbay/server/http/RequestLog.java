@@ -67,6 +67,11 @@ public final class RequestLog {
         return shown.contains(TOKEN_PREFIX) ? TOKEN.matcher(shown).replaceAll("$1****") : shown;
     }
 
+    /** A request's method and path for a log line other than the access line, as printable as that one. */
+    public static String where(String method, String path) {
+        return method + " " + printable(path);
+    }
+
     private static String cleaned(String path) {
         int i = 0;
         while (i < path.length() && i < MAX_LOGGED_PATH && path.charAt(i) > 0x20 && path.charAt(i) < 0x7f) {

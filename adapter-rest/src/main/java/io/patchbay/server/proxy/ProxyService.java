@@ -276,8 +276,8 @@ public final class ProxyService implements EdgeRoute {
     }
 
     private void finish(Exchange exchange, Caller caller, Exception failure) {
-        ApiException problem = Problems.toProblem(failure, false, exchange.request().method() + " "
-                + exchange.path());
+        ApiException problem = Problems.toProblem(failure, false,
+                RequestLog.where(exchange.request().method().name(), exchange.path()));
         exchange.fail(problem);
         log(exchange, caller, problem.status());
     }

@@ -31,4 +31,10 @@ class RequestLogTest {
             logger.detachAppender(lines);
         }
     }
+
+    @Test
+    void otherLogLinesNameTheRequestAsPrintablyAndWithoutTokens() {
+        assertThat(RequestLog.where("GET", "/v1/accounts/pb_sk_4f9q2xz7k1m3n5p8r0t2v4w6y8\n2026-12-07 INFO forged"))
+                .isEqualTo("GET /v1/accounts/pb_sk_****?2026-12-07?INFO?forged");
+    }
 }
