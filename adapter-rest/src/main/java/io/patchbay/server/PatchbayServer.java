@@ -231,22 +231,38 @@ public final class PatchbayServer implements AutoCloseable {
      * @throws ConfigException naming each, as other configuration mistakes are
      */
     private static void checkConnectorSettings(ServerConfig config, ConnectorRegistry registry) {
-        List<String> problems = new ArrayList<>();
-        registry.rejected().stream().filter(r -> r.source().kind() == ConnectorSource.Kind.CLASS_PATH)
-                .forEach(r -> problems.add("a connector on the class path could not start: " + r.reason()));
-        Set<String> loaded = registry.loaded().stream().map(l -> l.id()).collect(Collectors.toCollection(TreeSet::new));
-        // A refused connector's own reason names its settings' problem; "not loaded" would only contradict it.
-        Set<String> refused = registry.rejected().stream().flatMap(r -> r.connectorId().stream())
-                .collect(Collectors.toSet());
-        for (String id : new TreeSet<>(config.connectors().keySet())) {
-            if (!loaded.contains(id) && !refused.contains(id)) {
-                problems.add(ConfigLoader.envName("connector." + id) + "_* (connector." + id + ".* in a file): no "
-                        + "connector '" + id + "' is loaded (loaded: " + loaded + ")");
-            }
-        }
+        List<String> problems = connectorProblems(config.connectors().keySet(),
+                registry.loaded().stream().map(l -> l.id()).collect(Collectors.toSet()), registry.rejected());
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
+    }
+
+    /**
+     * What {@link #checkConnectorSettings} refuses: every refused class-path connector, and each configured one that
+     * is not loaded, by its own refusal when it was refused (a drop-in whose setting is misspelt, say) rather than
+     * as missing, which would contradict that refusal.
+     */
+    static List<String> connectorProblems(Set<String> configured, Set<String> loaded,
+                                          List<ConnectorRegistry.Rejected> rejected) {
+        List<String> problems = new ArrayList<>();
+        rejected.stream().filter(r -> r.source().kind() == ConnectorSource.Kind.CLASS_PATH)
+                .forEach(r -> problems.add("a connector on the class path could not start: " + r.reason()));
+        for (String id : new TreeSet<>(configured)) {
+            if (loaded.contains(id)) {
+                continue;
+            }
+            Optional<ConnectorRegistry.Rejected> refusal = rejected.stream()
+                    .filter(r -> r.connectorId().equals(Optional.of(id))).findFirst();
+            String setting = ConfigLoader.envName("connector." + id) + "_* (connector." + id + ".* in a file): ";
+            if (refusal.isEmpty()) {
+                problems.add(setting + "no connector '" + id + "' is loaded (loaded: " + new TreeSet<>(loaded) + ")");
+            } else if (refusal.get().source().kind() == ConnectorSource.Kind.DIRECTORY) {
+                problems.add(setting + "connector '" + id + "' from " + refusal.get().source()
+                        + " could not start: " + refusal.get().reason());
+            }
+        }
+        return problems;
     }
 
     /** The public listener; a refused address names the settings that chose it. */
