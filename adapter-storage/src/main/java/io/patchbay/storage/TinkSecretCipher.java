@@ -358,7 +358,7 @@ final class TinkSecretCipher implements SecretCipher {
      *
      * @return the keyset the change wrote
      */
-    synchronized Keys changeKeys(UnaryOperator<KeysetHandle> change) {
+    Keys changeKeys(UnaryOperator<KeysetHandle> change) {
         return changeKeysWithin(update -> update.apply(change));
     }
 
