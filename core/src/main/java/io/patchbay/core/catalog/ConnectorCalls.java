@@ -86,11 +86,15 @@ public final class ConnectorCalls implements AutoCloseable {
      * connector's class loader is the thread's context class loader meanwhile.
      */
     public <T> T call(Connector connector, Credentials credentials, String operation, Supplier<T> work) {
+        return call(connector, CallSecrets.of(connector, credentials), operation, work);
+    }
+
+    /** As {@link #call(Connector, Credentials, String, Supplier)}, with the secrets already taken from them. */
+    public <T> T call(Connector connector, List<String> secrets, String operation, Supplier<T> work) {
         Objects.requireNonNull(work, "work");
         // The connector's code runs with its own class loader as the context loader, as it was created.
         ClassLoader loader = connector.getClass().getClassLoader();
-        return call(connector.info().id(), operation, CallSecrets.of(connector, credentials),
-                () -> ContextClassLoader.using(loader, work));
+        return call(connector.info().id(), operation, secrets, () -> ContextClassLoader.using(loader, work));
     }
 
     /**
