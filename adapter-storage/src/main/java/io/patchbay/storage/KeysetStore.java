@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -27,6 +28,9 @@ import org.slf4j.LoggerFactory;
  */
 final class KeysetStore {
     private static final Logger LOG = LoggerFactory.getLogger(KeysetStore.class);
+
+    /** The longest a change waits for another process's change of the keyset file, as a database lock waits. */
+    static final Duration LOCK_TIMEOUT = Duration.ofSeconds(10);
 
     private final KeysetSource source;
 
@@ -94,7 +98,7 @@ final class KeysetStore {
         Path lockFile = lockFile(target);
         try {
             OwnerOnly.createDirectories(target.getParent());
-            try (ExclusiveFileLock lock = ExclusiveFileLock.acquire(lockFile)) {
+            try (ExclusiveFileLock lock = ExclusiveFileLock.acquire(lockFile, LOCK_TIMEOUT)) {
                 removeLeftOvers(target);
                 KeysetHandle changed = change.apply(read());
                 write(changed, true);
@@ -117,7 +121,7 @@ final class KeysetStore {
         try {
             OwnerOnly.createDirectories(target.getParent());
             // Under the lock, like every write, so removing left-over temporary files never takes one being written.
-            try (ExclusiveFileLock lock = ExclusiveFileLock.acquire(lockFile(target))) {
+            try (ExclusiveFileLock lock = ExclusiveFileLock.acquire(lockFile(target), LOCK_TIMEOUT)) {
                 removeLeftOvers(target);
                 written = write(handle, false);
             }
@@ -160,7 +164,7 @@ final class KeysetStore {
         if (leftOvers(target).isEmpty()) {
             return;
         }
-        try (ExclusiveFileLock lock = ExclusiveFileLock.acquire(lockFile(target))) {
+        try (ExclusiveFileLock lock = ExclusiveFileLock.acquire(lockFile(target), LOCK_TIMEOUT)) {
             removeLeftOvers(target);
         } catch (IOException e) {
             LOG.warn("Cannot lock the keyset {} to remove temporary files a crash left beside it: {}", describe(),
