@@ -286,8 +286,8 @@ public final class KeyRotation {
      * Removes every key of the keyset file that no stored secret uses, other than the file's primary key and this
      * instance's. It is decided on the file as it is now and on the database at that moment, while no secret can be
      * written here; a key the file has and this instance has not heard of is judged the same way. On PostgreSQL no
-     * instance can write a secret meanwhile either: this holds the keyset advisory lock alone from before the count
-     * until the file is written, and every write of a secret holds it shared and checks the file once it has it
+     * instance can write a secret meanwhile either: once it holds the file's lock, this holds the keyset advisory lock
+     * alone from before the count until the file is written, and every write of a secret holds it shared and checks the file once it has it
      * ({@link TinkSecretCipher#storingSealed}), so a secret sealed with a key removed here is never stored.
      *
      * @return the ids of the removed keys
@@ -295,10 +295,12 @@ public final class KeyRotation {
     public List<Long> removeUnusedKeys() {
         List<Long> removed = new ArrayList<>();
         cipher.changeKeysWithin(update -> {
-            HandleCallback<KeysetHandle, RuntimeException> removing = h -> {
+            // The file's lock first, then the database's: waiting for the file (another instance's key change)
+            // holds nothing that secret writes need, and the file cannot change once it is held.
+            HandleCallback<KeysetHandle, RuntimeException> removing = h -> update.apply(file -> {
                 db.lock(h, Database.AdvisoryLock.KEYSET, false);
-                return update.apply(file -> withoutUnusedKeys(h, file, removed));
-            };
+                return withoutUnusedKeys(h, file, removed);
+            });
             // SQLite serves one instance, whose writes the cipher keeps out: no transaction to hold.
             return db.dialect() == Database.Dialect.POSTGRESQL ? db.write(removing) : db.read(removing);
         });

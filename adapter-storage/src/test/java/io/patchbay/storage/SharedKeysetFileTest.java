@@ -390,6 +390,36 @@ class SharedKeysetFileTest {
     }
 
     @Test
+    void aRemovalWaitingForTheKeysetFilesLockHoldsUpNoSecretWrite() throws Exception {
+        try (PatchbayStorage a = PatchbayStorage.open(config()); PatchbayStorage b = PatchbayStorage.open(config())) {
+            String tenant = StoreFixtures.tenant();
+            LinkedAccount account = Secrets.link(a, StoreFixtures.account(tenant), Secrets.newToken());
+            ExecutorService threads = Executors.newFixedThreadPool(1);
+            // Another instance's key change holds the file's lock (or a process stuck on a network file system).
+            ExclusiveFileLock fileLock = ExclusiveFileLock.tryAcquire(keysetFile().resolveSibling(
+                    keysetFile().getFileName() + ".lock")).orElseThrow();
+            try {
+                Future<List<Long>> removal = threads.submit(() -> a.keyRotation().removeUnusedKeys());
+                Thread.sleep(300);
+                assertThat(removal).as("waiting for the file").isNotDone();
+
+                String token = Secrets.newToken();
+                long started = System.nanoTime();
+                b.accounts().update(account, Secrets.seal(b, account, token));
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).as("b's write did not wait")
+                        .isLessThan(Duration.ofSeconds(3));
+                assertThat(Secrets.open(a, account)).isEqualTo(token);
+
+                fileLock.close();
+                assertThat(removal.get(10, TimeUnit.SECONDS)).isEmpty();
+            } finally {
+                fileLock.close();
+                threads.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void aSecretSealedWithAKeyAnotherInstanceRemovedIsSealedAgainWithTheFilesPrimaryKey() throws Exception {
         try (PatchbayStorage a = PatchbayStorage.open(config()); PatchbayStorage b = staleInstance()) {
             String tenant = StoreFixtures.tenant();
