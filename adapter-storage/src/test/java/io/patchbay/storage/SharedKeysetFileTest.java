@@ -477,16 +477,11 @@ class SharedKeysetFileTest {
             long[] newestKey = new long[1];
             // b seals the batch with the middle key; before it writes, a makes another key primary and removes the
             // middle one, which no stored secret uses yet.
-            AtomicInteger handles = new AtomicInteger();
-            b.database().jdbi().getConfig(Handles.class).addListener(new HandleListener() {
-                @Override
-                public void handleCreated(Handle handle) {
-                    if (handles.incrementAndGet() == 2) {
-                        newestKey[0] = a.keyRotation().addPrimaryKey();
-                        assertThat(a.keyRotation().removeUnusedKeys()).containsExactly(middleKey);
-                    }
-                }
-            });
+            // The batch's first handle reads the rows, its second writes them.
+            onNextHandle(b, true, () -> onNextHandle(b, true, () -> {
+                newestKey[0] = a.keyRotation().addPrimaryKey();
+                assertThat(a.keyRotation().removeUnusedKeys()).containsExactly(middleKey);
+            }));
 
             assertThatThrownBy(() -> b.keyRotation().reencryptBatch(Optional.empty(), 100))
                     .isInstanceOf(KeysetChangedException.class)
