@@ -17,6 +17,7 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -31,7 +32,12 @@ import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -151,7 +157,7 @@ public final class ConnectorRegistry implements AutoCloseable {
                 continue;
             }
             try {
-                add(byId, factory, classPath, Optional.empty(), host);
+                add(byId, factory, factoryId(factory, classPath), classPath, Optional.empty(), host);
             } catch (ConnectorLoadException e) {
                 refuse(rejected, classPath, e);
             }
@@ -254,14 +260,24 @@ public final class ConnectorRegistry implements AutoCloseable {
             closeQuietly(loader);
             throw e;
         }
-        List<ConnectorFactory> matching = factories.stream().filter(f -> f.id().equals(descriptor.id())).toList();
-        if (matching.size() != 1) {
-            closeQuietly(loader);
-            throw new ConnectorLoadException("folder " + folder + " declares connector '" + descriptor.id()
-                    + "' but provides factories " + factories.stream().map(ConnectorFactory::id).toList());
-        }
+        ConnectorSource source = ConnectorSource.directory(folder);
         try {
-            add(byId, matching.get(0), ConnectorSource.directory(folder), Optional.of(descriptor.version()), host);
+            Map<String, ConnectorFactory> byFactoryId = new LinkedHashMap<>();
+            for (ConnectorFactory factory : factories) {
+                byFactoryId.putIfAbsent(factoryId(factory, source), factory);
+            }
+            ConnectorFactory declared = byFactoryId.remove(descriptor.id());
+            if (declared == null) {
+                throw new ConnectorLoadException("folder " + folder + " declares connector '" + descriptor.id()
+                        + "' but provides factories " + byFactoryId.keySet());
+            }
+            if (!byFactoryId.isEmpty()) {
+                // A jar merged for the class path, say: the others would otherwise be dropped without a word.
+                LOG.warn("Folder {} also provides connectors {}, which are not loaded: a folder loads the connector "
+                        + "its descriptor names ('{}'); give each connector a folder of its own", folder,
+                        byFactoryId.keySet(), descriptor.id());
+            }
+            add(byId, declared, descriptor.id(), source, Optional.of(descriptor.version()), host);
         } catch (ConnectorLoadException e) {
             closeQuietly(loader);
             throw e;
@@ -269,9 +285,8 @@ public final class ConnectorRegistry implements AutoCloseable {
         loaders.add(loader);
     }
 
-    /** A folder's version is its descriptor's; a class-path connector's is what it reports itself. */
-    private static void add(Map<String, Loaded> byId, ConnectorFactory factory, ConnectorSource source,
-                            Optional<String> version, Host host) {
+    /** A factory's id, checked: one that fails to tell it, or tells an invalid one, refuses its connector. */
+    private static String factoryId(ConnectorFactory factory, ConnectorSource source) {
         String id;
         try {
             id = factory.id();
@@ -285,15 +300,24 @@ public final class ConnectorRegistry implements AutoCloseable {
                     + " has the id " + (id == null ? "null" : "'" + id + "'") + "; a connector id is 1 to 64 "
                     + "lower-case letters, digits or '-', starting with a letter");
         }
+        return id;
+    }
+
+    /**
+     * A folder's version is its descriptor's; a class-path connector's is what it reports itself. A refusal names
+     * the connector's id.
+     */
+    private static void add(Map<String, Loaded> byId, ConnectorFactory factory, String id, ConnectorSource source,
+                            Optional<String> version, Host host) {
         try {
-            add(byId, factory, id, source, version, host);
+            create(byId, factory, id, source, version, host);
         } catch (ConnectorLoadException e) {
             throw e.of(id);
         }
     }
 
-    private static void add(Map<String, Loaded> byId, ConnectorFactory factory, String id, ConnectorSource source,
-                            Optional<String> version, Host host) {
+    private static void create(Map<String, Loaded> byId, ConnectorFactory factory, String id,
+                               ConnectorSource source, Optional<String> version, Host host) {
         Loaded existing = byId.get(id);
         if (existing != null) {
             LOG.warn("Connector '{}' from {} ignored: the one from {} takes precedence", id, source, existing.source());
@@ -314,10 +338,19 @@ public final class ConnectorRegistry implements AutoCloseable {
         given = withBaseUrlSetting(given, id, source);
         // What a connector logs during a call has that call's secrets masked.
         ConnectorContext context = given.withLogger(CallSecrets.masking(given.logger()));
+        // Its own loader as the context loader: it shares only the SPI and SLF4J with the host.
+        ClassLoader loader = factory.getClass().getClassLoader();
+        Loaded started = withinDeadline(context.callTimeout(), id, source, () -> ContextClassLoader.using(loader,
+                () -> start(factory, id, source, version, context, host)));
+        byId.put(id, started);
+    }
+
+    /** The connector, created and its definition checked; any failure refuses it with the reason. */
+    private static Loaded start(ConnectorFactory factory, String id, ConnectorSource source,
+                                Optional<String> version, ConnectorContext context, Host host) {
         Connector connector;
         try {
-            // Its own loader as the context loader: it shares only the SPI and SLF4J with the host.
-            connector = ContextClassLoader.using(factory.getClass().getClassLoader(), () -> factory.create(context));
+            connector = factory.create(context);
         } catch (Throwable e) {
             rethrowIfFatal(e);
             throw new ConnectorLoadException("connector '" + id + "' from " + source + " failed to start: " + e, e);
@@ -330,6 +363,7 @@ public final class ConnectorRegistry implements AutoCloseable {
             // Asked once here, so a connector with an invalid definition is refused at load with its reason,
             // instead of failing every catalog request (for every connector) once the server runs.
             checkDefinition(connector.credentialSpec(), connector.actions(), id, source, host.schemaProblem());
+            return new Loaded(id, version.orElse(connector.info().version()), source, connector);
         } catch (Throwable e) {
             rethrowIfFatal(e);
             try {
@@ -343,7 +377,41 @@ public final class ConnectorRegistry implements AutoCloseable {
             throw e instanceof ConnectorLoadException load ? load : new ConnectorLoadException("connector '" + id
                     + "' from " + source + " has an invalid definition: " + reason, e);
         }
-        byId.put(id, new Loaded(id, version.orElse(connector.info().version()), source, connector));
+    }
+
+    /**
+     * Runs a connector's start on a thread of its own: one that never returns (a factory waiting on a lock or a
+     * network without a timeout) would otherwise hold the host's start for ever, every other connector with it. It
+     * gets as long as one of its provider calls; past that it is refused, its thread interrupted and left behind.
+     */
+    private static Loaded withinDeadline(Duration limit, String id, ConnectorSource source, Supplier<Loaded> work) {
+        FutureTask<Loaded> task = new FutureTask<>(work::get);
+        Thread thread = new Thread(task, "connector-start-" + id);
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            return task.get(limit.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            task.cancel(true);
+            throw new ConnectorLoadException("connector '" + id + "' from " + source + " did not start within "
+                    + limit.toMillis() + " ms (its call timeout): its factory's create(), or its info(), "
+                    + "credentialSpec() or actions(), did not return");
+        } catch (InterruptedException e) {
+            task.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new ConnectorLoadException("interrupted while connector '" + id + "' from " + source
+                    + " was starting", e);
+        } catch (ExecutionException e) {
+            // start() has turned every failure but a fatal one into the connector's refusal.
+            if (e.getCause() instanceof RuntimeException refused) {
+                throw refused;
+            }
+            if (e.getCause() instanceof Error fatal) {
+                throw fatal;
+            }
+            throw new ConnectorLoadException("connector '" + id + "' from " + source + " failed to start: "
+                    + e.getCause(), e.getCause());
+        }
     }
 
     /**

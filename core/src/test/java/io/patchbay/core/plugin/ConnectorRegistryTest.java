@@ -2,6 +2,7 @@ package io.patchbay.core.plugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -296,6 +298,76 @@ class ConnectorRegistryTest {
     }
 
     @Test
+    void aFolderWhoseFactoryTellsANullIdOrFailsToTellItIsRefusedAndTheOthersLoad() throws Exception {
+        Path connectors = temp.resolve("connectors");
+        buildConnectorJar(connectors.resolve("nullid"), "nullid", SpiVersion.CURRENT, "spec", "List.of()",
+                "public String id() { return null; }");
+        buildConnectorJar(connectors.resolve("idfails"), "idfails", SpiVersion.CURRENT, "spec", "List.of()",
+                "public String id() { throw new IllegalStateException(\"id boom\"); }");
+        buildConnectorJar(connectors.resolve("echo"), "echo", SpiVersion.CURRENT);
+
+        try (ConnectorRegistry registry = load(connectors)) {
+            assertThat(registry.find("echo")).isPresent();
+            assertThat(registry.rejected()).extracting(r -> r.source().folder().orElseThrow(), ConnectorRegistry.Rejected::reason)
+                    .containsExactlyInAnyOrder(
+                            tuple(connectors.resolve("idfails"), "connector factory "
+                                    + "test.connector.idfails.EchoFactory from folder " + connectors.resolve("idfails")
+                                    + " failed to tell its id: java.lang.IllegalStateException: id boom"),
+                            tuple(connectors.resolve("nullid"), "connector factory "
+                                    + "test.connector.nullid.EchoFactory from folder " + connectors.resolve("nullid")
+                                    + " has the id null; a connector id is 1 to 64 lower-case letters, digits or "
+                                    + "'-', starting with a letter"));
+        }
+    }
+
+    @Test
+    void aFolderWithMoreFactoriesThanItsDescriptorNamesLoadsThatOneAndWarnsAboutTheOthers() throws Exception {
+        Path connectors = temp.resolve("connectors");
+        buildConnectorJar(connectors.resolve("first"), "first", SpiVersion.CURRENT);
+        buildConnectorJar(temp.resolve("elsewhere").resolve("second"), "second", SpiVersion.CURRENT);
+        // The second connector's jar, without its own descriptor, beside the first: one folder, two factories.
+        copyWithoutDescriptor(temp.resolve("elsewhere").resolve("second").resolve("second.jar"),
+                connectors.resolve("first").resolve("second.jar"));
+        Logger logger = (Logger) LoggerFactory.getLogger(ConnectorRegistry.class);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        try (ConnectorRegistry registry = load(connectors)) {
+            assertThat(registry.find("first")).isPresent();
+            assertThat(registry.find("second")).isEmpty();
+            assertThat(registry.rejected()).isEmpty();
+            assertThat(events.list).filteredOn(e -> e.getLevel() == Level.WARN).singleElement()
+                    .extracting(ILoggingEvent::getFormattedMessage).isEqualTo("Folder " + connectors.resolve("first")
+                            + " also provides connectors [second], which are not loaded: a folder loads the "
+                            + "connector its descriptor names ('first'); give each connector a folder of its own");
+        } finally {
+            logger.detachAppender(events);
+        }
+    }
+
+    @Test
+    void aConnectorWhoseStartNeverReturnsIsRefusedAfterItsCallTimeoutAndTheOthersLoad() throws Exception {
+        Path connectors = temp.resolve("connectors");
+        buildConnectorJar(connectors.resolve("hangs"), "hangs", SpiVersion.CURRENT, "spec", "List.of()", "",
+                "if (context != null) { try { Thread.sleep(Long.MAX_VALUE); } catch (InterruptedException e) { "
+                        + "throw new IllegalStateException(\"interrupted\"); } }");
+        buildConnectorJar(connectors.resolve("echo"), "echo", SpiVersion.CURRENT);
+
+        ConnectorRegistry registry = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> ConnectorRegistry.load(
+                ConnectorRegistryTest.class.getClassLoader(), Optional.of(connectors), id -> ConnectorContext
+                        .defaults(id).withTimeouts(Duration.ofMillis(500), Duration.ofMillis(500))));
+        try (registry) {
+            assertThat(registry.find("echo")).isPresent();
+            assertThat(registry.rejected()).singleElement().satisfies(r -> {
+                assertThat(r.connectorId()).contains("hangs");
+                assertThat(r.reason()).isEqualTo("connector 'hangs' from folder " + connectors.resolve("hangs")
+                        + " did not start within 500 ms (its call timeout): its factory's create(), or its info(), "
+                        + "credentialSpec() or actions(), did not return");
+            });
+        }
+    }
+
+    @Test
     void jarsDirectlyInTheConnectorsFolderAreNamedInOneWarningSayingWhatIsExpected() throws Exception {
         Path ownFolder = temp.resolve("echo");
         buildConnectorJar(ownFolder, "echo", SpiVersion.CURRENT);
@@ -482,7 +554,8 @@ class ConnectorRegistryTest {
         buildConnectorJar(folder, id, spiVersion, specExpression, actionsExpression, factoryMembers, "");
     }
 
-    /** As above, with {@code createFirst} the first statements of {@code create()}. */
+    /** As above, with {@code createFirst} the first statements of {@code create()}; {@code factoryMembers} may
+     * declare {@code id()}. */
     private void buildConnectorJar(Path folder, String id, String spiVersion, String specExpression,
                                    String actionsExpression, String factoryMembers, String createFirst)
             throws IOException, URISyntaxException {
@@ -500,7 +573,7 @@ class ConnectorRegistryTest {
                 public final class EchoFactory implements ConnectorFactory {
                     %s
 
-                    public String id() { return "%s"; }
+                    %s
 
                     public Connector create(ConnectorContext context) {
                         %s
@@ -536,7 +609,10 @@ class ConnectorRegistryTest {
                         }
                     }
                 }
-                """.formatted(pkg, factoryMembers, id, createFirst, specExpression, actionsExpression));
+                """.formatted(pkg, factoryMembers,
+                // factoryMembers may tell the id itself (a null one, say); the descriptor keeps the folder's id.
+                factoryMembers.contains("String id()") ? "" : "public String id() { return \"" + id + "\"; }",
+                createFirst, specExpression, actionsExpression));
 
         Path classes = temp.resolve("classes-" + folder.getFileName());
         Files.createDirectories(classes);
@@ -558,6 +634,18 @@ class ConnectorRegistryTest {
                     (className + "\n").getBytes(StandardCharsets.UTF_8));
             put(jar, SpiVersion.DESCRIPTOR_PATH, String.join("\n", List.of(
                     "id=" + id, "version=9.9.9", "spi-version=" + spiVersion)).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Copies a connector jar leaving its descriptor out, as a second jar of another connector's folder. */
+    private static void copyWithoutDescriptor(Path from, Path to) throws IOException {
+        try (java.util.jar.JarFile in = new java.util.jar.JarFile(from.toFile());
+             JarOutputStream out = new JarOutputStream(Files.newOutputStream(to))) {
+            for (JarEntry entry : java.util.Collections.list(in.entries())) {
+                if (!entry.getName().equals(SpiVersion.DESCRIPTOR_PATH)) {
+                    put(out, entry.getName(), in.getInputStream(entry).readAllBytes());
+                }
+            }
         }
     }
 
