@@ -434,6 +434,59 @@ class ConnectPageTest {
     }
 
     @Test
+    void aTokenTypedForOneServiceNeverFillsInAnothersForm() throws Exception {
+        Api.Response session = api.post("/v1/connect-sessions").token(key).json(Map.of("owner_id", "two-services-user",
+                "allowed_connectors", List.of("toggl", "oneflow"))).send();
+        assertThat(session.status()).as(session.toString()).isEqualTo(201);
+        HeadlessChromium browser = browser();
+        open(browser, connectUrl(session.string("token")), "document.getElementById('connector').options.length === 2");
+        browser.eval("(() => { const c = document.getElementById('connector'); c.value = 'toggl';"
+                + " c.dispatchEvent(new Event('change')); return true; })()");
+        type(browser, "api_token", FakeToggl.BOB.apiToken());
+
+        // Both services call their method and its field api_token: the other service's form starts empty.
+        browser.eval("(() => { const c = document.getElementById('connector'); c.value = 'oneflow';"
+                + " c.dispatchEvent(new Event('change')); return true; })()");
+        assertThat(browser.eval("[document.getElementById('field-api_token').value,"
+                + " document.getElementById('field-user_email') !== null]")).isEqualTo(List.of("", true));
+        browser.eval("(() => { const c = document.getElementById('connector'); c.value = 'toggl';"
+                + " c.dispatchEvent(new Event('change')); return true; })()");
+        assertThat(browser.eval("document.getElementById('field-api_token').value")).isEqualTo(FakeToggl.BOB.apiToken());
+    }
+
+    @Test
+    void anEditWhoseAnswerWasLostIsNotCalledAFailureWhenTheLinkIsFoundUsed() throws Exception {
+        // A tenant of its own: Alice's workspaces are linked in the main one by other tests.
+        String tenantKey = Tenants.key(api, server.firstAdminKey().orElseThrow(), "lost-answer");
+        Api.Response linked = api.post("/v1/accounts").token(tenantKey).json(Map.of("connector_id", "toggl",
+                "owner_id", "lost-answer-user", "auth_method", "api_token", "workspace_id",
+                Long.toString(FakeToggl.WS_LABS), "credentials", Map.of("api_token", FakeToggl.ALICE.apiToken()))).send();
+        assertThat(linked.status()).as(linked.toString()).isEqualTo(201);
+        String accountId = linked.string("account.id");
+        Api.Response session = api.post("/v1/connect-sessions").token(tenantKey)
+                .json(Map.of("owner_id", "lost-answer-user", "account_id", accountId)).send();
+        assertThat(session.status()).as(session.toString()).isEqualTo(201);
+        HeadlessChromium browser = browser();
+        open(browser, "http://127.0.0.1:" + server.port() + session.string("connect_url"));
+        // The first replacement reaches the server and is made; its answer is lost on the way back.
+        browser.eval("(() => { const real = window.fetch; let lost = false; window.fetch = async (url, init) => {"
+                + " const answer = await real(url, init);"
+                + " if (!lost && init && init.method === 'PUT') { lost = true; throw new TypeError('Failed to fetch'); }"
+                + " return answer; }; return true; })()");
+        type(browser, "api_token", FakeToggl.ALICE.apiToken());
+        browser.eval("document.getElementById('submit').click(); true");
+        browser.waitFor("document.getElementById('form-error').textContent", v -> v instanceof String s
+                && s.startsWith("This page cannot reach the server"), WAIT);
+
+        browser.eval("document.getElementById('submit').click(); true");
+        browser.waitFor("document.getElementById('form-error').textContent", v -> v instanceof String s
+                && s.startsWith("This link"), WAIT);
+        assertThat(browser.eval("document.getElementById('form-error').textContent")).isEqualTo("This link has been "
+                + "used: your earlier attempt probably updated the account, but its answer was lost on the way. Check "
+                + "the account in the application you came from.");
+    }
+
+    @Test
     void withoutJavaScriptOnlyTheNoscriptMessageShows() throws Exception {
         HeadlessChromium browser = browser();
         browser.command("Emulation.setScriptExecutionDisabled", Map.of("value", true));

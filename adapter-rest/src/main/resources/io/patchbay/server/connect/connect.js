@@ -18,6 +18,9 @@
     session_not_for_account: 'This link is for a different account. ' + START_AGAIN
   };
 
+  const USED_AFTER_LOST_ANSWER = 'This link has been used: your earlier attempt probably updated the account, but '
+    + 'its answer was lost on the way. Check the account in the application you came from.';
+
   // One page can serve several sessions in turn (the application may reuse the tab): every answer is checked
   // against the session it was asked for, and one for an older session is ignored.
   let session = null;
@@ -90,6 +93,7 @@
 
   function sessionProblem(result) {
     const code = result.json && result.json.code;
+    if (code === 'session_used' && session && session.answerLost) return USED_AFTER_LOST_ANSWER;
     if (SESSION_PROBLEMS[code]) return SESSION_PROBLEMS[code];
     if (result.status === 401) return SESSION_PROBLEMS.invalid_session_token;
     return null;
@@ -159,8 +163,10 @@
     }));
     const fields = $('fields');
     fields.replaceChildren();
-    // Typed values live only in this page's memory, per method, and go with the session.
-    const typed = s.values[m.id] || (s.values[m.id] = {});
+    // Typed values live only in this page's memory, per service and method, and go with the session: two
+    // services may name a method and its fields alike, and one's token must never fill in the other's form.
+    const slot = s.connector.id + '/' + m.id;
+    const typed = s.values[slot] || (s.values[slot] = {});
     m.fields.forEach((f) => {
       const type = f.type === 'secret' || f.type === 'password' ? 'password' : f.type === 'email' ? 'email' : 'text';
       const input = el('input', null, { id: 'field-' + f.key, name: f.key, type, autocomplete: 'off',
@@ -369,6 +375,8 @@
     button.textContent = idle;
     button.disabled = Boolean(s.closed);
     if (result === null) {
+      // The change may have been made with its answer lost on the way back: an edit link then reads as used.
+      if (s.accountId) s.answerLost = true;
       showErrors({ status: 0, json: { detail: UNREACHABLE } });
       return;
     }
@@ -468,14 +476,15 @@
 
   function run(link, restart) {
     const s = { token: link.token, accountId: link.accountId, accountLabel: null, connectors: [], connector: null,
-      method: null, workspaceId: null, values: {}, closed: false, busy: false };
+      method: null, workspaceId: null, values: {}, closed: false, busy: false, answerLost: false };
     session = s;
     start(s, restart).catch(() => {
       loadFailed(s, 'Something went wrong while loading this page. Try again, or ' + START_AGAIN_LOWER);
     });
   }
 
-  // Read once: the token must not linger in the address bar, history or a copied link.
+  // Read once: the token must not linger in the address bar, this tab's history or a copied link. The browser's
+  // own saved history keeps the address it was opened with; a session ends when it expires (at most 30 min).
   function takeLink() {
     const link = readLink();
     if (link.token) history.replaceState(null, '', location.pathname);
