@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -15,14 +16,18 @@ import java.util.Set;
 
 /**
  * Whether an action's schema is one a host can use: valid JSON, valid against JSON Schema's draft 2020-12
- * meta-schema (the dialect hosts validate input with), and {@code required} naming only declared properties, which
- * the meta-schema allows but no caller could ever satisfy.
+ * meta-schema (the dialect hosts validate input with), {@code required} naming only declared properties, which
+ * the meta-schema allows but no caller could ever satisfy, and references that resolve.
  */
 final class SchemaCheck {
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Schema META_SCHEMA = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
             .getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
+    /** Configured as the server's: formats are asserted. */
+    private static final SchemaRegistry HOST_REGISTRY = SchemaRegistry.withDefaultDialect(
+            SpecificationVersion.DRAFT_2020_12, builder -> builder.schemaRegistryConfig(SchemaRegistryConfig.builder()
+                    .formatAssertionsEnabled(true).build()));
     private static final List<String> SCHEMA_LISTS = List.of("allOf", "anyOf", "oneOf", "prefixItems");
     private static final List<String> SCHEMA_MAPS = List.of("properties", "patternProperties", "$defs",
             "dependentSchemas");
@@ -70,6 +75,21 @@ final class SchemaCheck {
                 + ": " + error.getMessage()));
         if (problems.isEmpty()) {
             walkRequired(root, "#", Set.of(), problems);
+        }
+        if (problems.isEmpty()) {
+            compile(root, problems);
+        }
+    }
+
+    /**
+     * Builds the schema as a host does before its first validation, so what only shows then (a {@code $ref} to
+     * nothing) fails here rather than every call of the action once the connector ships.
+     */
+    private static void compile(JsonNode root, List<String> problems) {
+        try {
+            HOST_REGISTRY.getSchema(root).initializeValidators();
+        } catch (RuntimeException e) {
+            problems.add("a host cannot use it: " + e.getMessage());
         }
     }
 

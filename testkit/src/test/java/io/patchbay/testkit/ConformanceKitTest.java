@@ -152,5 +152,10 @@ class ConformanceKitTest {
         assertThat(SchemaCheck.inputProblems("{\"type\":\"object\",\"properties\":{\"type\":{\"enum\":[\"x\"]},"
                 + "\"id\":{\"type\":[\"integer\",\"null\"]}},\"oneOf\":[{\"required\":[\"type\"]},{\"required\":[\"id\"]}]}"))
                 .as("a property named type, a type list, and required in combinator branches").isEmpty();
+        // Valid against the meta-schema, but a host cannot build it: the reference leads nowhere.
+        assertThat(SchemaCheck.inputProblems("{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#/$defs/nothing\"}}}"))
+                .singleElement().asString().isEqualTo("a host cannot use it: Reference /$defs/nothing cannot be resolved");
+        assertThat(SchemaCheck.inputProblems("{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#/$defs/n\"}},"
+                + "\"$defs\":{\"n\":{\"type\":\"integer\"}}}")).as("a reference that resolves").isEmpty();
     }
 }
