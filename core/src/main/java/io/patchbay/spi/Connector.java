@@ -8,6 +8,9 @@ import java.util.Optional;
  * A provider integration: describes the credentials it needs, checks them offline and live, and runs actions.
  *
  * <p>Implementations are thread-safe. Failures are reported with the subclasses of {@link ConnectorException}.
+ *
+ * <p>{@link #info()}, {@link #credentialSpec()} and {@link #actions()} describe the connector and do not change
+ * while it is loaded: the host reads them once, when it loads the connector, and serves its catalog from that.
  */
 public interface Connector extends AutoCloseable {
 

@@ -63,8 +63,8 @@ public final class ConnectorRoutes implements RouteGroup {
     private void list(Context ctx) {
         Caller caller = auth.anyCaller(ctx);
         Paging.refuseParameters(ctx);
-        List<ConnectorView> views = catalog.list().stream()
-                .filter(c -> !(caller instanceof Caller.Session s) || s.session().allowedConnectors().contains(c.info().id()))
+        List<ConnectorView> views = catalog.descriptions().stream()
+                .filter(c -> !(caller instanceof Caller.Session s) || s.session().allowedConnectors().contains(c.id()))
                 .map(ConnectorView::of)
                 .toList();
         ctx.json(new PageView(views, Optional.empty()));
@@ -73,20 +73,19 @@ public final class ConnectorRoutes implements RouteGroup {
     private void get(Context ctx) {
         Caller caller = auth.anyCaller(ctx);
         Paging.refuseParameters(ctx);
-        Connector connector = connector(ctx, caller);
-        ctx.json(ConnectorView.of(connector));
+        ctx.json(ConnectorView.of(description(ctx, caller)));
     }
 
     private void check(Context ctx) {
         Caller caller = auth.keyOrSession(ctx, Scope.ACCOUNTS_WRITE);
         Paging.refuseParameters(ctx);
-        Connector connector = connector(ctx, caller);
+        Connector connector = catalog.get(description(ctx, caller).id());
         Fields body = Fields.ofBody(ctx);
         CredentialsInput input = CredentialsInput.read(body);
         body.done();
         var credentials = input.credentials(connector);
-        Verification verification = links.check(connector.info().id(), credentials);
-        ctx.json(new CheckView(connector.info().id(), credentials.authMethod(),
+        Verification verification = links.check(ctx.pathParam("connector_id"), credentials);
+        ctx.json(new CheckView(ctx.pathParam("connector_id"), credentials.authMethod(),
                 IdentityView.of(verification.identity()), WorkspaceView.of(verification.workspaces()),
                 NoticeView.of(verification.notices())));
     }
@@ -94,14 +93,14 @@ public final class ConnectorRoutes implements RouteGroup {
     private void actions(Context ctx) {
         Caller caller = auth.anyCaller(ctx);
         Paging.refuseParameters(ctx);
-        Connector connector = connector(ctx, caller);
         // The whole list in one answer: next_cursor is always null, as for the connector list.
-        ctx.json(new PageView(connector.actions().stream().map(ActionView::of).toList(), Optional.empty()));
+        ctx.json(new PageView(description(ctx, caller).actions().stream().map(ActionView::of).toList(),
+                Optional.empty()));
     }
 
-    private Connector connector(Context ctx, Caller caller) {
-        Connector connector = catalog.get(ctx.pathParam("connector_id"));
-        caller.requireConnector(connector.info().id());
+    private ConnectorCatalog.Description description(Context ctx, Caller caller) {
+        ConnectorCatalog.Description connector = catalog.description(ctx.pathParam("connector_id"));
+        caller.requireConnector(connector.id());
         return connector;
     }
 }

@@ -1,8 +1,8 @@
 package io.patchbay.server.connectors;
 
 import com.squareup.moshi.Json;
+import io.patchbay.core.catalog.ConnectorCatalog;
 import io.patchbay.spi.AuthMethod;
-import io.patchbay.spi.Connector;
 import io.patchbay.spi.CredentialField;
 import io.patchbay.spi.ConnectorInfo;
 import java.util.List;
@@ -33,7 +33,7 @@ public record ConnectorView(String id, @Json(name = "display_name") String displ
         }
     }
 
-    public static ConnectorView of(Connector connector) {
+    public static ConnectorView of(ConnectorCatalog.Description connector) {
         ConnectorInfo info = connector.info();
         return new ConnectorView(info.id(), info.displayName(), info.description(), info.version(),
                 info.homepage().toString(), connector.credentialSpec().defaultMethod().id(),

@@ -27,7 +27,7 @@ public final class ActionService {
     }
 
     public List<ActionDefinition> actions(String connectorId) {
-        return catalog.get(connectorId).actions();
+        return catalog.description(connectorId).actions();
     }
 
     /** Runs an action; the input must already be valid against the action's input schema. */

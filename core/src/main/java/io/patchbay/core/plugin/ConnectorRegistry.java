@@ -7,6 +7,7 @@ import io.patchbay.spi.AuthMethod;
 import io.patchbay.spi.Connector;
 import io.patchbay.spi.ConnectorContext;
 import io.patchbay.spi.ConnectorFactory;
+import io.patchbay.spi.ConnectorInfo;
 import io.patchbay.spi.CredentialSpec;
 import io.patchbay.spi.SpiVersion;
 import java.io.IOException;
@@ -356,14 +357,15 @@ public final class ConnectorRegistry implements AutoCloseable {
             throw new ConnectorLoadException("connector '" + id + "' from " + source + " failed to start: " + e, e);
         }
         try {
-            if (!connector.info().id().equals(id)) {
-                throw new ConnectorLoadException("factory '" + id + "' created a connector with id '"
-                        + connector.info().id() + "'");
+            ConnectorInfo info = connector.info();
+            if (!info.id().equals(id)) {
+                throw new ConnectorLoadException("factory '" + id + "' created a connector with id '" + info.id()
+                        + "'");
             }
             // Asked once here, so a connector with an invalid definition is refused at load with its reason,
             // instead of failing every catalog request (for every connector) once the server runs.
             checkDefinition(connector.credentialSpec(), connector.actions(), id, source, host.schemaProblem());
-            return new Loaded(id, version.orElse(connector.info().version()), source, connector);
+            return new Loaded(id, version.orElse(info.version()), source, connector);
         } catch (Throwable e) {
             rethrowIfFatal(e);
             try {
