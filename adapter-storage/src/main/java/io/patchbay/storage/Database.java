@@ -203,7 +203,14 @@ final class Database implements AutoCloseable {
                 throw new StorageException("Cannot read the SQLite database file " + path + ": " + e.getMessage(), e);
             }
         }
-        if (schemaIsCurrent(dataSource, dialect)) {
+        boolean current;
+        try {
+            current = schemaIsCurrent(dataSource, dialect, StorageConfig.redact(config.jdbcUrl()));
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+        if (current) {
             // Most starts: nothing to migrate, and Flyway's class loading and scanning is a third of start-up.
             return new Database(dialect, lockTimeout, config.statementTimeout(), dataSource,
                     MigrationVersion.fromVersion(dialect.latestMigration), instanceLock, file);
@@ -217,8 +224,16 @@ final class Database implements AutoCloseable {
                     version = migrate(migrations, dialect);
                 }
             }
+            // Flyway only warns about a newer schema; a newer instance may have migrated since the check above.
+            MigrationVersion latest = MigrationVersion.fromVersion(dialect.latestMigration);
+            if (version != null && version.compareTo(latest) > 0) {
+                throw newerSchema(StorageConfig.redact(config.jdbcUrl()), version, latest);
+            }
             return new Database(dialect, lockTimeout, config.statementTimeout(), dataSource, version, instanceLock,
                     file);
+        } catch (StorageException e) {
+            dataSource.close();
+            throw e;
         } catch (RuntimeException e) {
             dataSource.close();
             throw new StorageException("Cannot migrate the database at " + StorageConfig.redact(config.jdbcUrl())
@@ -278,31 +293,47 @@ final class Database implements AutoCloseable {
     }
 
     /**
-     * Whether the newest migration this code ships for the dialect is applied, with no failed or newer one
-     * recorded. A fresh, partly migrated or unreadable schema answers false and goes through Flyway.
+     * Whether the newest migration this code ships for the dialect is applied, with no failed one recorded. A fresh,
+     * partly migrated or unreadable schema answers false and goes through Flyway.
+     *
+     * @throws StorageException when the history records a migration newer than this code ships (a newer release
+     *                          migrated the database): this code does not know that schema, and Flyway would only warn
      */
-    static boolean schemaIsCurrent(javax.sql.DataSource dataSource, Dialect dialect) {
+    static boolean schemaIsCurrent(javax.sql.DataSource dataSource, Dialect dialect, String database) {
         MigrationVersion latest = MigrationVersion.fromVersion(dialect.latestMigration);
+        MigrationVersion newest = null;
+        boolean latestApplied = false;
+        boolean failed = false;
         try (var connection = dataSource.getConnection();
              var statement = connection.createStatement();
              var rows = statement.executeQuery("SELECT version, success FROM flyway_schema_history "
                      + "WHERE version IS NOT NULL")) {
-            boolean latestApplied = false;
             while (rows.next()) {
-                if (!rows.getBoolean("success")) {
-                    return false;
-                }
                 MigrationVersion version = MigrationVersion.fromVersion(rows.getString("version"));
-                int order = version.compareTo(latest);
-                if (order > 0) {
-                    return false; // a newer schema than this code: let Flyway report it
-                }
-                latestApplied |= order == 0;
+                // A failed newer migration counts too: a newer release has begun changing the schema.
+                newest = newest == null || version.compareTo(newest) > 0 ? version : newest;
+                failed |= !rows.getBoolean("success");
+                latestApplied |= version.compareTo(latest) == 0;
             }
-            return latestApplied;
         } catch (java.sql.SQLException e) {
             return false;
         }
+        if (newest != null && newest.compareTo(latest) > 0) {
+            throw newerSchema(database, newest, latest);
+        }
+        return latestApplied && !failed;
+    }
+
+    static boolean schemaIsCurrent(javax.sql.DataSource dataSource, Dialect dialect) {
+        return schemaIsCurrent(dataSource, dialect, "the database");
+    }
+
+    private static StorageException newerSchema(String database, MigrationVersion found, MigrationVersion latest) {
+        return new StorageException("Refusing to start: the schema of " + database + " is at version "
+                + found.getVersion() + ", newer than version " + latest.getVersion() + ", the newest this Patchbay "
+                + "release knows. A newer Patchbay release migrated it, and this one would misread or damage what it "
+                + "changed. Upgrade Patchbay to that release (or a later one); to go back to this release, restore a "
+                + "database backup taken before the upgrade.");
     }
 
     /**
