@@ -8,10 +8,11 @@ import io.patchbay.core.account.LinkedAccountStore;
 import io.patchbay.core.audit.AuditLog;
 import io.patchbay.core.secret.SecretCipher;
 import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PatchbayStorage implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PatchbayStorage.class);
+    /** How many stored secrets per key the start-up check tries at most, stopping at the first that opens. */
+    static final int KEY_CHECK_ROWS = 20;
 
     private final Database db;
     private final TinkSecretCipher cipher;
@@ -102,8 +105,12 @@ public final class PatchbayStorage implements AutoCloseable {
     }
 
     /**
-     * Every key id used by a stored secret must be in the keyset and actually open secrets sealed under it (a few
-     * are tried, so one tampered row does not pass for a wrong keyset).
+     * Every key id used by a stored secret must be in the keyset and actually open secrets sealed under it. Per key,
+     * rows are tried in id order until one opens, at most {@link #KEY_CHECK_ROWS}: a start costs a few decryptions
+     * whatever the size of the database. A key that opens none of them is the wrong key, refused, when it failed
+     * on that many rows or when no key of the keyset opens anything; otherwise the rows it did not open are altered
+     * rows (re-encryption leaves them on their old key), which must not stop the start: disconnecting their
+     * accounts, the remedy, needs a running server. They are logged by account id.
      */
     private static void verifyKeys(Database db, TinkSecretCipher cipher) {
         TinkSecretCipher.Keys keys = cipher.keys();
@@ -117,31 +124,59 @@ public final class PatchbayStorage implements AutoCloseable {
                     + new TreeSet<>(keys.ids()) + "). Configure the keyset that holds these keys; secrets are never "
                     + "read without their key.");
         }
-        Set<Long> wrong = new TreeSet<>();
+        Map<Long, KeyCheck> checks = new TreeMap<>();
         for (long keyId : perKey.keySet()) {
-            boolean opens = db.read(h -> h.createQuery("SELECT id, tenant_id, secret FROM linked_account WHERE "
-                            + "secret_key_id = :key ORDER BY id LIMIT 3")
-                    .bind("key", keyId)
-                    .map((rs, ctx) -> {
-                        try {
-                            byte[] plaintext = keys.aead().decrypt(rs.getBytes("secret"),
-                                    SecretCipher.associatedData(rs.getString("tenant_id"), rs.getString("id")));
-                            java.util.Arrays.fill(plaintext, (byte) 0);
-                            return true;
-                        } catch (GeneralSecurityException e) {
-                            return false;
-                        }
-                    })
-                    .list().contains(true));
-            if (!opens) {
-                wrong.add(keyId);
+            checks.put(keyId, checkKey(db, keys, keyId));
+        }
+        boolean anyOpens = checks.values().stream().anyMatch(KeyCheck::opens);
+        Map<Long, Integer> wrong = new TreeMap<>();
+        List<String> unreadable = new ArrayList<>();
+        checks.forEach((keyId, check) -> {
+            if (!check.opens() && (!anyOpens || check.unopened().size() >= KEY_CHECK_ROWS)) {
+                wrong.put(keyId, check.unopened().size());
+            } else {
+                unreadable.addAll(check.unopened());
             }
-        }
+        });
         if (!wrong.isEmpty()) {
-            throw new StorageException("Refusing to start: the keys " + wrong + " of the keyset "
-                    + cipher.store().describe() + " do not open the secrets sealed under their ids. The keyset is not "
-                    + "the one these secrets were sealed with.");
+            throw new StorageException("Refusing to start: the keys " + wrong.keySet() + " of the keyset "
+                    + cipher.store().describe() + " do not open the secrets sealed under their ids (tried per key, in "
+                    + "account id order: " + wrong.values() + " secrets, at most " + KEY_CHECK_ROWS + ", none opened). "
+                    + "The keyset is not the one these secrets were sealed with.");
         }
+        if (!unreadable.isEmpty()) {
+            LOG.warn("The stored secrets of accounts {} do not open with the key their row names, though that keyset "
+                    + "opens others: the rows were altered. Those accounts cannot be used; disconnect them (their users "
+                    + "link again). Re-encryption lists every such account as unreadable.", unreadable);
+        }
+    }
+
+    /**
+     * @param opens    whether a secret under the key opened
+     * @param unopened ids of the accounts tried before that, whose secret did not open (all tried, if none did)
+     */
+    private record KeyCheck(boolean opens, List<String> unopened) {
+    }
+
+    private static KeyCheck checkKey(Database db, TinkSecretCipher.Keys keys, long keyId) {
+        return db.read(h -> h.createQuery("SELECT id, tenant_id, secret FROM linked_account WHERE "
+                        + "secret_key_id = :key ORDER BY id LIMIT " + KEY_CHECK_ROWS)
+                .bind("key", keyId)
+                .reduceResultSet(new KeyCheck(false, List.of()), (check, rs, ctx) -> {
+                    if (check.opens()) {
+                        return check; // the rest of the (few) rows are read, not decrypted
+                    }
+                    try {
+                        byte[] plaintext = keys.aead().decrypt(rs.getBytes("secret"),
+                                SecretCipher.associatedData(rs.getString("tenant_id"), rs.getString("id")));
+                        java.util.Arrays.fill(plaintext, (byte) 0);
+                        return new KeyCheck(true, check.unopened());
+                    } catch (GeneralSecurityException e) {
+                        List<String> unopened = new ArrayList<>(check.unopened());
+                        unopened.add(rs.getString("id"));
+                        return new KeyCheck(false, List.copyOf(unopened));
+                    }
+                }));
     }
 
     public LinkedAccountStore accounts() {

@@ -155,6 +155,112 @@ class KeysetTest {
                 .hasMessageContaining("do not open the secrets sealed under their ids");
     }
 
+    /** Gives each account's row the ciphertext of the next one (the last takes the first's): none opens. */
+    private static void shuffleSecrets(PatchbayStorage storage, List<String> ids) {
+        storage.database().write(h -> {
+            List<byte[]> secrets = ids.stream().map(id -> h.createQuery("SELECT secret FROM linked_account WHERE id = :id")
+                    .bind("id", id).mapTo(byte[].class).one()).toList();
+            for (int i = 0; i < ids.size(); i++) {
+                h.execute("UPDATE linked_account SET secret = ? WHERE id = ?", secrets.get((i + 1) % ids.size()),
+                        ids.get(i));
+            }
+            return null;
+        });
+    }
+
+    private static long keyOf(PatchbayStorage storage, String accountId) {
+        return storage.database().read(h -> h.createQuery("SELECT secret_key_id FROM linked_account WHERE id = :id")
+                .bind("id", accountId).mapTo(Long.class).one());
+    }
+
+    /**
+     * A row holding another account's ciphertext: re-encryption calls it unreadable and leaves it on the old key, the
+     * only row that key still seals. The keyset is right, so the server starts, and names the account.
+     */
+    @Test
+    void anAlteredRowLeftOnTheOldKeyAfterARotationDoesNotStopTheStart() throws Exception {
+        Path data = dir.resolve("data");
+        String tenant = StoreFixtures.tenant();
+        LinkedAccount kept;
+        LinkedAccount altered;
+        long oldKey;
+        String token = Secrets.newToken();
+        try (PatchbayStorage storage = PatchbayStorage.open(StorageConfig.embeddedDefault(data))) {
+            LinkedAccount first = Secrets.link(storage, StoreFixtures.account(tenant), token);
+            LinkedAccount second = Secrets.link(storage, StoreFixtures.account(tenant), Secrets.newToken());
+            kept = first.id().compareTo(second.id()) < 0 ? first : second;
+            altered = kept == first ? second : first;
+            storage.database().write(h -> h.execute("UPDATE linked_account SET secret = (SELECT secret FROM "
+                    + "linked_account WHERE id = ?) WHERE id = ?", kept.id(), altered.id()));
+            oldKey = storage.keyRotation().status().primaryKeyId();
+            storage.keyRotation().addPrimaryKey();
+            assertThat(storage.keyRotation().reencryptAll().unreadable()).containsExactly(altered.id());
+        }
+
+        try (Secrets.CapturedLogs logs = new Secrets.CapturedLogs();
+             PatchbayStorage storage = PatchbayStorage.open(StorageConfig.embeddedDefault(data))) {
+            assertThat(keyOf(storage, altered.id())).as("the altered row keeps the old key").isEqualTo(oldKey);
+            assertThat(keyOf(storage, kept.id())).isNotEqualTo(oldKey);
+            assertThat(logs.lines()).anyMatch(l -> l.contains("The stored secrets of accounts [" + altered.id()
+                    + "] do not open"));
+            assertThat(logs.lines()).noneMatch(l -> l.contains(token));
+            assertThat(Secrets.open(storage, kept)).isEqualTo(token);
+            assertThat(storage.ready()).isTrue();
+        }
+    }
+
+    /** Altered rows first in id order, beyond a handful, and a row that opens after them: the key is right. */
+    @Test
+    void aKeyThatOpensARowAfterSeveralAlteredOnesIsAccepted() throws Exception {
+        Path data = dir.resolve("data");
+        List<String> ids;
+        try (PatchbayStorage storage = PatchbayStorage.open(StorageConfig.embeddedDefault(data))) {
+            String tenant = StoreFixtures.tenant();
+            for (int i = 0; i < 6; i++) {
+                Secrets.link(storage, StoreFixtures.account(tenant), Secrets.newToken());
+            }
+            ids = storage.database().read(h -> h.createQuery("SELECT id FROM linked_account ORDER BY id")
+                    .mapTo(String.class).list());
+            shuffleSecrets(storage, ids.subList(0, 5));
+        }
+
+        try (Secrets.CapturedLogs logs = new Secrets.CapturedLogs();
+             PatchbayStorage storage = PatchbayStorage.open(StorageConfig.embeddedDefault(data))) {
+            assertThat(storage.ready()).isTrue();
+            assertThat(logs.lines()).anyMatch(l -> l.contains("The stored secrets of accounts "
+                    + ids.subList(0, 5) + " do not open"));
+        }
+    }
+
+    /**
+     * Another key opening its secrets does not excuse a key that opens none of as many as the check tries: that key is
+     * wrong, and the message says how many were tried.
+     */
+    @Test
+    void aKeyOpeningNoneOfTheSecretsTriedIsRefusedEvenWhenAnotherKeyOpens() throws Exception {
+        Path data = dir.resolve("data");
+        long oldKey;
+        try (PatchbayStorage storage = PatchbayStorage.open(StorageConfig.embeddedDefault(data))) {
+            String tenant = StoreFixtures.tenant();
+            for (int i = 0; i < PatchbayStorage.KEY_CHECK_ROWS + 1; i++) {
+                Secrets.link(storage, StoreFixtures.account(tenant), Secrets.newToken());
+            }
+            List<String> ids = storage.database().read(h -> h.createQuery("SELECT id FROM linked_account ORDER BY id")
+                    .mapTo(String.class).list());
+            shuffleSecrets(storage, ids);
+            oldKey = storage.keyRotation().status().primaryKeyId();
+            storage.keyRotation().addPrimaryKey();
+            Secrets.link(storage, StoreFixtures.account(tenant), Secrets.newToken());
+        }
+
+        assertThatThrownBy(() -> PatchbayStorage.open(StorageConfig.embeddedDefault(data)))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("the keys [" + oldKey + "]")
+                .hasMessageContaining("do not open the secrets sealed under their ids (tried per key, in account id "
+                        + "order: [" + PatchbayStorage.KEY_CHECK_ROWS + "] secrets, at most "
+                        + PatchbayStorage.KEY_CHECK_ROWS + ", none opened)");
+    }
+
     @Test
     void withoutAKeysetAndWithoutGenerationStorageDoesNotStart() {
         StorageConfig config = new StorageConfig("jdbc:sqlite:" + dir.resolve("p.db"), Optional.empty(),
