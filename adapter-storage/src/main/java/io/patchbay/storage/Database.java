@@ -131,6 +131,21 @@ final class Database implements AutoCloseable {
      * connection timeout, so an outage does not pile up threads behind the pool. Null while reachable.
      */
     private volatile String unreachable;
+    /**
+     * The last write the database refused for want of space or write access (disk full, read-only, I/O error), while
+     * no write has succeeded since; null otherwise. Readiness reports it for {@link #WRITE_FAILURE_HOLD} after it.
+     */
+    private volatile WriteFailure writeFailure;
+
+    /**
+     * How long readiness reports a refused write. Only a write that succeeds shows the disk has room again, and an
+     * instance a load balancer took out of service gets none: so readiness comes back after this long without
+     * another failure, and the next failed write reports it again.
+     */
+    static final Duration WRITE_FAILURE_HOLD = Duration.ofSeconds(30);
+
+    private record WriteFailure(String reason, long atNanos) {
+    }
 
     private Database(Dialect dialect, Duration lockTimeout, Duration statementTimeout, HikariDataSource dataSource,
                      MigrationVersion schemaVersion, ExclusiveFileLock instanceLock, DatabaseFile file) {
@@ -435,15 +450,22 @@ final class Database implements AutoCloseable {
         failFastWhileUnreachable();
         refuseWhileFileMoved();
         try {
+            T result;
             if (writeLock == null) {
-                return jdbi.inTransaction(callback);
+                result = jdbi.inTransaction(callback);
+            } else {
+                writeLock.lock();
+                try {
+                    result = jdbi.inTransaction(callback);
+                } finally {
+                    writeLock.unlock();
+                }
             }
-            writeLock.lock();
-            try {
-                return jdbi.inTransaction(callback);
-            } finally {
-                writeLock.unlock();
+            if (writeFailure != null) {
+                writeFailure = null;
+                LOG.info("Writes succeed again");
             }
+            return result;
         } catch (RuntimeException e) {
             throw unavailableOr(e);
         }
@@ -478,6 +500,10 @@ final class Database implements AutoCloseable {
         String down = unreachable;
         if (down != null) {
             return Optional.of("the database cannot be reached: " + down);
+        }
+        WriteFailure failed = writeFailure;
+        if (failed != null && System.nanoTime() - failed.atNanos() < WRITE_FAILURE_HOLD.toNanos()) {
+            return Optional.of("writes fail: " + failed.reason());
         }
         Future<Optional<String>> check;
         try {
@@ -655,6 +681,18 @@ final class Database implements AutoCloseable {
             // database's doing, so it is neither marked down nor called busy, and the caller sees the interruption.
             return e;
         }
+        Optional<String> cannotWrite = e instanceof StorageException ? Optional.empty() : cannotWrite(e);
+        if (cannotWrite.isPresent()) {
+            // The database is there but refuses to store anything: an operator must act, and each request saying so
+            // with a stack trace would bury the one line that names the cause. Logged here once; no cause attached.
+            String reason = cannotWrite.get() + " (" + rootMessage(e) + ")";
+            WriteFailure before = writeFailure;
+            writeFailure = new WriteFailure(reason, System.nanoTime());
+            if (before == null || !before.reason().equals(reason)) {
+                LOG.warn("Writes fail: {}; the storage reports not ready until a write succeeds", reason, e);
+            }
+            return new StorageException("The database cannot be written: " + reason);
+        }
         if (!(e instanceof StorageException) && isBusy(e)) {
             // Another program holds SQLite's write lock past the busy timeout, or a lock on PostgreSQL past the lock
             // timeout: the database is there, just not available now, so the caller may retry (503), and other
@@ -728,6 +766,41 @@ final class Database implements AutoCloseable {
         return anyInChain(e, t -> (t instanceof org.sqlite.SQLiteException lite
                 && lite.getResultCode().name().matches("SQLITE_(BUSY|LOCKED)(_.*)?"))
                 || (t instanceof SQLException sql && "55P03".equals(sql.getSQLState())));
+    }
+
+    /**
+     * Why the database refuses writes, when it is for want of space or write access: SQLite's SQLITE_FULL,
+     * SQLITE_READONLY* and SQLITE_IOERR*; PostgreSQL's disk_full (53100), read_only_sql_transaction (25006: a
+     * standby after a failover, or default_transaction_read_only) and io_error (58030).
+     */
+    static Optional<String> cannotWrite(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.sqlite.SQLiteException lite) {
+                String code = lite.getResultCode().name();
+                if (code.equals("SQLITE_FULL")) {
+                    return Optional.of("the disk holding the SQLite database is full");
+                }
+                if (code.startsWith("SQLITE_READONLY")) {
+                    return Optional.of("the SQLite database is not writable (read-only file, directory or file system)");
+                }
+                if (code.startsWith("SQLITE_IOERR")) {
+                    return Optional.of("the SQLite database file cannot be read or written (I/O error)");
+                }
+            } else if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                switch (sql.getSQLState()) {
+                    case "53100":
+                        return Optional.of("the disk of the PostgreSQL server is full");
+                    case "25006":
+                        return Optional.of("the PostgreSQL server accepts no writes (a read-only standby, or "
+                                + "default_transaction_read_only)");
+                    case "58030":
+                        return Optional.of("the PostgreSQL server cannot read or write its disk (I/O error)");
+                    default:
+                        break;
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** PostgreSQL cancelled a statement (query_canceled, 57014): the statement timeout passed, or a cancel request. */
