@@ -5,10 +5,14 @@ import static io.patchbay.connector.oneflow.OneflowActionDefinitions.*;
 import io.patchbay.spi.ActionCall;
 import io.patchbay.spi.ActionDefinition;
 import io.patchbay.spi.ActionResult;
+import io.patchbay.spi.ConnectorException;
 import io.patchbay.spi.FieldError;
 import io.patchbay.spi.InputRejected;
+import io.patchbay.spi.InsufficientPermissions;
+import io.patchbay.spi.InvalidCredentials;
 import io.patchbay.spi.ProviderRejected;
 import io.patchbay.spi.ProviderUnavailable;
+import io.patchbay.spi.RateLimited;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -342,16 +346,46 @@ final class OneflowActions {
             Map<String, Object> body = values.get(i);
             try {
                 updated.add(Output.dataField(body(http.once(auth, api -> api.updateDataField(auth, contract, ref, body)))));
-            } catch (ProviderRejected e) {
-                String at = "data_fields[" + i + "]";
-                List<FieldError> errors = new ArrayList<>();
-                e.fieldErrors().forEach(f -> errors.add(new FieldError(at + "." + f.field(), f.code(), f.message())));
-                errors.add(new FieldError(at, e.code(), e.getMessage()));
-                throw new ProviderRejected(e.status(), e.code(), at + " was refused (" + i + " earlier field"
-                        + (i == 1 ? " was" : "s were") + " updated): " + e.getMessage(), errors);
+            } catch (ConnectorException e) {
+                throw afterUpdates(e, "data_fields[" + i + "]", i);
             }
         }
         return Output.obj("contract_id", contract, "data_fields", updated);
+    }
+
+    /**
+     * The failure of one field of a batch, saying how many earlier fields were written: whatever the failure (a
+     * refusal, a 429, the budget, 401/403, a 5xx or timeout), a caller that replays the whole batch would write
+     * those again. Same type, code and status, so the host maps it as before.
+     */
+    private static ConnectorException afterUpdates(ConnectorException e, String at, int done) {
+        String progress = " (" + done + " earlier field" + (done == 1 ? " was" : "s were") + " updated): ";
+        if (e instanceof ProviderRejected r) {
+            List<FieldError> errors = new ArrayList<>();
+            r.fieldErrors().forEach(f -> errors.add(new FieldError(at + "." + f.field(), f.code(), f.message())));
+            errors.add(new FieldError(at, r.code(), r.getMessage()));
+            return new ProviderRejected(r.status(), r.code(), at + " was refused" + progress + r.getMessage(), errors);
+        }
+        String message = at + " failed" + progress + e.getMessage();
+        if (e instanceof RateLimited r) {
+            return new RateLimited(r.code(), message, r.retryAfter(), r.quotaExhausted());
+        }
+        if (e instanceof ProviderUnavailable u) {
+            return new ProviderUnavailable(u.code(), message, u.getCause());
+        }
+        if (e instanceof InvalidCredentials c) {
+            return new InvalidCredentials(c.code(), c.field().orElse(null), message);
+        }
+        if (e instanceof InsufficientPermissions p) {
+            return p.providerStatus().isPresent()
+                    ? new InsufficientPermissions(p.code(), message, p.providerStatus().getAsInt())
+                    : new InsufficientPermissions(p.code(), message);
+        }
+        if (e instanceof InputRejected r) {
+            return new InputRejected(r.code(), message, r.fieldErrors());
+        }
+        // CredentialFormatException: the credentials are checked before the first request, so none was written.
+        return e;
     }
 
     private Object listFiles(OneflowApi.Auth auth, ActionCall call) {

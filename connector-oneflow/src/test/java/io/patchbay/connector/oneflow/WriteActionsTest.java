@@ -337,6 +337,76 @@ class WriteActionsTest extends FakeServerTest {
         assertThat(fake.dataFieldValue(FakeOneflow.CONTRACT_DRAFT, "effective_date")).contains("");
     }
 
+    private static final List<Object> TWO_FIELDS = List.of(
+            Map.of("custom_id", "counterparty_name", "value", "Initech LLC"),
+            Map.of("custom_id", "effective_date", "value", "2024-06-01"));
+
+    @Test
+    void anyFailureAfterAWrittenFieldSaysHowManyWereUpdated() {
+        fake.passNext(1).failNext(503, 1);
+        assertThatThrownBy(() -> invoke(ADMIN, "update_contract_data_fields", Map.of(
+                "contract_id", FakeOneflow.CONTRACT_DRAFT, "data_fields", TWO_FIELDS)))
+                .isInstanceOfSatisfying(ProviderUnavailable.class, e -> {
+                    assertThat(e.code()).isEqualTo("provider_error");
+                    assertThat(e.getMessage()).startsWith("data_fields[1] failed (1 earlier field was updated): "
+                            + "Oneflow failed with HTTP 503");
+                });
+        assertThat(fake.dataFieldValue(FakeOneflow.CONTRACT_DRAFT, "counterparty_name")).contains("Initech LLC");
+
+        fake.reset();
+        fake.passNext(1).dropNext(1);
+        assertThatThrownBy(() -> invoke(ADMIN, "update_contract_data_fields", Map.of(
+                "contract_id", FakeOneflow.CONTRACT_DRAFT, "data_fields", TWO_FIELDS)))
+                .isInstanceOfSatisfying(ProviderUnavailable.class, e -> assertThat(e.getMessage())
+                        .startsWith("data_fields[1] failed (1 earlier field was updated): ")
+                        .contains("Oneflow may have applied it"));
+
+        fake.reset();
+        fake.passNext(1).failNext(403, 1);
+        assertThatThrownBy(() -> invoke(ADMIN, "update_contract_data_fields", Map.of(
+                "contract_id", FakeOneflow.CONTRACT_DRAFT, "data_fields", TWO_FIELDS)))
+                .isInstanceOfSatisfying(InsufficientPermissions.class, e -> {
+                    assertThat(e.providerStatus()).hasValue(403);
+                    assertThat(e.getMessage()).startsWith("data_fields[1] failed (1 earlier field was updated): ");
+                });
+
+        fake.reset();
+        fake.passNext(1).failNext(401, 1);
+        assertThatThrownBy(() -> invoke(ADMIN, "update_contract_data_fields", Map.of(
+                "contract_id", FakeOneflow.CONTRACT_DRAFT, "data_fields", TWO_FIELDS)))
+                .isInstanceOfSatisfying(io.patchbay.spi.InvalidCredentials.class, e -> assertThat(e.getMessage())
+                        .startsWith("data_fields[1] failed (1 earlier field was updated): "));
+        assertThat(fake.requests()).extracting(RecordedCall::method).containsExactly("PUT", "PUT");
+    }
+
+    @Test
+    void oneflowsRateLimitAfterAWrittenFieldSaysHowManyWereUpdated() {
+        fake.limitRequests(1, java.time.Duration.ofMinutes(5));
+        assertThatThrownBy(() -> invoke(ADMIN, "update_contract_data_fields", Map.of(
+                "contract_id", FakeOneflow.CONTRACT_DRAFT, "data_fields", TWO_FIELDS)))
+                .isInstanceOfSatisfying(io.patchbay.spi.RateLimited.class, e -> {
+                    assertThat(e.code()).isEqualTo("rate_limited");
+                    assertThat(e.getMessage()).startsWith("data_fields[1] failed (1 earlier field was updated): ");
+                });
+        assertThat(fake.requests()).hasSize(2);
+        assertThat(fake.dataFieldValue(FakeOneflow.CONTRACT_DRAFT, "counterparty_name")).contains("Initech LLC");
+    }
+
+    @Test
+    void theConnectorsOwnBudgetAfterAWrittenFieldSaysHowManyWereUpdated() {
+        Map<String, String> settings = new HashMap<>(TestContexts.FAST_RETRIES);
+        settings.put("rate_limit_requests", "1");
+        try (io.patchbay.spi.Connector budgeted = new OneflowConnectorFactory().create(
+                TestContexts.fast(fake.baseUrl()).withSettings(settings))) {
+            assertThatThrownBy(() -> budgeted.invoke(new io.patchbay.spi.ActionCall("update_contract_data_fields",
+                    ADMIN, java.util.Optional.empty(), Map.of("contract_id", FakeOneflow.CONTRACT_DRAFT,
+                    "data_fields", TWO_FIELDS))))
+                    .isInstanceOfSatisfying(io.patchbay.spi.RateLimited.class, e -> assertThat(e.getMessage())
+                            .startsWith("data_fields[1] failed (1 earlier field was updated): This token has used"));
+        }
+        assertThat(fake.requests()).hasSize(1);
+    }
+
     @Test
     void signedContractsDataFieldsAreAConflict() {
         assertThatThrownBy(() -> invoke(ADMIN, "update_contract_data_fields", Map.of(

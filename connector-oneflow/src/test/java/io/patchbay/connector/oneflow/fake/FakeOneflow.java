@@ -132,7 +132,10 @@ public final class FakeOneflow implements AutoCloseable {
     private boolean unpagedChildLists;
     private boolean emailsIgnoreCase;
 
-    private sealed interface Fault permits Status, Throttle, Drop, Garble, Interim, Upgrade, Redirect, Empty {
+    private sealed interface Fault permits Pass, Status, Throttle, Drop, Garble, Interim, Upgrade, Redirect, Empty {
+    }
+
+    private record Pass() implements Fault {
     }
 
     private record Interim(int code) implements Fault {
@@ -194,6 +197,14 @@ public final class FakeOneflow implements AutoCloseable {
     }
 
     // ---- switches -------------------------------------------------------------------------------------------
+
+    /** The next {@code times} API requests are answered as usual: a fault queued after them hits a later one. */
+    public synchronized FakeOneflow passNext(int times) {
+        for (int i = 0; i < times; i++) {
+            faults.add(new Pass());
+        }
+        return this;
+    }
 
     /** The next {@code times} API requests answer {@code status} with Oneflow's error body. */
     public synchronized FakeOneflow failNext(int status, int times) {
