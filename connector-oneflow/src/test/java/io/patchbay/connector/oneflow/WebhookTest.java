@@ -91,6 +91,26 @@ class WebhookTest {
     }
 
     @Test
+    void aSignedDeliveryWithAnUnusualEventStillVerifies() {
+        // The signature covers callback_id and the key only: the events are Oneflow's to extend.
+        String newEventShape = """
+                {"contract":{"id":101},"callback_id":"eaf850991bb7c273a56dcdeb265d30006fdc9de0",
+                 "events":[{"created_time":"2020-07-06T15:14:14.123456+0000","type":"contract:archive"},
+                           {"id":2323}],
+                 "signature":"cbff4912268db88c60dc81d7d232c50bde58af9d"}""";
+        String noContract = """
+                {"callback_id":"eaf850991bb7c273a56dcdeb265d30006fdc9de0","events":"later",
+                 "signature":"cbff4912268db88c60dc81d7d232c50bde58af9d"}""";
+
+        assertThat(verify(newEventShape, SIGN_KEY)).isTrue();
+        assertThat(verify(noContract, SIGN_KEY)).isTrue();
+        assertThat(verify(newEventShape, "another-key")).isFalse();
+        assertThatThrownBy(() -> OneflowWebhooks.parse(newEventShape.getBytes(StandardCharsets.UTF_8)))
+                .as("parse stays strict").isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("events[0]");
+    }
+
+    @Test
     void payloadTimesWithPlus0000AreParsed() {
         OneflowWebhooks.Payload payload = OneflowWebhooks.parse(DOC_SAMPLE.getBytes(StandardCharsets.UTF_8));
 
