@@ -65,6 +65,15 @@ final class OneflowCredentials {
                 errors.add(error);
             }
         }
+        String email = credentials.values().get(EMAIL);
+        boolean emailChecked = errors.stream().noneMatch(e -> e.field().equals(EMAIL));
+        if (emailChecked && email != null && !email.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            // The email travels in an HTTP header, which takes printable ASCII only; OkHttp would refuse it at
+            // send time with an unchecked exception, the value in its message.
+            errors.add(new FieldError(EMAIL, "ascii", "User email may contain only ASCII letters, digits and "
+                    + "symbols, as Oneflow receives it in an HTTP header; write an internationalised domain in its "
+                    + "xn-- form"));
+        }
         return List.copyOf(errors);
     }
 

@@ -34,6 +34,23 @@ class CredentialFormatTest extends FakeServerTest {
     }
 
     @Test
+    void aNonAsciiEmailIsAFormatErrorAndNothingIsSent() {
+        String email = "åsa@exämple.se";
+        Credentials typed = TestContexts.credentials(FakeOneflow.TOKEN, email);
+
+        List<FieldError> errors = connector.checkFormat(typed);
+        assertThat(errors).extracting(FieldError::field, FieldError::code)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("user_email", "ascii"));
+        assertThat(errors.get(0).message()).contains("xn--").doesNotContain(email);
+        assertThatThrownBy(() -> connector.invoke(new ActionCall("list_users", typed, Optional.empty(), Map.of())))
+                .isInstanceOfSatisfying(CredentialFormatException.class, e -> assertThat(e.errors()).isEqualTo(errors));
+        assertThatThrownBy(() -> connector.verify(typed)).isInstanceOf(CredentialFormatException.class);
+        assertThatThrownBy(() -> connector.verify(TestContexts.credentials(FakeOneflow.TOKEN, "ada\u0007@acme.example")))
+                .as("a control character").isInstanceOf(CredentialFormatException.class);
+        assertThat(fake.requests()).isEmpty();
+    }
+
+    @Test
     void tokenOf39CharactersIsALengthErrorOnTheTokenAlone() {
         List<FieldError> errors = connector.checkFormat(TestContexts.credentials(TOKEN_39, FakeOneflow.ADMIN_EMAIL));
 
