@@ -61,6 +61,7 @@ final class OneflowHttp implements AutoCloseable {
                 MAX_TRACKED_TOKENS);
         this.moshi = new Moshi.Builder().add(OffsetDateTime.class, new OneflowTime.Adapter().nullSafe()).build();
         Duration callTimeout = context.callTimeout();
+        settings.requireFits(callTimeout);
         var retry = RetryPolicy.builder()
                 // An invalid answer (an unasked 101, a redirect) would only come again.
                 .handleIf(e -> e instanceof ProviderUnavailable u && !OneflowFailures.UNEXPECTED.equals(u.code()))
@@ -71,13 +72,12 @@ final class OneflowHttp implements AutoCloseable {
                         "Oneflow read failed ({0}); attempt {1} of {2}",
                         e.getLastException() instanceof ConnectorException c ? c.code() : "error",
                         e.getAttemptCount() + 1, settings.maxAttempts()));
-        if (settings.retryDelay().compareTo(settings.retryMaxDelay()) < 0 && !settings.retryDelay().isZero()) {
+        if (settings.maxAttempts() == 1 || settings.retryDelay().isZero()) {
+            // No retry, or none delayed: no delay to configure (and none to check against the call timeout).
+        } else if (settings.retryDelay().compareTo(settings.retryMaxDelay()) < 0) {
             retry.withBackoff(settings.retryDelay(), settings.retryMaxDelay()).withJitter(0.25);
-        } else if (!settings.retryDelay().isZero()) {
-            // Failsafe wants a fixed delay shorter than the max duration; a longer one could never be waited anyway.
-            Duration delay = settings.retryDelay().compareTo(callTimeout) < 0 ? settings.retryDelay()
-                    : callTimeout.dividedBy(2);
-            retry.withDelay(delay).withJitter(0.25);
+        } else {
+            retry.withDelay(settings.retryDelay()).withJitter(0.25);
         }
         this.reads = Failsafe.with(retry.build());
     }

@@ -41,6 +41,21 @@ record OneflowSettings(int maxAttempts, Duration retryDelay, Duration retryMaxDe
         }
     }
 
+    /**
+     * Checks the delays against the host's call timeout, which bounds a read's attempts and back-off together: a
+     * first delay that long leaves no time for a retry (and Failsafe refuses such a back-off with an unchecked
+     * exception that names no setting).
+     *
+     * @throws IllegalArgumentException naming the setting
+     */
+    void requireFits(Duration callTimeout) {
+        if (maxAttempts > 1 && retryDelay.compareTo(callTimeout) >= 0) {
+            throw new IllegalArgumentException("retry_initial_delay_ms is " + retryDelay.toMillis() + " but must be "
+                    + "shorter than the call timeout of " + callTimeout.toMillis() + " ms, which bounds a read's "
+                    + "attempts and back-off together; lower it, or set retry_max_attempts to 1");
+        }
+    }
+
     static final Set<String> KEYS = Set.of("retry_max_attempts", "retry_initial_delay_ms", "retry_max_delay_ms",
             "rate_limit_requests", "rate_limit_window_seconds", "rate_limit_default_wait_seconds",
             "max_download_bytes");

@@ -60,6 +60,21 @@ class FailuresTest extends FakeServerTest {
     }
 
     @Test
+    void aFirstRetryDelayNoShorterThanTheCallTimeoutIsNamed() {
+        for (String maxDelay : List.of("5000", "1000")) { // back-off, and a fixed delay
+            assertThatThrownBy(() -> new OneflowConnectorFactory().create(TestContexts.fast(fake.baseUrl())
+                    .withTimeouts(java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(1))
+                    .withSettings(Map.of("retry_initial_delay_ms", "1000", "retry_max_delay_ms", maxDelay))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retry_initial_delay_ms is 1000")
+                    .hasMessageContaining("call timeout of 1000 ms");
+        }
+        // Without retries the delay never applies.
+        new OneflowConnectorFactory().create(TestContexts.fast(fake.baseUrl())
+                .withTimeouts(java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(1))
+                .withSettings(Map.of("retry_max_attempts", "1", "retry_initial_delay_ms", "1000"))).close();
+    }
+
+    @Test
     void aBaseUrlThatIsNotHttpIsRefusedWhenTheConnectorIsCreated() {
         for (String url : List.of("ftp://api.oneflow.com/v1", "mailto:api@oneflow.com", "file:///v1")) {
             assertThatThrownBy(() -> new OneflowConnectorFactory().create(TestContexts.fast(java.net.URI.create(url))))
