@@ -94,6 +94,18 @@ final class OneflowFiles {
             response = http.send(next, api -> api.fetch(next, url, ACCEPT_BINARY), deadline);
         }
         if (!response.isSuccessful()) {
+            HttpUrl answered = response.raw().request().url();
+            if (!sameOrigin(answered)) {
+                // A file host's refusal (an expired signed link, its own outage) says nothing about the Oneflow
+                // token or user, so it is not read as an Oneflow error. Only the host is named: the link's query
+                // is its credential.
+                int status = response.code();
+                closeQuietly(response.errorBody());
+                throw new ProviderUnavailable("download_failed", "The file host " + answered.host() + " answered HTTP "
+                        + status + " to the download of file " + fileId + " of contract " + contractId
+                        + " that Oneflow redirected to" + (status == 403 || status == 401
+                        ? "; the link Oneflow gave may have expired" : ""), null);
+            }
             throw http.failure(response, auth);
         }
         try (ResponseBody body = response.body()) {

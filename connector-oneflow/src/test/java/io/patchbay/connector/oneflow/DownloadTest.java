@@ -63,6 +63,28 @@ class DownloadTest extends FakeServerTest {
     }
 
     @Test
+    void aFileHostsRefusalIsADownloadFailureNotAnOneflowError() {
+        fake.redirectDownloadsToHost("localhost").fileHostAnswers(403);
+
+        assertThatThrownBy(() -> invoke(ADMIN, "download_contract_file", Map.of("contract_id",
+                FakeOneflow.CONTRACT_SIGNED)))
+                .isInstanceOfSatisfying(io.patchbay.spi.ProviderUnavailable.class, e -> {
+                    assertThat(e.code()).isEqualTo("download_failed");
+                    assertThat(e.getMessage()).contains("file host localhost answered HTTP 403")
+                            .contains("may have expired").doesNotContain("signature");
+                });
+
+        fake.reset();
+        fake.redirectDownloadsToHost("localhost").fileHostAnswers(401);
+        assertThatThrownBy(() -> invoke(ADMIN, "download_contract_file", Map.of("contract_id",
+                FakeOneflow.CONTRACT_SIGNED)))
+                .isInstanceOfSatisfying(io.patchbay.spi.ProviderUnavailable.class, e -> assertThat(e.getMessage())
+                        .contains("file host localhost answered HTTP 401"));
+        // Retried as a whole: a fresh link from Oneflow may work.
+        assertThat(fake.requests()).filteredOn(c -> c.apiPath().startsWith("/__files/")).hasSize(3);
+    }
+
+    @Test
     void unknownFileIsNotFoundOnTheFileIdField() {
         assertThatThrownBy(() -> invoke(ADMIN, "download_contract_file", Map.of("contract_id",
                 FakeOneflow.CONTRACT_DRAFT, "file_id", 2)))

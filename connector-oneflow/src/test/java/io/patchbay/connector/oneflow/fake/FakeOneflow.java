@@ -129,6 +129,7 @@ public final class FakeOneflow implements AutoCloseable {
     private int requestsPerWindow = 2000;
     private Duration window = Duration.ofMinutes(5);
     private String downloadHost;
+    private Integer fileHostStatus;
     private boolean unpagedChildLists;
     private boolean emailsIgnoreCase;
 
@@ -296,6 +297,15 @@ public final class FakeOneflow implements AutoCloseable {
     }
 
     /**
+     * The file host (where downloads redirect to) answers every request with {@code status} and an S3-style XML
+     * error, as an expired signed link (403) or an outage of the host would; null for normal answers.
+     */
+    public synchronized FakeOneflow fileHostAnswers(Integer status) {
+        this.fileHostStatus = status;
+        return this;
+    }
+
+    /**
      * A contract's parties and data fields answered as {@code {"data": [...]}} with every item, {@code limit} and
      * {@code offset} ignored and no {@code _links} or {@code count}: how Oneflow's own Power Automate connector and
      * Airbyte read these child lists (without paging), which the pagination page ("every list endpoint is
@@ -328,6 +338,7 @@ public final class FakeOneflow implements AutoCloseable {
         requestsPerWindow = 2000;
         window = Duration.ofMinutes(5);
         downloadHost = null;
+        fileHostStatus = null;
         unpagedChildLists = false;
         emailsIgnoreCase = false;
         calls.clear();
@@ -725,6 +736,12 @@ public final class FakeOneflow implements AutoCloseable {
         String expected = downloadSignatures.get(key);
         FakeState.Contract c = parts.length == 2 && parts[0].matches("[0-9]+")
                 ? state.contracts.get(Long.parseLong(parts[0])) : null;
+        if (fileHostStatus != null) {
+            return new MockResponse.Builder().code(fileHostStatus).setHeader("Content-Type", "application/xml")
+                    .body("<Error><Code>" + (fileHostStatus == 403 ? "AccessDenied</Code><Message>Request has expired"
+                            : "ServiceUnavailable</Code><Message>Please reduce your request rate")
+                            + "</Message></Error>").build();
+        }
         if (expected == null || c == null || !expected.equals(query.get("signature"))) {
             return new MockResponse.Builder().code(403).setHeader("Content-Type", "application/xml")
                     .body("<Error><Code>AccessDenied</Code></Error>").build();
