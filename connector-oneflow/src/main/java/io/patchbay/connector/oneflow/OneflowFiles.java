@@ -24,8 +24,12 @@ final class OneflowFiles {
     private static final String ACCEPT_BINARY = "binary/octet-stream";
     private static final int MAX_REDIRECTS = 5;
     private static final Set<String> GENERIC_TYPES = Set.of("application/octet-stream", "binary/octet-stream");
-    private static final Pattern FILENAME = Pattern.compile("filename\\*?=(?:UTF-8'')?\"?([^\";]+)\"?",
-            Pattern.CASE_INSENSITIVE);
+    /** RFC 6266 {@code filename*=charset'language'percent-encoded} (RFC 8187); the language tag may be empty. */
+    private static final Pattern FILENAME_EXT = Pattern.compile(
+            "(?:^|;)\\s*filename\\*\\s*=\\s*([^';\\s]*)'[^']*'([^;\\s]*)", Pattern.CASE_INSENSITIVE);
+    /** The plain {@code filename=} parameter, a token or a quoted string. */
+    private static final Pattern FILENAME = Pattern.compile(
+            "(?:^|;)\\s*filename\\s*=\\s*(\"(?:[^\"\\\\]|\\\\.)*\"|[^;]*)", Pattern.CASE_INSENSITIVE);
     private static final Map<String, String> TYPES = Map.ofEntries(
             Map.entry("pdf", "application/pdf"), Map.entry("txt", "text/plain"), Map.entry("csv", "text/csv"),
             Map.entry("xml", "application/xml"), Map.entry("png", "image/png"), Map.entry("jpg", "image/jpeg"),
@@ -154,15 +158,62 @@ final class OneflowFiles {
 
     static String fileName(String contentDisposition, Dto.File meta) {
         if (contentDisposition != null) {
-            Matcher m = FILENAME.matcher(contentDisposition);
-            if (m.find() && !m.group(1).isBlank()) {
-                return m.group(1).strip();
+            // filename* carries the real (non-ASCII) name; filename is the fallback for old clients.
+            Matcher ext = FILENAME_EXT.matcher(contentDisposition);
+            if (ext.find()) {
+                Optional<String> decoded = percentDecode(ext.group(2), ext.group(1));
+                if (decoded.isPresent() && !decoded.get().isBlank()) {
+                    return decoded.get().strip();
+                }
+            }
+            Matcher plain = FILENAME.matcher(contentDisposition);
+            if (plain.find()) {
+                String value = plain.group(1).strip();
+                if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+                    value = value.substring(1, value.length() - 1).replaceAll("\\\\(.)", "$1");
+                }
+                if (!value.isBlank()) {
+                    return value.strip();
+                }
             }
         }
         String name = meta.name() == null || meta.name().isBlank() ? meta.type() + "_" + meta.id() : meta.name();
         String ext = meta.extension();
         return ext == null || ext.isBlank() || name.toLowerCase(Locale.ROOT).endsWith("." + ext.toLowerCase(Locale.ROOT))
                 ? name : name + "." + ext;
+    }
+
+    /** RFC 8187 value characters, percent-decoded in UTF-8 or ISO-8859-1; empty when malformed or another charset. */
+    private static Optional<String> percentDecode(String encoded, String charset) {
+        java.nio.charset.Charset cs;
+        if (charset.equalsIgnoreCase("UTF-8")) {
+            cs = java.nio.charset.StandardCharsets.UTF_8;
+        } else if (charset.equalsIgnoreCase("ISO-8859-1")) {
+            cs = java.nio.charset.StandardCharsets.ISO_8859_1;
+        } else {
+            return Optional.empty();
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < encoded.length(); i++) {
+            char c = encoded.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= encoded.length() || Character.digit(encoded.charAt(i + 1), 16) < 0
+                        || Character.digit(encoded.charAt(i + 2), 16) < 0) {
+                    return Optional.empty();
+                }
+                bytes.write(Integer.parseInt(encoded.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else if (c < 0x80) {
+                bytes.write(c);
+            } else {
+                return Optional.empty();
+            }
+        }
+        try {
+            return Optional.of(cs.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes.toByteArray())).toString());
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return Optional.empty();
+        }
     }
 
     static String contentType(MediaType type, Dto.File meta) {
