@@ -59,9 +59,21 @@ final class OneflowFailures {
             return new ProviderUnavailable("unexpected_response", "Oneflow answered HTTP " + status
                     + " where a result was expected", null);
         }
-        long code = error != null && error.errorCode() != null ? error.errorCode() : status * 10_000L;
-        return new ProviderRejected(status, "oneflow_" + code,
-                detail == null ? defaultDetail(status) : detail, fieldErrors(error, token));
+        Long providerCode = error == null ? null : error.errorCode();
+        String message = (detail == null ? defaultDetail(status) : detail)
+                + (providerCode == null ? "" : " (Oneflow error_code " + providerCode + ")");
+        return new ProviderRejected(status, code(status, providerCode), message, fieldErrors(error, token));
+    }
+
+    /**
+     * The public code of a refusal. Oneflow's codes ending in 0000 are generic and "may become more specific
+     * later", so they (and a missing or malformed code) give {@code oneflow_http_<status>}, which does not change
+     * when Oneflow refines them; a specific code, documented as stable, gives {@code oneflow_<error_code>}. The
+     * provider's code is always in the message.
+     */
+    static String code(int status, Long providerCode) {
+        boolean specific = providerCode != null && providerCode / 10_000 == status && providerCode % 10_000 != 0;
+        return specific ? "oneflow_" + providerCode : "oneflow_http_" + status;
     }
 
     /**

@@ -165,6 +165,26 @@ class FailuresTest extends FakeServerTest {
     }
 
     @Test
+    void genericOneflowCodesGiveACodeFromTheStatusAndSpecificOnesTheirOwn() {
+        Moshi moshi = new Moshi.Builder().build();
+        Clock clock = Clock.systemUTC();
+        java.util.function.BiFunction<Integer, String, ConnectorException> answer = (status, code) ->
+                OneflowFailures.fromResponse(status, Headers.of(), "{\"detail\":\"No.\",\"error_code\":" + code
+                        + ",\"status\":" + status + "}", moshi, Duration.ZERO, clock, null);
+
+        // Generic (…0000) codes "may become more specific later": the public code must not follow them.
+        assertThat(answer.apply(404, "4040000")).isInstanceOfSatisfying(ProviderRejected.class, e -> {
+            assertThat(e.code()).isEqualTo("oneflow_http_404");
+            assertThat(e.getMessage()).isEqualTo("No. (Oneflow error_code 4040000)");
+        });
+        assertThat(answer.apply(400, "4000003").code()).isEqualTo("oneflow_4000003");
+        assertThat(answer.apply(409, "null").code()).isEqualTo("oneflow_http_409");
+        assertThat(answer.apply(400, "4090001").code()).as("a code of another status").isEqualTo("oneflow_http_400");
+        assertThat(OneflowFailures.fromResponse(422, Headers.of(), "", moshi, Duration.ZERO, clock, null).code())
+                .isEqualTo("oneflow_http_422");
+    }
+
+    @Test
     void errorBodiesMapToTheirTypes() {
         Moshi moshi = new Moshi.Builder().build();
         Clock clock = Clock.systemUTC();
@@ -186,7 +206,7 @@ class FailuresTest extends FakeServerTest {
                     assertThat(e.getMessage()).isEqualTo("The Oneflow plan does not include this feature (HTTP 402).");
                 });
         assertThat(OneflowFailures.fromResponse(418, Headers.of(), "<html>teapot</html>", moshi, Duration.ZERO, clock,
-                null)).isInstanceOfSatisfying(ProviderRejected.class, e -> assertThat(e.code()).isEqualTo("oneflow_4180000"));
+                null)).isInstanceOfSatisfying(ProviderRejected.class, e -> assertThat(e.code()).isEqualTo("oneflow_http_418"));
         assertThat(OneflowFailures.fromResponse(503, Headers.of(), "", moshi, Duration.ZERO, clock, null))
                 .isInstanceOf(ProviderUnavailable.class);
         // A provider message that echoed the token would not carry it any further.

@@ -243,7 +243,7 @@ class ReadActionsTest extends FakeServerTest {
         assertThatThrownBy(() -> invoke(MEMBER, "get_contract", Map.of("contract_id", FakeOneflow.CONTRACT_LEGAL)))
                 .isInstanceOfSatisfying(ProviderRejected.class, e -> {
                     assertThat(e.status()).isEqualTo(404);
-                    assertThat(e.code()).isEqualTo("oneflow_4040000");
+                    assertThat(e.code()).isEqualTo("oneflow_http_404");
                     assertThat(e.getMessage()).startsWith("An object referenced in the request was not found");
                 });
         assertThat(fake.requests("GET", "/contracts/" + FakeOneflow.CONTRACT_LEGAL)).as("a 404 is not retried").hasSize(1);

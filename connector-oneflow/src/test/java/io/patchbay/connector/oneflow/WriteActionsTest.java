@@ -164,7 +164,7 @@ class WriteActionsTest extends FakeServerTest {
         assertThatThrownBy(() -> invoke(ADMIN, "create_contract", Map.of("template_id", FakeOneflow.TEMPLATE_NDA,
                 "data_fields", List.of(Map.of("custom_id", "nope", "value", "x")))))
                 .isInstanceOfSatisfying(ProviderRejected.class, e -> {
-                    assertThat(e.code()).isEqualTo("oneflow_4000000");
+                    assertThat(e.code()).isEqualTo("oneflow_http_400");
                     assertThat(e.fieldErrors()).extracting(FieldError::field).containsExactly("data_fields[0].custom_id");
                 });
     }
@@ -229,7 +229,7 @@ class WriteActionsTest extends FakeServerTest {
                 "subject", "s", "message", "m")))
                 .isInstanceOfSatisfying(ProviderRejected.class, e -> {
                     assertThat(e.status()).isEqualTo(409);
-                    assertThat(e.code()).isEqualTo("oneflow_4090000");
+                    assertThat(e.code()).isEqualTo("oneflow_http_409");
                     assertThat(e.getMessage()).contains("Only a draft contract can be published");
                 });
     }
