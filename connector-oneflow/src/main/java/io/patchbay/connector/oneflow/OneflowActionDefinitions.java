@@ -87,7 +87,8 @@ final class OneflowActionDefinitions {
             + OneflowPages.MAX_OFFSET + ", so the list holds the first " + OneflowPages.MAX_ITEMS + " only.\"}";
     private static final String DATA_FIELD_VALUE = """
             {"type":"object","additionalProperties":false,
-             "properties":{"custom_id":{"type":"string","minLength":1,"maxLength":255},"id":%s,
+             "properties":{"custom_id":{"type":"string","minLength":1,"maxLength":255,"pattern":"\\\\S","not":{"enum":[".",".."]},
+                 "description":"Not blank, not . or ..; no two items may name the same field (JSON Schema cannot say so; the connector refuses it)."},"id":%s,
                "value":{"type":["string","null"],"description":"Left out: the field keeps its value; null or an empty string empties it."}},
              "oneOf":[{"required":["custom_id"]},{"required":["id"]}]}""".formatted(ID);
 
@@ -107,16 +108,21 @@ final class OneflowActionDefinitions {
             new ActionDefinition(LIST_CONTRACTS, "List contracts",
                     "Contracts of a workspace (default: the linked one), filtered by state, name, free text, "
                             + "publish time or a data field value, one page at a time.",
-                    input(WORKSPACE_INPUT + """
-                            ,"all_workspaces":{"type":"boolean","default":false,"description":"List every workspace the user reaches instead of one."},
+                    inputWithRules(WORKSPACE_INPUT + """
+                            ,"all_workspaces":{"type":"boolean","default":false,"description":"List every workspace the user reaches instead of one; not together with workspace_id."},
                             "states":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":%s}},
-                            "name":{"type":"string","minLength":1,"maxLength":200},
-                            "query":{"type":"string","minLength":1,"maxLength":200,"description":"Free-text search."},
+                            "name":{"type":"string","minLength":1,"maxLength":200,"pattern":"\\\\S"},
+                            "query":{"type":"string","minLength":1,"maxLength":200,"pattern":"\\\\S","description":"Free-text search."},
                             "published_after":{"type":"string","format":"date-time"},
                             "published_before":{"type":"string","format":"date-time"},
                             "data_field":{"type":"object","additionalProperties":false,"required":["custom_id","value"],
-                              "properties":{"custom_id":{"type":"string","minLength":1},"value":{"type":"string","minLength":1}}},
-                            "sort":%s,%s""".formatted(json(CONTRACT_STATES), sortSchema(CONTRACT_SORTS), PAGING)),
+                              "properties":{"custom_id":{"type":"string","minLength":1,"pattern":"^[^:]*[^:\\\\s][^:]*$",
+                                "description":"Not blank and without ':' (Oneflow's filter is custom_id:value)."},"value":{"type":"string","minLength":1}}},
+                            "sort":%s,%s""".formatted(json(CONTRACT_STATES), sortSchema(CONTRACT_SORTS), PAGING),
+                            // all_workspaces: true and a workspace_id contradict each other.
+                            """
+                            "if":{"required":["all_workspaces"],"properties":{"all_workspaces":{"const":true}}},
+                            "then":{"not":{"required":["workspace_id"]}}"""),
                     page("contracts", CONTRACT_SUMMARY), true),
             new ActionDefinition(GET_CONTRACT, "Get contract",
                     "One contract with its lifecycle, parties and participants.",
@@ -131,16 +137,20 @@ final class OneflowActionDefinitions {
                             + "with a name, data field values and counterparties. Sent once, never retried.",
                     input(WORKSPACE_INPUT + """
                             ,"template_id":{"type":"integer","minimum":1},
-                            "name":{"type":"string","minLength":1,"maxLength":130},
-                            "data_fields":{"type":"array","maxItems":500,"items":{"type":"object","additionalProperties":false,
-                              "required":["custom_id"],"properties":{"custom_id":{"type":"string","minLength":1},
+                            "name":{"type":"string","minLength":1,"maxLength":130,"pattern":"\\\\S"},
+                            "data_fields":{"type":"array","maxItems":500,"description":"Each custom_id at most once (JSON Schema cannot say so; the connector refuses a repeat).",
+                              "items":{"type":"object","additionalProperties":false,
+                              "required":["custom_id"],"properties":{"custom_id":{"type":"string","minLength":1,"pattern":"\\\\S"},
                                 "value":{"type":["string","null"],"description":"Left out: the template's value stays; null or an empty string empties the field."}}}},
                             "parties":{"type":"array","maxItems":40,"items":{"type":"object","required":["type"],
                               "properties":{"type":{"enum":["company","individual"]},"name":{"type":"string"},
                                 "country_code":{"type":"string"},"identification_number":{"type":"string"},
                                 "participants":{"type":"array","items":{"type":"object"}},"participant":{"type":"object"}},
-                              "if":{"required":["type"],"properties":{"type":{"const":"company"}}},
-                              "then":{"required":["name"],"properties":{"name":{"pattern":"\\\\S"}}},
+                              "allOf":[
+                                {"if":{"required":["type"],"properties":{"type":{"const":"company"}}},
+                                 "then":{"required":["name"],"properties":{"name":{"pattern":"\\\\S"}},"not":{"required":["participant"]}}},
+                                {"if":{"required":["type"],"properties":{"type":{"const":"individual"}}},
+                                 "then":{"anyOf":[{"required":["participant"]},{"required":["participants"]}]}}],
                               "description":"Oneflow party objects: a company has a name and lists participants, an individual has one participant."}}""",
                             "template_id"),
                     CONTRACT, false),
@@ -148,8 +158,8 @@ final class OneflowActionDefinitions {
                     "Sends a draft contract to its participants for signing, with the invitation's subject and "
                             + "message. Not available on Oneflow's free plan. Sent once, never retried.",
                     input(CONTRACT_INPUT + """
-                            ,"subject":{"type":"string","minLength":1,"maxLength":255},
-                            "message":{"type":"string","minLength":1,"maxLength":10000}""",
+                            ,"subject":{"type":"string","minLength":1,"maxLength":255,"pattern":"\\\\S"},
+                            "message":{"type":"string","minLength":1,"maxLength":10000,"pattern":"\\\\S"}""",
                             "contract_id", "subject", "message"),
                     CONTRACT, false),
             new ActionDefinition(LIST_CONTRACT_EVENTS, "List contract events",
@@ -192,6 +202,12 @@ final class OneflowActionDefinitions {
         return "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\","
                 + "\"additionalProperties\":false,\"required\":" + json(List.of(required))
                 + ",\"properties\":{" + properties + "}}";
+    }
+
+    /** An input schema with keywords beside its properties (rules across fields), required none. */
+    private static String inputWithRules(String properties, String rules) {
+        String schema = input(properties);
+        return schema.substring(0, schema.length() - 1) + "," + rules + "}";
     }
 
     private static String obj(String properties, String... required) {
