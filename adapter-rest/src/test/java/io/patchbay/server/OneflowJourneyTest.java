@@ -114,15 +114,18 @@ class OneflowJourneyTest {
                         "data_field", Map.of("custom_id", "a:b", "value", "x"))).send();
         assertThat(badDate.status()).as(badDate.toString()).isEqualTo(422);
         assertThat(badDate.list("errors")).extracting(e -> e.get("field"), e -> e.get("code"))
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("published_after", "schema_format"));
-        Api.Response refused = api.post("/v1/accounts/" + id + "/actions/list_contracts").token(key)
-                .json(Map.of("published_after", "2024-11-30T00:00:00Z",
-                        "data_field", Map.of("custom_id", "a:b", "value", "x"))).send();
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("published_after", "schema_format"),
+                        org.assertj.core.groups.Tuple.tuple("data_field.custom_id", "schema_pattern"));
+        // What no schema can say (a field set twice) the connector refuses itself, before asking Oneflow.
+        Api.Response refused = api.post("/v1/accounts/" + id + "/actions/create_contract").token(key)
+                .json(Map.of("template_id", FakeOneflow.TEMPLATE_NDA, "data_fields", List.of(
+                        Map.of("custom_id", "amount", "value", "1"), Map.of("custom_id", "amount", "value", "2"))))
+                .send();
         assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
         assertThat(refused.string("title")).isEqualTo("Invalid input");
         assertThat(refused.json()).doesNotContainKey("provider_status");
         assertThat(refused.list("errors")).extracting(e -> e.get("field"), e -> e.get("code"))
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("data_field.custom_id", "pattern"));
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("data_fields[1].custom_id", "duplicate"));
         assertThat(oneflow.requests()).isEmpty();
 
         Api.Response stringId = api.post("/v1/accounts/" + id + "/actions/get_contract").token(key)
@@ -150,6 +153,34 @@ class OneflowJourneyTest {
         Api.Response missing = api.get("/v1/accounts/" + id + "/proxy/contracts/999999").token(key).send();
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.body()).doesNotContain("urn:patchbay:problem");
+    }
+
+    @Test
+    void proxiedRequestsSpendTheTokensBudgetAndPastItAre429WithoutReachingOneflow() throws Exception {
+        try (FakeOneflow own = FakeOneflow.start();
+             PatchbayServer budgeted = PatchbayServer.start(TestServers.config(
+                     java.nio.file.Files.createDirectories(data.resolve("budgeted")), Map.of("oneflow", own.baseUrl()),
+                     Map.of("PATCHBAY_CONNECTOR_ONEFLOW_RATE_LIMIT_REQUESTS", "8",
+                             "PATCHBAY_CONNECTOR_ONEFLOW_RATE_LIMIT_DEFAULT_WAIT_SECONDS", "7")))) {
+            Api budgetedApi = new Api(budgeted.port());
+            String tenant = Tenants.key(budgetedApi, budgeted.firstAdminKey().orElseThrow(), "budgeted");
+            Api.Response linked = budgetedApi.post("/v1/accounts").token(tenant).json(Map.of("connector_id", "oneflow",
+                    "credentials", credentials(FakeOneflow.TOKEN, FakeOneflow.ADMIN_EMAIL), "owner_id", "ada",
+                    "workspace_id", Long.toString(FakeOneflow.WORKSPACE_SALES))).send();
+            assertThat(linked.status()).as(linked.toString()).isEqualTo(201);
+
+            Api.Response answer = null;
+            for (int i = 0; i < 10 && (answer == null || answer.status() == 200); i++) {
+                answer = budgetedApi.get("/v1/accounts/" + linked.string("account.id") + "/proxy/users").token(tenant)
+                        .send();
+            }
+
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(429);
+            assertThat(answer.string("code")).isEqualTo("rate_limited");
+            assertThat(answer.headers().firstValue("Retry-After")).contains("7");
+            assertThat(own.requests()).as("linking and proxying spent the budget, and no more reached Oneflow")
+                    .hasSize(8);
+        }
     }
 
     @Test

@@ -22,11 +22,14 @@ import java.util.stream.Collectors;
  *                                (since SPI 1.1)
  * @param blockedRoutes           requests the proxy refuses, such as one that replaces the account's credentials
  *                                (since SPI 1.1)
+ * @param admission               asked before each request is sent (since SPI 1.3; {@link Admission#OPEN} before)
  */
 public record ProxyTarget(URI baseUrl, Map<String, String> headers, Set<String> strippedResponseHeaders,
-                          Set<String> nonSecretHeaders, Set<String> secretJsonFields, List<BlockedRoute> blockedRoutes) {
+                          Set<String> nonSecretHeaders, Set<String> secretJsonFields, List<BlockedRoute> blockedRoutes,
+                          Admission admission) {
     public ProxyTarget {
         Objects.requireNonNull(baseUrl, "baseUrl");
+        Objects.requireNonNull(admission, "admission");
         headers = Map.copyOf(headers);
         strippedResponseHeaders = Set.copyOf(strippedResponseHeaders);
         nonSecretHeaders = nonSecretHeaders.stream().map(name -> name.toLowerCase(Locale.ROOT))
@@ -44,6 +47,40 @@ public record ProxyTarget(URI baseUrl, Map<String, String> headers, Set<String> 
     /** A target as SPI 1.0 knew it: every header value is secret, no JSON field is, no route is blocked. */
     public ProxyTarget(URI baseUrl, Map<String, String> headers, Set<String> strippedResponseHeaders) {
         this(baseUrl, headers, strippedResponseHeaders, Set.of(), Set.of(), List.of());
+    }
+
+    /** A target as SPI 1.1 and 1.2 knew it: every request is sent. */
+    public ProxyTarget(URI baseUrl, Map<String, String> headers, Set<String> strippedResponseHeaders,
+                       Set<String> nonSecretHeaders, Set<String> secretJsonFields, List<BlockedRoute> blockedRoutes) {
+        this(baseUrl, headers, strippedResponseHeaders, nonSecretHeaders, secretJsonFields, blockedRoutes,
+                Admission.OPEN);
+    }
+
+    /** The same target, asking {@code admission} before each request (since SPI 1.3). */
+    public ProxyTarget withAdmission(Admission admission) {
+        return new ProxyTarget(baseUrl, headers, strippedResponseHeaders, nonSecretHeaders, secretJsonFields,
+                blockedRoutes, admission);
+    }
+
+    /**
+     * Asked before each request the proxy sends to the provider (since SPI 1.3). A connector that keeps a
+     * client-side budget of the provider's rate limit counts the request here, so proxied requests and its own
+     * calls share one budget: when it is spent, {@link #admit()} throws {@link RateLimited} and the caller is
+     * answered 429 with its {@code retryAfter}, the provider never asked. It runs on the proxy's I/O thread, so it
+     * answers at once: no blocking, no call out.
+     */
+    @FunctionalInterface
+    public interface Admission {
+        /** Every request is sent. */
+        Admission OPEN = () -> {
+        };
+
+        /**
+         * Returns when the request may be sent.
+         *
+         * @throws RateLimited when it must not be sent now
+         */
+        void admit();
     }
 
     /**

@@ -8,8 +8,9 @@ public final class SpiVersion {
      * {@link ConnectorSettings}; the {@link ProxyTarget} members after the first three.
      * 1.2: {@link ProviderUnavailable#UNREACHABLE}; {@code {name}} segments in {@link ProxyTarget.BlockedRoute} paths;
      * {@link InsufficientPermissions#InsufficientPermissions(String, String, int)} with the provider's status.
+     * 1.3: {@link ProxyTarget.Admission}, asked before each proxied request.
      */
-    public static final int MINOR = 2;
+    public static final int MINOR = 3;
     public static final String CURRENT = MAJOR + "." + MINOR;
 
     /**

@@ -188,6 +188,13 @@ public final class ProxyService implements EdgeRoute {
             finish(exchange, plan.caller(), clientClosed());
             return;
         }
+        try {
+            // The connector's own budget of the provider's rate limit counts proxied requests too (429 when spent).
+            plan.resolved().target().admission().admit();
+        } catch (RuntimeException e) {
+            finish(exchange, plan.caller(), e);
+            return;
+        }
         FullHttpRequest incoming = exchange.request();
         String method = incoming.method().name();
         String pathAndQuery = plan.uri().getRawPath() + (plan.uri().getRawQuery() == null ? ""

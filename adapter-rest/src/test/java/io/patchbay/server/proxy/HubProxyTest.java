@@ -23,6 +23,7 @@ import io.patchbay.core.proxy.ProxyResponse;
 import io.patchbay.spi.ConnectorContext;
 import io.patchbay.spi.Credentials;
 import io.patchbay.spi.ProviderUnavailable;
+import io.patchbay.spi.RateLimited;
 import io.patchbay.storage.PatchbayStorage;
 import io.patchbay.storage.StorageConfig;
 import java.io.ByteArrayOutputStream;
@@ -430,6 +431,38 @@ class HubProxyTest {
         assertThat(calls.get(1).body()).isEqualTo(sent);
         assertThat(calls.get(1).header("content-type")).isEqualTo("application/json");
         assertThat(write.status()).as("the provider's verdict is an answer, not an exception").isGreaterThan(0);
+    }
+
+    @Test
+    void oneflowsBudgetCountsProxiedRequestsAndPastItTheProxyIsRateLimitedWithoutAsking() {
+        ConnectorRegistry registry = ConnectorRegistry.load(getClass().getClassLoader(), Optional.empty(),
+                id -> ConnectorContext.defaults(id).withBaseUrl(id.equals("oneflow") ? oneflow.baseUrl()
+                        : toggl.baseUrl()).withSettings(id.equals("oneflow") ? Map.of("rate_limit_requests", "6",
+                        "rate_limit_default_wait_seconds", "9") : Map.of()));
+        closeLast.add(0, registry);
+        Hub budgeted = Hub.builder().connectors(registry.connectors()).store(storage.accounts())
+                .accountChanges(storage.accountChanges()).cipher(storage.cipher()).auditLog(storage.auditLog())
+                .build();
+        closeLast.add(0, budgeted);
+        LinkedAccount linked = budgeted.links().link(OWNER, new LinkRequest("oneflow", new Credentials("api_token",
+                        Map.of("api_token", FakeOneflow.TOKEN, "user_email", FakeOneflow.ADMIN_EMAIL)),
+                Optional.of(Long.toString(FakeOneflow.WORKSPACE_SALES)), Optional.empty(), "user-42",
+                Optional.empty(), Visibility.PRIVATE)).account();
+
+        RateLimited refused = null;
+        for (int i = 0; i < 8 && refused == null; i++) {
+            try {
+                assertThat(budgeted.proxy().send(OWNER, linked.id(), ProxyRequest.of("GET", "users")).status())
+                        .isEqualTo(200);
+            } catch (RateLimited e) {
+                refused = e;
+            }
+        }
+
+        assertThat(refused).as("the budget ran out").isNotNull();
+        assertThat(refused.retryAfter()).isEqualTo(Duration.ofSeconds(9));
+        assertThat(oneflow.requests()).as("linking and proxying spent the budget, no more reached Oneflow")
+                .hasSize(6);
     }
 
     /** A provider on 127.0.0.1 answering 200 with what {@code answer} writes; stopped after the test. */

@@ -75,7 +75,7 @@ final class OneflowConnector implements Connector, WebhookVerifier {
     public ProxyTarget proxyTarget(Credentials credentials) {
         OneflowApi.Auth auth = OneflowCredentials.auth(credentials);
         return new ProxyTarget(http.baseUrl(), auth.headers(), Set.of("set-cookie"),
-                Set.of(OneflowApi.Auth.EMAIL_HEADER), Set.of(), List.of());
+                Set.of(OneflowApi.Auth.EMAIL_HEADER), Set.of(), List.of()).withAdmission(http.admission(auth.token()));
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.failsafe.RetryPolicy;
 import io.patchbay.spi.ConnectorContext;
 import io.patchbay.spi.ConnectorException;
 import io.patchbay.spi.ProviderUnavailable;
+import io.patchbay.spi.ProxyTarget;
 import io.patchbay.spi.RateLimited;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -218,11 +219,21 @@ final class OneflowHttp implements AutoCloseable {
      * over a sliding window: Oneflow's limit holds for any five minutes, not per fixed period.
      */
     private void spend(String token) {
-        if (!budget.tryAcquire(fingerprint(token))) {
+        spendFor(fingerprint(token));
+    }
+
+    private void spendFor(String fingerprint) {
+        if (!budget.tryAcquire(fingerprint)) {
             throw new RateLimited("rate_limited", "This token has used its budget of " + settings.requestsPerWindow()
                     + " Oneflow requests per " + settings.window().toSeconds() + " s; try again later",
                     settings.rateLimitWait(), false);
         }
+    }
+
+    /** Proxied requests spend the token's budget as the connector's own do; the fingerprint is taken once. */
+    ProxyTarget.Admission admission(String token) {
+        String fingerprint = fingerprint(token);
+        return () -> spendFor(fingerprint);
     }
 
     private static String fingerprint(String token) {

@@ -136,6 +136,29 @@ class FailuresTest extends FakeServerTest {
     }
 
     @Test
+    void proxiedRequestsSpendTheTokensBudgetWithTheConnectorsOwnCalls() {
+        Map<String, String> settings = new HashMap<>(TestContexts.FAST_RETRIES);
+        settings.put("rate_limit_requests", "3");
+        settings.put("rate_limit_default_wait_seconds", "7");
+        try (Connector budgeted = new OneflowConnectorFactory().create(TestContexts.fast(fake.baseUrl())
+                .withSettings(settings))) {
+            ActionCall call = new ActionCall("list_users", ADMIN, Optional.empty(), Map.of());
+            budgeted.invoke(call);
+            ProxyTarget.Admission proxied = budgeted.proxyTarget(ADMIN).admission();
+            proxied.admit();
+            proxied.admit();
+            assertThatThrownBy(proxied::admit).isInstanceOfSatisfying(RateLimited.class, e ->
+                    assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(7)));
+            // The proxy spent the rest: the connector's own call is refused before it reaches Oneflow.
+            assertThatThrownBy(() -> budgeted.invoke(call)).isInstanceOf(RateLimited.class);
+            // Another token's target has its own budget.
+            budgeted.proxyTarget(TestContexts.credentials(FakeOneflow.OTHER_ACCOUNT_TOKEN,
+                    FakeOneflow.OTHER_ACCOUNT_EMAIL)).admission().admit();
+        }
+        assertThat(fake.requests("GET", "/users")).hasSize(1);
+    }
+
+    @Test
     void theClientSideBudgetCountsTheLastWindowOnTheContextsClockNotAFixedPeriod() {
         Map<String, String> settings = new HashMap<>(TestContexts.FAST_RETRIES);
         settings.put("rate_limit_requests", "3");

@@ -112,6 +112,8 @@ public final class AccountProxy {
         URI uri = ProxyRules.target(target.baseUrl(), relative, request.query().map(ProxyRules::wireForm)
                 .orElse(null));
         ProxyRules.refuseBlocked(target, request.method(), relative);
+        // The connector's own budget of the provider's rate limit counts proxied requests too.
+        target.admission().admit();
         HttpResponse<byte[]> response = exchange(account.connectorId(), request.method() + " " + relative,
                 opened.secrets(), uri, outgoing(request, target, uri));
         if (response.statusCode() < 100 || response.statusCode() > 599) {
