@@ -55,10 +55,11 @@ final class TogglActions {
     static final int FIRST_START_YEAR = 2006;
     static final int LAST_START_YEAR = 2030;
 
-    private static final Op ME_WORKSPACES = Op.identity("GET /api/v9/me/workspaces");
-    private static final Op ME_TIME_ENTRIES = Op.identity("GET /api/v9/me/time_entries");
-    private static final Op ME_TIME_ENTRY = Op.identity("GET /api/v9/me/time_entries/{id}");
-    private static final Op ME_CURRENT = Op.identity("GET /api/v9/me/time_entries/current");
+    // Plain reads, not identity calls: Toggl lists 403 "User does not have access to this resource" for each of them.
+    private static final Op ME_WORKSPACES = Op.read("GET /api/v9/me/workspaces");
+    private static final Op ME_TIME_ENTRIES = Op.read("GET /api/v9/me/time_entries");
+    private static final Op ME_TIME_ENTRY = Op.read("GET /api/v9/me/time_entries/{id}");
+    private static final Op ME_CURRENT = Op.read("GET /api/v9/me/time_entries/current");
     private static final Op CREATE_ENTRY = Op.write("POST /api/v9/workspaces/{workspace_id}/time_entries");
     private static final Op UPDATE_ENTRY = Op.write("PUT /api/v9/workspaces/{workspace_id}/time_entries/{id}");
     private static final Op DELETE_ENTRY = Op.write("DELETE /api/v9/workspaces/{workspace_id}/time_entries/{id}");

@@ -47,7 +47,8 @@ final class TogglFailures {
      *
      * @param what      a template such as {@code GET /api/v9/me}; never carries ids or codes
      * @param retryable whether the request is a read that may be sent again
-     * @param identity  whether it is one of the {@code /me} calls, where a 403 can only mean bad credentials
+     * @param identity  whether it is {@code GET /me}, the one call where a 403 can only mean bad credentials; the
+     *                  other {@code /me/...} reads also answer 403 "User does not have access to this resource"
      */
     record Op(String what, boolean retryable, boolean identity) {
         static Op read(String what) {

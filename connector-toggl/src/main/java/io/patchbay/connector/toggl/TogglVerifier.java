@@ -24,7 +24,8 @@ final class TogglVerifier {
     static final String NO_WORKSPACES = "no_workspaces";
 
     private static final Op ME = Op.identity("GET /api/v9/me");
-    private static final Op WORKSPACES = Op.identity("GET /api/v9/me/workspaces");
+    /** Asked only after /me accepted the credentials: a 403 here is a refused resource, not a bad token. */
+    private static final Op WORKSPACES = Op.read("GET /api/v9/me/workspaces");
 
     private final TogglHttp http;
 

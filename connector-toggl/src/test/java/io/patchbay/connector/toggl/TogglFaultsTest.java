@@ -354,6 +354,40 @@ class TogglFaultsTest {
                 .isInstanceOfSatisfying(InvalidCredentials.class, e -> assertThat(e.field()).contains("api_token"));
     }
 
+    @Test
+    void aNoAccess403OnAMeReadOtherThanMeIsAPermissionProblemNotBadCredentials() {
+        Map<String, Map<String, Object>> reads = Map.of(
+                "list_workspaces", Map.of(),
+                "list_time_entries", Map.of(),
+                "get_time_entry", Map.of("time_entry_id", FakeToggl.FIRST_HISTORY_ENTRY_ID),
+                "get_current_time_entry", Map.of());
+        reads.forEach((action, input) -> {
+            FAKE.enqueue(Fault.status(403, "User does not have access to this resource").onPath("/api/v9/me/"));
+            assertThatThrownBy(() -> invoke(action, input)).as(action)
+                    .isInstanceOfSatisfying(InsufficientPermissions.class, e -> {
+                        assertThat(e.code()).isEqualTo("forbidden");
+                        assertThat(e.getMessage()).contains("User does not have access to this resource");
+                    });
+        });
+        assertThat(FAKE.requests()).as("one request each, none sent again").hasSize(reads.size());
+    }
+
+    @Test
+    void aNoAccess403OnTheWorkspacesOfVerifyIsAPermissionProblemButOnMeItIsBadCredentials() {
+        FAKE.enqueue(Fault.status(403, "User does not have access to this resource")
+                .onPath("/api/v9/me/workspaces"));
+        assertThatThrownBy(() -> CONNECTOR.verify(TestContexts.token(ALICE)))
+                .isInstanceOfSatisfying(InsufficientPermissions.class,
+                        e -> assertThat(e.code()).isEqualTo("forbidden"));
+        assertThat(FAKE.requests()).extracting(r -> r.path())
+                .containsExactly("/api/v9/me", "/api/v9/me/workspaces");
+
+        // GET /me refuses nothing but the credentials themselves, whatever its 403 says.
+        FAKE.enqueue(Fault.status(403, "User does not have access to this resource").onPath("/api/v9/me"));
+        assertThatThrownBy(() -> CONNECTOR.verify(TestContexts.token(ALICE)))
+                .isInstanceOfSatisfying(InvalidCredentials.class, e -> assertThat(e.field()).contains("api_token"));
+    }
+
     // Secrets
 
     @Test
