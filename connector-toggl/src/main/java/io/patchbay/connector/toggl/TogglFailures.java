@@ -103,10 +103,11 @@ final class TogglFailures {
         }
         if (status == 402) {
             Optional<Duration> resetsIn = seconds(headers.get(QUOTA_RESETS_IN));
-            // The quota headers come with every answer, a plan refusal too ("Workspace needs to have this feature
-            // enabled"): only no request left, or Toggl's sentence, means the quota is spent.
-            boolean quota = seconds(headers.get(QUOTA_REMAINING)).map(Duration::isZero).orElse(false)
-                    || detail.map(d -> d.contains("hourly limit")).orElse(false);
+            // The body decides: the quota headers come with every answer, and a plan refusal ("Workspace needs to
+            // have this feature enabled") that used the window's last request carries "Remaining: 0" too. Only an
+            // answer with nothing to read falls back on the headers.
+            boolean quota = detail.map(d -> d.toLowerCase(Locale.ROOT).contains("hourly limit"))
+                    .orElseGet(() -> seconds(headers.get(QUOTA_REMAINING)).map(Duration::isZero).orElse(false));
             if (quota) {
                 Duration wait = resetsIn.or(() -> detail.flatMap(TogglFailures::resetsInText))
                         .orElse(settings.rateLimitWait());

@@ -149,6 +149,43 @@ class TogglFaultsTest {
     }
 
     @Test
+    void aPlan402ThatUsedTheLastRequestOfTheWindowIsStillAPlanRestriction() {
+        // One organization request an hour: the refused search is the window's last, so it says "Remaining: 0".
+        FAKE.quota(30, 1);
+
+        assertThatThrownBy(() -> invoke("search_time_entries_report", Map.of("workspace_id", FakeToggl.WS_LABS,
+                "start_date", "2025-03-01", "end_date", "2025-03-02", "billable", true)))
+                .isInstanceOfSatisfying(InsufficientPermissions.class, e -> {
+                    assertThat(e.code()).isEqualTo("plan_required");
+                    assertThat(e.getMessage()).contains("Workspace needs to have this feature enabled");
+                });
+        assertThat(FAKE.requests().get(0).path()).isEqualTo("/reports/api/v3/workspace/2002/search/time_entries");
+        // The next request finds the window spent, and Toggl's sentence says so.
+        assertThatThrownBy(() -> invoke("list_tags", Map.of("workspace_id", FakeToggl.WS_LABS)))
+                .isInstanceOfSatisfying(RateLimited.class, e -> assertThat(e.code()).isEqualTo("quota_exhausted"));
+    }
+
+    @Test
+    void a402IsReadByItsBodyFirstAndByTheHeadersOnlyWhenTheBodySaysNothing() {
+        TogglFailures.Op op = TogglFailures.Op.read("GET /api/v9/workspaces/{workspace_id}/tags");
+        Headers spent = Headers.of(FakeToggl.QUOTA_REMAINING, "0", FakeToggl.QUOTA_RESETS_IN, "60");
+        assertThat(TogglFailures.fromStatus(op, 402, spent, "\"Request tried to utilized Premium functionality on "
+                + "workspace which is not Premium!\"", "api_token", List.of(), TogglSettings.DEFAULTS,
+                java.time.Clock.systemUTC()))
+                .isInstanceOfSatisfying(InsufficientPermissions.class,
+                        e -> assertThat(e.code()).isEqualTo("plan_required"));
+        assertThat(TogglFailures.fromStatus(op, 402, Headers.of(FakeToggl.QUOTA_REMAINING, "12"),
+                "You have hit your hourly limit for API calls. The quota will reset in 5 seconds.", "api_token",
+                List.of(), TogglSettings.DEFAULTS, java.time.Clock.systemUTC()))
+                .isInstanceOfSatisfying(RateLimited.class, e -> assertThat(e.retryAfter())
+                        .isEqualTo(Duration.ofSeconds(5)));
+        assertThat(TogglFailures.fromStatus(op, 402, spent, "<html><body>402</body></html>", "api_token",
+                List.of(), TogglSettings.DEFAULTS, java.time.Clock.systemUTC()))
+                .isInstanceOfSatisfying(RateLimited.class, e -> assertThat(e.retryAfter())
+                        .isEqualTo(Duration.ofSeconds(60)));
+    }
+
+    @Test
     void a402IsTheQuotaWhenNoRequestIsLeftOrTogglSaysSo() {
         FAKE.enqueue(new Fault(402, Map.of(FakeToggl.QUOTA_REMAINING, "0", FakeToggl.QUOTA_RESETS_IN, "120"), "",
                 Duration.ZERO, "/"));

@@ -101,6 +101,21 @@ class FakeTogglTest {
     }
 
     @Test
+    void aPlan402ThatUsesTheLastRequestOfTheWindowSaysSoInItsHeadersButNotInItsBody() throws IOException {
+        FAKE.quota(30, 1);
+        String search = "{\"start_date\":\"2025-03-01\",\"end_date\":\"2025-03-02\",\"billable\":true}";
+
+        Reply plan = send("POST", "/reports/api/v3/workspace/2002/search/time_entries", ALICE, search);
+        assertThat(plan.status()).isEqualTo(402);
+        assertThat(plan.body()).isEqualTo("\"Workspace needs to have this feature enabled\"");
+        assertThat(plan.header(FakeToggl.QUOTA_REMAINING)).isEqualTo("0");
+
+        Reply spent = send("POST", "/reports/api/v3/workspace/2002/search/time_entries", ALICE, search);
+        assertThat(spent.status()).isEqualTo(402);
+        assertThat(spent.body()).startsWith("You have hit your hourly limit for API calls.");
+    }
+
+    @Test
     void tasksAreActiveOnesUnlessBothAreAskedFor() throws IOException {
         assertThat(send("GET", "/api/v9/workspaces/2001/tasks", ALICE, null).body())
                 .contains("\"name\":\"Design\"").doesNotContain("\"name\":\"Launch\"");
