@@ -31,6 +31,8 @@ import okhttp3.Headers;
 final class TogglFailures {
     /** Toggl answered something that is no valid answer to the request (an unasked 101, a redirect). */
     static final String UNEXPECTED = "unexpected_response";
+    /** Toggl answered, but with a body the connector cannot read (not the JSON expected, or none). */
+    static final String UNREADABLE = "unreadable_response";
     static final String QUOTA_REMAINING = "X-Toggl-Quota-Remaining";
     static final String QUOTA_RESETS_IN = "X-Toggl-Quota-Resets-In";
     private static final Pattern RESETS_IN_TEXT = Pattern.compile("reset in (\\d+) seconds?");
@@ -188,13 +190,13 @@ final class TogglFailures {
     }
 
     static ProviderUnavailable unreadable(Op op, Exception e) {
-        return new ProviderUnavailable("unreadable_response",
+        return new ProviderUnavailable(UNREADABLE,
                 "Toggl answered something the connector cannot read (" + op.what() + ")", e);
     }
 
     /** A success status with no body where JSON was expected: Toggl answered, so a write has probably happened. */
     static ProviderUnavailable emptyBody(Op op, RuntimeException e) {
-        return new ProviderUnavailable("unreadable_response", "Toggl answered with an empty body where a result was "
+        return new ProviderUnavailable(UNREADABLE, "Toggl answered with an empty body where a result was "
                 + "expected (" + op.what() + ")" + (op.retryable() ? "" : "; Toggl has probably applied it, so check "
                 + "before sending it again"), e);
     }

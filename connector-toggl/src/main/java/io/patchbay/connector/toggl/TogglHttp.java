@@ -79,9 +79,10 @@ final class TogglHttp implements AutoCloseable {
         this.moshi = new Moshi.Builder().add(Instant.class, new TogglTime.Adapter().nullSafe()).build();
         System.Logger logger = context.logger();
         this.retry = RetryPolicy.builder()
-                // An invalid answer (an unasked 101, a redirect) would come again: sending the read again only spends
-                // the hourly quota.
-                .handleIf(e -> e instanceof ProviderUnavailable u && !TogglFailures.UNEXPECTED.equals(u.code()))
+                // An invalid answer (an unasked 101, a redirect) or one the connector cannot read (bad JSON, an empty
+                // body) would come again: sending the read again only spends the hourly quota.
+                .handleIf(e -> e instanceof ProviderUnavailable u && !TogglFailures.UNEXPECTED.equals(u.code())
+                        && !TogglFailures.UNREADABLE.equals(u.code()))
                 .withBackoff(settings.retryDelay(), settings.retryMaxDelay())
                 .withJitter(0.25)
                 .withMaxAttempts(settings.maxAttempts())

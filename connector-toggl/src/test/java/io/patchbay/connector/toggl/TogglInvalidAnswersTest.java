@@ -122,6 +122,18 @@ class TogglInvalidAnswersTest {
 
         assertThat(failure.code()).isEqualTo("unreadable_response");
         assertThat(failure.getMessage()).contains("empty body").doesNotContain("applied");
-        assertThat(FAKE.requests("GET", PROJECTS)).hasSize(3);
+        assertThat(FAKE.requests("GET", PROJECTS)).as("the same answer would come again").hasSize(1);
+    }
+
+    @Test
+    void anUnreadableSuccessBodyOnAReadIsNotReadAgain() {
+        FAKE.enqueue(new Fault(200, Map.of("Content-Type", "application/json; charset=utf-8"),
+                "{\"id\": \"not a list\"}", Duration.ZERO, PROJECTS), 3);
+
+        ProviderUnavailable failure = catchThrowableOfType(ProviderUnavailable.class,
+                () -> run("list_projects", Map.of()));
+
+        assertThat(failure.code()).isEqualTo("unreadable_response");
+        assertThat(FAKE.requests("GET", PROJECTS)).as("retrying only spends the hourly quota").hasSize(1);
     }
 }
