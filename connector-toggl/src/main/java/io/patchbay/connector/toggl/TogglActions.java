@@ -246,8 +246,7 @@ final class TogglActions {
         Optional<Long> workspace = in.workspaceId(linked);
         Optional<Long> id = in.id("time_entry_id", true);
         in.done();
-        http.call(credentials, DELETE_ENTRY, auth -> http.api().deleteTimeEntry(auth, workspace.get(), id.get()))
-                .close();
+        http.send(credentials, DELETE_ENTRY, auth -> http.api().deleteTimeEntry(auth, workspace.get(), id.get()));
         return Output.ordered("deleted", true, "time_entry_id", id.get());
     }
 

@@ -115,6 +115,17 @@ final class TogglHttp implements AutoCloseable {
     }
 
     /**
+     * {@link #call} for a request whose answer body does not matter; it is closed, if there is one: Retrofit gives
+     * no body at all (null) for a 204 or 205.
+     */
+    void send(Credentials credentials, Op op, Function<String, Call<ResponseBody>> request) {
+        ResponseBody body = call(credentials, op, request);
+        if (body != null) {
+            body.close();
+        }
+    }
+
+    /**
      * Runs one request for these credentials. {@code request} receives the Authorization header value and builds a
      * fresh call (a retry needs a new one). Answers the successful response; throws the typed failure otherwise.
      */

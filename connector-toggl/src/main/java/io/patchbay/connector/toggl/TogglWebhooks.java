@@ -89,8 +89,7 @@ final class TogglWebhooks {
         long workspace = id("workspace_id", workspaceId);
         long subscription = id("subscription_id", subscriptionId);
         try {
-            http.call(credentials, DELETE, auth -> http.api().deleteSubscription(auth, workspace, subscription))
-                    .close();
+            http.send(credentials, DELETE, auth -> http.api().deleteSubscription(auth, workspace, subscription));
         } catch (ProviderRejected e) {
             if (e.status() != 404) {
                 throw e;
@@ -99,8 +98,8 @@ final class TogglWebhooks {
     }
 
     void validate(Credentials credentials, long workspaceId, long subscriptionId, String code) {
-        http.call(credentials, VALIDATE,
-                auth -> http.api().validateSubscription(auth, workspaceId, subscriptionId, code)).close();
+        http.send(credentials, VALIDATE,
+                auth -> http.api().validateSubscription(auth, workspaceId, subscriptionId, code));
     }
 
     String ping(Credentials credentials, long workspaceId, long subscriptionId) {

@@ -358,6 +358,16 @@ class TogglActionsTest {
         }
 
         @Test
+        void deleteTimeEntryTakesANoContentAnswerAsDone() {
+            // Retrofit gives no body at all for a 204.
+            FAKE.enqueue(new io.patchbay.connector.toggl.fake.Fault(204, Map.of(), "", Duration.ZERO,
+                    "/api/v9/workspaces/2001/time_entries/"));
+            assertThat(run("delete_time_entry", Map.of("time_entry_id", FIRST_HISTORY_ENTRY_ID)))
+                    .containsOnly(entry("deleted", true), entry("time_entry_id", FIRST_HISTORY_ENTRY_ID));
+            only("DELETE", "/api/v9/workspaces/2001/time_entries/" + FIRST_HISTORY_ENTRY_ID);
+        }
+
+        @Test
         void theCurrentEntryIsRunningWithAnElapsedDuration() {
             Map<String, Object> out = run("get_current_time_entry", Map.of());
 

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.entry;
 
 import io.patchbay.connector.toggl.fake.FakeRequest;
 import io.patchbay.connector.toggl.fake.FakeToggl;
+import io.patchbay.connector.toggl.fake.Fault;
 import io.patchbay.spi.ActionCall;
 import io.patchbay.spi.Connector;
 import io.patchbay.spi.Credentials;
@@ -21,6 +22,7 @@ import io.patchbay.spi.WebhookVerifier;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -218,6 +220,19 @@ class TogglWebhooksTest {
 
         SUBSCRIPTIONS.delete(ALICE_TOKEN, "2001", subscription.id());
         assertThat(FAKE.requests("DELETE", "/webhooks/api/v1/subscriptions/2001/" + subscription.id())).hasSize(2);
+    }
+
+    @Test
+    void aNoContentAnswerToDeleteOrValidateIsSuccess() {
+        // Retrofit gives no body at all for a 204 or 205.
+        FAKE.enqueue(new Fault(204, Map.of(), "", Duration.ZERO, "/webhooks/api/v1/subscriptions/2001/77"));
+        SUBSCRIPTIONS.delete(ALICE_TOKEN, "2001", "77");
+        assertThat(FAKE.requests("DELETE", "/webhooks/api/v1/subscriptions/2001/77")).hasSize(1);
+
+        FAKE.enqueue(new Fault(205, Map.of(), "", Duration.ZERO, "/webhooks/api/v1/validate/2001/77/"));
+        assertThat(invoke("validate_webhook_subscription", Map.of("subscription_id", 77,
+                "validation_code", "abc123"))).containsExactly(entry("validated", true));
+        assertThat(FAKE.requests("GET", "/webhooks/api/v1/validate/2001/77/abc123")).hasSize(1);
     }
 
     @Test
