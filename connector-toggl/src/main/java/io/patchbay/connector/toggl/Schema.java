@@ -46,12 +46,35 @@ final class Schema {
         return props("type", "string", "maxLength", maxLength, "description", description);
     }
 
+    /**
+     * Characters {@link String#isBlank()} counts as white space ({@link Character#isWhitespace}): a string with any
+     * other character is not blank. Written as an explicit class so Java's and ECMAScript's regex engines agree.
+     */
+    static final String NOT_BLANK = "[^\\u0009-\\u000D\\u001C-\\u0020\\u1680\\u2000-\\u2006\\u2008-\\u200A"
+            + "\\u2028\\u2029\\u205F\\u3000]";
+
+    /** A string the code refuses when blank, as {@link Input#text} does for required names. */
+    static Map<String, Object> nonBlank(String description, int maxLength) {
+        return props("type", "string", "minLength", 1, "maxLength", maxLength, "pattern", NOT_BLANK,
+                "description", description);
+    }
+
+    static Map<String, Object> integer(String description, long minimum, long maximum) {
+        return props("type", "integer", "minimum", minimum, "maximum", maximum, "description", description);
+    }
+
+    /** The branches of an {@code anyOf} that holds when at least one of these properties is given. */
+    static List<Object> anyRequired(String... properties) {
+        return Arrays.stream(properties).<Object>map(p -> props("required", List.of(p))).toList();
+    }
+
     static Map<String, Object> string(String description) {
         return props("type", "string", "description", description);
     }
 
     static Map<String, Object> dateTime(String description) {
-        return props("type", "string", "format", "date-time", "description", description);
+        // 64: the longest date-time Input reads.
+        return props("type", "string", "format", "date-time", "maxLength", 64, "description", description);
     }
 
     static Map<String, Object> date(String description) {

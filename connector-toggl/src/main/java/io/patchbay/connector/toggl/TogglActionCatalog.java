@@ -5,14 +5,17 @@ import static io.patchbay.connector.toggl.Schema.bool;
 import static io.patchbay.connector.toggl.Schema.date;
 import static io.patchbay.connector.toggl.Schema.dateTime;
 import static io.patchbay.connector.toggl.Schema.enumOf;
+import static io.patchbay.connector.toggl.Schema.anyRequired;
 import static io.patchbay.connector.toggl.Schema.id;
 import static io.patchbay.connector.toggl.Schema.integer;
+import static io.patchbay.connector.toggl.Schema.nonBlank;
 import static io.patchbay.connector.toggl.Schema.nullable;
 import static io.patchbay.connector.toggl.Schema.object;
 import static io.patchbay.connector.toggl.Schema.props;
 import static io.patchbay.connector.toggl.Schema.string;
 
 import io.patchbay.spi.ActionDefinition;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +48,10 @@ final class TogglActionCatalog {
     static final int MAX_TEXT = 3000;
     static final int MAX_NAME = 255;
     static final int MAX_LIST = 100;
+    /** The longest time entry the connector sends: a year, leap day included. */
+    static final long MAX_DURATION = Duration.ofDays(366).toSeconds();
+    /** A webhook validation code as Toggl's PING carries it. */
+    static final String VALIDATION_CODE = "[A-Za-z0-9_-]+";
 
     private static final Map<String, Object> WORKSPACE_ID = id("Toggl workspace id; defaults to the linked workspace");
     private static final Map<String, Object> TIME_ENTRY_ID = id("Toggl time entry id");
@@ -55,7 +62,7 @@ final class TogglActionCatalog {
                 "description", string("What is being done", MAX_TEXT),
                 "project_id", id("Project to book on"),
                 "task_id", id("Task of that project"),
-                "tags", arrayOf(string("Tag name; unknown names are created", MAX_NAME), "Tag names", MAX_LIST),
+                "tags", arrayOf(nonBlank("Tag name; unknown names are created", MAX_NAME), "Tag names", MAX_LIST),
                 "tag_ids", arrayOf(id("Tag id"), "Tag ids", MAX_LIST),
                 "billable", bool("Billable flag (paid plans)"));
     }
@@ -64,6 +71,17 @@ final class TogglActionCatalog {
         Map<String, Object> merged = new LinkedHashMap<>(first);
         merged.putAll(second);
         return merged;
+    }
+
+    /** The schema with more keywords, e.g. {@code anyOf}: the rules the code enforces across fields. */
+    private static Map<String, Object> and(Map<String, Object> schema, Object... keyValues) {
+        Map<String, Object> merged = new LinkedHashMap<>(schema);
+        merged.putAll(props(keyValues));
+        return merged;
+    }
+
+    private static Map<String, Object> duration(String description) {
+        return integer(description + " (at most 366 days)", 0, MAX_DURATION);
     }
 
     private static final Map<String, Object> ENTRY = Output.one("time_entry", Output.TIME_ENTRY);
@@ -77,9 +95,10 @@ final class TogglActionCatalog {
                             + "about three months back and returns at most 1000 entries without paging; for older "
                             + "or larger ranges use search_time_entries_report. Without start and end, Toggl's "
                             + "recent entries.",
-                    object(props(
+                    and(object(props(
                             "start", dateTime("Earliest start, RFC 3339; give with end"),
                             "end", dateTime("Latest start, RFC 3339; give with start"))),
+                            "dependentRequired", props("start", List.of("end"), "end", List.of("start"))),
                     object(props(
                             "time_entries", arrayOf(Output.TIME_ENTRY, "The entries"),
                             "truncated", bool("True when Toggl's cap of 1000 entries was reached")),
@@ -90,26 +109,33 @@ final class TogglActionCatalog {
             new Spec(CREATE_TIME_ENTRY, "Create a time entry",
                     "Records finished work: give start and either stop or duration (to run a timer, use "
                             + "start_timer). When both are given they must agree.",
-                    object(with(props(
+                    and(object(with(props(
                             "workspace_id", WORKSPACE_ID,
                             "start", dateTime("Start, RFC 3339; its year (in UTC) from 2006 to 2030, as Toggl "
                                     + "accepts"),
                             "stop", dateTime("Stop, RFC 3339"),
-                            "duration", integer("Length in seconds", 0)), entryFields()), "start"),
+                            "duration", duration("Length in seconds")), entryFields()), "start"),
+                            // Toggl would save start alone as a 0-second stopped entry.
+                            "anyOf", anyRequired("stop", "duration")),
                     ENTRY, false),
             new Spec(UPDATE_TIME_ENTRY, "Update a time entry",
                     "Changes the given fields of a time entry and leaves the others alone. With tag_action "
                             + "add or delete, tags and tag_ids are added to or removed from the entry's tags "
                             + "instead of replacing them.",
-                    object(with(props(
+                    and(object(with(props(
                             "workspace_id", WORKSPACE_ID,
                             "time_entry_id", TIME_ENTRY_ID,
                             "start", dateTime("New start, RFC 3339; its year (in UTC) from 2006 to 2030, as "
                                     + "Toggl accepts"),
                             "stop", dateTime("New stop, RFC 3339"),
-                            "duration", integer("New length in seconds", 0),
+                            "duration", duration("New length in seconds"),
                             "tag_action", enumOf("How tags and tag_ids apply", "add", "delete")), entryFields()),
                             "time_entry_id"),
+                            // Something to change, and tags for tag_action to apply.
+                            "anyOf", anyRequired("start", "stop", "duration", "description", "project_id",
+                                    "task_id", "tags", "tag_ids", "billable", "tag_action"),
+                            "if", props("required", List.of("tag_action")),
+                            "then", props("anyOf", anyRequired("tags", "tag_ids"))),
                     ENTRY, false),
             new Spec(DELETE_TIME_ENTRY, "Delete a time entry", "Deletes a time entry for good.",
                     object(props("workspace_id", WORKSPACE_ID, "time_entry_id", TIME_ENTRY_ID), "time_entry_id"),
@@ -152,22 +178,22 @@ final class TogglActionCatalog {
                     object(props("workspace_id", WORKSPACE_ID)), Output.listOf("users", Output.USER), true),
             new Spec(CREATE_PROJECT, "Create a project", "Creates a project in a workspace.",
                     object(props("workspace_id", WORKSPACE_ID,
-                            "name", string("Project name", MAX_NAME),
+                            "name", nonBlank("Project name", MAX_NAME),
                             "client_id", id("Client of the project"),
                             "is_private", bool("Visible to its members only; default true"),
                             "billable", bool("Billable by default (paid plans)"),
                             "active", bool("Default true"),
-                            "color", props("type", "string", "pattern", "^#[0-9a-fA-F]{6}$",
+                            "color", props("type", "string", "maxLength", 7, "pattern", "^#[0-9a-fA-F]{6}$",
                                     "description", "Hex colour, e.g. #06aaf5")), "name"),
                     Output.one("project", Output.PROJECT), false),
             new Spec(CREATE_CLIENT, "Create a client", "Creates a client in a workspace.",
                     object(props("workspace_id", WORKSPACE_ID,
-                            "name", string("Client name", MAX_NAME),
+                            "name", nonBlank("Client name", MAX_NAME),
                             "notes", string("Notes", MAX_TEXT)), "name"),
                     Output.one("client", Output.CLIENT), false),
             new Spec(CREATE_TAG, "Create a tag",
                     "Creates a tag in a workspace (some workspaces let only admins do this).",
-                    object(props("workspace_id", WORKSPACE_ID, "name", string("Tag name", MAX_NAME)), "name"),
+                    object(props("workspace_id", WORKSPACE_ID, "name", nonBlank("Tag name", MAX_NAME)), "name"),
                     Output.one("tag", Output.TAG), false),
             new Spec(SEARCH_TIME_ENTRIES_REPORT, "Search time entries (report)",
                     "Detailed report of a workspace over any date range (both dates included), through Toggl's "
@@ -176,11 +202,11 @@ final class TogglActionCatalog {
                     object(props("workspace_id", WORKSPACE_ID,
                             "start_date", date("First day, YYYY-MM-DD"),
                             "end_date", date("Last day, YYYY-MM-DD (included)"),
-                            "user_ids", arrayOf(id("User id"), "Only these users"),
-                            "project_ids", arrayOf(id("Project id"), "Only these projects"),
-                            "client_ids", arrayOf(id("Client id"), "Only these clients"),
-                            "tag_ids", arrayOf(id("Tag id"), "Only entries with these tags"),
-                            "task_ids", arrayOf(id("Task id"), "Only these tasks"),
+                            "user_ids", arrayOf(id("User id"), "Only these users", MAX_LIST),
+                            "project_ids", arrayOf(id("Project id"), "Only these projects", MAX_LIST),
+                            "client_ids", arrayOf(id("Client id"), "Only these clients", MAX_LIST),
+                            "tag_ids", arrayOf(id("Tag id"), "Only entries with these tags", MAX_LIST),
+                            "task_ids", arrayOf(id("Task id"), "Only these tasks", MAX_LIST),
                             "description", string("Only entries whose description matches", MAX_TEXT),
                             "billable", bool("Only billable (true) or non-billable (false) entries"),
                             "order_by", enumOf("Sort key; default date", "date", "user", "duration",
@@ -203,7 +229,9 @@ final class TogglActionCatalog {
                             + "that did not echo the code back.",
                     object(props("workspace_id", WORKSPACE_ID,
                             "subscription_id", id("Toggl subscription id"),
-                            "validation_code", string("validation_code from the PING", 256)),
+                            "validation_code", props("type", "string", "minLength", 1, "maxLength", 256,
+                                    "pattern", "^" + VALIDATION_CODE + "$",
+                                    "description", "validation_code from the PING")),
                             "subscription_id", "validation_code"),
                     object(props("validated", bool("Always true")), "validated"), false),
             new Spec(PING_WEBHOOK_SUBSCRIPTION, "Ping a webhook subscription",

@@ -14,6 +14,7 @@ import static io.patchbay.connector.toggl.TogglActionCatalog.LIST_TASKS;
 import static io.patchbay.connector.toggl.TogglActionCatalog.LIST_TIME_ENTRIES;
 import static io.patchbay.connector.toggl.TogglActionCatalog.LIST_WORKSPACES;
 import static io.patchbay.connector.toggl.TogglActionCatalog.LIST_WORKSPACE_USERS;
+import static io.patchbay.connector.toggl.TogglActionCatalog.MAX_DURATION;
 import static io.patchbay.connector.toggl.TogglActionCatalog.MAX_LIST;
 import static io.patchbay.connector.toggl.TogglActionCatalog.MAX_NAME;
 import static io.patchbay.connector.toggl.TogglActionCatalog.MAX_TEXT;
@@ -22,6 +23,7 @@ import static io.patchbay.connector.toggl.TogglActionCatalog.SEARCH_TIME_ENTRIES
 import static io.patchbay.connector.toggl.TogglActionCatalog.START_TIMER;
 import static io.patchbay.connector.toggl.TogglActionCatalog.STOP_TIMER;
 import static io.patchbay.connector.toggl.TogglActionCatalog.UPDATE_TIME_ENTRY;
+import static io.patchbay.connector.toggl.TogglActionCatalog.VALIDATION_CODE;
 import static io.patchbay.connector.toggl.TogglActionCatalog.VALIDATE_WEBHOOK_SUBSCRIPTION;
 
 import io.patchbay.connector.toggl.TogglActionCatalog.Spec;
@@ -167,7 +169,7 @@ final class TogglActions {
         Optional<Long> workspace = in.workspaceId(linked);
         Optional<Instant> start = startInTogglsYears(in, in.dateTime("start", true));
         Optional<Instant> stop = in.dateTime("stop", false);
-        Optional<Long> duration = in.wholeNumber("duration", 0, Duration.ofDays(366).toSeconds());
+        Optional<Long> duration = in.wholeNumber("duration", 0, MAX_DURATION);
         Map<String, Object> fields = entryFields(in);
         if (!in.has("stop") && !in.has("duration")) {
             // Toggl would save start without stop or duration as a 0-second stopped entry, not a running one.
@@ -204,7 +206,7 @@ final class TogglActions {
         Optional<Long> id = in.id("time_entry_id", true);
         Optional<Instant> start = startInTogglsYears(in, in.dateTime("start", false));
         Optional<Instant> stop = in.dateTime("stop", false);
-        Optional<Long> duration = in.wholeNumber("duration", 0, Duration.ofDays(366).toSeconds());
+        Optional<Long> duration = in.wholeNumber("duration", 0, MAX_DURATION);
         Optional<String> tagAction = in.oneOf("tag_action", Set.of("add", "delete"));
         Map<String, Object> body = new LinkedHashMap<>();
         start.ifPresent(s -> body.put("start", TogglTime.format(s)));
@@ -499,7 +501,7 @@ final class TogglActions {
         Optional<Long> workspace = in.workspaceId(linked);
         Optional<Long> subscription = in.id("subscription_id", true);
         Optional<String> code = in.text("validation_code", true, 256);
-        if (code.isPresent() && !code.get().matches("[A-Za-z0-9_-]+")) {
+        if (code.isPresent() && !code.get().matches(VALIDATION_CODE)) {
             in.error("validation_code", "pattern", "validation_code must be the code from Toggl's PING "
                     + "(letters and digits)");
         }

@@ -278,7 +278,7 @@ class TogglActionsTest {
             String ids = java.util.stream.IntStream.rangeClosed(1, 101).mapToObj(Integer::toString)
                     .collect(java.util.stream.Collectors.joining(",", "[", "]"));
             String lists = "\"tags\":" + tags + ",\"tag_ids\":" + ids + "}";
-            for (String input : List.of("{\"start\":\"2025-03-03T09:00:00Z\"," + lists, "{" + lists,
+            for (String input : List.of("{\"start\":\"2025-03-03T09:00:00Z\",\"duration\":60," + lists, "{" + lists,
                     "{\"time_entry_id\":1," + lists)) {
                 String action = input.contains("time_entry_id") ? "update_time_entry"
                         : input.contains("start") ? "create_time_entry" : "start_timer";
