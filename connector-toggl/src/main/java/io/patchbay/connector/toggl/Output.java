@@ -119,12 +119,18 @@ final class Output {
     static Map<String, Object> workspace(Dto.MeWorkspace workspace) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", workspace.id());
-        out.put("name", workspace.name());
+        out.put("name", workspaceName(workspace));
         out.put("organization_id", workspace.organizationId());
         out.put("role", role(workspace));
         out.put("admin", isAdmin(workspace));
         out.put("premium", Boolean.TRUE.equals(workspace.premium()) || Boolean.TRUE.equals(workspace.businessWs()));
         return out;
+    }
+
+    /** Toggl's name, or "Workspace <id>" when it sends none: the schema promises a string. */
+    static String workspaceName(Dto.MeWorkspace workspace) {
+        return workspace.name() == null || workspace.name().isBlank() ? "Workspace " + workspace.id()
+                : workspace.name();
     }
 
     /** {@code role} is current; the {@code admin} flag is deprecated but still sent, so it is the fallback. */

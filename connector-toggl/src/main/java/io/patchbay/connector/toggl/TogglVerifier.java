@@ -46,12 +46,11 @@ final class TogglVerifier {
                 continue;
             }
             boolean admin = Output.isAdmin(workspace);
+            String name = Output.workspaceName(workspace);
             List<Notice> notices = admin ? List.of() : List.of(Notice.warning(NOT_WORKSPACE_ADMIN,
-                    "You are not an admin of the Toggl workspace '" + workspace.name() + "': link it for yourself "
+                    "You are not an admin of the Toggl workspace '" + name + "': link it for yourself "
                             + "only. Reports and webhooks will see just your own time entries, and you cannot "
                             + "manage other members' entries."));
-            String name = workspace.name() == null || workspace.name().isBlank()
-                    ? "Workspace " + workspace.id() : workspace.name();
             workspaces.add(new Workspace(String.valueOf(workspace.id()), name, Output.role(workspace), admin,
                     notices));
             if (workspace.id().equals(me.defaultWorkspaceId()) && workspace.organizationId() != null) {

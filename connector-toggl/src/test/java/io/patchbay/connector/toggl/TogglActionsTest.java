@@ -93,6 +93,28 @@ class TogglActionsTest {
     }
 
     @Test
+    void aWorkspaceWithoutANameGetsOneAndOneWithoutAnIdIsLeftOutAsTheOutputSchemaSays() {
+        FAKE.enqueue(new io.patchbay.connector.toggl.fake.Fault(200, Map.of("Content-Type", "application/json"),
+                "[{\"id\":2001,\"organization_id\":3001,\"name\":null,\"role\":\"admin\",\"admin\":true},"
+                        + "{\"id\":2002,\"organization_id\":3001,\"name\":\" \",\"role\":\"user\"},"
+                        + "{\"organization_id\":3001,\"name\":\"No id\",\"role\":\"user\"}]",
+                Duration.ZERO, "/api/v9/me/workspaces"));
+
+        Map<String, Object> out = run("list_workspaces", Map.of());
+
+        assertThat(items(out, "workspaces")).extracting(w -> w.get("id"), w -> w.get("name")).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(2001L, "Workspace 2001"),
+                org.assertj.core.groups.Tuple.tuple(2002L, "Workspace 2002"));
+        String schema = CONNECTOR.actions().stream().filter(a -> a.name().equals("list_workspaces")).findFirst()
+                .orElseThrow().outputSchema();
+        assertThat(com.networknt.schema.SchemaRegistry.withDefaultDialect(
+                        com.networknt.schema.SpecificationVersion.DRAFT_2020_12)
+                .getSchema(schema, com.networknt.schema.InputFormat.JSON)
+                .validate(new com.squareup.moshi.Moshi.Builder().build().adapter(Object.class).toJson(out),
+                        com.networknt.schema.InputFormat.JSON)).isEmpty();
+    }
+
+    @Test
     void anUnknownActionIsRejected() {
         assertThatThrownBy(() -> run("launch_rocket", Map.of()))
                 .isInstanceOfSatisfying(InputRejected.class, e -> assertThat(e.code()).isEqualTo("unknown_action"));
