@@ -180,8 +180,10 @@ final class TogglActionCatalog {
                     object(props("workspace_id", WORKSPACE_ID,
                             "name", nonBlank("Project name", MAX_NAME),
                             "client_id", id("Client of the project"),
-                            "is_private", bool("Visible to its members only; default true"),
-                            "billable", bool("Billable by default (paid plans)"),
+                            "is_private", bool("Visible to its members only; when not given, the workspace's "
+                                    + "setting for new projects (projects_private_by_default) decides"),
+                            "billable", bool("Billable by default (paid plans); when not given, the workspace's "
+                                    + "setting (projects_billable_by_default) decides"),
                             "active", bool("Default true"),
                             "color", props("type", "string", "maxLength", 7, "pattern", "^#[0-9a-fA-F]{6}$",
                                     "description", "Hex colour, e.g. #06aaf5")), "name"),

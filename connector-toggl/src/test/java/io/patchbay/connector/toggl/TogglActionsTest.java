@@ -617,6 +617,21 @@ class TogglActionsTest {
         }
 
         @Test
+        void createProjectLeavesPrivacyToTheWorkspaceWhenNotGivenAndSaysSo() {
+            Map<String, Object> labs = object(run("create_project", Map.of("workspace_id", FakeToggl.WS_LABS,
+                    "name", "Open lab")), "project");
+            Map<String, Object> studio = object(run("create_project", Map.of("name", "Closed studio")), "project");
+
+            assertThat(FAKE.requests("POST", "/api/v9/workspaces/")).allSatisfy(r -> assertThat(r.jsonObject())
+                    .doesNotContainKeys("is_private", "billable"));
+            assertThat(labs).containsEntry("is_private", false);
+            assertThat(studio).containsEntry("is_private", true);
+            String schema = CONNECTOR.actions().stream().filter(a -> a.name().equals("create_project")).findFirst()
+                    .orElseThrow().inputSchema();
+            assertThat(schema).contains("projects_private_by_default").doesNotContain("default true");
+        }
+
+        @Test
         void createProjectChecksTheColourAndRespectsAdminOnlyWorkspaces() {
             assertThat(invalid("create_project", Map.of("name", "X", "color", "red")).fieldErrors())
                     .extracting(FieldError::field).containsExactly("color");

@@ -53,15 +53,20 @@ final class FakeData {
         final int plan;
         final boolean onlyAdminsMayCreateTags;
         final boolean onlyAdminsMayCreateProjects;
+        /** What a new project is when its creator does not say: Toggl applies these workspace settings. */
+        final boolean projectsPrivateByDefault;
+        final boolean projectsBillableByDefault;
 
         Ws(long id, long orgId, String name, int plan, boolean onlyAdminsMayCreateTags,
-           boolean onlyAdminsMayCreateProjects) {
+           boolean onlyAdminsMayCreateProjects, boolean projectsPrivateByDefault, boolean projectsBillableByDefault) {
             this.id = id;
             this.orgId = orgId;
             this.name = name;
             this.plan = plan;
             this.onlyAdminsMayCreateTags = onlyAdminsMayCreateTags;
             this.onlyAdminsMayCreateProjects = onlyAdminsMayCreateProjects;
+            this.projectsPrivateByDefault = projectsPrivateByDefault;
+            this.projectsBillableByDefault = projectsBillableByDefault;
         }
 
         int maxWebhooks() {
@@ -185,10 +190,13 @@ final class FakeData {
         }
         orgs.put(FakeToggl.ORG_ACME, new Org(FakeToggl.ORG_ACME, "Acme", ALICE.id()));
         orgs.put(FakeToggl.ORG_GLOBEX, new Org(FakeToggl.ORG_GLOBEX, "Globex", CAROL.id()));
-        workspaces.put(FakeToggl.WS_STUDIO, new Ws(FakeToggl.WS_STUDIO, FakeToggl.ORG_ACME, "Acme Studio", 2, true, false));
-        workspaces.put(FakeToggl.WS_LABS, new Ws(FakeToggl.WS_LABS, FakeToggl.ORG_ACME, "Acme Labs", 0, false, false));
+        // Studio keeps Toggl's defaults for new projects (private, billable); Labs, on Free, makes them public.
+        workspaces.put(FakeToggl.WS_STUDIO, new Ws(FakeToggl.WS_STUDIO, FakeToggl.ORG_ACME, "Acme Studio", 2, true, false,
+                true, true));
+        workspaces.put(FakeToggl.WS_LABS, new Ws(FakeToggl.WS_LABS, FakeToggl.ORG_ACME, "Acme Labs", 0, false, false,
+                false, false));
         workspaces.put(FakeToggl.WS_GLOBEX, new Ws(FakeToggl.WS_GLOBEX, FakeToggl.ORG_GLOBEX, "Globex Consulting", 1,
-                false, true));
+                false, true, true, false));
         members.add(new Member(ALICE.id(), FakeToggl.WS_STUDIO, "admin"));
         members.add(new Member(ALICE.id(), FakeToggl.WS_LABS, "admin"));
         members.add(new Member(ALICE.id(), FakeToggl.WS_GLOBEX, "user"));
@@ -422,8 +430,8 @@ final class FakeData {
         out.put("only_admins_may_create_tags", ws.onlyAdminsMayCreateTags);
         out.put("only_admins_see_billable_rates", false);
         out.put("only_admins_see_team_dashboard", false);
-        out.put("projects_billable_by_default", true);
-        out.put("projects_private_by_default", true);
+        out.put("projects_billable_by_default", ws.projectsBillableByDefault);
+        out.put("projects_private_by_default", ws.projectsPrivateByDefault);
         out.put("last_modified", zulu(seededAt));
         out.put("rounding", 0);
         out.put("rounding_minutes", 0);

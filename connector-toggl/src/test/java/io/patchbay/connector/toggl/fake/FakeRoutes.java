@@ -656,8 +656,9 @@ final class FakeRoutes {
         }
         Project project = data.project(data.newId(), ws.id, clientId.orElse(null), name,
                 !Boolean.FALSE.equals(body.get("active")));
-        project.isPrivate = !Boolean.FALSE.equals(body.get("is_private"));
-        project.billable = Boolean.TRUE.equals(body.get("billable"));
+        // Unsaid, the workspace's settings for new projects apply.
+        project.isPrivate = body.get("is_private") instanceof Boolean b ? b : ws.projectsPrivateByDefault;
+        project.billable = body.get("billable") instanceof Boolean b ? b : ws.projectsBillableByDefault;
         if (body.get("color") instanceof String color) {
             project.color = color;
         }
