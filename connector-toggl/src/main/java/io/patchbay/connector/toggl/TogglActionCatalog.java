@@ -62,7 +62,8 @@ final class TogglActionCatalog {
                 "description", string("What is being done", MAX_TEXT),
                 "project_id", id("Project to book on"),
                 "task_id", id("Task of that project"),
-                "tags", arrayOf(nonBlank("Tag name; unknown names are created", MAX_NAME), "Tag names", MAX_LIST),
+                "tags", arrayOf(nonBlank("Tag name; unknown names are created, where only admins may create tags "
+                        + "by admins only", MAX_NAME), "Tag names", MAX_LIST),
                 "tag_ids", arrayOf(id("Tag id"), "Tag ids", MAX_LIST),
                 "billable", bool("Billable flag (paid plans)"));
     }
@@ -148,7 +149,8 @@ final class TogglActionCatalog {
                             "time_entry", nullable(Output.TIME_ENTRY)), "running", "time_entry"),
                     true),
             new Spec(START_TIMER, "Start a timer",
-                    "Starts a running time entry now (or at start). Toggl keeps one running entry per user.",
+                    "Starts a running time entry now (or at start). Whether Toggl stops a timer that already runs "
+                            + "is not documented (its apps do); stop_timer stops the user's running one.",
                     object(with(props(
                             "workspace_id", WORKSPACE_ID,
                             "start", dateTime("Start, RFC 3339; defaults to now; its year (in UTC) from 2006 "

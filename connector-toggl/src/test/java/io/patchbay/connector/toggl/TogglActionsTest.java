@@ -445,6 +445,34 @@ class TogglActionsTest {
         }
 
         @Test
+        void aMemberCannotCreateTagsThroughATimeEntryWhereOnlyAdminsMayCreateTags() {
+            Credentials bob = TestContexts.token(BOB);
+            assertThatThrownBy(() -> run(bob, Optional.of("2001"), "start_timer",
+                    Map.of("description", "Pairing", "tags", List.of("meeting", "brand-new"))))
+                    .isInstanceOfSatisfying(InsufficientPermissions.class, e -> {
+                        assertThat(e.code()).isEqualTo("forbidden");
+                        assertThat(e.getMessage()).contains("Only organization or workspace administrators");
+                    });
+            assertThat(FAKE.timeEntries("Pairing")).isEmpty();
+
+            Map<String, Object> existing = object(run(bob, Optional.of("2001"), "create_time_entry",
+                    Map.of("start", "2025-03-03T09:00:00Z", "duration", 60, "description", "Pairing",
+                            "tags", List.of("meeting"))), "time_entry");
+            assertThat(existing).containsEntry("tags", List.of("meeting"));
+            assertThatThrownBy(() -> run(bob, Optional.of("2001"), "update_time_entry", Map.of("time_entry_id",
+                    existing.get("id"), "description", "Renamed", "tags", List.of("brand-new"))))
+                    .isInstanceOf(InsufficientPermissions.class);
+            assertThat(FAKE.timeEntries("Pairing")).as("a refused update changes nothing").hasSize(1);
+
+            // Admins may, as POST /tags allows them.
+            assertThat(object(run("start_timer", Map.of("tags", List.of("brand-new"))), "time_entry"))
+                    .containsEntry("tags", List.of("brand-new"));
+            String startTimer = CONNECTOR.actions().stream().filter(a -> a.name().equals("start_timer"))
+                    .findFirst().orElseThrow().description();
+            assertThat(startTimer).as("undocumented at Toggl").doesNotContain("Toggl keeps one running entry");
+        }
+
+        @Test
         void stoppingWhenNothingRunsOrTwiceIsAConflict() {
             assertThatThrownBy(() -> run(TestContexts.token(BOB), Optional.of("2001"), "stop_timer", Map.of()))
                     .isInstanceOfSatisfying(ProviderRejected.class, e -> {

@@ -37,6 +37,8 @@ import java.util.regex.Pattern;
  */
 final class FakeRoutes {
     static final String NO_ACCESS = "User does not have access to this resource";
+    static final String ONLY_ADMINS_TAGS = "Only organization or workspace administrators may manage tags in this "
+            + "workspace.";
     private static final Pattern FILTER_NAME = Pattern.compile("\\*|[A-Za-z0-9_]+");
     private static final Set<String> FILTER_ACTIONS = Set.of("created", "updated", "deleted", "*");
     /**
@@ -445,6 +447,7 @@ final class FakeRoutes {
 
     private Answer createEntry(Req req, Ws ws, Member member) {
         Map<String, Object> body = object(req.body());
+        checkNewTagsAllowed(body, ws, member);
         if (!body.containsKey("created_with")) {
             return Answer.message(400, "created_with needs to be provided an a valid string");
         }
@@ -510,6 +513,7 @@ final class FakeRoutes {
 
     private Answer updateEntry(Req req, Ws ws, Member member, Entry entry) {
         Map<String, Object> body = object(req.body());
+        checkNewTagsAllowed(body, ws, member);
         // Checked before anything changes: a refused update leaves the entry as it was.
         Instant start = entry.start;
         if (body.get("start") != null) {
@@ -609,6 +613,22 @@ final class FakeRoutes {
                 entry.tagIds.removeAll(named);
             } else {
                 entry.tagIds = new ArrayList<>(new LinkedHashSet<>(named));
+            }
+        }
+    }
+
+    /**
+     * Tag names the workspace does not know are created with the entry, which a workspace where only admins may
+     * create tags refuses to anyone else, as its POST /tags does. Checked before anything changes.
+     */
+    private void checkNewTagsAllowed(Map<String, Object> body, Ws ws, Member member) {
+        if (!ws.onlyAdminsMayCreateTags || member.admin() || !(body.get("tags") instanceof List<?> names)) {
+            return;
+        }
+        for (Object name : names) {
+            String text = String.valueOf(name);
+            if (data.tags.values().stream().noneMatch(t -> t.workspaceId == ws.id && t.name.equals(text))) {
+                throw reject(403, ONLY_ADMINS_TAGS);
             }
         }
     }
@@ -715,8 +735,7 @@ final class FakeRoutes {
 
     private Answer createTag(Req req, Ws ws, Member member) {
         if (ws.onlyAdminsMayCreateTags && !member.admin()) {
-            return Answer.message(403, "Only organization or workspace administrators may manage tags in this "
-                    + "workspace.");
+            return Answer.message(403, ONLY_ADMINS_TAGS);
         }
         Map<String, Object> body = object(req.body());
         String name = body.get("name") instanceof String s ? s.strip() : "";
