@@ -147,6 +147,79 @@ class EdgeProxyTest {
     }
 
     @Test
+    void headerNamesWithUnderscoresAreJudgedAsServersThatReadThemIntoVariablesSeeThem() {
+        upstream.script(r -> Reply.ok("{}"));
+
+        // To a CGI-style server X_HTTP_METHOD_OVERRIDE is HTTP_X_HTTP_METHOD_OVERRIDE, as the hyphenated name is.
+        Api.Response refused = api.post(proxy + "api/v9/items").token(key).json(Map.of())
+                .header("X_HTTP_Method_Override", "DELETE").send();
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+        assertThat(refused.body()).contains("\"code\":\"method_override_refused\"");
+        assertThat(upstream.scripted()).isEmpty();
+
+        Api.Response answer = api.get(proxy + "api/v9/items").token(key).header("X_Forwarded_For", "203.0.113.7")
+                .header("Patchbay_Owner_Id", "someone").header("X_Request_Note", "kept").send();
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        assertThat(upstream.scripted().get(0).headers()).doesNotContainKeys("x_forwarded_for", "patchbay_owner_id")
+                .containsEntry("x_request_note", "kept");
+    }
+
+    @Test
+    void theProvidersCrossOriginRulesAndHeadersNamedAfterTheTokenDoNotComeBack() {
+        upstream.script(r -> new Reply(200, Map.of("Content-Type", "application/json",
+                "Access-Control-Allow-Origin", "https://evil.example", "Access-Control-Allow-Credentials", "true",
+                "Timing-Allow-Origin", "*", "X-" + ScriptedUpstream.TOKEN, "1", "X-Kept", "yes"), "{}", 0, false));
+
+        Api.Response answer = api.get(proxy + "api/v9/items").token(key).send();
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        assertThat(answer.headers().map().keySet()).doesNotContain("access-control-allow-origin",
+                "access-control-allow-credentials", "timing-allow-origin", "x-" + ScriptedUpstream.TOKEN);
+        assertThat(answer.header("X-Kept")).contains("yes");
+        assertThat(answer.headers().map().toString()).doesNotContain(ScriptedUpstream.TOKEN);
+    }
+
+    @Test
+    void everyConnectionLineNamesHeadersThatStayOnTheirHop() throws IOException {
+        upstream.script(r -> Reply.ok("{}"));
+
+        String answer = exchange("GET " + proxy + "api/v9/items HTTP/1.1\r\nHost: localhost\r\n"
+                + "Authorization: Bearer %KEY%\r\nConnection: keep-alive\r\nConnection: X-Drop\r\nX-Drop: 1\r\n"
+                + "X-Stay: 2\r\n\r\n", 1);
+
+        assertThat(answer).startsWith("HTTP/1.1 200");
+        assertThat(upstream.scripted().get(0).headers()).doesNotContainKey("x-drop").containsEntry("x-stay", "2");
+    }
+
+    @Test
+    void aNotModifiedAnswerStatesNoLength() throws IOException {
+        upstream.script(r -> new Reply(304, Map.of("ETag", "\"e1\""), "", 0, false));
+
+        String answer = exchange("GET " + proxy + "api/v9/items HTTP/1.1\r\nHost: localhost\r\n"
+                + "Authorization: Bearer %KEY%\r\nIf-None-Match: \"e1\"\r\n\r\n", 1);
+
+        assertThat(answer).startsWith("HTTP/1.1 304").containsIgnoringCase("etag: \"e1\"")
+                .doesNotContainIgnoringCase("content-length");
+    }
+
+    @Test
+    void aRequestBodyInATransferCodingOtherThanChunkedIsRefused() throws IOException {
+        upstream.script(r -> Reply.ok("{}"));
+
+        String answer = exchange("POST " + proxy + "api/v9/items HTTP/1.1\r\nHost: localhost\r\n"
+                + "Authorization: Bearer %KEY%\r\nTransfer-Encoding: gzip, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 1);
+
+        assertThat(answer).startsWith("HTTP/1.1 400").contains("\"code\":\"malformed_request\"")
+                .contains("chunked transfer coding only");
+        assertThat(upstream.scripted()).isEmpty();
+        String chunked = exchange("POST " + proxy + "api/v9/items HTTP/1.1\r\nHost: localhost\r\n"
+                + "Authorization: Bearer %KEY%\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+                + "\r\n2\r\n{}\r\n0\r\n\r\n", 1);
+        assertThat(chunked).as("chunked alone is the body's framing, decoded").startsWith("HTTP/1.1 200");
+        assertThat(upstream.scripted().get(0).text()).isEqualTo("{}");
+    }
+
+    @Test
     void aMethodParameterInTheQueryOrAFormIsRefusedAsTheOverrideHeadersAre() {
         upstream.script(r -> Reply.ok("{}"));
 

@@ -155,7 +155,11 @@ public final class Exchange {
      * states none rather than 0.
      */
     static FullHttpResponse framed(FullHttpResponse response, boolean keepAlive, boolean head) {
-        if (!head || !response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
+        int status = response.status().code();
+        if (status < 200 || status == 204 || status == 304) {
+            // No body by definition, and no length: a 304's would have to be the full answer's (RFC 9110 8.6).
+            response.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+        } else if (!head || !response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
                 && response.content().isReadable()) {
             HttpUtil.setContentLength(response, response.content().readableBytes());
         }

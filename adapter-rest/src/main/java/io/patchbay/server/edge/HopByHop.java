@@ -21,8 +21,8 @@ public final class HopByHop {
     public static HttpHeaders copyEndToEnd(HttpHeaders from, HttpHeaders to) {
         to.set(from);
         NAMES.forEach(to::remove);
-        String connection = from.get(HttpHeaderNames.CONNECTION);
-        if (connection != null) {
+        // Every Connection line: a list may be split over several.
+        for (String connection : from.getAll(HttpHeaderNames.CONNECTION)) {
             for (String listed : connection.split(",")) {
                 to.remove(listed.strip());
             }

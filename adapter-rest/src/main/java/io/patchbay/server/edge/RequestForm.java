@@ -40,6 +40,11 @@ final class RequestForm {
         } else if (!target.startsWith("/")) {
             return malformed("The request target must be a path starting with '/'");
         }
+        if (request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+            // The aggregator removed a lone "chunked": what is left names a coding (gzip, ...) nobody decoded, and
+            // the body would reach a provider still encoded, under a length that does not say so.
+            return malformed("A request body may use the chunked transfer coding only");
+        }
         List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
         if (hosts.size() > 1 || (hosts.isEmpty() && version.minorVersion() == 1)) {
             return malformed("An HTTP/1.1 request must have exactly one Host header, this one has " + hosts.size());

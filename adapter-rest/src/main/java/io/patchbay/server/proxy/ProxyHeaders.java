@@ -27,20 +27,52 @@ final class ProxyHeaders {
      */
     static void removeNotForwarded(HttpHeaders headers) {
         io.patchbay.core.proxy.ProxyHeaders.NOT_FORWARDED.forEach(headers::remove);
-        List<CharSequence> prefixed = null;
+        List<CharSequence> dropped = null;
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
             CharSequence name = it.next().getKey();
-            for (AsciiString prefix : NOT_FORWARDED_PREFIXES) {
-                if (AsciiString.regionMatches(name, true, 0, prefix, 0, prefix.length())) {
-                    if (prefixed == null) {
-                        prefixed = new ArrayList<>(2);
-                    }
-                    prefixed.add(name);
+            if (prefixed(name) || AsciiString.indexOf(name, '_', 0) >= 0
+                    && !io.patchbay.core.proxy.ProxyHeaders.forwarded(name.toString())) {
+                // X_Forwarded_For is X-Forwarded-For to a server that reads names into variables.
+                if (dropped == null) {
+                    dropped = new ArrayList<>(2);
                 }
+                dropped.add(name);
             }
         }
-        if (prefixed != null) {
-            prefixed.forEach(headers::remove);
+        if (dropped != null) {
+            dropped.forEach(headers::remove);
+        }
+    }
+
+    private static boolean prefixed(CharSequence name) {
+        for (AsciiString prefix : NOT_FORWARDED_PREFIXES) {
+            if (AsciiString.regionMatches(name, true, 0, prefix, 0, prefix.length())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Removes from an answer passed back the headers that must not reach the caller: those the core does not
+     * return, the connector's own list, and any whose name holds a secret (its value is masked elsewhere).
+     */
+    static void removeNotReturned(HttpHeaders headers, Set<String> connectorStripped, List<String> secrets) {
+        NOT_RETURNED.forEach(headers::remove);
+        connectorStripped.forEach(headers::remove);
+        List<String> dropped = null;
+        for (String name : headers.names()) {
+            String lower = name.toLowerCase(java.util.Locale.ROOT);
+            if (!io.patchbay.core.proxy.ProxyHeaders.returned(lower)
+                    || !secrets.isEmpty() && io.patchbay.core.proxy.SecretMasking.mask(name, secrets) != name) {
+                if (dropped == null) {
+                    dropped = new ArrayList<>(2);
+                }
+                dropped.add(name);
+            }
+        }
+        if (dropped != null) {
+            dropped.forEach(headers::remove);
         }
     }
 }

@@ -263,8 +263,7 @@ public final class ProxyService implements EdgeRoute {
         FullHttpResponse answer = new DefaultFullHttpResponse(exchange.request().protocolVersion(),
                 HttpResponseStatus.valueOf(response.status().code()), maskedBody);
         HttpHeaders headers = HopByHop.copyEndToEnd(response.headers(), answer.headers());
-        ProxyHeaders.NOT_RETURNED.forEach(headers::remove);
-        plan.resolved().target().strippedResponseHeaders().forEach(headers::remove);
+        ProxyHeaders.removeNotReturned(headers, plan.resolved().target().strippedResponseHeaders(), secrets.values());
         if (ContentDecoding.isIdentity(encoding)) {
             // An encoded length is not the length of the decoded body the GET would pass on.
             HopByHop.keepHeadLength(exchange.request().method(), response.headers(), headers);

@@ -182,8 +182,9 @@ public final class AccountProxy {
         response.headers().map().forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
             if (lower.startsWith(":") || ProxyHeaders.HOP_BY_HOP.contains(lower) || connectionListed.contains(lower)
-                    || ProxyHeaders.NOT_RETURNED.contains(lower)
-                    || opened.target().strippedResponseHeaders().contains(lower)) {
+                    || !ProxyHeaders.returned(lower) || opened.target().strippedResponseHeaders().contains(lower)
+                    || SecretMasking.mask(name, secrets.values()) != name) {
+                // A name holding a secret cannot be masked into a header worth keeping: it goes.
                 return;
             }
             // A HEAD's length is the one the GET would have; any other length is the body's, known from the array.
@@ -226,7 +227,7 @@ public final class AccountProxy {
                         + "digits and " + TOKEN_CHARS + "; got '" + printable(name) + "'"));
                 return;
             }
-            if (ProxyHeaders.METHOD_OVERRIDES.contains(name.toLowerCase(Locale.ROOT))) {
+            if (ProxyHeaders.METHOD_OVERRIDES.contains(ProxyHeaders.canonical(name))) {
                 errors.add(new FieldError("headers." + name, "method_override_refused",
                         ProxyRules.methodOverrideDetail(name)));
                 return;

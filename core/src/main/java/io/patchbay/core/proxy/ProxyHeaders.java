@@ -25,16 +25,43 @@ public final class ProxyHeaders {
      */
     public static final Set<String> METHOD_OVERRIDES = Set.of("x-http-method-override", "x-http-method",
             "x-method-override");
-    /** Response headers that are ours to set, or could hand the caller a provider session. */
+    /**
+     * Response headers that are ours to set, or could hand the caller a provider session; {@code
+     * Timing-Allow-Origin} and the {@link #NOT_RETURNED_PREFIXES} are the provider's cross-origin rules, which are not
+     * Patchbay's (its own come from its configured origins).
+     */
     public static final Set<String> NOT_RETURNED = Set.of("set-cookie", "set-cookie2", "www-authenticate", "server",
-            "content-encoding");
+            "content-encoding", "timing-allow-origin");
+    public static final List<String> NOT_RETURNED_PREFIXES = List.of("access-control-");
 
     private ProxyHeaders() {
     }
 
+    /**
+     * A request header's name as the checks compare it: lower case, and {@code _} read as {@code -}, since servers
+     * that map names to variables (CGI and its heirs: {@code HTTP_X_HTTP_METHOD_OVERRIDE}) read {@code X_Foo} as
+     * {@code X-Foo}.
+     */
+    public static String canonical(String name) {
+        return name.toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** Whether a provider's response header (lower case) may reach the caller, before the connector's own list. */
+    public static boolean returned(String lowerName) {
+        if (NOT_RETURNED.contains(lowerName)) {
+            return false;
+        }
+        for (String prefix : NOT_RETURNED_PREFIXES) {
+            if (lowerName.startsWith(prefix)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Whether a caller's request header may reach the provider (the account's own headers are set after). */
     public static boolean forwarded(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
+        String lower = canonical(name);
         if (NOT_FORWARDED.contains(lower) || HOP_BY_HOP.contains(lower) || lower.equals("content-length")) {
             return false;
         }

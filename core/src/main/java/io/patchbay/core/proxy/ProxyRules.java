@@ -230,7 +230,7 @@ public final class ProxyRules {
      * @param field how the refusal names the header
      */
     public static void refuseMethodOverride(String headerName, String field) {
-        if (ProxyHeaders.METHOD_OVERRIDES.contains(headerName.toLowerCase(Locale.ROOT))) {
+        if (ProxyHeaders.METHOD_OVERRIDES.contains(ProxyHeaders.canonical(headerName))) {
             throw InvalidInputException.of(field, "method_override_refused", methodOverrideDetail(headerName));
         }
     }
