@@ -365,4 +365,40 @@ class ConnectSessionTest {
         assertThat(shape.status()).isEqualTo(400);
         assertThat(shape.errorFields()).containsExactlyInAnyOrder("owner_id", "allowed_connectors", "ttl");
     }
+
+    @Test
+    void anEditSessionNeedsAKeyThatMayReadAndChangeAccountsItselfAndRevealsNoAccountWithout() {
+        String tenant = "tenant-" + tenants;
+        Api.Response linked = api.post("/v1/accounts").token(key).json(Map.of("connector_id", "oneflow",
+                "owner_id", "heidi", "workspace_id", SALES, "credentials", CREDENTIALS)).send();
+        String accountId = linked.string("account.id");
+        String sessionsOnly = Tenants.key(api, admin, tenant, List.of("connect_sessions:write"));
+        String writeOnly = Tenants.key(api, admin, tenant, List.of("connect_sessions:write", "accounts:write"));
+        String readOnly = Tenants.key(api, admin, tenant, List.of("connect_sessions:write", "accounts:read"));
+        String both = Tenants.key(api, admin, tenant, List.of("connect_sessions:write", "accounts:read",
+                "accounts:write"));
+
+        // The same answer for the owner's account, another owner's and an id that does not exist.
+        Map<String, String> missing = Map.of(sessionsOnly, "accounts:read", writeOnly, "accounts:read",
+                readOnly, "accounts:write");
+        missing.forEach((limited, scope) -> {
+            for (Map<String, Object> body : List.of(Map.<String, Object>of("owner_id", "heidi", "account_id", accountId),
+                    Map.<String, Object>of("owner_id", "ivan", "account_id", accountId),
+                    Map.<String, Object>of("owner_id", "heidi", "account_id", "acc_0000000000000000000000000"))) {
+                Api.Response refused = api.post("/v1/connect-sessions").token(limited).json(body).send();
+                assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
+                assertThat(refused.string("code")).isEqualTo("insufficient_scope");
+                assertThat(refused.string("required_scope")).isEqualTo(scope);
+                assertThat(refused.string("detail")).contains("edit-mode").doesNotContain(accountId);
+            }
+        });
+
+        Api.Response linkMode = api.post("/v1/connect-sessions").token(sessionsOnly)
+                .json(Map.of("owner_id", "heidi", "allowed_connectors", List.of("oneflow"))).send();
+        assertThat(linkMode.status()).as("linking new accounts needs no account scope").isEqualTo(201);
+        Api.Response edit = api.post("/v1/connect-sessions").token(both)
+                .json(Map.of("owner_id", "heidi", "account_id", accountId)).send();
+        assertThat(edit.status()).as(edit.toString()).isEqualTo(201);
+        assertThat(edit.string("mode")).isEqualTo("edit");
+    }
 }

@@ -135,6 +135,22 @@ public final class Authenticator {
         return caller;
     }
 
+    /**
+     * Checks that an authenticated key also holds {@code scopes}, for a request that goes on to grant what those
+     * scopes allow (an edit-mode connect session reads and re-keys an account).
+     *
+     * @throws ApiException 403 {@code insufficient_scope} naming the first missing scope and {@code why}
+     */
+    public void requireScopes(Caller.Key caller, String why, Scope... scopes) {
+        for (Scope scope : scopes) {
+            if (!caller.apiKey().scopes().contains(scope.value())) {
+                throw new ApiException(403, "insufficient_scope", "Insufficient scope", "API key "
+                        + caller.apiKey().id() + " lacks the scope '" + scope.value() + "' " + why + "; it has "
+                        + caller.apiKey().scopes(), List.of(), Map.of("required_scope", scope.value()), Map.of());
+            }
+        }
+    }
+
     private ApiKey apiKey(String token) {
         requireApiKeyForm(token);
         return keys.authenticate(token).orElseThrow(Authenticator::invalidApiKey);

@@ -71,6 +71,12 @@ public final class ConnectSessionRoutes implements RouteGroup {
         Optional<String> accountId = body.optionalString("account_id");
         Optional<Long> expiresIn = body.optionalLong("expires_in");
         body.done();
+        if (accountId.isPresent()) {
+            // The session it makes reads the account and replaces its credentials: a key that may not do both
+            // itself must not grant it, nor learn which accounts exist (checked before any account lookup).
+            auth.requireScopes(caller, "that an edit-mode session (account_id) needs: the session reads the "
+                    + "account and replaces its credentials", Scope.ACCOUNTS_READ, Scope.ACCOUNTS_WRITE);
+        }
 
         List<FieldError> errors = new ArrayList<>();
         Viewer viewer = caller.viewer();
