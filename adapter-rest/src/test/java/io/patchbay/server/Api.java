@@ -33,6 +33,7 @@ final class Api {
         private final String method;
         private final String path;
         private final Map<String, String> headers = new LinkedHashMap<>();
+        private final List<Map.Entry<String, String>> repeated = new ArrayList<>();
         private HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.noBody();
 
         private Call(String method, String path) {
@@ -46,6 +47,12 @@ final class Api {
 
         Call header(String name, String value) {
             headers.put(name, value);
+            return this;
+        }
+
+        /** One more field line of {@code name}, after any set with {@link #header}: the header is then repeated. */
+        Call headerAgain(String name, String value) {
+            repeated.add(Map.entry(name, value));
             return this;
         }
 
@@ -79,6 +86,7 @@ final class Api {
                     .timeout(Duration.ofSeconds(30))
                     .method(method, body);
             headers.forEach(request::header);
+            repeated.forEach(e -> request.header(e.getKey(), e.getValue()));
             try {
                 HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
                 Response r = new Response(response.statusCode(), response.headers(), response.body());

@@ -13,6 +13,7 @@ import jakarta.inject.Singleton;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,6 +31,7 @@ import java.util.function.Function;
 public final class Authenticator {
     public static final String OWNER_HEADER = "Patchbay-Owner-Id";
     public static final String TEAM_HEADER = "Patchbay-Team-Id";
+    private static final String AUTHORIZATION = "Authorization";
     /** The request attribute holding the caller, for logs. */
     public static final String CALLER_ATTRIBUTE = "patchbay.caller";
 
@@ -44,7 +46,7 @@ public final class Authenticator {
 
     /** An API key with {@code scope}; connect sessions are refused. */
     public Caller.Key key(Context ctx, Scope scope) {
-        Caller.Key caller = key(ctx::header, scope, true).orElseThrow();
+        Caller.Key caller = key(headers(ctx), scope, true).orElseThrow();
         ctx.attribute(CALLER_ATTRIBUTE, caller);
         return caller;
     }
@@ -52,12 +54,12 @@ public final class Authenticator {
     /**
      * As {@link #key(Context, Scope)}, for requests outside Javalin.
      *
-     * @param headers  a request header by name, case-insensitively; null when absent
+     * @param headers  every value (field line) of a request header by name, case-insensitively; empty when absent
      * @param mayBlock false on an event loop: then empty when deciding needs the database (a key not seen
      *                 recently, a connect session); the caller asks again with true on a thread that may wait
      */
-    public Optional<Caller.Key> key(Function<String, String> headers, Scope scope, boolean mayBlock) {
-        String token = bearer(headers.apply("Authorization"));
+    public Optional<Caller.Key> key(Function<String, List<String>> headers, Scope scope, boolean mayBlock) {
+        String token = bearer(single(headers, AUTHORIZATION));
         if (token.startsWith(Tokens.SESSION_PREFIX)) {
             if (!mayBlock) {
                 return Optional.empty();
@@ -92,7 +94,7 @@ public final class Authenticator {
 
     /** An API key with {@code scope}, or a live connect session (whose own scope the route checks). */
     public Caller keyOrSession(Context ctx, Scope scope) {
-        String token = bearer(ctx);
+        String token = bearer(single(headers(ctx), AUTHORIZATION));
         if (token.startsWith(Tokens.SESSION_PREFIX)) {
             return session(ctx, token);
         }
@@ -101,12 +103,12 @@ public final class Authenticator {
 
     /** Any valid API key of a tenant, or a connect session: for reading the connector catalog. */
     public Caller anyCaller(Context ctx) {
-        String token = bearer(ctx);
+        String token = bearer(single(headers(ctx), AUTHORIZATION));
         if (token.startsWith(Tokens.SESSION_PREFIX)) {
             return session(ctx, token);
         }
         ApiKey apiKey = apiKey(token);
-        Caller.Key caller = new Caller.Key(apiKey, viewer(ctx::header, apiKey.tenantId()));
+        Caller.Key caller = new Caller.Key(apiKey, viewer(headers(ctx), apiKey.tenantId()));
         ctx.attribute(CALLER_ATTRIBUTE, caller);
         return caller;
     }
@@ -119,11 +121,11 @@ public final class Authenticator {
         Caller.Session caller = new Caller.Session(sessions.authenticate(token));
         Viewer viewer = caller.viewer();
         List<FieldError> errors = new ArrayList<>();
-        Optional.ofNullable(ctx.header(OWNER_HEADER)).map(o -> utf8(OWNER_HEADER, o, errors))
+        Optional.ofNullable(single(headers(ctx), OWNER_HEADER)).map(o -> utf8(OWNER_HEADER, o, errors))
                 .filter(owner -> !viewer.ownerId().orElseThrow().equals(owner))
                 .ifPresent(owner -> errors.add(new FieldError(OWNER_HEADER, "owner_mismatch", OWNER_HEADER
                         + " differs from the connect session's end user; a session acts for its own end user only")));
-        Optional.ofNullable(ctx.header(TEAM_HEADER)).map(t -> utf8(TEAM_HEADER, t, errors))
+        Optional.ofNullable(single(headers(ctx), TEAM_HEADER)).map(t -> utf8(TEAM_HEADER, t, errors))
                 .filter(team -> !viewer.teamId().equals(Optional.of(team)))
                 .ifPresent(team -> errors.add(new FieldError(TEAM_HEADER, "owner_mismatch", TEAM_HEADER
                         + " differs from the connect session's team (" + (viewer.teamId().isPresent() ? "another"
@@ -175,8 +177,27 @@ public final class Authenticator {
         }
     }
 
-    private static String bearer(Context ctx) {
-        return bearer(ctx.header("Authorization"));
+    /** Every field line of a header of a Javalin request. */
+    private static Function<String, List<String>> headers(Context ctx) {
+        return name -> Collections.list(ctx.req().getHeaders(name));
+    }
+
+    /**
+     * The one value of a header that decides who acts, or null when absent. Sent twice, it is refused rather than
+     * read first-wins: a gateway that appends its own value after a client's would otherwise act as the client chose.
+     *
+     * @throws ApiException 400 {@code invalid_request} naming the header, error code {@code repeated}
+     */
+    private static String single(Function<String, List<String>> headers, String name) {
+        List<String> values = headers.apply(name);
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw ApiException.invalidRequest(List.of(new FieldError(name, "repeated", name
+                    + " is given more than once; send it once")));
+        }
+        return values.get(0);
     }
 
     private static String bearer(String header) {
@@ -195,10 +216,12 @@ public final class Authenticator {
                 Map.of("WWW-Authenticate", "Bearer"));
     }
 
-    private static Viewer viewer(Function<String, String> headers, String tenantId) {
+    private static Viewer viewer(Function<String, List<String>> headers, String tenantId) {
         List<FieldError> errors = new ArrayList<>();
-        Optional<String> owner = Optional.ofNullable(headers.apply(OWNER_HEADER)).map(o -> utf8(OWNER_HEADER, o, errors));
-        Optional<String> team = Optional.ofNullable(headers.apply(TEAM_HEADER)).map(t -> utf8(TEAM_HEADER, t, errors));
+        Optional<String> owner = Optional.ofNullable(single(headers, OWNER_HEADER))
+                .map(o -> utf8(OWNER_HEADER, o, errors));
+        Optional<String> team = Optional.ofNullable(single(headers, TEAM_HEADER))
+                .map(t -> utf8(TEAM_HEADER, t, errors));
         owner.flatMap(o -> Ids.check(OWNER_HEADER, o)).ifPresent(errors::add);
         team.flatMap(t -> Ids.check(TEAM_HEADER, t)).ifPresent(errors::add);
         if (owner.isEmpty() && team.isPresent()) {

@@ -58,6 +58,11 @@ public final class Exchange {
         return request.headers().get(name);
     }
 
+    /** Every value (field line) of a request header, case-insensitively; empty when absent. */
+    public java.util.List<String> headers(String name) {
+        return request.headers().getAll(name);
+    }
+
     /** The path without the query, as sent. */
     public String path() {
         return pathOf(request.uri());

@@ -117,7 +117,7 @@ public final class ProxyService implements EdgeRoute {
         }
         Caller.Key caller = null;
         try {
-            Optional<Caller.Key> inMemory = auth.key(exchange::header, Scope.PROXY_INVOKE, false);
+            Optional<Caller.Key> inMemory = auth.key(exchange::headers, Scope.PROXY_INVOKE, false);
             if (inMemory.isPresent()) {
                 caller = inMemory.get();
                 Optional<Plan> plan = plan(exchange, match.get(), caller, false);
@@ -136,7 +136,7 @@ public final class ProxyService implements EdgeRoute {
                 Caller.Key key = known;
                 try {
                     if (key == null) {
-                        key = auth.key(exchange::header, Scope.PROXY_INVOKE, true).orElseThrow();
+                        key = auth.key(exchange::headers, Scope.PROXY_INVOKE, true).orElseThrow();
                     }
                     Plan resolved = plan(exchange, match.get(), key, true).orElseThrow();
                     exchange.loop().execute(() -> send(exchange, resolved));
