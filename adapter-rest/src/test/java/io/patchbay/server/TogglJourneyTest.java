@@ -472,4 +472,39 @@ class TogglJourneyTest extends ServerWithFakeTogglTest {
         assertThat(limited.header("Retry-After")).isPresent();
         assertThat(limited.at("quota_exhausted")).isEqualTo(true);
     }
+
+    @Test
+    void whoMayChangeTheAccountIsDecidedBeforeItsVersionAndTheRequestsValues() {
+        String id = link("u-carol", null, token(FakeToggl.ALICE), STUDIO, "tenant").string("account.id");
+        String path = "/v1/accounts/" + id;
+        Map<String, Object> badCredentials = Map.of("credentials", Map.of("api_token", "x"));
+        // A stale If-Match or a bad value from someone who sees the account but does not own it: 403, no ETag.
+        List<Api.Call> byNonOwner = List.of(
+                api.patch(path).json(Map.of("label", "mine now")).header("If-Match", "\"7\""),
+                api.patch(path).json(Map.of("label", " ")),
+                api.patch(path).json(Map.of("visibility", "everyone")),
+                api.delete(path).header("If-Match", "\"7\""),
+                api.post(path + "/verify").header("If-Match", "\"7\""),
+                api.put(path + "/credentials").json(Map.of("credentials", token(FakeToggl.ALICE)))
+                        .header("If-Match", "\"7\""),
+                api.put(path + "/credentials").json(badCredentials));
+        for (Api.Call call : byNonOwner) {
+            Api.Response refused = call.token(key).owner("u-eve").send();
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
+            assertThat(refused.string("code")).isEqualTo("not_account_owner");
+            assertThat(refused.header("ETag")).isEmpty();
+        }
+        // The owner: the precondition comes before the values.
+        for (Api.Call call : List.of(api.patch(path).json(Map.of("label", " ")).header("If-Match", "\"7\""),
+                api.put(path + "/credentials").json(badCredentials).header("If-Match", "\"7\""))) {
+            Api.Response stale = call.token(key).owner("u-carol").send();
+            assertThat(stale.status()).as(stale.toString()).isEqualTo(412);
+            assertThat(stale.header("ETag")).hasValue("\"0\"");
+        }
+        Api.Response badLabel = api.patch(path).token(key).owner("u-carol").header("If-Match", "\"0\"")
+                .json(Map.of("label", " ")).send();
+        assertThat(badLabel.status()).as(badLabel.toString()).isEqualTo(422);
+        assertThat(badLabel.errorFields()).containsExactly("label");
+        assertThat(api.get(path).token(key).send().header("ETag")).as("nothing changed").hasValue("\"0\"");
+    }
 }

@@ -15,6 +15,7 @@ import io.patchbay.core.account.Page;
 import io.patchbay.core.account.Viewer;
 import io.patchbay.core.account.Visibility;
 import io.patchbay.core.catalog.ConnectorCatalog;
+import io.patchbay.core.error.ForbiddenException;
 import io.patchbay.server.access.Authenticator;
 import io.patchbay.server.access.Caller;
 import io.patchbay.server.access.ConnectSessionService;
@@ -203,14 +204,9 @@ public final class AccountRoutes implements RouteGroup {
                     Map.of("changeable", List.of("label", "visibility")), Map.of());
         }
         Optional<IfMatch> ifMatch = IfMatch.read(ctx);
-        List<FieldError> errors = new ArrayList<>();
-        Optional<Visibility> visibility = visibilityField.map(v -> visibility(v, errors));
-        if (!errors.isEmpty()) {
-            throw ApiException.invalidInput(errors);
-        }
+        LinkedAccount now = manageable(caller.viewer(), id);
         Optional<Long> expected = versionField;
         if (ifMatch.isPresent()) {
-            LinkedAccount now = accounts.get(caller.viewer(), id);
             long current = precondition(ifMatch.get(), now);
             // Both are preconditions: a version that is not the current one fails like an If-Match that names
             // none (412), whether If-Match listed it or was *. Without If-Match a stale version is a conflict (409).
@@ -223,6 +219,12 @@ public final class AccountRoutes implements RouteGroup {
             }
             expected = Optional.of(current);
         }
+        // The values last (the label is checked where it is stored): 422 only for a change that may be made.
+        List<FieldError> errors = new ArrayList<>();
+        Optional<Visibility> visibility = visibilityField.map(v -> visibility(v, errors));
+        if (!errors.isEmpty()) {
+            throw ApiException.invalidInput(errors);
+        }
         LinkedAccount account = accounts.edit(caller.viewer(), id, label, visibility, expected);
         etag(ctx, account);
         ctx.json(AccountView.of(account));
@@ -233,7 +235,7 @@ public final class AccountRoutes implements RouteGroup {
         String id = ctx.pathParam("account_id");
         Optional<IfMatch> ifMatch = IfMatch.read(ctx);
         // With If-Match only the version it names is deleted, atomically: a change in between is a 412.
-        Optional<Long> expected = ifMatch.map(m -> precondition(m, accounts.get(caller.viewer(), id)));
+        Optional<Long> expected = ifMatch.map(m -> precondition(m, manageable(caller.viewer(), id)));
         accounts.disconnect(caller.viewer(), id, expected);
         ctx.status(204);
     }
@@ -246,7 +248,8 @@ public final class AccountRoutes implements RouteGroup {
         CredentialsInput input = CredentialsInput.read(body);
         body.done();
         Optional<IfMatch> ifMatch = IfMatch.read(ctx);
-        LinkedAccount current = accounts.get(caller.viewer(), id);
+        // Before the credentials' format, which is checked against the account's connector.
+        LinkedAccount current = manageable(caller.viewer(), id);
         // The version If-Match matched is compared again where the rotation is stored, atomically.
         Optional<Long> expected = ifMatch.map(m -> precondition(m, current));
         Connector connector = catalog.get(current.connectorId());
@@ -268,7 +271,7 @@ public final class AccountRoutes implements RouteGroup {
         Caller.Key caller = auth.key(ctx, Scope.ACCOUNTS_WRITE);
         String id = ctx.pathParam("account_id");
         Optional<IfMatch> ifMatch = IfMatch.read(ctx);
-        Optional<Long> expected = ifMatch.map(m -> precondition(m, accounts.get(caller.viewer(), id)));
+        Optional<Long> expected = ifMatch.map(m -> precondition(m, manageable(caller.viewer(), id)));
         LinkedAccount account = links.reverify(caller.viewer(), id, expected);
         etag(ctx, account);
         ctx.json(AccountView.of(account));
@@ -302,6 +305,20 @@ public final class AccountRoutes implements RouteGroup {
                             + "(created with account_id)");
         }
         return Optional.of(s.session());
+    }
+
+    /**
+     * The account if the viewer may see it (404 otherwise) and change it (403 {@code not_account_owner}). Checked
+     * before If-Match and the request's values: a user who may not change the account learns neither its version
+     * (a 412 carries the ETag) nor which values would pass.
+     */
+    private LinkedAccount manageable(Viewer viewer, String id) {
+        LinkedAccount account = accounts.get(viewer, id);
+        if (!viewer.canManage(account)) {
+            throw new ForbiddenException("not_account_owner",
+                    "Only the owner of account " + id + " or a tenant-wide key may change it");
+        }
+        return account;
     }
 
     /**
