@@ -524,4 +524,41 @@ class RestContractTest extends ServerWithFakeTogglTest {
             assertThat(refused.string("errors.0.message")).isEqualTo("limit must be a whole number from 1 to 200");
         });
     }
+
+    @Test
+    void anExplicitNullIsAWrongTypeNotAnAbsentMember() {
+        String id = link();
+        String path = "/v1/accounts/" + id;
+        Api.Response patch = api.patch(path).token(key).raw("{\"label\":null,\"visibility\":\"tenant\"}").send();
+        assertThat(patch.status()).as(patch.toString()).isEqualTo(400);
+        assertThat(patch.string("code")).isEqualTo("invalid_request");
+        assertThat(patch.errorFields()).containsExactly("label");
+        assertThat(patch.string("errors.0.code")).isEqualTo("type");
+        assertThat(patch.string("errors.0.message")).contains("not null");
+        Api.Response unchanged = api.get(path).token(key).send();
+        assertThat(unchanged.string("visibility")).as("nothing of the request was applied").isEqualTo("private");
+
+        // Every request member, on every route that reads a body.
+        Map<String, String> nulls = Map.of(
+                "POST /v1/accounts", "{\"connector_id\":\"toggl\",\"owner_id\":\"u-bob\",\"credentials\":{\"api_token\":\""
+                        + FakeToggl.BOB.apiToken() + "\"},\"workspace_id\":null}", "POST /v1/connectors/toggl/check",
+                "{\"auth_method\":null,\"credentials\":{\"api_token\":\"" + FakeToggl.BOB.apiToken() + "\"}}",
+                "POST /v1/connect-sessions", "{\"owner_id\":\"u-bob\",\"allowed_connectors\":[\"toggl\"],\"expires_in\":null}",
+                "PATCH " + path, "{\"visibility\":\"tenant\",\"version\":null}",
+                "PUT " + path + "/credentials", "{\"credentials\":null}");
+        Map<String, String> field = Map.of("POST /v1/accounts", "workspace_id", "POST /v1/connectors/toggl/check",
+                "auth_method", "POST /v1/connect-sessions", "expires_in", "PATCH " + path, "version",
+                "PUT " + path + "/credentials", "credentials");
+        nulls.forEach((route, body) -> {
+            String[] parts = route.split(" ");
+            Api.Response refused = api.method(parts[0], parts[1]).token(key).raw(body).send();
+            assertThat(refused.status()).as(route + " " + refused).isEqualTo(400);
+            assertThat(refused.errorFields()).as(route).containsExactly(field.get(route));
+            assertThat(refused.string("errors.0.code")).as(route).isEqualTo("type");
+        });
+        Api.Response keyless = api.post("/v1/admin/tenants/acme/api-keys").token(admin)
+                .raw("{\"name\":\"n\",\"scopes\":null}").send();
+        assertThat(keyless.status()).as(keyless.toString()).isEqualTo(400);
+        assertThat(keyless.errorFields()).containsExactly("scopes");
+    }
 }

@@ -40,9 +40,8 @@ public final class Fields {
         return string(name, false);
     }
 
-    /** An optional string where an explicit {@code null} means the same as absent. */
     private Optional<String> string(String name, boolean required) {
-        Object value = value(name, required);
+        Object value = value(name, required, "a string");
         if (value == null) {
             return Optional.empty();
         }
@@ -72,7 +71,7 @@ public final class Fields {
     }
 
     public Optional<Long> optionalLong(String name) {
-        Object value = value(name, false);
+        Object value = value(name, false, "a whole number");
         if (value == null) {
             return Optional.empty();
         }
@@ -97,7 +96,7 @@ public final class Fields {
     }
 
     private Optional<List<String>> stringList(String name, boolean required) {
-        Object value = value(name, required);
+        Object value = value(name, required, "an array of strings");
         if (value == null) {
             return Optional.empty();
         }
@@ -119,7 +118,7 @@ public final class Fields {
 
     /** An object whose values are all strings, e.g. credentials. */
     public Map<String, String> requireStringMap(String name) {
-        Object value = value(name, true);
+        Object value = value(name, true, "an object of strings");
         if (value == null) {
             return Map.of();
         }
@@ -166,9 +165,17 @@ public final class Fields {
         }
     }
 
-    private Object value(String name, boolean required) {
+    /**
+     * The member's value, null when absent. An explicit {@code null} is a type error, not "absent": no request
+     * member is nullable, and read as absent, {@code {"label": null}} would answer 200 having changed nothing.
+     */
+    private Object value(String name, boolean required, String expected) {
         known.add(name);
         Object value = object.get(name);
+        if (value == null && object.containsKey(name)) {
+            typeError(name, expected, null);
+            return null;
+        }
         if (value == null && required) {
             errors.add(new FieldError(name, "required", name + " is required"));
         }
