@@ -78,7 +78,7 @@ class RestContractTest extends ServerWithFakeTogglTest {
         link();
         // No stored id or label holds one; PostgreSQL refuses a NUL outright, so none may reach the database.
         String nulCursor = java.util.Base64.getUrlEncoder().withoutPadding()
-                .encodeToString("c1:a\u0000b".getBytes(StandardCharsets.UTF_8));
+                .encodeToString("c2:accounts:x:a\u0000b".getBytes(StandardCharsets.UTF_8));
         Map<String, String> cases = Map.of("label=a%00b", "label", "owner_id=a%00b", "owner_id",
                 "connector_id=a%1Fb", "connector_id", "label=a%7Fb", "label", "cursor=" + nulCursor, "cursor");
         cases.forEach((query, field) -> {
@@ -560,5 +560,53 @@ class RestContractTest extends ServerWithFakeTogglTest {
                 .raw("{\"name\":\"n\",\"scopes\":null}").send();
         assertThat(keyless.status()).as(keyless.toString()).isEqualTo(400);
         assertThat(keyless.errorFields()).containsExactly("scopes");
+    }
+
+    @Test
+    void aCursorPagesOnlyTheListAndFiltersItCameFrom() {
+        link();
+        Api.Response labs = api.post("/v1/accounts").token(key).json(Map.of("connector_id", "toggl",
+                "credentials", Map.of("api_token", FakeToggl.ALICE.apiToken()), "owner_id", "u-alice",
+                "workspace_id", Long.toString(FakeToggl.WS_LABS))).send();
+        assertThat(labs.status()).as(labs.toString()).isEqualTo(201);
+        String cursor = api.get("/v1/accounts?limit=1&owner_id=u-alice").token(key).send().string("next_cursor");
+        Api.Response next = api.get("/v1/accounts?limit=1&owner_id=u-alice&cursor=" + cursor).token(key).send();
+        assertThat(next.status()).as(next.toString()).isEqualTo(200);
+        assertThat(next.list("data")).hasSize(1);
+        assertThat(api.get("/v1/accounts?limit=2&owner_id=u-alice&cursor=" + cursor).token(key).send().status())
+                .as("the page size may change").isEqualTo(200);
+
+        Map<String, String> refused = new java.util.LinkedHashMap<>();
+        refused.put("/v1/accounts?limit=1&cursor=" + cursor, "filters_changed");
+        refused.put("/v1/accounts?limit=1&owner_id=u-bob&cursor=" + cursor, "filters_changed");
+        refused.put("/v1/accounts?limit=1&owner_id=u-alice&status=active&cursor=" + cursor, "filters_changed");
+        for (Map.Entry<String, String> e : refused.entrySet()) {
+            assertCursorRefused(api.get(e.getKey()).token(key).send(), e.getValue());
+        }
+        assertCursorRefused(api.get("/v1/accounts?limit=1&owner_id=u-alice&cursor=" + cursor).token(key)
+                .owner("u-alice").send(), "filters_changed");
+
+        String tenant = "cursors";
+        Tenants.key(api, admin, tenant);
+        Tenants.key(api, admin, tenant);
+        String keysCursor = api.get("/v1/admin/tenants/" + tenant + "/api-keys?limit=1").token(admin).send()
+                .string("next_cursor");
+        assertThat(keysCursor).isNotNull();
+        assertCursorRefused(api.get("/v1/accounts?cursor=" + keysCursor).token(key).send(), "other_list");
+        assertCursorRefused(api.get("/v1/admin/tenants/" + tenant + "/api-keys?cursor=" + cursor).token(admin)
+                .send(), "other_list");
+        assertCursorRefused(api.get("/v1/admin/tenants/acme/api-keys?cursor=" + keysCursor).token(admin).send(),
+                "filters_changed");
+
+        String old = java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(("c1:" + next.list("data").get(0).get("id")).getBytes(StandardCharsets.UTF_8));
+        assertCursorRefused(api.get("/v1/accounts?cursor=" + old).token(key).send(), "outdated");
+    }
+
+    private static void assertCursorRefused(Api.Response response, String code) {
+        assertThat(response.status()).as(response.toString()).isEqualTo(400);
+        assertThat(response.string("code")).isEqualTo("invalid_request");
+        assertThat(response.errorFields()).containsExactly("cursor");
+        assertThat(response.string("errors.0.code")).as(response.toString()).isEqualTo(code);
     }
 }

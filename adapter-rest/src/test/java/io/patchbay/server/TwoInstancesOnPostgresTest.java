@@ -68,7 +68,7 @@ class TwoInstancesOnPostgresTest {
 
                 // PostgreSQL refuses a NUL in text; it is refused first, naming the value, never a 500.
                 String nulCursor = java.util.Base64.getUrlEncoder().withoutPadding()
-                        .encodeToString("c1:a\u0000b".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        .encodeToString("c2:accounts:x:a\u0000b".getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 for (String query : java.util.List.of("label=a%00b", "owner_id=a%00b", "connector_id=a%00b",
                         "cursor=" + nulCursor)) {
                     Api.Response refused = a.get("/v1/accounts?" + query).token(key).send();

@@ -151,8 +151,13 @@ public final class AccountRoutes implements RouteGroup {
     private void list(Context ctx) {
         Caller.Key caller = auth.key(ctx, Scope.ACCOUNTS_READ);
         List<FieldError> errors = new ArrayList<>();
-        Paging.Request page = Paging.read(ctx, AccountQuery.MAX_LIMIT, Set.of("connector_id", "owner_id", "status",
-                "label"), errors);
+        Viewer viewer = caller.viewer();
+        // Who is acted for decides the items as much as a filter does.
+        Map<String, String> scope = new java.util.HashMap<>(Map.of("tenant", viewer.tenantId()));
+        viewer.ownerId().ifPresent(o -> scope.put("owner", o));
+        viewer.teamId().ifPresent(t -> scope.put("team", t));
+        Paging.Request page = Paging.read(ctx, "accounts", AccountQuery.MAX_LIMIT, Set.of("connector_id", "owner_id",
+                "status", "label"), scope, errors);
         // No owner, connector or label is blank: such a filter (say, an unset variable) would list nothing, silently.
         for (String filter : List.of("connector_id", "owner_id", "label")) {
             String value = ctx.queryParam(filter);
@@ -176,7 +181,7 @@ public final class AccountRoutes implements RouteGroup {
                 Optional.ofNullable(ctx.queryParam("connector_id")), Optional.ofNullable(ctx.queryParam("owner_id")),
                 status, Optional.ofNullable(ctx.queryParam("label")), page.limit(), page.after()));
         ctx.json(new Paging.PageView(result.items().stream().map(AccountView::of).toList(),
-                result.nextCursor().map(Paging::encode)));
+                result.nextCursor().map(page::cursorAfter)));
     }
 
     /** An edit-mode connect session may read the account it re-keys, so the page can name it to the user. */

@@ -3,13 +3,19 @@ package io.patchbay.server.http;
 import com.squareup.moshi.Json;
 import io.javalin.http.Context;
 import io.patchbay.spi.FieldError;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -18,7 +24,14 @@ import java.util.TreeSet;
  */
 public final class Paging {
     public static final int DEFAULT_LIMIT = 50;
-    private static final String CURSOR_PREFIX = "c1:";
+    /**
+     * {@code c2:<list>:<filters hash>:<last id>}, base64url: a cursor names the list and the filters it pages, so
+     * one passed to another list, or with other filters, is refused instead of ending the walk or skipping items.
+     */
+    private static final String CURSOR_PREFIX = "c2:";
+    /** The first form, {@code c1:<last id>}, bound to nothing; refused, as cursors live only as long as a walk. */
+    private static final String OLD_CURSOR_PREFIX = "c1:";
+    private static final int HASH_BYTES = 12;
 
     private Paging() {
     }
@@ -27,18 +40,31 @@ public final class Paging {
     public record PageView(List<?> data, @Json(name = "next_cursor") Optional<String> nextCursor) {
     }
 
-    /** The page request of a list route. */
-    public record Request(int limit, Optional<String> after) {
+    /**
+     * The page request of a list route.
+     *
+     * @param binding the list and the hash of its filters, which the cursors of its pages carry
+     */
+    public record Request(int limit, Optional<String> after, String binding) {
+        /** The {@code next_cursor} of a page of this list, with these filters, that ends at {@code lastId}. */
+        public String cursorAfter(String lastId) {
+            return Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString((CURSOR_PREFIX + binding + ":" + lastId).getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     /**
      * Reads {@code limit} and {@code cursor}, and refuses query parameters other than those and {@code filters}.
      *
+     * @param list  the list's name, which its cursors carry (no {@code :})
+     * @param scope what else decides the items besides the query's filters (a path's tenant, the end user acted
+     *              for): a cursor is refused where any of it, or a filter, differs from the page it came from
      * @throws ApiException 400 naming each bad parameter
      */
-    public static Request read(Context ctx, int maxLimit, Set<String> filters) {
+    public static Request read(Context ctx, String list, int maxLimit, Set<String> filters,
+                               Map<String, String> scope) {
         List<FieldError> errors = new ArrayList<>();
-        Request request = read(ctx, maxLimit, filters, errors);
+        Request request = read(ctx, list, maxLimit, filters, scope, errors);
         if (!errors.isEmpty()) {
             throw ApiException.invalidRequest(errors);
         }
@@ -46,10 +72,11 @@ public final class Paging {
     }
 
     /**
-     * As {@link #read(Context, int, Set)}, adding what is wrong to {@code errors} instead, so that a route checking
-     * its filters too answers every bad field at once; what is wrong reads as its default.
+     * As {@link #read(Context, String, int, Set, Map)}, adding what is wrong to {@code errors} instead, so that a
+     * route checking its filters too answers every bad field at once; what is wrong reads as its default.
      */
-    public static Request read(Context ctx, int maxLimit, Set<String> filters, List<FieldError> errors) {
+    public static Request read(Context ctx, String list, int maxLimit, Set<String> filters,
+                               Map<String, String> scope, List<FieldError> errors) {
         Set<String> allowed = new TreeSet<>(filters);
         allowed.add("limit");
         allowed.add("cursor");
@@ -73,16 +100,70 @@ public final class Paging {
                 }
             }
         }
+        Map<String, String> bound = new TreeMap<>();
+        for (String filter : filters) {
+            String value = ctx.queryParam(filter);
+            if (value != null) {
+                bound.put("?" + filter, value);
+            }
+        }
+        scope.forEach((name, value) -> bound.put("@" + name, value));
+        String binding = list + ":" + hash(bound);
         Optional<String> after = Optional.empty();
         String cursor = ctx.queryParam("cursor");
         if (cursor != null) {
-            after = decode(cursor);
-            if (after.isEmpty()) {
-                errors.add(new FieldError("cursor", "invalid", "cursor must be a next_cursor value from a previous "
-                        + "page of this list"));
-            }
+            after = after(cursor, list, binding, errors);
         }
-        return new Request(limit, after);
+        return new Request(limit, after, binding);
+    }
+
+    /** The id a cursor continues after, when it is one of this list's with these filters; else an error. */
+    private static Optional<String> after(String cursor, String list, String binding, List<FieldError> errors) {
+        Optional<String> text = decode(cursor);
+        if (text.isPresent() && text.get().startsWith(OLD_CURSOR_PREFIX)) {
+            errors.add(new FieldError("cursor", "outdated", "cursor is of a form this server no longer reads; list "
+                    + "again from the first page (without cursor)"));
+            return Optional.empty();
+        }
+        // c2:<list>:<hash>:<id>; the id may hold ':' itself.
+        String[] parts = text.filter(t -> t.startsWith(CURSOR_PREFIX)).map(t -> t.split(":", 4))
+                .filter(p -> p.length == 4 && !p[3].isEmpty()).orElse(null);
+        if (parts == null) {
+            errors.add(new FieldError("cursor", "invalid", "cursor must be a next_cursor value from a previous "
+                    + "page of this list"));
+            return Optional.empty();
+        }
+        if (!parts[1].equals(list)) {
+            errors.add(new FieldError("cursor", "other_list", "cursor is a next_cursor of another list; pass it "
+                    + "only to the list it came from"));
+            return Optional.empty();
+        }
+        if (!(parts[1] + ":" + parts[2]).equals(binding)) {
+            errors.add(new FieldError("cursor", "filters_changed", "cursor came from this list with other filters "
+                    + "(or for another end user or tenant); repeat the first page's filters, or list again without "
+                    + "cursor"));
+            return Optional.empty();
+        }
+        return Optional.of(parts[3]);
+    }
+
+    /** A short, unambiguous digest of the filters: names and values length-prefixed. */
+    private static String hash(Map<String, String> bound) {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+        bound.forEach((name, value) -> {
+            for (String part : List.of(name, value)) {
+                byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+                sha256.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
+                sha256.update(bytes);
+            }
+        });
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(Arrays.copyOf(sha256.digest(), HASH_BYTES));
     }
 
     /**
@@ -111,19 +192,13 @@ public final class Paging {
         return errors;
     }
 
-    /** The opaque cursor for "after this id". */
-    public static String encode(String lastId) {
-        return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString((CURSOR_PREFIX + lastId).getBytes(StandardCharsets.UTF_8));
-    }
-
+    /** A cursor's text, when it is base64url of UTF-8 without control characters. */
     static Optional<String> decode(String cursor) {
         try {
             String text = io.patchbay.server.http.Json.strictUtf8(Base64.getUrlDecoder().decode(cursor));
             // Ours hold a generated id; a crafted one with a control character would reach the database.
-            if (text.startsWith(CURSOR_PREFIX) && text.length() > CURSOR_PREFIX.length()
-                    && !RequestShape.hasControlCharacter(text)) {
-                return Optional.of(text.substring(CURSOR_PREFIX.length()));
+            if (!RequestShape.hasControlCharacter(text)) {
+                return Optional.of(text);
             }
         } catch (IllegalArgumentException | CharacterCodingException ignored) {
             // not base64 or not UTF-8: reported by the caller
@@ -137,8 +212,8 @@ public final class Paging {
                 .filter(item -> request.after().map(a -> id.apply(item).compareTo(a) > 0).orElse(true))
                 .toList();
         List<T> page = rest.subList(0, Math.min(request.limit(), rest.size()));
-        Optional<String> next = rest.size() > page.size() ? Optional.of(encode(id.apply(page.get(page.size() - 1))))
-                : Optional.empty();
+        Optional<String> next = rest.size() > page.size()
+                ? Optional.of(request.cursorAfter(id.apply(page.get(page.size() - 1)))) : Optional.empty();
         return new PageView(page, next);
     }
 }

@@ -102,7 +102,7 @@ public final class KeysetRoutes implements RouteGroup {
      */
     private void reencrypt(Context ctx) {
         Caller.Key caller = auth.key(ctx, Scope.ADMIN);
-        Paging.Request page = Paging.read(ctx, MAX_REENCRYPT_LIMIT, Set.of());
+        Paging.Request page = Paging.read(ctx, "reencrypt", MAX_REENCRYPT_LIMIT, Set.of(), Map.of());
         long budget = ctx.queryParam("limit") == null ? Long.MAX_VALUE : page.limit();
         long reencrypted = 0;
         long changed = 0;
@@ -137,7 +137,7 @@ public final class KeysetRoutes implements RouteGroup {
         record(caller, "keyset.reencrypted", Map.of("reencrypted", Long.toString(reencrypted),
                 "changed", Long.toString(changed), "unreadable", Integer.toString(unreadable.size()),
                 "primary_key_id", Long.toString(sealedWith), "complete", Boolean.toString(cursor.isEmpty())));
-        ctx.json(new ReencryptView(reencrypted, changed, unreadable, cursor.map(Paging::encode),
+        ctx.json(new ReencryptView(reencrypted, changed, unreadable, cursor.map(page::cursorAfter),
                 StatusView.of(status)));
     }
 
