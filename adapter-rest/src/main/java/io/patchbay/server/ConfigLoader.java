@@ -61,6 +61,10 @@ final class ConfigLoader {
     private static final Set<String> LIST_KEYS = Set.of("cors.allowed_origins");
     private static final Pattern CONNECTOR_KEY = Pattern.compile("connector\\.([a-z][a-z0-9-]*)\\.([a-z][a-z0-9_]*)");
     private static final Pattern CONNECTOR_ENV = Pattern.compile("PATCHBAY_CONNECTOR_([A-Z][A-Z0-9-]*)_([A-Z][A-Z0-9_]*)");
+    private static final Pattern SERVICE_LINK = Pattern.compile(
+            "PATCHBAY_([A-Z0-9_]+_)?(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT_\\d+_(TCP|UDP|SCTP)(_(PROTO|PORT|ADDR))?)");
+    private static final Pattern PORT_LINK = Pattern.compile("PATCHBAY_([A-Z0-9_]+_)?PORT");
+    private static final Pattern LINK_URL = Pattern.compile("(tcp|udp|sctp)://");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kib|mib)?", Pattern.CASE_INSENSITIVE);
     /** A host name or IPv4 address; an IPv6 literal (two colons at least), bracketed or not, is {@link #IPV6}. */
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
@@ -94,6 +98,8 @@ final class ConfigLoader {
     }
 
     private final Map<String, Setting> settings = new TreeMap<>();
+    /** The keys the config file gave, as dotted names. */
+    private final Set<String> keysInFile = new java.util.HashSet<>();
     private final List<String> problems = new ArrayList<>();
 
     private ConfigLoader() {
@@ -118,12 +124,26 @@ final class ConfigLoader {
             }
         });
         environment.forEach((name, value) -> {
-            if (name.startsWith(PREFIX) && !ENVIRONMENT_ONLY.contains(name)) {
+            if (name.startsWith(PREFIX) && !ENVIRONMENT_ONLY.contains(name) && !serviceLink(name, value)) {
                 String variable = "environment variable " + name;
                 loader.put(envToKey(name), value, variable, name, variable);
             }
         });
         return loader.build();
+    }
+
+    /**
+     * Whether a variable is one Kubernetes sets for a Service named {@code patchbay} or {@code patchbay-<x>} in every
+     * pod of its namespace ({@code PATCHBAY_SERVICE_HOST}, {@code PATCHBAY_PORT=tcp://10.0.0.7:8080}, ...): not a
+     * setting, and refusing it as unknown would stop every start of the pod. A value set in the pod spec wins over a
+     * service link of the same name, so a {@code PATCHBAY_PORT} in URL form is always the link's.
+     */
+    static boolean serviceLink(String name, String value) {
+        if (name.startsWith(PREFIX + "CONNECTOR_")) {
+            return false;
+        }
+        return SERVICE_LINK.matcher(name).matches()
+                || PORT_LINK.matcher(name).matches() && LINK_URL.matcher(value.strip()).lookingAt();
     }
 
     static String envName(String key) {
@@ -156,10 +176,19 @@ final class ConfigLoader {
                     + " (in the environment: " + envName("database.url") + " and so on)");
             return;
         }
+        if (value.isBlank() && settings.containsKey(key.get())) {
+            // Empty counts as not set: an empty variable leaves the file's value, as the docs say.
+            return;
+        }
         settings.put(key.get(), new Setting(value.strip(), origin));
     }
 
     private void putFromFile(String file, String key, String value) {
+        if (!keysInFile.add(key)) {
+            // "log.level: x" and a "log:" block with "level: y": YAML sees two keys, the setting is given twice.
+            problems.add(file + ": the key '" + key + "' is given twice; give each setting once");
+            return;
+        }
         put(Optional.of(key), value, file, key, file + ": " + key);
     }
 

@@ -207,7 +207,8 @@ public final class PatchbayServer implements AutoCloseable {
             // Only once listening: a start that fails before would store a key that nobody is ever shown.
             Optional<ApiKeyService.Created> adminKey = injector.getInstance(ApiKeyService.class).createFirstAdminKey();
             LOG.info("Patchbay listening on http://{}:{} ({}) with connectors {} ({} ms)",
-                    config.host().contains(":") ? "[" + config.host() + "]" : config.host(), edge.port(),
+                    config.host().contains(":") && !config.host().startsWith("[") ? "[" + config.host() + "]"
+                            : config.host(), edge.port(),
                     io.transportName(), registry.loaded().stream().map(l -> l.id() + " " + l.version()).toList(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             return new PatchbayServer(storage, injector.getInstance(Hub.class), registry, app, io, edge,

@@ -256,6 +256,54 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anEmptyVariableLeavesTheFilesValue() throws IOException {
+        Path file = dir.resolve("patchbay.yaml");
+        Files.writeString(file, """
+                port: 7000
+                connector:
+                  toggl:
+                    base_url: http://proxy.internal:3128/toggl
+                """);
+        ServerConfig config = ConfigLoader.load(Map.of("PATCHBAY_CONFIG_FILE", file.toString(), "PATCHBAY_PORT", "",
+                "PATCHBAY_CONNECTOR_TOGGL_BASE_URL", " "));
+        assertThat(config.port()).isEqualTo(7000);
+        assertThat(config.connector("toggl").baseUrl()).hasValue(URI.create("http://proxy.internal:3128/toggl"));
+    }
+
+    @Test
+    void aYamlSettingGivenDottedAndAsABlockIsRefusedAsGivenTwice() throws IOException {
+        Path file = dir.resolve("patchbay.yaml");
+        Files.writeString(file, """
+                log.level: debug
+                log:
+                  level: warn
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_CONFIG_FILE", file.toString())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("the key 'log.level' is given twice; give each setting once");
+    }
+
+    @Test
+    void theVariablesKubernetesSetsForAServiceNamedPatchbayAreNotSettings() {
+        // What a pod sees for Services "patchbay" and "patchbay-admin" (enableServiceLinks is on by default).
+        ServerConfig config = ConfigLoader.load(Map.ofEntries(
+                Map.entry("PATCHBAY_SERVICE_HOST", "10.96.0.12"), Map.entry("PATCHBAY_SERVICE_PORT", "8080"),
+                Map.entry("PATCHBAY_SERVICE_PORT_HTTP", "8080"), Map.entry("PATCHBAY_PORT", "tcp://10.96.0.12:8080"),
+                Map.entry("PATCHBAY_PORT_8080_TCP", "tcp://10.96.0.12:8080"),
+                Map.entry("PATCHBAY_PORT_8080_TCP_PROTO", "tcp"), Map.entry("PATCHBAY_PORT_8080_TCP_PORT", "8080"),
+                Map.entry("PATCHBAY_PORT_8080_TCP_ADDR", "10.96.0.12"),
+                Map.entry("PATCHBAY_ADMIN_SERVICE_HOST", "10.96.0.13"),
+                Map.entry("PATCHBAY_ADMIN_PORT", "tcp://10.96.0.13:9000")));
+        assertThat(config.port()).as("the default: the link's PATCHBAY_PORT is not a port").isEqualTo(8080);
+
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_PORT", "80x")))
+                .as("a port that is not a link's URL is still checked").isInstanceOf(ConfigException.class)
+                .hasMessageContaining("PATCHBAY_PORT");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("PATCHBAY_SERVICE_HOSTS", "x")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("unknown setting 'PATCHBAY_SERVICE_HOSTS'");
+    }
+
+    @Test
     void aYamlKeyWithoutAValueCountsAsNotSetButItsNameIsStillChecked() throws IOException {
         Path file = dir.resolve("patchbay.yaml");
         Files.writeString(file, "host:\nport: 7000\ndatabase:\n  url:\n");
