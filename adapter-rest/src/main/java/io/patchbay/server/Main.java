@@ -198,20 +198,18 @@ public final class Main {
     }
 
     private static void print(PrintStream out, String heading, String key, int port, List<String> notes) {
-        out.println();
-        out.println("================================================================================");
-        out.println(heading);
-        out.println();
-        out.println("   " + key);
-        out.println();
-        // The command names the key by a variable, so that it runs as pasted and the key is printed once only.
-        out.println(" Create a tenant API key with it, with ADMIN set to the key above:");
-        out.println("   curl -X POST http://localhost:" + port + "/v1/admin/tenants/default/api-keys \\");
-        out.println("        -H \"Authorization: Bearer $ADMIN\" \\");
-        out.println("        -H 'Content-Type: application/json' -d '{\"name\":\"my app\"}'");
-        notes.forEach(out::println);
-        out.println("================================================================================");
-        out.println();
+        List<String> lines = new java.util.ArrayList<>(List.of("",
+                "================================================================================",
+                heading, "", "   " + key, "",
+                // The command names the key by a variable, so that it runs as pasted and the key is printed once.
+                " Create a tenant API key with it, with ADMIN set to the key above:",
+                "   curl -X POST http://localhost:" + port + "/v1/admin/tenants/default/api-keys \\",
+                "        -H \"Authorization: Bearer $ADMIN\" \\",
+                "        -H 'Content-Type: application/json' -d '{\"name\":\"my app\"}'"));
+        lines.addAll(notes);
+        lines.addAll(List.of("================================================================================", ""));
+        // One write: the console log's writer thread, printing to the same stream, cannot cut into the box.
+        out.print(String.join(System.lineSeparator(), lines) + System.lineSeparator());
         out.flush();
     }
 }

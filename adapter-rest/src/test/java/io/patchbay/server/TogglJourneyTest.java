@@ -410,7 +410,8 @@ class TogglJourneyTest extends ServerWithFakeTogglTest {
         String id = linked("u-alice", null, FakeToggl.ALICE, STUDIO);
         toggl.clearRequests();
         Map<String, Map<String, Object>> refused = new LinkedHashMap<>();
-        refused.put("stop", Map.of("start", "2026-12-01T12:00:00Z"));
+        // What no schema can say (values compared with each other) the connector refuses itself.
+        refused.put("stop", Map.of("start", "2026-12-01T12:00:00Z", "stop", "2026-12-01T11:00:00Z"));
         refused.put("start", Map.of("start", "2026-02-31T10:00:00Z", "duration", 60));
         for (Map.Entry<String, Map<String, Object>> c : refused.entrySet()) {
             Api.Response response = api.post("/v1/accounts/" + id + "/actions/create_time_entry").token(key)
