@@ -14,9 +14,11 @@ import java.util.Set;
  */
 final class ProxyHeaders {
     /** Response headers that are ours to set, or could hand the caller a provider session. */
-    static final Set<String> NOT_RETURNED = io.patchbay.core.proxy.ProxyHeaders.NOT_RETURNED;
+    private static final Set<String> NOT_RETURNED = io.patchbay.core.proxy.ProxyHeaders.NOT_RETURNED;
     private static final List<AsciiString> NOT_FORWARDED_PREFIXES =
             io.patchbay.core.proxy.ProxyHeaders.NOT_FORWARDED_PREFIXES.stream().map(AsciiString::of).toList();
+    private static final List<AsciiString> NOT_RETURNED_PREFIXES =
+            io.patchbay.core.proxy.ProxyHeaders.NOT_RETURNED_PREFIXES.stream().map(AsciiString::of).toList();
 
     private ProxyHeaders() {
     }
@@ -30,7 +32,7 @@ final class ProxyHeaders {
         List<CharSequence> dropped = null;
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
             CharSequence name = it.next().getKey();
-            if (prefixed(name) || AsciiString.indexOf(name, '_', 0) >= 0
+            if (startsWithAny(name, NOT_FORWARDED_PREFIXES) || AsciiString.indexOf(name, '_', 0) >= 0
                     && !io.patchbay.core.proxy.ProxyHeaders.forwarded(name.toString())) {
                 // X_Forwarded_For is X-Forwarded-For to a server that reads names into variables.
                 if (dropped == null) {
@@ -44,8 +46,8 @@ final class ProxyHeaders {
         }
     }
 
-    private static boolean prefixed(CharSequence name) {
-        for (AsciiString prefix : NOT_FORWARDED_PREFIXES) {
+    private static boolean startsWithAny(CharSequence name, List<AsciiString> prefixes) {
+        for (AsciiString prefix : prefixes) {
             if (AsciiString.regionMatches(name, true, 0, prefix, 0, prefix.length())) {
                 return true;
             }
@@ -60,11 +62,10 @@ final class ProxyHeaders {
     static void removeNotReturned(HttpHeaders headers, Set<String> connectorStripped, List<String> secrets) {
         NOT_RETURNED.forEach(headers::remove);
         connectorStripped.forEach(headers::remove);
-        List<String> dropped = null;
-        for (String name : headers.names()) {
-            String lower = name.toLowerCase(java.util.Locale.ROOT);
-            if (!io.patchbay.core.proxy.ProxyHeaders.returned(lower)
-                    || !secrets.isEmpty() && io.patchbay.core.proxy.SecretMasking.mask(name, secrets) != name) {
+        List<CharSequence> dropped = null;
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
+            CharSequence name = it.next().getKey();
+            if (startsWithAny(name, NOT_RETURNED_PREFIXES) || holdsAny(name, secrets)) {
                 if (dropped == null) {
                     dropped = new ArrayList<>(2);
                 }
@@ -74,5 +75,18 @@ final class ProxyHeaders {
         if (dropped != null) {
             dropped.forEach(headers::remove);
         }
+    }
+
+    private static boolean holdsAny(CharSequence name, List<String> secrets) {
+        if (secrets.isEmpty()) {
+            return false;
+        }
+        String text = name.toString();
+        for (String secret : secrets) {
+            if (text.contains(secret)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

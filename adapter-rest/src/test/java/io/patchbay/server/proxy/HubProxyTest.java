@@ -22,6 +22,7 @@ import io.patchbay.core.proxy.ProxyRequest;
 import io.patchbay.core.proxy.ProxyResponse;
 import io.patchbay.spi.ConnectorContext;
 import io.patchbay.spi.Credentials;
+import io.patchbay.spi.FieldError;
 import io.patchbay.spi.ProviderUnavailable;
 import io.patchbay.spi.RateLimited;
 import io.patchbay.storage.PatchbayStorage;
@@ -174,6 +175,24 @@ class HubProxyTest {
         assertThat(answer.header("x-echo")).contains("token [REDACTED]");
         assertThat(answer.header("content-type")).contains("application/json");
         assertThat(answer.headers()).doesNotContainKeys("set-cookie", "server", "content-length");
+    }
+
+    @Test
+    void headerNamesWithUnderscoresCrossCorsAndHeadersNamedAfterTheTokenStayBehindAsOnTheServersProxy() {
+        assertThatThrownBy(() -> hub.proxy().send(OWNER, account.id(), ProxyRequest.of("POST", "api/v9/me")
+                .withHeader("X_HTTP_Method_Override", "DELETE")))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors())
+                        .extracting(FieldError::code).containsExactly("method_override_refused"));
+        toggl.enqueue(new Fault(200, Map.of("Content-Type", "application/json", "Access-Control-Allow-Origin", "*",
+                "Timing-Allow-Origin", "*", "X-" + TOKEN, "1", "X-Kept", "yes"), "{}", Duration.ZERO, "/api/v9/me"));
+
+        ProxyResponse answer = hub.proxy().send(OWNER, account.id(), ProxyRequest.of("GET", "api/v9/me")
+                .withHeader("X_Forwarded_For", "203.0.113.7").withHeader("X_Request_Note", "kept"));
+
+        assertThat(toggl.lastRequest().header("X_Forwarded_For")).isNull();
+        assertThat(toggl.lastRequest().header("X_Request_Note")).isEqualTo("kept");
+        assertThat(answer.headers()).doesNotContainKeys("access-control-allow-origin", "timing-allow-origin",
+                ("x-" + TOKEN)).containsKey("x-kept");
     }
 
     @Test
