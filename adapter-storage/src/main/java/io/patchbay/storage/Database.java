@@ -144,7 +144,7 @@ final class Database implements AutoCloseable {
      */
     static final Duration WRITE_FAILURE_HOLD = Duration.ofSeconds(30);
 
-    private record WriteFailure(String reason, long atNanos) {
+    private record WriteFailure(String cause, String reason, long atNanos) {
     }
 
     private Database(Dialect dialect, Duration lockTimeout, Duration statementTimeout, HikariDataSource dataSource,
@@ -337,10 +337,6 @@ final class Database implements AutoCloseable {
             throw newerSchema(database, newest, latest);
         }
         return latestApplied && !failed;
-    }
-
-    static boolean schemaIsCurrent(javax.sql.DataSource dataSource, Dialect dialect) {
-        return schemaIsCurrent(dataSource, dialect, "the database");
     }
 
     private static StorageException newerSchema(String database, MigrationVersion found, MigrationVersion latest) {
@@ -687,8 +683,9 @@ final class Database implements AutoCloseable {
             // with a stack trace would bury the one line that names the cause. Logged here once; no cause attached.
             String reason = cannotWrite.get() + " (" + rootMessage(e) + ")";
             WriteFailure before = writeFailure;
-            writeFailure = new WriteFailure(reason, System.nanoTime());
-            if (before == null || !before.reason().equals(reason)) {
+            writeFailure = new WriteFailure(cannotWrite.get(), reason, System.nanoTime());
+            // Once per cause: the database's own text names a different file or table on each statement.
+            if (before == null || !before.cause().equals(cannotWrite.get())) {
                 LOG.warn("Writes fail: {}; the storage reports not ready until a write succeeds", reason, e);
             }
             return new StorageException("The database cannot be written: " + reason);

@@ -79,7 +79,7 @@ class MigrationsTest {
         StorageConfig config = TestStorage.config(dialect, dir);
         storage = PatchbayStorage.open(config);
         assertThat(storage.ready()).isTrue();
-        assertThat(Database.schemaIsCurrent(storage.database().dataSource(), dialect)).isTrue();
+        assertThat(Database.schemaIsCurrent(storage.database().dataSource(), dialect, "the database")).isTrue();
         storage.close();
 
         storage = PatchbayStorage.open(config);
@@ -95,11 +95,11 @@ class MigrationsTest {
         var database = storage.database();
         database.write(h -> h.execute("UPDATE flyway_schema_history SET success = ? WHERE version = ?", false,
                 dialect.latestMigration));
-        assertThat(Database.schemaIsCurrent(database.dataSource(), dialect)).isFalse();
+        assertThat(Database.schemaIsCurrent(database.dataSource(), dialect, "the database")).isFalse();
 
         database.write(h -> h.execute("UPDATE flyway_schema_history SET success = ?, version = '999' WHERE version = ?",
                 true, dialect.latestMigration));
-        assertThatThrownBy(() -> Database.schemaIsCurrent(database.dataSource(), dialect))
+        assertThatThrownBy(() -> Database.schemaIsCurrent(database.dataSource(), dialect, "the database"))
                 .isInstanceOf(StorageException.class)
                 .hasMessageContaining("is at version 999, newer than version " + dialect.latestMigration);
     }

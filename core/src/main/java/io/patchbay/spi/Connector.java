@@ -10,7 +10,8 @@ import java.util.Optional;
  * <p>Implementations are thread-safe. Failures are reported with the subclasses of {@link ConnectorException}.
  *
  * <p>{@link #info()}, {@link #credentialSpec()} and {@link #actions()} describe the connector and do not change
- * while it is loaded: the host reads them once, when it loads the connector, and serves its catalog from that.
+ * while it is loaded: the host reads them when it loads the connector and serves its catalog from what it read,
+ * never asking again per request.
  */
 public interface Connector extends AutoCloseable {
 

@@ -22,9 +22,11 @@ public final class HopByHop {
         to.set(from);
         NAMES.forEach(to::remove);
         // Every Connection line: a list may be split over several.
-        for (String connection : from.getAll(HttpHeaderNames.CONNECTION)) {
-            for (String listed : connection.split(",")) {
-                to.remove(listed.strip());
+        if (from.contains(HttpHeaderNames.CONNECTION)) {
+            for (String connection : from.getAll(HttpHeaderNames.CONNECTION)) {
+                for (String listed : connection.split(",")) {
+                    to.remove(listed.strip());
+                }
             }
         }
         return to.remove(HttpHeaderNames.CONTENT_LENGTH);

@@ -29,7 +29,10 @@ public final class Paging {
      * one passed to another list, or with other filters, is refused instead of ending the walk or skipping items.
      */
     private static final String CURSOR_PREFIX = "c2:";
-    /** The first form, {@code c1:<last id>}, bound to nothing; refused, as cursors live only as long as a walk. */
+    /**
+     * The first form, {@code c1:<last id>}, bound to nothing: still read, so a walk begun before an upgrade (or on an
+     * instance not yet upgraded) goes on.
+     */
     private static final String OLD_CURSOR_PREFIX = "c1:";
     private static final int HASH_BYTES = 12;
 
@@ -120,10 +123,10 @@ public final class Paging {
     /** The id a cursor continues after, when it is one of this list's with these filters; else an error. */
     private static Optional<String> after(String cursor, String list, String binding, List<FieldError> errors) {
         Optional<String> text = decode(cursor);
-        if (text.isPresent() && text.get().startsWith(OLD_CURSOR_PREFIX)) {
-            errors.add(new FieldError("cursor", "outdated", "cursor is of a form this server no longer reads; list "
-                    + "again from the first page (without cursor)"));
-            return Optional.empty();
+        if (text.isPresent() && text.get().startsWith(OLD_CURSOR_PREFIX)
+                && text.get().length() > OLD_CURSOR_PREFIX.length()) {
+            // A walk begun on an instance of the release before, during a rolling upgrade: read as it was, unbound.
+            return Optional.of(text.get().substring(OLD_CURSOR_PREFIX.length()));
         }
         // c2:<list>:<hash>:<id>; the id may hold ':' itself.
         String[] parts = text.filter(t -> t.startsWith(CURSOR_PREFIX)).map(t -> t.split(":", 4))

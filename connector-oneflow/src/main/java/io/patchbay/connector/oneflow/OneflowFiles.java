@@ -23,6 +23,10 @@ import retrofit2.Response;
 final class OneflowFiles {
     private static final String ACCEPT_BINARY = "binary/octet-stream";
     private static final int MAX_REDIRECTS = 5;
+    /** The file host failed in a way a fresh link may get past: the read is retried. */
+    static final String DOWNLOAD_FAILED = "download_failed";
+    /** The file host refused the file itself (404, say): not retried. */
+    static final String DOWNLOAD_REFUSED = "download_refused";
     private static final Set<String> GENERIC_TYPES = Set.of("application/octet-stream", "binary/octet-stream");
     /** RFC 6266 {@code filename*=charset'language'percent-encoded} (RFC 8187); the language tag may be empty. */
     private static final Pattern FILENAME_EXT = Pattern.compile(
@@ -105,7 +109,9 @@ final class OneflowFiles {
                 // is its credential.
                 int status = response.code();
                 closeQuietly(response.errorBody());
-                throw new ProviderUnavailable("download_failed", "The file host " + answered.host() + " answered HTTP "
+                // An expired link (401, 403) or the host's outage may pass with a fresh link; a 404 will not.
+                boolean fresh = status >= 500 || status == 401 || status == 403;
+                throw new ProviderUnavailable(fresh ? DOWNLOAD_FAILED : DOWNLOAD_REFUSED, "The file host " + answered.host() + " answered HTTP "
                         + status + " to the download of file " + fileId + " of contract " + contractId
                         + " that Oneflow redirected to" + (status == 403 || status == 401
                         ? "; the link Oneflow gave may have expired" : ""), null);

@@ -82,6 +82,17 @@ class DownloadTest extends FakeServerTest {
                         .contains("file host localhost answered HTTP 401"));
         // Retried as a whole: a fresh link from Oneflow may work.
         assertThat(fake.requests()).filteredOn(c -> c.apiPath().startsWith("/__files/")).hasSize(3);
+
+        // A file the host does not have is not there on the next link either: asked once.
+        fake.reset();
+        fake.redirectDownloadsToHost("localhost").fileHostAnswers(404);
+        assertThatThrownBy(() -> invoke(ADMIN, "download_contract_file", Map.of("contract_id",
+                FakeOneflow.CONTRACT_SIGNED)))
+                .isInstanceOfSatisfying(io.patchbay.spi.ProviderUnavailable.class, e -> {
+                    assertThat(e.code()).isEqualTo("download_refused");
+                    assertThat(e.getMessage()).contains("file host localhost answered HTTP 404");
+                });
+        assertThat(fake.requests()).filteredOn(c -> c.apiPath().startsWith("/__files/")).hasSize(1);
     }
 
     @Test

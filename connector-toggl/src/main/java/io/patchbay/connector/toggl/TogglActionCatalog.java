@@ -62,8 +62,8 @@ final class TogglActionCatalog {
                 "description", string("What is being done", MAX_TEXT),
                 "project_id", id("Project to book on"),
                 "task_id", id("Task of that project"),
-                "tags", arrayOf(nonBlank("Tag name; unknown names are created, where only admins may create tags "
-                        + "by admins only", MAX_NAME), "Tag names", MAX_LIST),
+                "tags", arrayOf(nonBlank("Tag name; unknown names are created (in a workspace where only admins "
+                        + "may create tags, only for admins)", MAX_NAME), "Tag names", MAX_LIST),
                 "tag_ids", arrayOf(id("Tag id"), "Tag ids", MAX_LIST),
                 "billable", bool("Billable flag (paid plans)"));
     }

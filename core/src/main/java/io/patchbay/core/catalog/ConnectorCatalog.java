@@ -70,11 +70,17 @@ public final class ConnectorCatalog {
     private static Optional<Description> describe(Connector connector) {
         try {
             return Optional.of(new Description(connector.info(), connector.credentialSpec(), connector.actions()));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError | AssertionError e) {
+            // A class the connector lacks (NoClassDefFoundError) fails it alone, as a thrown exception does.
             LOG.error("Connector {} left out of the catalog: it failed to describe itself", connector.getClass()
                     .getName(), e);
             return Optional.empty();
         }
+    }
+
+    /** All connectors, by id. */
+    public List<Connector> list() {
+        return descriptions.stream().map(d -> byId.get(d.id()).connector()).toList();
     }
 
     /** What every connector declares, by id. */

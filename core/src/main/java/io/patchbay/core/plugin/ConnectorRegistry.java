@@ -263,22 +263,40 @@ public final class ConnectorRegistry implements AutoCloseable {
         }
         ConnectorSource source = ConnectorSource.directory(folder);
         try {
-            Map<String, ConnectorFactory> byFactoryId = new LinkedHashMap<>();
+            List<ConnectorFactory> declared = new ArrayList<>();
+            List<String> others = new ArrayList<>();
+            ConnectorLoadException unreadable = null;
             for (ConnectorFactory factory : factories) {
-                byFactoryId.putIfAbsent(factoryId(factory, source), factory);
+                String id;
+                try {
+                    id = factoryId(factory, source);
+                } catch (ConnectorLoadException e) {
+                    // Another connector's factory in a merged jar may be broken without breaking this one.
+                    unreadable = unreadable == null ? e : unreadable;
+                    others.add(factory.getClass().getName() + " (no valid id)");
+                    continue;
+                }
+                if (id.equals(descriptor.id())) {
+                    declared.add(factory);
+                } else {
+                    others.add("'" + id + "'");
+                }
             }
-            ConnectorFactory declared = byFactoryId.remove(descriptor.id());
-            if (declared == null) {
-                throw new ConnectorLoadException("folder " + folder + " declares connector '" + descriptor.id()
-                        + "' but provides factories " + byFactoryId.keySet());
+            if (declared.isEmpty()) {
+                throw factories.size() == 1 && unreadable != null ? unreadable : new ConnectorLoadException("folder "
+                        + folder + " declares connector '" + descriptor.id() + "' but provides factories " + others);
             }
-            if (!byFactoryId.isEmpty()) {
+            if (declared.size() > 1) {
+                throw new ConnectorLoadException("folder " + folder + " provides " + declared.size() + " factories of "
+                        + "connector '" + descriptor.id() + "'; which one to load is not clear");
+            }
+            if (!others.isEmpty()) {
                 // A jar merged for the class path, say: the others would otherwise be dropped without a word.
                 LOG.warn("Folder {} also provides connectors {}, which are not loaded: a folder loads the connector "
-                        + "its descriptor names ('{}'); give each connector a folder of its own", folder,
-                        byFactoryId.keySet(), descriptor.id());
+                        + "its descriptor names ('{}'); give each connector a folder of its own", folder, others,
+                        descriptor.id());
             }
-            add(byId, declared, descriptor.id(), source, Optional.of(descriptor.version()), host);
+            add(byId, declared.get(0), descriptor.id(), source, Optional.of(descriptor.version()), host);
         } catch (ConnectorLoadException e) {
             closeQuietly(loader);
             throw e;
@@ -365,6 +383,10 @@ public final class ConnectorRegistry implements AutoCloseable {
             // Asked once here, so a connector with an invalid definition is refused at load with its reason,
             // instead of failing every catalog request (for every connector) once the server runs.
             checkDefinition(connector.credentialSpec(), connector.actions(), id, source, host.schemaProblem());
+            if (Thread.currentThread().isInterrupted()) {
+                // Refused at its deadline while it was starting: nobody holds it to close it but here.
+                throw new ConnectorLoadException("connector '" + id + "' from " + source + " started too late");
+            }
             return new Loaded(id, version.orElse(info.version()), source, connector);
         } catch (Throwable e) {
             rethrowIfFatal(e);

@@ -338,10 +338,25 @@ class ConnectorRegistryTest {
             assertThat(registry.rejected()).isEmpty();
             assertThat(events.list).filteredOn(e -> e.getLevel() == Level.WARN).singleElement()
                     .extracting(ILoggingEvent::getFormattedMessage).isEqualTo("Folder " + connectors.resolve("first")
-                            + " also provides connectors [second], which are not loaded: a folder loads the "
+                            + " also provides connectors ['second'], which are not loaded: a folder loads the "
                             + "connector its descriptor names ('first'); give each connector a folder of its own");
         } finally {
             logger.detachAppender(events);
+        }
+    }
+
+    @Test
+    void aBrokenOtherFactoryInAFolderIsWarnedAboutAndTheDeclaredOneLoads() throws Exception {
+        Path connectors = temp.resolve("connectors");
+        buildConnectorJar(connectors.resolve("first"), "first", SpiVersion.CURRENT);
+        buildConnectorJar(temp.resolve("elsewhere").resolve("badid"), "badid", SpiVersion.CURRENT, "spec", "List.of()",
+                "public String id() { return \"Not_An_Id\"; }");
+        copyWithoutDescriptor(temp.resolve("elsewhere").resolve("badid").resolve("badid.jar"),
+                connectors.resolve("first").resolve("badid.jar"));
+
+        try (ConnectorRegistry registry = load(connectors)) {
+            assertThat(registry.find("first")).isPresent();
+            assertThat(registry.rejected()).isEmpty();
         }
     }
 
@@ -354,8 +369,9 @@ class ConnectorRegistryTest {
         buildConnectorJar(connectors.resolve("echo"), "echo", SpiVersion.CURRENT);
 
         ConnectorRegistry registry = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> ConnectorRegistry.load(
-                ConnectorRegistryTest.class.getClassLoader(), Optional.of(connectors), id -> ConnectorContext
-                        .defaults(id).withTimeouts(Duration.ofMillis(500), Duration.ofMillis(500))));
+                ConnectorRegistryTest.class.getClassLoader(), Optional.of(connectors), id -> id.equals("hangs")
+                        ? ConnectorContext.defaults(id).withTimeouts(Duration.ofMillis(500), Duration.ofMillis(500))
+                        : ConnectorContext.defaults(id)));
         try (registry) {
             assertThat(registry.find("echo")).isPresent();
             assertThat(registry.rejected()).singleElement().satisfies(r -> {
