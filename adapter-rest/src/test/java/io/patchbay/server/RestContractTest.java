@@ -1,6 +1,7 @@
 package io.patchbay.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.patchbay.connector.toggl.fake.FakeRequest;
 import io.patchbay.connector.toggl.fake.Fault;
@@ -470,6 +471,46 @@ class RestContractTest extends ServerWithFakeTogglTest {
                 8080);
         String banner = out.toString(StandardCharsets.UTF_8);
         assertThat(banner).contains("curl -X POST").contains("-H 'Content-Type: application/json'").contains("-d '{");
+    }
+
+    @Test
+    void theAuditLogNamesTheKeyOrSessionThatActedAndTheEndUserItActedFor() {
+        String id = link();
+        Api.Response renamed = api.patch("/v1/accounts/" + id).token(key).owner("u-alice")
+                .json(Map.of("label", "Named")).send();
+        assertThat(renamed.status()).as(renamed.toString()).isEqualTo(200);
+        Api.Response session = api.post("/v1/connect-sessions").token(key).json(Map.of("owner_id", "u-audit",
+                "allowed_connectors", List.of("toggl"))).send();
+        Api.Response viaSession = api.post("/v1/accounts").token(session.string("token")).json(Map.of(
+                "connector_id", "toggl", "credentials", Map.of("api_token", FakeToggl.CAROL.apiToken()))).send();
+        assertThat(viaSession.status()).as(viaSession.toString()).isEqualTo(201);
+
+        // A tenant-wide key, the same key acting for an end user, and a connect session are told apart.
+        assertThat(auditRows(id)).extracting(r -> r.get(0), r -> r.get(1).startsWith("key_"), r -> r.get(2))
+                .containsExactly(tuple("account.linked", true, "connector=toggl&workspace=" + FakeToggl.WS_STUDIO),
+                        tuple("account.renamed", true, "on_behalf_of=u-alice"));
+        assertThat(auditRows(viaSession.string("account.id"))).singleElement().satisfies(r -> {
+            assertThat(r.get(1)).isEqualTo(session.string("id"));
+            assertThat(r.get(2)).contains("on_behalf_of=u-audit");
+        });
+    }
+
+    /** Action, actor and details of an account's audit events, oldest first. */
+    private static List<List<String>> auditRows(String accountId) {
+        List<List<String>> rows = new ArrayList<>();
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("patchbay.db"));
+             var statement = connection.prepareStatement("SELECT action, actor, details FROM audit_event WHERE "
+                     + "account_id = ? ORDER BY id")) {
+            statement.setString(1, accountId);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(List.of(rs.getString(1), rs.getString(2), rs.getString(3)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return rows;
     }
 
     private static int auditEvents(String accountId) {

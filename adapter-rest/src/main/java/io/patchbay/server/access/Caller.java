@@ -31,7 +31,8 @@ public sealed interface Caller permits Caller.Key, Caller.Session {
     record Key(ApiKey apiKey, Viewer viewer) implements Caller {
         public Key {
             Objects.requireNonNull(apiKey, "apiKey");
-            Objects.requireNonNull(viewer, "viewer");
+            // What the key changes is audited as the key's doing.
+            viewer = Objects.requireNonNull(viewer, "viewer").actingAs(apiKey.id());
         }
 
         @Override
@@ -48,7 +49,8 @@ public sealed interface Caller permits Caller.Key, Caller.Session {
 
         @Override
         public Viewer viewer() {
-            return new Viewer(session.tenantId(), Optional.of(session.ownerId()), session.teamId());
+            return new Viewer(session.tenantId(), Optional.of(session.ownerId()), session.teamId(),
+                    Optional.of(session.id()));
         }
 
         @Override

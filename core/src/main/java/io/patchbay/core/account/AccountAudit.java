@@ -27,8 +27,15 @@ final class AccountAudit {
 
     void record(Viewer viewer, String action, LinkedAccount account, Map<String, String> details) {
         Instant now = clock.instant();
-        AuditEvent event = new AuditEvent(Ids.next("evt", now), account.tenantId(), now,
-                viewer.ownerId().orElse("tenant"), action, Optional.of(account.id()), details);
+        Map<String, String> described = details;
+        if (viewer.actor().isPresent() && viewer.ownerId().isPresent()) {
+            // A key acting for an end user: both are who did it.
+            described = new java.util.LinkedHashMap<>(details);
+            described.put("on_behalf_of", viewer.ownerId().get());
+        }
+        String actor = viewer.actor().orElseGet(() -> viewer.ownerId().orElse("tenant"));
+        AuditEvent event = new AuditEvent(Ids.next("evt", now), account.tenantId(), now, actor, action,
+                Optional.of(account.id()), described);
         try {
             log.record(event);
         } catch (RuntimeException e) {

@@ -6,15 +6,28 @@ import java.util.Optional;
 /**
  * On whose behalf a request runs. A tenant-wide viewer (no owner) sees every account of its tenant; an end user
  * sees their own accounts, their team's TEAM accounts and the tenant's TENANT accounts. Never another tenant's.
+ *
+ * @param actor who acts, as the audit log names it (the server's API key or connect session id); empty when the
+ *              host does not say, and the audit log then names the owner, or {@code tenant}
  */
-public record Viewer(String tenantId, Optional<String> ownerId, Optional<String> teamId) {
+public record Viewer(String tenantId, Optional<String> ownerId, Optional<String> teamId, Optional<String> actor) {
     public Viewer {
         Objects.requireNonNull(tenantId, "tenantId");
         Objects.requireNonNull(ownerId, "ownerId");
         Objects.requireNonNull(teamId, "teamId");
+        Objects.requireNonNull(actor, "actor");
         if (ownerId.isEmpty() && teamId.isPresent()) {
             throw new IllegalArgumentException("a team is only meaningful with an owner");
         }
+    }
+
+    public Viewer(String tenantId, Optional<String> ownerId, Optional<String> teamId) {
+        this(tenantId, ownerId, teamId, Optional.empty());
+    }
+
+    /** The same viewer, with who acts for it named for the audit log. */
+    public Viewer actingAs(String actor) {
+        return new Viewer(tenantId, ownerId, teamId, Optional.of(Objects.requireNonNull(actor, "actor")));
     }
 
     public static Viewer tenantWide(String tenantId) {
