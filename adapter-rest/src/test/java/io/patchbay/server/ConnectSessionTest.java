@@ -290,6 +290,13 @@ class ConnectSessionTest {
         Api.Response newLink = link(token, HR, Map.of());
         assertThat(newLink.status()).isEqualTo(403);
         assertThat(newLink.string("code")).isEqualTo("session_edit_mode");
+        // Closed whatever the body says: no other refusal comes first.
+        for (Map<String, Object> extra : List.<Map<String, Object>>of(Map.of("visibility", "tenant"),
+                Map.of("owner_id", "grace"), Map.of("team_id", "t1"))) {
+            Api.Response refused = link(token, HR, extra);
+            assertThat(refused.status()).as(extra + ": " + refused).isEqualTo(403);
+            assertThat(refused.string("code")).isEqualTo("session_edit_mode");
+        }
 
         Api.Response read = api.get("/v1/accounts/" + accountId).token(token).send();
         assertThat(read.status()).as("the page names the account it re-keys").isEqualTo(200);

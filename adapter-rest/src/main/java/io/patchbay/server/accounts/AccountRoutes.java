@@ -83,6 +83,12 @@ public final class AccountRoutes implements RouteGroup {
 
     private void link(Context ctx) {
         Caller caller = auth.keyOrSession(ctx, Scope.ACCOUNTS_WRITE);
+        if (caller instanceof Caller.Session s && s.session().editMode()) {
+            // The route is closed to such a session whatever the body says.
+            throw new ApiException(403, "session_edit_mode", "Edit-mode session",
+                    "This connect session may only replace the credentials of account "
+                            + s.session().accountId().get());
+        }
         Fields body = Fields.ofBody(ctx);
         String connectorId = body.requireString("connector_id");
         CredentialsInput credentials = CredentialsInput.read(body);
@@ -117,11 +123,6 @@ public final class AccountRoutes implements RouteGroup {
                 throw new ApiException(403, "session_not_allowed", "Not allowed for connect sessions", "A connect "
                         + "session links accounts private or team-visible; sharing with the whole tenant is done with "
                         + "an API key (PATCH the account)");
-            }
-            if (s.session().editMode()) {
-                throw new ApiException(403, "session_edit_mode", "Edit-mode session",
-                        "This connect session may only replace the credentials of account "
-                                + s.session().accountId().get());
             }
             label = label.or(() -> s.session().label());
         }
