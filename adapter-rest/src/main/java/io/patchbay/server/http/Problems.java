@@ -233,7 +233,7 @@ public final class Problems {
                     List.of(), extensions, Map.of());
         }
         if (e instanceof RateLimited limited) {
-            long seconds = Math.max(1, (limited.retryAfter().toMillis() + 999) / 1000);
+            long seconds = retryAfterSeconds(limited.retryAfter());
             return new ApiException(429, e.code(), "Rate limited by the provider", e.getMessage(), List.of(),
                     Map.of("retry_after_seconds", seconds, "quota_exhausted", limited.quotaExhausted()),
                     Map.of("Retry-After", Long.toString(seconds)));
@@ -282,5 +282,14 @@ public final class Problems {
             case 405 -> methodNotAllowed(e.getMessage(), e.getDetails().get("availableMethods"));
             default -> new ApiException(status, "http_" + status, e.getMessage(), e.getMessage());
         };
+    }
+
+    /** A day at most: a provider's wait past that (or one overflowing a long) says nothing a caller can act on. */
+    static final long MAX_RETRY_AFTER_SECONDS = 86_400;
+
+    /** Whole seconds, rounded up, from 1 to {@link #MAX_RETRY_AFTER_SECONDS}, whatever the provider said. */
+    static long retryAfterSeconds(java.time.Duration wait) {
+        long seconds = wait.isNegative() ? 0 : wait.getSeconds() + (wait.getNano() > 0 ? 1 : 0);
+        return Math.max(1, Math.min(seconds, MAX_RETRY_AFTER_SECONDS));
     }
 }

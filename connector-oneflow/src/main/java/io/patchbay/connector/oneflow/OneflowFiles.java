@@ -2,6 +2,7 @@ package io.patchbay.connector.oneflow;
 
 import io.patchbay.spi.ActionCall;
 import io.patchbay.spi.FieldError;
+import io.patchbay.spi.InputRejected;
 import io.patchbay.spi.ProviderRejected;
 import io.patchbay.spi.ProviderUnavailable;
 import java.io.IOException;
@@ -25,7 +26,7 @@ final class OneflowFiles {
     private static final int MAX_REDIRECTS = 5;
     /** The file host failed in a way a fresh link may get past: the read is retried. */
     static final String DOWNLOAD_FAILED = "download_failed";
-    /** The file host refused the file itself (404, say): not retried. */
+    /** The file host refused the file itself (404, say): a {@code ProviderRejected}, not retried. */
     static final String DOWNLOAD_REFUSED = "download_refused";
     private static final Set<String> GENERIC_TYPES = Set.of("application/octet-stream", "binary/octet-stream");
     /** RFC 6266 {@code filename*=charset'language'percent-encoded} (RFC 8187); the language tag may be empty. */
@@ -111,10 +112,13 @@ final class OneflowFiles {
                 closeQuietly(response.errorBody());
                 // An expired link (401, 403) or the host's outage may pass with a fresh link; a 404 will not.
                 boolean fresh = status >= 500 || status == 401 || status == 403;
-                throw new ProviderUnavailable(fresh ? DOWNLOAD_FAILED : DOWNLOAD_REFUSED, "The file host " + answered.host() + " answered HTTP "
+                String detail = "The file host " + answered.host() + " answered HTTP "
                         + status + " to the download of file " + fileId + " of contract " + contractId
                         + " that Oneflow redirected to" + (status == 403 || status == 401
-                        ? "; the link Oneflow gave may have expired" : ""), null);
+                        ? "; the link Oneflow gave may have expired" : "");
+                // A refusal of the file itself is final: no Retry-After for the caller either.
+                throw fresh ? new ProviderUnavailable(DOWNLOAD_FAILED, detail, null)
+                        : new ProviderRejected(status, DOWNLOAD_REFUSED, detail);
             }
             throw http.failure(response, auth);
         }
@@ -146,8 +150,9 @@ final class OneflowFiles {
         }
     }
 
-    private static ProviderRejected tooLarge(long max) {
-        return new ProviderRejected(413, "file_too_large", "The file is larger than the " + max
+    /** Patchbay's own limit, not Oneflow's refusal: no provider status. */
+    private static InputRejected tooLarge(long max) {
+        return new InputRejected("file_too_large", "The file is larger than the " + max
                 + " bytes download_contract_file returns; fetch it through the proxy instead",
                 List.of(new FieldError("file_id", "too_large", "the file exceeds " + max + " bytes")));
     }

@@ -65,8 +65,7 @@ final class OneflowHttp implements AutoCloseable {
         settings.requireFits(callTimeout);
         var retry = RetryPolicy.builder()
                 // An invalid answer (an unasked 101, a redirect) would only come again.
-                .handleIf(e -> e instanceof ProviderUnavailable u && !OneflowFailures.UNEXPECTED.equals(u.code())
-                        && !OneflowFiles.DOWNLOAD_REFUSED.equals(u.code()))
+                .handleIf(e -> e instanceof ProviderUnavailable u && !OneflowFailures.UNEXPECTED.equals(u.code()))
                 .withMaxAttempts(settings.maxAttempts())
                 // The call timeout bounds all attempts together: no retry once it is spent, no back-off beyond it.
                 .withMaxDuration(callTimeout)

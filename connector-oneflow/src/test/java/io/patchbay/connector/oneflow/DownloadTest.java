@@ -88,7 +88,8 @@ class DownloadTest extends FakeServerTest {
         fake.redirectDownloadsToHost("localhost").fileHostAnswers(404);
         assertThatThrownBy(() -> invoke(ADMIN, "download_contract_file", Map.of("contract_id",
                 FakeOneflow.CONTRACT_SIGNED)))
-                .isInstanceOfSatisfying(io.patchbay.spi.ProviderUnavailable.class, e -> {
+                .isInstanceOfSatisfying(ProviderRejected.class, e -> {
+                    assertThat(e.status()).isEqualTo(404);
                     assertThat(e.code()).isEqualTo("download_refused");
                     assertThat(e.getMessage()).contains("file host localhost answered HTTP 404");
                 });
@@ -116,9 +117,10 @@ class DownloadTest extends FakeServerTest {
                 .withSettings(settings))) {
             assertThatThrownBy(() -> small.invoke(new ActionCall("download_contract_file", ADMIN, Optional.empty(),
                     Map.of("contract_id", FakeOneflow.CONTRACT_SIGNED))))
-                    .isInstanceOfSatisfying(ProviderRejected.class, e -> {
-                        assertThat(e.status()).isEqualTo(413);
+                    .isInstanceOfSatisfying(io.patchbay.spi.InputRejected.class, e -> {
+                        // The limit is Patchbay's: Oneflow answered 200, so no provider status is made up.
                         assertThat(e.code()).isEqualTo("file_too_large");
+                        assertThat(e.fieldErrors()).extracting(FieldError::field).containsExactly("file_id");
                     });
         }
     }
