@@ -310,6 +310,11 @@ final class TogglActions {
             if (current == null) {
                 throw new ProviderRejected(409, "no_running_time_entry", "No timer is running for this Toggl user");
             }
+            if (current.id() == null || current.workspace() == null) {
+                // Without them the entry cannot be addressed; unboxing them would fail as a bare 500.
+                throw new ProviderUnavailable("unreadable_response", "Toggl's running time entry lacks its id or "
+                        + "workspace (" + ME_CURRENT.what() + ")", null);
+            }
             entryId = current.id();
             workspaceId = current.workspace();
         }

@@ -101,14 +101,21 @@ final class TogglReports {
                 + "Toggl plan (Starter or above): leave billable out on a Free workspace", 402);
     }
 
-    /** [start, end] cut into consecutive windows of at most one year, oldest first. */
+    /**
+     * [start, end] cut into consecutive windows of at most one year, oldest first; only the years a time entry can
+     * start in ({@link TogglActions#FIRST_START_YEAR} to {@link TogglActions#LAST_START_YEAR}): each window costs a
+     * request of an hourly quota, and "until 2099" would spend it on years that hold nothing.
+     */
     static List<LocalDate[]> windows(LocalDate start, LocalDate end) {
         List<LocalDate[]> windows = new ArrayList<>();
-        LocalDate from = start;
-        while (!from.isAfter(end)) {
+        LocalDate first = LocalDate.of(TogglActions.FIRST_START_YEAR, 1, 1);
+        LocalDate last = LocalDate.of(TogglActions.LAST_START_YEAR, 12, 31);
+        LocalDate from = start.isBefore(first) ? first : start;
+        LocalDate until = end.isAfter(last) ? last : end;
+        while (!from.isAfter(until)) {
             LocalDate to = from.plusYears(1).minusDays(1);
-            if (to.isAfter(end)) {
-                to = end;
+            if (to.isAfter(until)) {
+                to = until;
             }
             windows.add(new LocalDate[] {from, to});
             from = to.plusDays(1);

@@ -489,6 +489,20 @@ class TogglActionsTest {
         }
 
         @Test
+        void aRunningEntryWithoutItsWorkspaceIsAnUnreadableAnswerNotACrash() {
+            FAKE.enqueue(new io.patchbay.connector.toggl.fake.Fault(200, Map.of("Content-Type", "application/json"),
+                    "{\"id\": 4242, \"start\": \"2026-12-01T09:00:00Z\", \"duration\": -1}", java.time.Duration.ZERO,
+                    "/api/v9/me/time_entries/current"));
+
+            assertThatThrownBy(() -> run(TestContexts.token(BOB), Optional.of("2001"), "stop_timer", Map.of()))
+                    .isInstanceOfSatisfying(io.patchbay.spi.ProviderUnavailable.class, e -> {
+                        assertThat(e.code()).isEqualTo("unreadable_response");
+                        assertThat(e.getMessage()).contains("lacks its id or workspace");
+                    });
+            assertThat(FAKE.requests("PATCH", "/")).isEmpty();
+        }
+
+        @Test
         void stopTimerWithAnIdStopsThatEntry() {
             Map<String, Object> stopped = object(run("stop_timer", Map.of("time_entry_id", ALICE_RUNNING_ENTRY_ID)),
                     "time_entry");

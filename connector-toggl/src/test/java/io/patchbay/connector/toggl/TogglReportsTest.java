@@ -101,6 +101,16 @@ class TogglReportsTest {
     }
 
     @Test
+    void anOpenEndedRangeSearchesOnlyTheYearsAnEntryCanStartIn() {
+        assertThat(TogglReports.windows(LocalDate.of(1990, 6, 1), LocalDate.of(2099, 12, 31)))
+                .extracting(w -> w[0].toString(), w -> w[1].toString())
+                .startsWith(org.assertj.core.groups.Tuple.tuple("2006-01-01", "2006-12-31"))
+                .endsWith(org.assertj.core.groups.Tuple.tuple("2030-01-01", "2030-12-31"))
+                .hasSize(TogglActions.LAST_START_YEAR - TogglActions.FIRST_START_YEAR + 1);
+        assertThat(TogglReports.windows(LocalDate.of(2040, 1, 1), LocalDate.of(2099, 12, 31))).isEmpty();
+    }
+
+    @Test
     void ascendingOrderWalksTheWindowsOldestFirst() {
         Map<String, Object> out = search(Map.of("start_date", today.minusDays(500).toString(),
                 "end_date", today.toString(), "order_dir", "ASC"));
