@@ -15,6 +15,7 @@ import io.patchbay.spi.ActionDefinition;
 import io.patchbay.spi.FieldError;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -75,7 +76,7 @@ final class InputValidator {
         FirstErrors errors = new FirstErrors();
         compiled.schema().validate(Json.writeValue(input), InputFormat.JSON,
                 (Consumer<ExecutionContext>) errors::collectFrom);
-        List<FieldError> found = errors.stream().map(InputValidator::fieldError).distinct().toList();
+        List<FieldError> found = fieldErrors(errors);
         return errors.more ? Stream.concat(found.stream(), Stream.of(new FieldError("input", "too_many_errors",
                 "input: more than " + MAX_ERRORS + " problems; the first are listed"))).toList() : found;
     }
@@ -133,9 +134,57 @@ final class InputValidator {
         return new Compiled(null, problem);
     }
 
-    private static FieldError fieldError(Error error) {
+    /**
+     * One field error per problem. The branches of an {@code anyOf} or {@code oneOf} of which none held are one
+     * problem, not one per branch: {@code "anyOf":[{"required":["stop"]},{"required":["duration"]}]} is "give stop
+     * or duration", where a list of both requirements would read as both being needed.
+     */
+    private static List<FieldError> fieldErrors(List<Error> errors) {
+        Map<String, List<Error>> groups = new LinkedHashMap<>();
+        for (Error error : errors) {
+            String combinator = combinator(error.getEvaluationPath());
+            String key = combinator == null ? "error:" + groups.size() : combinator + "@" + error.getInstanceLocation();
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(error);
+        }
+        List<FieldError> found = new ArrayList<>();
+        for (List<Error> group : groups.values()) {
+            String combinator = combinator(group.get(0).getEvaluationPath());
+            found.add(combinator == null ? fieldError(group.get(0)) : branchesError(group, combinator));
+        }
+        return found.stream().distinct().toList();
+    }
+
+    /**
+     * The evaluation path up to the outermost anyOf or oneOf whose branch produced this error (e.g. {@code
+     * /properties/x/anyOf}); null when no branch did.
+     */
+    private static String combinator(NodePath path) {
+        StringBuilder prefix = new StringBuilder();
+        for (int i = 0; i < path.getNameCount(); i++) {
+            Object element = path.getElement(i);
+            prefix.append('/').append(element);
+            if (("anyOf".equals(element) || "oneOf".equals(element)) && i + 1 < path.getNameCount()) {
+                return prefix.toString();
+            }
+        }
+        return null;
+    }
+
+    private static FieldError branchesError(List<Error> branches, String combinator) {
+        String name = field(branches.get(0).getInstanceLocation());
+        String keyword = combinator.substring(combinator.lastIndexOf('/') + 1);
+        List<String> required = branches.stream().filter(e -> "required".equals(e.getKeyword()))
+                .map(Error::getProperty).distinct().toList();
+        String what = required.size() == branches.size()
+                ? "needs " + (required.size() == 1 ? required.get(0) : "one of " + String.join(", ", required))
+                : "matches none of the allowed forms: " + branches.stream().map(InputValidator::message).distinct()
+                        .collect(Collectors.joining("; or "));
+        return new FieldError(name, "schema_" + keyword, name + ": " + what);
+    }
+
+    /** An instance location as the field name callers see: {@code data_fields[1].custom_id}, {@code input} at the top. */
+    private static String field(NodePath location) {
         StringBuilder field = new StringBuilder();
-        NodePath location = error.getInstanceLocation();
         for (int i = 0; i < location.getNameCount(); i++) {
             Object element = location.getElement(i);
             if (element instanceof Integer index) {
@@ -144,10 +193,14 @@ final class InputValidator {
                 field.append(field.length() == 0 ? "" : ".").append(element);
             }
         }
+        return field.length() == 0 ? "input" : field.toString();
+    }
+
+    private static FieldError fieldError(Error error) {
+        String name = field(error.getInstanceLocation());
         if (PROPERTY_KEYWORDS.contains(error.getKeyword()) && error.getProperty() != null) {
-            field.append(field.length() == 0 ? "" : ".").append(error.getProperty());
+            name = name.equals("input") ? error.getProperty() : name + "." + error.getProperty();
         }
-        String name = field.length() == 0 ? "input" : field.toString();
         return new FieldError(name, "schema_" + error.getKeyword(), name + ": " + message(error));
     }
 

@@ -76,7 +76,22 @@ class InputValidatorTest {
 
         assertThat(validator.validate("probe", ids, Map.of("ids", Collections.nCopies(200, 7)))).isEmpty();
         assertThat(validator.validate("probe", ids, Map.of("ids", List.of(7, true, 8))))
-                .extracting(FieldError::field).containsOnly("ids[1]");
+                .extracting(FieldError::field, FieldError::code).containsExactly(tuple("ids[1]", "schema_anyOf"));
+    }
+
+    @Test
+    void aCombinatorNoBranchOfWhichHoldsIsOneProblemNotOnePerBranch() {
+        // "stop or duration": listing both requirements would tell a caller that both are needed.
+        ActionDefinition entry = action("{\"type\":\"object\",\"properties\":{\"start\":{\"type\":\"string\"},"
+                + "\"stop\":{\"type\":\"string\"},\"duration\":{\"type\":\"integer\"}},\"required\":[\"start\"],"
+                + "\"anyOf\":[{\"required\":[\"stop\"]},{\"required\":[\"duration\"]}]}");
+
+        assertThat(validator.validate("probe", entry, Map.of("start", "x", "duration", 60))).isEmpty();
+        assertThat(validator.validate("probe", entry, Map.of("start", "x")))
+                .extracting(FieldError::field, FieldError::code, FieldError::message)
+                .containsExactly(tuple("input", "schema_anyOf", "input: needs one of stop, duration"));
+        assertThat(validator.validate("probe", entry, Map.of("duration", 60)))
+                .extracting(FieldError::field, FieldError::code).containsExactly(tuple("start", "schema_required"));
     }
 
     @Test
