@@ -76,7 +76,7 @@ final class InputValidator {
         FirstErrors errors = new FirstErrors();
         compiled.schema().validate(Json.writeValue(input), InputFormat.JSON,
                 (Consumer<ExecutionContext>) errors::collectFrom);
-        List<FieldError> found = fieldErrors(errors);
+        List<FieldError> found = fieldErrors(errors, errors.more);
         return errors.more ? Stream.concat(found.stream(), Stream.of(new FieldError("input", "too_many_errors",
                 "input: more than " + MAX_ERRORS + " problems; the first are listed"))).toList() : found;
     }
@@ -136,56 +136,134 @@ final class InputValidator {
 
     /**
      * One field error per problem. The branches of an {@code anyOf} or {@code oneOf} of which none held are one
-     * problem, not one per branch: {@code "anyOf":[{"required":["stop"]},{"required":["duration"]}]} is "give stop
-     * or duration", where a list of both requirements would read as both being needed.
+     * problem, on the object the combinator applies to, not one per branch: {@code
+     * "anyOf":[{"required":["stop"]},{"required":["duration"]}]} is "needs stop or duration", where a list of both
+     * requirements would read as both being needed. A {@code oneOf} that more than one branch matched is its own
+     * error alone. When the cap cut the list short, a last combinator's group may be incomplete and is left out.
      */
-    private static List<FieldError> fieldErrors(List<Error> errors) {
+    private static List<FieldError> fieldErrors(List<Error> errors, boolean capped) {
         Map<String, List<Error>> groups = new LinkedHashMap<>();
         for (Error error : errors) {
-            String combinator = combinator(error.getEvaluationPath());
-            String key = combinator == null ? "error:" + groups.size() : combinator + "@" + error.getInstanceLocation();
-            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(error);
+            groups.computeIfAbsent(groupKey(error, groups.size()), k -> new ArrayList<>()).add(error);
+        }
+        List<List<Error>> listed = new ArrayList<>(groups.values());
+        if (capped && listed.size() > 1 && combinatorOf(listed.get(listed.size() - 1)) != null) {
+            listed.remove(listed.size() - 1);
         }
         List<FieldError> found = new ArrayList<>();
-        for (List<Error> group : groups.values()) {
-            String combinator = combinator(group.get(0).getEvaluationPath());
-            found.add(combinator == null ? fieldError(group.get(0)) : branchesError(group, combinator));
+        for (List<Error> group : listed) {
+            found.add(group.size() == 1 && branch(group.get(0)) == null ? fieldError(group.get(0)) : combined(group));
         }
         return found.stream().distinct().toList();
     }
 
-    /**
-     * The evaluation path up to the outermost anyOf or oneOf whose branch produced this error (e.g. {@code
-     * /properties/x/anyOf}); null when no branch did.
-     */
-    private static String combinator(NodePath path) {
+    /** Where an error came from among a combinator's branches: the combinator, the branch, and its object. */
+    private record Branch(String combinator, String keyword, int index, String object) {
+    }
+
+    private static final Set<String> COMBINATORS = Set.of("anyOf", "oneOf");
+    /** Keywords followed in an evaluation path by a name or index, not by another keyword. */
+    private static final Set<String> NAMED = Set.of("properties", "patternProperties", "$defs", "definitions",
+            "dependentSchemas", "prefixItems", "allOf", "anyOf", "oneOf");
+    /** Keywords whose subschemas apply to a member or item: the instance location goes one step deeper. */
+    private static final Set<String> DESCENDING = Set.of("properties", "patternProperties", "additionalProperties",
+            "unevaluatedProperties", "items", "prefixItems", "additionalItems", "unevaluatedItems", "contains");
+
+    /** The outermost anyOf or oneOf branch the error came through; null when none. */
+    private static Branch branch(Error error) {
+        NodePath path = error.getEvaluationPath();
         StringBuilder prefix = new StringBuilder();
+        boolean keywordAt = true;
         for (int i = 0; i < path.getNameCount(); i++) {
             Object element = path.getElement(i);
             prefix.append('/').append(element);
-            if (("anyOf".equals(element) || "oneOf".equals(element)) && i + 1 < path.getNameCount()) {
-                return prefix.toString();
+            if (keywordAt && COMBINATORS.contains(element) && i + 1 < path.getNameCount()
+                    && path.getElement(i + 1) instanceof Integer index) {
+                NodePath location = error.getInstanceLocation();
+                int object = Math.max(0, location.getNameCount() - descents(path, i + 2));
+                return new Branch(prefix.toString(), (String) element, index, path(location, object));
             }
+            keywordAt = !(keywordAt && NAMED.contains(String.valueOf(element)));
         }
         return null;
     }
 
-    private static FieldError branchesError(List<Error> branches, String combinator) {
-        String name = field(branches.get(0).getInstanceLocation());
-        String keyword = combinator.substring(combinator.lastIndexOf('/') + 1);
-        List<String> required = branches.stream().filter(e -> "required".equals(e.getKeyword()))
-                .map(Error::getProperty).distinct().toList();
-        String what = required.size() == branches.size()
-                ? "needs " + (required.size() == 1 ? required.get(0) : "one of " + String.join(", ", required))
-                : "matches none of the allowed forms: " + branches.stream().map(InputValidator::message).distinct()
-                        .collect(Collectors.joining("; or "));
-        return new FieldError(name, "schema_" + keyword, name + ": " + what);
+    /** How many steps into members or items the evaluation path takes from {@code from} on. */
+    private static int descents(NodePath path, int from) {
+        int depth = 0;
+        boolean keywordAt = true;
+        for (int i = from; i < path.getNameCount(); i++) {
+            String element = String.valueOf(path.getElement(i));
+            if (keywordAt && DESCENDING.contains(element)) {
+                depth++;
+            }
+            keywordAt = !(keywordAt && NAMED.contains(element));
+        }
+        return depth;
     }
 
-    /** An instance location as the field name callers see: {@code data_fields[1].custom_id}, {@code input} at the top. */
-    private static String field(NodePath location) {
+    /** The combinator whose own error this is ({@code oneOf}: none or several branches held); null otherwise. */
+    private static String ownCombinator(Error error) {
+        return COMBINATORS.contains(error.getKeyword()) && branch(error) == null ? error.getKeyword() : null;
+    }
+
+    private static String groupKey(Error error, int position) {
+        Branch branch = branch(error);
+        if (branch != null) {
+            return branch.combinator() + "@" + branch.object();
+        }
+        return ownCombinator(error) != null
+                ? "/" + pathText(error.getEvaluationPath()) + "@" + path(error.getInstanceLocation(),
+                error.getInstanceLocation().getNameCount())
+                : "error:" + position;
+    }
+
+    private static String combinatorOf(List<Error> group) {
+        return group.stream().map(e -> branch(e) != null ? branch(e).keyword() : ownCombinator(e))
+                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+    }
+
+    private static FieldError combined(List<Error> group) {
+        Error own = group.stream().filter(e -> ownCombinator(e) != null).findFirst().orElse(null);
+        List<Error> branches = group.stream().filter(e -> branch(e) != null).toList();
+        if (branches.isEmpty() || own != null && own.getArguments() != null && own.getArguments().length > 0
+                && own.getArguments()[0] instanceof Number valid && valid.intValue() > 1) {
+            // Several branches held: what failed in the others is beside the point.
+            return fieldError(own != null ? own : group.get(0));
+        }
+        Branch first = branch(branches.get(0));
+        String name = named(first.object());
+        Map<Integer, List<Error>> byBranch = new java.util.TreeMap<>();
+        branches.forEach(e -> byBranch.computeIfAbsent(branch(e).index(), k -> new ArrayList<>()).add(e));
+        boolean requiredOnly = branches.stream().allMatch(e -> "required".equals(e.getKeyword())
+                && branch(e).object().equals(first.object()));
+        String what = requiredOnly
+                ? "needs " + byBranch.values().stream().map(errors -> errors.stream().map(Error::getProperty)
+                        .distinct().collect(Collectors.joining(" and "))).collect(Collectors.joining(" or "))
+                : "matches none of the allowed forms: " + byBranch.values().stream().map(errors -> errors.stream()
+                        .map(InputValidator::describe).distinct().collect(Collectors.joining(", ")))
+                        .collect(Collectors.joining("; or "));
+        return new FieldError(name, "schema_" + first.keyword(), name + ": " + what);
+    }
+
+    /** An error as one part of a combinator's message: where, when it is not the combinator's object, and why. */
+    private static String describe(Error error) {
+        String where = path(error.getInstanceLocation(), error.getInstanceLocation().getNameCount());
+        return (where.isEmpty() ? "" : where + ": ") + message(error);
+    }
+
+    private static String pathText(NodePath path) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < path.getNameCount(); i++) {
+            text.append(i == 0 ? "" : "/").append(path.getElement(i));
+        }
+        return text.toString();
+    }
+
+    /** The first {@code count} steps of an instance location as callers name fields ({@code data_fields[1].id}). */
+    private static String path(NodePath location, int count) {
         StringBuilder field = new StringBuilder();
-        for (int i = 0; i < location.getNameCount(); i++) {
+        for (int i = 0; i < count; i++) {
             Object element = location.getElement(i);
             if (element instanceof Integer index) {
                 field.append('[').append(index).append(']');
@@ -193,14 +271,20 @@ final class InputValidator {
                 field.append(field.length() == 0 ? "" : ".").append(element);
             }
         }
-        return field.length() == 0 ? "input" : field.toString();
+        return field.toString();
+    }
+
+    /** A field name; the input itself is {@code input}. */
+    private static String named(String path) {
+        return path.isEmpty() ? "input" : path;
     }
 
     private static FieldError fieldError(Error error) {
-        String name = field(error.getInstanceLocation());
+        String at = path(error.getInstanceLocation(), error.getInstanceLocation().getNameCount());
         if (PROPERTY_KEYWORDS.contains(error.getKeyword()) && error.getProperty() != null) {
-            name = name.equals("input") ? error.getProperty() : name + "." + error.getProperty();
+            at = at.isEmpty() ? error.getProperty() : at + "." + error.getProperty();
         }
+        String name = named(at);
         return new FieldError(name, "schema_" + error.getKeyword(), name + ": " + message(error));
     }
 

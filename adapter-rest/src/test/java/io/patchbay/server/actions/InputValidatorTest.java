@@ -89,9 +89,36 @@ class InputValidatorTest {
         assertThat(validator.validate("probe", entry, Map.of("start", "x", "duration", 60))).isEmpty();
         assertThat(validator.validate("probe", entry, Map.of("start", "x")))
                 .extracting(FieldError::field, FieldError::code, FieldError::message)
-                .containsExactly(tuple("input", "schema_anyOf", "input: needs one of stop, duration"));
+                .containsExactly(tuple("input", "schema_anyOf", "input: needs stop or duration"));
         assertThat(validator.validate("probe", entry, Map.of("duration", 60)))
                 .extracting(FieldError::field, FieldError::code).containsExactly(tuple("start", "schema_required"));
+    }
+
+    @Test
+    void eachCombinatorIsOneErrorSayingWhatWouldDo() {
+        ActionDefinition pair = action("{\"type\":\"object\",\"anyOf\":[{\"required\":[\"a\",\"b\"]},"
+                + "{\"required\":[\"c\"]}],\"properties\":{\"oneOf\":{\"type\":\"string\"}}}");
+        assertThat(new InputValidator().validate("pair", pair, Map.of()))
+                .extracting(FieldError::field, FieldError::code, FieldError::message)
+                .containsExactly(tuple("input", "schema_anyOf", "input: needs a and b or c"));
+        assertThat(new InputValidator().validate("pair", pair, Map.of("c", 1, "oneOf", 5)))
+                .as("a property named like a combinator is a property").extracting(FieldError::field, FieldError::code)
+                .containsExactly(tuple("oneOf", "schema_type"));
+
+        // A branch failing on a member and one failing on a requirement are still one problem, on their object.
+        ActionDefinition either = action("{\"type\":\"object\",\"properties\":{\"d\":{\"type\":\"integer\"}},"
+                + "\"anyOf\":[{\"required\":[\"stop\"]},{\"properties\":{\"d\":{\"minimum\":0}}}]}");
+        assertThat(new InputValidator().validate("either", either, Map.of("d", -1)))
+                .extracting(FieldError::field, FieldError::code).containsExactly(tuple("input", "schema_anyOf"));
+
+        ActionDefinition exactlyOne = action("{\"type\":\"object\",\"properties\":{\"v\":{\"oneOf\":["
+                + "{\"type\":\"integer\"},{\"type\":\"integer\",\"minimum\":0},{\"type\":\"string\"}]}}}");
+        assertThat(new InputValidator().validate("one", exactlyOne, Map.of("v", true)))
+                .as("none held: one error, not the library's own beside the branches'")
+                .extracting(FieldError::field, FieldError::code).containsExactly(tuple("v", "schema_oneOf"));
+        assertThat(new InputValidator().validate("one", exactlyOne, Map.of("v", 5)))
+                .as("two held: only that is said").singleElement()
+                .satisfies(e -> assertThat(e.message()).contains("2 are valid"));
     }
 
     @Test
