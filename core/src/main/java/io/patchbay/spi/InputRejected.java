@@ -3,9 +3,10 @@ package io.patchbay.spi;
 import java.util.List;
 
 /**
- * The connector refused a call's input itself, before anything was sent to the provider: a value the provider would
- * refuse or silently get wrong, fields that do not go together. Each problem names its field. Unlike
- * {@link ProviderRejected}, the provider was never asked, so there is no provider status.
+ * The connector refused a call's input itself, by a rule of its own: a value the provider would refuse or silently
+ * get wrong, fields that do not go together (checked before anything is sent), or a limit of the connector's own
+ * (a file larger than it returns). Each problem names its field. Unlike {@link ProviderRejected}, the refusal is
+ * not the provider's, so there is no provider status.
  *
  * @since SPI 1.1
  */

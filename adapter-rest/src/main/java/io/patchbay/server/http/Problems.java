@@ -289,6 +289,9 @@ public final class Problems {
 
     /** Whole seconds, rounded up, from 1 to {@link #MAX_RETRY_AFTER_SECONDS}, whatever the provider said. */
     static long retryAfterSeconds(java.time.Duration wait) {
+        if (wait.getSeconds() >= MAX_RETRY_AFTER_SECONDS) {
+            return MAX_RETRY_AFTER_SECONDS; // before rounding up, which would overflow at a long's maximum
+        }
         long seconds = wait.isNegative() ? 0 : wait.getSeconds() + (wait.getNano() > 0 ? 1 : 0);
         return Math.max(1, Math.min(seconds, MAX_RETRY_AFTER_SECONDS));
     }

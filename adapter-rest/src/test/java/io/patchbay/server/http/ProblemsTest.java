@@ -100,7 +100,8 @@ class ProblemsTest {
         assertThat(limited.headers()).containsEntry("Retry-After", "2");
         assertThat(limited.extensions()).containsEntry("retry_after_seconds", 2L).containsEntry("quota_exhausted", true);
         // A provider's absurd wait (a long's maximum overflowed the conversion to a 500 or a wrong 1 s) is a day.
-        for (Duration absurd : List.of(Duration.ofSeconds(Long.MAX_VALUE), Duration.ofSeconds(9_223_372_036_854_775L))) {
+        for (Duration absurd : List.of(Duration.ofSeconds(Long.MAX_VALUE), Duration.ofSeconds(9_223_372_036_854_775L),
+                java.time.temporal.ChronoUnit.FOREVER.getDuration())) {
             ApiException capped = map(new RateLimited("rate_limited", "later", absurd, false));
             assertThat(capped.headers()).containsEntry("Retry-After", "86400");
             assertThat(capped.extensions()).containsEntry("retry_after_seconds", 86_400L);

@@ -110,8 +110,9 @@ final class OneflowFiles {
                 // is its credential.
                 int status = response.code();
                 closeQuietly(response.errorBody());
-                // An expired link (401, 403) or the host's outage may pass with a fresh link; a 404 will not.
-                boolean fresh = status >= 500 || status == 401 || status == 403;
+                // An expired link (401, 403), a busy host (408, 429) or its outage may pass on a fresh try; a 404
+                // will not.
+                boolean fresh = status >= 500 || status == 401 || status == 403 || status == 408 || status == 429;
                 String detail = "The file host " + answered.host() + " answered HTTP "
                         + status + " to the download of file " + fileId + " of contract " + contractId
                         + " that Oneflow redirected to" + (status == 403 || status == 401

@@ -83,6 +83,15 @@ class DownloadTest extends FakeServerTest {
         // Retried as a whole: a fresh link from Oneflow may work.
         assertThat(fake.requests()).filteredOn(c -> c.apiPath().startsWith("/__files/")).hasSize(3);
 
+        // A busy file host may answer the next try.
+        fake.reset();
+        fake.redirectDownloadsToHost("localhost").fileHostAnswers(429);
+        assertThatThrownBy(() -> invoke(ADMIN, "download_contract_file", Map.of("contract_id",
+                FakeOneflow.CONTRACT_SIGNED)))
+                .isInstanceOfSatisfying(io.patchbay.spi.ProviderUnavailable.class, e ->
+                        assertThat(e.code()).isEqualTo("download_failed"));
+        assertThat(fake.requests()).filteredOn(c -> c.apiPath().startsWith("/__files/")).hasSize(3);
+
         // A file the host does not have is not there on the next link either: asked once.
         fake.reset();
         fake.redirectDownloadsToHost("localhost").fileHostAnswers(404);

@@ -108,8 +108,9 @@ final class TogglReports {
      */
     static List<LocalDate[]> windows(LocalDate start, LocalDate end) {
         List<LocalDate[]> windows = new ArrayList<>();
-        LocalDate first = LocalDate.of(TogglActions.FIRST_START_YEAR, 1, 1);
-        LocalDate last = LocalDate.of(TogglActions.LAST_START_YEAR, 12, 31);
+        // A day wider on each side: start years are checked in UTC, report dates are the user's own.
+        LocalDate first = LocalDate.of(TogglActions.FIRST_START_YEAR, 1, 1).minusDays(1);
+        LocalDate last = LocalDate.of(TogglActions.LAST_START_YEAR, 12, 31).plusDays(1);
         LocalDate from = start.isBefore(first) ? first : start;
         LocalDate until = end.isAfter(last) ? last : end;
         while (!from.isAfter(until)) {

