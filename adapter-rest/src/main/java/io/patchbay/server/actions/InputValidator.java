@@ -85,8 +85,8 @@ final class InputValidator {
      * The first {@value #MAX_ERRORS} errors of one validation, then the walk stops: an array of 500,000 wrong items
      * would otherwise cost seconds of CPU and an answer of tens of megabytes. It stops the library's way, by turning
      * on fail-fast, whose exception every keyword passes through (another exception would be logged as a failure
-     * of the schema). Combinators (anyOf, oneOf, not, if) collect their branches' errors in lists of their own, so
-     * only errors that stand reach this one.
+     * of the schema). The branches of a failed anyOf or oneOf reach this list too; {@link #fieldErrors} makes them
+     * one problem.
      */
     private static final class FirstErrors extends ArrayList<Error> {
         private ExecutionContext context;
@@ -142,23 +142,52 @@ final class InputValidator {
      * error alone. When the cap cut the list short, a last combinator's group may be incomplete and is left out.
      */
     private static List<FieldError> fieldErrors(List<Error> errors, boolean capped) {
-        Map<String, List<Error>> groups = new LinkedHashMap<>();
+        Map<String, List<Located>> groups = new LinkedHashMap<>();
         for (Error error : errors) {
-            groups.computeIfAbsent(groupKey(error, groups.size()), k -> new ArrayList<>()).add(error);
+            Located located = Located.of(error);
+            groups.computeIfAbsent(located.groupKey(groups.size()), k -> new ArrayList<>()).add(located);
         }
-        List<List<Error>> listed = new ArrayList<>(groups.values());
-        if (capped && listed.size() > 1 && combinatorOf(listed.get(listed.size() - 1)) != null) {
+        List<List<Located>> listed = new ArrayList<>(groups.values());
+        if (capped && listed.size() > 1 && listed.get(listed.size() - 1).get(0).combinator() != null) {
             listed.remove(listed.size() - 1);
         }
         List<FieldError> found = new ArrayList<>();
-        for (List<Error> group : listed) {
-            found.add(group.size() == 1 && branch(group.get(0)) == null ? fieldError(group.get(0)) : combined(group));
+        for (List<Located> group : listed) {
+            found.add(group.get(0).combinator() == null ? fieldError(group.get(0).error()) : combined(group));
         }
         return found.stream().distinct().toList();
     }
 
     /** Where an error came from among a combinator's branches: the combinator, the branch, and its object. */
     private record Branch(String combinator, String keyword, int index, String object) {
+    }
+
+    /** An error and the branch it came through (null when none), worked out once. */
+    private record Located(Error error, Branch branch) {
+        static Located of(Error error) {
+            return new Located(error, branchOf(error));
+        }
+
+        /** The combinator whose own error this is ({@code oneOf}: none or several branches held); null otherwise. */
+        String own() {
+            return branch == null && COMBINATORS.contains(error.getKeyword()) ? error.getKeyword() : null;
+        }
+
+        /** The combinator this error belongs to, through a branch or as its own; null when none. */
+        String combinator() {
+            return branch != null ? branch.keyword() : own();
+        }
+
+        /** A combinator's own error and its branches' errors share a key: the combinator and its object. */
+        String groupKey(int position) {
+            if (branch != null) {
+                return branch.combinator() + "@" + branch.object();
+            }
+            NodePath evaluation = error.getEvaluationPath();
+            NodePath location = error.getInstanceLocation();
+            return own() != null ? steps(evaluation, evaluation.getNameCount()) + "@"
+                    + field(location, location.getNameCount()) : "error:" + position;
+        }
     }
 
     private static final Set<String> COMBINATORS = Set.of("anyOf", "oneOf");
@@ -170,18 +199,16 @@ final class InputValidator {
             "unevaluatedProperties", "items", "prefixItems", "additionalItems", "unevaluatedItems", "contains");
 
     /** The outermost anyOf or oneOf branch the error came through; null when none. */
-    private static Branch branch(Error error) {
+    private static Branch branchOf(Error error) {
         NodePath path = error.getEvaluationPath();
-        StringBuilder prefix = new StringBuilder();
         boolean keywordAt = true;
         for (int i = 0; i < path.getNameCount(); i++) {
             Object element = path.getElement(i);
-            prefix.append('/').append(element);
             if (keywordAt && COMBINATORS.contains(element) && i + 1 < path.getNameCount()
                     && path.getElement(i + 1) instanceof Integer index) {
                 NodePath location = error.getInstanceLocation();
                 int object = Math.max(0, location.getNameCount() - descents(path, i + 2));
-                return new Branch(prefix.toString(), (String) element, index, path(location, object));
+                return new Branch(steps(path, i + 1), (String) element, index, field(location, object));
             }
             keywordAt = !(keywordAt && NAMED.contains(String.valueOf(element)));
         }
@@ -202,41 +229,20 @@ final class InputValidator {
         return depth;
     }
 
-    /** The combinator whose own error this is ({@code oneOf}: none or several branches held); null otherwise. */
-    private static String ownCombinator(Error error) {
-        return COMBINATORS.contains(error.getKeyword()) && branch(error) == null ? error.getKeyword() : null;
-    }
-
-    private static String groupKey(Error error, int position) {
-        Branch branch = branch(error);
-        if (branch != null) {
-            return branch.combinator() + "@" + branch.object();
-        }
-        return ownCombinator(error) != null
-                ? "/" + pathText(error.getEvaluationPath()) + "@" + path(error.getInstanceLocation(),
-                error.getInstanceLocation().getNameCount())
-                : "error:" + position;
-    }
-
-    private static String combinatorOf(List<Error> group) {
-        return group.stream().map(e -> branch(e) != null ? branch(e).keyword() : ownCombinator(e))
-                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
-    }
-
-    private static FieldError combined(List<Error> group) {
-        Error own = group.stream().filter(e -> ownCombinator(e) != null).findFirst().orElse(null);
-        List<Error> branches = group.stream().filter(e -> branch(e) != null).toList();
+    private static FieldError combined(List<Located> group) {
+        Error own = group.stream().filter(l -> l.own() != null).map(Located::error).findFirst().orElse(null);
+        List<Located> branches = group.stream().filter(l -> l.branch() != null).toList();
         if (branches.isEmpty() || own != null && own.getArguments() != null && own.getArguments().length > 0
                 && own.getArguments()[0] instanceof Number valid && valid.intValue() > 1) {
             // Several branches held: what failed in the others is beside the point.
-            return fieldError(own != null ? own : group.get(0));
+            return fieldError(own != null ? own : group.get(0).error());
         }
-        Branch first = branch(branches.get(0));
+        Branch first = branches.get(0).branch();
         String name = named(first.object());
         Map<Integer, List<Error>> byBranch = new java.util.TreeMap<>();
-        branches.forEach(e -> byBranch.computeIfAbsent(branch(e).index(), k -> new ArrayList<>()).add(e));
-        boolean requiredOnly = branches.stream().allMatch(e -> "required".equals(e.getKeyword())
-                && branch(e).object().equals(first.object()));
+        branches.forEach(l -> byBranch.computeIfAbsent(l.branch().index(), k -> new ArrayList<>()).add(l.error()));
+        boolean requiredOnly = branches.stream().allMatch(l -> "required".equals(l.error().getKeyword())
+                && l.branch().object().equals(first.object()));
         String what = requiredOnly
                 ? "needs " + byBranch.values().stream().map(errors -> errors.stream().map(Error::getProperty)
                         .distinct().collect(Collectors.joining(" and "))).collect(Collectors.joining(" or "))
@@ -248,20 +254,21 @@ final class InputValidator {
 
     /** An error as one part of a combinator's message: where, when it is not the combinator's object, and why. */
     private static String describe(Error error) {
-        String where = path(error.getInstanceLocation(), error.getInstanceLocation().getNameCount());
+        String where = field(error.getInstanceLocation(), error.getInstanceLocation().getNameCount());
         return (where.isEmpty() ? "" : where + ": ") + message(error);
     }
 
-    private static String pathText(NodePath path) {
+    /** The first {@code count} steps of an evaluation path, as {@code /properties/x/anyOf}. */
+    private static String steps(NodePath path, int count) {
         StringBuilder text = new StringBuilder();
-        for (int i = 0; i < path.getNameCount(); i++) {
-            text.append(i == 0 ? "" : "/").append(path.getElement(i));
+        for (int i = 0; i < count; i++) {
+            text.append('/').append(path.getElement(i));
         }
         return text.toString();
     }
 
     /** The first {@code count} steps of an instance location as callers name fields ({@code data_fields[1].id}). */
-    private static String path(NodePath location, int count) {
+    private static String field(NodePath location, int count) {
         StringBuilder field = new StringBuilder();
         for (int i = 0; i < count; i++) {
             Object element = location.getElement(i);
@@ -280,7 +287,7 @@ final class InputValidator {
     }
 
     private static FieldError fieldError(Error error) {
-        String at = path(error.getInstanceLocation(), error.getInstanceLocation().getNameCount());
+        String at = field(error.getInstanceLocation(), error.getInstanceLocation().getNameCount());
         if (PROPERTY_KEYWORDS.contains(error.getKeyword()) && error.getProperty() != null) {
             at = at.isEmpty() ? error.getProperty() : at + "." + error.getProperty();
         }
