@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import io.patchbay.core.LoggedEvents;
 import io.patchbay.core.error.NotFoundException;
 import io.patchbay.spi.ActionCall;
 import io.patchbay.spi.ActionDefinition;
@@ -23,7 +22,6 @@ import java.net.URI;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 class ConnectorCatalogTest {
 
@@ -51,23 +49,20 @@ class ConnectorCatalogTest {
                 throw new IllegalStateException("no actions file");
             }
         };
-        Logger logger = (Logger) LoggerFactory.getLogger(ConnectorCatalog.class);
-        ListAppender<ILoggingEvent> events = new ListAppender<>();
-        events.start();
-        logger.addAppender(events);
+        LoggedEvents events = LoggedEvents.of(ConnectorCatalog.class);
         try {
             ConnectorCatalog catalog = new ConnectorCatalog(List.of(broken, new DescribesOnce("steady")));
 
             assertThat(catalog.descriptions()).extracting(ConnectorCatalog.Description::id).containsExactly("steady");
             assertThatThrownBy(() -> catalog.get("broken")).isInstanceOf(NotFoundException.class);
-            assertThat(events.list).singleElement().satisfies(e -> {
+            assertThat(events.list()).singleElement().satisfies(e -> {
                 assertThat(e.getLevel()).isEqualTo(Level.ERROR);
                 assertThat(e.getFormattedMessage()).isEqualTo("Connector " + broken.getClass().getName()
                         + " left out of the catalog: it failed to describe itself");
                 assertThat(e.getThrowableProxy().getMessage()).isEqualTo("no actions file");
             });
         } finally {
-            logger.detachAppender(events);
+            events.close();
         }
     }
 

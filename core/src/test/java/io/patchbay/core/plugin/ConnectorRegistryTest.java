@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.patchbay.core.LinesLogger;
+import io.patchbay.core.LoggedEvents;
 import io.patchbay.core.catalog.ConnectorCalls;
 import io.patchbay.spi.Connector;
 import io.patchbay.spi.ConnectorContext;
@@ -34,7 +33,6 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * Builds throwaway connector jars at test time, drops them into a connectors folder and loads them the way the
@@ -241,16 +239,13 @@ class ConnectorRegistryTest {
         Path connectors = temp.resolve("connectors");
         buildConnectorJar(connectors.resolve("broken"), "broken", SpiVersion.CURRENT, "spec", "List.of()",
                 "public EchoFactory() { throw new IllegalStateException(\"licence file missing\"); }");
-        Logger logger = (Logger) LoggerFactory.getLogger(ConnectorRegistry.class);
-        ListAppender<ILoggingEvent> events = new ListAppender<>();
-        events.start();
-        logger.addAppender(events);
+        LoggedEvents events = LoggedEvents.of(ConnectorRegistry.class);
         try (ConnectorRegistry registry = load(connectors)) {
             assertThat(registry.rejected()).singleElement().satisfies(r -> {
                 assertThat(r.reason()).contains("licence file missing");
                 assertThat(r.connectorId()).as("refused before its factory told its id").isEmpty();
             });
-            List<ILoggingEvent> refusals = events.list.stream().filter(e -> e.getLevel() == Level.ERROR).toList();
+            List<ILoggingEvent> refusals = events.list().stream().filter(e -> e.getLevel() == Level.ERROR).toList();
             assertThat(refusals).singleElement().satisfies(e -> {
                 assertThat(e.getFormattedMessage()).contains("folder " + connectors.resolve("broken"))
                         .contains("licence file missing");
@@ -258,7 +253,7 @@ class ConnectorRegistryTest {
                 assertThat(e.getThrowableProxy().getMessage()).isEqualTo("licence file missing");
             });
         } finally {
-            logger.detachAppender(events);
+            events.close();
         }
     }
 
@@ -276,10 +271,7 @@ class ConnectorRegistryTest {
                 "((CredentialSpec) (Object) fail())", "List.of()",
                 "static Object fail() { throw new AssertionError(\"no spec\"); }", "");
         buildConnectorJar(connectors.resolve("echo"), "echo", SpiVersion.CURRENT);
-        Logger logger = (Logger) LoggerFactory.getLogger(ConnectorRegistry.class);
-        ListAppender<ILoggingEvent> events = new ListAppender<>();
-        events.start();
-        logger.addAppender(events);
+        LoggedEvents events = LoggedEvents.of(ConnectorRegistry.class);
         try (ConnectorRegistry registry = load(connectors)) {
             assertThat(registry.find("echo")).isPresent();
             assertThat(registry.rejected()).extracting(ConnectorRegistry.Rejected::reason).hasSize(4)
@@ -291,9 +283,9 @@ class ConnectorRegistryTest {
                             .contains("java.lang.StackOverflowError"))
                     .anySatisfy(r -> assertThat(r).contains("connector 'spec-fails'").contains("invalid definition")
                             .contains("java.lang.AssertionError: no spec"));
-            assertThat(events.list.stream().filter(e -> e.getLevel() == Level.ERROR)).hasSize(4);
+            assertThat(events.list().stream().filter(e -> e.getLevel() == Level.ERROR)).hasSize(4);
         } finally {
-            logger.detachAppender(events);
+            events.close();
         }
     }
 
@@ -328,20 +320,17 @@ class ConnectorRegistryTest {
         // The second connector's jar, without its own descriptor, beside the first: one folder, two factories.
         copyWithoutDescriptor(temp.resolve("elsewhere").resolve("second").resolve("second.jar"),
                 connectors.resolve("first").resolve("second.jar"));
-        Logger logger = (Logger) LoggerFactory.getLogger(ConnectorRegistry.class);
-        ListAppender<ILoggingEvent> events = new ListAppender<>();
-        events.start();
-        logger.addAppender(events);
+        LoggedEvents events = LoggedEvents.of(ConnectorRegistry.class);
         try (ConnectorRegistry registry = load(connectors)) {
             assertThat(registry.find("first")).isPresent();
             assertThat(registry.find("second")).isEmpty();
             assertThat(registry.rejected()).isEmpty();
-            assertThat(events.list).filteredOn(e -> e.getLevel() == Level.WARN).singleElement()
+            assertThat(events.list()).filteredOn(e -> e.getLevel() == Level.WARN).singleElement()
                     .extracting(ILoggingEvent::getFormattedMessage).isEqualTo("Folder " + connectors.resolve("first")
                             + " also provides connectors ['second'], which are not loaded: a folder loads the "
                             + "connector its descriptor names ('first'); give each connector a folder of its own");
         } finally {
-            logger.detachAppender(events);
+            events.close();
         }
     }
 
@@ -391,10 +380,7 @@ class ConnectorRegistryTest {
         try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(loose.resolve("okio.jar")))) {
             put(jar, "okio/Okio.class", new byte[] {1});
         }
-        Logger logger = (Logger) LoggerFactory.getLogger(ConnectorRegistry.class);
-        ListAppender<ILoggingEvent> events = new ListAppender<>();
-        events.start();
-        logger.addAppender(events);
+        LoggedEvents events = LoggedEvents.of(ConnectorRegistry.class);
         try {
             try (ConnectorRegistry registry = load(ownFolder)) {
                 assertThat(registry.find("echo")).isEmpty();
@@ -402,7 +388,7 @@ class ConnectorRegistryTest {
             try (ConnectorRegistry registry = load(loose)) {
                 assertThat(registry.rejected()).isEmpty();
             }
-            assertThat(events.list.stream().filter(e -> e.getLevel() == Level.WARN)
+            assertThat(events.list().stream().filter(e -> e.getLevel() == Level.WARN)
                     .map(ILoggingEvent::getFormattedMessage)).containsExactly(
                     "Connectors folder " + ownFolder + " is the folder of connector 'echo' itself ([echo.jar]), which "
                             + "is not loaded: the connectors folder holds one subfolder per connector, so set it to "
@@ -410,7 +396,7 @@ class ConnectorRegistryTest {
                     "Connectors folder " + loose + " holds [okio.jar] directly, which is not loaded: each drop-in "
                             + "connector goes in a subfolder of its own with all its jars (" + loose + "/<connector>/)");
         } finally {
-            logger.detachAppender(events);
+            events.close();
         }
     }
 
@@ -441,24 +427,21 @@ class ConnectorRegistryTest {
     void aConnectorsFolderThatIsMissingOrAFileIsWarnedAboutNotTakenAsEmpty() throws Exception {
         Path missing = temp.resolve("conectors");
         Path file = Files.writeString(temp.resolve("connectors.txt"), "not a folder");
-        Logger logger = (Logger) LoggerFactory.getLogger(ConnectorRegistry.class);
-        ListAppender<ILoggingEvent> events = new ListAppender<>();
-        events.start();
-        logger.addAppender(events);
+        LoggedEvents events = LoggedEvents.of(ConnectorRegistry.class);
         try {
             for (Path folder : List.of(missing, file)) {
                 try (ConnectorRegistry registry = load(folder)) {
                     assertThat(registry.rejected()).isEmpty();
                 }
             }
-            assertThat(events.list.stream().filter(e -> e.getLevel() == Level.WARN)
+            assertThat(events.list().stream().filter(e -> e.getLevel() == Level.WARN)
                     .map(ILoggingEvent::getFormattedMessage)).containsExactly(
                     "Connectors folder " + missing.toAbsolutePath() + " does not exist, so no drop-in connector is "
                             + "loaded: create it with one subfolder per connector, or pass no folder",
                     "Connectors folder " + file.toAbsolutePath() + " is not a folder, so no drop-in connector is "
                             + "loaded: create it with one subfolder per connector, or pass no folder");
         } finally {
-            logger.detachAppender(events);
+            events.close();
         }
     }
 
