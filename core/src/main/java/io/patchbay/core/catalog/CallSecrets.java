@@ -52,7 +52,8 @@ public final class CallSecrets {
      * every connector method that handles credentials under it.
      */
     public static <T> T during(List<String> secrets, Supplier<T> work) {
-        List<String> held = secrets.stream().filter(s -> s.length() >= MIN_LENGTH).distinct().toList();
+        List<String> held = secrets.stream().filter(s -> s.length() >= MIN_LENGTH)
+                .flatMap(s -> SecretForms.of(s).stream()).distinct().toList();
         held.forEach(secret -> HELD.merge(secret, new Held(1, 0),
                 (before, one) -> new Held(before.calls() + 1, before.endedNanos())));
         try {

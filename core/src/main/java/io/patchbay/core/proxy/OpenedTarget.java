@@ -5,6 +5,7 @@ import io.patchbay.core.account.LinkedAccount;
 import io.patchbay.core.catalog.CallSecrets;
 import io.patchbay.core.catalog.ConnectorCalls;
 import io.patchbay.core.catalog.ConnectorCatalog;
+import io.patchbay.core.catalog.SecretForms;
 import io.patchbay.spi.Connector;
 import io.patchbay.spi.Credentials;
 import io.patchbay.spi.ProxyTarget;
@@ -49,8 +50,8 @@ public record OpenedTarget(LinkedAccount account, ProxyTarget target, SecretMask
     /**
      * What answers must not show: the secret fields, and the headers made from them (an echoing provider would show
      * "Basic <base64>", or only its credentials); a header the connector declares not secret, such as a user's
-     * email, is data that answers must keep. A secret with a '/' also as JSON writers that escape it put it
-     * ("a\/b"). Values shorter than {@link CallSecrets#MIN_LENGTH} would mask ordinary words.
+     * email, is data that answers must keep. Each also in the {@link SecretForms forms} JSON writers and URLs give
+     * it. Values shorter than {@link CallSecrets#MIN_LENGTH} would mask ordinary words.
      */
     static List<String> secretValues(List<String> secretFields, Map<String, String> headers,
                                      Set<String> nonSecretHeaders) {
@@ -58,8 +59,8 @@ public record OpenedTarget(LinkedAccount account, ProxyTarget target, SecretMask
                         headers.entrySet().stream()
                                 .filter(h -> !nonSecretHeaders.contains(h.getKey().toLowerCase(Locale.ROOT)))
                                 .flatMap(h -> Stream.of(h.getValue(), withoutScheme(h.getValue()))))
-                .flatMap(value -> Stream.of(value, value.replace("/", "\\/")))
                 .filter(value -> value.length() >= CallSecrets.MIN_LENGTH)
+                .flatMap(value -> SecretForms.of(value).stream())
                 .map(SecretMasking::latin1View)
                 .distinct()
                 .toList();

@@ -41,6 +41,21 @@ class CallSecretsTest {
     }
 
     @Test
+    void aPasswordIsMaskedAlsoAsAJsonBodyOrAUrlALibraryLogsShowsIt() {
+        String password = "pa\"ss/wörd=1";
+        try (ConnectorCalls calls = new ConnectorCalls(Duration.ofSeconds(5), 2)) {
+            calls.call("probe", "verify", List.of(password), () -> {
+                logger.log(System.Logger.Level.DEBUG, "--> POST /login {\"password\":\"pa\\\"ss/w\\u00f6rd=1\"}");
+                logger.log(System.Logger.Level.DEBUG, "--> GET /login?password=pa%22ss%2Fw%C3%B6rd%3D1");
+                return null;
+            });
+        }
+
+        assertThat(recorded.lines).containsExactly("--> POST /login {\"password\":\"[REDACTED]\"}",
+                "--> GET /login?password=[REDACTED]");
+    }
+
+    @Test
     void whatAConnectorsOwnThreadLogsWhileTheCallRunsIsMaskedToo() throws Exception {
         String longer = TOKEN + "-and-more";
         try (ConnectorCalls calls = new ConnectorCalls(Duration.ofSeconds(5), 2)) {

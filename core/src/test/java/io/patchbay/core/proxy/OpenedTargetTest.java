@@ -2,6 +2,7 @@ package io.patchbay.core.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,22 +12,34 @@ import org.junit.jupiter.api.Test;
 class OpenedTargetTest {
     @Test
     void secretFieldsTheirHeadersAndTheHeadersCredentialsAloneAreMasked() {
-        assertThat(OpenedTarget.secretValues(List.of("0123456789abcdef"),
+        List<String> values = OpenedTarget.secretValues(List.of("0123456789abcdef"),
                 Map.of("Authorization", "Bearer 0123456789abcdef", "X-Api-Key", "Token k3y-0f-the-account",
-                        "X-User-Email", "ada@acme.example"), Set.of("x-user-email")))
-                .containsExactlyInAnyOrder("0123456789abcdef", "Bearer 0123456789abcdef",
-                        "Token k3y-0f-the-account", "k3y-0f-the-account");
+                        "X-User-Email", "ada@acme.example"), Set.of("x-user-email"));
+        assertThat(values).contains("0123456789abcdef", "Bearer 0123456789abcdef", "Token k3y-0f-the-account",
+                "k3y-0f-the-account");
+        assertThat(values).noneMatch(value -> value.contains("acme"));
     }
 
     @Test
-    void aSecretWithASlashIsAlsoMaskedAsJsonWritersThatEscapeItEchoIt() {
-        assertThat(OpenedTarget.secretValues(List.of("ab/cd+ef/0123"), Map.of("X-Token", "ab/cd+ef/0123"),
-                Set.of())).containsExactlyInAnyOrder("ab/cd+ef/0123", "ab\\/cd+ef\\/0123");
+    void aSecretIsMaskedInTheFormsJsonWritersAndUrlsEchoItIn() {
+        String token = "tok/en+é=\\\"x";
+        SecretMasking.Secrets secrets = new SecretMasking.Secrets(
+                OpenedTarget.secretValues(List.of(token), Map.of(), Set.of()), List.of());
+        for (String echoed : List.of(
+                "{\"t\":\"tok/en+é=\\\\\\\"x\"}", // Moshi, Jackson: quote and backslash escaped
+                "{\"t\":\"tok\\/en+\\u00e9=\\\\\\\"x\"}", // PHP: slash and non-ASCII too
+                "{\"t\":\"tok/en+é\\u003d\\\\\\\"x\"}", // Gson: HTML-safe
+                "{\"t\":\"tok/en+\\u00E9=\\\\\\\"x\"}", // Jackson, ASCII only
+                "{\"next\":\"https://p.example/x?t=tok%2Fen%2B%C3%A9%3D%5C%22x&page=2\"}")) {
+            byte[] body = echoed.getBytes(StandardCharsets.UTF_8);
+            assertThat(new String(SecretMasking.mask(body, secrets), StandardCharsets.UTF_8))
+                    .as(echoed).contains(SecretMasking.MASK).doesNotContain("tok").doesNotContain("en+");
+        }
     }
 
     @Test
     void valuesTooShortToTellFromOrdinaryWordsAreLeft() {
         assertThat(OpenedTarget.secretValues(List.of("short"), Map.of("Authorization", "Basic abc"), Set.of()))
-                .containsExactly("Basic abc");
+                .contains("Basic abc").doesNotContain("short", "abc");
     }
 }
