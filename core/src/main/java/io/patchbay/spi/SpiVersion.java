@@ -9,8 +9,9 @@ public final class SpiVersion {
      * 1.2: {@link ProviderUnavailable#UNREACHABLE}; {@code {name}} segments in {@link ProxyTarget.BlockedRoute} paths;
      * {@link InsufficientPermissions#InsufficientPermissions(String, String, int)} with the provider's status.
      * 1.3: {@link ProxyTarget.Admission}, asked before each proxied request.
+     * 1.4: {@link SecretForms}, the forms a provider echoes a secret in.
      */
-    public static final int MINOR = 3;
+    public static final int MINOR = 4;
     public static final String CURRENT = MAJOR + "." + MINOR;
 
     /**

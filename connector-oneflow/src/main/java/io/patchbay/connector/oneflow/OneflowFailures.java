@@ -8,6 +8,7 @@ import io.patchbay.spi.InvalidCredentials;
 import io.patchbay.spi.ProviderRejected;
 import io.patchbay.spi.ProviderUnavailable;
 import io.patchbay.spi.RateLimited;
+import io.patchbay.spi.SecretForms;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -159,12 +160,19 @@ final class OneflowFailures {
         };
     }
 
-    /** Provider text never carries the token back to a caller, even if an error were to echo a header. */
+    /**
+     * Provider text never carries the token back to a caller, even if an error were to echo a header, in any form
+     * it could be echoed in (%-encoded, JSON-escaped).
+     */
     private static String scrub(String text, String token) {
         if (text == null || token == null || token.isEmpty()) {
             return text;
         }
-        return text.replace(token, "****");
+        String result = text;
+        for (String form : SecretForms.of(token)) {
+            result = result.replace(form, "****");
+        }
+        return result;
     }
 
     private static boolean blank(String s) {

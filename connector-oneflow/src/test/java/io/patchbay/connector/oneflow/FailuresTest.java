@@ -236,6 +236,11 @@ class FailuresTest extends FakeServerTest {
         ConnectorException echoed = OneflowFailures.fromResponse(401, Headers.of(),
                 "{\"detail\":\"Bad token " + FakeOneflow.TOKEN + "\"}", moshi, Duration.ZERO, clock, FakeOneflow.TOKEN);
         assertThat(echoed.getMessage()).isEqualTo("Bad token ****");
+        // Also as a URL or a JSON writer would have written it.
+        String token = "tok/en\"with+chars-0123";
+        String encoded = "{\"detail\":\"Bad token tok%2Fen%22with%2Bchars-0123, was tok\\\\/en\\\\\\\"with+chars-0123\"}";
+        assertThat(OneflowFailures.fromResponse(401, Headers.of(), encoded, moshi, Duration.ZERO, clock, token)
+                .getMessage()).isEqualTo("Bad token ****, was ****");
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.patchbay.spi.InvalidCredentials;
 import io.patchbay.spi.ProviderRejected;
 import io.patchbay.spi.ProviderUnavailable;
 import io.patchbay.spi.RateLimited;
+import io.patchbay.spi.SecretForms;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -247,11 +248,14 @@ final class TogglFailures {
         }
     }
 
+    /** Every form of each secret: Toggl's errors may quote a password %-encoded or JSON-escaped. */
     static String scrub(String text, List<String> secrets) {
         String result = text;
         for (String secret : secrets) {
             if (!secret.isEmpty()) {
-                result = result.replace(secret, "****");
+                for (String form : SecretForms.of(secret)) {
+                    result = result.replace(form, "****");
+                }
             }
         }
         return result;

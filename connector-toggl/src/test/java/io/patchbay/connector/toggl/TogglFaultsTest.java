@@ -22,6 +22,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -434,6 +436,22 @@ class TogglFaultsTest {
         assertThatThrownBy(() -> invoke("list_clients", Map.of()))
                 .isInstanceOfSatisfying(ProviderRejected.class, e ->
                         assertThat(e.getMessage()).contains("token **** is not allowed").doesNotContain(ALICE.apiToken()));
+    }
+
+    @Test
+    void aPasswordEchoedEncodedOrEscapedIsMaskedInEveryForm() {
+        String password = "Sup3r\"Secret/é&x";
+        Credentials credentials = TestContexts.password(ALICE.email(), password);
+        FAKE.enqueue(Fault.status(401, "Incorrect password " + URLEncoder.encode(password, StandardCharsets.UTF_8))
+                .onPath("/api/v9/me"));
+        assertThatThrownBy(() -> CONNECTOR.verify(credentials)).isInstanceOfSatisfying(InvalidCredentials.class,
+                e -> assertThat(e.getMessage()).contains("Incorrect password ****").doesNotContain("Sup3r"));
+
+        // A JSON object is quoted whole, escapes and all (PHP's writer escapes '/' and non-ASCII characters).
+        FAKE.enqueue(new Fault(401, Map.of("Content-Type", "application/json"),
+                "{\"error\":\"bad password Sup3r\\\"Secret\\/\\u00e9&x\"}", Duration.ZERO, "/api/v9/me"));
+        assertThatThrownBy(() -> CONNECTOR.verify(credentials)).isInstanceOfSatisfying(InvalidCredentials.class,
+                e -> assertThat(e.getMessage()).contains("bad password ****").doesNotContain("Sup3r"));
     }
 
     @Test

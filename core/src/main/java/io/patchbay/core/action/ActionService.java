@@ -3,8 +3,10 @@ package io.patchbay.core.action;
 import io.patchbay.core.account.AccountVault;
 import io.patchbay.core.account.LinkedAccount;
 import io.patchbay.core.account.Viewer;
+import io.patchbay.core.catalog.CallSecrets;
 import io.patchbay.core.catalog.ConnectorCalls;
 import io.patchbay.core.catalog.ConnectorCatalog;
+import io.patchbay.core.catalog.SecretScrubber;
 import io.patchbay.spi.ActionCall;
 import io.patchbay.spi.ActionDefinition;
 import io.patchbay.spi.ActionResult;
@@ -36,6 +38,10 @@ public final class ActionService {
         ActionDefinition action = catalog.action(account.connectorId(), actionName);
         Connector connector = catalog.get(account.connectorId());
         ActionCall call = new ActionCall(action.name(), vault.open(account), account.workspaceId(), input);
-        return calls.call(connector, call.credentials(), "action " + action.name(), () -> connector.invoke(call));
+        List<String> secrets = CallSecrets.of(connector, call.credentials());
+        ActionResult result = calls.call(connector, secrets, "action " + action.name(), () -> connector.invoke(call));
+        // As the proxy masks its answers: a value the provider echoed back is not the caller's to read.
+        Object output = SecretScrubber.of(secrets).output(result.output());
+        return output == result.output() ? result : new ActionResult(output);
     }
 }

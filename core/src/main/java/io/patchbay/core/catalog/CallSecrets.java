@@ -2,11 +2,13 @@ package io.patchbay.core.catalog;
 
 import io.patchbay.spi.Connector;
 import io.patchbay.spi.Credentials;
+import io.patchbay.spi.SecretForms;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.text.MessageFormat;
 import java.time.Duration;
 import java.util.BitSet;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -130,8 +132,13 @@ public final class CallSecrets {
      * tokens logged side by side) leaves no part of either shown; a run of covered characters becomes one mask.
      */
     public static String mask(String text) {
+        return mask(text, HELD.keySet());
+    }
+
+    /** {@code text} with {@code secrets} masked as {@link #mask(String)} masks those of the calls. */
+    static String mask(String text, Collection<String> secrets) {
         BitSet covered = null;
-        for (String secret : HELD.keySet()) {
+        for (String secret : secrets) {
             for (int at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1)) {
                 covered = covered == null ? new BitSet(text.length()) : covered;
                 covered.set(at, at + secret.length());

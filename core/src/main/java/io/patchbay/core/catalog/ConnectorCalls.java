@@ -1,6 +1,7 @@
 package io.patchbay.core.catalog;
 
 import io.patchbay.spi.Connector;
+import io.patchbay.spi.ConnectorException;
 import io.patchbay.spi.Credentials;
 import io.patchbay.spi.ProviderUnavailable;
 import java.time.Duration;
@@ -82,8 +83,9 @@ public final class ConnectorCalls implements AutoCloseable {
 
     /**
      * As {@link #call(String, String, Supplier)}, for a call that carries credentials: their secret values are
-     * masked in what is logged while the call runs, on any thread ({@link CallSecrets#masking}), and the
-     * connector's class loader is the thread's context class loader meanwhile.
+     * masked in what is logged while the call runs, on any thread ({@link CallSecrets#masking}), and in the message
+     * of a {@link ConnectorException} it throws ({@link SecretScrubber}); the connector's class loader is the
+     * thread's context class loader meanwhile.
      */
     public <T> T call(Connector connector, Credentials credentials, String operation, Supplier<T> work) {
         return call(connector, CallSecrets.of(connector, credentials), operation, work);
@@ -142,6 +144,9 @@ public final class ConnectorCalls implements AutoCloseable {
             Throwable cause = e.getCause();
             if (closed) {
                 throw closedFor(connectorId, cause); // interrupted by close: whatever it threw says nothing
+            }
+            if (cause instanceof ConnectorException failure) {
+                throw SecretScrubber.of(secrets).failure(failure); // its message reaches API answers
             }
             if (cause instanceof RuntimeException runtime) {
                 throw runtime;

@@ -5,7 +5,7 @@ import io.patchbay.core.account.LinkedAccount;
 import io.patchbay.core.catalog.CallSecrets;
 import io.patchbay.core.catalog.ConnectorCalls;
 import io.patchbay.core.catalog.ConnectorCatalog;
-import io.patchbay.core.catalog.SecretForms;
+import io.patchbay.spi.SecretForms;
 import io.patchbay.spi.Connector;
 import io.patchbay.spi.Credentials;
 import io.patchbay.spi.ProxyTarget;

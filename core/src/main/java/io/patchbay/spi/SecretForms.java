@@ -1,4 +1,4 @@
-package io.patchbay.core.catalog;
+package io.patchbay.spi;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +13,10 @@ import java.util.Set;
  * backslash, u, 003d, Go's encoder only {@code <>&}; PHP's escapes {@code /} and non-ASCII characters, in lower-case
  * hex where Jackson uses upper case; every writer escapes a quote in a password. A token echoed in a link (a
  * next-page URL, a redirect) is %-encoded. Masking looks for every form, or a secret with such characters would pass
- * through in the other ones.
+ * through in the other ones. Connectors scrub the provider's words with it before they quote them in a failure;
+ * the host masks every form again in what a call gives back.
+ *
+ * @since SPI 1.4
  */
 public final class SecretForms {
     /** Characters escaped by JSON writers that make their output safe inside HTML: none, Go's, Gson's. */

@@ -1,4 +1,4 @@
-package io.patchbay.core.catalog;
+package io.patchbay.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
