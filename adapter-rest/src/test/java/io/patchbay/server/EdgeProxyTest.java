@@ -589,19 +589,22 @@ class EdgeProxyTest {
                 : Reply.ok("{\"third\":3}"));
         String head = "POST " + proxy + "api/v9/second HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer %KEY%\r\n"
                 + "Content-Type: application/json\r\n";
+        String answers = exchange(request("GET", proxy + "api/v9/first") + head + "Content-Length: 70000\r\n\r\n"
+                + "x".repeat(70_000) + request("GET", proxy + "api/v9/third"), 3);
+        assertThat(statusLines(answers)).containsExactly("HTTP/1.1 200", "HTTP/1.1 413", "HTTP/1.1 200");
+        assertThat(answers).containsSubsequence("{\"first\":1}", "\"status\":413", "{\"third\":3}");
+
+        // A refused expectation closes the connection once answered: a body may follow or not.
         Map<String, String> refusals = new LinkedHashMap<>();
-        refusals.put(head + "Content-Length: 70000\r\n\r\n" + "x".repeat(70_000), "HTTP/1.1 413");
         refusals.put(head + "Content-Length: 70000\r\nExpect: 100-continue\r\n\r\n", "HTTP/1.1 413");
         refusals.put(head + "Content-Length: 2\r\nExpect: teapot\r\n\r\n", "HTTP/1.1 417");
-
         for (Map.Entry<String, String> second : refusals.entrySet()) {
-            String answers = exchange(request("GET", proxy + "api/v9/first") + second.getKey()
+            String closing = exchange(request("GET", proxy + "api/v9/first") + second.getKey()
                     + request("GET", proxy + "api/v9/third"), 3);
 
-            assertThat(statusLines(answers)).as(second.getValue())
-                    .containsExactly("HTTP/1.1 200", second.getValue(), "HTTP/1.1 200");
-            assertThat(answers).containsSubsequence("{\"first\":1}", "\"status\":" + second.getValue().substring(9),
-                    "{\"third\":3}");
+            assertThat(statusLines(closing)).as(second.getValue()).containsExactly("HTTP/1.1 200", second.getValue());
+            assertThat(closing).containsSubsequence("{\"first\":1}", "connection: close",
+                    "\"status\":" + second.getValue().substring(9));
         }
         // A refusal after which the connection closes still comes after the answer owed before it, then the end.
         String closed = exchange(request("GET", proxy + "api/v9/first") + head
@@ -609,6 +612,34 @@ class EdgeProxyTest {
         assertThat(statusLines(closed)).containsExactly("HTTP/1.1 200", "HTTP/1.1 413");
         assertThat(closed).containsSubsequence("{\"first\":1}", "connection: close", "\"status\":413");
         assertThat(upstream.scripted()).extracting(Received::target).noneMatch(target -> target.endsWith("second"));
+    }
+
+    /**
+     * A refused expectation's body is never read as a request: through a proxy that shares one connection among its
+     * clients, the request inside it would be answered to the next client, and that client's answer (a new API key,
+     * say) to the sender of the body.
+     */
+    @Test
+    void aRequestInsideTheBodyOfARefusedExpectationIsNeverServed() throws IOException {
+        upstream.script(r -> Reply.ok("{\"smuggled\":true}"));
+        String inside = request("GET", proxy + "api/v9/smuggled").replace("%KEY%", key)
+                + request("GET", "/v1/accounts").replace("%KEY%", key);
+        String post = "POST /v1/connectors HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
+        Map<String, String> refusals = new LinkedHashMap<>();
+        refusals.put(post + "Expect: teapot\r\nContent-Length: " + inside.length() + "\r\n\r\n" + inside,
+                "HTTP/1.1 417");
+        refusals.put(post + "Expect: teapot\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + Integer.toHexString(inside.length()) + "\r\n" + inside + "\r\n0\r\n\r\n", "HTTP/1.1 417");
+        // Sent without waiting for the 100 Continue, as clients may: the first bytes of a body too large.
+        refusals.put(post + "Expect: 100-continue\r\nContent-Length: 2000000\r\n\r\n" + inside, "HTTP/1.1 413");
+
+        for (Map.Entry<String, String> refusal : refusals.entrySet()) {
+            String answers = exchange(refusal.getKey(), 3);
+
+            assertThat(statusLines(answers)).as(refusal.getKey()).containsExactly(refusal.getValue());
+            assertThat(answers).containsIgnoringCase("connection: close").doesNotContain("smuggled", "\"data\"");
+        }
+        assertThat(upstream.scripted()).isEmpty();
     }
 
     /**

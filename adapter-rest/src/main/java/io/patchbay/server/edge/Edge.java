@@ -18,7 +18,6 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpExpectationFailedEvent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
@@ -189,9 +188,13 @@ public final class Edge {
 
     /**
      * Bodies over the limit get the API's 413 problem, whether announced with {@code Expect: 100-continue} or sent
-     * outright, and an expectation other than {@code 100-continue} the 417 one. A keep-alive connection stays open:
-     * the rest of the body is read and dropped, never held, so the client is not cut off (a reset) while it is still
-     * sending. Nothing is written from here: Netty's aggregator would write its refusals and {@code 100 Continue} at
+     * outright, and an expectation other than {@code 100-continue} the 417 one. After a body sent outright with its
+     * length, a keep-alive connection stays open: the rest of the body is read and dropped, never held, so the client
+     * is not cut off (a reset) while it is still sending. After a refused expectation the connection closes once
+     * answered: the client may send its body or wait for the answer (both are allowed), so no byte after the header
+     * block can be known for the start of a next request. (Netty's own handling takes the next bytes for one, which
+     * let a body carry a request in: to the server, or, through a shared proxy connection, another client's answer
+     * to this one.) Nothing is written from here: Netty's aggregator would write its refusals and {@code 100 Continue} at
      * once, ahead of answers still owed to pipelined requests before. They go up to {@link Requests} instead, a
      * {@link Refused} request or {@link ContinueWanted}, and leave in their turn.
      */
@@ -210,10 +213,9 @@ public final class Edge {
         protected void decode(ChannelHandlerContext ctx, HttpObject message, List<Object> out) throws Exception {
             if (message instanceof HttpRequest start && !(start instanceof FullHttpMessage)
                     && start.decoderResult().isSuccess() && unsupportedExpectation(start)) {
-                // Refused before its body, which the decoder is told to skip (as Netty does): the next bytes are
-                // read as the next request.
-                ctx.pipeline().fireUserEventTriggered(HttpExpectationFailedEvent.INSTANCE);
-                out.add(new Refused(start, EXPECTATION_FAILED, HttpUtil.isKeepAlive(start)));
+                // Refused before its body; whatever body comes is framed by its length as usual and dropped (no
+                // message is being aggregated), until the connection closes after the answer.
+                out.add(new Refused(start, EXPECTATION_FAILED, false));
                 return;
             }
             super.decode(ctx, message, out);
@@ -239,6 +241,10 @@ public final class Edge {
          */
         @Override
         protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+            if (HttpUtil.getContentLength(start, -1L) > maxContentLength) {
+                // Left to the length check, without Netty's refusal, which would tell the decoder no body follows.
+                return null;
+            }
             Object response = super.newContinueResponse(start, maxContentLength, pipeline);
             if (response instanceof HttpResponse answer && answer.status().code() == 100
                     && start.decoderResult().isSuccess()) {
@@ -250,8 +256,10 @@ public final class Edge {
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            // A body sent in chunks was partly read: where it ends is not known, so the connection closes after.
-            boolean keepAlive = HttpUtil.isKeepAlive(oversized) && !(oversized instanceof FullHttpMessage);
+            // A body sent in chunks was partly read: where it ends is not known, so the connection closes after;
+            // so it does when the client may be waiting for a 100 Continue rather than sending the body.
+            boolean keepAlive = HttpUtil.isKeepAlive(oversized) && !(oversized instanceof FullHttpMessage)
+                    && !HttpUtil.is100ContinueExpected(oversized);
             handUp = new Refused((HttpRequest) oversized, Problems.bodyTooLarge(), keepAlive);
         }
     }
