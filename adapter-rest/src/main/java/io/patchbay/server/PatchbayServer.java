@@ -371,6 +371,10 @@ public final class PatchbayServer implements AutoCloseable {
         // A known path with another method is the caller's mistake of method, not of path.
         javalin.http.prefer405over404 = true;
         javalin.jsonMapper(Json.mapper());
+        // Jetty reuses header lines it saw before on a connection, matched regardless of case by default: relayed
+        // over connections the listener shares among clients, "Bearer PB_SK_…" then read as an earlier client's
+        // "Bearer pb_sk_…" (and the other way round). Header values are read exactly as sent.
+        javalin.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
         if (!config.corsOrigins().isEmpty()) {
             javalin.jetty.modifyServletContextHandler(context -> context.insertHandler(
                     CrossOrigin.handler(config.corsOrigins(), requests)));
