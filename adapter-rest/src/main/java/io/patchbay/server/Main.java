@@ -5,6 +5,7 @@ import io.patchbay.server.access.Scope;
 import io.patchbay.server.logging.ServerLogging;
 import io.patchbay.storage.OwnerOnly;
 import io.patchbay.storage.PatchbayStorage;
+import io.patchbay.storage.StorageConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.AccessDeniedException;
@@ -123,11 +124,26 @@ public final class Main {
 
     /**
      * Creates an admin key in the configured database and prints it once; the exit code. The server need not run
-     * (with SQLite it must not: one process per data folder).
+     * (with SQLite it must not: one process per data folder). It opens an existing installation only: run with other
+     * settings than the server's (a mistyped data folder, another working directory for the relative default), it
+     * would otherwise create a new database and keyset and print a key that opens nothing the server holds.
      */
     static int newAdminKey(ServerConfig config, PrintStream out) {
         Logger log = LoggerFactory.getLogger(Main.class);
-        try (PatchbayStorage storage = PatchbayStorage.open(config.storage())) {
+        StorageConfig existing = config.storage().withoutKeysetGeneration();
+        Optional<Path> database = existing.databaseFile().filter(file -> !Files.isRegularFile(file));
+        if (database.isPresent()) {
+            String message = "No admin key was created: there is no Patchbay database at " + database.get()
+                    + "; run " + NEW_ADMIN_KEY + " with the server's settings (" + ConfigLoader.envName("data_dir")
+                    + ", or " + ConfigLoader.envName("database.url") + "). No database or keyset was created.";
+            log.error(message);
+            if (!log.isErrorEnabled()) {
+                System.err.println(message);
+            }
+            ServerLogging.stop();
+            return 1;
+        }
+        try (PatchbayStorage storage = PatchbayStorage.open(existing)) {
             ApiKeyService.Created created = new ApiKeyService(storage.apiKeys(), Clock.systemUTC(), Runnable::run)
                     .create(ApiKeyService.ADMIN_TENANT, "admin key (" + NEW_ADMIN_KEY + ")", Set.of(Scope.ADMIN));
             print(out, " A new admin API key (" + created.apiKey().id() + ") was created. It is shown this once;"

@@ -110,6 +110,19 @@ class MainTest {
     }
 
     @Test
+    void newAdminKeyWithoutAnInstallationThereCreatesNoDatabaseKeysetOrKey() throws Exception {
+        Path typo = dir.resolve("dta");
+        Ended ended = run(Map.of("PATCHBAY_DATA_DIR", typo.toString()), Main.NEW_ADMIN_KEY);
+
+        assertThat(ended.exitCode()).as(ended.output()).isEqualTo(1);
+        assertThat(ended.output()).contains("No admin key was created: there is no Patchbay database at "
+                + typo.resolve("patchbay.db").toAbsolutePath()).contains("PATCHBAY_DATA_DIR");
+        assertThat(KEY.matcher(ended.output()).find()).isFalse();
+        assertThat(typo.resolve("patchbay.db")).doesNotExist();
+        assertThat(typo.resolve("keyset.json")).doesNotExist();
+    }
+
+    @Test
     void newAdminKeyWhileTheServerUsesTheDataFolderFailsAndCreatesNothing() throws Exception {
         Path data = dir.resolve("data");
         try (PatchbayServer server = TestServers.start(data, Map.of())) {

@@ -119,6 +119,17 @@ public record StorageConfig(String jdbcUrl, Optional<String> user, Optional<Stri
         return jdbcUrl.startsWith(SQLITE_PREFIX);
     }
 
+    /** The SQLite database file, absolute; empty for PostgreSQL. */
+    public Optional<Path> databaseFile() {
+        return sqlite() ? Optional.of(Path.of(sqliteFile(jdbcUrl)).toAbsolutePath()) : Optional.empty();
+    }
+
+    /** This configuration, with a missing keyset file refused rather than generated. */
+    public StorageConfig withoutKeysetGeneration() {
+        return new StorageConfig(jdbcUrl, user, password, keyset, false, poolSize, missingKeysetHint,
+                statementTimeout);
+    }
+
     /** The database file of a SQLite URL, without URL parameters. */
     static String sqliteFile(String url) {
         String rest = url.substring(SQLITE_PREFIX.length());
