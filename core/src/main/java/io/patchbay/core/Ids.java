@@ -91,7 +91,8 @@ public final class Ids {
         if (value.isBlank()) {
             return Optional.of(new FieldError(field, "blank", field + " must not be blank"));
         }
-        if (value.length() > MAX_LENGTH) {
+        // Characters as people count them: an emoji is one, not the two UTF-16 units Java's length() sees.
+        if (value.codePointCount(0, value.length()) > MAX_LENGTH) {
             return Optional.of(new FieldError(field, "too_long", field + " is longer than " + MAX_LENGTH
                     + " characters"));
         }

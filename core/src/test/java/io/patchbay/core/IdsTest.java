@@ -35,4 +35,11 @@ class IdsTest {
         assertThat(token).matches("pb_sk_[0-9a-z]{32}");
         assertThat(Ids.secretToken("pb_sk_")).isNotEqualTo(token);
     }
+
+    @Test
+    void anIdsLengthIsCountedInCharactersNotInUtf16Units() {
+        assertThat(Ids.check("owner_id", "\uD83D\uDE00".repeat(Ids.MAX_LENGTH))).isEmpty();
+        assertThat(Ids.check("owner_id", "\uD83D\uDE00".repeat(Ids.MAX_LENGTH + 1)))
+                .hasValueSatisfying(error -> assertThat(error.code()).isEqualTo("too_long"));
+    }
 }
