@@ -92,17 +92,29 @@ public final class ApiKeyService {
                         return store.findByHash(hash).filter(ApiKey::active).orElse(null);
                     }
 
+                    /**
+                     * A read ahead that cannot be done is cancelled, which the cache drops without a warning: the
+                     * cached key stays until its expiry, and a later read asks again. So it is when the background
+                     * is full, and when the store fails (the database down: the store logs that itself, and the
+                     * cache would add a stack trace for every key in use).
+                     */
                     @Override
                     public CompletableFuture<ApiKey> asyncReload(String hash, ApiKey old, Executor upkeep) {
+                        CompletableFuture<ApiKey> read = new CompletableFuture<>();
                         try {
-                            return CompletableFuture.supplyAsync(() -> load(hash), background);
+                            background.execute(() -> {
+                                try {
+                                    read.complete(load(hash));
+                                } catch (RuntimeException e) {
+                                    LOG.debug("Reading API key {} ahead of its expiry failed: {}", old.id(),
+                                            e.toString());
+                                    read.cancel(false);
+                                }
+                            });
                         } catch (RejectedExecutionException e) {
-                            // The background is full: the cached key stays until its expiry, and a later read
-                            // asks again. A cancelled read ahead is dropped without a warning.
-                            CompletableFuture<ApiKey> refused = new CompletableFuture<>();
-                            refused.cancel(false);
-                            return refused;
+                            read.cancel(false);
                         }
+                        return read;
                     }
                 });
     }

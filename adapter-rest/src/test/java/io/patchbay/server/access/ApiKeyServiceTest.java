@@ -116,6 +116,33 @@ class ApiKeyServiceTest {
     }
 
     @Test
+    void aReadAheadTheStoreFailsIsDroppedWithoutAStackTraceAndTheKeyKeptForItsTimeToLive() {
+        keys.authenticate(created.key());
+        advance(ApiKeyService.REFRESH_AFTER.plusMillis(1));
+        assertThat(keys.recentlyAuthenticated(created.key())).isPresent();
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        root.addAppender(logged);
+        try {
+            storage.close(); // the database gone: the store's reads fail
+            runBackground();
+            assertThat(keys.recentlyAuthenticated(created.key())).as("asked again meanwhile").isPresent();
+            runBackground();
+        } finally {
+            root.detachAppender(logged);
+        }
+
+        assertThat(logged.list).as("nothing at WARN or above, no stack trace")
+                .noneMatch(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
+                .noneMatch(e -> e.getThrowableProxy() != null);
+        advance(ApiKeyService.CACHE_TTL);
+        assertThat(keys.recentlyAuthenticated(created.key())).isEmpty();
+    }
+
+    @Test
     void aReadAtTheStoreSeesARevocationElsewhereAtOnceAndDropsTheCachedKey() {
         assertThat(keys.authenticateAtStore(created.key())).map(ApiKey::id).contains(created.apiKey().id());
         keys.authenticate(created.key());
