@@ -31,6 +31,7 @@ import io.patchbay.server.edge.BrowserOrigins;
 import io.patchbay.server.edge.Edge;
 import io.patchbay.server.edge.EdgeIo;
 import io.patchbay.server.http.CrossOrigin;
+import io.patchbay.server.http.JettyRefusals;
 import io.patchbay.server.http.Json;
 import io.patchbay.server.http.Problems;
 import io.patchbay.server.http.RequestLog;
@@ -87,6 +88,8 @@ public final class PatchbayServer implements AutoCloseable {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
     /** How long the API server's threads get to end once the listener's shutdown timeout is over. */
     private static final Duration STOP_THREADS_TIMEOUT = Duration.ofSeconds(2);
+    /** Far above what the listener lets through, even with every path byte beyond ASCII %-encoded (three times). */
+    private static final int RELAYED_HEADER_LIMIT = 64 * 1024;
     /**
      * The compilers' scratch memory goes back to the system once they have compiled nothing for this long: right
      * after start-up, and after later bursts at most once per {@link #NATIVE_MEMORY_TRIM_INTERVAL}.
@@ -374,7 +377,12 @@ public final class PatchbayServer implements AutoCloseable {
         // Jetty reuses header lines it saw before on a connection, matched regardless of case by default: relayed
         // over connections the listener shares among clients, "Bearer PB_SK_…" then read as an earlier client's
         // "Bearer pb_sk_…" (and the other way round). Header values are read exactly as sent.
-        javalin.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
+        javalin.jetty.modifyHttpConfiguration(http -> {
+            http.setHeaderCacheCaseSensitive(true);
+            // The listener holds requests to its own limits (8 KiB of request line, 8 KiB of headers); beyond
+            // them, here, a request it let through, its non-ASCII bytes %-encoded, would get this server's 431.
+            http.setRequestHeaderSize(RELAYED_HEADER_LIMIT);
+        });
         if (!config.corsOrigins().isEmpty()) {
             javalin.jetty.modifyServletContextHandler(context -> context.insertHandler(
                     CrossOrigin.handler(config.corsOrigins(), requests)));
@@ -384,6 +392,7 @@ public final class PatchbayServer implements AutoCloseable {
             // for those in flight: by the time this server stops, any left are cut off, so it stops at once. (It
             // used to wait the timeout again, then log a failed graceful stop.)
             server.setStopTimeout(0);
+            server.setErrorHandler(new JettyRefusals());
             if (server.getThreadPool() instanceof QueuedThreadPool pool) {
                 // A thread still waiting on a provider is interrupted after half of this, and given the rest to end.
                 pool.setStopTimeout(STOP_THREADS_TIMEOUT.toMillis());

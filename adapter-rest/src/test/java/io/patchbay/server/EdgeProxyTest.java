@@ -701,6 +701,23 @@ class EdgeProxyTest {
         assertThat(options.header("Allow")).contains("DELETE, GET, HEAD, PATCH, POST, PUT");
     }
 
+    /** What the listener passes on and the API server cannot parse is answered as a problem too, not an HTML page. */
+    @Test
+    void requestsTheApiServerRefusesGetProblemsNotHtmlPages() throws IOException {
+        for (String target : List.of("/v1/connectors/a\"b", "/v1/connectors/a|b", "/v1/connectors/..;/accounts",
+                "http://a\\b/v1/connectors")) {
+            String answer = exchange("GET " + target + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %KEY%\r\n\r\n",
+                    1);
+            assertThat(answer).as(target).startsWith("HTTP/1.1 4").containsIgnoringCase(
+                    "content-type: application/problem+json").doesNotContain("<html");
+        }
+        // Within the listener's limits one by one, a long request line and a large header block together.
+        String answer = exchange("GET /v1/connectors?q=" + "a".repeat(7_000) + " HTTP/1.1\r\nHost: x\r\n"
+                + "Authorization: Bearer %KEY%\r\nX-Big: " + "b".repeat(7_000) + "\r\n\r\n", 1);
+        assertThat(answer).as("answered by the route, which takes no query").startsWith("HTTP/1.1 400")
+                .contains("\"code\":\"unknown_parameter\"");
+    }
+
     @Test
     void stoppingLetsAProxyCallInFlightFinish() throws Exception {
         upstream.script(r -> Reply.ok("{\"done\":true}").after(500));
