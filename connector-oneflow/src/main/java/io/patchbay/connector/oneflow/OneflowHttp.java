@@ -273,7 +273,8 @@ final class OneflowHttp implements AutoCloseable {
     /** The OkHttp client, the base URL it resolves against and the Retrofit interface on it. */
     private record Transport(OkHttpClient client, HttpUrl base, OneflowApi api) {
         static Transport create(URI baseUrl, ConnectorContext context, Moshi moshi) {
-            OkHttpClient client = new OkHttpClient.Builder()
+            // Stale pooled connections are replaced where that is safe, see StaleConnections.
+            OkHttpClient client = new StaleConnections().install(new OkHttpClient.Builder())
                     .connectTimeout(context.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
                     .readTimeout(context.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
                     .writeTimeout(context.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -281,7 +282,6 @@ final class OneflowHttp implements AutoCloseable {
                     // Redirects are followed by hand so the token never travels to another host.
                     .followRedirects(false)
                     .followSslRedirects(false)
-                    .retryOnConnectionFailure(false)
                     .addInterceptor(chain -> {
                         Request request = chain.request();
                         OneflowApi.Auth auth = request.tag(OneflowApi.Auth.class);

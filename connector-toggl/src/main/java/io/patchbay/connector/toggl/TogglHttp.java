@@ -281,7 +281,7 @@ final class TogglHttp implements AutoCloseable {
     /** The OkHttp client and the Retrofit interface on it. */
     private record Transport(OkHttpClient client, TogglApi api) {
         static Transport create(URI baseUrl, ConnectorContext context, String userAgent, Moshi moshi) {
-            OkHttpClient client = new OkHttpClient.Builder()
+            OkHttpClient client = new StaleConnections().install(new OkHttpClient.Builder())
                     .connectTimeout(context.connectTimeout())
                     .readTimeout(context.callTimeout())
                     .writeTimeout(context.callTimeout())
@@ -290,9 +290,6 @@ final class TogglHttp implements AutoCloseable {
                     // credentials.
                     .followRedirects(false)
                     .followSslRedirects(false)
-                    // OkHttp would send a request again, a write included, when a pooled connection drops before
-                    // the answer; Toggl may have applied it. Reads are retried by the Failsafe policy instead.
-                    .retryOnConnectionFailure(false)
                     .addInterceptor(chain -> chain.proceed(chain.request().newBuilder()
                             .header("User-Agent", userAgent).build()))
                     .build();

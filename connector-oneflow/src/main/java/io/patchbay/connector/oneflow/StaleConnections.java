@@ -1,0 +1,122 @@
+package io.patchbay.connector.oneflow;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Objects;
+import java.util.Set;
+import java.util.WeakHashMap;
+import okhttp3.Connection;
+import okhttp3.ConnectionPool;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * Providers and load balancers close keep-alive connections that sat idle, often after 5 to 60 s, and OkHttp does
+ * not look at a pooled connection before a GET (nor before other methods within 10 s of idling). A request on such a
+ * connection never reached the provider, so it must not be reported as a provider failure. As Go's net/http does, a
+ * request that failed on a reused connection before any answer came is sent again on a new connection, but only when
+ * that is safe: a read-only method, or a request that was never written because the connection was found closed
+ * just before. Before a write goes out on a reused connection the connection is probed, so a write that Oneflow may
+ * have applied is still never sent twice. The idle connections, likely just as stale, are evicted before each
+ * retry, and all retries stay within the call's timeout (OkHttp's call timeout spans application interceptors).
+ */
+final class StaleConnections {
+    /** Shorter than the idle timeout of most providers and load balancers (5 s for Node and Apache). */
+    static final Duration KEEP_ALIVE = Duration.ofSeconds(4);
+    private static final int MAX_IDLE = 5;
+    private static final int MAX_RETRIES = 2;
+    /** Go's replayable methods: sending them again cannot apply anything twice. */
+    private static final Set<String> REPLAYABLE = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+
+    /** Connections that have carried a request; a request on one of them runs on a reused connection. */
+    private final Set<Connection> used = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+    private final ConnectionPool pool = new ConnectionPool(MAX_IDLE, KEEP_ALIVE.toMillis(),
+            java.util.concurrent.TimeUnit.MILLISECONDS);
+
+    /** Adds the pool and both interceptors; the client must not retry on connection failure itself. */
+    OkHttpClient.Builder install(OkHttpClient.Builder builder) {
+        return builder.connectionPool(pool)
+                .retryOnConnectionFailure(false)
+                .addInterceptor(this::retrying)
+                .addNetworkInterceptor(this::marking);
+    }
+
+    private Response retrying(Interceptor.Chain chain) throws IOException {
+        Request request = chain.request();
+        for (int retry = 0; ; retry++) {
+            try {
+                return chain.proceed(request);
+            } catch (Stale e) {
+                if (retry >= MAX_RETRIES || !(e.nothingSent || REPLAYABLE.contains(request.method()))) {
+                    throw e.failure;
+                }
+                pool.evictAll();
+            }
+        }
+    }
+
+    private Response marking(Interceptor.Chain chain) throws IOException {
+        Connection connection = Objects.requireNonNull(chain.connection(), "a network interceptor's connection");
+        boolean reused = !used.add(connection);
+        if (reused && !REPLAYABLE.contains(chain.request().method()) && closedByPeer(connection.socket())) {
+            // Nothing was written; closing the socket keeps the connection from being pooled again.
+            connection.socket().close();
+            IOException closed = new IOException("the pooled connection was closed by the provider");
+            throw new Stale(closed, true);
+        }
+        try {
+            return chain.proceed(chain.request());
+        } catch (InterruptedIOException e) {
+            // A timeout or a cancelled call is no stale connection.
+            throw e;
+        } catch (IOException e) {
+            if (reused) {
+                throw new Stale(e, false);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Whether the peer has closed this idle connection: a read that does not time out within a millisecond finds
+     * the end of the stream (or unexpected bytes, which equally leave the connection unusable).
+     */
+    private static boolean closedByPeer(Socket socket) {
+        try {
+            int timeout = socket.getSoTimeout();
+            try {
+                socket.setSoTimeout(1);
+                InputStream in = socket.getInputStream();
+                in.read();
+                return true;
+            } finally {
+                if (!socket.isClosed()) {
+                    socket.setSoTimeout(timeout);
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /** A failure on a reused connection before any answer; {@code nothingSent} when no byte was written. */
+    private static final class Stale extends IOException {
+        private final IOException failure;
+        private final boolean nothingSent;
+
+        Stale(IOException failure, boolean nothingSent) {
+            super(failure.getMessage(), failure);
+            this.failure = failure;
+            this.nothingSent = nothingSent;
+        }
+    }
+}
