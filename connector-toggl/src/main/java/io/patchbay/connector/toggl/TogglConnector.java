@@ -88,7 +88,7 @@ final class TogglConnector implements Connector, ProviderTokenReset, WebhookSubs
 
     @Override
     public Verification verify(Credentials credentials) {
-        return verifier.verify(credentials);
+        return http.within(() -> verifier.verify(credentials));
     }
 
     @Override
@@ -98,7 +98,7 @@ final class TogglConnector implements Connector, ProviderTokenReset, WebhookSubs
 
     @Override
     public ActionResult invoke(ActionCall call) {
-        return actions.invoke(call);
+        return http.within(() -> actions.invoke(call));
     }
 
     /**
@@ -128,6 +128,10 @@ final class TogglConnector implements Connector, ProviderTokenReset, WebhookSubs
      */
     @Override
     public Credentials resetToken(Credentials current) {
+        return http.within(() -> reset(current));
+    }
+
+    private Credentials reset(Credentials current) {
         String body;
         try (ResponseBody answer = http.call(current, RESET_TOKEN, auth -> http.api().resetToken(auth))) {
             body = answer == null ? "" : answer.string();
@@ -156,17 +160,17 @@ final class TogglConnector implements Connector, ProviderTokenReset, WebhookSubs
     @Override
     public Subscription create(Credentials credentials, String workspaceId, URI callbackUrl, List<String> events,
                                String description) {
-        return webhooks.create(credentials, workspaceId, callbackUrl, events, description);
+        return http.within(() -> webhooks.create(credentials, workspaceId, callbackUrl, events, description));
     }
 
     @Override
     public List<Subscription> list(Credentials credentials, String workspaceId) {
-        return webhooks.list(credentials, workspaceId);
+        return http.within(() -> webhooks.list(credentials, workspaceId));
     }
 
     @Override
     public void delete(Credentials credentials, String workspaceId, String subscriptionId) {
-        webhooks.delete(credentials, workspaceId, subscriptionId);
+        http.within(() -> webhooks.delete(credentials, workspaceId, subscriptionId));
     }
 
     @Override

@@ -5,8 +5,6 @@ import com.squareup.moshi.JsonEncodingException;
 import com.squareup.moshi.Moshi;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeExecutor;
-import dev.failsafe.RateLimitExceededException;
-import dev.failsafe.RateLimiter;
 import dev.failsafe.RetryPolicy;
 import io.patchbay.connector.toggl.TogglFailures.Op;
 import io.patchbay.spi.ConnectorContext;
@@ -28,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import okhttp3.OkHttpClient;
 import okhttp3.ResponseBody;
 import retrofit2.Call;
@@ -38,7 +37,8 @@ import retrofit2.converter.moshi.MoshiConverterFactory;
 /**
  * Every request to Toggl goes through {@link #exchange}: it builds the Basic header, paces the requests of one
  * user (Toggl's leaky bucket allows about one per second), retries reads with back-off and jitter, never sends a
- * write twice (not even when its connection drops), and maps every failure to the SPI's typed exceptions.
+ * write twice (not even when its connection drops), and maps every failure to the SPI's typed exceptions. All the
+ * requests of one connector call ({@link #within}) share one deadline, the host's call timeout.
  */
 final class TogglHttp implements AutoCloseable {
     private static final int MAX_PACERS = 1024;
@@ -57,9 +57,11 @@ final class TogglHttp implements AutoCloseable {
     private volatile Transport transport;
     /** Set by {@link #close()}: a retry after it must not open the connection again. */
     private volatile boolean closed;
-    private final Map<String, RateLimiter<Object>> pacers = new LinkedHashMap<>(16, 0.75f, true) {
+    /** The deadline of the connector call running on this thread, if any. */
+    private final ThreadLocal<Deadline> callDeadline = new ThreadLocal<>();
+    private final Map<String, Pacer> pacers = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, RateLimiter<Object>> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Pacer> eldest) {
             return size() > MAX_PACERS;
         }
     };
@@ -82,7 +84,9 @@ final class TogglHttp implements AutoCloseable {
                 // An invalid answer (an unasked 101, a redirect) or one the connector cannot read (bad JSON, an empty
                 // body) would come again: sending the read again only spends the hourly quota.
                 .handleIf(e -> e instanceof ProviderUnavailable u && !TogglFailures.UNEXPECTED.equals(u.code())
-                        && !TogglFailures.UNREADABLE.equals(u.code()))
+                        && !TogglFailures.UNREADABLE.equals(u.code())
+                        // An interrupted call was abandoned by the host: nobody waits for a retry.
+                        && !Thread.currentThread().isInterrupted())
                 .withBackoff(settings.retryDelay(), settings.retryMaxDelay())
                 .withJitter(0.25)
                 .withMaxAttempts(settings.maxAttempts())
@@ -91,6 +95,34 @@ final class TogglHttp implements AutoCloseable {
                 .onRetry(event -> logger.log(System.Logger.Level.DEBUG, "Retrying a Toggl read, attempt {0}: {1}",
                         event.getAttemptCount() + 1, event.getLastException().getMessage()))
                 .build();
+    }
+
+    /**
+     * Runs one connector call: its requests (a verify sends two) share one deadline, the host's call timeout, as the
+     * host abandons the whole call then. A nested call keeps the outer deadline.
+     */
+    <T> T within(Supplier<T> action) {
+        if (callDeadline.get() != null) {
+            return action.get();
+        }
+        callDeadline.set(Deadline.after(callTimeout));
+        try {
+            return action.get();
+        } finally {
+            callDeadline.remove();
+        }
+    }
+
+    void within(Runnable action) {
+        within(() -> {
+            action.run();
+            return null;
+        });
+    }
+
+    private Deadline deadline() {
+        Deadline current = callDeadline.get();
+        return current != null ? current : Deadline.after(callTimeout);
     }
 
     TogglApi api() {
@@ -130,7 +162,7 @@ final class TogglHttp implements AutoCloseable {
      * fresh call (a retry needs a new one). Answers the successful response; throws the typed failure otherwise.
      */
     <T> Response<T> exchange(Credentials credentials, Op op, Function<String, Call<T>> request) {
-        return exchange(credentials, op, request, Deadline.after(callTimeout));
+        return exchange(credentials, op, request, deadline());
     }
 
     /** Remembers that these credentials just created this project, see {@link #callNamingProject}. */
@@ -153,7 +185,7 @@ final class TogglHttp implements AutoCloseable {
             return call(credentials, op, request);
         }
         TogglCredentials.requireWellFormed(credentials);
-        Deadline deadline = Deadline.after(callTimeout);
+        Deadline deadline = deadline();
         boolean fresh = newObjects.isFresh(sha256(TogglCredentials.authorization(credentials)), projectId.get());
         int retries = fresh ? 3 : 1;
         for (int attempt = 0; ; attempt++) {
@@ -191,14 +223,32 @@ final class TogglHttp implements AutoCloseable {
         String auth = TogglCredentials.authorization(credentials);
         String field = TogglCredentials.rejectedField(credentials);
         List<String> secrets = TogglCredentials.secrets(credentials);
-        RateLimiter<Object> pacer = pacer(auth);
-        FailsafeExecutor<Object> executor = op.retryable() ? Failsafe.with(retry, pacer) : Failsafe.with(pacer);
+        Pacer pacer = pacer(auth);
+        FailsafeExecutor<Object> executor = op.retryable() ? Failsafe.with(retry) : Failsafe.none();
+        return executor.get(() -> {
+            pace(pacer, op, deadline);
+            return once(op, request.apply(auth), deadline, field, secrets);
+        });
+    }
+
+    /**
+     * Waits for this request's turn within the call's deadline, or refuses it at once: a wait that would pass the
+     * deadline would only end in the host's timeout, after the caller had waited all of it.
+     */
+    private static void pace(Pacer pacer, Op op, Deadline deadline) {
+        Optional<Duration> refused;
         try {
-            return executor.get(() -> once(op, request.apply(auth), deadline, field, secrets));
-        } catch (RateLimitExceededException e) {
-            Duration wait = Duration.ofMillis((long) Math.ceil(1000 / settings.requestsPerSecond()));
-            throw new RateLimited("client_rate_limited", "Too many requests are waiting for this Toggl user; retry in "
-                    + Math.max(1, wait.toSeconds()) + " s (" + op.what() + ")", wait, false);
+            refused = pacer.acquire(deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw TogglFailures.timeout(op, null);
+        }
+        if (refused.isPresent()) {
+            // Retry-After counts whole seconds; round up so a retry then finds its turn.
+            long seconds = Math.max(1, (refused.get().toMillis() + 999) / 1000);
+            throw new RateLimited("client_rate_limited", "Too many requests are waiting for this Toggl user to be "
+                    + "sent within the call timeout; retry in " + seconds + " s (" + op.what() + ")",
+                    Duration.ofSeconds(seconds), false);
         }
     }
 
@@ -234,14 +284,18 @@ final class TogglHttp implements AutoCloseable {
         }
     }
 
-    private RateLimiter<Object> pacer(String auth) {
+    private Pacer pacer(String auth) {
         String key = sha256(auth);
         synchronized (pacers) {
-            return pacers.computeIfAbsent(key, k -> RateLimiter.smoothBuilder(
-                            Duration.ofNanos((long) (1_000_000_000L / settings.requestsPerSecond())))
-                    .withMaxWaitTime(callTimeout)
-                    .build());
+            // A turn must leave a quarter of the call timeout (at most 1 s) for the request and its answer.
+            return pacers.computeIfAbsent(key, k -> new Pacer(
+                    Duration.ofNanos((long) (1_000_000_000L / settings.requestsPerSecond())),
+                    min(callTimeout.dividedBy(4), Duration.ofSeconds(1))));
         }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static String sha256(String value) {
