@@ -54,7 +54,7 @@ final class OneflowConnector implements Connector, WebhookVerifier {
 
     @Override
     public Verification verify(Credentials credentials) {
-        return verifier.verify(OneflowCredentials.auth(credentials));
+        return http.within(() -> verifier.verify(OneflowCredentials.auth(credentials)));
     }
 
     @Override
@@ -64,7 +64,7 @@ final class OneflowConnector implements Connector, WebhookVerifier {
 
     @Override
     public ActionResult invoke(ActionCall call) {
-        return actions.invoke(call);
+        return http.within(() -> actions.invoke(call));
     }
 
     /**

@@ -23,6 +23,7 @@ import java.time.OffsetDateTime;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -49,6 +50,8 @@ final class OneflowHttp implements AutoCloseable {
     private volatile Transport transport;
     /** Set by {@link #close()}: a retry after it must not open the connection again. */
     private volatile boolean closed;
+    /** The deadline of the connector call running on this thread, if any. */
+    private final ThreadLocal<Deadline> callDeadline = new ThreadLocal<>();
 
     OneflowHttp(URI baseUrl, ConnectorContext context, OneflowSettings settings) {
         if (!("http".equalsIgnoreCase(baseUrl.getScheme()) || "https".equalsIgnoreCase(baseUrl.getScheme()))
@@ -85,6 +88,22 @@ final class OneflowHttp implements AutoCloseable {
 
     URI baseUrl() {
         return baseUrl;
+    }
+
+    /**
+     * Runs one connector call: its requests (a verify sends several) share one deadline, the host's call timeout, as
+     * the host abandons the whole call then. A nested call keeps the outer deadline.
+     */
+    <T> T within(Supplier<T> action) {
+        if (callDeadline.get() != null) {
+            return action.get();
+        }
+        callDeadline.set(Deadline.after(context.callTimeout()));
+        try {
+            return action.get();
+        } finally {
+            callDeadline.remove();
+        }
     }
 
     /** The base URL as OkHttp reads it, for comparing origins with the URLs of responses. */
@@ -211,7 +230,8 @@ final class OneflowHttp implements AutoCloseable {
     }
 
     private Deadline deadline() {
-        return Deadline.after(context.callTimeout());
+        Deadline current = callDeadline.get();
+        return current != null ? current : Deadline.after(context.callTimeout());
     }
 
     /**
