@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -266,6 +268,52 @@ class ConnectPageTest {
 
         assertThat(browser.eval("[document.getElementById('status').textContent, document.getElementById('form').hidden]"))
                 .isEqualTo(List.of("This link is incomplete. " + START_AGAIN, true));
+    }
+
+    @Test
+    void aLinkBusyWithAnotherAttemptSaysToWaitAndKeepsTheFormOpen() throws Exception {
+        HeadlessChromium browser = browser();
+        // A tenant of its own: Alice's workspace links once per tenant.
+        String key = Tenants.key(api, server.firstAdminKey().orElseThrow(), "busy-link");
+        Api.Response linked = api.post("/v1/accounts").token(key).json(Map.of("connector_id", "toggl",
+                "owner_id", "busy-link-user", "auth_method", "api_token", "workspace_id",
+                Long.toString(FakeToggl.WS_LABS), "credentials", Map.of("api_token", FakeToggl.ALICE.apiToken()))).send();
+        assertThat(linked.status()).as(linked.toString()).isEqualTo(201);
+        String accountId = linked.string("account.id");
+        Api.Response session = api.post("/v1/connect-sessions").token(key)
+                .json(Map.of("owner_id", "busy-link-user", "account_id", accountId)).send();
+        open(browser, "http://127.0.0.1:" + server.port() + session.string("connect_url"));
+
+        // Another tab's attempt, with a token Toggl rejects, is still being checked.
+        CompletableFuture<Api.Response> other;
+        try {
+            toggl.clearRequests();
+            toggl.enqueue(Fault.slow(Duration.ofSeconds(3)));
+            other = CompletableFuture.supplyAsync(() -> api.put("/v1/accounts/" + accountId + "/credentials")
+                    .token(session.string("token")).json(Map.of("auth_method", "api_token", "credentials",
+                            Map.of("api_token", FakeToggl.UNKNOWN_TOKEN))).send());
+            long asked = System.nanoTime() + WAIT.toNanos();
+            while (toggl.requests().isEmpty() && System.nanoTime() < asked) {
+                Thread.sleep(10);
+            }
+            type(browser, "api_token", FakeToggl.ALICE.apiToken());
+            browser.eval("document.getElementById('submit').click(); true");
+            browser.waitFor("document.getElementById('form-error').textContent", v -> v instanceof String s
+                    && !s.isBlank(), WAIT);
+            assertThat(browser.eval("document.getElementById('form-error').firstChild.firstChild.textContent"))
+                    .isEqualTo("An earlier attempt with this link is still being checked by Toggl Track. Wait 2 "
+                            + "seconds and try again.");
+            assertThat(browser.eval("[document.getElementById('field-api_token').disabled,"
+                    + " document.getElementById('submit').disabled]")).isEqualTo(List.of(false, false));
+            assertThat(other.get(30, TimeUnit.SECONDS).status()).as("the other attempt failed").isEqualTo(422);
+        } finally {
+            toggl.reset();
+        }
+
+        browser.eval("document.getElementById('submit').click(); true");
+        browser.waitFor(doneLabel(), v -> v instanceof String s && !s.isBlank(), WAIT);
+        assertThat(browser.eval("document.getElementById('done-title').textContent")).isEqualTo("Credentials updated");
+        assertThat(api.get("/v1/accounts/" + accountId).token(key).send().at("version")).isEqualTo(1.0);
     }
 
     @Test

@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.patchbay.connector.oneflow.fake.FakeOneflow;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -353,8 +358,113 @@ class ConnectSessionTest {
         for (CompletableFuture<Api.Response> r : racing) {
             statuses.add(r.get(30, TimeUnit.SECONDS).status());
         }
-        assertThat(statuses).containsExactlyInAnyOrder(200, 401);
+        assertThat(statuses).as("the other is told to wait its turn, not that the session is used")
+                .containsExactlyInAnyOrder(200, 409);
         assertThat(api.get("/v1/accounts/" + accountId).token(key).send().at("version")).isEqualTo(1.0);
+        assertThat(api.put("/v1/accounts/" + accountId + "/credentials").token(token)
+                .json(Map.of("credentials", CREDENTIALS)).send().string("code")).isEqualTo("session_used");
+    }
+
+    @Test
+    void whileAnAttemptIsCheckedTheSessionReadsAndAnotherAttemptIsToldToWaitNotThatItIsUsed() throws Exception {
+        String accountId = api.post("/v1/accounts").token(key).json(Map.of("connector_id", "oneflow",
+                "owner_id", "ines", "workspace_id", SALES, "credentials", CREDENTIALS)).send().string("account.id");
+        Api.Response created = createSession(Map.of("owner_id", "ines", "account_id", accountId));
+        String token = created.string("token");
+        String sessionId = created.string("id");
+        oneflow.clearRequests();
+        oneflow.delayNext(Duration.ofMillis(1500), 1);
+        // A token the provider rejects, answered slowly.
+        CompletableFuture<Api.Response> bad = CompletableFuture.supplyAsync(() -> api.put("/v1/accounts/"
+                + accountId + "/credentials").token(token).json(Map.of("credentials", Map.of("api_token",
+                FakeOneflow.REVOKED_TOKEN, "user_email", FakeOneflow.ADMIN_EMAIL))).send());
+        awaitProviderAsked();
+
+        Api.Response read = api.get("/v1/accounts/" + accountId).token(token).send();
+        assertThat(read.status()).as("reading goes on meanwhile: " + read).isEqualTo(200);
+        Api.Response catalog = api.get("/v1/connectors").token(token).send();
+        assertThat(catalog.status()).as(catalog.toString()).isEqualTo(200);
+        assertThat(storedSession(sessionId)).as("claimed, not used").startsWith("used_at=null claimed_until=")
+                .doesNotEndWith("claimed_until=null");
+        Api.Response busy = api.put("/v1/accounts/" + accountId + "/credentials").token(token)
+                .json(Map.of("credentials", CREDENTIALS)).send();
+        assertThat(busy.status()).as(busy.toString()).isEqualTo(409);
+        assertThat(busy.string("code")).isEqualTo("session_busy");
+        assertThat(busy.header("Retry-After")).contains("2");
+        assertThat(busy.at("retry_after_seconds")).isEqualTo(2.0);
+        assertThat(busy.string("detail")).contains("in progress").contains("try again");
+
+        Api.Response failed = bad.get(30, TimeUnit.SECONDS);
+        assertThat(failed.status()).as(failed.toString()).isEqualTo(422);
+        assertThat(storedSession(sessionId)).isEqualTo("used_at=null claimed_until=null");
+        assertThat(api.get("/v1/accounts/" + accountId).token(key).send().at("version")).isEqualTo(0.0);
+
+        Api.Response rotated = api.put("/v1/accounts/" + accountId + "/credentials").token(token)
+                .json(Map.of("credentials", CREDENTIALS)).send();
+        assertThat(rotated.status()).as("the failed attempt left the session whole: " + rotated).isEqualTo(200);
+        assertThat(storedSession(sessionId)).startsWith("used_at=").endsWith("claimed_until=null")
+                .doesNotStartWith("used_at=null");
+        Api.Response reused = api.get("/v1/accounts/" + accountId).token(token).send();
+        assertThat(reused.status()).isEqualTo(401);
+        assertThat(reused.string("code")).isEqualTo("session_used");
+        assertThat(reused.string("detail")).contains("replaced the credentials");
+    }
+
+    @Test
+    void anAttemptWhoseServerDiedHoldsTheSessionOnlyUntilItsCallDeadlinePassed() {
+        String accountId = api.post("/v1/accounts").token(key).json(Map.of("connector_id", "oneflow",
+                "owner_id", "jon", "workspace_id", SALES, "credentials", CREDENTIALS)).send().string("account.id");
+        Api.Response created = createSession(Map.of("owner_id", "jon", "account_id", accountId,
+                "expires_in", 1800));
+        String token = created.string("token");
+        // What a server that died while checking the provider leaves: a claim, with no one left to release it.
+        Instant claimedUntil = clock.instant().plus(Duration.ofSeconds(36));
+        updateSession("UPDATE connect_session SET claimed_until = " + nanos(claimedUntil) + " WHERE id = '"
+                + created.string("id") + "'");
+
+        Api.Response held = api.put("/v1/accounts/" + accountId + "/credentials").token(token)
+                .json(Map.of("credentials", CREDENTIALS)).send();
+        assertThat(held.status()).as(held.toString()).isEqualTo(409);
+        assertThat(held.string("code")).isEqualTo("session_busy");
+
+        clock.advance(Duration.ofSeconds(37));
+        Api.Response rotated = api.put("/v1/accounts/" + accountId + "/credentials").token(token)
+                .json(Map.of("credentials", CREDENTIALS)).send();
+        assertThat(rotated.status()).as("the dead attempt's claim ended: " + rotated).isEqualTo(200);
+        assertThat(storedSession(created.string("id"))).doesNotStartWith("used_at=null")
+                .endsWith("claimed_until=null");
+    }
+
+    private static void awaitProviderAsked() throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (oneflow.requests().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(oneflow.requests()).as("the provider was asked").isNotEmpty();
+    }
+
+    /** The session's row as stored: whether it is used, and claimed. */
+    private static String storedSession(String id) {
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("patchbay.db"));
+             ResultSet rs = connection.createStatement().executeQuery("SELECT used_at, claimed_until FROM "
+                     + "connect_session WHERE id = '" + id + "'")) {
+            assertThat(rs.next()).as("session " + id + " stored").isTrue();
+            return "used_at=" + rs.getObject("used_at") + " claimed_until=" + rs.getObject("claimed_until");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void updateSession(String sql) {
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("patchbay.db"))) {
+            assertThat(connection.createStatement().executeUpdate(sql)).isEqualTo(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long nanos(Instant at) {
+        return at.getEpochSecond() * 1_000_000_000L + at.getNano();
     }
 
     @Test

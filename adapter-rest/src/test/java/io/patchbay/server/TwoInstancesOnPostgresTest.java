@@ -50,6 +50,42 @@ class TwoInstancesOnPostgresTest {
                 String id = linked.string("account.id");
 
                 assertThat(b.get("/v1/accounts/" + id).token(key).send().string("owner_id")).isEqualTo("u1");
+
+                // An edit session used across instances: a slow, failing attempt on A makes B's wait (409), not
+                // spends the session; B still reads with it, and changes once A's attempt is over; then it is used.
+                Api.Response edit = b.post("/v1/connect-sessions").token(key).json(Map.of("owner_id", "u1",
+                        "account_id", id)).send();
+                String editToken = edit.string("token");
+                oneflow.clearRequests();
+                oneflow.delayNext(java.time.Duration.ofMillis(1500), 1);
+                var bad = java.util.concurrent.CompletableFuture.supplyAsync(() -> a.put("/v1/accounts/" + id
+                        + "/credentials").token(editToken).json(Map.of("credentials", Map.of("api_token",
+                        FakeOneflow.REVOKED_TOKEN, "user_email", FakeOneflow.ADMIN_EMAIL))).send());
+                long asked = System.nanoTime() + 10_000_000_000L;
+                while (oneflow.requests().isEmpty() && System.nanoTime() < asked) {
+                    Thread.sleep(10);
+                }
+                assertThat(b.get("/v1/accounts/" + id).token(editToken).send().status()).isEqualTo(200);
+                Map<String, Object> good = Map.of("credentials", Map.of("api_token", FakeOneflow.TOKEN,
+                        "user_email", FakeOneflow.ADMIN_EMAIL));
+                Api.Response busy = b.put("/v1/accounts/" + id + "/credentials").token(editToken).json(good).send();
+                assertThat(busy.status()).as(busy.toString()).isEqualTo(409);
+                assertThat(busy.string("code")).isEqualTo("session_busy");
+                assertThat(bad.get(30, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(422);
+                Api.Response rotated = b.put("/v1/accounts/" + id + "/credentials").token(editToken).json(good)
+                        .send();
+                assertThat(rotated.status()).as(rotated.toString()).isEqualTo(200);
+                Api.Response used = a.put("/v1/accounts/" + id + "/credentials").token(editToken).json(good).send();
+                assertThat(used.status()).as(used.toString()).isEqualTo(401);
+                assertThat(used.string("code")).isEqualTo("session_used");
+                try (var connection = java.sql.DriverManager.getConnection(postgres.getJdbcUrl("postgres",
+                        "postgres"), "postgres", null);
+                     var rs = connection.createStatement().executeQuery("SELECT used_at, claimed_until FROM "
+                             + "connect_session WHERE id = '" + edit.string("id") + "'")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getObject("used_at")).as("used once, on B").isNotNull();
+                    assertThat(rs.getObject("claimed_until")).isNull();
+                }
                 oneflow.clearRequests();
                 Api.Response proxied = b.get("/v1/accounts/" + id + "/proxy/contracts/"
                         + FakeOneflow.CONTRACT_SIGNED).token(key).send();

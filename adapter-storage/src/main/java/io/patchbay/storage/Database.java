@@ -65,8 +65,8 @@ final class Database implements AutoCloseable {
     private static final Duration WATCH_PAUSE = Duration.ofMillis(500);
 
     enum Dialect {
-        SQLITE("", "3", MIGRATIONS),
-        POSTGRESQL("COLLATE \"C\"", "4", MIGRATIONS, POSTGRESQL_MIGRATIONS);
+        SQLITE("", "5", MIGRATIONS),
+        POSTGRESQL("COLLATE \"C\"", "5", MIGRATIONS, POSTGRESQL_MIGRATIONS);
 
         final String idCollation;
         /** The version of the newest file in {@link #migrations}; a test keeps the two in step. */

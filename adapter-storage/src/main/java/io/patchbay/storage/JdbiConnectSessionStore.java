@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
-/** Connect sessions by token hash; consuming one is a single conditional update, so exactly one caller wins. */
+/** Connect sessions by token hash; claiming or consuming one is a single conditional update, so one caller wins. */
 final class JdbiConnectSessionStore implements ConnectSessionStore {
     private final Database db;
 
@@ -62,19 +62,34 @@ final class JdbiConnectSessionStore implements ConnectSessionStore {
     }
 
     @Override
+    public boolean claim(String id, Instant now, Instant until) {
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(until, "until");
+        // One conditional update: of instances racing for the same session, exactly one row count is 1.
+        return db.write(h -> h.createUpdate("UPDATE connect_session SET claimed_until = :until WHERE id = :id "
+                        + "AND used_at IS NULL AND (claimed_until IS NULL OR claimed_until <= :now)")
+                .bind("until", Columns.nanos(until))
+                .bind("now", Columns.nanos(now))
+                .bind("id", id)
+                .execute()) == 1;
+    }
+
+    @Override
     public boolean markUsed(String id, Instant at) {
         Objects.requireNonNull(at, "at");
-        return db.write(h -> h.createUpdate("UPDATE connect_session SET used_at = :at WHERE id = :id AND used_at IS NULL")
+        return db.write(h -> h.createUpdate("UPDATE connect_session SET used_at = :at, claimed_until = NULL "
+                        + "WHERE id = :id AND used_at IS NULL")
                 .bind("at", Columns.nanos(at))
                 .bind("id", id)
                 .execute()) == 1;
     }
 
     @Override
-    public boolean markUnused(String id, Instant at) {
-        Objects.requireNonNull(at, "at");
-        return db.write(h -> h.createUpdate("UPDATE connect_session SET used_at = NULL WHERE id = :id AND used_at = :at")
-                .bind("at", Columns.nanos(at))
+    public boolean release(String id, Instant until) {
+        Objects.requireNonNull(until, "until");
+        return db.write(h -> h.createUpdate("UPDATE connect_session SET claimed_until = NULL "
+                        + "WHERE id = :id AND claimed_until = :until")
+                .bind("until", Columns.nanos(until))
                 .bind("id", id)
                 .execute()) == 1;
     }

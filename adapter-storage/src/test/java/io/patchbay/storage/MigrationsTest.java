@@ -115,7 +115,7 @@ class MigrationsTest {
         assertThatThrownBy(() -> PatchbayStorage.open(config))
                 .isInstanceOf(StorageException.class)
                 .hasMessageStartingWith("Refusing to start: the schema of ")
-                .hasMessageContaining("is at version 5, newer than version " + dialect.latestMigration
+                .hasMessageContaining("is at version 6, newer than version " + dialect.latestMigration
                         + ", the newest this Patchbay release knows")
                 .hasMessageContaining("Upgrade Patchbay");
     }
@@ -136,10 +136,10 @@ class MigrationsTest {
 
         assertThatThrownBy(() -> PatchbayStorage.open(config))
                 .isInstanceOf(StorageException.class)
-                .hasMessageContaining("is at version 5, newer than version " + dialect.latestMigration);
+                .hasMessageContaining("is at version 6, newer than version " + dialect.latestMigration);
     }
 
-    /** Flyway as a newer release runs it: this release's migrations and one more, version 5. */
+    /** Flyway as a newer release runs it: this release's migrations and one more, version 6. */
     private static Flyway newerRelease(StorageConfig config, List<String> locations) {
         List<String> all = new ArrayList<>(locations);
         all.add("classpath:io/patchbay/storage/newer-migration");
@@ -162,7 +162,7 @@ class MigrationsTest {
 
         storage = PatchbayStorage.open(TestStorage.postgres(dir, url));
 
-        assertThat(appliedVersions(storage)).containsExactly("1", "2", "3", "4");
+        assertThat(appliedVersions(storage)).containsExactly("1", "2", "3", "4", "5");
         List<String> triggers = storage.database().read(h -> h.createQuery("SELECT tgname FROM pg_trigger WHERE "
                 + "tgrelid = 'linked_account'::regclass AND NOT tgisinternal ORDER BY tgname").mapTo(String.class).list());
         assertThat(triggers).containsExactly("linked_account_changed", "linked_account_truncated");

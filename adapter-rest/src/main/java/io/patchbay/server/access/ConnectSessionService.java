@@ -5,12 +5,14 @@ import io.patchbay.core.access.ApiKey;
 import io.patchbay.core.access.ApiKeyStore;
 import io.patchbay.core.access.ConnectSession;
 import io.patchbay.core.access.ConnectSessionStore;
+import io.patchbay.core.catalog.ConnectorCalls;
 import io.patchbay.server.http.ApiException;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,11 +30,16 @@ public final class ConnectSessionService {
     static final Duration KEPT_AFTER_EXPIRY = Duration.ofDays(1);
     /** How often making a session also removes those kept long enough; every instance may, none needs to. */
     static final Duration SWEEP_EVERY = Duration.ofHours(1);
+    /** Beyond the connector call's own deadline, for waiting on the database before and after it. */
+    static final Duration CLAIM_MARGIN = Duration.ofSeconds(30);
+    /** A busy session's hint: a provider's check takes seconds, not the whole lease. */
+    static final Duration BUSY_RETRY_AFTER = Duration.ofSeconds(2);
     private static final Logger LOG = LoggerFactory.getLogger(ConnectSessionService.class);
 
     private final ConnectSessionStore store;
     private final ApiKeyStore keys;
     private final Clock clock;
+    private final Duration claimLease;
     private final AtomicReference<Instant> nextSweep = new AtomicReference<>(Instant.MIN);
 
     /** A session just made: {@link #token()} is shown once and never stored. */
@@ -43,11 +50,13 @@ public final class ConnectSessionService {
         }
     }
 
+    /** @param calls whose deadline bounds how long a change attempt may hold its session */
     @Inject
-    public ConnectSessionService(ConnectSessionStore store, ApiKeyStore keys, Clock clock) {
+    public ConnectSessionService(ConnectSessionStore store, ApiKeyStore keys, Clock clock, ConnectorCalls calls) {
         this.store = Objects.requireNonNull(store, "store");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.claimLease = calls.timeout().plus(CLAIM_MARGIN);
     }
 
     /** @param createdBy the API key creating it: revoking that key ends the session */
@@ -96,8 +105,7 @@ public final class ConnectSessionService {
                     + " expired at " + session.expiresAt() + "; create a new connect session");
         }
         if (session.usedAt().isPresent()) {
-            throw unauthorized("session_used", "Connect session already used", "The connect session " + session.id()
-                    + " was used at " + session.usedAt().get() + " and allows one change only; create a new one");
+            throw used(session, session.usedAt().get());
         }
         // Read from the store each time, not a cache: a revocation on any instance ends the session at once.
         if (session.createdByKeyId().isPresent() && keys.find(session.tenantId(), session.createdByKeyId().get())
@@ -109,28 +117,48 @@ public final class ConnectSessionService {
     }
 
     /**
-     * Spends an edit-mode session before its change, so of two requests racing with it only one goes on; the other
-     * gets 401 {@code session_used}. A change that then fails gives the session back ({@link #giveBack}), so a
-     * failed attempt (a mistyped token) can be retried.
+     * Claims an edit-mode session for one change attempt before the provider is asked, so of two requests racing
+     * with it only one goes on; the other gets 409 {@code session_busy}, and may try again once the attempt ends.
+     * Reading with the session goes on meanwhile. The claim lasts until the attempt's calls must have ended, so
+     * one whose process died frees the session by itself.
      *
-     * @return when the session was spent, which {@link #giveBack} names
+     * @return when the claim ends, which {@link #spend} and {@link #release} name
+     * @throws ApiException 401 {@code session_used} when the credentials were replaced with it meanwhile
      */
-    public Instant spend(ConnectSession session) {
-        Instant at = clock.instant();
-        if (!store.markUsed(session.id(), at)) {
-            throw unauthorized("session_used", "Connect session already used", "The connect session "
-                    + session.id() + " was used by another request and allows one change only; create a new one");
+    public Instant claim(ConnectSession session) {
+        Instant now = clock.instant();
+        Instant until = now.plus(claimLease);
+        if (store.claim(session.id(), now, until)) {
+            return until;
         }
-        return at;
+        Optional<Instant> usedAt = store.findByTokenHash(session.tokenHash()).flatMap(ConnectSession::usedAt);
+        if (usedAt.isPresent()) {
+            throw used(session, usedAt.get());
+        }
+        throw new ApiException(409, "session_busy", "Connect session busy", "Another attempt to replace the "
+                + "credentials with the connect session " + session.id() + " is in progress; try again when it "
+                + "ends (the session is not used up unless that attempt succeeds)", List.of(),
+                Map.of("retry_after_seconds", BUSY_RETRY_AFTER.toSeconds()),
+                Map.of("Retry-After", Long.toString(BUSY_RETRY_AFTER.toSeconds())));
     }
 
-    /** Makes a session spent at {@code at} usable again, after its change failed. */
-    public void giveBack(ConnectSession session, Instant at) {
-        store.markUnused(session.id(), at);
+    /** Uses the session up: its change is stored. */
+    public void spend(ConnectSession session) {
+        store.markUsed(session.id(), clock.instant());
+    }
+
+    /** Ends the claim that runs until {@code until}: its change failed, and the session may be tried again. */
+    public void release(ConnectSession session, Instant until) {
+        store.release(session.id(), until);
+    }
+
+    private static ApiException used(ConnectSession session, Instant at) {
+        return unauthorized("session_used", "Connect session already used", "The connect session " + session.id()
+                + " replaced the credentials at " + at + " and allows one change only; create a new one");
     }
 
     static ApiException unauthorized(String code, String title, String detail) {
-        return new ApiException(401, code, title, detail, java.util.List.of(), Map.of(),
+        return new ApiException(401, code, title, detail, List.of(), Map.of(),
                 Map.of("WWW-Authenticate", "Bearer error=\"invalid_token\""));
     }
 }

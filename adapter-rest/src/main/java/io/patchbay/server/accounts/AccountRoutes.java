@@ -259,16 +259,17 @@ public final class AccountRoutes implements RouteGroup {
         // The version If-Match matched is compared again where the rotation is stored, atomically.
         Optional<Long> expected = ifMatch.map(m -> precondition(m, current));
         Connector connector = catalog.get(current.connectorId());
-        // An edit session allows one change: spent first, so a concurrent request with it is refused, and given
-        // back if this change fails.
-        Optional<Instant> spent = session.map(sessions::spend);
+        // An edit session allows one change: claimed first, so a concurrent attempt with it waits its turn (409),
+        // released if this change fails, used up only once it is stored.
+        Optional<Instant> claim = session.map(sessions::claim);
         LinkResult result;
         try {
             result = links.rotate(caller.viewer(), id, input.credentials(connector), expected);
         } catch (RuntimeException e) {
-            spent.ifPresent(at -> sessions.giveBack(session.get(), at));
+            claim.ifPresent(until -> sessions.release(session.get(), until));
             throw e;
         }
+        session.ifPresent(sessions::spend);
         etag(ctx, result.account());
         ctx.json(new AccountView.Linked(AccountView.of(result.account()), NoticeView.of(result.warnings())));
     }

@@ -263,6 +263,13 @@
     if (p.code === 'duplicate_account') {
       return { text: 'This account is already connected.', detail: p.detail };
     }
+    if (p.code === 'session_busy') {
+      // Another attempt with this link (another tab, or an earlier answer lost) is still being checked: the link
+      // is not used up, so the form stays open.
+      const wait = Number(p.retry_after_seconds || result.retryAfter);
+      return { text: 'An earlier attempt with this link is still being checked by ' + name + '. Wait '
+        + (wait > 0 && wait <= 90 ? Math.ceil(wait) + ' seconds' : 'a moment') + ' and try again.', detail: p.detail };
+    }
     if (result.status === 409) {
       // A version race or a provider's own conflict: nothing here says the account exists.
       return { text: 'This could not be saved right now. Try again, or ' + START_AGAIN_LOWER, detail: p.detail };

@@ -11,16 +11,23 @@ public interface ConnectSessionStore {
     Optional<ConnectSession> findByTokenHash(String tokenHash);
 
     /**
-     * Consumes a session atomically: sets {@code used_at} only if it is still unset. Exactly one of several
-     * concurrent callers gets true.
+     * Claims an edit-mode session for one change attempt, atomically: sets {@code claimed_until} to {@code until}
+     * only if the session is not used and holds no claim that is still live at {@code now}. Exactly one of several
+     * concurrent callers gets true. A claim whose holder died ends by itself at {@code until}.
+     */
+    boolean claim(String id, Instant now, Instant until);
+
+    /**
+     * Consumes a session atomically once its change is stored: sets {@code used_at} only if it is still unset, and
+     * ends any claim. Exactly one of several concurrent callers gets true.
      */
     boolean markUsed(String id, Instant at);
 
     /**
-     * Gives back a session consumed at {@code at} whose change then failed: unsets {@code used_at} only if it is
-     * still {@code at}, so the caller may retry. Returns whether it did.
+     * Ends the claim that runs until {@code until} (an attempt that failed) and leaves the session unused, so it
+     * may be tried again. Returns whether that claim was still held.
      */
-    boolean markUnused(String id, Instant at);
+    boolean release(String id, Instant until);
 
     /** Removes sessions that expired before {@code before}; returns how many. */
     int deleteExpired(Instant before);

@@ -3,6 +3,7 @@ package io.patchbay.testkit.memory;
 import io.patchbay.core.access.ConnectSession;
 import io.patchbay.core.access.ConnectSessionStore;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -10,6 +11,8 @@ import java.util.Optional;
 /** The reference {@link ConnectSessionStore}. */
 public final class InMemoryConnectSessionStore implements ConnectSessionStore {
     private final Map<String, ConnectSession> sessions = new LinkedHashMap<>();
+    /** Session id to the end of its live claim. */
+    private final Map<String, Instant> claims = new HashMap<>();
 
     @Override
     public synchronized void insert(ConnectSession session) {
@@ -22,11 +25,23 @@ public final class InMemoryConnectSessionStore implements ConnectSessionStore {
     }
 
     @Override
+    public synchronized boolean claim(String id, Instant now, Instant until) {
+        ConnectSession s = sessions.get(id);
+        Instant held = claims.get(id);
+        if (s == null || s.usedAt().isPresent() || (held != null && held.isAfter(now))) {
+            return false;
+        }
+        claims.put(id, until);
+        return true;
+    }
+
+    @Override
     public synchronized boolean markUsed(String id, Instant at) {
         ConnectSession s = sessions.get(id);
         if (s == null || s.usedAt().isPresent()) {
             return false;
         }
+        claims.remove(id);
         sessions.put(id, new ConnectSession(s.id(), s.tenantId(), s.tokenHash(), s.ownerId(), s.teamId(),
                 s.allowedConnectors(), s.label(), s.accountId(), s.createdAt(), s.expiresAt(), Optional.of(at),
                 s.createdByKeyId()));
@@ -34,21 +49,15 @@ public final class InMemoryConnectSessionStore implements ConnectSessionStore {
     }
 
     @Override
-    public synchronized boolean markUnused(String id, Instant at) {
-        ConnectSession s = sessions.get(id);
-        if (s == null || !s.usedAt().equals(Optional.of(at))) {
-            return false;
-        }
-        sessions.put(id, new ConnectSession(s.id(), s.tenantId(), s.tokenHash(), s.ownerId(), s.teamId(),
-                s.allowedConnectors(), s.label(), s.accountId(), s.createdAt(), s.expiresAt(), Optional.empty(),
-                s.createdByKeyId()));
-        return true;
+    public synchronized boolean release(String id, Instant until) {
+        return claims.remove(id, until);
     }
 
     @Override
     public synchronized int deleteExpired(Instant before) {
         int size = sessions.size();
         sessions.values().removeIf(s -> s.expiresAt().isBefore(before));
+        claims.keySet().retainAll(sessions.keySet());
         return size - sessions.size();
     }
 }

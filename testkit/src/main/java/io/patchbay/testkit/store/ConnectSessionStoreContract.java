@@ -68,18 +68,37 @@ public abstract class ConnectSessionStoreContract {
     }
 
     @Test
-    public void markUnusedGivesBackOnlyTheUseItNames() {
+    public void aClaimHoldsTheSessionUntilReleasedUsedOrPastItsTime() {
         ConnectSession s = session(T0.plusSeconds(600));
         store.insert(s);
-        Instant at = T0.plusNanos(42);
-        assertThat(store.markUnused(s.id(), at)).as("not used yet").isFalse();
-        assertThat(store.markUsed(s.id(), at)).isTrue();
+        Instant until = T0.plusSeconds(40);
 
-        assertThat(store.markUnused(s.id(), at.plusNanos(1))).as("another use").isFalse();
-        assertThat(store.markUnused(s.id(), at)).isTrue();
-        assertThat(store.findByTokenHash(s.tokenHash()).orElseThrow().usedAt()).isEmpty();
-        assertThat(store.markUsed(s.id(), at.plusSeconds(1))).as("usable again").isTrue();
-        assertThat(store.markUnused("cs_unknown", at)).isFalse();
+        assertThat(store.claim(s.id(), T0, until)).isTrue();
+        assertThat(store.claim(s.id(), T0.plusSeconds(1), T0.plusSeconds(41))).as("held").isFalse();
+        assertThat(store.findByTokenHash(s.tokenHash()).orElseThrow().usedAt()).as("a claim is no use").isEmpty();
+        assertThat(store.release(s.id(), T0.plusSeconds(41))).as("another claim").isFalse();
+        assertThat(store.release(s.id(), until)).isTrue();
+        assertThat(store.claim(s.id(), T0.plusSeconds(2), T0.plusSeconds(42))).as("released").isTrue();
+
+        // Its holder died: the claim ends at its time, and a later one may not be released by the dead one.
+        assertThat(store.claim(s.id(), T0.plusSeconds(42), T0.plusSeconds(82))).as("past its time").isTrue();
+        assertThat(store.release(s.id(), T0.plusSeconds(42))).isFalse();
+
+        assertThat(store.markUsed(s.id(), T0.plusSeconds(50))).isTrue();
+        assertThat(store.claim(s.id(), T0.plusSeconds(500), T0.plusSeconds(540))).as("used up").isFalse();
+        assertThat(store.claim("cs_unknown", T0, until)).isFalse();
+        assertThat(store.release("cs_unknown", until)).isFalse();
+    }
+
+    @Test
+    public void concurrentClaimsLetExactlyOneCallerWin() throws InterruptedException {
+        ConnectSession s = session(T0.plusSeconds(600));
+        store.insert(s);
+
+        List<Object> outcomes = race(8, () -> store.claim(s.id(), T0, T0.plusSeconds(40)));
+
+        assertThat(outcomes).filteredOn(Boolean.TRUE::equals).hasSize(1);
+        assertThat(outcomes).filteredOn(Boolean.FALSE::equals).hasSize(7);
     }
 
     @Test
