@@ -485,10 +485,15 @@ class RestContractTest extends ServerWithFakeTogglTest {
                 "connector_id", "toggl", "credentials", Map.of("api_token", FakeToggl.CAROL.apiToken()))).send();
         assertThat(viaSession.status()).as(viaSession.toString()).isEqualTo(201);
 
-        // A tenant-wide key, the same key acting for an end user, and a connect session are told apart.
+        // A tenant-wide key, the same key acting for an end user, and a connect session are told apart; a
+        // tenant-wide key linking for the owner_id in its body acted for that end user too.
+        Api.Response plainRename = api.patch("/v1/accounts/" + id).token(key).json(Map.of("label", "Renamed")).send();
+        assertThat(plainRename.status()).as(plainRename.toString()).isEqualTo(200);
         assertThat(auditRows(id)).extracting(r -> r.get(0), r -> r.get(1).startsWith("key_"), r -> r.get(2))
-                .containsExactly(tuple("account.linked", true, "connector=toggl&workspace=" + FakeToggl.WS_STUDIO),
-                        tuple("account.renamed", true, "on_behalf_of=u-alice"));
+                .containsExactly(tuple("account.linked", true, "connector=toggl&on_behalf_of=u-alice&workspace="
+                                + FakeToggl.WS_STUDIO),
+                        tuple("account.renamed", true, "on_behalf_of=u-alice"),
+                        tuple("account.renamed", true, ""));
         assertThat(auditRows(viaSession.string("account.id"))).singleElement().satisfies(r -> {
             assertThat(r.get(1)).isEqualTo(session.string("id"));
             assertThat(r.get(2)).contains("on_behalf_of=u-audit");

@@ -25,13 +25,23 @@ final class AccountAudit {
         this.clock = clock;
     }
 
+    /** An event acting for the end user the viewer names, if any. */
     void record(Viewer viewer, String action, LinkedAccount account, Map<String, String> details) {
+        record(viewer, viewer.ownerId(), action, account, details);
+    }
+
+    /**
+     * @param onBehalfOf the end user the request acted for: the viewer's, or one the request named otherwise (a
+     *                   tenant-wide key linking for the {@code owner_id} in its body)
+     */
+    void record(Viewer viewer, Optional<String> onBehalfOf, String action, LinkedAccount account,
+                Map<String, String> details) {
         Instant now = clock.instant();
         Map<String, String> described = details;
-        if (viewer.actor().isPresent() && viewer.ownerId().isPresent()) {
+        if (viewer.actor().isPresent() && onBehalfOf.isPresent()) {
             // A key or connect session acting for an end user: both are who did it.
             described = new java.util.LinkedHashMap<>(details);
-            described.put("on_behalf_of", viewer.ownerId().get());
+            described.put("on_behalf_of", onBehalfOf.get());
         }
         String actor = viewer.actor().orElseGet(() -> viewer.ownerId().orElse("tenant"));
         AuditEvent event = new AuditEvent(Ids.next("evt", now), account.tenantId(), now, actor, action,

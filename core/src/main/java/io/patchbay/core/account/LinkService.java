@@ -126,7 +126,9 @@ public final class LinkService {
                     .isPresent();
             throw visible ? e : e.hiddenFromCaller();
         }
-        audit.record(viewer, "account.linked", account, Map.of("connector", account.connectorId(),
+        // Linked for its owner, whether the viewer acts for them or a tenant-wide key named them in the request.
+        audit.record(viewer, Optional.of(account.ownerId()), "account.linked", account, Map.of("connector",
+                account.connectorId(),
                 "workspace", account.workspaceId().orElse("")));
 
         List<Notice> warnings = new ArrayList<>(verification.notices());
