@@ -3,6 +3,7 @@ package io.patchbay.server;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import com.google.inject.multibindings.OptionalBinder;
 import com.google.inject.name.Names;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -14,10 +15,12 @@ import io.patchbay.core.account.AccountChanges;
 import io.patchbay.core.account.AccountVault;
 import io.patchbay.core.account.LinkedAccountStore;
 import io.patchbay.core.audit.AuditLog;
+import io.patchbay.core.catalog.ConnectorCallObserver;
 import io.patchbay.core.secret.SecretCipher;
 import io.patchbay.server.access.ApiKeyService;
 import io.patchbay.server.edge.EdgeIo;
 import io.patchbay.server.http.RequestLog;
+import io.patchbay.server.ops.ConnectorCallMetrics;
 import io.patchbay.storage.KeyRotation;
 import io.patchbay.storage.PatchbayStorage;
 import java.time.Clock;
@@ -57,6 +60,9 @@ final class ServerModule extends AbstractModule {
         bind(PrometheusMeterRegistry.class).toInstance(metrics);
         bind(MeterRegistry.class).toInstance(metrics);
         bind(RequestLog.class).toInstance(requests);
+        // The hub tells every connector call to the metrics.
+        OptionalBinder.newOptionalBinder(binder(), ConnectorCallObserver.class).setBinding()
+                .to(ConnectorCallMetrics.class).in(Singleton.class);
         bind(EdgeIo.class).toInstance(io);
         bind(Executor.class).annotatedWith(Names.named(ApiKeyService.BACKGROUND)).toInstance(io.blocking());
         bind(BooleanSupplier.class).annotatedWith(Names.named("ready")).toInstance(ready);

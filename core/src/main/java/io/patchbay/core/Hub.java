@@ -8,6 +8,7 @@ import io.patchbay.core.account.LinkService;
 import io.patchbay.core.account.LinkedAccountStore;
 import io.patchbay.core.action.ActionService;
 import io.patchbay.core.audit.AuditLog;
+import io.patchbay.core.catalog.ConnectorCallObserver;
 import io.patchbay.core.catalog.ConnectorCalls;
 import io.patchbay.core.catalog.ConnectorCatalog;
 import io.patchbay.core.proxy.AccountProxy;
@@ -124,7 +125,10 @@ public final class Hub implements AutoCloseable {
         calls.close();
     }
 
-    /** Collects the ports; every one but the clock, the account changes and the call limits is required. */
+    /**
+     * Collects the ports; every one but the clock, the account changes, the call limits and the call observer is
+     * required.
+     */
     public static final class Builder {
         private final List<Connector> connectors = new ArrayList<>();
         private LinkedAccountStore store;
@@ -134,6 +138,7 @@ public final class Hub implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Duration callTimeout = ConnectorCalls.DEFAULT_TIMEOUT;
         private int callThreads = ConnectorCalls.DEFAULT_THREADS;
+        private ConnectorCallObserver callObserver = ConnectorCallObserver.NONE;
 
         private Builder() {
         }
@@ -206,12 +211,21 @@ public final class Hub implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Told of every connector call once it ended: connector, operation, outcome and duration, each fit to label
+         * a metric (the server's {@code patchbay_connector_calls_seconds}). None by default.
+         */
+        public Builder callObserver(ConnectorCallObserver value) {
+            this.callObserver = Objects.requireNonNull(value, "callObserver");
+            return this;
+        }
+
         public Hub build() {
             Objects.requireNonNull(store, "store is required: Hub.builder().store(...)");
             Objects.requireNonNull(cipher, "cipher is required: Hub.builder().cipher(...)");
             Objects.requireNonNull(auditLog, "auditLog is required: Hub.builder().auditLog(...)");
             return new Hub(new ConnectorCatalog(connectors), store, accountChanges, cipher, auditLog, clock,
-                    new ConnectorCalls(callTimeout, callThreads));
+                    new ConnectorCalls(callTimeout, callThreads, callObserver));
         }
     }
 }

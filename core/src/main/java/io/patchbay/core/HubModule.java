@@ -10,6 +10,7 @@ import io.patchbay.core.account.LinkService;
 import io.patchbay.core.account.LinkedAccountStore;
 import io.patchbay.core.action.ActionService;
 import io.patchbay.core.audit.AuditLog;
+import io.patchbay.core.catalog.ConnectorCallObserver;
 import io.patchbay.core.catalog.ConnectorCalls;
 import io.patchbay.core.catalog.ConnectorCatalog;
 import io.patchbay.core.proxy.AccountProxy;
@@ -26,7 +27,8 @@ import java.util.Optional;
  * {@link AuditLog}) are bound by a module of the host (the storage adapter has none: bind
  * {@code PatchbayStorage.accounts()}, {@code cipher()} and {@code auditLog()}, as the server's own module does).
  * {@link AccountChanges} may be bound too, and must be when other processes write the store (PostgreSQL: {@code PatchbayStorage.accountChanges()});
- * unbound, the store is taken to be written by this process only. The clock is bound as
+ * unbound, the store is taken to be written by this process only. A {@link ConnectorCallObserver} may be bound to
+ * be told of every connector call (the server binds one that times them). The clock is bound as
  * {@code @PatchbayClock Clock}, never as a plain {@code Clock}, so a host module may bind its own. The host closes
  * the {@link Hub} singleton when it stops ({@link Hub#close}).
  */
@@ -56,14 +58,17 @@ public final class HubModule extends AbstractModule {
         bind(Clock.class).annotatedWith(PatchbayClock.class).toInstance(clock);
         bind(ConnectorCatalog.class).toInstance(new ConnectorCatalog(connectors));
         OptionalBinder.newOptionalBinder(binder(), AccountChanges.class);
+        OptionalBinder.newOptionalBinder(binder(), ConnectorCallObserver.class);
     }
 
     @Provides
     @Singleton
     Hub hub(ConnectorCatalog catalog, LinkedAccountStore store, Optional<AccountChanges> accountChanges,
-            SecretCipher cipher, AuditLog auditLog, @PatchbayClock Clock clock) {
+            SecretCipher cipher, AuditLog auditLog, @PatchbayClock Clock clock,
+            Optional<ConnectorCallObserver> observer) {
         return new Hub(catalog, store, accountChanges.orElseGet(AccountChanges::singleProcess), cipher, auditLog,
-                clock, new ConnectorCalls(callTimeout, ConnectorCalls.DEFAULT_THREADS));
+                clock, new ConnectorCalls(callTimeout, ConnectorCalls.DEFAULT_THREADS,
+                        observer.orElse(ConnectorCallObserver.NONE)));
     }
 
     @Provides

@@ -35,11 +35,12 @@ public final class ActionService {
     /** Runs an action; the input must already be valid against the action's input schema. */
     public ActionResult invoke(Viewer viewer, String accountId, String actionName, Map<String, Object> input) {
         LinkedAccount account = vault.visible(viewer, accountId);
+        // The declared action, so its name is one of few (it labels the call for observers), never the input.
         ActionDefinition action = catalog.action(account.connectorId(), actionName);
         Connector connector = catalog.get(account.connectorId());
         ActionCall call = new ActionCall(action.name(), vault.open(account), account.workspaceId(), input);
         List<String> secrets = CallSecrets.of(connector, call.credentials());
-        ActionResult result = calls.call(connector, secrets, "action " + action.name(), () -> connector.invoke(call));
+        ActionResult result = calls.call(connector, secrets, "action:" + action.name(), () -> connector.invoke(call));
         // As the proxy masks its answers: a value the provider echoed back is not the caller's to read.
         Object output = SecretScrubber.of(secrets).output(result.output());
         return output == result.output() ? result : new ActionResult(output);

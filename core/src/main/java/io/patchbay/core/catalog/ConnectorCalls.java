@@ -2,8 +2,14 @@ package io.patchbay.core.catalog;
 
 import io.patchbay.spi.Connector;
 import io.patchbay.spi.ConnectorException;
+import io.patchbay.spi.CredentialFormatException;
 import io.patchbay.spi.Credentials;
+import io.patchbay.spi.InputRejected;
+import io.patchbay.spi.InsufficientPermissions;
+import io.patchbay.spi.InvalidCredentials;
+import io.patchbay.spi.ProviderRejected;
 import io.patchbay.spi.ProviderUnavailable;
+import io.patchbay.spi.RateLimited;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -32,6 +38,8 @@ import org.slf4j.LoggerFactory;
  * told so if none frees up. A call abandoned at its deadline gives its slot back at once, even if its connector
  * ignores the interrupt and keeps the thread: a stuck connector must not starve the others. {@link #close}
  * interrupts the calls still running and refuses waiting and new ones with {@link IllegalStateException}.
+ *
+ * <p>Each call, however it ends, is told to the {@link ConnectorCallObserver} with its operation and outcome.
  */
 public final class ConnectorCalls implements AutoCloseable {
     /** As {@link io.patchbay.spi.ConnectorContext#defaults}: 30 s for a whole provider call. */
@@ -45,11 +53,18 @@ public final class ConnectorCalls implements AutoCloseable {
     private final Duration timeout;
     private final int threads;
     private final Semaphore slots;
+    private final ConnectorCallObserver observer;
     /** Threads are made as calls need them and end when idle; the slots bound how many calls run. */
     private final ExecutorService executor;
     private volatile boolean closed;
 
     public ConnectorCalls(Duration timeout, int threads) {
+        this(timeout, threads, ConnectorCallObserver.NONE);
+    }
+
+    /** @param observer told of every call once it ended */
+    public ConnectorCalls(Duration timeout, int threads, ConnectorCallObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         if (timeout.isZero() || timeout.isNegative()) {
             throw new IllegalArgumentException("timeout: must be positive, got " + timeout);
@@ -70,7 +85,8 @@ public final class ConnectorCalls implements AutoCloseable {
     /**
      * The result of {@code work}, or what it threw, as if it ran on the caller's thread.
      *
-     * @param operation what the connector was asked, for the timeout message (e.g. "verify", "action list_tags")
+     * @param operation what the connector was asked, for the timeout message and the observer: one of few values,
+     *                  never user input ({@code verify}, {@code action:list_tags}; see {@link ConnectorCallObserver})
      * @throws ProviderUnavailable with code {@link ProviderUnavailable#TIMEOUT} when the deadline passed first
      *                             (waiting for a free slot included)
      * @throws IllegalStateException when the hub is closed, or closes while the call waits or runs
@@ -107,7 +123,60 @@ public final class ConnectorCalls implements AutoCloseable {
         Objects.requireNonNull(connectorId, "connectorId");
         Objects.requireNonNull(operation, "operation");
         Objects.requireNonNull(work, "work");
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long start = System.nanoTime();
+        String outcome = ConnectorCallObserver.Outcome.UNEXPECTED;
+        try {
+            T result = run(connectorId, operation, secrets, work, start);
+            outcome = ConnectorCallObserver.Outcome.OK;
+            return result;
+        } catch (RuntimeException | Error e) {
+            outcome = outcome(e);
+            throw e;
+        } finally {
+            observe(connectorId, operation, outcome, Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    private void observe(String connectorId, String operation, String outcome, Duration duration) {
+        try {
+            observer.observe(connectorId, operation, outcome, duration);
+        } catch (RuntimeException e) {
+            // Counting must never fail the call it counts.
+            LOG.warn("The connector call observer failed for connector '{}' ({}): {}", connectorId, operation,
+                    e.toString());
+        }
+    }
+
+    /** How a call ended, as one of the few {@link ConnectorCallObserver.Outcome outcomes}. */
+    private String outcome(Throwable failure) {
+        if (failure instanceof ProviderUnavailable unavailable) {
+            return unavailable.timedOut() ? ConnectorCallObserver.Outcome.TIMEOUT
+                    : ConnectorCallObserver.Outcome.PROVIDER_UNAVAILABLE;
+        }
+        if (failure instanceof RateLimited) {
+            return ConnectorCallObserver.Outcome.RATE_LIMITED;
+        }
+        if (failure instanceof InvalidCredentials) {
+            return ConnectorCallObserver.Outcome.INVALID_CREDENTIALS;
+        }
+        if (failure instanceof InsufficientPermissions) {
+            return ConnectorCallObserver.Outcome.INSUFFICIENT_PERMISSIONS;
+        }
+        if (failure instanceof ProviderRejected) {
+            return ConnectorCallObserver.Outcome.REJECTED;
+        }
+        if (failure instanceof InputRejected || failure instanceof CredentialFormatException) {
+            return ConnectorCallObserver.Outcome.INPUT_REJECTED;
+        }
+        // Refused or interrupted by close: the hub's end, not the connector's fault.
+        if (failure instanceof CancellationException || closed && failure instanceof IllegalStateException) {
+            return ConnectorCallObserver.Outcome.CANCELLED;
+        }
+        return ConnectorCallObserver.Outcome.UNEXPECTED;
+    }
+
+    private <T> T run(String connectorId, String operation, List<String> secrets, Supplier<T> work, long start) {
+        long deadline = start + timeout.toNanos();
         refuseIfClosed(connectorId);
         try {
             if (!slots.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {

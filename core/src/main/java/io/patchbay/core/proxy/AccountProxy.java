@@ -114,8 +114,8 @@ public final class AccountProxy {
         ProxyRules.refuseBlocked(target, request.method(), relative);
         // The connector's own budget of the provider's rate limit counts proxied requests too.
         target.admission().admit();
-        HttpResponse<byte[]> response = exchange(account.connectorId(), request.method() + " " + relative,
-                opened.secrets(), uri, outgoing(request, target, uri));
+        HttpResponse<byte[]> response = exchange(account.connectorId(), opened.secrets(), uri,
+                outgoing(request, target, uri));
         if (response.statusCode() < 100 || response.statusCode() > 599) {
             throw invalid(account.connectorId(), "a status outside 100-599");
         }
@@ -147,10 +147,10 @@ public final class AccountProxy {
      * deadline and on close, which closes the connection; its {@code sendAsync} would hand every answer to the
      * common pool, which on a machine of one or two cores starts a thread per answer.
      */
-    private HttpResponse<byte[]> exchange(String connectorId, String operation, SecretMasking.Secrets secrets,
-                                          URI uri, HttpRequest outgoing) {
+    private HttpResponse<byte[]> exchange(String connectorId, SecretMasking.Secrets secrets, URI uri,
+                                          HttpRequest outgoing) {
         // The request's auth headers (a Basic value made from the token, say) are masked in whatever logs them.
-        return calls.call(connectorId, "proxy " + operation, secrets.texts(), () -> {
+        return calls.call(connectorId, "proxy_request", secrets.texts(), () -> {
             try {
                 return client().send(outgoing, info -> new LimitedBody(MAX_RESPONSE_BYTES));
             } catch (InterruptedException e) {

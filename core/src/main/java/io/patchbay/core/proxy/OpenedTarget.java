@@ -37,7 +37,7 @@ public record OpenedTarget(LinkedAccount account, ProxyTarget target, SecretMask
         Connector connector = catalog.get(account.connectorId());
         Credentials credentials = vault.open(account);
         List<String> secretFields = CallSecrets.of(connector, credentials);
-        ProxyTarget target = calls.call(connector, secretFields, "proxy target",
+        ProxyTarget target = calls.call(connector, secretFields, "proxy_target",
                 () -> connector.proxyTarget(credentials));
         List<String> values = secretValues(secretFields, target.headers(), target.nonSecretHeaders());
         List<String> jsonFields = target.secretJsonFields().stream()

@@ -19,7 +19,9 @@ import io.patchbay.testkit.memory.InMemoryAuditLog;
 import io.patchbay.testkit.memory.InMemoryLinkedAccountStore;
 import io.patchbay.testkit.memory.TestCipher;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -29,8 +31,13 @@ import org.junit.jupiter.api.Test;
 class HubLifecycleTest {
     private final ScriptedConnector connector = new ScriptedConnector();
     private final InMemoryLinkedAccountStore store = new InMemoryLinkedAccountStore();
+    /** What the hub's call observer was told: connector, operation and outcome of each call. */
+    private final List<String> observed = new CopyOnWriteArrayList<>();
     private final Hub hub = Hub.builder().connector(connector).store(store).cipher(new TestCipher())
-            .auditLog(new InMemoryAuditLog()).callTimeout(Duration.ofMillis(300)).build();
+            .auditLog(new InMemoryAuditLog()).callTimeout(Duration.ofMillis(300))
+            .callObserver((connectorId, operation, outcome, duration) -> observed.add(connectorId + " " + operation
+                    + " " + outcome + (duration.toMillis() >= 300 ? " late" : "")))
+            .build();
     private final Viewer alice = Viewer.endUser(UseCaseFixture.TENANT, "alice", null);
     /** Counted down when a hanging connector call is interrupted. */
     private final CountDownLatch interrupted = new CountDownLatch(1);
@@ -63,7 +70,7 @@ class HubLifecycleTest {
         assertThatThrownBy(() -> hub.actions().invoke(alice, account.id(), "whoami", Map.of()))
                 .isInstanceOfSatisfying(ProviderUnavailable.class, e -> {
                     assertThat(e.timedOut()).isTrue();
-                    assertThat(e.getMessage()).contains("'scripted'").contains("action whoami");
+                    assertThat(e.getMessage()).contains("'scripted'").contains("action:whoami");
                 });
         assertThat(interrupted.await(10, TimeUnit.SECONDS)).isTrue();
 
@@ -73,6 +80,8 @@ class HubLifecycleTest {
         LinkedAccount after = hub.accounts().get(alice, account.id());
         assertThat(after.status()).isEqualTo(AccountStatus.UNVERIFIED);
         assertThat(after.statusReason()).hasValueSatisfying(r -> assertThat(r).startsWith("provider_timeout"));
+        assertThat(observed).as("the embedder's observer is told of each call and how it ended").containsExactly(
+                "scripted verify ok", "scripted action:whoami timeout late", "scripted verify timeout late");
     }
 
     @Test
@@ -87,7 +96,7 @@ class HubLifecycleTest {
                 account.id(), ProxyRequest.of("GET", "me")))
                 .isInstanceOfSatisfying(ProviderUnavailable.class, e -> {
                     assertThat(e.timedOut()).isTrue();
-                    assertThat(e.getMessage()).contains("'scripted'").contains("proxy target").contains("300 ms");
+                    assertThat(e.getMessage()).contains("'scripted'").contains("proxy_target").contains("300 ms");
                 }));
         assertThat(interrupted.await(10, TimeUnit.SECONDS)).as("the connector's thread is interrupted").isTrue();
     }

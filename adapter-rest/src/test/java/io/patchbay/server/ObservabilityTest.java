@@ -1,0 +1,72 @@
+package io.patchbay.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.patchbay.connector.toggl.fake.FakeToggl;
+import io.patchbay.connector.toggl.fake.Fault;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What an operator sees of the server's work: the metrics at {@code GET /metrics}, the access lines. */
+class ObservabilityTest extends ServerWithFakeTogglTest {
+    private static final String STUDIO = Long.toString(FakeToggl.WS_STUDIO);
+
+    @Override
+    String tenantPrefix() {
+        return "observe-";
+    }
+
+    private Api.Response link(Map<String, Object> credentials, String workspace) {
+        Map<String, Object> body = new LinkedHashMap<>(Map.of("connector_id", "toggl", "credentials", credentials,
+                "owner_id", "u-observe"));
+        if (workspace != null) {
+            body.put("workspace_id", workspace);
+        }
+        return api.post("/v1/accounts").token(key).json(body).send();
+    }
+
+    private String metrics() {
+        Api.Response metrics = api.get("/metrics").send();
+        assertThat(metrics.status()).isEqualTo(200);
+        return metrics.body();
+    }
+
+    private static double count(String metrics, String series) {
+        return metrics.lines().filter(line -> line.startsWith(series + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1)))
+                .findFirst().orElse(0);
+    }
+
+    @Test
+    void everyConnectorCallIsTimedByConnectorOperationAndOutcome() {
+        String calls = "patchbay_connector_calls_seconds_count{connector=\"toggl\",operation=\"%s\",outcome=\"%s\"}";
+        String before = metrics();
+
+        assertThat(link(Map.of("api_token", FakeToggl.UNKNOWN_TOKEN), null).status()).isEqualTo(422);
+        Api.Response linked = link(Map.of("api_token", FakeToggl.ALICE.apiToken()), STUDIO);
+        assertThat(linked.status()).as(linked.toString()).isEqualTo(201);
+        String id = linked.string("account.id");
+        assertThat(api.post("/v1/accounts/" + id + "/actions/list_projects").token(key).send().status())
+                .isEqualTo(200);
+        toggl.enqueue(Fault.unavailable(), 20);
+        Api.Response down = api.post("/v1/accounts/" + id + "/actions/list_projects").token(key).send();
+        assertThat(down.status()).as(down.toString()).isEqualTo(502);
+        toggl.reset();
+        assertThat(api.post("/v1/accounts/" + id + "/actions/no_such_action").token(key).send().status())
+                .isEqualTo(404);
+
+        String after = metrics();
+        assertThat(after).contains("# HELP patchbay_connector_calls_seconds ");
+        assertThat(count(after, calls.formatted("verify", "invalid_credentials"))
+                - count(before, calls.formatted("verify", "invalid_credentials"))).isEqualTo(1);
+        assertThat(count(after, calls.formatted("verify", "ok")) - count(before, calls.formatted("verify", "ok")))
+                .isEqualTo(1);
+        assertThat(count(after, calls.formatted("action:list_projects", "ok"))
+                - count(before, calls.formatted("action:list_projects", "ok"))).isEqualTo(1);
+        assertThat(count(after, calls.formatted("action:list_projects", "provider_unavailable"))
+                - count(before, calls.formatted("action:list_projects", "provider_unavailable"))).isEqualTo(1);
+        assertThat(after).as("an action the connector does not declare never becomes a label")
+                .doesNotContain("no_such_action");
+    }
+}
