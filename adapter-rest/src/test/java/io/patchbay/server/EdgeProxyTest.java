@@ -780,6 +780,26 @@ class EdgeProxyTest {
     }
 
     @Test
+    void proxyCallsThatGetNoAnswerToPassOnAreTimedByHowTheyFailed() {
+        upstream.script(r -> switch (r.target()) {
+            case "/api/v9/slow" -> Reply.ok("{}").after(3_000);
+            case "/api/v9/corrupt" -> encoded("gzip", ScriptedUpstream.TOKEN.getBytes(StandardCharsets.UTF_8));
+            default -> Reply.hangUp();
+        });
+
+        assertThat(api.get(proxy + "api/v9/slow").token(key).send().status()).isEqualTo(504);
+        assertThat(api.get(proxy + "api/v9/corrupt").token(key).send().status()).isEqualTo(502);
+        assertThat(api.post(proxy + "api/v9/gone").token(key).json(Map.of()).send().status()).isEqualTo(502);
+
+        String metrics = api.get("/metrics").send().body();
+        assertThat(metrics).as("an outage shows as failed calls, not as no traffic")
+                .contains("patchbay_proxy_upstream_seconds_count{connector=\"toggl\",status=\"timeout\"} 1")
+                .contains("patchbay_proxy_upstream_seconds_count{connector=\"toggl\",status=\"invalid_answer\"} 1")
+                .contains("patchbay_proxy_upstream_seconds_count{connector=\"toggl\",status=\"failed\"} 1")
+                .doesNotContain("status=\"2xx\"");
+    }
+
+    @Test
     void everyRequestGetsAnAccessLineUnlessTheAccessLogIsOff() throws IOException {
         upstream.script(r -> Reply.ok("{}"));
         try (LogCapture logs = new LogCapture()) {

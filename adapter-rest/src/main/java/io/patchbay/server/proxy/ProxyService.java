@@ -67,6 +67,8 @@ public final class ProxyService implements EdgeRoute {
     private static final Set<String> METHODS = ProxyRules.METHODS;
     private static final String ALLOWED = String.join(", ", METHODS.stream().sorted().toList());
     /** Answers larger than this are refused rather than held in memory, as the embedders' proxy does. */
+    /** The upstream timer's status for an answer that cannot be passed on (too large, malformed, corrupt). */
+    private static final String INVALID_ANSWER = "invalid_answer";
     static final int MAX_RESPONSE_BYTES = AccountProxy.MAX_RESPONSE_BYTES;
     /** Providers' keep-alive timeouts are seldom under 15 s (nginx: 75 s); a GET that meets a closed one is retried. */
     static final Duration PROVIDER_IDLE_TIMEOUT = Duration.ofSeconds(15);
@@ -217,13 +219,7 @@ public final class ProxyService implements EdgeRoute {
             @Override
             public void onResponse(FullHttpResponse response) {
                 try {
-                    String connector = plan.resolved().account().connectorId();
-                    String status = (response.status().code() / 100) + "xx";
-                    upstreamTimers.computeIfAbsent(connector + ' ' + status, key -> Timer
-                                    .builder("patchbay.proxy.upstream").tag("connector", connector).tag("status", status)
-                                    .register(meters))
-                            .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-                    answer(exchange, plan, response);
+                    answer(exchange, plan, response, started);
                 } finally {
                     response.release();
                 }
@@ -231,6 +227,8 @@ public final class ProxyService implements EdgeRoute {
 
             @Override
             public void onFailure(Throwable cause) {
+                // An outage must show as failed calls, not as no traffic.
+                timeUpstream(plan, failedStatus(cause), started);
                 finish(exchange, plan.caller(), upstreamFailure(cause, origin));
             }
         };
@@ -239,7 +237,7 @@ public final class ProxyService implements EdgeRoute {
                 answered)::cancel);
     }
 
-    private void answer(Exchange exchange, Plan plan, FullHttpResponse response) {
+    private void answer(Exchange exchange, Plan plan, FullHttpResponse response, long started) {
         SecretMasking.Secrets secrets = plan.resolved().secrets();
         ByteBuf body = response.content();
         String encoding = ContentDecoding.encoding(response.headers());
@@ -247,10 +245,12 @@ public final class ProxyService implements EdgeRoute {
             try {
                 body = ContentDecoding.decode(body, encoding, MAX_RESPONSE_BYTES);
             } catch (IOException e) {
+                timeUpstream(plan, INVALID_ANSWER, started);
                 finish(exchange, plan.caller(), upstreamFailure(e, Origin.of(plan.uri())));
                 return;
             }
         }
+        timeUpstream(plan, (response.status().code() / 100) + "xx", started);
         ByteBuf maskedBody;
         try {
             maskedBody = Masking.mask(body, secrets);
@@ -286,6 +286,37 @@ public final class ProxyService implements EdgeRoute {
                 RequestLog.where(exchange.request().method().name(), exchange.path()));
         exchange.fail(problem);
         log(exchange, caller, problem.status());
+    }
+
+    /**
+     * Times a call to the provider by connector and status: the answer's status class, or for a call that got no
+     * answer to pass on, how it failed ({@link #failedStatus}). A few values, never the provider's own text.
+     */
+    private void timeUpstream(Plan plan, String status, long started) {
+        String connector = plan.resolved().account().connectorId();
+        upstreamTimers.computeIfAbsent(connector + ' ' + status, key -> Timer.builder("patchbay.proxy.upstream")
+                        .tag("connector", connector).tag("status", status).register(meters))
+                .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    }
+
+    /** How a call that got no usable answer failed, as the {@code status} of the upstream timer. */
+    static String failedStatus(Throwable cause) {
+        if (cause instanceof Upstreams.CancelledException) {
+            return "client_left";
+        }
+        if (cause instanceof Upstreams.TimeoutException) {
+            return "timeout";
+        }
+        if (cause instanceof Upstreams.ConnectFailedException) {
+            return "unreachable";
+        }
+        if (cause instanceof TooLongFrameException || cause instanceof TooLargeException
+                || cause instanceof Upstreams.InvalidResponseException || cause instanceof UnsupportedException
+                || cause instanceof CorruptException) {
+            return INVALID_ANSWER;
+        }
+        // The connection failed after it was made: reset, closed mid-answer.
+        return "failed";
     }
 
     private static ApiException upstreamFailure(Throwable cause, Origin origin) {
