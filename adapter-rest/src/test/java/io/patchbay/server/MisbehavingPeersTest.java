@@ -141,11 +141,16 @@ class MisbehavingPeersTest {
             client("NOT-HTTP\r\n\r\n");
             client("GET /v1/accounts/%zz\u001b[2J HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
             client("POST /v1/accounts HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\nConnection: close\r\n\r\n");
+            client("GET /" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            client("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(10_000) + "\r\nConnection: close\r\n\r\n");
 
             assertThat(logs.lines().stream().filter(line -> line.startsWith("io.patchbay.server.access-log ")))
                     .anySatisfy(line -> assertThat(line).contains("- - 400 "))
                     .anySatisfy(line -> assertThat(line).contains("GET /v1/accounts/%zz?[2J 400 "))
                     .anySatisfy(line -> assertThat(line).contains("POST /v1/accounts 413 "))
+                    .as("a request line or headers too large to read: neither method nor path is known")
+                    .anySatisfy(line -> assertThat(line).contains("access-log - - 414 "))
+                    .anySatisfy(line -> assertThat(line).contains("access-log - - 431 "))
                     .noneSatisfy(line -> assertThat(line).contains("\u001b"));
         }
         String metrics = api.get("/metrics").send().body();
@@ -154,7 +159,12 @@ class MisbehavingPeersTest {
                 .containsPattern("patchbay_http_requests_seconds_count\\{method=\"GET\",route=\"malformed\","
                         + "status=\"400\"} 1")
                 .containsPattern("patchbay_http_requests_seconds_count\\{method=\"POST\",route=\"refused\","
-                        + "status=\"413\"} 1");
+                        + "status=\"413\"} 1")
+                .as("too large is refused, as the operations guide has it, not malformed")
+                .containsPattern("patchbay_http_requests_seconds_count\\{method=\"OTHER\",route=\"refused\","
+                        + "status=\"414\"} 1")
+                .containsPattern("patchbay_http_requests_seconds_count\\{method=\"OTHER\",route=\"refused\","
+                        + "status=\"431\"} 1");
     }
 
     @Test

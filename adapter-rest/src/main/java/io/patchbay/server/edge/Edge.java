@@ -373,7 +373,8 @@ public final class Edge {
                     open -> done(ctx, open));
             current = exchange;
             if (refusal != null) {
-                exchange.refuse(refusal, refusedBody ? REFUSED : MALFORMED);
+                // Too large to read (a body, the request line, the headers) is a limit of ours, not bad HTTP.
+                exchange.refuse(refusal, refusedBody || tooLarge(refusal.status()) ? REFUSED : MALFORMED);
                 return;
             }
             try {
@@ -434,6 +435,10 @@ public final class Edge {
                 next.release();
             }
             ctx.fireChannelInactive();
+        }
+
+        private static boolean tooLarge(int status) {
+            return status == 413 || status == 414 || status == 431;
         }
 
         private static ApiException malformed(Throwable cause) {
