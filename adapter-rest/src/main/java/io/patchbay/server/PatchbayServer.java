@@ -7,6 +7,7 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.javalin.router.ParsedEndpoint;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -56,6 +57,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -96,6 +98,8 @@ public final class PatchbayServer implements AutoCloseable {
      */
     private static final Duration NATIVE_MEMORY_QUIET = Duration.ofSeconds(1);
     private static final Duration NATIVE_MEMORY_TRIM_INTERVAL = Duration.ofMinutes(1);
+    /** The route label of a request whose path is no route's. */
+    private static final String UNMATCHED = "unmatched";
 
     private final PatchbayStorage storage;
     private final Hub hub;
@@ -200,6 +204,8 @@ public final class PatchbayServer implements AutoCloseable {
             List<RouteGroup> groups = ROUTE_GROUPS.stream().<RouteGroup>map(injector::getInstance).toList();
             groups.forEach(group -> group.register(app.unsafe.routes));
             answerHeadLikeGet(app);
+            parallel.routes().set(app.unsafe.internalRouter.allHttpHandlers().stream()
+                    .filter(e -> e.endpoint.method.isHttpMethod()).toList());
             RequestShape shape = new RequestShape(groups);
             app.unsafe.routes.before(RequestShape::checkEncoding);
             app.unsafe.routes.beforeMatched(shape::check);
@@ -285,7 +291,12 @@ public final class PatchbayServer implements AutoCloseable {
      * What start-up prepares beside connectors and storage: metrics, the listener's event loops and the API
      * server, started on loopback without routes (they need the services, which need storage).
      */
-    private record Parallel(EdgeIo io, PrometheusMeterRegistry metrics, RequestLog requests, Javalin app) {
+    /**
+     * @param routes the API server's routes once registered, for the route label of a request that no route ran
+     *               for (see {@link #route})
+     */
+    private record Parallel(EdgeIo io, PrometheusMeterRegistry metrics, RequestLog requests, Javalin app,
+                            AtomicReference<List<ParsedEndpoint>> routes) {
         static Parallel load(ServerConfig config) {
             EdgeIo io = EdgeIo.create();
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -294,9 +305,10 @@ public final class PatchbayServer implements AutoCloseable {
             new ProcessorMetrics().bindTo(metrics);
             new UptimeMetrics().bindTo(metrics);
             RequestLog requests = new RequestLog(metrics, config.accessLog());
-            Javalin app = Javalin.create(javalin -> configure(javalin, config, requests)).start();
+            AtomicReference<List<ParsedEndpoint>> routes = new AtomicReference<>(List.of());
+            Javalin app = Javalin.create(javalin -> configure(javalin, config, requests, routes)).start();
             preloadClasses();
-            return new Parallel(io, metrics, requests, app);
+            return new Parallel(io, metrics, requests, app, routes);
         }
 
         void close() {
@@ -364,7 +376,8 @@ public final class PatchbayServer implements AutoCloseable {
         return settings.baseUrl().map(context::withBaseUrl).orElse(context);
     }
 
-    private static void configure(JavalinConfig javalin, ServerConfig config, RequestLog requests) {
+    private static void configure(JavalinConfig javalin, ServerConfig config, RequestLog requests,
+                                  AtomicReference<List<ParsedEndpoint>> routes) {
         javalin.startup.showJavalinBanner = false;
         javalin.startup.showOldJavalinVersionWarning = false;
         // Only the public listener reaches the API server.
@@ -398,22 +411,31 @@ public final class PatchbayServer implements AutoCloseable {
                 pool.setStopTimeout(STOP_THREADS_TIMEOUT.toMillis());
             }
         });
-        javalin.requestLogger.http((ctx, ms) -> logRequest(ctx, ms, requests));
+        javalin.requestLogger.http((ctx, ms) -> logRequest(ctx, ms, requests, routes.get()));
         Problems.register(javalin.routes);
     }
 
-    private static void logRequest(Context ctx, float ms, RequestLog requests) {
+    private static void logRequest(Context ctx, float ms, RequestLog requests, List<ParsedEndpoint> routes) {
         Caller caller = ctx.attribute(Authenticator.CALLER_ATTRIBUTE);
-        requests.record(ctx.method().name(), route(ctx), ctx.path(), ctx.statusCode(), (long) (ms * 1_000_000),
-                caller == null ? "-" : caller.id());
+        requests.record(ctx.method().name(), route(ctx, routes), ctx.path(), ctx.statusCode(),
+                (long) (ms * 1_000_000), caller == null ? "-" : caller.id());
     }
 
-    private static String route(Context ctx) {
+    /**
+     * The route pattern a request is labelled with: the route that ran, else one whose path it has (a method the
+     * path does not take, a query refused before any route ran), else {@code unmatched}. Never the path itself.
+     */
+    private static String route(Context ctx, List<ParsedEndpoint> routes) {
         try {
             var endpoint = ctx.endpoints().lastHttpEndpoint();
-            return endpoint == null ? "unmatched" : endpoint.path;
+            if (endpoint != null) {
+                return endpoint.path;
+            }
+            String path = ctx.path();
+            return routes.stream().filter(route -> route.matches(path)).findFirst()
+                    .map(route -> route.endpoint.path).orElse(UNMATCHED);
         } catch (RuntimeException e) {
-            return "unmatched";
+            return UNMATCHED;
         }
     }
 

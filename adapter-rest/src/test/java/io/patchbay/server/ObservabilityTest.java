@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.patchbay.connector.toggl.fake.FakeToggl;
 import io.patchbay.connector.toggl.fake.Fault;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -68,5 +69,25 @@ class ObservabilityTest extends ServerWithFakeTogglTest {
                 - count(before, calls.formatted("action:list_projects", "provider_unavailable"))).isEqualTo(1);
         assertThat(after).as("an action the connector does not declare never becomes a label")
                 .doesNotContain("no_such_action");
+    }
+
+    @Test
+    void aRequestRefusedBeforeItsRouteRanKeepsTheRouteLabelOfItsPath() {
+        String requests = "patchbay_http_requests_seconds_count{method=\"%s\",route=\"%s\",status=\"%s\"}";
+        String before = metrics();
+
+        assertThat(api.sendBytes("GET", "/v1/accounts?cursor=%ZZ", Map.of("Authorization", "Bearer " + key),
+                StandardCharsets.US_ASCII).status()).isEqualTo(400);
+        assertThat(api.delete("/health").send().status()).isEqualTo(405);
+        assertThat(api.get("/v1/nowhere/pb_sk_notakey").send().status()).isEqualTo(404);
+
+        String after = metrics();
+        assertThat(count(after, requests.formatted("GET", "/v1/accounts", "400"))
+                - count(before, requests.formatted("GET", "/v1/accounts", "400"))).isEqualTo(1);
+        assertThat(count(after, requests.formatted("DELETE", "/health", "405"))
+                - count(before, requests.formatted("DELETE", "/health", "405"))).isEqualTo(1);
+        assertThat(count(after, requests.formatted("GET", "unmatched", "404"))
+                - count(before, requests.formatted("GET", "unmatched", "404"))).as("a path no route has").isEqualTo(1);
+        assertThat(after).doesNotContain("nowhere");
     }
 }
