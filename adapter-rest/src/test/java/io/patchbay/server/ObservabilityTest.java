@@ -6,6 +6,7 @@ import io.patchbay.connector.toggl.fake.FakeToggl;
 import io.patchbay.connector.toggl.fake.Fault;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +70,36 @@ class ObservabilityTest extends ServerWithFakeTogglTest {
                 - count(before, calls.formatted("action:list_projects", "provider_unavailable"))).isEqualTo(1);
         assertThat(after).as("an action the connector does not declare never becomes a label")
                 .doesNotContain("no_such_action");
+    }
+
+    /** {@code key} with each character of {@code encoded} percent-encoded, in upper or lower case hex. */
+    static String encoded(String key, String encoded, boolean lower) {
+        StringBuilder path = new StringBuilder();
+        for (char c : key.toCharArray()) {
+            String hex = String.format(lower ? "%%%02x" : "%%%02X", (int) c);
+            path.append(encoded.indexOf(c) >= 0 ? hex : String.valueOf(c));
+        }
+        return path.toString();
+    }
+
+    @Test
+    void anApiKeySentInThePathIsMaskedInTheAccessLineInWhateverEncoding() {
+        String secretPart = key.substring("pb_sk_".length());
+        List<String> forms = List.of(encoded(key, "_", false), encoded(key, "_", true),
+                encoded(key, "pb_sk" + secretPart.substring(0, 3), false),
+                key.substring(0, 10) + encoded(key.substring(10), secretPart.substring(5, 9), true),
+                key.replace("_", "%255F"));
+        try (LogCapture logs = new LogCapture()) {
+            for (String form : forms) {
+                assertThat(api.get("/v1/accounts/" + form).token(key).send().status()).as(form).isEqualTo(404);
+            }
+
+            List<String> access = logs.lines().stream().filter(line -> line.startsWith("io.patchbay.server.access-log"))
+                    .filter(line -> line.contains("GET /v1/accounts/")).toList();
+            assertThat(access).hasSize(forms.size()).allSatisfy(line -> assertThat(line)
+                    .contains("GET /v1/accounts/pb_sk_**** 404 ")
+                    .doesNotContain(secretPart.substring(0, 8)).doesNotContain(secretPart.substring(24)));
+        }
     }
 
     @Test

@@ -7,7 +7,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +20,6 @@ public final class RequestLog {
 
     /** Longer paths are cut in the access line. */
     private static final int MAX_LOGGED_PATH = 256;
-    /** What API keys ({@code pb_sk_}) and connect session tokens ({@code pb_cs_}) start with; checked first. */
-    private static final String TOKEN_PREFIX = "pb_";
-    private static final Pattern TOKEN = Pattern.compile("(pb_(?:sk|cs)_)[A-Za-z0-9]+");
 
     private final MeterRegistry meters;
     private final boolean accessLines;
@@ -60,11 +56,11 @@ public final class RequestLog {
     /**
      * A path as a client sent it, safe for a log line: no control characters or spaces (a forged line break or
      * terminal escape would otherwise reach the log), not too long, and no API key or connect session token (a
-     * client that put one in the path by mistake, {@code /v1/accounts/pb_sk_...}, must not find it in the log).
+     * client that put one in the path by mistake, {@code /v1/accounts/pb_sk_...} or percent-encoded, must not find
+     * it in the log).
      */
     static String printable(String path) {
-        String shown = cleaned(path);
-        return shown.contains(TOKEN_PREFIX) ? TOKEN.matcher(shown).replaceAll("$1****") : shown;
+        return TokenMasking.mask(cleaned(path));
     }
 
     /** A request's method and path for a log line other than the access line, as printable as that one. */

@@ -33,6 +33,16 @@ class RequestLogTest {
     }
 
     @Test
+    void aTokenIsMaskedInEveryPercentEncodingOfItsCharacters() {
+        assertThat(RequestLog.printable("/v1/accounts/pb%5Fsk%5F4f9q2xz7k1m3n5p8r0t2v4w6y8"))
+                .isEqualTo("/v1/accounts/pb_sk_****");
+        assertThat(RequestLog.printable("/v1/accounts/%70%62_%73k%5f4f9q%32xz7k1m3n5p8r0t2v4w6%79%38/x"))
+                .isEqualTo("/v1/accounts/pb_sk_****/x");
+        assertThat(RequestLog.printable("/v1/x/pb%255Fcs%25255Fabc%2531")).isEqualTo("/v1/x/pb_cs_****");
+        assertThat(RequestLog.printable("/v1/accounts/acc_01%5Fpb")).isEqualTo("/v1/accounts/acc_01%5Fpb");
+    }
+
+    @Test
     void otherLogLinesNameTheRequestAsPrintablyAndWithoutTokens() {
         assertThat(RequestLog.where("GET", "/v1/accounts/pb_sk_4f9q2xz7k1m3n5p8r0t2v4w6y8\n2026-12-07 INFO forged"))
                 .isEqualTo("GET /v1/accounts/pb_sk_****?2026-12-07?INFO?forged");
