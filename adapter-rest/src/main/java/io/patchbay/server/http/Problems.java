@@ -100,17 +100,22 @@ public final class Problems {
                 .result(document(problem, ctx.path()).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The problem+json document answering a request for {@code instance} (its path). */
+    /**
+     * The problem+json document answering a request for {@code instance} (its path). A key or session token the
+     * caller sent where an id goes (in the path, by mistake) is masked wherever the document repeats it: the path,
+     * and the details that name the id.
+     */
     public static String document(ApiException problem, String instance) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", TYPE_PREFIX + problem.code());
         body.put("title", problem.title());
         body.put("status", problem.status());
-        body.put("detail", problem.getMessage());
+        body.put("detail", TokenMasking.mask(problem.getMessage()));
         body.put("code", problem.code());
-        body.put("instance", instance);
+        body.put("instance", TokenMasking.mask(instance));
         if (!problem.errors().isEmpty()) {
-            body.put("errors", FieldErrorView.of(problem.errors()));
+            body.put("errors", FieldErrorView.of(problem.errors()).stream().map(e -> new FieldErrorView(
+                    TokenMasking.mask(e.field()), e.code(), TokenMasking.mask(e.message()))).toList());
         }
         body.putAll(problem.extensions());
         return Json.write(body);
