@@ -103,6 +103,23 @@ class ObservabilityTest extends ServerWithFakeTogglTest {
     }
 
     @Test
+    void everyPatchbayMetricFamilyDescribesItself() {
+        Api.Response linked = link(Map.of("api_token", FakeToggl.ALICE.apiToken()), STUDIO);
+        assertThat(linked.status()).as(linked.toString()).isEqualTo(201);
+        assertThat(api.get("/v1/accounts/" + linked.string("account.id") + "/proxy/api/v9/me").token(key).send()
+                .status()).isEqualTo(200);
+
+        List<String> help = metrics().lines().filter(line -> line.startsWith("# HELP patchbay_")).toList();
+
+        assertThat(help).extracting(line -> line.split(" ")[2]).contains("patchbay_http_requests_seconds",
+                "patchbay_http_requests_seconds_max", "patchbay_proxy_upstream_seconds",
+                "patchbay_proxy_upstream_seconds_max", "patchbay_connector_calls_seconds",
+                "patchbay_connector_calls_seconds_max");
+        assertThat(help).allSatisfy(line -> assertThat(line.split(" ", 4)).as(line).hasSize(4)
+                .satisfies(parts -> assertThat(parts[3]).isNotBlank()));
+    }
+
+    @Test
     void aRequestRefusedBeforeItsRouteRanKeepsTheRouteLabelOfItsPath() {
         String requests = "patchbay_http_requests_seconds_count{method=\"%s\",route=\"%s\",status=\"%s\"}";
         String before = metrics();

@@ -43,6 +43,7 @@ public final class RequestLog {
         // Anyone may send any method token: only the standard ones become label values, so series stay bounded.
         String label = METHODS.contains(method) ? method : "OTHER";
         timers.computeIfAbsent(label + ' ' + route + ' ' + status, key -> Timer.builder("patchbay.http.requests")
+                        .description("HTTP requests answered, by method, route template and status")
                         .tag("method", label).tag("route", route).tag("status", Integer.toString(status))
                         .register(meters))
                 .record(nanos, TimeUnit.NANOSECONDS);

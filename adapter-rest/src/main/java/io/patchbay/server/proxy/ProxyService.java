@@ -295,6 +295,8 @@ public final class ProxyService implements EdgeRoute {
     private void timeUpstream(Plan plan, String status, long started) {
         String connector = plan.resolved().account().connectorId();
         upstreamTimers.computeIfAbsent(connector + ' ' + status, key -> Timer.builder("patchbay.proxy.upstream")
+                        .description("Proxy calls to providers, by connector and the answer's status class or how "
+                                + "the call failed")
                         .tag("connector", connector).tag("status", status).register(meters))
                 .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     }
