@@ -3,6 +3,7 @@ package io.patchbay.server.http;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.patchbay.core.HubClosedException;
 import io.patchbay.core.error.DuplicateAccountException;
 import io.patchbay.core.error.ForbiddenException;
 import io.patchbay.core.error.IdentityMismatchException;
@@ -166,9 +167,10 @@ public final class Problems {
                 "The server failed to process the request; the failure is logged");
     }
 
+    /** Whether a stop cut the request off: its thread interrupted, or the hub closed under its connector call. */
     private static boolean interrupted(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof InterruptedException
+            if (t instanceof InterruptedException || t instanceof HubClosedException
                     || t instanceof InterruptedIOException && !(t instanceof SocketTimeoutException)) {
                 return true;
             }

@@ -2,6 +2,7 @@ package io.patchbay.core.account;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.patchbay.core.HubClosedException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -202,7 +203,7 @@ public final class CachingLinkedAccountStore implements LinkedAccountStore, Auto
 
     private void ensureOpen() {
         if (closed) {
-            throw new IllegalStateException("The Patchbay hub is closed: its accounts can no longer be read or "
+            throw new HubClosedException("The Patchbay hub is closed: its accounts can no longer be read or "
                     + "changed");
         }
     }

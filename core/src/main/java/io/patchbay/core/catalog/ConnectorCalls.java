@@ -1,5 +1,6 @@
 package io.patchbay.core.catalog;
 
+import io.patchbay.core.HubClosedException;
 import io.patchbay.spi.Connector;
 import io.patchbay.spi.ConnectorException;
 import io.patchbay.spi.CredentialFormatException;
@@ -169,7 +170,7 @@ public final class ConnectorCalls implements AutoCloseable {
             return ConnectorCallObserver.Outcome.INPUT_REJECTED;
         }
         // Refused or interrupted by close: the hub's end, not the connector's fault.
-        if (failure instanceof CancellationException || closed && failure instanceof IllegalStateException) {
+        if (failure instanceof CancellationException || failure instanceof HubClosedException) {
             return ConnectorCallObserver.Outcome.CANCELLED;
         }
         return ConnectorCallObserver.Outcome.UNEXPECTED;
@@ -240,8 +241,8 @@ public final class ConnectorCalls implements AutoCloseable {
         }
     }
 
-    private static IllegalStateException closedFor(String connectorId, Throwable cause) {
-        return new IllegalStateException("The Patchbay hub is closed: connector '" + connectorId
+    private static HubClosedException closedFor(String connectorId, Throwable cause) {
+        return new HubClosedException("The Patchbay hub is closed: connector '" + connectorId
                 + "' is not called any more", cause);
     }
 
