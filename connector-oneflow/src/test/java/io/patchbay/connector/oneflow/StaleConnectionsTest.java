@@ -6,6 +6,7 @@ import io.patchbay.connector.oneflow.fake.FakeOneflow;
 import io.patchbay.spi.ActionCall;
 import io.patchbay.spi.Connector;
 import io.patchbay.spi.Credentials;
+import io.patchbay.testkit.IdleClosingProxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -8,6 +8,7 @@ import io.patchbay.connector.toggl.fake.Fault;
 import io.patchbay.spi.ActionCall;
 import io.patchbay.spi.ActionResult;
 import io.patchbay.spi.Connector;
+import io.patchbay.testkit.IdleClosingProxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

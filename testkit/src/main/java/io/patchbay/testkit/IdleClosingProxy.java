@@ -1,4 +1,4 @@
-package io.patchbay.connector.toggl;
+package io.patchbay.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,9 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP proxy on 127.0.0.1 in front of a fake provider that closes a client connection once it has been idle for
- * {@code idle}, as providers and load balancers close idle keep-alive connections; the fake itself keeps them.
+ * {@code idle}, as providers and load balancers close idle keep-alive connections; the fake itself keeps them. For a
+ * connector's tests of what its HTTP client does with a pooled connection the provider closed.
  */
-final class IdleClosingProxy implements AutoCloseable {
+public final class IdleClosingProxy implements AutoCloseable {
     private final ServerSocket server;
     private final URI target;
     private final long idleNanos;
@@ -39,18 +40,18 @@ final class IdleClosingProxy implements AutoCloseable {
         thread.start();
     }
 
-    static IdleClosingProxy start(URI target, Duration idle) throws IOException {
+    public static IdleClosingProxy start(URI target, Duration idle) throws IOException {
         return new IdleClosingProxy(target, idle);
     }
 
-    URI baseUrl() {
+    public URI baseUrl() {
         // The target's path (an API version, say) is kept.
         return URI.create("http://127.0.0.1:" + server.getLocalPort()
                 + (target.getRawPath() == null ? "" : target.getRawPath()));
     }
 
     /** Client connections accepted so far. */
-    int connections() {
+    public int connections() {
         return connections.get();
     }
 
