@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A TCP proxy on 127.0.0.1 in front of a fake provider that closes a client connection once it has been idle for
  * {@code idle}, as providers and load balancers close idle keep-alive connections; the fake itself keeps them. For a
- * connector's tests of what its HTTP client does with a pooled connection the provider closed.
+ * connector's tests of what its HTTP client does with a pooled connection the provider closed. It passes bytes
+ * through, so a fake serving TLS is reached over TLS through it (the proxy then closes the TCP connection without a
+ * TLS close_notify, as a load balancer dropping it does).
  */
 public final class IdleClosingProxy implements AutoCloseable {
     private final ServerSocket server;
@@ -45,8 +47,8 @@ public final class IdleClosingProxy implements AutoCloseable {
     }
 
     public URI baseUrl() {
-        // The target's path (an API version, say) is kept.
-        return URI.create("http://127.0.0.1:" + server.getLocalPort()
+        // The target's scheme (TLS passes through) and path (an API version, say) are kept.
+        return URI.create(target.getScheme() + "://127.0.0.1:" + server.getLocalPort()
                 + (target.getRawPath() == null ? "" : target.getRawPath()));
     }
 

@@ -38,9 +38,11 @@ import mockwebserver3.SocketEffect;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import okhttp3.tls.HandshakeCertificates;
 import okio.Buffer;
 
 /**
@@ -115,6 +117,7 @@ public final class FakeOneflow implements AutoCloseable {
     private static final long[] WEBHOOK_RETRY_MILLIS = {1, 5, 10, 30, 60, 300, 600, 1800, 3600};
 
     private final MockWebServer server = new MockWebServer();
+    private boolean https;
     private final JsonAdapter<Object> json = new Moshi.Builder().build().adapter(Object.class).serializeNulls();
     private final JsonAdapter<Map<String, Object>> jsonObject = new Moshi.Builder().build()
             .adapter(Types.newParameterizedType(Map.class, String.class, Object.class));
@@ -168,7 +171,24 @@ public final class FakeOneflow implements AutoCloseable {
 
     /** Starts a fake on a free port of 127.0.0.1. */
     public static FakeOneflow start() {
+        return start(null, List.of());
+    }
+
+    /**
+     * Starts a fake serving TLS, as Oneflow does, with {@code tls}'s certificate (one naming 127.0.0.1) and offering
+     * {@code protocols} by ALPN.
+     */
+    public static FakeOneflow startHttps(HandshakeCertificates tls, List<Protocol> protocols) {
+        return start(tls, protocols);
+    }
+
+    private static FakeOneflow start(HandshakeCertificates tls, List<Protocol> protocols) {
         FakeOneflow fake = new FakeOneflow();
+        if (tls != null) {
+            fake.server.useHttps(tls.sslSocketFactory());
+            fake.server.setProtocols(protocols);
+            fake.https = true;
+        }
         fake.server.setDispatcher(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
@@ -183,9 +203,9 @@ public final class FakeOneflow implements AutoCloseable {
         return fake;
     }
 
-    /** {@code http://127.0.0.1:<port>/v1}, the value for the connector's base-URL override. */
+    /** {@code http://127.0.0.1:<port>/v1} ({@code https} when it serves TLS), the connector's base-URL override. */
     public URI baseUrl() {
-        return URI.create("http://127.0.0.1:" + server.getPort() + "/v1");
+        return URI.create((https ? "https" : "http") + "://127.0.0.1:" + server.getPort() + "/v1");
     }
 
     public int port() {

@@ -33,9 +33,11 @@ import mockwebserver3.SocketEffect;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import okhttp3.tls.HandshakeCertificates;
 
 /**
  * A fake Toggl Track on 127.0.0.1: a real HTTP server answering the Track API v9, Reports API v3 and Webhooks API v1
@@ -129,6 +131,7 @@ public final class FakeToggl implements AutoCloseable {
     }
 
     private final MockWebServer server = new MockWebServer();
+    private boolean https;
     private final Clock clock;
     private final OkHttpClient outbound = new OkHttpClient.Builder()
             .callTimeout(Duration.ofSeconds(5)).connectTimeout(Duration.ofSeconds(2)).build();
@@ -163,7 +166,24 @@ public final class FakeToggl implements AutoCloseable {
     }
 
     public static FakeToggl start(Clock clock) {
+        return start(clock, null, List.of());
+    }
+
+    /**
+     * Starts a fake serving TLS, as Toggl does, with {@code tls}'s certificate (one naming 127.0.0.1) and offering
+     * {@code protocols} by ALPN (Toggl offers HTTP/2 and HTTP/1.1).
+     */
+    public static FakeToggl startHttps(HandshakeCertificates tls, List<Protocol> protocols) {
+        return start(Clock.systemUTC(), tls, protocols);
+    }
+
+    private static FakeToggl start(Clock clock, HandshakeCertificates tls, List<Protocol> protocols) {
         FakeToggl fake = new FakeToggl(clock);
+        if (tls != null) {
+            fake.server.useHttps(tls.sslSocketFactory());
+            fake.server.setProtocols(protocols);
+            fake.https = true;
+        }
         fake.server.setDispatcher(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
@@ -178,9 +198,9 @@ public final class FakeToggl implements AutoCloseable {
         return fake;
     }
 
-    /** {@code http://127.0.0.1:<port>}: point a connector's base URL here. */
+    /** {@code http://127.0.0.1:<port>} ({@code https} when it serves TLS): point a connector's base URL here. */
     public URI baseUrl() {
-        return URI.create("http://127.0.0.1:" + server.getPort());
+        return URI.create((https ? "https" : "http") + "://127.0.0.1:" + server.getPort());
     }
 
     /** The instant the data was seeded from (truncated to seconds). */
