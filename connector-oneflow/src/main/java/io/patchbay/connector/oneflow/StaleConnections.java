@@ -14,6 +14,7 @@ import okhttp3.Connection;
 import okhttp3.ConnectionPool;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.Response;
 
@@ -23,9 +24,10 @@ import okhttp3.Response;
  * connection never reached the provider, so it must not be reported as a provider failure. As Go's net/http does, a
  * request that failed on a reused connection before any answer came is sent again on a new connection, but only when
  * that is safe: a read-only method, or a request that was never written because the connection was found closed
- * just before. Before a write goes out on a reused connection the connection is probed, so a write that Oneflow may
- * have applied is still never sent twice. The idle connections, likely just as stale, are evicted before each
- * retry, and all retries stay within the call's timeout (OkHttp's call timeout spans application interceptors).
+ * just before. Before a write goes out on a reused HTTP/1 connection the connection is probed, so a write that Oneflow
+ * may have applied is still never sent twice; an HTTP/2 connection is not probed (see {@link #probeable}). The idle
+ * connections, likely just as stale, are evicted before each retry, and all retries stay within the call's timeout
+ * (OkHttp's call timeout spans application interceptors).
  */
 final class StaleConnections {
     /** Shorter than the idle timeout of most providers and load balancers (5 s for Node and Apache). */
@@ -65,9 +67,10 @@ final class StaleConnections {
     private Response marking(Interceptor.Chain chain) throws IOException {
         Connection connection = Objects.requireNonNull(chain.connection(), "a network interceptor's connection");
         boolean reused = !used.add(connection);
-        if (reused && !REPLAYABLE.contains(chain.request().method()) && closedByPeer(connection.socket())) {
+        if (reused && !REPLAYABLE.contains(chain.request().method()) && probeable(connection)
+                && closedByPeer(connection.socket())) {
             // Nothing was written; closing the socket keeps the connection from being pooled again.
-            connection.socket().close();
+            closeQuietly(connection.socket());
             IOException closed = new IOException("the pooled connection was closed by the provider");
             throw new Stale(closed, true);
         }
@@ -85,8 +88,31 @@ final class StaleConnections {
     }
 
     /**
-     * Whether the peer has closed this idle connection: a read that does not time out within a millisecond finds
-     * the end of the stream (or unexpected bytes, which equally leave the connection unusable).
+     * Whether this connection may be probed: only an HTTP/1 one, whose socket nobody reads between exchanges. Over
+     * TLS the probe reads through the TLS socket (as OkHttp's own health check does), so the TLS layer handles any
+     * post-handshake record (a session ticket, a key update) and no application byte of an answer can be waiting.
+     * An HTTP/2 connection's socket is read all the time by OkHttp's reader thread, which holds the TLS socket's read
+     * lock while it waits: a probe would wait for the provider's next frame or its closing the idle connection
+     * (beyond the call timeout), and could then take a frame's bytes. It needs no probe: that reader sees the
+     * provider close the connection or send GOAWAY at once, and OkHttp then hands the connection out no more.
+     */
+    private static boolean probeable(Connection connection) {
+        Protocol protocol = connection.protocol();
+        return protocol == Protocol.HTTP_1_1 || protocol == Protocol.HTTP_1_0;
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // Closed either way (a TLS socket's close_notify may find the peer gone).
+        }
+    }
+
+    /**
+     * Whether the peer has closed this idle HTTP/1 connection: a read that does not time out within a millisecond
+     * finds the end of the stream, a TLS close_notify or a reset (or unexpected bytes, which equally leave the
+     * connection unusable: nothing may come on an idle HTTP/1 connection, and it is closed, never used again).
      */
     private static boolean closedByPeer(Socket socket) {
         try {
