@@ -27,6 +27,9 @@ public final class SecretForms {
 
     /** {@code secret} first, then its other forms, without repeats; a secret of letters and digits has only itself. */
     public static List<String> of(String secret) {
+        if (secret.chars().allMatch(SecretForms::keptByEveryWriter)) {
+            return List.of(secret); // the usual token: nothing to build, on every proxied request
+        }
         Set<String> forms = new LinkedHashSet<>();
         forms.add(secret);
         for (String htmlSafe : HTML_SAFE) {
@@ -36,7 +39,11 @@ public final class SecretForms {
         }
         String formEncoded = URLEncoder.encode(secret, StandardCharsets.UTF_8);
         forms.add(formEncoded);
-        forms.add(formEncoded.replace("+", "%20").replace("*", "%2A").replace("%7E", "~"));
+        String pathEncoded = formEncoded.replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
+        forms.add(pathEncoded);
+        // JavaScript's encodeURIComponent and Go's PathEscape keep these as they are.
+        forms.add(pathEncoded.replace("%21", "!").replace("%27", "'").replace("%28", "(").replace("%29", ")")
+                .replace("%2A", "*"));
         for (String encoded : List.copyOf(forms.stream().filter(f -> f.contains("%")).toList())) {
             forms.add(lowerCaseEscapes(encoded));
         }
@@ -65,8 +72,8 @@ public final class SecretForms {
                     boolean escape = c < 0x20 || c == '\u2028' || c == '\u2029'
                             || htmlSafe.indexOf(c) >= 0 || (asciiOnly && c > 0x7e);
                     if (escape) {
-                        String hex = String.format("\\u%04x", (int) c);
-                        out.append(upperHex ? "\\u" + hex.substring(2).toUpperCase(Locale.ROOT) : hex);
+                        String hex = Integer.toHexString(0x10000 | c).substring(1);
+                        out.append("\\u").append(upperHex ? hex.toUpperCase(Locale.ROOT) : hex);
                     } else {
                         out.append(c);
                     }
@@ -74,6 +81,11 @@ public final class SecretForms {
             }
         }
         return out.toString();
+    }
+
+    /** Letters, digits, {@code -}, {@code _} and {@code .}: no JSON writer escapes them, no URL encoder either. */
+    private static boolean keptByEveryWriter(int c) {
+        return c < 0x80 && (Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.');
     }
 
     /** {@code %2F} as {@code %2f}: the case of a URL's escapes is the writer's choice. */

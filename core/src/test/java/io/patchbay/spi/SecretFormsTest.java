@@ -37,6 +37,11 @@ class SecretFormsTest {
     }
 
     @Test
+    void javaScriptsEncodeUriComponentKeepsSomeCharactersOthersEscape() {
+        assertThat(SecretForms.of("p@ss word!(x)")).contains("p%40ss%20word!(x)", "p%40ss+word%21%28x%29");
+    }
+
+    @Test
     void aSpaceAsAFormAndAsAPathWriteIt() {
         assertThat(SecretForms.of("Token k3y-0f-the-account")).contains("Token+k3y-0f-the-account",
                 "Token%20k3y-0f-the-account");
