@@ -5,7 +5,6 @@ import io.patchbay.server.access.Scope;
 import io.patchbay.server.logging.ServerLogging;
 import io.patchbay.storage.OwnerOnly;
 import io.patchbay.storage.PatchbayStorage;
-import io.patchbay.storage.StorageConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.AccessDeniedException;
@@ -130,20 +129,7 @@ public final class Main {
      */
     static int newAdminKey(ServerConfig config, PrintStream out) {
         Logger log = LoggerFactory.getLogger(Main.class);
-        StorageConfig existing = config.storage().withoutKeysetGeneration();
-        Optional<Path> database = existing.databaseFile().filter(file -> !Files.isRegularFile(file));
-        if (database.isPresent()) {
-            String message = "No admin key was created: there is no Patchbay database at " + database.get()
-                    + "; run " + NEW_ADMIN_KEY + " with the server's settings (" + ConfigLoader.envName("data_dir")
-                    + ", or " + ConfigLoader.envName("database.url") + "). No database or keyset was created.";
-            log.error(message);
-            if (!log.isErrorEnabled()) {
-                System.err.println(message);
-            }
-            ServerLogging.stop();
-            return 1;
-        }
-        try (PatchbayStorage storage = PatchbayStorage.open(existing)) {
+        try (PatchbayStorage storage = PatchbayStorage.openExisting(config.storage())) {
             ApiKeyService.Created created = new ApiKeyService(storage.apiKeys(), Clock.systemUTC(), Runnable::run)
                     .create(ApiKeyService.ADMIN_TENANT, "admin key (" + NEW_ADMIN_KEY + ")", Set.of(Scope.ADMIN));
             print(out, " A new admin API key (" + created.apiKey().id() + ") was created. It is shown this once;"
@@ -152,9 +138,11 @@ public final class Main {
                     "   DELETE /v1/admin/tenants/default/api-keys/{key_id}"));
             return 0;
         } catch (RuntimeException e) {
-            log.error("No admin key was created: {}", e.getMessage(), e);
+            String hint = " (it opens the installation the server's settings name: " + ConfigLoader.envName("data_dir")
+                    + ", or " + ConfigLoader.envName("database.url") + ")";
+            log.error("No admin key was created: {}{}", e.getMessage(), hint, e);
             if (!log.isErrorEnabled()) {
-                System.err.println("No admin key was created: " + e.getMessage());
+                System.err.println("No admin key was created: " + e.getMessage() + hint);
             }
             return 1;
         } finally {

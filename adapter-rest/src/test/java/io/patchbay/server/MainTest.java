@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.patchbay.server.MainProcess.Ended;
 import io.patchbay.storage.Keysets;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -115,11 +116,29 @@ class MainTest {
         Ended ended = run(Map.of("PATCHBAY_DATA_DIR", typo.toString()), Main.NEW_ADMIN_KEY);
 
         assertThat(ended.exitCode()).as(ended.output()).isEqualTo(1);
-        assertThat(ended.output()).contains("No admin key was created: there is no Patchbay database at "
+        assertThat(ended.output()).contains("No admin key was created: There is no Patchbay database at "
                 + typo.resolve("patchbay.db").toAbsolutePath()).contains("PATCHBAY_DATA_DIR");
         assertThat(KEY.matcher(ended.output()).find()).isFalse();
         assertThat(typo.resolve("patchbay.db")).doesNotExist();
         assertThat(typo.resolve("keyset.json")).doesNotExist();
+    }
+
+    @Test
+    void newAdminKeyOnAPostgresDatabaseNoServerMigratedCreatesNothingInIt() throws Exception {
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("pg")).start()) {
+            String url = postgres.getJdbcUrl("postgres", "postgres");
+            Ended ended = run(Map.of("PATCHBAY_DATA_DIR", dir.resolve("data").toString(), "PATCHBAY_DATABASE_URL", url,
+                    "PATCHBAY_DATABASE_USER", "postgres", "PATCHBAY_KEYSET_JSON", Keysets.generate()),
+                    Main.NEW_ADMIN_KEY);
+
+            assertThat(ended.exitCode()).as(ended.output()).isEqualTo(1);
+            assertThat(ended.output()).contains("There is no Patchbay database at").contains("PATCHBAY_DATABASE_URL");
+            assertThat(KEY.matcher(ended.output()).find()).isFalse();
+            try (java.sql.Connection db = java.sql.DriverManager.getConnection(url, "postgres", "postgres");
+                 java.sql.ResultSet tables = db.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
+                assertThat(tables.next()).as("no table was created").isFalse();
+            }
+        }
     }
 
     @Test

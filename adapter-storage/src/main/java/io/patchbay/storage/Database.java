@@ -171,22 +171,39 @@ final class Database implements AutoCloseable {
 
     /** As {@link #open(StorageConfig)}, with PostgreSQL statements waiting for a lock at most {@code lockTimeout}. */
     static Database open(StorageConfig config, Duration lockTimeout) {
+        return open(config, lockTimeout, true);
+    }
+
+    /**
+     * As {@link #open(StorageConfig, Duration)}; unless {@code create}, a database without Patchbay's schema (a
+     * SQLite file that does not exist, a PostgreSQL database never migrated) is refused before anything is made.
+     */
+    static Database open(StorageConfig config, Duration lockTimeout, boolean create) {
         Objects.requireNonNull(lockTimeout, "lockTimeout");
         if (lockTimeout.toMillis() < 1) {
             throw new IllegalArgumentException("lockTimeout: at least 1 ms (0 would wait without limit)");
         }
         Dialect dialect = config.sqlite() ? Dialect.SQLITE : Dialect.POSTGRESQL;
+        if (!create && config.databaseFile().filter(file -> !Files.isRegularFile(file)).isPresent()) {
+            throw notInstalled(config);
+        }
         ExclusiveFileLock instanceLock = dialect == Dialect.SQLITE ? lockSqlite(config.jdbcUrl()) : null;
         try {
-            return open(config, dialect, lockTimeout, instanceLock);
+            return open(config, dialect, lockTimeout, instanceLock, create);
         } catch (RuntimeException e) {
             release(instanceLock);
             throw e;
         }
     }
 
+    private static StorageException notInstalled(StorageConfig config) {
+        return new StorageException("There is no Patchbay database at " + config.databaseFile().map(Path::toString)
+                .orElse(StorageConfig.redact(config.jdbcUrl())) + " (no Patchbay server has run on it); nothing "
+                + "was created");
+    }
+
     private static Database open(StorageConfig config, Dialect dialect, Duration lockTimeout,
-                                 ExclusiveFileLock instanceLock) {
+                                 ExclusiveFileLock instanceLock, boolean create) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("patchbay-storage");
         hikari.setMaximumPoolSize(config.poolSize());
@@ -224,6 +241,10 @@ final class Database implements AutoCloseable {
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
+        }
+        if (!current && !create && !schemaHistoryPresent(dataSource)) {
+            dataSource.close();
+            throw notInstalled(config);
         }
         if (current) {
             // Most starts: nothing to migrate, and Flyway's class loading and scanning is a third of start-up.
@@ -337,6 +358,17 @@ final class Database implements AutoCloseable {
             throw newerSchema(database, newest, latest);
         }
         return latestApplied && !failed;
+    }
+
+    /** Whether Flyway ever migrated this database: its history table is there. */
+    private static boolean schemaHistoryPresent(javax.sql.DataSource dataSource) {
+        try (var connection = dataSource.getConnection();
+             var statement = connection.createStatement();
+             var rows = statement.executeQuery("SELECT count(*) FROM flyway_schema_history")) {
+            return rows.next() && rows.getLong(1) > 0;
+        } catch (java.sql.SQLException e) {
+            return false;
+        }
     }
 
     private static StorageException newerSchema(String database, MigrationVersion found, MigrationVersion latest) {

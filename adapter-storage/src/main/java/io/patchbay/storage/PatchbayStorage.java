@@ -64,10 +64,27 @@ public final class PatchbayStorage implements AutoCloseable {
         return open(config, recheck, Database.LOCK_TIMEOUT);
     }
 
+    /**
+     * As {@link #open(StorageConfig)}, for tools that work on an installation a server made (a new admin key):
+     * a database without Patchbay's schema, set by mistake (a mistyped folder or database name), is refused before
+     * anything is created in it, and a keyset is never generated.
+     *
+     * @throws StorageException also when there is no Patchbay database there
+     */
+    public static PatchbayStorage openExisting(StorageConfig config) {
+        Objects.requireNonNull(config, "config");
+        return open(config.withoutKeysetGeneration(), TinkSecretCipher.KEYSET_RECHECK, Database.LOCK_TIMEOUT, false);
+    }
+
     /** As {@link #open(StorageConfig, java.time.Duration)}; PostgreSQL statements wait for a lock at most that long. */
     static PatchbayStorage open(StorageConfig config, java.time.Duration recheck, java.time.Duration lockTimeout) {
+        return open(config, recheck, lockTimeout, true);
+    }
+
+    private static PatchbayStorage open(StorageConfig config, java.time.Duration recheck,
+                                        java.time.Duration lockTimeout, boolean create) {
         Objects.requireNonNull(config, "config");
-        Database db = Database.open(config, lockTimeout);
+        Database db = Database.open(config, lockTimeout, create);
         try {
             TinkSecretCipher cipher = new TinkSecretCipher(new KeysetStore(config.keyset()), keyset(config, db),
                     recheck);
