@@ -359,7 +359,8 @@ public final class ConnectorRegistry implements AutoCloseable {
         ConnectorContext context = given.withLogger(CallSecrets.masking(given.logger()));
         // Its own loader as the context loader: it shares only the SPI and SLF4J with the host.
         ClassLoader loader = factory.getClass().getClassLoader();
-        Loaded started = withinDeadline(context.callTimeout(), id, source, () -> ContextClassLoader.using(loader,
+        Duration limit = context.callTimeout().compareTo(MIN_START_TIME) > 0 ? context.callTimeout() : MIN_START_TIME;
+        Loaded started = withinDeadline(limit, id, source, () -> ContextClassLoader.using(loader,
                 () -> start(factory, id, source, version, context, host)));
         byId.put(id, started);
     }
@@ -404,9 +405,16 @@ public final class ConnectorRegistry implements AutoCloseable {
     }
 
     /**
+     * The least a connector's start is given, whatever its call timeout: loading its classes alone can take more
+     * than a short call timeout (1 s) on a slow or busy machine, and a start cut off refuses the connector.
+     */
+    static final Duration MIN_START_TIME = Duration.ofSeconds(10);
+
+    /**
      * Runs a connector's start on a thread of its own: one that never returns (a factory waiting on a lock or a
      * network without a timeout) would otherwise hold the host's start for ever, every other connector with it. It
-     * gets as long as one of its provider calls; past that it is refused, its thread interrupted and left behind.
+     * gets as long as one of its provider calls, at least {@link #MIN_START_TIME}; past that it is refused, its thread
+     * interrupted and left behind.
      */
     private static Loaded withinDeadline(Duration limit, String id, ConnectorSource source, Supplier<Loaded> work) {
         FutureTask<Loaded> task = new FutureTask<>(work::get);
@@ -418,8 +426,8 @@ public final class ConnectorRegistry implements AutoCloseable {
         } catch (TimeoutException e) {
             task.cancel(true);
             throw new ConnectorLoadException("connector '" + id + "' from " + source + " did not start within "
-                    + limit.toMillis() + " ms (its call timeout): its factory's create(), or its info(), "
-                    + "credentialSpec() or actions(), did not return");
+                    + limit.toMillis() + " ms (its call timeout, at least " + MIN_START_TIME.toSeconds() + " s): its "
+                    + "factory's create(), or its info(), credentialSpec() or actions(), did not return");
         } catch (InterruptedException e) {
             task.cancel(true);
             Thread.currentThread().interrupt();

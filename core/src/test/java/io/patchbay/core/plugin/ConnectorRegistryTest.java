@@ -357,17 +357,20 @@ class ConnectorRegistryTest {
                         + "throw new IllegalStateException(\"interrupted\"); } }");
         buildConnectorJar(connectors.resolve("echo"), "echo", SpiVersion.CURRENT);
 
-        ConnectorRegistry registry = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> ConnectorRegistry.load(
+        long started = System.nanoTime();
+        ConnectorRegistry registry = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> ConnectorRegistry.load(
                 ConnectorRegistryTest.class.getClassLoader(), Optional.of(connectors), id -> id.equals("hangs")
                         ? ConnectorContext.defaults(id).withTimeouts(Duration.ofMillis(500), Duration.ofMillis(500))
                         : ConnectorContext.defaults(id)));
         try (registry) {
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("a short call timeout is not the limit")
+                    .isGreaterThanOrEqualTo(ConnectorRegistry.MIN_START_TIME);
             assertThat(registry.find("echo")).isPresent();
             assertThat(registry.rejected()).singleElement().satisfies(r -> {
                 assertThat(r.connectorId()).contains("hangs");
                 assertThat(r.reason()).isEqualTo("connector 'hangs' from folder " + connectors.resolve("hangs")
-                        + " did not start within 500 ms (its call timeout): its factory's create(), or its info(), "
-                        + "credentialSpec() or actions(), did not return");
+                        + " did not start within 10000 ms (its call timeout, at least 10 s): its factory's create(), "
+                        + "or its info(), credentialSpec() or actions(), did not return");
             });
         }
     }
