@@ -56,14 +56,14 @@ final class Pacer {
                 long now = System.nanoTime();
                 int position = queue.indexOf(ticket);
                 long turn = Math.max(now, nextNanos) + position * intervalNanos;
-                // Checked first: a request without the time left to be sent gives up without spending a turn,
-                // which would hold back those behind it for nothing.
-                if (turn + marginNanos - deadline.endNanos() > 0) {
-                    return Optional.of(Duration.ofNanos(turn - now));
-                }
+                // A request that need not wait goes, whatever is left of its call: the deadline bounds it, and a
+                // call short of time is a timeout, not a rate limit. Only a wait that cannot end in time is refused.
                 if (position == 0 && now - nextNanos >= 0) {
                     nextNanos = now + intervalNanos;
                     return Optional.empty();
+                }
+                if (turn + marginNanos - deadline.endNanos() > 0) {
+                    return Optional.of(Duration.ofNanos(turn - now));
                 }
                 // Woken early when the queue changes: a request ahead left, or one with an earlier deadline came.
                 wait(Math.max(1, (turn - now) / 1_000_000));
