@@ -241,6 +241,10 @@ public final class Edge {
          */
         @Override
         protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+            if (!start.decoderResult().isSuccess() || !HttpUtil.is100ContinueExpected(start)) {
+                // Nothing to continue; a malformed start (a Content-Length that is no number) is answered as such.
+                return null;
+            }
             if (HttpUtil.getContentLength(start, -1L) > maxContentLength) {
                 // Left to the length check, without Netty's refusal, which would tell the decoder no body follows.
                 return null;
@@ -311,6 +315,8 @@ public final class Edge {
         private Exchange current;
         /** The request now arriving waits for a 100 Continue, held back while earlier answers are owed. */
         private boolean continueHeld;
+        /** An answer closed the connection: requests still decoded after it are dropped. */
+        private boolean ended;
 
         Requests(List<EdgeRoute> routes, ApiRelay api, AtomicInteger inFlight, AtomicBoolean closing,
                  ClientTimeouts timeouts, RequestLog log, BrowserOrigins browsers) {
@@ -341,6 +347,12 @@ public final class Edge {
         }
 
         private void received(ChannelHandlerContext ctx, FullHttpRequest request) {
+            if (ended) {
+                // Decoded from what was already read after an answer that closes the connection: never served, as
+                // its answer could not be sent.
+                request.release();
+                return;
+            }
             timeouts.requestReceived();
             // Its body came, or it was refused: a 100 Continue held back for it is due no more.
             continueHeld = false;
@@ -404,6 +416,7 @@ public final class Edge {
             }
             FullHttpRequest next = waiting.poll();
             if (!open) {
+                ended = true;
                 for (; next != null; next = waiting.poll()) {
                     next.release();
                 }

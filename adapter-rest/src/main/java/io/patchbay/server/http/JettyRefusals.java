@@ -3,7 +3,6 @@ package io.patchbay.server.http;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -16,10 +15,10 @@ import org.eclipse.jetty.util.Callback;
  * JSON API cannot read. The listener refuses most such requests itself; these are the ones it passes on.
  */
 public final class JettyRefusals extends ErrorHandler {
+    /** Every method: Jetty writes its page for GET, POST and HEAD only, and an empty body for PUT, PATCH, DELETE. */
     @Override
-    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-        fields.put(HttpHeader.CONTENT_TYPE, Problems.CONTENT_TYPE);
-        return ByteBuffer.wrap(document(status, reason, null));
+    public boolean errorPageForMethod(String method) {
+        return true;
     }
 
     @Override
