@@ -435,6 +435,39 @@ class ConnectSessionTest {
                 .endsWith("claimed_until=null");
     }
 
+    @Test
+    void anAttemptWhoseClaimLapsedAndWasTakenOverStoresNothing() throws Exception {
+        String accountId = api.post("/v1/accounts").token(key).json(Map.of("connector_id", "oneflow",
+                "owner_id", "kim", "workspace_id", SALES, "credentials", CREDENTIALS)).send().string("account.id");
+        Api.Response created = createSession(Map.of("owner_id", "kim", "account_id", accountId,
+                "expires_in", 1800));
+        String token = created.string("token");
+        oneflow.clearRequests();
+        oneflow.delayNext(Duration.ofMillis(1500), 1);
+        CompletableFuture<Api.Response> first = CompletableFuture.supplyAsync(() -> api.put("/v1/accounts/"
+                + accountId + "/credentials").token(token).json(Map.of("credentials", CREDENTIALS)).send());
+        awaitProviderAsked();
+        // The first attempt's hold lapses while it waits (as on a stalled database, or seen from an instance whose
+        // clock runs a lease ahead); a second attempt takes the session over and is slower still.
+        clock.advance(Duration.ofSeconds(36));
+        oneflow.delayNext(Duration.ofMillis(3000), 1);
+        CompletableFuture<Api.Response> second = CompletableFuture.supplyAsync(() -> api.put("/v1/accounts/"
+                + accountId + "/credentials").token(token).json(Map.of("credentials", CREDENTIALS)).send());
+
+        Api.Response lost = first.get(30, TimeUnit.SECONDS);
+        assertThat(lost.status()).as("the first attempt no longer holds the session: " + lost).isEqualTo(409);
+        assertThat(lost.string("code")).isEqualTo("session_busy");
+        assertThat(lost.string("detail")).contains("took it over").contains("nothing was changed");
+        assertThat(api.get("/v1/accounts/" + accountId).token(key).send().at("version")).isEqualTo(0.0);
+
+        Api.Response rotated = second.get(30, TimeUnit.SECONDS);
+        assertThat(rotated.status()).as("the attempt holding the session changes the account: " + rotated)
+                .isEqualTo(200);
+        assertThat(api.get("/v1/accounts/" + accountId).token(key).send().at("version")).isEqualTo(1.0);
+        assertThat(storedSession(created.string("id"))).doesNotStartWith("used_at=null")
+                .endsWith("claimed_until=null");
+    }
+
     private static void awaitProviderAsked() throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (oneflow.requests().isEmpty() && System.nanoTime() < deadline) {

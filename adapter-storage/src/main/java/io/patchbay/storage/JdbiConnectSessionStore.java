@@ -75,11 +75,24 @@ final class JdbiConnectSessionStore implements ConnectSessionStore {
     }
 
     @Override
-    public boolean markUsed(String id, Instant at) {
+    public boolean markUsed(String id, Instant until, Instant at) {
+        Objects.requireNonNull(until, "until");
         Objects.requireNonNull(at, "at");
+        // Only under the caller's own claim: one that lapsed and was taken over no longer matches.
         return db.write(h -> h.createUpdate("UPDATE connect_session SET used_at = :at, claimed_until = NULL "
-                        + "WHERE id = :id AND used_at IS NULL")
+                        + "WHERE id = :id AND used_at IS NULL AND claimed_until = :until")
                 .bind("at", Columns.nanos(at))
+                .bind("until", Columns.nanos(until))
+                .bind("id", id)
+                .execute()) == 1;
+    }
+
+    @Override
+    public boolean unmarkUsed(String id, Instant usedAt) {
+        Objects.requireNonNull(usedAt, "usedAt");
+        return db.write(h -> h.createUpdate("UPDATE connect_session SET used_at = NULL, claimed_until = NULL "
+                        + "WHERE id = :id AND used_at = :at")
+                .bind("at", Columns.nanos(usedAt))
                 .bind("id", id)
                 .execute()) == 1;
     }

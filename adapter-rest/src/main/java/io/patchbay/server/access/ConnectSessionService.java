@@ -5,6 +5,7 @@ import io.patchbay.core.access.ApiKey;
 import io.patchbay.core.access.ApiKeyStore;
 import io.patchbay.core.access.ConnectSession;
 import io.patchbay.core.access.ConnectSessionStore;
+import io.patchbay.core.account.ChangeGuard;
 import io.patchbay.core.catalog.ConnectorCalls;
 import io.patchbay.server.http.ApiException;
 import jakarta.inject.Inject;
@@ -122,7 +123,7 @@ public final class ConnectSessionService {
      * Reading with the session goes on meanwhile. The claim lasts until the attempt's calls must have ended, so
      * one whose process died frees the session by itself.
      *
-     * @return when the claim ends, which {@link #spend} and {@link #release} name
+     * @return when the claim ends, which {@link #spendBeforeStoring} and {@link #release} name
      * @throws ApiException 401 {@code session_used} when the credentials were replaced with it meanwhile
      */
     public Instant claim(ConnectSession session) {
@@ -135,21 +136,78 @@ public final class ConnectSessionService {
         if (usedAt.isPresent()) {
             throw used(session, usedAt.get());
         }
-        throw new ApiException(409, "session_busy", "Connect session busy", "Another attempt to replace the "
-                + "credentials with the connect session " + session.id() + " is in progress; try again when it "
-                + "ends (the session is not used up unless that attempt succeeds)", List.of(),
+        throw busy(session, "Another attempt to replace the credentials with the connect session " + session.id()
+                + " is in progress; try again when it ends (the session is not used up unless that attempt succeeds)");
+    }
+
+    private static ApiException busy(ConnectSession session, String detail) {
+        return new ApiException(409, "session_busy", "Connect session busy", detail, List.of(),
                 Map.of("retry_after_seconds", BUSY_RETRY_AFTER.toSeconds()),
                 Map.of("Retry-After", Long.toString(BUSY_RETRY_AFTER.toSeconds())));
     }
 
-    /** Uses the session up: its change is stored. */
-    public void spend(ConnectSession session) {
-        store.markUsed(session.id(), clock.instant());
+    /**
+     * The guard of the attempt whose claim runs until {@code until}: just before its checked change is stored it uses
+     * the session up, only while that claim is still this attempt's, and gives it back if the change then cannot be
+     * stored. So an attempt whose claim lapsed and was taken over (a slow database, or instances whose clocks
+     * disagree by more than the lease) stores nothing: it is refused with 409 {@code session_busy}, or 401
+     * {@code session_used} when the other attempt already changed the credentials.
+     */
+    public ChangeGuard spendBeforeStoring(ConnectSession session, Instant until) {
+        Objects.requireNonNull(until, "until");
+        return new ChangeGuard() {
+            private Instant spentAt;
+
+            @Override
+            public void beforeStore() {
+                Instant at = clock.instant();
+                if (!store.markUsed(session.id(), until, at)) {
+                    throw claimLost(session);
+                }
+                spentAt = at;
+            }
+
+            @Override
+            public void notStored(RuntimeException cause) {
+                try {
+                    if (store.unmarkUsed(session.id(), spentAt)) {
+                        return;
+                    }
+                    LOG.warn("Connect session {} stays used though its change was not stored ({}): it was changed "
+                            + "meanwhile", session.id(), cause.getClass().getSimpleName());
+                } catch (RuntimeException e) {
+                    // Single use holds either way: a session given back too rarely only needs making anew.
+                    LOG.warn("Connect session {} stays used though its change was not stored ({}): giving it back "
+                            + "failed too ({})", session.id(), cause.getClass().getSimpleName(),
+                            e.getClass().getSimpleName());
+                }
+            }
+        };
     }
 
-    /** Ends the claim that runs until {@code until}: its change failed, and the session may be tried again. */
+    /** This attempt's claim lapsed and another took it over, or used the session up: nothing is stored. */
+    private ApiException claimLost(ConnectSession session) {
+        Optional<Instant> usedAt = store.findByTokenHash(session.tokenHash()).flatMap(ConnectSession::usedAt);
+        if (usedAt.isPresent()) {
+            return used(session, usedAt.get());
+        }
+        return busy(session, "This attempt took longer than its hold on the connect session " + session.id()
+                + " and another attempt took it over; nothing was changed. Try again when that attempt ends (the "
+                + "session is not used up unless it succeeds)");
+    }
+
+    /**
+     * Ends the claim that runs until {@code until}: its change failed, and the session may be tried again. Best
+     * effort: a claim left behind ends by itself at {@code until}, and the attempt's own error is what the caller
+     * needs to hear.
+     */
     public void release(ConnectSession session, Instant until) {
-        store.release(session.id(), until);
+        try {
+            store.release(session.id(), until);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not release the claim on connect session {} ({}); it ends by itself at {}", session.id(),
+                    e.getClass().getSimpleName(), until);
+        }
     }
 
     private static ApiException used(ConnectSession session, Instant at) {

@@ -7,6 +7,7 @@ import io.patchbay.core.access.ConnectSession;
 import io.patchbay.core.account.AccountQuery;
 import io.patchbay.core.account.AccountService;
 import io.patchbay.core.account.AccountStatus;
+import io.patchbay.core.account.ChangeGuard;
 import io.patchbay.core.account.LinkRequest;
 import io.patchbay.core.account.LinkResult;
 import io.patchbay.core.account.LinkService;
@@ -260,16 +261,18 @@ public final class AccountRoutes implements RouteGroup {
         Optional<Long> expected = ifMatch.map(m -> precondition(m, current));
         Connector connector = catalog.get(current.connectorId());
         // An edit session allows one change: claimed first, so a concurrent attempt with it waits its turn (409),
-        // released if this change fails, used up only once it is stored.
+        // released if this change fails. Used up just before the change is stored, only while the claim is still
+        // this attempt's (one that lapsed and was taken over stores nothing), and given back if storing fails.
         Optional<Instant> claim = session.map(sessions::claim);
+        ChangeGuard guard = claim.map(until -> sessions.spendBeforeStoring(session.get(), until))
+                .orElse(ChangeGuard.NONE);
         LinkResult result;
         try {
-            result = links.rotate(caller.viewer(), id, input.credentials(connector), expected);
+            result = links.rotate(caller.viewer(), id, input.credentials(connector), expected, guard);
         } catch (RuntimeException e) {
             claim.ifPresent(until -> sessions.release(session.get(), until));
             throw e;
         }
-        session.ifPresent(sessions::spend);
         etag(ctx, result.account());
         ctx.json(new AccountView.Linked(AccountView.of(result.account()), NoticeView.of(result.warnings())));
     }

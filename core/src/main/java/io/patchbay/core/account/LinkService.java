@@ -151,6 +151,15 @@ public final class LinkService {
      */
     public LinkResult rotate(Viewer viewer, String accountId, Credentials credentials,
                              Optional<Long> expectedVersion) {
+        return rotate(viewer, accountId, credentials, expectedVersion, ChangeGuard.NONE);
+    }
+
+    /**
+     * As {@link #rotate(Viewer, String, Credentials, Optional)}, asking {@code guard} once the new credentials are
+     * checked, just before they are stored: if it refuses, nothing is stored; if storing them then fails, it is told.
+     */
+    public LinkResult rotate(Viewer viewer, String accountId, Credentials credentials,
+                             Optional<Long> expectedVersion, ChangeGuard guard) {
         LinkedAccount account = AccountVault.atVersion(vault.manageable(viewer, accountId), expectedVersion);
         Connector connector = catalog.get(account.connectorId());
         checkFormat(connector, credentials);
@@ -172,7 +181,15 @@ public final class LinkService {
         LinkedAccount rotated = account.withRotatedCredentials(credentials.authMethod(), hint,
                 verification.identity().email(), verification.identity().displayName(),
                 workspace.map(Workspace::role), now);
-        LinkedAccount stored = vault.store().update(rotated, vault.seal(account.tenantId(), accountId, credentials));
+        byte[] sealed = vault.seal(account.tenantId(), accountId, credentials);
+        guard.beforeStore();
+        LinkedAccount stored;
+        try {
+            stored = vault.store().update(rotated, sealed);
+        } catch (RuntimeException e) {
+            guard.notStored(e);
+            throw e;
+        }
         audit.record(viewer, "account.credentials_rotated", stored, Map.of());
         List<Notice> warnings = new ArrayList<>(verification.notices());
         workspace.ifPresent(w -> warnings.addAll(w.notices()));

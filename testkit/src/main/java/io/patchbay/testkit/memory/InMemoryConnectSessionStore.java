@@ -36,16 +36,31 @@ public final class InMemoryConnectSessionStore implements ConnectSessionStore {
     }
 
     @Override
-    public synchronized boolean markUsed(String id, Instant at) {
+    public synchronized boolean markUsed(String id, Instant until, Instant at) {
         ConnectSession s = sessions.get(id);
-        if (s == null || s.usedAt().isPresent()) {
+        if (s == null || s.usedAt().isPresent() || !until.equals(claims.get(id))) {
             return false;
         }
         claims.remove(id);
-        sessions.put(id, new ConnectSession(s.id(), s.tenantId(), s.tokenHash(), s.ownerId(), s.teamId(),
-                s.allowedConnectors(), s.label(), s.accountId(), s.createdAt(), s.expiresAt(), Optional.of(at),
-                s.createdByKeyId()));
+        sessions.put(id, withUsedAt(s, Optional.of(at)));
         return true;
+    }
+
+    @Override
+    public synchronized boolean unmarkUsed(String id, Instant usedAt) {
+        ConnectSession s = sessions.get(id);
+        if (s == null || !s.usedAt().equals(Optional.of(usedAt))) {
+            return false;
+        }
+        claims.remove(id);
+        sessions.put(id, withUsedAt(s, Optional.empty()));
+        return true;
+    }
+
+    private static ConnectSession withUsedAt(ConnectSession s, Optional<Instant> usedAt) {
+        return new ConnectSession(s.id(), s.tenantId(), s.tokenHash(), s.ownerId(), s.teamId(),
+                s.allowedConnectors(), s.label(), s.accountId(), s.createdAt(), s.expiresAt(), usedAt,
+                s.createdByKeyId());
     }
 
     @Override

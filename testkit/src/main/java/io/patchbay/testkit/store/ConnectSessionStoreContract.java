@@ -59,12 +59,57 @@ public abstract class ConnectSessionStoreContract {
     public void markUsedConsumesASessionOnce() {
         ConnectSession s = session(T0.plusSeconds(600));
         store.insert(s);
+        Instant until = T0.plusSeconds(40);
         Instant at = T0.plusNanos(42);
+        assertThat(store.claim(s.id(), T0, until)).isTrue();
 
-        assertThat(store.markUsed(s.id(), at)).isTrue();
-        assertThat(store.markUsed(s.id(), at.plusSeconds(1))).isFalse();
+        assertThat(store.markUsed(s.id(), until, at)).isTrue();
+        assertThat(store.markUsed(s.id(), until, at.plusSeconds(1))).isFalse();
         assertThat(store.findByTokenHash(s.tokenHash()).orElseThrow().usedAt()).contains(at);
-        assertThat(store.markUsed("cs_unknown", at)).isFalse();
+        assertThat(store.markUsed("cs_unknown", until, at)).isFalse();
+    }
+
+    @Test
+    public void markUsedTakesOnlyTheCallersOwnClaim() {
+        ConnectSession s = session(T0.plusSeconds(600));
+        store.insert(s);
+        Instant first = T0.plusSeconds(40);
+        Instant second = T0.plusSeconds(81);
+
+        assertThat(store.markUsed(s.id(), first, T0)).as("never claimed").isFalse();
+        assertThat(store.claim(s.id(), T0, first)).isTrue();
+        // The first attempt's claim lapsed and a second attempt took it over: the first may not use the session up.
+        assertThat(store.claim(s.id(), T0.plusSeconds(41), second)).isTrue();
+        assertThat(store.markUsed(s.id(), first, T0.plusSeconds(42))).as("a claim taken over").isFalse();
+        assertThat(store.findByTokenHash(s.tokenHash()).orElseThrow().usedAt()).isEmpty();
+        assertThat(store.release(s.id(), second)).as("the second claim still holds").isTrue();
+        assertThat(store.markUsed(s.id(), second, T0.plusSeconds(43))).as("released").isFalse();
+
+        // A claim past its time that no one took over still counts: the attempt was only slow.
+        Instant third = T0.plusSeconds(90);
+        assertThat(store.claim(s.id(), T0.plusSeconds(50), third)).isTrue();
+        assertThat(store.markUsed(s.id(), third, T0.plusSeconds(500))).isTrue();
+        assertThat(store.findByTokenHash(s.tokenHash()).orElseThrow().usedAt()).contains(T0.plusSeconds(500));
+        assertThat(store.claim(s.id(), T0.plusSeconds(501), T0.plusSeconds(541))).as("used up").isFalse();
+    }
+
+    @Test
+    public void unmarkUsedGivesBackOnlyTheMarkingItNames() {
+        ConnectSession s = session(T0.plusSeconds(600));
+        store.insert(s);
+        Instant until = T0.plusSeconds(40);
+        Instant at = T0.plusSeconds(5);
+        assertThat(store.claim(s.id(), T0, until)).isTrue();
+        assertThat(store.markUsed(s.id(), until, at)).isTrue();
+
+        assertThat(store.unmarkUsed(s.id(), at.plusNanos(1))).as("another marking").isFalse();
+        assertThat(store.findByTokenHash(s.tokenHash()).orElseThrow().usedAt()).contains(at);
+        assertThat(store.unmarkUsed(s.id(), at)).isTrue();
+        assertThat(store.findByTokenHash(s.tokenHash()).orElseThrow().usedAt()).isEmpty();
+        assertThat(store.unmarkUsed(s.id(), at)).as("given back once").isFalse();
+        assertThat(store.markUsed(s.id(), until, at)).as("the given-back attempt's claim ended").isFalse();
+        assertThat(store.claim(s.id(), T0.plusSeconds(6), T0.plusSeconds(46))).as("free at once").isTrue();
+        assertThat(store.unmarkUsed("cs_unknown", at)).isFalse();
     }
 
     @Test
@@ -84,7 +129,7 @@ public abstract class ConnectSessionStoreContract {
         assertThat(store.claim(s.id(), T0.plusSeconds(42), T0.plusSeconds(82))).as("past its time").isTrue();
         assertThat(store.release(s.id(), T0.plusSeconds(42))).isFalse();
 
-        assertThat(store.markUsed(s.id(), T0.plusSeconds(50))).isTrue();
+        assertThat(store.markUsed(s.id(), T0.plusSeconds(82), T0.plusSeconds(50))).isTrue();
         assertThat(store.claim(s.id(), T0.plusSeconds(500), T0.plusSeconds(540))).as("used up").isFalse();
         assertThat(store.claim("cs_unknown", T0, until)).isFalse();
         assertThat(store.release("cs_unknown", until)).isFalse();
@@ -106,7 +151,10 @@ public abstract class ConnectSessionStoreContract {
         ConnectSession s = session(T0.plusSeconds(600));
         store.insert(s);
 
-        List<Object> outcomes = race(8, () -> store.markUsed(s.id(), Instant.now()));
+        Instant until = T0.plusSeconds(40);
+        assertThat(store.claim(s.id(), T0, until)).isTrue();
+
+        List<Object> outcomes = race(8, () -> store.markUsed(s.id(), until, Instant.now()));
 
         assertThat(outcomes).filteredOn(Boolean.TRUE::equals).hasSize(1);
         assertThat(outcomes).filteredOn(Boolean.FALSE::equals).hasSize(7);
