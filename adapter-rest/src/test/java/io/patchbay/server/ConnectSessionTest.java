@@ -468,6 +468,32 @@ class ConnectSessionTest {
                 .endsWith("claimed_until=null");
     }
 
+    @Test
+    void anAttemptWhoseCredentialsCannotBeStoredGivesTheSessionBack() throws Exception {
+        String accountId = api.post("/v1/accounts").token(key).json(Map.of("connector_id", "oneflow",
+                "owner_id", "lea", "workspace_id", SALES, "credentials", CREDENTIALS)).send().string("account.id");
+        Api.Response created = createSession(Map.of("owner_id", "lea", "account_id", accountId));
+        String token = created.string("token");
+        oneflow.clearRequests();
+        oneflow.delayNext(Duration.ofMillis(1500), 1);
+        CompletableFuture<Api.Response> attempt = CompletableFuture.supplyAsync(() -> api.put("/v1/accounts/"
+                + accountId + "/credentials").token(token).json(Map.of("credentials", CREDENTIALS)).send());
+        awaitProviderAsked();
+        // The account changes while the provider is asked: the session was spent, then the store refuses the change.
+        assertThat(api.patch("/v1/accounts/" + accountId).token(key).json(Map.of("label", "Renamed meanwhile"))
+                .send().status()).isEqualTo(200);
+
+        Api.Response stale = attempt.get(30, TimeUnit.SECONDS);
+        assertThat(stale.status()).as(stale.toString()).isEqualTo(409);
+        assertThat(stale.string("code")).isEqualTo("stale_version");
+        assertThat(storedSession(created.string("id"))).as("given back").isEqualTo("used_at=null claimed_until=null");
+
+        Api.Response rotated = api.put("/v1/accounts/" + accountId + "/credentials").token(token)
+                .json(Map.of("credentials", CREDENTIALS)).send();
+        assertThat(rotated.status()).as(rotated.toString()).isEqualTo(200);
+        assertThat(rotated.at("account.version")).isEqualTo(2.0);
+    }
+
     private static void awaitProviderAsked() throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (oneflow.requests().isEmpty() && System.nanoTime() < deadline) {

@@ -15,6 +15,7 @@ import io.patchbay.core.Hub;
 import io.patchbay.core.Ids;
 import io.patchbay.core.account.AccountQuery;
 import io.patchbay.core.account.AccountStatus;
+import io.patchbay.core.account.ChangeGuard;
 import io.patchbay.core.account.LinkRequest;
 import io.patchbay.core.account.LinkResult;
 import io.patchbay.core.account.LinkedAccount;
@@ -185,6 +186,57 @@ class LinkServiceTest {
         assertThat(f.store.sealedSecret(TENANT, account.id()).orElseThrow()).isNotEqualTo(before);
         var result = f.hub.actions().invoke(alice, account.id(), "whoami", java.util.Map.of());
         assertThat(result.output()).isEqualTo(java.util.Map.of("token_tail", "2222", "workspace", "ws1"));
+    }
+
+    @Test
+    void aRotationsGuardIsAskedJustBeforeTheStoreAndToldWhenItFails() {
+        LinkedAccount account = f.hub.links().link(alice, request(ALICE_TOKEN, "ws1", "alice", null, Visibility.PRIVATE)).account();
+        byte[] sealed = f.store.sealedSecret(TENANT, account.id()).orElseThrow();
+        java.util.List<String> heard = new java.util.ArrayList<>();
+
+        // Credentials that fail their check never reach the guard.
+        assertThatThrownBy(() -> f.hub.links().rotate(alice, account.id(), token(WRONG_TOKEN), Optional.empty(),
+                guard(heard, () -> { })))
+                .isInstanceOf(InvalidCredentials.class);
+        assertThat(heard).isEmpty();
+
+        // A guard that refuses: nothing is stored.
+        assertThatThrownBy(() -> f.hub.links().rotate(alice, account.id(), token(ALICE_NEW_TOKEN), Optional.empty(),
+                guard(heard, () -> {
+                    throw new IllegalStateException("claim lost");
+                })))
+                .hasMessage("claim lost");
+        assertThat(heard).containsExactly("beforeStore");
+        assertThat(f.store.sealedSecret(TENANT, account.id()).orElseThrow()).isEqualTo(sealed);
+        assertThat(f.store.find(TENANT, account.id()).orElseThrow().version()).isZero();
+
+        // The account changes between the guard and the store: the guard hears that nothing was stored.
+        heard.clear();
+        assertThatThrownBy(() -> f.hub.links().rotate(alice, account.id(), token(ALICE_NEW_TOKEN), Optional.empty(),
+                guard(heard, () -> f.hub.accounts().rename(alice, account.id(), "renamed", Optional.empty()))))
+                .isInstanceOf(StaleVersionException.class);
+        assertThat(heard).containsExactly("beforeStore", "notStored:StaleVersionException");
+        assertThat(f.store.sealedSecret(TENANT, account.id()).orElseThrow()).isEqualTo(sealed);
+
+        heard.clear();
+        assertThat(f.hub.links().rotate(alice, account.id(), token(ALICE_NEW_TOKEN), Optional.empty(),
+                guard(heard, () -> { })).account().version()).isEqualTo(2);
+        assertThat(heard).containsExactly("beforeStore");
+    }
+
+    private static ChangeGuard guard(java.util.List<String> heard, Runnable beforeStore) {
+        return new ChangeGuard() {
+            @Override
+            public void beforeStore() {
+                heard.add("beforeStore");
+                beforeStore.run();
+            }
+
+            @Override
+            public void notStored(RuntimeException cause) {
+                heard.add("notStored:" + cause.getClass().getSimpleName());
+            }
+        };
     }
 
     @Test
