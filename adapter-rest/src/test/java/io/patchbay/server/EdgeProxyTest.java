@@ -343,6 +343,44 @@ class EdgeProxyTest {
     }
 
     @Test
+    void anAnswerInATransferCodingOtherThanChunkedIsRefusedRatherThanPassedOnUnmasked() throws IOException {
+        String json = "{\"token\":\"" + ScriptedUpstream.TOKEN + "\"}";
+        byte[] compressed = gzip(json);
+        upstream.script(r -> switch (r.target()) {
+            case "/api/v9/gzip-chunked" -> framed(Map.of("Transfer-Encoding", "gzip, chunked"), compressed);
+            case "/api/v9/two-lines" -> {
+                Map<String, String> headers = new LinkedHashMap<>();
+                headers.put("Transfer-Encoding", "gzip");
+                headers.put("transfer-encoding", "chunked");
+                yield framed(headers, compressed);
+            }
+            default -> framed(Map.of("Transfer-Encoding", "chunked"), json.getBytes(StandardCharsets.UTF_8));
+        });
+
+        for (String path : List.of("gzip-chunked", "two-lines")) {
+            Api.Response refused = api.get(proxy + "api/v9/" + path).token(key).send();
+            assertThat(refused.status()).as(path + ": " + refused).isEqualTo(502);
+            assertThat(refused.string("code")).as(path).isEqualTo("provider_encoding_unsupported");
+            assertThat(refused.string("detail")).as(path).contains("chunked");
+            assertThat(refused.body()).as(path).doesNotContain(ScriptedUpstream.TOKEN);
+        }
+        Api.Response chunked = api.get(proxy + "api/v9/chunked").token(key).send();
+        assertThat(chunked.status()).as("chunked alone is framing, read and masked").isEqualTo(200);
+        assertThat(chunked.body()).isEqualTo("{\"token\":\"[REDACTED]\"}");
+    }
+
+    /** An answer in the chunked framing, one chunk, under the given headers (which name its transfer codings). */
+    private static Reply framed(Map<String, String> headers, byte[] body) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.writeBytes((Integer.toHexString(body.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        bytes.writeBytes(body);
+        bytes.writeBytes("\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        all.put("Content-Type", "application/json");
+        return new Reply(200, all, bytes.toByteArray(), 0, false);
+    }
+
+    @Test
     void expectationsTheServerDoesNotMeetGetProblemsOnProxyAndApiRoutesAlike() throws IOException {
         upstream.script(r -> Reply.ok("{\"ok\":true}"));
         for (String target : List.of(proxy + "api/v9/items", "/v1/accounts")) {

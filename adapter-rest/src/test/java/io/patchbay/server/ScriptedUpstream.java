@@ -147,8 +147,10 @@ final class ScriptedUpstream implements AutoCloseable {
         StringBuilder head = new StringBuilder("HTTP/1.1 ").append(reply.status()).append(' ')
                 .append(reply.reason()).append("\r\n");
         reply.headers().forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-        // A scripted Content-Length stands, as a HEAD answer carries the GET's length over no body.
-        if (reply.headers().keySet().stream().noneMatch(name -> name.equalsIgnoreCase("Content-Length"))) {
+        // A scripted Content-Length stands, as a HEAD answer carries the GET's length over no body; a scripted
+        // Transfer-Encoding frames the body itself, which the script then writes framed.
+        if (reply.headers().keySet().stream().noneMatch(name -> name.equalsIgnoreCase("Content-Length")
+                || name.equalsIgnoreCase("Transfer-Encoding"))) {
             head.append("Content-Length: ").append(body.length).append("\r\n");
         }
         head.append("\r\n");

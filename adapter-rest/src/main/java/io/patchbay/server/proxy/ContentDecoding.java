@@ -22,6 +22,23 @@ final class ContentDecoding {
                 : null;
     }
 
+    /**
+     * Whether the answer names a transfer coding besides {@code chunked} (on any {@code Transfer-Encoding} line):
+     * once the chunks are read, its body is still in that coding ({@code gzip, chunked}). The proxy does not decode
+     * transfer codings, so such an answer cannot be masked.
+     */
+    static boolean otherTransferCoding(HttpHeaders headers) {
+        for (String line : headers.getAll(HttpHeaderNames.TRANSFER_ENCODING)) {
+            for (String coding : line.split(",")) {
+                String name = coding.strip();
+                if (!name.isEmpty() && !name.equalsIgnoreCase("chunked")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Whether an answer with this {@code Content-Encoding} (null when none) is plain bytes already. */
     static boolean isIdentity(String encoding) {
         return io.patchbay.core.proxy.ContentDecoding.isIdentity(encoding);

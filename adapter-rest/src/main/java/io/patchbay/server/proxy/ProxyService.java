@@ -239,6 +239,14 @@ public final class ProxyService implements EdgeRoute {
 
     private void answer(Exchange exchange, Plan plan, FullHttpResponse response, long started) {
         SecretMasking.Secrets secrets = plan.resolved().secrets();
+        if (ContentDecoding.otherTransferCoding(response.headers())) {
+            // The body is still in that coding (gzip, say): passed on, the secrets in it would go unmasked.
+            timeUpstream(plan, INVALID_ANSWER, started);
+            finish(exchange, plan.caller(), new ApiException(502, "provider_encoding_unsupported",
+                    "Provider answer not usable", "The provider answered in a transfer coding other than chunked, "
+                    + "which the proxy does not decode to mask secrets; it reads chunked answers only"));
+            return;
+        }
         ByteBuf body = response.content();
         String encoding = ContentDecoding.encoding(response.headers());
         if (encoding != null) {
