@@ -326,13 +326,13 @@ class EdgeProxyTest {
         Api.Response br = api.get(proxy + "api/v9/br").token(key).send();
         assertThat(br.status()).isEqualTo(502);
         assertThat(br.string("code")).isEqualTo("provider_encoding_unsupported");
-        assertThat(br.string("detail")).contains("'br'");
+        assertThat(br.string("detail")).contains("gzip or deflate");
         assertThat(api.get(proxy + "api/v9/twice").token(key).send().string("code"))
                 .isEqualTo("provider_encoding_unsupported");
         Api.Response secondLine = api.get(proxy + "api/v9/second-line").token(key).send();
         assertThat(secondLine.status()).isEqualTo(502);
         assertThat(secondLine.string("code")).isEqualTo("provider_encoding_unsupported");
-        assertThat(secondLine.string("detail")).contains("'identity, gzip'");
+        assertThat(secondLine.string("detail")).contains("one gzip or deflate coding");
         Api.Response corrupt = api.get(proxy + "api/v9/corrupt").token(key).send();
         assertThat(corrupt.status()).isEqualTo(502);
         assertThat(corrupt.string("code")).isEqualTo("provider_response_corrupt");
@@ -340,6 +340,21 @@ class EdgeProxyTest {
         assertThat(tooLarge.status()).isEqualTo(502);
         assertThat(tooLarge.string("code")).isEqualTo("provider_response_too_large");
         assertThat(br.body() + corrupt.body()).doesNotContain(ScriptedUpstream.TOKEN);
+    }
+
+    @Test
+    void theRefusalOfAnEncodingNamesWhatIsSupportedNotTheProvidersValue() {
+        // A provider's header is its own bytes: one may as well hold the token the proxy sent it.
+        String echoed = "x-" + ScriptedUpstream.TOKEN;
+        upstream.script(r -> encoded(echoed, "{}".getBytes(StandardCharsets.UTF_8)));
+
+        Api.Response refused = api.get(proxy + "api/v9/items").token(key).send();
+
+        assertThat(refused.status()).isEqualTo(502);
+        assertThat(refused.string("code")).isEqualTo("provider_encoding_unsupported");
+        assertThat(refused.string("detail")).contains("one gzip or deflate coding");
+        assertThat(refused.body() + refused.headers().map()).doesNotContain(ScriptedUpstream.TOKEN)
+                .doesNotContain(echoed.substring(0, 12));
     }
 
     @Test
