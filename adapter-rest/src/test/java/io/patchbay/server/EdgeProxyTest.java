@@ -396,6 +396,57 @@ class EdgeProxyTest {
     }
 
     @Test
+    void providerTokensInAProxyPathAreMaskedInTheAccessLine() throws IOException, InterruptedException {
+        upstream.script(r -> Reply.ok("{}"));
+        String share = "3f9a1c0b7d2e4f6a8b9c0d1e2f3a4b5c"; // a Toggl saved-report share token: 32 hex digits
+        String credentials = BASIC.substring("Basic ".length());
+        try (LogCapture logs = new LogCapture()) {
+            List<String> paths = List.of("reports/api/v3/shared/" + share,
+                    "api/v9/ical/workspace_user/" + ScriptedUpstream.TOKEN + ".ics",
+                    // The account's own header value, in its form-encoded form: masked whole, scheme included.
+                    "api/v9/echo/Basic+" + credentials,
+                    "api/v9/workspaces/2001/projects/12345678901234567890/tasks",
+                    "api/v9/workspaces/2001/someverylongresourcenamewords");
+            for (String path : paths) {
+                assertThat(api.get(proxy + path).token(key).send().status()).as(path).isEqualTo(200);
+            }
+
+            List<String> lines = accessLines(logs);
+            for (long deadline = System.nanoTime() + 2_000_000_000L; lines.size() < paths.size()
+                    && System.nanoTime() < deadline; lines = accessLines(logs)) {
+                Thread.sleep(10); // the line is written just after the answer
+            }
+            assertThat(String.join("\n", lines)).doesNotContain(share).doesNotContain(ScriptedUpstream.TOKEN)
+                    .doesNotContain(credentials.substring(0, 20)).doesNotContain("Basic")
+                    .contains("GET " + proxy + "reports/api/v3/shared/[REDACTED] 200")
+                    .contains("GET " + proxy + "api/v9/ical/workspace_user/[REDACTED].ics 200")
+                    .contains("GET " + proxy + "api/v9/echo/[REDACTED] 200")
+                    .as("ids of digits alone and words stay readable")
+                    .contains("GET " + proxy + "api/v9/workspaces/2001/projects/12345678901234567890/tasks 200")
+                    .contains("GET " + proxy + "api/v9/workspaces/2001/someverylongresourcenamewords 200");
+        }
+    }
+
+    @Test
+    void theAccessLineOfAProxyRequestRefusedBeforeTheProviderMasksATokenInItsPath()
+            throws IOException, InterruptedException {
+        String share = "3f9a1c0b7d2e4f6a8b9c0d1e2f3a4b5c";
+        try (LogCapture logs = new LogCapture()) {
+            Api.Response big = api.post(proxy + "reports/api/v3/shared/" + share).token(key)
+                    .raw("x".repeat(70 * 1024)).send();
+            assertThat(big.status()).isEqualTo(413);
+
+            List<String> lines = accessLines(logs);
+            for (long deadline = System.nanoTime() + 2_000_000_000L; lines.isEmpty() && System.nanoTime() < deadline;
+                    lines = accessLines(logs)) {
+                Thread.sleep(10);
+            }
+            assertThat(lines).singleElement().satisfies(line -> assertThat(line).doesNotContain(share)
+                    .contains("POST " + proxy + "reports/api/v3/shared/[REDACTED] 413"));
+        }
+    }
+
+    @Test
     void expectationsTheServerDoesNotMeetGetProblemsOnProxyAndApiRoutesAlike() throws IOException {
         upstream.script(r -> Reply.ok("{\"ok\":true}"));
         for (String target : List.of(proxy + "api/v9/items", "/v1/accounts")) {

@@ -56,12 +56,14 @@ public final class RequestLog {
 
     /**
      * A path as a client sent it, safe for a log line: no control characters or spaces (a forged line break or
-     * terminal escape would otherwise reach the log), not too long, and no API key or connect session token (a
+     * terminal escape would otherwise reach the log), not too long, no API key or connect session token (a
      * client that put one in the path by mistake, {@code /v1/accounts/pb_sk_...} or percent-encoded, must not find
-     * it in the log).
+     * it in the log), and in a proxy path no opaque token ({@link ProxyPathMasking}): the provider's URLs may hold
+     * its credentials.
      */
     static String printable(String path) {
-        return TokenMasking.mask(cleaned(path));
+        // Masked before the cut, which could otherwise leave a token too short to be recognised.
+        return TokenMasking.mask(cleaned(ProxyPathMasking.opaque(path)));
     }
 
     /** A request's method and path for a log line other than the access line, as printable as that one. */

@@ -36,6 +36,7 @@ import io.patchbay.server.edge.Origin;
 import io.patchbay.server.edge.Upstreams;
 import io.patchbay.server.http.ApiException;
 import io.patchbay.server.http.Problems;
+import io.patchbay.server.http.ProxyPathMasking;
 import io.patchbay.server.http.RequestLog;
 import io.patchbay.spi.ProxyTarget;
 import jakarta.inject.Inject;
@@ -187,14 +188,14 @@ public final class ProxyService implements EdgeRoute {
     private void send(Exchange exchange, Plan plan) {
         if (exchange.isClientGone()) {
             // It left while its key or account was read: a provider call now would be made for nobody.
-            finish(exchange, plan.caller(), clientClosed());
+            fail(exchange, plan, clientClosed());
             return;
         }
         try {
             // The connector's own budget of the provider's rate limit counts proxied requests too (429 when spent).
             plan.resolved().target().admission().admit();
         } catch (RuntimeException e) {
-            finish(exchange, plan.caller(), e);
+            fail(exchange, plan, e);
             return;
         }
         FullHttpRequest incoming = exchange.request();
@@ -229,7 +230,7 @@ public final class ProxyService implements EdgeRoute {
             public void onFailure(Throwable cause) {
                 // An outage must show as failed calls, not as no traffic.
                 timeUpstream(plan, failedStatus(cause), started);
-                finish(exchange, plan.caller(), upstreamFailure(cause, origin));
+                fail(exchange, plan, upstreamFailure(cause, origin));
             }
         };
         // A caller that leaves cancels the call, which closes its connection rather than wait on the provider.
@@ -242,7 +243,7 @@ public final class ProxyService implements EdgeRoute {
         if (ContentDecoding.otherTransferCoding(response.headers())) {
             // The body is still in that coding (gzip, say): passed on, the secrets in it would go unmasked.
             timeUpstream(plan, INVALID_ANSWER, started);
-            finish(exchange, plan.caller(), new ApiException(502, "provider_encoding_unsupported",
+            fail(exchange, plan, new ApiException(502, "provider_encoding_unsupported",
                     "Provider answer not usable", "The provider answered in a transfer coding other than chunked, "
                     + "which the proxy does not decode to mask secrets; it reads chunked answers only"));
             return;
@@ -254,7 +255,7 @@ public final class ProxyService implements EdgeRoute {
                 body = ContentDecoding.decode(body, encoding, MAX_RESPONSE_BYTES);
             } catch (IOException e) {
                 timeUpstream(plan, INVALID_ANSWER, started);
-                finish(exchange, plan.caller(), upstreamFailure(e, Origin.of(plan.uri())));
+                fail(exchange, plan, upstreamFailure(e, Origin.of(plan.uri())));
                 return;
             }
         }
@@ -286,14 +287,29 @@ public final class ProxyService implements EdgeRoute {
         }
         int status = answer.status().code();
         exchange.respond(answer);
-        log(exchange, plan.caller(), status);
+        log(exchange, plan.caller(), loggedPath(exchange, plan), status);
     }
 
+    /** Answers a request whose account is not known (yet) with a problem. */
     private void finish(Exchange exchange, Caller caller, Exception failure) {
+        finish(exchange, caller, exchange.path(), failure);
+    }
+
+    /** Answers a planned request with a problem; its log lines have the account's secrets masked. */
+    private void fail(Exchange exchange, Plan plan, Exception failure) {
+        finish(exchange, plan.caller(), loggedPath(exchange, plan), failure);
+    }
+
+    private void finish(Exchange exchange, Caller caller, String loggedPath, Exception failure) {
         ApiException problem = Problems.toProblem(failure, false,
-                RequestLog.where(exchange.request().method().name(), exchange.path()));
+                RequestLog.where(exchange.request().method().name(), loggedPath));
         exchange.fail(problem);
-        log(exchange, caller, problem.status());
+        log(exchange, caller, loggedPath, problem.status());
+    }
+
+    /** The path for log lines with the account's secrets masked: a caller may put them in a provider path. */
+    private static String loggedPath(Exchange exchange, Plan plan) {
+        return ProxyPathMasking.mask(exchange.path(), plan.resolved().secrets().values());
     }
 
     /**
@@ -368,8 +384,8 @@ public final class ProxyService implements EdgeRoute {
                 Map.of("Retry-After", "30"));
     }
 
-    private void log(Exchange exchange, Caller caller, int status) {
-        requests.record(exchange.request().method().name(), ProxyPaths.ROUTE, exchange.path(), status,
+    private void log(Exchange exchange, Caller caller, String loggedPath, int status) {
+        requests.record(exchange.request().method().name(), ProxyPaths.ROUTE, loggedPath, status,
                 System.nanoTime() - exchange.startedNanos(), caller == null ? "-" : caller.id());
     }
 }
