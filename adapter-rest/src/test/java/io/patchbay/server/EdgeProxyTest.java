@@ -447,6 +447,19 @@ class EdgeProxyTest {
     }
 
     @Test
+    void aChunkLineTooLongIsAMalformedBodyNotATooLongRequestLine() throws IOException {
+        upstream.script(r -> Reply.ok("{}"));
+
+        String answer = exchange("POST " + proxy + "api/v9/items HTTP/1.1\r\nHost: localhost\r\n"
+                + "Authorization: Bearer %KEY%\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+                + "\r\n2;" + "a".repeat(20_000) + "\r\n{}\r\n0\r\n\r\n", 1);
+
+        assertThat(answer).startsWith("HTTP/1.1 400").contains("\"code\":\"malformed_request\"")
+                .contains("chunk").doesNotContain("request line");
+        assertThat(upstream.scripted()).isEmpty();
+    }
+
+    @Test
     void expectationsTheServerDoesNotMeetGetProblemsOnProxyAndApiRoutesAlike() throws IOException {
         upstream.script(r -> Reply.ok("{\"ok\":true}"));
         for (String target : List.of(proxy + "api/v9/items", "/v1/accounts")) {

@@ -12,12 +12,15 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
@@ -218,6 +221,14 @@ public final class Edge {
                 out.add(new Refused(start, EXPECTATION_FAILED, false));
                 return;
             }
+            if (message instanceof HttpContent content && !(message instanceof HttpMessage)
+                    && content.decoderResult().isFailure()
+                    && !(content.decoderResult().cause() instanceof BodyFramingException)) {
+                // The decoder's failures in a body are its chunk framing's: a line too long there is a chunk size
+                // line or a trailer, not the request line or the headers the client is told about otherwise.
+                content.setDecoderResult(DecoderResult.failure(
+                        new BodyFramingException(content.decoderResult().cause())));
+            }
             super.decode(ctx, message, out);
             if (handUp != null) {
                 out.add(handUp);
@@ -283,6 +294,17 @@ public final class Edge {
             setDecoderResult(start.decoderResult());
             this.problem = Objects.requireNonNull(problem, "problem");
             this.keepAlive = keepAlive;
+        }
+    }
+
+    /** The chunked framing of a request body could not be read: a chunk size line or trailer too long, or garbled. */
+    private static final class BodyFramingException extends DecoderException {
+        BodyFramingException(Throwable cause) {
+            super(cause);
+        }
+
+        boolean tooLong() {
+            return getCause() instanceof TooLongFrameException;
         }
     }
 
@@ -455,6 +477,11 @@ public final class Edge {
         }
 
         private static ApiException malformed(Throwable cause) {
+            if (cause instanceof BodyFramingException body) {
+                return new ApiException(400, "malformed_request", "Malformed request", body.tooLong()
+                        ? "A chunk size line or trailer of the request body is longer than " + MAX_REQUEST_LINE
+                        + " bytes" : "The request body's chunked framing is not valid");
+            }
             if (cause instanceof TooLongHttpLineException) {
                 return new ApiException(414, "uri_too_long", "URI too long", "The request line is longer than "
                         + MAX_REQUEST_LINE + " bytes");
