@@ -68,8 +68,8 @@ class EmbeddingReadmeTest {
             // its secrets masked in the answer; blocked routes (a token reset, say) and other users' accounts are refused.
             ProxyResponse me = hub.proxy().send(Viewer.endUser("acme", "user-42", null), linked.account().id(),
                     ProxyRequest.of("GET", "api/v9/me").withQuery("with_related_data=false"));
-            // On shutdown: the hub first (it interrupts connector calls and abandons proxy requests in flight), then
-            // storage, then the connectors.
+            // On shutdown: the hub first (it interrupts connector calls and abandons proxy requests in flight; their callers
+            // get HubClosedException at once), then storage, then the connectors.
             hub.close();
             storage.close();
             registry.close();

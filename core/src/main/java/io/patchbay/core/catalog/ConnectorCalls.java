@@ -14,7 +14,9 @@ import io.patchbay.spi.RateLimited;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -38,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * <p>At most {@code threads} calls run at once; a caller waiting for a free slot waits within its deadline and is
  * told so if none frees up. A call abandoned at its deadline gives its slot back at once, even if its connector
  * ignores the interrupt and keeps the thread: a stuck connector must not starve the others. {@link #close}
- * interrupts the calls still running and refuses waiting and new ones with {@link IllegalStateException}.
+ * interrupts the calls still running and answers their callers at once, whether or not their connectors heed the
+ * interrupt, and refuses waiting and new calls; all of them get {@link HubClosedException} (an
+ * {@link IllegalStateException}).
  *
  * <p>Each call, however it ends, is told to the {@link ConnectorCallObserver} with its operation and outcome.
  */
@@ -57,6 +61,8 @@ public final class ConnectorCalls implements AutoCloseable {
     private final ConnectorCallObserver observer;
     /** Threads are made as calls need them and end when idle; the slots bound how many calls run. */
     private final ExecutorService executor;
+    /** The calls running now, cancelled at close: their callers must not wait for a connector that ignores it. */
+    private final Set<Future<?>> running = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     public ConnectorCalls(Duration timeout, int threads) {
@@ -90,7 +96,8 @@ public final class ConnectorCalls implements AutoCloseable {
      *                  never user input ({@code verify}, {@code action:list_tags}; see {@link ConnectorCallObserver})
      * @throws ProviderUnavailable with code {@link ProviderUnavailable#TIMEOUT} when the deadline passed first
      *                             (waiting for a free slot included)
-     * @throws IllegalStateException when the hub is closed, or closes while the call waits or runs
+     * @throws HubClosedException when the hub is closed, or closes while the call waits or runs (at once, even if
+     *                             the connector ignores the interrupt)
      * @throws CancellationException when the caller's thread is interrupted: the caller gave up, and nothing was
      *                               learned of the provider (the interrupt flag stays set)
      */
@@ -199,9 +206,19 @@ public final class ConnectorCalls implements AutoCloseable {
             } catch (RejectedExecutionException e) {
                 throw closedFor(connectorId, e);
             }
+            running.add(future);
+            if (closed) {
+                future.cancel(true); // close() may have gone through the running calls before this one was added
+            }
             return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (CancellationException e) {
+            // Only close() cancels a running call.
+            throw closed ? closedFor(connectorId, null) : e;
         } catch (TimeoutException e) {
             future.cancel(true);
+            if (closed) {
+                throw closedFor(connectorId, null);
+            }
             // The thread may stay with a connector that ignores the interrupt; its slot is free for the others.
             slots.release();
             slotHeld = false;
@@ -229,6 +246,9 @@ public final class ConnectorCalls implements AutoCloseable {
             future.cancel(true);
             throw callerGaveUp(connectorId, operation, e);
         } finally {
+            if (future != null) {
+                running.remove(future);
+            }
             if (slotHeld) {
                 slots.release();
             }
@@ -254,13 +274,19 @@ public final class ConnectorCalls implements AutoCloseable {
         return cancelled;
     }
 
-    /** Interrupts the calls still running; callers waiting for a slot, and later calls, get IllegalStateException. */
+    /**
+     * Interrupts the calls still running and answers their callers at once; they, callers waiting for a slot, and
+     * later calls get {@link HubClosedException}. A connector that ignores the interrupt may keep its thread a while.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
+        // Cancelling completes each call's future, which wakes its caller: interrupting the thread alone would not
+        // when the connector is blocked in I/O that ignores interrupts.
+        running.forEach(future -> future.cancel(true));
         executor.shutdownNow();
         // Wakes the callers waiting for a slot, who then find the hub closed.
         slots.release(Integer.MAX_VALUE / 2);

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.patchbay.core.Hub;
+import io.patchbay.core.HubClosedException;
 import io.patchbay.core.account.AccountQuery;
 import io.patchbay.core.account.AccountStatus;
 import io.patchbay.core.account.LinkedAccount;
@@ -21,9 +22,11 @@ import io.patchbay.testkit.memory.TestCipher;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -131,6 +134,69 @@ class HubLifecycleTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("hub is closed");
         assertThatThrownBy(() -> hub.proxy().send(alice, account.id(), ProxyRequest.of("GET", "me")))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("hub is closed");
+    }
+
+    @Test
+    void closingTheHubAnswersACallerWhoseActionIsStuckInIoThatIgnoresInterruptsAtOnce() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        try (Hub slow = hubWith(Duration.ofSeconds(10), 4)) {
+            LinkedAccount account = linkSolo(slow);
+            connector.beforeInvoke = () -> {
+                started.countDown();
+                ignoreInterruptsUntil(release);
+            };
+            CompletableFuture<Object> caller = outcome(() -> slow.actions().invoke(alice, account.id(), "whoami",
+                    Map.of()));
+            assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+
+            long closing = System.nanoTime();
+            slow.close();
+
+            // Not the 10 s call timeout, and not a provider timeout: the hub closed under the call.
+            assertThat(caller.get(5, TimeUnit.SECONDS)).isInstanceOfSatisfying(HubClosedException.class,
+                    e -> assertThat(e).hasMessageContaining("hub is closed").hasMessageContaining("'scripted'"));
+            assertThat(Duration.ofNanos(System.nanoTime() - closing)).isLessThan(Duration.ofSeconds(2));
+        } finally {
+            release.countDown();
+        }
+    }
+
+    private Hub hubWith(Duration callTimeout, int callThreads) {
+        return Hub.builder().connector(connector).store(store).cipher(new TestCipher())
+                .auditLog(new InMemoryAuditLog()).callTimeout(callTimeout).callThreads(callThreads).build();
+    }
+
+    private LinkedAccount linkSolo(Hub on) {
+        connector.answer(SOLO_TOKEN, () -> UseCaseFixture.verification("u-solo"));
+        return on.links().link(alice, request(SOLO_TOKEN, null, "alice", null, Visibility.PRIVATE)).account();
+    }
+
+    /** A connector blocked in I/O that no interrupt breaks (OkHttp in a socket read): it returns only when released. */
+    private static void ignoreInterruptsUntil(CountDownLatch release) {
+        while (true) {
+            try {
+                if (release.await(1, TimeUnit.DAYS)) {
+                    return;
+                }
+            } catch (InterruptedException ignored) {
+                // ignored, as a blocking socket read does
+            }
+        }
+    }
+
+    private static CompletableFuture<Object> outcome(Supplier<Object> call) {
+        CompletableFuture<Object> result = new CompletableFuture<>();
+        Thread caller = new Thread(() -> {
+            try {
+                result.complete(call.get());
+            } catch (RuntimeException e) {
+                result.complete(e);
+            }
+        });
+        caller.setDaemon(true);
+        caller.start();
+        return result;
     }
 
     /** Waits until interrupted, as a connector stuck on a provider that never answers. */
