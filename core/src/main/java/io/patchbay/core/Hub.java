@@ -187,8 +187,9 @@ public final class Hub implements AutoCloseable {
         }
 
         /**
-         * How long a connector call (a verification, an action) or a proxy request may run before the caller gets a provider timeout
-         * and the connector's thread is interrupted; 30 s by default. Give it the call timeout of the connectors'
+         * How long a connector call (a verification, an action) or a whole proxy request (its wait for a call slot
+         * and its connector's target included) may run before the caller gets a provider timeout and the
+         * connector's thread is interrupted; 30 s by default. Give it the call timeout of the connectors'
          * contexts, or a little more so that a connector keeping to its budget reports its own timeout first.
          */
         public Builder callTimeout(Duration value) {

@@ -90,6 +90,30 @@ public final class ConnectorCalls implements AutoCloseable {
     }
 
     /**
+     * The hub's deadline from now, for several calls made for one request (a proxy request asks its connector for
+     * the target, then sends): each given it waits and runs only for what is left, so together they end within one
+     * call timeout.
+     */
+    public Deadline deadline() {
+        return new Deadline(System.nanoTime() + timeout.toNanos(), timeout);
+    }
+
+    /**
+     * When calls must have ended, on {@link System#nanoTime()}'s scale.
+     *
+     * @param budget how long it was when made, as messages name it
+     */
+    public record Deadline(long nanoTime, Duration budget) {
+        public Deadline {
+            Objects.requireNonNull(budget, "budget");
+        }
+
+        long remainingNanos() {
+            return Math.max(0, nanoTime - System.nanoTime());
+        }
+    }
+
+    /**
      * The result of {@code work}, or what it threw, as if it ran on the caller's thread.
      *
      * @param operation what the connector was asked, for the timeout message and the observer: one of few values,
@@ -117,10 +141,17 @@ public final class ConnectorCalls implements AutoCloseable {
 
     /** As {@link #call(Connector, Credentials, String, Supplier)}, with the secrets already taken from them. */
     public <T> T call(Connector connector, List<String> secrets, String operation, Supplier<T> work) {
+        return call(connector, secrets, operation, deadline(), work);
+    }
+
+    /** As {@link #call(Connector, List, String, Supplier)}, within what is left of a {@link #deadline()}. */
+    public <T> T call(Connector connector, List<String> secrets, String operation, Deadline deadline,
+                      Supplier<T> work) {
+        Objects.requireNonNull(connector, "connector");
         Objects.requireNonNull(work, "work");
         // The connector's code runs with its own class loader as the context loader, as it was created.
         ClassLoader loader = connector.getClass().getClassLoader();
-        return call(connector.info().id(), operation, secrets, () -> ContextClassLoader.using(loader, work));
+        return call(connector.info().id(), operation, secrets, deadline, () -> ContextClassLoader.using(loader, work));
     }
 
     /**
@@ -128,13 +159,21 @@ public final class ConnectorCalls implements AutoCloseable {
      * headers a proxy request sends): they are masked in what is logged while it runs, on any thread.
      */
     public <T> T call(String connectorId, String operation, List<String> secrets, Supplier<T> work) {
+        return call(connectorId, operation, secrets, deadline(), work);
+    }
+
+    /** As {@link #call(String, String, List, Supplier)}, within what is left of a {@link #deadline()} taken before. */
+    public <T> T call(String connectorId, String operation, List<String> secrets, Deadline deadline,
+                      Supplier<T> work) {
         Objects.requireNonNull(connectorId, "connectorId");
         Objects.requireNonNull(operation, "operation");
+        Objects.requireNonNull(secrets, "secrets");
+        Objects.requireNonNull(deadline, "deadline");
         Objects.requireNonNull(work, "work");
         long start = System.nanoTime();
         String outcome = ConnectorCallObserver.Outcome.UNEXPECTED;
         try {
-            T result = run(connectorId, operation, secrets, work, start);
+            T result = run(connectorId, operation, secrets, work, deadline);
             outcome = ConnectorCallObserver.Outcome.OK;
             return result;
         } catch (RuntimeException | Error e) {
@@ -183,14 +222,14 @@ public final class ConnectorCalls implements AutoCloseable {
         return ConnectorCallObserver.Outcome.UNEXPECTED;
     }
 
-    private <T> T run(String connectorId, String operation, List<String> secrets, Supplier<T> work, long start) {
-        long deadline = start + timeout.toNanos();
+    private <T> T run(String connectorId, String operation, List<String> secrets, Supplier<T> work,
+                      Deadline deadline) {
         refuseIfClosed(connectorId);
         try {
-            if (!slots.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+            if (!slots.tryAcquire(deadline.remainingNanos(), TimeUnit.NANOSECONDS)) {
                 String message = "No connector call could start within the host's deadline of "
-                        + timeout.toMillis() + " ms: all " + threads + " slots are taken; connector '" + connectorId
-                        + "' was not called for " + operation;
+                        + deadline.budget().toMillis() + " ms: all " + threads + " slots are taken; connector '"
+                        + connectorId + "' was not called for " + operation;
                 LOG.warn(message);
                 throw new ProviderUnavailable(ProviderUnavailable.TIMEOUT, message, null);
             }
@@ -210,7 +249,7 @@ public final class ConnectorCalls implements AutoCloseable {
             if (closed) {
                 future.cancel(true); // close() may have gone through the running calls before this one was added
             }
-            return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return future.get(deadline.remainingNanos(), TimeUnit.NANOSECONDS);
         } catch (CancellationException e) {
             // Only close() cancels a running call.
             throw closed ? closedFor(connectorId, null) : e;
@@ -224,7 +263,7 @@ public final class ConnectorCalls implements AutoCloseable {
             slotHeld = false;
             // The host's deadline, which a server sets a little past the timeout it gives connectors.
             String message = "Connector '" + connectorId + "' did not finish " + operation + " within the host's "
-                    + "deadline of " + timeout.toMillis() + " ms; the call was abandoned";
+                    + "deadline of " + deadline.budget().toMillis() + " ms; the call was abandoned";
             LOG.warn("{} (its thread was interrupted)", message);
             throw new ProviderUnavailable(ProviderUnavailable.TIMEOUT, message, null);
         } catch (ExecutionException e) {

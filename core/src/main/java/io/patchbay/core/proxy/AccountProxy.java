@@ -45,7 +45,9 @@ import java.util.concurrent.Flow;
  * route the connector blocks, none of the caller's own credentials or {@code Patchbay-*} headers forwarded, secret
  * values and the connector's secret JSON members masked in the answer, gzip and deflate answers decoded first.
  *
- * <p>Sent with the JDK's {@link HttpClient}, blocking the calling thread for at most the hub's call timeout.
+ * <p>Sent with the JDK's {@link HttpClient}, blocking the calling thread for at most the hub's call timeout: one
+ * deadline covers the whole request, waiting for a free call slot, asking the connector for its target and the
+ * exchange with the provider included.
  * Failures: {@link InvalidInputException} naming {@code method}, {@code path}, {@code query} or {@code headers.<name>};
  * {@link NotFoundException} for an account the viewer may not see; {@link ProxyRouteBlockedException};
  * {@link ProviderUnavailable} with the server proxy's codes ({@code provider_timeout}, {@code provider_unreachable},
@@ -106,8 +108,10 @@ public final class AccountProxy {
         checkHeaders(request.headers());
         ProxyRules.refuseMethodParameter(request.query().map(ProxyRules::wireForm).orElse(null),
                 contentType(request.headers()), () -> new String(request.body(), StandardCharsets.ISO_8859_1));
+        // Taken before the first wait: the target and the exchange share it, so a send never takes two timeouts.
+        ConnectorCalls.Deadline deadline = calls.deadline();
         LinkedAccount account = vault.visible(viewer, accountId);
-        OpenedTarget opened = OpenedTarget.open(catalog, vault, calls, account);
+        OpenedTarget opened = OpenedTarget.open(catalog, vault, calls, account, deadline);
         ProxyTarget target = opened.target();
         URI uri = ProxyRules.target(target.baseUrl(), relative, request.query().map(ProxyRules::wireForm)
                 .orElse(null));
@@ -115,7 +119,7 @@ public final class AccountProxy {
         // The connector's own budget of the provider's rate limit counts proxied requests too.
         target.admission().admit();
         HttpResponse<byte[]> response = exchange(account.connectorId(), opened.secrets(), uri,
-                outgoing(request, target, uri));
+                outgoing(request, target, uri), deadline);
         if (response.statusCode() < 100 || response.statusCode() > 599) {
             throw invalid(account.connectorId(), "a status outside 100-599");
         }
@@ -148,9 +152,9 @@ public final class AccountProxy {
      * common pool, which on a machine of one or two cores starts a thread per answer.
      */
     private HttpResponse<byte[]> exchange(String connectorId, SecretMasking.Secrets secrets, URI uri,
-                                          HttpRequest outgoing) {
+                                          HttpRequest outgoing, ConnectorCalls.Deadline deadline) {
         // The request's auth headers (a Basic value made from the token, say) are masked in whatever logs them.
-        return calls.call(connectorId, "proxy_request", secrets.texts(), () -> {
+        return calls.call(connectorId, "proxy_request", secrets.texts(), deadline, () -> {
             try {
                 return client().send(outgoing, info -> new LimitedBody(MAX_RESPONSE_BYTES));
             } catch (InterruptedException e) {

@@ -34,10 +34,17 @@ public record OpenedTarget(LinkedAccount account, ProxyTarget target, SecretMask
      */
     public static OpenedTarget open(ConnectorCatalog catalog, AccountVault vault, ConnectorCalls calls,
                                     LinkedAccount account) {
+        return open(catalog, vault, calls, account, calls.deadline());
+    }
+
+    /** As the other {@code open}, within what is left of a deadline taken before (a request's whole deadline). */
+    public static OpenedTarget open(ConnectorCatalog catalog, AccountVault vault, ConnectorCalls calls,
+                                    LinkedAccount account, ConnectorCalls.Deadline deadline) {
+        Objects.requireNonNull(deadline, "deadline");
         Connector connector = catalog.get(account.connectorId());
         Credentials credentials = vault.open(account);
         List<String> secretFields = CallSecrets.of(connector, credentials);
-        ProxyTarget target = calls.call(connector, secretFields, "proxy_target",
+        ProxyTarget target = calls.call(connector, secretFields, "proxy_target", deadline,
                 () -> connector.proxyTarget(credentials));
         List<String> values = secretValues(secretFields, target.headers(), target.nonSecretHeaders());
         List<String> jsonFields = target.secretJsonFields().stream()

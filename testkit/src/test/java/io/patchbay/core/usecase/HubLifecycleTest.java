@@ -19,6 +19,9 @@ import io.patchbay.spi.Verification;
 import io.patchbay.testkit.memory.InMemoryAuditLog;
 import io.patchbay.testkit.memory.InMemoryLinkedAccountStore;
 import io.patchbay.testkit.memory.TestCipher;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -159,6 +162,36 @@ class HubLifecycleTest {
             assertThat(Duration.ofNanos(System.nanoTime() - closing)).isLessThan(Duration.ofSeconds(2));
         } finally {
             release.countDown();
+        }
+    }
+
+    @Test
+    void aProxyRequestWaitingForASlotAndThenForItsProviderEndsWithinOneCallTimeout() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        // A provider that takes the connection and never answers.
+        try (Hub oneSlot = hubWith(Duration.ofSeconds(2), 1);
+             ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            LinkedAccount account = linkSolo(oneSlot);
+            connector.proxyBase = URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/api");
+            connector.beforeInvoke = () -> {
+                started.countDown();
+                hang();
+            };
+            // A slow action holds the only slot until its deadline.
+            CompletableFuture<Object> action = outcome(() -> oneSlot.actions().invoke(alice, account.id(), "whoami",
+                    Map.of()));
+            assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(500); // the send then waits 1.5 s for the slot, leaving 0.5 s of its 2 s for the provider
+
+            long sending = System.nanoTime();
+            assertThatThrownBy(() -> oneSlot.proxy().send(alice, account.id(), ProxyRequest.of("GET", "me")))
+                    .isInstanceOfSatisfying(ProviderUnavailable.class, e -> {
+                        assertThat(e.timedOut()).isTrue();
+                        assertThat(e.getMessage()).contains("'scripted'").contains("2000 ms");
+                    });
+            // Asking for the target and the exchange share the one deadline: not 2 s each.
+            assertThat(Duration.ofNanos(System.nanoTime() - sending)).isLessThan(Duration.ofMillis(2800));
+            assertThat(action.get(5, TimeUnit.SECONDS)).isInstanceOf(ProviderUnavailable.class);
         }
     }
 

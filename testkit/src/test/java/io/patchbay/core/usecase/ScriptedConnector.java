@@ -34,6 +34,8 @@ final class ScriptedConnector implements Connector {
     volatile Runnable beforeInvoke = () -> { };
     /** Runs first when asked for a proxy target, e.g. to make it hang as a token fetch could. */
     volatile Runnable beforeProxyTarget = () -> { };
+    /** Where proxy requests go, e.g. a local server that never answers. */
+    volatile URI proxyBase = BASE;
 
     void answer(String token, Supplier<Verification> answer) {
         answers.put(token, answer);
@@ -79,7 +81,8 @@ final class ScriptedConnector implements Connector {
     @Override
     public ProxyTarget proxyTarget(Credentials credentials) {
         beforeProxyTarget.run();
-        return new ProxyTarget(BASE, Map.of("Authorization", "Bearer " + credentials.require("api_token")), Set.of());
+        return new ProxyTarget(proxyBase, Map.of("Authorization", "Bearer " + credentials.require("api_token")),
+                Set.of());
     }
 
     @Override
