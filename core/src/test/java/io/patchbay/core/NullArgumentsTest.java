@@ -6,6 +6,7 @@ import io.patchbay.core.account.Page;
 import io.patchbay.core.account.Viewer;
 import io.patchbay.core.catalog.ConnectorCatalog;
 import io.patchbay.core.plugin.ConnectorSource;
+import io.patchbay.core.proxy.ProxyRequest;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -20,5 +21,16 @@ class NullArgumentsTest {
         assertThatThrownBy(() -> new ConnectorCatalog(null)).hasMessage("connectors");
         assertThatThrownBy(() -> new ConnectorSource(null, Optional.empty())).hasMessage("kind");
         assertThatThrownBy(() -> new HubModule(null, java.time.Clock.systemUTC())).hasMessage("connectors");
+    }
+
+    @Test
+    void proxyRequestsNameTheMissingPart() {
+        ProxyRequest request = ProxyRequest.of("GET", "me");
+        assertThatThrownBy(() -> request.withQuery(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("rawQuery");
+        assertThatThrownBy(() -> request.withHeader(null, "v")).hasMessage("name");
+        assertThatThrownBy(() -> request.withHeader("Accept", null)).hasMessage("value");
+        assertThatThrownBy(() -> request.withBody(null)).hasMessage("body");
+        assertThatThrownBy(() -> request.withJson(null)).hasMessage("json");
     }
 }

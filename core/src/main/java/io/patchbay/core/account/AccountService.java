@@ -22,10 +22,13 @@ public final class AccountService {
     }
 
     public LinkedAccount get(Viewer viewer, String accountId) {
+        Objects.requireNonNull(viewer, "viewer");
+        Objects.requireNonNull(accountId, "accountId");
         return vault.visible(viewer, accountId);
     }
 
     public Page<LinkedAccount> list(AccountQuery query) {
+        Objects.requireNonNull(query, "query");
         return vault.store().list(query);
     }
 
@@ -34,11 +37,13 @@ public final class AccountService {
      * If-Match); without, to the version just read.
      */
     public LinkedAccount rename(Viewer viewer, String accountId, String label, Optional<Long> expectedVersion) {
+        Objects.requireNonNull(label, "label");
         return edit(viewer, accountId, Optional.of(label), Optional.empty(), expectedVersion);
     }
 
     public LinkedAccount changeVisibility(Viewer viewer, String accountId, Visibility visibility,
                                           Optional<Long> expectedVersion) {
+        Objects.requireNonNull(visibility, "visibility");
         return edit(viewer, accountId, Optional.empty(), Optional.of(visibility), expectedVersion);
     }
 
@@ -48,6 +53,11 @@ public final class AccountService {
      */
     public LinkedAccount edit(Viewer viewer, String accountId, Optional<String> label,
                               Optional<Visibility> visibility, Optional<Long> expectedVersion) {
+        Objects.requireNonNull(viewer, "viewer");
+        Objects.requireNonNull(accountId, "accountId");
+        Objects.requireNonNull(label, "label");
+        Objects.requireNonNull(visibility, "visibility");
+        Objects.requireNonNull(expectedVersion, "expectedVersion");
         if (label.isEmpty() && visibility.isEmpty()) {
             throw InvalidInputException.of("label", "nothing_to_change", "Send label, visibility or both");
         }
@@ -96,6 +106,9 @@ public final class AccountService {
      * @throws StaleVersionException when the account is at another version
      */
     public void disconnect(Viewer viewer, String accountId, Optional<Long> expectedVersion) {
+        Objects.requireNonNull(viewer, "viewer");
+        Objects.requireNonNull(accountId, "accountId");
+        Objects.requireNonNull(expectedVersion, "expectedVersion");
         LinkedAccount account = AccountVault.atVersion(vault.manageable(viewer, accountId), expectedVersion);
         boolean deleted = expectedVersion.isPresent()
                 ? vault.store().delete(account.tenantId(), accountId, expectedVersion.get())

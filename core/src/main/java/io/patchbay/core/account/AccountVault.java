@@ -34,6 +34,8 @@ public final class AccountVault {
 
     /** The account if the viewer may see it; otherwise not found, whether it exists or not. */
     public LinkedAccount visible(Viewer viewer, String accountId) {
+        Objects.requireNonNull(viewer, "viewer");
+        Objects.requireNonNull(accountId, "accountId");
         return store.find(viewer.tenantId(), accountId)
                 .filter(viewer::canSee)
                 .orElseThrow(() -> new NotFoundException("account", accountId));
@@ -45,6 +47,8 @@ public final class AccountVault {
      * be called on an event loop.
      */
     public Optional<LinkedAccount> cachedVisible(Viewer viewer, String accountId) {
+        Objects.requireNonNull(viewer, "viewer");
+        Objects.requireNonNull(accountId, "accountId");
         if (memory == null) {
             return Optional.empty();
         }

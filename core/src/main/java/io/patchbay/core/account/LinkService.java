@@ -56,6 +56,8 @@ public final class LinkService {
 
     /** Format check, then live check and discovery. Saves nothing. */
     public Verification check(String connectorId, Credentials credentials) {
+        Objects.requireNonNull(connectorId, "connectorId");
+        Objects.requireNonNull(credentials, "credentials");
         Connector connector = catalog.get(connectorId);
         checkFormat(connector, credentials);
         return verify(connector, credentials);
@@ -160,6 +162,11 @@ public final class LinkService {
      */
     public LinkResult rotate(Viewer viewer, String accountId, Credentials credentials,
                              Optional<Long> expectedVersion, ChangeGuard guard) {
+        Objects.requireNonNull(viewer, "viewer");
+        Objects.requireNonNull(accountId, "accountId");
+        Objects.requireNonNull(credentials, "credentials");
+        Objects.requireNonNull(expectedVersion, "expectedVersion");
+        Objects.requireNonNull(guard, "guard");
         LinkedAccount account = AccountVault.atVersion(vault.manageable(viewer, accountId), expectedVersion);
         Connector connector = catalog.get(account.connectorId());
         checkFormat(connector, credentials);
@@ -208,6 +215,9 @@ public final class LinkService {
 
     /** As {@link #reverify(Viewer, String)}, only while the account is at {@code expectedVersion}, atomically. */
     public LinkedAccount reverify(Viewer viewer, String accountId, Optional<Long> expectedVersion) {
+        Objects.requireNonNull(viewer, "viewer");
+        Objects.requireNonNull(accountId, "accountId");
+        Objects.requireNonNull(expectedVersion, "expectedVersion");
         // A verify records a status and a new version: a change, so the owner's, as renaming is.
         LinkedAccount account = AccountVault.atVersion(vault.manageable(viewer, accountId), expectedVersion);
         Connector connector = catalog.get(account.connectorId());

@@ -29,11 +29,16 @@ public final class ActionService {
     }
 
     public List<ActionDefinition> actions(String connectorId) {
+        Objects.requireNonNull(connectorId, "connectorId");
         return catalog.description(connectorId).actions();
     }
 
     /** Runs an action; the input must already be valid against the action's input schema. */
     public ActionResult invoke(Viewer viewer, String accountId, String actionName, Map<String, Object> input) {
+        Objects.requireNonNull(viewer, "viewer");
+        Objects.requireNonNull(accountId, "accountId");
+        Objects.requireNonNull(actionName, "actionName");
+        Objects.requireNonNull(input, "input");
         LinkedAccount account = vault.visible(viewer, accountId);
         // The declared action, so its name is one of few (it labels the call for observers), never the input.
         ActionDefinition action = catalog.action(account.connectorId(), actionName);

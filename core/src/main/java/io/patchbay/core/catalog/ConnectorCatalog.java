@@ -38,6 +38,7 @@ public final class ConnectorCatalog {
 
         /** The action with this name. */
         public ActionDefinition action(String name) {
+            Objects.requireNonNull(name, "name");
             return actions.stream().filter(a -> a.name().equals(name)).findFirst()
                     .orElseThrow(() -> new NotFoundException("action", id() + "/" + name));
         }
@@ -97,6 +98,7 @@ public final class ConnectorCatalog {
     }
 
     public ActionDefinition action(String connectorId, String actionName) {
+        Objects.requireNonNull(actionName, "actionName");
         return description(connectorId).action(actionName);
     }
 

@@ -42,11 +42,13 @@ public record ProxyRequest(String method, String path, Optional<String> query, M
 
     /** The same request with this query (without {@code ?}). */
     public ProxyRequest withQuery(String rawQuery) {
+        Objects.requireNonNull(rawQuery, "rawQuery");
         return new ProxyRequest(method, path, Optional.of(rawQuery), headers, body);
     }
 
     /** The same request with one more value of a header. */
     public ProxyRequest withHeader(String name, String value) {
+        Objects.requireNonNull(name, "name");
         Map<String, List<String>> more = new LinkedHashMap<>(headers);
         List<String> values = new ArrayList<>(more.getOrDefault(name, List.of()));
         values.add(Objects.requireNonNull(value, "value"));
@@ -56,11 +58,12 @@ public record ProxyRequest(String method, String path, Optional<String> query, M
 
     /** The same request with this body. */
     public ProxyRequest withBody(byte[] value) {
-        return new ProxyRequest(method, path, query, headers, value);
+        return new ProxyRequest(method, path, query, headers, Objects.requireNonNull(value, "body"));
     }
 
     /** The same request with a JSON body and its {@code Content-Type}. */
     public ProxyRequest withJson(String json) {
+        Objects.requireNonNull(json, "json");
         return withHeader("Content-Type", "application/json").withBody(json.getBytes(StandardCharsets.UTF_8));
     }
 
