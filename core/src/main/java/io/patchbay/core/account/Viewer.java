@@ -1,11 +1,20 @@
 package io.patchbay.core.account;
 
+import io.patchbay.core.Ids;
+import io.patchbay.core.error.InvalidInputException;
+import io.patchbay.spi.FieldError;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * On whose behalf a request runs. A tenant-wide viewer (no owner) sees every account of its tenant; an end user
  * sees their own accounts, their team's TEAM accounts and the tenant's TENANT accounts. Never another tenant's.
+ *
+ * <p>Its tenant, owner and team ids are checked as linking checks them ({@link Ids#check}): a blank or padded one,
+ * one with control characters or longer than {@link Ids#MAX_LENGTH}, is an {@link InvalidInputException} naming
+ * {@code tenant_id}, {@code owner_id} or {@code team_id}, whatever the viewer was to be used for.
  *
  * @param actor who acts, as the audit log names it (the server's API key or connect session id); empty when the
  *              host does not say, and the audit log then names the owner, or {@code tenant}
@@ -18,6 +27,14 @@ public record Viewer(String tenantId, Optional<String> ownerId, Optional<String>
         Objects.requireNonNull(actor, "actor");
         if (ownerId.isEmpty() && teamId.isPresent()) {
             throw new IllegalArgumentException("a team is only meaningful with an owner");
+        }
+        // Checked here, as linking checks them: a blank or padded id would silently match nothing when listing.
+        List<FieldError> errors = new ArrayList<>();
+        Ids.check("tenant_id", tenantId).ifPresent(errors::add);
+        ownerId.flatMap(id -> Ids.check("owner_id", id)).ifPresent(errors::add);
+        teamId.flatMap(id -> Ids.check("team_id", id)).ifPresent(errors::add);
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors);
         }
     }
 

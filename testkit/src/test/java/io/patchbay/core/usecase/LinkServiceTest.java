@@ -423,12 +423,16 @@ class LinkServiceTest {
 
     @Test
     void blankTenantOwnerOrTeamIdsAreRefusedNamingTheField() {
-        assertThatThrownBy(() -> f.hub.links().link(Viewer.tenantWide(" "),
+        // The viewer's own ids are refused where it is made, before it reaches any service.
+        assertThatThrownBy(() -> Viewer.tenantWide(" "))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors())
+                        .extracting(FieldError::field, FieldError::code)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple("tenant_id", "blank")));
+        assertThatThrownBy(() -> f.hub.links().link(Viewer.tenantWide(TENANT),
                 request(SOLO_TOKEN, null, "", " team", Visibility.PRIVATE)))
                 .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors())
                         .extracting(FieldError::field, FieldError::code)
-                        .containsExactly(org.assertj.core.groups.Tuple.tuple("tenant_id", "blank"),
-                                org.assertj.core.groups.Tuple.tuple("owner_id", "blank"),
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple("owner_id", "blank"),
                                 org.assertj.core.groups.Tuple.tuple("team_id", "invalid")));
         assertThat(f.connector.verified).isEmpty();
     }
@@ -436,12 +440,15 @@ class LinkServiceTest {
     @Test
     void idsLongerThanTheLimitAreRefusedNamingTheField() {
         String longest = "o".repeat(Ids.MAX_LENGTH);
-        assertThatThrownBy(() -> f.hub.links().link(Viewer.tenantWide("t".repeat(Ids.MAX_LENGTH + 1)),
+        assertThatThrownBy(() -> Viewer.tenantWide("t".repeat(Ids.MAX_LENGTH + 1)))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors())
+                        .extracting(FieldError::field, FieldError::code)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple("tenant_id", "too_long")));
+        assertThatThrownBy(() -> f.hub.links().link(Viewer.tenantWide(TENANT),
                 request(SOLO_TOKEN, null, longest + "o", "m".repeat(5000), Visibility.PRIVATE)))
                 .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors())
                         .extracting(FieldError::field, FieldError::code)
-                        .containsExactly(org.assertj.core.groups.Tuple.tuple("tenant_id", "too_long"),
-                                org.assertj.core.groups.Tuple.tuple("owner_id", "too_long"),
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple("owner_id", "too_long"),
                                 org.assertj.core.groups.Tuple.tuple("team_id", "too_long")));
         assertThat(f.connector.verified).isEmpty();
 
