@@ -117,13 +117,16 @@ public final class Hub implements AutoCloseable {
     /**
      * Interrupts connector calls still running, and answers their callers at once with {@link HubClosedException}
      * (an {@link IllegalStateException}) even when a connector ignores the interrupt; forgets the accounts kept in
-     * memory; every service fails with {@link HubClosedException} from now on instead of answering from memory.
+     * memory; lets the proxy's HTTP client threads end; every service fails with {@link HubClosedException} from
+     * now on instead of answering from memory.
      * Close the hub before the storage and the connector registry it uses, which it does not close.
      */
     @Override
     public void close() {
         accountsInMemory.close();
         calls.close();
+        // After the calls: its requests in flight are abandoned by then.
+        proxy.close();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.patchbay.core.proxy;
 
+import io.patchbay.core.HubClosedException;
 import io.patchbay.core.account.AccountVault;
 import io.patchbay.core.account.LinkedAccount;
 import io.patchbay.core.account.Viewer;
@@ -36,7 +37,11 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The authenticated proxy for embedders: passes a request to an account's provider with the account's credentials
@@ -54,7 +59,7 @@ import java.util.concurrent.Flow;
  * {@code provider_response_too_large}, {@code provider_response_invalid} for an answer that is not valid HTTP/1.1,
  * ...). The provider's own error statuses are answers, passed on as they are.
  */
-public final class AccountProxy {
+public final class AccountProxy implements AutoCloseable {
     /** Answers larger than this are refused rather than held in memory, as the server's proxy does. */
     public static final int MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
     /** Connecting may take at most this (and never more than the call timeout), as a connector's context has it. */
@@ -64,8 +69,13 @@ public final class AccountProxy {
     private final ConnectorCatalog catalog;
     private final AccountVault vault;
     private final ConnectorCalls calls;
+    private static final AtomicInteger CLIENTS = new AtomicInteger();
+
     /** Made on first use: a hub that never proxies starts no HTTP client threads. */
     private volatile HttpClient client;
+    /** The client's own threads, ours to end: JDK 17's HttpClient has no close. */
+    private volatile ExecutorService clientThreads;
+    private boolean closed;
 
     /**
      * @param calls where each request runs, as a connector call does: under the hub's deadline, the one bound on
@@ -321,20 +331,51 @@ public final class AccountProxy {
         HttpClient made = client;
         if (made == null) {
             synchronized (this) {
+                if (closed) {
+                    throw new HubClosedException("The Patchbay hub is closed: its proxy sends no more requests");
+                }
                 made = client;
                 if (made == null) {
+                    clientThreads = Executors.newCachedThreadPool(daemonThreads(
+                            "patchbay-proxy-" + CLIENTS.incrementAndGet() + "-"));
                     // HTTP/1.1 as the server's proxy speaks it; redirects are answers the caller sees, not followed
                     // with the account's credentials to wherever they point.
                     made = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                             .followRedirects(HttpClient.Redirect.NEVER)
                             .connectTimeout(calls.timeout().compareTo(CONNECT_TIMEOUT) < 0 ? calls.timeout()
                                     : CONNECT_TIMEOUT)
+                            .executor(clientThreads)
                             .build();
                     client = made;
                 }
             }
         }
         return made;
+    }
+
+    /**
+     * Lets the HTTP client's threads end: its own are stopped, and its selector thread ends by itself once the
+     * client is no longer referenced (JDK 17's HttpClient has no close). Requests still in flight were abandoned
+     * when the hub's calls closed; later ones get {@link HubClosedException}. The {@link io.patchbay.core.Hub} closes
+     * its proxy.
+     */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        client = null;
+        if (clientThreads != null) {
+            clientThreads.shutdownNow();
+            clientThreads = null;
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     private static String printable(String value) {

@@ -23,8 +23,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -193,6 +195,35 @@ class HubLifecycleTest {
             assertThat(Duration.ofNanos(System.nanoTime() - sending)).isLessThan(Duration.ofMillis(2800));
             assertThat(action.get(5, TimeUnit.SECONDS)).isInstanceOf(ProviderUnavailable.class);
         }
+    }
+
+    @Test
+    void aClosedHubLetsItsProxysHttpClientThreadsEndEvenWhileTheHubIsStillReferenced() throws Exception {
+        Hub closing = hubWith(Duration.ofSeconds(10), 4);
+        LinkedAccount account = linkSolo(closing);
+        try (ServerSocket gone = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            connector.proxyBase = URI.create("http://127.0.0.1:" + gone.getLocalPort() + "/api");
+        }
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        // The first request starts the HTTP client; nothing listens at the provider's port, which is quick.
+        assertThatThrownBy(() -> closing.proxy().send(alice, account.id(), ProxyRequest.of("GET", "me")))
+                .isInstanceOfSatisfying(ProviderUnavailable.class,
+                        e -> assertThat(e.code()).isEqualTo(ProviderUnavailable.UNREACHABLE));
+        Set<Thread> started = new HashSet<>(Thread.getAllStackTraces().keySet());
+        started.removeAll(before);
+        assertThat(started).as("the HTTP client's selector").anyMatch(t -> t.getName().contains("SelectorManager"));
+
+        closing.close(); // the test still holds the hub, as an embedder's field would
+
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (started.stream().anyMatch(Thread::isAlive) && System.nanoTime() < until) {
+            System.gc(); // the JDK's selector thread ends once its client is no longer referenced
+            Thread.sleep(200);
+        }
+        assertThat(started.stream().filter(Thread::isAlive).map(Thread::getName))
+                .as("threads the proxy started, still alive after close").isEmpty();
+        assertThatThrownBy(() -> closing.proxy().send(alice, account.id(), ProxyRequest.of("GET", "me")))
+                .isInstanceOf(HubClosedException.class);
     }
 
     private Hub hubWith(Duration callTimeout, int callThreads) {
