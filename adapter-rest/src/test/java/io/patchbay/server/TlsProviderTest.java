@@ -2,21 +2,16 @@ package io.patchbay.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.patchbay.testkit.TrustedTestAuthority;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import okhttp3.tls.HandshakeCertificates;
-import okhttp3.tls.HeldCertificate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,41 +22,19 @@ import org.junit.jupiter.api.io.TempDir;
  * JVM's trust store, pointed at a test authority) and name the host the base URL names.
  */
 class TlsProviderTest {
-    static final String[] TRUST_PROPERTIES = {"javax.net.ssl.trustStore", "javax.net.ssl.trustStorePassword",
-            "javax.net.ssl.trustStoreType"};
-    static final Map<String, String> saved = new HashMap<>();
-    static HeldCertificate authority;
+    static TrustedTestAuthority authority;
 
     @TempDir
     static Path trust;
 
     @BeforeAll
     static void trustATestAuthority() throws IOException, GeneralSecurityException {
-        authority = new HeldCertificate.Builder().certificateAuthority(0).commonName("Patchbay test CA").build();
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setCertificateEntry("test-ca", authority.certificate());
-        Path file = trust.resolve("trust.p12");
-        try (OutputStream out = Files.newOutputStream(file)) {
-            store.store(out, "changeit".toCharArray());
-        }
-        for (String name : TRUST_PROPERTIES) {
-            saved.put(name, System.getProperty(name));
-        }
-        System.setProperty("javax.net.ssl.trustStore", file.toString());
-        System.setProperty("javax.net.ssl.trustStorePassword", "changeit");
-        System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+        authority = TrustedTestAuthority.install(trust);
     }
 
     @AfterAll
     static void restoreTrust() {
-        saved.forEach((name, value) -> {
-            if (value == null) {
-                System.clearProperty(name);
-            } else {
-                System.setProperty(name, value);
-            }
-        });
+        authority.close();
     }
 
     @Test
@@ -103,11 +76,8 @@ class TlsProviderTest {
 
     /** A Toggl-like provider over TLS with a certificate for {@code host} from the test authority. */
     private static MockWebServer provider(String host) throws IOException {
-        HeldCertificate certificate = new HeldCertificate.Builder().addSubjectAlternativeName(host)
-                .signedBy(authority).build();
         MockWebServer server = new MockWebServer();
-        server.useHttps(new HandshakeCertificates.Builder().heldCertificate(certificate, authority.certificate())
-                .build().sslSocketFactory());
+        server.useHttps(authority.serverCertificates(host).sslSocketFactory());
         server.setDispatcher(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {

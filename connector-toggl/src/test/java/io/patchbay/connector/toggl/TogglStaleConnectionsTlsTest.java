@@ -9,14 +9,11 @@ import io.patchbay.spi.ActionCall;
 import io.patchbay.spi.ActionResult;
 import io.patchbay.spi.Connector;
 import io.patchbay.testkit.IdleClosingProxy;
+import io.patchbay.testkit.TrustedTestAuthority;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 import okhttp3.Protocol;
 import okhttp3.tls.HandshakeCertificates;
-import okhttp3.tls.HeldCertificate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
@@ -43,9 +39,7 @@ class TogglStaleConnectionsTlsTest {
     /** Longer than the connector's call timeout (3 s), as providers keep idle connections 5 to 60 s. */
     private static final Duration LONG_IDLE_CLOSE = Duration.ofSeconds(5);
     private static final String TIME_ENTRIES = "/api/v9/workspaces/2001/time_entries";
-    private static final String[] TRUST_PROPERTIES = {"javax.net.ssl.trustStore", "javax.net.ssl.trustStorePassword",
-            "javax.net.ssl.trustStoreType"};
-    private static final Map<String, String> saved = new HashMap<>();
+    private static TrustedTestAuthority authority;
     private static HandshakeCertificates serverCertificates;
 
     @TempDir
@@ -65,36 +59,13 @@ class TogglStaleConnectionsTlsTest {
 
     @BeforeAll
     static void trustATestAuthority() throws IOException, GeneralSecurityException {
-        HeldCertificate authority = new HeldCertificate.Builder().certificateAuthority(0)
-                .commonName("Patchbay test CA").build();
-        HeldCertificate certificate = new HeldCertificate.Builder().addSubjectAlternativeName("127.0.0.1")
-                .signedBy(authority).build();
-        serverCertificates = new HandshakeCertificates.Builder()
-                .heldCertificate(certificate, authority.certificate()).build();
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setCertificateEntry("test-ca", authority.certificate());
-        Path file = trust.resolve("trust.p12");
-        try (OutputStream out = Files.newOutputStream(file)) {
-            store.store(out, "changeit".toCharArray());
-        }
-        for (String name : TRUST_PROPERTIES) {
-            saved.put(name, System.getProperty(name));
-        }
-        System.setProperty("javax.net.ssl.trustStore", file.toString());
-        System.setProperty("javax.net.ssl.trustStorePassword", "changeit");
-        System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+        authority = TrustedTestAuthority.install(trust);
+        serverCertificates = authority.serverCertificates("127.0.0.1");
     }
 
     @AfterAll
     static void restoreTrust() {
-        saved.forEach((name, value) -> {
-            if (value == null) {
-                System.clearProperty(name);
-            } else {
-                System.setProperty(name, value);
-            }
-        });
+        authority.close();
     }
 
     /** The fake over TLS, the idle-closing proxy in front of it and a connector pointed at the proxy. */
