@@ -1,5 +1,6 @@
 package io.patchbay.core.catalog;
 
+import io.patchbay.core.DaemonThreads;
 import io.patchbay.core.HubClosedException;
 import io.patchbay.spi.Connector;
 import io.patchbay.spi.ConnectorException;
@@ -23,7 +24,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -82,7 +82,7 @@ public final class ConnectorCalls implements AutoCloseable {
         this.threads = threads;
         this.slots = new Semaphore(threads, true);
         this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                threadFactory("patchbay-connector-" + POOLS.incrementAndGet() + "-"));
+                DaemonThreads.named("patchbay-connector-" + POOLS.incrementAndGet() + "-"));
     }
 
     public Duration timeout() {
@@ -329,14 +329,5 @@ public final class ConnectorCalls implements AutoCloseable {
         executor.shutdownNow();
         // Wakes the callers waiting for a slot, who then find the hub closed.
         slots.release(Integer.MAX_VALUE / 2);
-    }
-
-    private static ThreadFactory threadFactory(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, prefix + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

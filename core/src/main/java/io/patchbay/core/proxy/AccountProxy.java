@@ -1,5 +1,6 @@
 package io.patchbay.core.proxy;
 
+import io.patchbay.core.DaemonThreads;
 import io.patchbay.core.HubClosedException;
 import io.patchbay.core.account.AccountVault;
 import io.patchbay.core.account.LinkedAccount;
@@ -40,7 +41,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -62,6 +62,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class AccountProxy implements AutoCloseable {
     /** Answers larger than this are refused rather than held in memory, as the server's proxy does. */
     public static final int MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+    private static final AtomicInteger CLIENTS = new AtomicInteger();
     /** Connecting may take at most this (and never more than the call timeout), as a connector's context has it. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final String TOKEN_CHARS = "!#$%&'*+-.^_`|~";
@@ -69,8 +70,6 @@ public final class AccountProxy implements AutoCloseable {
     private final ConnectorCatalog catalog;
     private final AccountVault vault;
     private final ConnectorCalls calls;
-    private static final AtomicInteger CLIENTS = new AtomicInteger();
-
     /** Made on first use: a hub that never proxies starts no HTTP client threads. */
     private volatile HttpClient client;
     /** The client's own threads, ours to end: JDK 17's HttpClient has no close. */
@@ -336,7 +335,7 @@ public final class AccountProxy implements AutoCloseable {
                 }
                 made = client;
                 if (made == null) {
-                    clientThreads = Executors.newCachedThreadPool(daemonThreads(
+                    clientThreads = Executors.newCachedThreadPool(DaemonThreads.named(
                             "patchbay-proxy-" + CLIENTS.incrementAndGet() + "-"));
                     // HTTP/1.1 as the server's proxy speaks it; redirects are answers the caller sees, not followed
                     // with the account's credentials to wherever they point.
@@ -367,15 +366,6 @@ public final class AccountProxy implements AutoCloseable {
             clientThreads.shutdownNow();
             clientThreads = null;
         }
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, prefix + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     private static String printable(String value) {
