@@ -54,8 +54,7 @@ public final class CallSecrets {
      * every connector method that handles credentials under it.
      */
     public static <T> T during(List<String> secrets, Supplier<T> work) {
-        List<String> held = secrets.stream().filter(s -> s.length() >= MIN_LENGTH)
-                .flatMap(s -> SecretForms.of(s).stream()).distinct().toList();
+        List<String> held = forms(secrets);
         held.forEach(secret -> HELD.merge(secret, new Held(1, 0),
                 (before, one) -> new Held(before.calls() + 1, before.endedNanos())));
         try {
@@ -65,6 +64,15 @@ public final class CallSecrets {
             held.forEach(secret -> HELD.computeIfPresent(secret, (k, h) -> new Held(h.calls() - 1, now)));
             purge(now);
         }
+    }
+
+    /**
+     * The values to look for: each secret of at least {@link #MIN_LENGTH} characters in every {@link SecretForms form}
+     * a provider or a library writes it back in, without repeats.
+     */
+    public static List<String> forms(List<String> secrets) {
+        return secrets.stream().filter(s -> s.length() >= MIN_LENGTH).flatMap(s -> SecretForms.of(s).stream())
+                .distinct().toList();
     }
 
     /**

@@ -31,8 +31,7 @@ public final class SecretScrubber {
 
     /** For {@code secrets} as {@link CallSecrets#of} gives them; values shorter than its minimum are left. */
     public static SecretScrubber of(List<String> secrets) {
-        return new SecretScrubber(secrets.stream().filter(s -> s.length() >= CallSecrets.MIN_LENGTH)
-                .flatMap(s -> SecretForms.of(s).stream()).distinct().toList());
+        return new SecretScrubber(CallSecrets.forms(secrets));
     }
 
     /** {@code text} with the secrets masked; {@code text} itself when none occurs. */

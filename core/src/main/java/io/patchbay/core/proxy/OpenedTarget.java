@@ -5,10 +5,10 @@ import io.patchbay.core.account.LinkedAccount;
 import io.patchbay.core.catalog.CallSecrets;
 import io.patchbay.core.catalog.ConnectorCalls;
 import io.patchbay.core.catalog.ConnectorCatalog;
-import io.patchbay.spi.SecretForms;
 import io.patchbay.spi.Connector;
 import io.patchbay.spi.Credentials;
 import io.patchbay.spi.ProxyTarget;
+import io.patchbay.spi.SecretForms;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -62,15 +62,11 @@ public record OpenedTarget(LinkedAccount account, ProxyTarget target, SecretMask
      */
     static List<String> secretValues(List<String> secretFields, Map<String, String> headers,
                                      Set<String> nonSecretHeaders) {
-        return Stream.concat(secretFields.stream(),
-                        headers.entrySet().stream()
-                                .filter(h -> !nonSecretHeaders.contains(h.getKey().toLowerCase(Locale.ROOT)))
-                                .flatMap(h -> Stream.of(h.getValue(), withoutScheme(h.getValue()))))
-                .filter(value -> value.length() >= CallSecrets.MIN_LENGTH)
-                .flatMap(value -> SecretForms.of(value).stream())
-                .map(SecretMasking::latin1View)
-                .distinct()
+        List<String> values = Stream.concat(secretFields.stream(), headers.entrySet().stream()
+                        .filter(h -> !nonSecretHeaders.contains(h.getKey().toLowerCase(Locale.ROOT)))
+                        .flatMap(h -> Stream.of(h.getValue(), withoutScheme(h.getValue()))))
                 .toList();
+        return CallSecrets.forms(values).stream().map(SecretMasking::latin1View).distinct().toList();
     }
 
     /** The credentials of an auth header value ({@code Basic <base64>}, {@code Bearer <token>}): after the scheme. */
