@@ -76,8 +76,8 @@ public final class LinkService {
         LinkRequest request = asked.teamId().isPresent() || viewer.teamId().isEmpty() ? asked
                 : new LinkRequest(asked.connectorId(), asked.credentials(), asked.workspaceId(), asked.label(),
                         asked.ownerId(), viewer.teamId(), asked.visibility());
+        // The viewer's own ids were checked where it was made; the request's are checked here.
         List<FieldError> inputErrors = new ArrayList<>();
-        Ids.check("tenant_id", viewer.tenantId()).ifPresent(inputErrors::add);
         Ids.check("owner_id", request.ownerId()).ifPresent(inputErrors::add);
         request.teamId().flatMap(t -> Ids.check("team_id", t)).ifPresent(inputErrors::add);
         if (viewer.ownerId().isPresent() && !viewer.ownerId().get().equals(request.ownerId())) {
