@@ -27,19 +27,19 @@ public final class ProxyPathMasking {
     }
 
     /**
-     * {@code path} with {@code secrets} and opaque tokens masked; {@code path} itself when there are none.
+     * {@code path} with {@code secrets} masked; {@code path} itself when none occurs. The opaque tokens are masked
+     * where any path is printed for a log line ({@link RequestLog#printable}, {@link #opaque}), once.
      *
      * @param secrets the account's secret values in their forms, as the Latin-1 views of their UTF-8 bytes the proxy
      *                masks answers with (a path's bytes beyond ASCII are read so); empty when the account is not known
      */
     public static String mask(String path, List<String> secrets) {
-        String masked = path;
-        if (secrets.stream().anyMatch(path::contains)) {
-            // Longest first: a form that holds another (the header "Basic+<base64>" holds its base64) goes whole.
-            masked = SecretMasking.mask(path, secrets.stream()
-                    .sorted(Comparator.comparingInt(String::length).reversed()).toList());
+        if (secrets.stream().noneMatch(path::contains)) {
+            return path;
         }
-        return opaque(masked);
+        // Longest first: a form that holds another (the header "Basic+<base64>" holds its base64) goes whole.
+        return SecretMasking.mask(path, secrets.stream().sorted(Comparator.comparingInt(String::length).reversed())
+                .toList());
     }
 
     /** A proxy path with its opaque tokens masked; any other path, and one without such tokens, as it is. */

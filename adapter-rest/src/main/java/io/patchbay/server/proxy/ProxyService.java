@@ -67,9 +67,9 @@ public final class ProxyService implements EdgeRoute {
     /** HEAD goes to the provider as HEAD, as for every GET route of the API. */
     private static final Set<String> METHODS = ProxyRules.METHODS;
     private static final String ALLOWED = String.join(", ", METHODS.stream().sorted().toList());
-    /** Answers larger than this are refused rather than held in memory, as the embedders' proxy does. */
     /** The upstream timer's status for an answer that cannot be passed on (too large, malformed, corrupt). */
     private static final String INVALID_ANSWER = "invalid_answer";
+    /** Answers larger than this are refused rather than held in memory, as the embedders' proxy does. */
     static final int MAX_RESPONSE_BYTES = AccountProxy.MAX_RESPONSE_BYTES;
     /** Providers' keep-alive timeouts are seldom under 15 s (nginx: 75 s); a GET that meets a closed one is retried. */
     static final Duration PROVIDER_IDLE_TIMEOUT = Duration.ofSeconds(15);
