@@ -227,7 +227,7 @@ final class Database implements AutoCloseable {
         DatabaseFile file = null;
         if (dialect == Dialect.SQLITE) {
             // Taken once the pool holds the file open: that is the file SQLite writes to from now on.
-            Path path = Path.of(StorageConfig.sqliteFile(config.jdbcUrl())).toAbsolutePath();
+            Path path = config.databaseFile().orElseThrow();
             try {
                 file = DatabaseFile.opened(path);
             } catch (IOException e) {

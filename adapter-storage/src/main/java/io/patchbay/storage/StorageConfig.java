@@ -120,12 +120,12 @@ public record StorageConfig(String jdbcUrl, Optional<String> user, Optional<Stri
     }
 
     /** The SQLite database file, absolute; empty for PostgreSQL. */
-    public Optional<Path> databaseFile() {
+    Optional<Path> databaseFile() {
         return sqlite() ? Optional.of(Path.of(sqliteFile(jdbcUrl)).toAbsolutePath()) : Optional.empty();
     }
 
     /** This configuration, with a missing keyset file refused rather than generated. */
-    public StorageConfig withoutKeysetGeneration() {
+    StorageConfig withoutKeysetGeneration() {
         return new StorageConfig(jdbcUrl, user, password, keyset, false, poolSize, missingKeysetHint,
                 statementTimeout);
     }
