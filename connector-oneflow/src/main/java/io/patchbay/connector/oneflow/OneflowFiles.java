@@ -1,5 +1,6 @@
 package io.patchbay.connector.oneflow;
 
+import io.patchbay.connector.support.Deadline;
 import io.patchbay.spi.ActionCall;
 import io.patchbay.spi.FieldError;
 import io.patchbay.spi.InputRejected;

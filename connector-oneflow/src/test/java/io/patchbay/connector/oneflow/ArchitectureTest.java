@@ -20,8 +20,8 @@ class ArchitectureTest {
     void connectorUsesOnlyTheSpiOfPatchbay() {
         noClasses().should().dependOnClassesThat().resideInAPackage("io.patchbay.core..").check(MAIN);
         classes().should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.patchbay.spi..",
-                "io.patchbay.connector.oneflow..", "retrofit2..", "okhttp3..", "okio..", "com.squareup.moshi..",
-                "dev.failsafe..").check(MAIN);
+                "io.patchbay.connector.oneflow..", "io.patchbay.connector.support..", "retrofit2..", "okhttp3..",
+                "okio..", "com.squareup.moshi..", "dev.failsafe..").check(MAIN);
     }
 
     @Test

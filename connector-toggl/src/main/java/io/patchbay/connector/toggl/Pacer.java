@@ -1,5 +1,6 @@
 package io.patchbay.connector.toggl;
 
+import io.patchbay.connector.support.Deadline;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;

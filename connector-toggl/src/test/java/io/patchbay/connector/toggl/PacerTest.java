@@ -2,6 +2,7 @@ package io.patchbay.connector.toggl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.patchbay.connector.support.Deadline;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -22,7 +22,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Toggl (or a load balancer in front of it) closes keep-alive connections that sat idle, while the connector still
- * pools them: a request on such a connection never reached Toggl and must not come back as a Toggl failure.
+ * pools them: a request on such a connection never reached Toggl and must not come back as a Toggl failure. The
+ * connector's client is built with the support library's {@code StaleConnections}, whose own tests cover TLS and
+ * HTTP/2. OkHttp's own retry would also pass these two; the write-once half of the wiring shows in
+ * {@link TogglFaultsTest#aWriteWhoseConnectionDropsAfterTogglAppliedItIsSentOnceAndTheErrorSaysItMayHaveHappened}.
  */
 class TogglStaleConnectionsTest {
     private static final Duration IDLE_CLOSE = Duration.ofMillis(400);

@@ -20,9 +20,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Oneflow (or a load balancer in front of it) closes keep-alive connections that sat idle, while the connector still
- * pools them: a request on such a connection never reached Oneflow and must not come back as an Oneflow failure.
+ * pools them: a request on such a connection never reached Oneflow and must not come back as an Oneflow failure. The
+ * connector's client is built with the support library's {@code StaleConnections}, whose own tests cover TLS and
+ * HTTP/2. OkHttp's own retry would also pass these two; the write-once half of the wiring shows in
+ * {@link WriteActionsTest#createWhoseConnectionDropsIsSentOnceAndTheErrorSaysItMayHaveHappened}.
  */
-class StaleConnectionsTest {
+class OneflowStaleConnectionsTest {
     private static final Duration IDLE_CLOSE = Duration.ofMillis(400);
     private static final Credentials ADMIN = TestContexts.credentials(FakeOneflow.TOKEN, FakeOneflow.ADMIN_EMAIL);
     private static FakeOneflow fake;
