@@ -4,6 +4,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Stage;
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -328,9 +329,14 @@ public final class PatchbayServer implements AutoCloseable {
             app.unsafe.routes.head(get.path, get.handler);
         }
         // Jetty measures a body only when it fits its buffer; a longer GET is sent chunked, and its HEAD would go
-        // without a length. The answer is in memory, so the HEAD states the GET's length (RFC 9110 section 8.6).
+        // without a length. The answer is in memory, so the HEAD states the GET's length (RFC 9110 section 8.6),
+        // unless the client accepts a coding: the HEAD is then compressed as the GET would be, and the length of
+        // the compressed body is Jetty's to state (stating the uncompressed one made Jetty fail the answer).
+        CompressionStrategy compression = app.unsafe.http.compressionStrategy;
         app.unsafe.routes.after(ctx -> {
             if (ctx.method() == HandlerType.HEAD && ctx.res().getHeader("Content-Length") == null
+                    && compression.findMatchingCompressor(Objects.requireNonNullElse(ctx.header("Accept-Encoding"),
+                            "")) == null
                     && ctx.resultInputStream() instanceof java.io.ByteArrayInputStream body) {
                 ctx.header("Content-Length", Integer.toString(body.available()));
             }

@@ -336,6 +336,27 @@ class RestContractTest extends ServerWithFakeTogglTest {
     }
 
     @Test
+    void headAnswersLikeAGzippedGetForAClientThatAcceptsGzip() {
+        link();
+        try (LogCapture log = new LogCapture()) {
+            for (String path : List.of("/openapi.json", "/connect.js", "/v1/connectors", "/v1/accounts")) {
+                Api.Response get = api.get(path).token(key).header("Accept-Encoding", "gzip").send();
+                assertThat(get.status()).as(path).isEqualTo(200);
+                Api.Response head = api.method("HEAD", path).token(key).header("Accept-Encoding", "gzip").send();
+                assertThat(head.status()).as(path).isEqualTo(200);
+                assertThat(head.body()).as(path).isEmpty();
+                assertThat(head.header("Content-Encoding")).as(path).isEqualTo(get.header("Content-Encoding"));
+                // RFC 9110 section 8.6: a length, when stated, is the one the GET's (compressed) body has.
+                head.header("Content-Length").ifPresent(length ->
+                        assertThat(java.util.Optional.of(length)).as(path).isEqualTo(get.header("Content-Length")));
+            }
+            assertThat(log.lines()).noneMatch(line -> line.contains("content-length") || line.contains(" 500 "));
+        }
+        assertThat(api.get("/openapi.json").header("Accept-Encoding", "gzip").send().header("Content-Encoding"))
+                .as("a large answer is compressed for a client that accepts it").contains("gzip");
+    }
+
+    @Test
     void badPathEncodingsAreProblemsNotErrorPages() {
         for (String path : List.of("/v1/accounts/%ZZ", "/v1/accounts/%C3", "/v1/accounts/%", "/v1/conn%E9ctors",
                 "/health/%ZZ", "/v1/accounts/acc%00x", "/v1/accounts/acc%0Ax/actions/list_projects",
