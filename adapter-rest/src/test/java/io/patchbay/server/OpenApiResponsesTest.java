@@ -304,6 +304,23 @@ class OpenApiResponsesTest {
                 .isEmpty();
     }
 
+    /**
+     * Java clients read an integer without a format as {@code Integer}: one that may exceed it (Tink key ids are
+     * unsigned 32-bit; counts and versions are the server's {@code long}) must say {@code int64}.
+     */
+    @Test
+    void integersBeyondInt32AreInt64() {
+        assertThat(objects(node -> node.path("type").asText().equals("integer")
+                && node.path("maximum").asLong(0) > Integer.MAX_VALUE
+                && !node.path("format").asText().equals("int64"))).as("integers that may exceed int32").isEmpty();
+        for (String pointer : List.of("/components/schemas/KeysetKey/properties/secrets",
+                "/components/schemas/KeysetStatus/properties/secrets_not_on_primary",
+                "/components/schemas/ReencryptResult/properties/reencrypted",
+                "/components/schemas/Account/properties/version")) {
+            assertThat(doc.at(pointer).path("format").asText()).as(pointer).isEqualTo("int64");
+        }
+    }
+
     /** The checker itself: a body that breaks its schema, or an undeclared status, must not pass. */
     @Test
     void theCheckRefusesWhatTheDocumentDoesNotDeclare() {
