@@ -321,6 +321,12 @@ class OpenApiResponsesTest {
         }
     }
 
+    /** An enum without a type is {@code unknown} or {@code Object} to generated clients. */
+    @Test
+    void everyEnumHasAType() {
+        assertThat(objects(node -> node.has("enum") && !node.has("type"))).as("enums without a type").isEmpty();
+    }
+
     /** The checker itself: a body that breaks its schema, or an undeclared status, must not pass. */
     @Test
     void theCheckRefusesWhatTheDocumentDoesNotDeclare() {
