@@ -110,6 +110,10 @@ class OpenApiResponsesTest {
             declared = doc.at(pointer);
         }
         checked.add(method + " " + path + " " + status);
+        if (response.header("Retry-After").isPresent()) {
+            assertThat(declared.path("headers").has("Retry-After")).as("%s %s %s declares the Retry-After it sends",
+                    method, path, status).isTrue();
+        }
         JsonNode content = declared.path("content");
         if (content.isMissingNode() || content.isEmpty()) {
             assertThat(response.body()).as("%s %s %s declares no body", method, path, status).isEmpty();
@@ -345,6 +349,29 @@ class OpenApiResponsesTest {
         }
         assertThat(untyped).isEmpty();
         assertThat(doc.at("/components/schemas/UpdateAccountRequest/minProperties").asInt()).isEqualTo(1);
+    }
+
+    /**
+     * The server sends Retry-After with every 429, 502 and 504 (a provider refusing or failing), every 503, and the
+     * 409 {@code session_busy} of a credential replacement: each operation that answers them declares the header.
+     */
+    @Test
+    void retryAfterIsDeclaredWhereverItIsSent() {
+        List<String> missing = new ArrayList<>();
+        doc.path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
+            op.getValue().path("responses").fields().forEachRemaining(answer -> {
+                boolean sends = List.of("429", "502", "503", "504").contains(answer.getKey())
+                        || answer.getKey().equals("409") && path.getKey().endsWith("/credentials");
+                JsonNode declared = answer.getValue();
+                if (declared.has("$ref")) {
+                    declared = doc.at(declared.get("$ref").asText().substring(1));
+                }
+                if (sends && !declared.path("headers").has("Retry-After")) {
+                    missing.add(op.getKey() + " " + path.getKey() + " " + answer.getKey());
+                }
+            });
+        }));
+        assertThat(missing).isEmpty();
     }
 
     /** The checker itself: a body that breaks its schema, or an undeclared status, must not pass. */
