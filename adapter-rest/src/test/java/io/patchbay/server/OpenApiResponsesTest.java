@@ -120,6 +120,9 @@ class OpenApiResponsesTest {
             return response;
         }
         String mediaType = response.header("Content-Type").orElse("").split(";")[0].trim();
+        if (!content.has(mediaType) && content.has("*/*")) {
+            return response; // a provider's answer passed on: any body
+        }
         assertThat(content.has(mediaType)).as("%s %s %s declares %s; the server sent %s", method, path, status,
                 content.fieldNames(), mediaType).isTrue();
         Schema schema = schemas.getSchema(SchemaLocation.of(DOC_URI + "#" + pointer + "/content/"
@@ -210,6 +213,14 @@ class OpenApiResponsesTest {
                 api.get(path + "/proxy/api/v9/me/../me").token(key).send());
         conforms("POST", "/v1/accounts/{account_id}/proxy/{path}",
                 api.post(path + "/proxy/api/v9/me/reset_token").token(key).send());
+        // The provider's own answers, its success and its refusals alike, with their bodies.
+        Api.Response me = conforms("GET", "/v1/accounts/{account_id}/proxy/{path}",
+                api.get(path + "/proxy/api/v9/me").token(key).send());
+        assertThat(me.status()).isEqualTo(200);
+        Api.Response missing = conforms("GET", "/v1/accounts/{account_id}/proxy/{path}",
+                api.get(path + "/proxy/api/v9/nothing-here").token(key).send());
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.header("Content-Type").orElse("")).doesNotContain("problem+json");
         conforms("DELETE", "/v1/accounts/{account_id}", api.delete(path).token(key).header("If-Match", "\"0\"")
                 .send());
         conforms("DELETE", "/v1/accounts/{account_id}", api.delete(path).token(key).send());

@@ -476,7 +476,30 @@ class RestContractTest extends ServerWithFakeTogglTest {
         Map<String, Object> pathParameter = ((List<Map<String, Object>>) proxy.get("parameters")).stream()
                 .filter(p -> "path".equals(p.get("name"))).findFirst().orElseThrow();
         assertThat(pathParameter.get("x-patchbay-raw-path")).isEqualTo(true);
-        assertThat((String) pathParameter.get("description")).contains("%2F").contains("query");
+        assertThat((String) pathParameter.get("description")).contains("%2F").contains("query")
+                .contains("unencoded");
+        // Any provider query: one free-form object, each member a parameter of its own.
+        Map<String, Object> query = ((List<Map<String, Object>>) proxy.get("parameters")).stream()
+                .filter(p -> "query".equals(p.get("in"))).findFirst().orElseThrow();
+        assertThat(query).containsEntry("style", "form").containsEntry("explode", true);
+        assertThat((Map<String, Object>) query.get("schema")).containsEntry("type", "object")
+                .containsEntry("additionalProperties", Map.of("type", "string"));
+        Map<String, Object> responses = (Map<String, Object>) doc.at("components.responses");
+        for (String method : List.of("get", "post", "put", "patch", "delete")) {
+            ((Map<String, Map<String, Object>>) ((Map<String, Object>) proxy.get(method)).get("responses"))
+                    .forEach((status, declared) -> {
+                        Map<String, Object> answer = declared.containsKey("$ref") ? (Map<String, Object>) responses
+                                .get(((String) declared.get("$ref")).substring("#/components/responses/".length()))
+                                : declared;
+                        // The provider's own answer may have any status: its body is declared, whatever its type.
+                        assertThat((Map<String, Object>) answer.get("content")).as(method + " " + status)
+                                .containsKey("*/*");
+                        if (!status.equals("default")) {
+                            assertThat((Map<String, Object>) answer.get("content")).as(method + " " + status)
+                                    .containsKey("application/problem+json");
+                        }
+                    });
+        }
     }
 
     @Test
