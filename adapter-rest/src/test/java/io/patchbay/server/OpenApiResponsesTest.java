@@ -161,6 +161,10 @@ class OpenApiResponsesTest {
                 api.get("/v1/connectors/oneflow/actions").token(key).send());
         conforms("GET", "/v1/connectors", api.get("/v1/connectors?limit=5").token(key).send());
         conforms("GET", "/v1/connectors", api.get("/v1/connectors").send());
+        // A method the path does not take: each of its operations declares the 405.
+        Api.Response wrongMethod = conforms("GET", "/v1/connectors",
+                api.method("DELETE", "/v1/connectors").token(key).send());
+        assertThat(wrongMethod.status()).isEqualTo(405);
         conforms("POST", "/v1/connectors/{connector_id}/check", api.post("/v1/connectors/toggl/check").token(key)
                 .json(Map.of("credentials", Map.of("api_token", FakeToggl.ALICE.apiToken()))).send());
         conforms("POST", "/v1/connectors/{connector_id}/check", api.post("/v1/connectors/toggl/check").token(key)
@@ -283,7 +287,7 @@ class OpenApiResponsesTest {
             }
             for (Iterator<Map.Entry<String, JsonNode>> ops = path.getValue().fields(); ops.hasNext(); ) {
                 Map.Entry<String, JsonNode> op = ops.next();
-                for (String status : List.of("400", "408", "413", "414", "417", "431", "500", "503")) {
+                for (String status : List.of("400", "405", "408", "413", "414", "417", "431", "500", "503")) {
                     if (!op.getKey().equals("parameters") && !op.getValue().path("responses").has(status)) {
                         missing.add(op.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path.getKey() + " "
                                 + status);
