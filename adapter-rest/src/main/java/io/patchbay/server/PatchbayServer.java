@@ -205,6 +205,7 @@ public final class PatchbayServer implements AutoCloseable {
             List<RouteGroup> groups = ROUTE_GROUPS.stream().<RouteGroup>map(injector::getInstance).toList();
             groups.forEach(group -> group.register(app.unsafe.routes));
             answerHeadLikeGet(app);
+            describeBodies(app);
             parallel.routes().set(app.unsafe.internalRouter.allHttpHandlers().stream()
                     .filter(e -> e.endpoint.method.isHttpMethod()).toList());
             RequestShape shape = new RequestShape(groups);
@@ -339,6 +340,19 @@ public final class PatchbayServer implements AutoCloseable {
                             "")) == null
                     && ctx.resultInputStream() instanceof java.io.ByteArrayInputStream body) {
                 ctx.header("Content-Length", Integer.toString(body.available()));
+            }
+        });
+    }
+
+    /**
+     * Whether an answer is compressed depends on the caller's Accept-Encoding (and its size), so every answer says
+     * so to caches; an answer without a body (204) names no content type for it.
+     */
+    private static void describeBodies(Javalin app) {
+        app.unsafe.routes.after(ctx -> {
+            ctx.header("Vary", "Accept-Encoding");
+            if (ctx.statusCode() == 204) {
+                ctx.res().setContentType(null);
             }
         });
     }

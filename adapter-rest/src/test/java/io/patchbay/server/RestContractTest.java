@@ -357,6 +357,19 @@ class RestContractTest extends ServerWithFakeTogglTest {
     }
 
     @Test
+    void answersTellCachesTheyVaryByEncodingAndABodilessAnswerNamesNoContentType() {
+        String id = link();
+        for (String path : List.of("/openapi.json", "/connect.js", "/v1/connectors", "/v1/accounts/" + id)) {
+            Api.Response answer = api.get(path).token(key).header("Accept-Encoding", "gzip").send();
+            assertThat(answer.header("Vary")).as(path).hasValueSatisfying(vary -> assertThat(vary)
+                    .containsIgnoringCase("Accept-Encoding"));
+        }
+        Api.Response deleted = api.method("DELETE", "/v1/accounts/" + id).token(key).send();
+        assertThat(deleted.status()).isEqualTo(204);
+        assertThat(deleted.header("Content-Type")).isEmpty();
+    }
+
+    @Test
     void badPathEncodingsAreProblemsNotErrorPages() {
         for (String path : List.of("/v1/accounts/%ZZ", "/v1/accounts/%C3", "/v1/accounts/%", "/v1/conn%E9ctors",
                 "/health/%ZZ", "/v1/accounts/acc%00x", "/v1/accounts/acc%0Ax/actions/list_projects",
@@ -379,7 +392,8 @@ class RestContractTest extends ServerWithFakeTogglTest {
                 api.get("/v1/accounts").token(key).send(), api.get("/v1/accounts/nope").token(key).send(),
                 api.get("/v1/connectors").send(), api.get("/v1/nothing-here").send(),
                 api.get("/v1/accounts?x=1").token(key).send(),
-                api.get("/v1/accounts/" + id + "/proxy/api/v9/me").token(key).send())) {
+                api.get("/v1/accounts/" + id + "/proxy/api/v9/me").token(key).send(),
+                api.get("/v1/accounts/" + "x".repeat(9000)).token(key).send())) {
             assertThat(answer.header("Cache-Control")).as(answer.toString()).contains("no-store");
         }
 

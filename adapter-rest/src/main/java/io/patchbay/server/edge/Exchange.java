@@ -177,6 +177,8 @@ public final class Exchange {
         FullHttpResponse response = new DefaultFullHttpResponse(version, HttpResponseStatus.valueOf(problem.status()),
                 Unpooled.wrappedBuffer(Problems.document(problem, instance).getBytes(StandardCharsets.UTF_8)));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, Problems.CONTENT_TYPE);
+        // Also for a request line too long or too garbled to tell whether it was an API path.
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         problem.headers().forEach(response.headers()::set);
         return response;
     }
