@@ -340,6 +340,29 @@ class OpenApiResponsesTest {
         }
     }
 
+    /** The request members the server bounds state the server's bounds, in characters (code points) as it counts. */
+    @Test
+    void requestTextMembersStateTheServersBounds() {
+        Map<String, Integer> maxima = Map.of(
+                "LinkRequest/properties/owner_id", io.patchbay.core.Ids.MAX_LENGTH,
+                "LinkRequest/properties/team_id", io.patchbay.core.Ids.MAX_LENGTH,
+                "LinkRequest/properties/label", io.patchbay.core.account.Labels.MAX_LENGTH,
+                "CreateSessionRequest/properties/owner_id", io.patchbay.core.Ids.MAX_LENGTH,
+                "CreateSessionRequest/properties/team_id", io.patchbay.core.Ids.MAX_LENGTH,
+                "CreateSessionRequest/properties/label", io.patchbay.core.account.Labels.MAX_LENGTH,
+                "UpdateAccountRequest/properties/label", io.patchbay.core.account.Labels.MAX_LENGTH,
+                "CreateApiKeyRequest/properties/name", 100);
+        maxima.forEach((member, max) -> {
+            JsonNode schema = doc.at("/components/schemas/" + member);
+            assertThat(schema.path("minLength").asInt(0)).as(member).isEqualTo(1);
+            assertThat(schema.path("maxLength").asInt(0)).as(member).isEqualTo(max);
+        });
+        String tooLong = "o".repeat(io.patchbay.core.Ids.MAX_LENGTH + 1);
+        Api.Response refused = api.post("/v1/connect-sessions").token(key)
+                .json(Map.of("owner_id", tooLong, "allowed_connectors", List.of("toggl"))).send();
+        assertThat(refused.status()).isEqualTo(422);
+    }
+
     /** An enum without a type is {@code unknown} or {@code Object} to generated clients. */
     @Test
     void everyEnumHasAType() {
