@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
@@ -328,6 +329,20 @@ public final class KeyRotation {
         return h.createQuery("SELECT COUNT(*) FROM linked_account WHERE secret_key_id = :key")
                 .bind("key", keyId)
                 .mapTo(Long.class).one();
+    }
+
+    /** How many stored secrets each of {@code keyIds} seals (ids no secret uses are left out); one index read. */
+    static Map<Long, Long> secretsUnder(Database db, Set<Long> keyIds) {
+        Map<Long, Long> counts = new TreeMap<>();
+        if (keyIds.isEmpty()) {
+            return counts;
+        }
+        db.read(h -> h.createQuery("SELECT secret_key_id, COUNT(*) AS n FROM linked_account "
+                        + "WHERE secret_key_id IN (<ids>) GROUP BY secret_key_id")
+                .bindList("ids", List.copyOf(keyIds))
+                .map((rs, ctx) -> counts.put(rs.getLong(1), rs.getLong(2)))
+                .list());
+        return counts;
     }
 
     static Map<Long, Long> secretsPerKey(Database db) {

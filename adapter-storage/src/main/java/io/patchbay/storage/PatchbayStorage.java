@@ -87,7 +87,7 @@ public final class PatchbayStorage implements AutoCloseable {
         Database db = Database.open(config, lockTimeout, create);
         try {
             TinkSecretCipher cipher = new TinkSecretCipher(new KeysetStore(config.keyset()), keyset(config, db),
-                    recheck);
+                    recheck, ids -> KeyRotation.secretsUnder(db, ids));
             verifyKeys(db, cipher);
             LOG.info("Storage ready: {} ({}), keyset {} with keys {}, primary {}",
                     StorageConfig.redact(config.jdbcUrl()), db.dialect(), config.keyset().describe(),
@@ -232,16 +232,20 @@ public final class PatchbayStorage implements AutoCloseable {
 
     /**
      * The database answers and the schema is at the version this code expects, and on SQLite the configured path
-     * still names the database file opened (not moved, deleted or replaced since): for health checks. Answers
-     * within 2 s.
+     * still names the database file opened (not moved, deleted or replaced since), and a keyset file still holds the
+     * keys stored secrets use: for health checks. Answers within 2 s.
      */
     public boolean ready() {
-        return db.ready();
+        return notReadyReason().isEmpty();
     }
 
-    /** Why the storage is not {@link #ready()} (naming, say, the SQLite file that went missing); empty when it is. */
+    /**
+     * Why the storage is not {@link #ready()} (naming, say, the SQLite file that went missing, or a keyset file that
+     * no longer holds the keys stored secrets use); empty when it is.
+     */
     public Optional<String> notReadyReason() {
-        return db.notReady();
+        Optional<String> database = db.notReady();
+        return database.isPresent() ? database : cipher.fileProblem();
     }
 
     Database database() {

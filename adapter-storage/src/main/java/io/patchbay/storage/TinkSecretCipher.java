@@ -52,6 +52,13 @@ final class TinkSecretCipher implements SecretCipher {
 
     private final KeysetStore store;
     /**
+     * Counts the stored secrets per key id among the given ids: a keyset file that lacks a key still in use is not
+     * adopted (it was replaced by another installation's keyset, or a backup older than the key).
+     */
+    private final Function<Set<Long>, Map<Long, Long>> secretsUnder;
+    /** Why the keyset file was last refused, while it is; null when the file holds the keys loaded. */
+    private volatile String fileRefused;
+    /**
      * Writers of secrets hold the read lock; removing a key takes the write lock, so no write of this instance can race
      * it (other instances on PostgreSQL: {@link #storingSealed}).
      */
@@ -67,14 +74,12 @@ final class TinkSecretCipher implements SecretCipher {
      */
     private final Map<Long, Long> missingReadAt = new ConcurrentHashMap<>();
 
-    TinkSecretCipher(KeysetStore store, KeysetHandle handle) {
-        this(store, handle, KEYSET_RECHECK);
-    }
-
-    TinkSecretCipher(KeysetStore store, KeysetHandle handle, Duration recheck) {
+    TinkSecretCipher(KeysetStore store, KeysetHandle handle, Duration recheck,
+                     Function<Set<Long>, Map<Long, Long>> secretsUnder) {
         this.store = Objects.requireNonNull(store, "store");
         this.keys = Keys.of(Objects.requireNonNull(handle, "handle"));
         this.recheckNanos = Objects.requireNonNull(recheck, "recheck").toNanos();
+        this.secretsUnder = Objects.requireNonNull(secretsUnder, "secretsUnder");
     }
 
     @Override
@@ -180,7 +185,10 @@ final class TinkSecretCipher implements SecretCipher {
         }
     }
 
-    /** Adopts the keyset as its source holds it now; keeps the current one when it cannot be read. */
+    /**
+     * Adopts the keyset as its source holds it now; keeps the current one when it cannot be read, or when it lacks keys
+     * that stored secrets use (then it is refused, logged at ERROR once and reported by {@link #fileProblem()}).
+     */
     synchronized Keys reload() {
         readAtNanos = System.nanoTime(); // also when the read fails: at most one attempt (and warning) per interval
         Keys current = keys;
@@ -191,6 +199,12 @@ final class TinkSecretCipher implements SecretCipher {
             KeysetHandle handle = store.read();
             Keys now = Keys.of(handle);
             if (now.ids().equals(current.ids()) && now.primaryId() == current.primaryId()) {
+                accepted();
+                return current;
+            }
+            Optional<String> lacking = lacksKeysInUse(now.ids());
+            if (lacking.isPresent()) {
+                refused(lacking.get());
                 return current;
             }
             keyChange.writeLock().lock();
@@ -199,6 +213,7 @@ final class TinkSecretCipher implements SecretCipher {
             } finally {
                 keyChange.writeLock().unlock();
             }
+            accepted();
             LOG.info("Reloaded the changed keyset {}: keys {}, primary {}", store.describe(), now.ids(),
                     now.primaryId());
             return now;
@@ -206,6 +221,52 @@ final class TinkSecretCipher implements SecretCipher {
             LOG.warn("Cannot read the keyset {} again, keeping the keys loaded: {}", store.describe(), e.getMessage());
             return current;
         }
+    }
+
+    /**
+     * Why a keyset with {@code ids} must not replace the keys loaded: it lacks some of them that stored secrets use
+     * (the check made at start, on the keys that would go). Keys no secret uses may go: that is a rotation.
+     */
+    private Optional<String> lacksKeysInUse(Set<Long> ids) {
+        Set<Long> leaving = new java.util.TreeSet<>(keys.ids());
+        leaving.removeAll(ids);
+        if (leaving.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<Long, Long> used = new java.util.TreeMap<>(secretsUnder.apply(leaving));
+        used.values().removeIf(count -> count == 0);
+        if (used.isEmpty()) {
+            return Optional.empty();
+        }
+        // No row count: the reason is logged once while it stays the same, and secrets keep being stored.
+        return Optional.of("the keyset " + store.describe() + " now lacks key ids " + used.keySet() + " that "
+                + "stored secrets are sealed with (it has " + new java.util.TreeSet<>(ids) + "): it was replaced by "
+                + "another keyset. The keys in use are kept; put the keyset that holds these keys back in place");
+    }
+
+    private void refused(String reason) {
+        if (!reason.equals(fileRefused)) {
+            LOG.error("Refusing the changed keyset: {}", reason);
+        }
+        fileRefused = reason;
+    }
+
+    private void accepted() {
+        if (fileRefused != null) {
+            LOG.info("The keyset {} holds the keys in use again", store.describe());
+            fileRefused = null;
+        }
+    }
+
+    /**
+     * Why the keyset file was refused (it lacks keys stored secrets use), read again first when the last read is
+     * older than the recheck interval; empty when it holds the keys in use.
+     */
+    Optional<String> fileProblem() {
+        if (store.writable() && System.nanoTime() - readAtNanos >= recheckNanos) {
+            reload();
+        }
+        return Optional.ofNullable(fileRefused);
     }
 
     /** Under the write lock: switches to {@code next}; keys it lacks still open for a grace period. */
@@ -375,7 +436,15 @@ final class TinkSecretCipher implements SecretCipher {
     synchronized Keys changeKeysWithin(Function<KeysetUpdate, KeysetHandle> work) {
         keyChange.writeLock().lock();
         try {
-            Keys after = Keys.of(work.apply(store::update));
+            Keys after = Keys.of(work.apply(change -> store.update(file -> {
+                // The file as it is now must still hold the keys in use: a change would otherwise adopt a keyset
+                // that was put in its place, as a reload would.
+                lacksKeysInUse(Set.copyOf(Keysets.keyIds(file))).ifPresent(reason -> {
+                    refused(reason);
+                    throw new StorageException("The keyset was not changed: " + reason);
+                });
+                return change.apply(file);
+            })));
             adopt(after);
             return after;
         } finally {

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -116,6 +117,61 @@ class KeysetTest {
                 .isInstanceOf(StorageException.class)
                 .hasMessageContaining("Refusing to start: 3 stored secrets are sealed with key ids [" + oldKey + "]")
                 .hasMessageContaining("does not contain (it has " + Keysets.keyIds(otherKeyset) + ")");
+    }
+
+    @Test
+    void aKeysetFileReplacedByAnotherKeysetWhileRunningIsRefusedAndTheKeysInUseAreKept() throws Exception {
+        Path data = dir.resolve("data");
+        Path file = data.resolve("keyset.json");
+        try (PatchbayStorage storage = PatchbayStorage.open(StorageConfig.embeddedDefault(data), Duration.ZERO);
+             Secrets.CapturedLogs logs = new Secrets.CapturedLogs()) {
+            String tenant = StoreFixtures.tenant();
+            String firstToken = Secrets.newToken();
+            LinkedAccount first = Secrets.link(storage, StoreFixtures.account(tenant), firstToken);
+            long key = storage.keyRotation().status().primaryKeyId();
+            String original = Files.readString(file);
+            String other = Keysets.generate();
+            Files.writeString(file, other);
+
+            String secondToken = Secrets.newToken();
+            LinkedAccount second = Secrets.link(storage, StoreFixtures.account(tenant), secondToken);
+
+            long sealedWith = storage.database().read(h -> h.createQuery(
+                    "SELECT secret_key_id FROM linked_account WHERE id = :id").bind("id", second.id())
+                    .mapTo(Long.class).one());
+            assertThat(sealedWith).as("still sealed with the key in use").isEqualTo(key);
+            assertThat(Secrets.open(storage, first)).isEqualTo(firstToken);
+            assertThat(storage.keyRotation().status().primaryKeyId()).isEqualTo(key);
+            assertThat(storage.notReadyReason()).hasValueSatisfying(reason -> assertThat(reason)
+                    .contains(file.toString(), "lacks key ids [" + key + "]"));
+            assertThat(logs.lines()).filteredOn(line -> line.startsWith("Refusing the changed keyset"))
+                    .singleElement().asString().contains(file.toString(), "[" + key + "]");
+            assertThatThrownBy(() -> storage.keyRotation().addPrimaryKey())
+                    .isInstanceOf(StorageException.class).hasMessageContaining("The keyset was not changed");
+            assertThat(Files.readString(file)).isEqualTo(other);
+
+            Files.writeString(file, original);
+            assertThat(storage.notReadyReason()).isEmpty();
+        }
+        try (PatchbayStorage restarted = PatchbayStorage.open(StorageConfig.embeddedDefault(data))) {
+            assertThat(restarted.ready()).isTrue();
+        }
+    }
+
+    @Test
+    void aKeysetFileThatDropsOnlyAKeyNoSecretUsesIsAdopted() throws Exception {
+        Path data = dir.resolve("data");
+        Path file = data.resolve("keyset.json");
+        try (PatchbayStorage storage = PatchbayStorage.open(StorageConfig.embeddedDefault(data), Duration.ZERO)) {
+            Secrets.link(storage, StoreFixtures.account(StoreFixtures.tenant()), Secrets.newToken());
+            long used = storage.keyRotation().status().primaryKeyId();
+            long unused = storage.keyRotation().addKey();
+            Files.writeString(file, Keysets.removeKey(Files.readString(file), unused));
+
+            assertThat(storage.keyRotation().status().keys()).extracting(KeyRotation.KeyUsage::keyId)
+                    .containsExactly(used);
+            assertThat(storage.notReadyReason()).isEmpty();
+        }
     }
 
     @Test

@@ -39,7 +39,7 @@ class TinkSecretCipherTest {
 
     private static TinkSecretCipher cipher(Shared shared, Duration recheck) {
         return new TinkSecretCipher(new KeysetStore(KeysetSource.file(shared.file())),
-                Keysets.parse(shared.loaded(), "test"), recheck);
+                Keysets.parse(shared.loaded(), "test"), recheck, ids -> java.util.Map.of());
     }
 
     @Test
