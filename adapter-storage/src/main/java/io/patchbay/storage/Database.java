@@ -482,12 +482,7 @@ final class Database implements AutoCloseable {
             if (writeLock == null) {
                 result = jdbi.inTransaction(callback);
             } else {
-                writeLock.lock();
-                try {
-                    result = jdbi.inTransaction(callback);
-                } finally {
-                    writeLock.unlock();
-                }
+                result = writeSqlite(callback);
             }
             if (writeFailure != null) {
                 writeFailure = null;
@@ -496,6 +491,38 @@ final class Database implements AutoCloseable {
             return result;
         } catch (RuntimeException e) {
             throw unavailableOr(e);
+        }
+    }
+
+    /**
+     * SQLite: one deadline, the busy timeout, covers both the wait behind this process's other writes and SQLite's
+     * busy wait for another program's lock; otherwise each queued write would wait its turn and then the whole busy
+     * timeout again.
+     */
+    private <T> T writeSqlite(HandleCallback<T, RuntimeException> callback) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BUSY_TIMEOUT_MILLIS);
+        try {
+            if (!writeLock.tryLock(BUSY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
+                throw StorageException.busy("The database is busy: the writes of this process ahead of this one "
+                        + "held the SQLite write lock for more than " + BUSY_TIMEOUT_MILLIS / 1000 + " s", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting to write", e);
+        }
+        try (Handle h = jdbi.open()) {
+            org.sqlite.SQLiteConnection connection = h.getConnection().unwrap(org.sqlite.SQLiteConnection.class);
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            connection.setBusyTimeout((int) Math.max(1, left));
+            try {
+                return h.inTransaction(callback);
+            } finally {
+                connection.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot set the SQLite busy timeout", e);
+        } finally {
+            writeLock.unlock();
         }
     }
 
