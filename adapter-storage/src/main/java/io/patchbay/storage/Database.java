@@ -229,7 +229,7 @@ final class Database implements AutoCloseable {
             // Taken once the pool holds the file open: that is the file SQLite writes to from now on.
             Path path = config.databaseFile().orElseThrow();
             try {
-                file = DatabaseFile.opened(path);
+                file = DatabaseFile.opened(path, lockFile(path.toAbsolutePath()));
             } catch (IOException e) {
                 dataSource.close();
                 throw new StorageException("Cannot read the SQLite database file " + path + ": " + e.getMessage(), e);
@@ -386,7 +386,7 @@ final class Database implements AutoCloseable {
      */
     private static ExclusiveFileLock lockSqlite(String url) {
         Path file = Path.of(StorageConfig.sqliteFile(url)).toAbsolutePath();
-        Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
+        Path lockFile = lockFile(file);
         try {
             OwnerOnly.createDirectories(file.getParent());
         } catch (IOException e) {
@@ -401,6 +401,10 @@ final class Database implements AutoCloseable {
             throw new StorageException("Cannot lock the SQLite database " + file + " (" + lockFile + "): "
                     + e.getMessage(), e);
         }
+    }
+
+    private static Path lockFile(Path databaseFile) {
+        return databaseFile.resolveSibling(databaseFile.getFileName() + ".lock");
     }
 
     private static void release(ExclusiveFileLock lock) {

@@ -125,6 +125,31 @@ class SqliteFilesTest {
     }
 
     @Test
+    void aDeletedOrReplacedLockFileMakesStorageNotReadyAndRefusesWrites() throws Exception {
+        Path data = dir.resolve("data");
+        Path lock = data.resolve("patchbay.db.lock").toAbsolutePath();
+        try (PatchbayStorage storage = PatchbayStorage.open(StorageConfig.embeddedDefault(data))) {
+            assertThat(storage.notReadyReason()).isEmpty();
+
+            Files.delete(lock);
+
+            assertThat(storage.ready()).isFalse();
+            assertThat(storage.notReadyReason()).hasValueSatisfying(reason -> assertThat(reason)
+                    .startsWith("the lock file " + lock + " was deleted while the server runs; another Patchbay "
+                            + "process could now lock a new one"));
+            assertThatThrownBy(() -> Secrets.link(storage, StoreFixtures.account(StoreFixtures.tenant()),
+                    Secrets.newToken()))
+                    .isInstanceOf(StorageException.class)
+                    .hasMessageStartingWith("Refusing to write: the lock file " + lock + " was deleted");
+
+            // A new file at the path (what a second process's start creates) is not the one locked here either.
+            Files.writeString(lock, "");
+            assertThat(storage.notReadyReason()).hasValueSatisfying(reason -> assertThat(reason)
+                    .startsWith("the lock file " + lock + " is not the file this process locked"));
+        }
+    }
+
+    @Test
     void aDatabaseFileMovedAwayWhileRunningMakesStorageNotReadyAndRefusesWritesUntilItIsBack() throws Exception {
         Path data = dir.resolve("data");
         Path file = data.resolve("patchbay.db").toAbsolutePath();
