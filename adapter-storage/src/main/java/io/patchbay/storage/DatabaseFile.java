@@ -28,7 +28,9 @@ record DatabaseFile(Path path, Object key, Path lockPath, Object lockKey) {
     }
 
     private static final String RESTART = "writes would go to a file the next start does not open, and be lost, so "
-            + "they are refused. Stop the server, put the database file back (or restore it) and start again.";
+            + "they are refused. Stop the server, put the database file back (or restore it) and start again. Unless "
+            + "the file put back is the one opened, remove the -wal and -shm files beside the path first: they "
+            + "belong to the file opened, and the next start would apply them to the other one.";
 
     private static final String LOCK_GONE = "another Patchbay process could now lock a new one and use the same "
             + "database unnoticed, serving accounts this one changes or deletes, so this one stops: writes are "

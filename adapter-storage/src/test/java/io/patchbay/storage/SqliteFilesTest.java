@@ -178,7 +178,9 @@ class SqliteFilesTest {
             assertThat(storage.notReadyReason()).hasValue(notOpened + "no file is at that path (moved or deleted "
                     + "while the server runs); writes would go to a file the next start does not open, and be lost, "
                     + "so they are refused. Stop the server, put the database file back (or restore it) and start "
-                    + "again.");
+                    + "again. Unless the file put back is the one opened, remove the -wal and -shm files beside the "
+                    + "path first: they belong to the file opened, and the next start would apply them to the other "
+                    + "one.");
 
             // Another file at the path is not the database this process writes to either.
             Files.writeString(file, "");
