@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -77,10 +79,27 @@ final class KeysetStore {
         } catch (NoSuchFileException e) {
             throw new StorageException("The keyset " + describe() + " does not exist");
         } catch (IOException e) {
-            throw new StorageException("Cannot read the keyset " + describe() + ": " + e.getMessage(), e);
+            throw new StorageException("Cannot read the keyset " + describe() + ": " + why(e), e);
         } catch (IllegalArgumentException e) {
             throw new StorageException("Unusable keyset: " + e.getMessage());
         }
+    }
+
+    /**
+     * Why a file operation failed, in words: the JDK's file exceptions carry only the path as their message when the
+     * system gave no reason text (a permission refused reads "Cannot read X: X" otherwise).
+     */
+    static String why(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied for the user the server runs as (" + System.getProperty("user.name") + ")";
+        }
+        if (e instanceof NoSuchFileException missing) {
+            return "no such file or folder: " + missing.getFile();
+        }
+        if (e instanceof FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason() + (fs.getFile() == null ? "" : " (" + fs.getFile() + ")");
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /**
@@ -106,7 +125,7 @@ final class KeysetStore {
             }
         } catch (IOException e) {
             throw new StorageException("Cannot lock the keyset " + describe() + " for a change (" + lockFile + "): "
-                    + e.getMessage(), e);
+                    + why(e), e);
         }
     }
 
@@ -127,7 +146,7 @@ final class KeysetStore {
             }
         } catch (IOException e) {
             throw new StorageException("Cannot lock the keyset " + describe() + " to create it (" + lockFile(target)
-                    + "): " + e.getMessage(), e);
+                    + "): " + why(e), e);
         }
         if (!written) {
             return load();
@@ -238,7 +257,7 @@ final class KeysetStore {
             syncDirectory(directory);
             return true;
         } catch (IOException e) {
-            throw new StorageException("Cannot write the keyset " + describe() + ": " + e.getMessage(), e);
+            throw new StorageException("Cannot write the keyset " + describe() + ": " + why(e), e);
         } finally {
             java.util.Arrays.fill(bytes, (byte) 0);
         }

@@ -7,6 +7,8 @@ import io.patchbay.core.account.AccountChanges;
 import io.patchbay.core.account.LinkedAccountStore;
 import io.patchbay.core.audit.AuditLog;
 import io.patchbay.core.secret.SecretCipher;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,6 +86,7 @@ public final class PatchbayStorage implements AutoCloseable {
     private static PatchbayStorage open(StorageConfig config, java.time.Duration recheck,
                                         java.time.Duration lockTimeout, boolean create) {
         Objects.requireNonNull(config, "config");
+        warnIfDatabaseLost(config);
         Database db = Database.open(config, lockTimeout, create);
         try {
             TinkSecretCipher cipher = new TinkSecretCipher(new KeysetStore(config.keyset()), keyset(config, db),
@@ -100,6 +103,21 @@ public final class PatchbayStorage implements AutoCloseable {
         } catch (RuntimeException e) {
             db.close();
             throw e;
+        }
+    }
+
+    /**
+     * A new SQLite database beside a keyset file that is already there is a first start only if the keyset was
+     * provided on purpose; otherwise the database was lost (deleted, a volume not mounted) and the server is about
+     * to start as a new, empty installation. It still starts (a keyset may well be provided first), but says so.
+     */
+    private static void warnIfDatabaseLost(StorageConfig config) {
+        if (config.sqlite() && config.keyset() instanceof KeysetSource.File keyset && Files.exists(keyset.path())
+                && !Files.exists(Path.of(StorageConfig.sqliteFile(config.jdbcUrl())))) {
+            LOG.warn("No database at {} but the keyset {} is there: if this installation had linked accounts, its "
+                    + "database is missing (restore it from its backup, with the server stopped); otherwise, as a "
+                    + "keyset provided before the first start, this is expected", Path.of(StorageConfig.sqliteFile(
+                    config.jdbcUrl())).toAbsolutePath(), keyset.path());
         }
     }
 

@@ -42,6 +42,24 @@ class KeysetTest {
         }
     }
 
+    @Test
+    void aDatabaseMissingBesideAnExistingKeysetIsWarnedAboutButStartsAsNew() throws Exception {
+        Path data = dir.resolve("data");
+        try (Secrets.CapturedLogs logs = new Secrets.CapturedLogs();
+             PatchbayStorage first = PatchbayStorage.open(StorageConfig.embeddedDefault(data))) {
+            assertThat(logs.lines()).noneMatch(l -> l.contains("No database at"));
+        }
+        for (String name : List.of("patchbay.db", "patchbay.db-wal", "patchbay.db-shm")) {
+            Files.deleteIfExists(data.resolve(name));
+        }
+        try (Secrets.CapturedLogs logs = new Secrets.CapturedLogs();
+             PatchbayStorage again = PatchbayStorage.open(StorageConfig.embeddedDefault(data))) {
+            assertThat(logs.lines()).anyMatch(l -> l.startsWith("No database at "
+                    + data.resolve("patchbay.db").toAbsolutePath()) && l.contains("database is missing"));
+            assertThat(again.ready()).isTrue();
+        }
+    }
+
     /** Temporary keyset files a crash left beside the keyset (owner-only, holding key material), and two others. */
     private static List<Path> leftOvers(Path data) throws Exception {
         List<Path> files = List.of(data.resolve(".keyset.json-1234567.tmp"), data.resolve(".keyset-7654321.tmp"),
@@ -500,5 +518,23 @@ class KeysetTest {
         }
         assertThatThrownBy(() -> Keysets.makePrimary(phaseOne, 42))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has no key 42");
+    }
+
+    @Test
+    void aKeysetFileThatCannotBeReadSaysWhyInWords() throws Exception {
+        // As root no permission is refused, so the exceptions the JDK throws for them are given here.
+        assertThat(KeysetStore.why(new java.nio.file.AccessDeniedException("/etc/patchbay/keyset.json")))
+                .startsWith("permission denied for the user the server runs as");
+        assertThat(KeysetStore.why(new java.nio.file.NoSuchFileException("/etc/patchbay/keyset.json")))
+                .isEqualTo("no such file or folder: /etc/patchbay/keyset.json");
+        assertThat(KeysetStore.why(new java.nio.file.FileSystemException("/k", null, "Read-only file system")))
+                .isEqualTo("Read-only file system (/k)");
+
+        Path folder = dir.resolve("keyset-is-a-folder.json");
+        Files.createDirectories(folder);
+        assertThatThrownBy(() -> new KeysetStore(new KeysetSource.File(folder)).read())
+                .isInstanceOf(StorageException.class)
+                .hasMessageStartingWith("Cannot read the keyset ")
+                .hasMessageNotContaining(": " + folder + ": " + folder);
     }
 }
