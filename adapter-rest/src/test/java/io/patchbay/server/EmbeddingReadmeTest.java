@@ -14,6 +14,7 @@ import io.patchbay.core.proxy.ProxyResponse;
 import io.patchbay.spi.ActionResult;
 import io.patchbay.spi.ConnectorContext;
 import io.patchbay.spi.Credentials;
+import io.patchbay.spi.RateLimited;
 import io.patchbay.storage.PatchbayStorage;
 import io.patchbay.storage.StorageConfig;
 import java.io.IOException;
@@ -37,7 +38,7 @@ class EmbeddingReadmeTest {
     Path dataDir;
 
     @Test
-    void theReadmeExampleLinksAnAccountAndRunsAnAction() {
+    void theReadmeExampleLinksAnAccountAndRunsAnAction() throws InterruptedException {
         try (FakeToggl toggl = FakeToggl.start()) {
             Path connectorsDir = dataDir.resolve("connectors");
             URI togglBaseUrl = toggl.baseUrl();
@@ -66,8 +67,16 @@ class EmbeddingReadmeTest {
                     "list_workspaces", Map.of());
             // The authenticated proxy: any route below the connector's base URL, with the account's credentials added and
             // its secrets masked in the answer; blocked routes (a token reset, say) and other users' accounts are refused.
-            ProxyResponse me = hub.proxy().send(Viewer.endUser("acme", "user-42", null), linked.account().id(),
-                    ProxyRequest.of("GET", "api/v9/me").withQuery("with_related_data=false"));
+            // It keeps to the connector's pace of the provider's rate limit (Toggl: one request a second per user) and
+            // never queues: a request whose turn has not come is refused at once with the wait.
+            ProxyRequest request = ProxyRequest.of("GET", "api/v9/me").withQuery("with_related_data=false");
+            ProxyResponse me;
+            try {
+                me = hub.proxy().send(Viewer.endUser("acme", "user-42", null), linked.account().id(), request);
+            } catch (RateLimited e) {
+                Thread.sleep(e.retryAfter().toMillis());
+                me = hub.proxy().send(Viewer.endUser("acme", "user-42", null), linked.account().id(), request);
+            }
             // On shutdown: the hub first (it interrupts connector calls and abandons proxy requests in flight; their callers
             // get HubClosedException at once), then storage, then the connectors.
             hub.close();

@@ -340,6 +340,38 @@ class TogglJourneyTest extends ServerWithFakeTogglTest {
     }
 
     @Test
+    void proxiedRequestsKeepToTheUsersPaceAndWithinItAre429WithoutReachingToggl() throws Exception {
+        try (FakeToggl own = FakeToggl.start();
+             PatchbayServer paced = PatchbayServer.start(TestServers.config(
+                     java.nio.file.Files.createDirectories(data.resolve("paced")), Map.of("toggl", own.baseUrl()),
+                     Map.of("PATCHBAY_CONNECTOR_TOGGL_REQUESTS_PER_SECOND", "0.5")))) {
+            Api pacedApi = new Api(paced.port());
+            String tenant = Tenants.key(pacedApi, paced.firstAdminKey().orElseThrow(), "paced");
+            Api.Response linked = pacedApi.post("/v1/accounts").token(tenant).json(Map.of("connector_id", "toggl",
+                    "credentials", token(FakeToggl.ALICE), "owner_id", "u-alice", "workspace_id", STUDIO)).send();
+            assertThat(linked.status()).as(linked.toString()).isEqualTo(201);
+            String me = "/v1/accounts/" + linked.string("account.id") + "/proxy/api/v9/me";
+            int sent = own.requests().size();
+
+            // The link's last request has just taken the token's turn; the next one is 2 s after it.
+            Api.Response early = pacedApi.get(me).token(tenant).send();
+            assertThat(early.status()).as(early.toString()).isEqualTo(429);
+            assertThat(early.string("code")).isEqualTo("client_rate_limited");
+            long wait = Long.parseLong(early.header("Retry-After").orElseThrow());
+            assertThat(wait).isBetween(1L, 2L);
+            assertThat(own.requests()).as("the refused request did not reach Toggl").hasSize(sent);
+
+            Thread.sleep(wait * 1000);
+            Api.Response due = pacedApi.get(me).token(tenant).send();
+            assertThat(due.status()).as(due.toString()).isEqualTo(200);
+            Api.Response next = pacedApi.get(me).token(tenant).send();
+            assertThat(next.status()).as(next.toString()).isEqualTo(429);
+            assertThat(next.header("Retry-After")).contains("2");
+            assertThat(own.requests()).hasSize(sent + 1);
+        }
+    }
+
+    @Test
     void theProxyNeverHandsOutTheApiTokenOfAnAccountLinkedByEmailAndPasswordNorResetsIt() {
         Api.Response byPassword = api.post("/v1/accounts").token(key).json(Map.of("connector_id", "toggl",
                 "auth_method", "email_password", "owner_id", "u-carol", "credentials", Map.of("email",

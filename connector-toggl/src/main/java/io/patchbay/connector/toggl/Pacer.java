@@ -38,6 +38,20 @@ final class Pacer {
     }
 
     /**
+     * Takes the next turn when it is due now and nobody waits for it, without waiting: for a caller that must not
+     * block (the proxy's I/O thread). Answers empty once it may be sent, or else the wait until the turn it would
+     * get behind those already waiting.
+     */
+    synchronized Optional<Duration> tryAcquire() {
+        long now = System.nanoTime();
+        if (queue.isEmpty() && now - nextNanos >= 0) {
+            nextNanos = now + intervalNanos;
+            return Optional.empty();
+        }
+        return Optional.of(Duration.ofNanos(Math.max(now, nextNanos) + queue.size() * intervalNanos - now));
+    }
+
+    /**
      * Waits for this request's turn. Answers empty once it may be sent, or the wait it would have needed as soon as
      * its turn cannot come before {@code deadline}.
      *

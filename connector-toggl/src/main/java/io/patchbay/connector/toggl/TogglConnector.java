@@ -107,13 +107,15 @@ final class TogglConnector implements Connector, ProviderTokenReset, WebhookSubs
      * out the API token as {@code api_token} ({@code GET /me}, also to an account linked by email and password,
      * which stores no token to mask) and other credentials in named members ({@link #PROXY_SECRET_FIELDS}); a
      * token reset would give the caller the new token while the account kept the dead one, and the other blocked
-     * routes answer a new credential no member name marks.
+     * routes answer a new credential no member name marks. Proxied requests keep to the pace of the connector's
+     * own: Toggl's leaky bucket counts them all for the token.
      */
     @Override
     public ProxyTarget proxyTarget(Credentials credentials) {
         TogglCredentials.requireWellFormed(credentials);
         return new ProxyTarget(baseUrl, Map.of(TogglApi.AUTH, TogglCredentials.authorization(credentials)),
-                Set.of("set-cookie"), Set.of(), PROXY_SECRET_FIELDS, PROXY_BLOCKED_ROUTES);
+                Set.of("set-cookie"), Set.of(), PROXY_SECRET_FIELDS, PROXY_BLOCKED_ROUTES)
+                .withAdmission(http.admission(credentials));
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.patchbay.spi.ConnectorContext;
 import io.patchbay.spi.Credentials;
 import io.patchbay.spi.InsufficientPermissions;
 import io.patchbay.spi.ProviderUnavailable;
+import io.patchbay.spi.ProxyTarget;
 import io.patchbay.spi.RateLimited;
 import java.io.IOException;
 import java.net.URI;
@@ -226,7 +227,7 @@ final class TogglHttp implements AutoCloseable {
         String auth = TogglCredentials.authorization(credentials);
         String field = TogglCredentials.rejectedField(credentials);
         List<String> secrets = TogglCredentials.secrets(credentials);
-        Pacer pacer = pacer(auth);
+        Pacer pacer = pacer(sha256(auth));
         FailsafeExecutor<Object> executor = op.retryable() ? Failsafe.with(retry) : Failsafe.none();
         return executor.get(() -> {
             pace(pacer, op, deadline);
@@ -247,12 +248,29 @@ final class TogglHttp implements AutoCloseable {
             throw TogglFailures.timeout(op, null);
         }
         if (refused.isPresent()) {
-            // Retry-After counts whole seconds; round up so a retry then finds its turn.
-            long seconds = Math.max(1, (refused.get().toMillis() + 999) / 1000);
-            throw new RateLimited("client_rate_limited", "Too many requests are waiting for this Toggl user to be "
-                    + "sent within the call timeout; retry in " + seconds + " s (" + op.what() + ")",
-                    Duration.ofSeconds(seconds), false);
+            throw refusedTurn(refused.get(), "Too many requests are waiting for this Toggl user to be sent within the "
+                    + "call timeout", op.what());
         }
+    }
+
+    /**
+     * Proxied requests take turns from the same pacer as the connector's own, so together they keep to Toggl's pace
+     * and a burst through the proxy cannot earn a 429 that the account's next actions would get. The proxy asks on
+     * its I/O thread, so a request whose turn is not due now is refused with the wait instead of waiting for it.
+     */
+    ProxyTarget.Admission admission(Credentials credentials) {
+        String key = sha256(TogglCredentials.authorization(credentials));
+        return () -> pacer(key).tryAcquire().ifPresent(wait -> {
+            throw refusedTurn(wait, "This Toggl user's requests, proxied ones included, are spaced to keep "
+                    + "within Toggl's rate limit", "proxied request");
+        });
+    }
+
+    private static RateLimited refusedTurn(Duration wait, String why, String what) {
+        // Retry-After counts whole seconds; round up so a retry then finds its turn.
+        long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+        return new RateLimited("client_rate_limited", why + "; retry in " + seconds + " s (" + what + ")",
+                Duration.ofSeconds(seconds), false);
     }
 
     private <T> Response<T> once(Op op, Call<T> call, Deadline deadline, String field, List<String> secrets) {
@@ -287,8 +305,7 @@ final class TogglHttp implements AutoCloseable {
         }
     }
 
-    private Pacer pacer(String auth) {
-        String key = sha256(auth);
+    private Pacer pacer(String key) {
         synchronized (pacers) {
             // A turn must leave a quarter of the call timeout (at most 1 s) for the request and its answer.
             return pacers.computeIfAbsent(key, k -> new Pacer(

@@ -2,9 +2,11 @@ package io.patchbay.connector.toggl;
 
 import static io.patchbay.connector.toggl.fake.FakeToggl.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.patchbay.spi.ActionCall;
 import io.patchbay.spi.Connector;
+import io.patchbay.spi.ProxyTarget;
 import io.patchbay.spi.RateLimited;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,6 +100,46 @@ class TogglPacingTest {
             assertThat(next.failure()).isNull();
             assertThat(next.took()).as("it takes the first abandoned turn").isLessThan(Duration.ofMillis(1500));
             assertThat(TOGGL.fake().requests("GET", "/api/v9/workspaces/2001/clients")).hasSize(3);
+        }
+    }
+
+    @Test
+    void aProxiedRequestTakesATurnAndTheNextOneWithinThePaceIsRefusedAtOnceWithTheWait() throws Exception {
+        try (Connector connector = paced("0.5")) {
+            ProxyTarget.Admission admission = connector.proxyTarget(TestContexts.token(ALICE)).admission();
+            admission.admit();
+
+            Outcome refused = timed(admission::admit);
+
+            assertThat(refused.took()).as("the proxy's I/O thread never waits").isLessThan(Duration.ofMillis(200));
+            assertThat(refused.failure()).isInstanceOfSatisfying(RateLimited.class, e -> {
+                assertThat(e.code()).isEqualTo("client_rate_limited");
+                assertThat(e.quotaExhausted()).isFalse();
+                assertThat(e.retryAfter()).as("one turn is 2 s").isEqualTo(Duration.ofSeconds(2));
+            });
+            Thread.sleep(2_000);
+            assertThat(timed(admission::admit).failure()).as("the turn has come").isNull();
+            assertThat(TOGGL.fake().requests()).as("admission sends nothing").isEmpty();
+        }
+    }
+
+    @Test
+    void anActionRightAfterAProxiedRequestWaitsForItsTurnAndAProxiedRequestRightAfterAnActionIsRefused() {
+        try (Connector connector = paced("1")) {
+            ActionCall listClients = new ActionCall("list_clients", TestContexts.token(ALICE), Optional.of("2001"),
+                    Map.of());
+            ProxyTarget.Admission admission = connector.proxyTarget(TestContexts.token(ALICE)).admission();
+            admission.admit();
+
+            Outcome action = timed(() -> connector.invoke(listClients));
+
+            assertThat(action.failure()).isNull();
+            assertThat(action.took()).as("it waited for the turn after the proxied one").isGreaterThan(
+                    Duration.ofMillis(900));
+            assertThat(TOGGL.fake().requests("GET", "/api/v9/workspaces/2001/clients")).hasSize(1);
+            assertThatThrownBy(admission::admit).as("the action took the turn")
+                    .isInstanceOfSatisfying(RateLimited.class, e -> assertThat(e.retryAfter())
+                            .isEqualTo(Duration.ofSeconds(1)));
         }
     }
 }
