@@ -2,6 +2,7 @@ package io.patchbay.connector.toggl;
 
 import com.squareup.moshi.Json;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 
 /**
@@ -102,7 +103,8 @@ final class Dto {
                             @Json(name = "time_entries") List<ReportEntry> timeEntries) {
     }
 
-    public record ReportEntry(Long id, Long seconds, Instant start, Instant stop, Instant at) {
+    /** {@code start} keeps Toggl's offset, the user's own zone: it says which day the entry counts in. */
+    public record ReportEntry(Long id, Long seconds, OffsetDateTime start, Instant stop, Instant at) {
     }
 
     /**

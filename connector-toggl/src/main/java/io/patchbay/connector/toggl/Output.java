@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Toggl's entities as the actions answer them: one stable, snake_case shape per entity, UTC RFC 3339 times, legacy
@@ -85,9 +86,12 @@ final class Output {
             "updated_at", nullable(dateTime("Last change, RFC 3339 in UTC"))));
 
     /** Flattens report rows: Reports v3 groups entries per row and gives times in the user's zone. */
-    static List<Map<String, Object>> reportEntries(Dto.ReportRow row) {
+    static List<Map<String, Object>> reportEntries(Dto.ReportRow row, Predicate<Dto.ReportEntry> keep) {
         List<Map<String, Object>> entries = new ArrayList<>();
         for (Dto.ReportEntry entry : row.timeEntries() == null ? List.<Dto.ReportEntry>of() : row.timeEntries()) {
+            if (!keep.test(entry)) {
+                continue;
+            }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("id", entry.id());
             out.put("user_id", row.userId());
@@ -97,7 +101,7 @@ final class Output {
             out.put("description", row.description());
             out.put("billable", Boolean.TRUE.equals(row.billable()));
             out.put("tag_ids", row.tagIds() == null ? List.of() : List.copyOf(row.tagIds()));
-            out.put("start", TogglTime.format(entry.start()));
+            out.put("start", entry.start() == null ? null : TogglTime.format(entry.start().toInstant()));
             out.put("stop", TogglTime.format(entry.stop()));
             out.put("duration", entry.seconds() == null ? 0 : Math.max(0, entry.seconds()));
             out.put("updated_at", TogglTime.format(entry.at()));

@@ -24,6 +24,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,7 +83,8 @@ final class TogglHttp implements AutoCloseable {
         this.clock = context.clock();
         this.callTimeout = context.callTimeout();
         this.newObjects = new NewObjects(clock);
-        this.moshi = new Moshi.Builder().add(Instant.class, new TogglTime.Adapter().nullSafe()).build();
+        this.moshi = new Moshi.Builder().add(Instant.class, new TogglTime.Adapter().nullSafe())
+                .add(OffsetDateTime.class, new TogglTime.OffsetAdapter().nullSafe()).build();
         System.Logger logger = context.logger();
         this.retry = RetryPolicy.builder()
                 // An invalid answer (an unasked 101, a redirect) or one the connector cannot read (bad JSON, an empty

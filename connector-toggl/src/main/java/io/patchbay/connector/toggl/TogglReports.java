@@ -16,7 +16,8 @@ import retrofit2.Response;
  * The detailed-report search of Reports API v3 over any date range. Pages are chained through the
  * {@code X-Next-Row-Number} header, sent back as {@code first_row_number}; the header is absent on the last page.
  * Long ranges are cut into windows of at most one year: Toggl documents no span limit for v3, and Reports v2
- * silently answered nothing beyond a year, so the connector never asks for more.
+ * silently answered nothing beyond a year, so the connector never asks for more. Toggl's spec wants each window's
+ * {@code start_date} before its {@code end_date}, so no window is a single day (see {@link #windows}).
  */
 final class TogglReports {
     static final String NEXT_ROW_NUMBER = "X-Next-Row-Number";
@@ -73,7 +74,7 @@ final class TogglReports {
                 }
                 pages++;
                 List<Dto.ReportRow> rows = response.body() == null ? List.of() : response.body();
-                rows.forEach(row -> entries.addAll(Output.reportEntries(row)));
+                rows.forEach(row -> entries.addAll(Output.reportEntries(row, entry -> within(entry, start, end))));
                 Long following = nextRow(response.headers().get(NEXT_ROW_NUMBER));
                 if (following != null && next != null && following <= next) {
                     throw new ProviderUnavailable("paging_loop", "Toggl's report paging did not move forward ("
@@ -102,9 +103,23 @@ final class TogglReports {
     }
 
     /**
+     * Whether the entry started on a day asked for, in the user's zone as Toggl counts days: a one-day search asks
+     * Toggl for two days (see {@link #windows}), and the other day's entries are dropped here.
+     */
+    private static boolean within(Dto.ReportEntry entry, LocalDate start, LocalDate end) {
+        if (entry.start() == null) {
+            return true;
+        }
+        LocalDate day = entry.start().toLocalDate();
+        return !day.isBefore(start) && !day.isAfter(end);
+    }
+
+    /**
      * [start, end] cut into consecutive windows of at most one year, oldest first; only the years a time entry can
      * start in ({@link TogglActions#FIRST_START_YEAR} to {@link TogglActions#LAST_START_YEAR}): each window costs a
-     * request of an hourly quota, and "until 2099" would spend it on years that hold nothing.
+     * request of an hourly quota, and "until 2099" would spend it on years that hold nothing. Toggl's spec wants
+     * {@code start_date} less than {@code end_date}: a window that would leave a single day after it ends a day
+     * early, so the last window has two days, and a range of a single day is asked as that day and the next.
      */
     static List<LocalDate[]> windows(LocalDate start, LocalDate end) {
         List<LocalDate[]> windows = new ArrayList<>();
@@ -113,10 +128,16 @@ final class TogglReports {
         LocalDate last = LocalDate.of(TogglActions.LAST_START_YEAR, 12, 31).plusDays(1);
         LocalDate from = start.isBefore(first) ? first : start;
         LocalDate until = end.isAfter(last) ? last : end;
-        while (!from.isAfter(until)) {
+        if (from.equals(until)) {
+            windows.add(new LocalDate[] {from, from.plusDays(1)});
+            return windows;
+        }
+        while (from.isBefore(until)) {
             LocalDate to = from.plusYears(1).minusDays(1);
-            if (to.isAfter(until)) {
+            if (!to.isBefore(until)) {
                 to = until;
+            } else if (to.plusDays(1).equals(until)) {
+                to = to.minusDays(1);
             }
             windows.add(new LocalDate[] {from, to});
             from = to.plusDays(1);

@@ -45,7 +45,12 @@ final class TogglTime {
     }
 
     static Instant parse(String text) {
-        return OffsetDateTime.parse(text.strip(), LENIENT).toInstant();
+        return parseOffset(text).toInstant();
+    }
+
+    /** As {@link #parse}, keeping the offset: a report entry's day is the one in the user's own zone. */
+    static OffsetDateTime parseOffset(String text) {
+        return OffsetDateTime.parse(text.strip(), LENIENT);
     }
 
     static Optional<Instant> tryParse(String text) {
@@ -85,6 +90,24 @@ final class TogglTime {
         @Override
         public void toJson(JsonWriter writer, Instant value) throws IOException {
             writer.value(format(value));
+        }
+    }
+
+    /** The Moshi adapter for times whose offset matters; register it null-safe. Written back in UTC. */
+    static final class OffsetAdapter extends JsonAdapter<OffsetDateTime> {
+        @Override
+        public OffsetDateTime fromJson(JsonReader reader) throws IOException {
+            String text = reader.nextString();
+            try {
+                return parseOffset(text);
+            } catch (DateTimeParseException e) {
+                throw new JsonDataException("not an RFC 3339 timestamp at " + reader.getPath() + ": " + text);
+            }
+        }
+
+        @Override
+        public void toJson(JsonWriter writer, OffsetDateTime value) throws IOException {
+            writer.value(format(value.toInstant()));
         }
     }
 }

@@ -111,6 +111,49 @@ class TogglReportsTest {
     }
 
     @Test
+    void noWindowIsASingleDayAndNoneSpansMoreThanAYear() {
+        assertThat(TogglReports.windows(LocalDate.of(2025, 1, 1), LocalDate.of(2099, 12, 31)))
+                .extracting(w -> w[0].toString(), w -> w[1].toString())
+                .endsWith(org.assertj.core.groups.Tuple.tuple("2030-01-01", "2030-12-30"),
+                        org.assertj.core.groups.Tuple.tuple("2030-12-31", "2031-01-01"));
+        assertThat(TogglReports.windows(LocalDate.of(2024, 3, 1), LocalDate.of(2025, 3, 1)))
+                .extracting(w -> w[0].toString(), w -> w[1].toString())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("2024-03-01", "2025-02-27"),
+                        org.assertj.core.groups.Tuple.tuple("2025-02-28", "2025-03-01"));
+        for (LocalDate[] window : TogglReports.windows(LocalDate.of(1990, 6, 1), LocalDate.of(2099, 12, 31))) {
+            assertThat(window[0]).isBefore(window[1]);
+            assertThat(window[1]).isBefore(window[0].plusYears(1));
+        }
+    }
+
+    @Test
+    void aRangeEndingADayAfterAWholeYearSendsNoWindowWhoseStartIsItsEnd() {
+        LocalDate start = today.minusDays(400);
+        LocalDate end = start.plusYears(1);
+
+        Map<String, Object> out = search(Map.of("start_date", start.toString(), "end_date", end.toString()));
+
+        List<FakeRequest> firstPages = FAKE.requests("POST", SEARCH).stream()
+                .filter(r -> !r.jsonObject().containsKey("first_row_number")).toList();
+        assertThat(firstPages).extracting(r -> r.jsonObject().get("start_date"), r -> r.jsonObject().get("end_date"))
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(end.minusDays(1).toString(), end.toString()),
+                        org.assertj.core.groups.Tuple.tuple(start.toString(), end.minusDays(2).toString()));
+        assertThat(out).containsEntry("truncated", false);
+    }
+
+    @Test
+    void aSingleDayIsAskedAsThatDayAndTheNextAndOnlyItsOwnEntriesAreAnswered() {
+        LocalDate day = today.minusDays(2);
+
+        Map<String, Object> out = search(Map.of("start_date", day.toString(), "end_date", day.toString()));
+
+        assertThat(FAKE.requests("POST", SEARCH)).singleElement().satisfies(r -> assertThat(r.jsonObject())
+                .containsEntry("start_date", day.toString()).containsEntry("end_date", day.plusDays(1).toString()));
+        assertThat(entries(out)).extracting(e -> e.get("description"))
+                .containsExactlyInAnyOrder("Work session 2", "Bob's task 2");
+    }
+
+    @Test
     void ascendingOrderWalksTheWindowsOldestFirst() {
         Map<String, Object> out = search(Map.of("start_date", today.minusDays(500).toString(),
                 "end_date", today.toString(), "order_dir", "ASC"));

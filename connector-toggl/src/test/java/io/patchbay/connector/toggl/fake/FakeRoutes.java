@@ -811,8 +811,8 @@ final class FakeRoutes {
         ZoneId zone = ZoneId.of(req.user().timezone());
         LocalDate start = reportDate(body, "start_date").orElse(LocalDate.MIN);
         LocalDate end = reportDate(body, "end_date").orElse(LocalDate.MAX);
-        if (end.isBefore(start)) {
-            // The fake's wording: the docs say start must be before end.
+        if (!end.isAfter(start)) {
+            // The fake's wording: the spec says start_date "Should be less than End date", so one day is refused.
             return Answer.message(400, "start_date must be earlier than end_date");
         }
         int pageSize = (int) optLong(body, "page_size").orElse(50L).longValue();

@@ -243,6 +243,9 @@ class FakeTogglTest {
                 + "\"first_row_number\":201}");
         assertThat(last.header("X-Next-Row-Number")).isNull();
         assertThat(send("POST", path, ALICE, "{}").body()).isEqualTo("\"At least one parameter must be set\"");
+        Reply oneDay = send("POST", path, ALICE, "{\"start_date\":\"2025-03-01\",\"end_date\":\"2025-03-01\"}");
+        assertThat(oneDay.status()).as("start_date must be less than end_date").isEqualTo(400);
+        assertThat(oneDay.body()).isEqualTo("\"start_date must be earlier than end_date\"");
         assertThat(send("POST", path, ALICE, "{\"start_date\":\"2025-01-01\",\"order_by\":\"x\"}").body())
                 .startsWith("\"Invalid 'order_by' value, allowed values are:");
     }
