@@ -65,6 +65,19 @@ final class OneflowActionDefinitions {
             "my_participant":%s,"sign_state":%s,"sign_state_updated_time":%s,"sign_method":%s,"delivery_channel":%s,
             "delivery_status":%s,"two_step_authentication_method":%s"""
             .formatted(NULLABLE_ID, STR, STR, STR, STR, BOOL, BOOL, BOOL, STR, TIME, STR, STR, STR, STR), "id");
+    /** Oneflow's participant rules: an email for the email channel, a phone for sms, a signatory's sign method and permissions. */
+    private static final String PARTICIPANT_INPUT = """
+            {"type":"object","allOf":[
+              {"if":{"required":["delivery_channel"],"properties":{"delivery_channel":{"enum":["email","email_and_sms"]}}},
+               "then":{"required":["email"],"properties":{"email":{"type":"string","pattern":"\\\\S"}}}},
+              {"if":{"anyOf":[{"required":["delivery_channel"],"properties":{"delivery_channel":{"enum":["sms","email_and_sms"]}}},
+                              {"required":["sign_method"],"properties":{"sign_method":{"const":"sms"}}}]},
+               "then":{"required":["phone_number"],"properties":{"phone_number":{"type":"string","pattern":"\\\\S"}}}},
+              {"if":{"required":["signatory"],"properties":{"signatory":{"const":true}}},
+               "then":{"required":["sign_method","_permissions"],"properties":{"sign_method":{"type":"string","pattern":"\\\\S"},
+                 "_permissions":{"type":"object"}}}}],
+             "description":"A Oneflow participant. email is required for the email delivery channel, phone_number for sms (delivery or sign method), sign_method and _permissions for a signatory."}""";
+
     private static final String PARTY = obj("""
             "id":%s,"name":%s,"type":{"enum":["company","individual",null]},"my_party":%s,"country_code":%s,
             "identification_number":%s,"participants":{"type":"array","items":%s}"""
@@ -145,13 +158,13 @@ final class OneflowActionDefinitions {
                             "parties":{"type":"array","maxItems":40,"items":{"type":"object","required":["type"],
                               "properties":{"type":{"enum":["company","individual"]},"name":{"type":"string"},
                                 "country_code":{"type":"string"},"identification_number":{"type":"string"},
-                                "participants":{"type":"array","items":{"type":"object"}},"participant":{"type":"object"}},
+                                "participants":{"type":"array","items":%1$s},"participant":%1$s},
                               "allOf":[
                                 {"if":{"required":["type"],"properties":{"type":{"const":"company"}}},
                                  "then":{"required":["name"],"properties":{"name":{"pattern":"\\\\S"}},"not":{"required":["participant"]}}},
                                 {"if":{"required":["type"],"properties":{"type":{"const":"individual"}}},
                                  "then":{"anyOf":[{"required":["participant"]},{"required":["participants"]}]}}],
-                              "description":"Oneflow party objects: a company has a name and lists participants, an individual has one participant."}}""",
+                              "description":"Oneflow party objects: a company has a name and lists participants, an individual has one participant."}}""".formatted(PARTICIPANT_INPUT),
                             "template_id"),
                     CONTRACT, false),
             new ActionDefinition(PUBLISH_CONTRACT, "Publish contract",

@@ -263,6 +263,44 @@ final class OneflowActions {
         if ("individual".equals(type) && participant == null && participants == null) {
             in.error(at + ".participant", "required", "an individual party needs its participant");
         }
+        if (participants instanceof List<?> list) {
+            for (int j = 0; j < list.size(); j++) {
+                if (list.get(j) instanceof Map<?, ?> person) {
+                    checkParticipant(in, at + ".participants[" + j + "]", person);
+                }
+            }
+        }
+        if (participant instanceof Map<?, ?> person) {
+            checkParticipant(in, at + ".participant", person);
+        }
+    }
+
+    /**
+     * Oneflow's participant rules, checked here so a refusal names the field before anything is sent: an email for
+     * the email channel, a phone number for sms, a sign method and permissions for a signatory. Oneflow documents no
+     * defaults for them, so none are filled in.
+     */
+    private static void checkParticipant(Input in, String at, Map<?, ?> person) {
+        String channel = person.get("delivery_channel") instanceof String c ? c : "";
+        if ((channel.equals("email") || channel.equals("email_and_sms")) && !present(person.get("email"))) {
+            in.error(at + ".email", "required", at + ".email is required for the " + channel + " delivery channel");
+        }
+        boolean sms = channel.equals("sms") || channel.equals("email_and_sms") || "sms".equals(person.get("sign_method"));
+        if (sms && !present(person.get("phone_number"))) {
+            in.error(at + ".phone_number", "required", at + ".phone_number is required to deliver or sign by sms");
+        }
+        if (Boolean.TRUE.equals(person.get("signatory"))) {
+            if (!present(person.get("sign_method"))) {
+                in.error(at + ".sign_method", "required", at + ".sign_method is required for a signatory");
+            }
+            if (!(person.get("_permissions") instanceof Map)) {
+                in.error(at + "._permissions", "required", at + "._permissions is required for a signatory");
+            }
+        }
+    }
+
+    private static boolean present(Object value) {
+        return value instanceof String text && !text.isBlank();
     }
 
     private Object publishContract(OneflowApi.Auth auth, ActionCall call) {

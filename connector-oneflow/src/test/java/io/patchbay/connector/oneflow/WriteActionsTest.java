@@ -106,6 +106,32 @@ class WriteActionsTest extends FakeServerTest {
     }
 
     @Test
+    void participantsOneflowWouldRefuseAreRefusedBeforeAnyRequestNamingTheField() {
+        Map<String, Object> company = Map.of("type", "company", "name", "Hooli", "participants", List.of(
+                Map.of("name", "Gavin", "delivery_channel", "email", "signatory", true),
+                Map.of("name", "Jared", "email", "jared@hooli.example", "delivery_channel", "sms")));
+        Map<String, Object> individual = Map.of("type", "individual", "participant", Map.of("name", "Jane",
+                "email", "jane@example.com", "signatory", true, "sign_method", "sms",
+                "_permissions", Map.of("contract:update", false)));
+        String input = "{\"template_id\":" + FakeOneflow.TEMPLATE_NDA + ",\"parties\":[{\"type\":\"individual\","
+                + "\"participant\":{\"name\":\"Jane\",\"delivery_channel\":\"email\",\"signatory\":true}}]}";
+
+        assertThatThrownBy(() -> invoke(ADMIN, "create_contract", Map.of("template_id", FakeOneflow.TEMPLATE_NDA,
+                "parties", List.of(company, individual))))
+                .isInstanceOfSatisfying(InputRejected.class, e -> assertThat(e.fieldErrors())
+                        .extracting(FieldError::field, FieldError::code).containsExactlyInAnyOrder(
+                                org.assertj.core.groups.Tuple.tuple("parties[0].participants[0].email", "required"),
+                                org.assertj.core.groups.Tuple.tuple("parties[0].participants[0].sign_method", "required"),
+                                org.assertj.core.groups.Tuple.tuple("parties[0].participants[0]._permissions", "required"),
+                                org.assertj.core.groups.Tuple.tuple("parties[0].participants[1].phone_number", "required"),
+                                org.assertj.core.groups.Tuple.tuple("parties[1].participant.phone_number", "required")));
+        assertThat(fake.requests()).isEmpty();
+        assertThat(InputSchemas.problems(connector, "create_contract", input)).as("the schema says so too")
+                .anySatisfy(p -> assertThat(p).contains("email"))
+                .anySatisfy(p -> assertThat(p).contains("sign_method"));
+    }
+
+    @Test
     void createContractInputIsCheckedBeforeAnyRequest() {
         Map<String, Object> input = new HashMap<>();
         input.put("name", "x".repeat(131));
@@ -144,8 +170,9 @@ class WriteActionsTest extends FakeServerTest {
     @Test
     void duplicateParticipantCarriesOneflowsErrorCodeAndParameterProblems() {
         Map<String, Object> party = Map.of("type", "company", "name", "Hooli", "participants", List.of(
-                Map.of("name", "A", "email", "same@hooli.example", "signatory", true),
-                Map.of("name", "B", "email", "same@hooli.example", "signatory", false)));
+                Map.of("name", "A", "email", "same@hooli.example", "signatory", true, "delivery_channel", "email",
+                        "sign_method", "standard_esign", "_permissions", Map.of("contract:update", false)),
+                Map.of("name", "B", "email", "same@hooli.example", "signatory", false, "delivery_channel", "email")));
 
         assertThatThrownBy(() -> invoke(ADMIN, "create_contract", Map.of("template_id", FakeOneflow.TEMPLATE_NDA,
                 "parties", List.of(party))))

@@ -818,10 +818,14 @@ public final class FakeOneflow implements AutoCloseable {
             if (!List.of("company", "individual").contains(party.get("type"))) {
                 problems.put("parties[" + i + "].type", List.of("Must be one of: company, individual."));
             }
+            boolean single = !(party.get("participants") instanceof List<?>);
             List<?> people = party.get("participants") instanceof List<?> l ? l
                     : party.get("participant") instanceof Map<?, ?> one ? List.of(one) : List.of();
             for (int j = 0; j < people.size(); j++) {
-                Object email = people.get(j) instanceof Map<?, ?> p ? p.get("email") : null;
+                Map<?, ?> person = people.get(j) instanceof Map<?, ?> p ? p : Map.of();
+                participantProblems(person, "parties[" + i + "]." + (single ? "participant" : "participants[" + j + "]"),
+                        problems);
+                Object email = person.get("email");
                 if (email instanceof String e && seenEmails.put(e.toLowerCase(Locale.ROOT), "x") != null) {
                     return error(400, 4000003, "You tried to add two identical participants to a contract. Check the "
                             + "documentation on how to avoid adding two participants to the same contract.",
@@ -869,6 +873,30 @@ public final class FakeOneflow implements AutoCloseable {
             c.parties.add(created);
         }
         return ok(contract(c));
+    }
+
+    /**
+     * Oneflow's participant rules (its dynamic schema): an email for the email channel, a phone number for sms, and a
+     * sign method and permissions for a signatory.
+     */
+    private static void participantProblems(Map<?, ?> person, String at, Map<String, List<String>> problems) {
+        String channel = person.get("delivery_channel") instanceof String c ? c : "";
+        if (List.of("email", "email_and_sms").contains(channel) && !(person.get("email") instanceof String e
+                && !e.isBlank())) {
+            problems.put(at + ".email", List.of("Missing data for required field."));
+        }
+        if ((List.of("sms", "email_and_sms").contains(channel) || "sms".equals(person.get("sign_method")))
+                && !(person.get("phone_number") instanceof String phone && !phone.isBlank())) {
+            problems.put(at + ".phone_number", List.of("Missing data for required field."));
+        }
+        if (Boolean.TRUE.equals(person.get("signatory"))) {
+            if (!(person.get("sign_method") instanceof String)) {
+                problems.put(at + ".sign_method", List.of("Missing data for required field."));
+            }
+            if (!(person.get("_permissions") instanceof Map<?, ?>)) {
+                problems.put(at + "._permissions", List.of("Missing data for required field."));
+            }
+        }
     }
 
     private MockResponse publish(Actor actor, FakeState.Contract c, String body) {

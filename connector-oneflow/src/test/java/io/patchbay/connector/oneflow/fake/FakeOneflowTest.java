@@ -174,6 +174,26 @@ class FakeOneflowTest {
     }
 
     @Test
+    void participantsOneflowWouldRefuseAre400WithTheirParameterProblems() throws IOException {
+        String parties = "[{\"type\":\"company\",\"name\":\"Hooli\",\"participants\":["
+                + "{\"name\":\"A\",\"delivery_channel\":\"email\",\"signatory\":true},"
+                + "{\"name\":\"B\",\"email\":\"b@hooli.example\",\"delivery_channel\":\"sms\"}]},"
+                + "{\"type\":\"individual\",\"participant\":{\"name\":\"C\",\"email\":\"c@example.com\","
+                + "\"signatory\":true,\"sign_method\":\"standard_esign\",\"_permissions\":{}}}]";
+        Answer answer = send(new Request.Builder().url(fake.baseUrl() + "/contracts/create")
+                .post(RequestBody.create("{\"workspace_id\":396198,\"template_id\":110008,\"parties\":" + parties
+                        + "}", MediaType.get("application/json"))), "x-oneflow-api-token", FakeOneflow.TOKEN,
+                "x-oneflow-user-email", FakeOneflow.ADMIN_EMAIL);
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.json()).containsEntry("error_code", 4000000.0);
+        assertThat(map(answer.json().get("parameter_problems"))).containsOnlyKeys(
+                "parties[0].participants[0].email", "parties[0].participants[0].sign_method",
+                "parties[0].participants[0]._permissions", "parties[0].participants[1].phone_number");
+        assertThat(fake.contractCount()).as("nothing was created").isEqualTo(FakeOneflow.SALES_CONTRACTS + 2);
+    }
+
+    @Test
     void unknownSortColumnsAndIdsAreRefused() throws IOException {
         assertThat(get("/contracts?sort=colour", "x-oneflow-api-token", FakeOneflow.TOKEN).status()).isEqualTo(400);
         Answer missing = get("/contracts/999", "x-oneflow-api-token", FakeOneflow.TOKEN);
