@@ -15,6 +15,7 @@ import io.patchbay.spi.ProviderUnavailable;
 import io.patchbay.spi.RateLimited;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -142,8 +143,10 @@ final class OneflowActions {
         name.ifPresent(s -> query.put("filter[name]", s));
         text.ifPresent(s -> query.put("filter[query]", s));
         if (after.isPresent() || before.isPresent()) {
-            query.put("filter[published_time]", after.map(FILTER_TIME::format).orElse("") + "|"
-                    + before.map(FILTER_TIME::format).orElse(""));
+            // Both ends are inclusive and Oneflow's range takes whole seconds, as its times are: a fraction would be
+            // cut off, widening the range, so each end rounds inward instead.
+            query.put("filter[published_time]", after.map(t -> FILTER_TIME.format(roundUpToSecond(t))).orElse("")
+                    + "|" + before.map(t -> FILTER_TIME.format(t.truncatedTo(ChronoUnit.SECONDS))).orElse(""));
         }
         dataField.ifPresent(s -> query.put("filter[data_field_match]", s));
         sort.ifPresent(s -> query.put("sort", s));
@@ -189,6 +192,11 @@ final class OneflowActions {
                 body(http.once(auth, api -> api.parties(auth, contractId, OneflowPages.LIMIT, offset), deadline))));
         return Output.obj("contract_id", contractId, "parties", Output.parties(parties.items()),
                 "truncated", parties.truncated());
+    }
+
+    private static OffsetDateTime roundUpToSecond(OffsetDateTime time) {
+        OffsetDateTime whole = time.truncatedTo(ChronoUnit.SECONDS);
+        return whole.equals(time) ? time : whole.plusSeconds(1);
     }
 
     private Object createContract(OneflowApi.Auth auth, ActionCall call) {

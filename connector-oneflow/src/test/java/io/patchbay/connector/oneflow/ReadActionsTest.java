@@ -190,6 +190,24 @@ class ReadActionsTest extends FakeServerTest {
     }
 
     @Test
+    void fractionsOfPublishedBoundsRoundInwardToWholeSeconds() {
+        // CONTRACT_SIGNED was published at 2024-01-09T09:00:00Z: after a later instant of that second, it is out.
+        Map<String, Object> later = map(invoke(ADMIN, "list_contracts", Map.of(
+                "published_after", "2024-01-09T09:00:00.5Z", "published_before", "2024-01-09T10:00:00.999+01:00")));
+        Map<String, Object> earlier = map(invoke(ADMIN, "list_contracts", Map.of(
+                "published_after", "2024-01-09T08:59:59.1Z", "published_before", "2024-01-09T09:00:00.7Z")));
+
+        List<RecordedCall> calls = fake.requests("GET", "/contracts");
+        assertThat(calls).extracting(c -> c.query().get("filter[published_time]")).containsExactly(
+                "2024-01-09T09:00:01+00:00|2024-01-09T10:00:00+01:00",
+                "2024-01-09T09:00:00+00:00|2024-01-09T09:00:00+00:00");
+        assertThat(list(later.get("contracts"))).extracting(c -> c.get("id"))
+                .doesNotContain(FakeOneflow.CONTRACT_SIGNED);
+        assertThat(list(earlier.get("contracts"))).extracting(c -> c.get("id"))
+                .contains(FakeOneflow.CONTRACT_SIGNED);
+    }
+
+    @Test
     void impossibleCalendarDatesAreRefusedNotMovedToTheMonthsEnd() {
         assertThatThrownBy(() -> invoke(ADMIN, "list_contracts", Map.of("published_after", "2024-11-31T00:00:00Z",
                 "published_before", "2025-02-29T00:00:00+0100")))
