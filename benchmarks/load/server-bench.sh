@@ -163,9 +163,11 @@ PIDS+=($FLOOR_PROXY_PID)
 wait_for "http://127.0.0.1:$FLOOR_PROXY_PORT/api/v9/bench" 30
 
 mkdir -p "$WORK/patchbay"
+# The Toggl connector spaces each token's requests, proxied ones included, to Toggl's pace (1 per second by
+# default); the upstream here is a local stand-in, so the pace is set far above what is measured.
 start_patchbay() { # access-log true|false
     (cd "$WORK/patchbay" && exec env PATCHBAY_PORT=$PATCHBAY_PORT PATCHBAY_LOG_DIR="$WORK/patchbay/logs" \
-        PATCHBAY_ACCESS_LOG="$1" \
+        PATCHBAY_ACCESS_LOG="$1" PATCHBAY_CONNECTOR_TOGGL_REQUESTS_PER_SECOND=1000000000 \
         PATCHBAY_CONNECTOR_TOGGL_BASE_URL="http://127.0.0.1:$UPSTREAM_PORT" \
         java $JAVA_OPTS -jar "$JAR" > "$WORK/patchbay/stdout.txt" 2>&1) &
     PATCHBAY_PID=$!
