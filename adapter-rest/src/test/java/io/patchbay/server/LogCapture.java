@@ -1,5 +1,6 @@
 package io.patchbay.server;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
@@ -22,9 +23,17 @@ final class LogCapture implements AutoCloseable {
 
     /** Each event as message, arguments, key-values, MDC and the whole throwable chain with stack frames. */
     List<String> lines() {
+        return lines(Level.ALL);
+    }
+
+    /** As {@link #lines()}, of the events at {@code level} only ({@link Level#ALL} for every one). */
+    List<String> lines(Level level) {
         List<String> lines = new ArrayList<>();
         synchronized (appender) { // appends hold the appender's lock (AppenderBase.doAppend)
             for (ILoggingEvent event : appender.list) {
+                if (level != Level.ALL && !event.getLevel().equals(level)) {
+                    continue;
+                }
                 StringBuilder text = new StringBuilder(event.getLoggerName()).append(' ')
                         .append(event.getFormattedMessage());
                 if (event.getArgumentArray() != null) {

@@ -334,6 +334,35 @@ public abstract class ConnectorConformanceTest {
         }
     }
 
+    /**
+     * The host sends an account's credentials only to the connector's own base URL: a proxy target on another scheme,
+     * host or port is refused (502 {@code connector_proxy_target_invalid}), with the test's context and with an
+     * override alike.
+     */
+    @Test
+    void theProxyTargetStaysOnTheBaseUrl() {
+        assertProxyTargetOn(connector, connector.baseUrl(), "context()");
+        try (KitServer server = new KitServer(KIT_STATUS, Duration.ZERO);
+             Connector kitConnector = connectorFor(pointedAt(server))) {
+            assertProxyTargetOn(kitConnector, server.baseUrl(context().baseUrlOverride().orElseThrow()),
+                    "the kit's base-URL override");
+        }
+    }
+
+    private void assertProxyTargetOn(Connector target, URI base, String with) {
+        URI proxy = target.proxyTarget(validCredentials()).baseUrl();
+        assertThat(origin(proxy)).as("with %s, proxyTarget()'s base URL %s has the scheme, host and port of the "
+                + "connector's base URL %s (a host refuses a target elsewhere)", with, proxy, base)
+                .isEqualTo(origin(base));
+    }
+
+    /** Scheme, host and port, a default port spelt out, as the host compares them. */
+    private static String origin(URI url) {
+        String scheme = String.valueOf(url.getScheme()).toLowerCase(Locale.ROOT);
+        int port = url.getPort() >= 0 ? url.getPort() : scheme.equals("https") ? 443 : 80;
+        return scheme + "://" + String.valueOf(url.getHost()).toLowerCase(Locale.ROOT) + ":" + port;
+    }
+
     @Test
     void theCallTimeoutOfTheContextBoundsACall() {
         try (KitServer server = new KitServer(KIT_STATUS, kitHold());

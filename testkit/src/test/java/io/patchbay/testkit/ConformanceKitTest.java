@@ -103,6 +103,7 @@ class ConformanceKitTest {
         assertThatCode(() -> kit.check(kit::theCallTimeoutOfTheContextBoundsACall)).doesNotThrowAnyException();
         assertThatCode(() -> kit.check(kit::noCredentialReachesTheLogger)).doesNotThrowAnyException();
         assertThatCode(() -> kit.check(kit::actionSchemasAreValidJsonSchemas)).doesNotThrowAnyException();
+        assertThatCode(() -> kit.check(kit::theProxyTargetStaysOnTheBaseUrl)).doesNotThrowAnyException();
         assertThatCode(() -> kit.check(kit::validCredentialsVerifyToAnIdentityAndWorkspaces))
                 .as("the probe's provider works").doesNotThrowAnyException();
     }
@@ -114,6 +115,14 @@ class ConformanceKitTest {
                 .as("what the connector reports is not enough to know").doesNotThrowAnyException();
         assertThatThrownBy(() -> kit.check(kit::callsGoToTheOverriddenBaseUrl)).isInstanceOf(AssertionError.class)
                 .hasMessageContaining("base-URL override");
+    }
+
+    @Test
+    void aConnectorWhoseProxyTargetLeavesItsBaseUrlFails() {
+        ProbeKit kit = new ProbeKit(Flaw.PROXY_ELSEWHERE);
+        assertThatThrownBy(() -> kit.check(kit::theProxyTargetStaysOnTheBaseUrl)).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("with context(), proxyTarget()'s base URL http://127.0.0.1:9/")
+                .hasMessageContaining("http://127.0.0.1:" + provider.getAddress().getPort());
     }
 
     @Test

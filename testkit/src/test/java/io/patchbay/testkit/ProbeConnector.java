@@ -40,7 +40,7 @@ final class ProbeConnector implements Connector {
 
     enum Flaw {
         NONE, IGNORES_BASE_URL, LOGS_TOKEN, IGNORES_CALL_TIMEOUT, INPUT_NOT_AN_OBJECT, UNKNOWN_TYPE,
-        REQUIRED_NOT_A_PROPERTY, INVALID_JSON
+        REQUIRED_NOT_A_PROPERTY, INVALID_JSON, PROXY_ELSEWHERE
     }
 
     /** A factory for one flaw. */
@@ -135,7 +135,10 @@ final class ProbeConnector implements Connector {
 
     @Override
     public ProxyTarget proxyTarget(Credentials credentials) {
-        return new ProxyTarget(base, Map.of("Authorization", "Bearer " + credentials.require("api_token")), Set.of());
+        // Another port of the same host: an origin of its own, where the credentials must never go.
+        URI target = flaw == Flaw.PROXY_ELSEWHERE ? URI.create("http://127.0.0.1:9/") : base;
+        return new ProxyTarget(target, Map.of("Authorization", "Bearer " + credentials.require("api_token")),
+                Set.of());
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.patchbay.core.HubClosedException;
+import io.patchbay.core.error.ConnectorFaultException;
 import io.patchbay.core.error.DuplicateAccountException;
 import io.patchbay.core.error.ForbiddenException;
 import io.patchbay.core.error.IdentityMismatchException;
@@ -211,6 +212,10 @@ public final class Problems {
         if (e instanceof IdentityMismatchException) {
             return new ApiException(422, e.code(), "Different provider user", e.getMessage(),
                     List.of(new FieldError("credentials", e.code(), e.getMessage())), Map.of(), Map.of());
+        }
+        if (e instanceof ConnectorFaultException) {
+            // The core logged it with the connector's name; retrying does not help until the connector is fixed.
+            return new ApiException(502, e.code(), "Connector failure", e.getMessage());
         }
         if (e instanceof SecretUnavailableException) {
             LOG.error("Secret unavailable on {}: {}", where, e.getMessage());

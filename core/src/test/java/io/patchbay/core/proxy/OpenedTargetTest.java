@@ -1,7 +1,10 @@
 package io.patchbay.core.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.patchbay.core.error.ConnectorFaultException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -41,5 +44,19 @@ class OpenedTargetTest {
     void valuesTooShortToTellFromOrdinaryWordsAreLeft() {
         assertThat(OpenedTarget.secretValues(List.of("short"), Map.of("Authorization", "Basic abc"), Set.of()))
                 .contains("Basic abc").doesNotContain("short", "abc");
+    }
+
+    @Test
+    void aTargetOnTheBaseUrlsOriginPassesWhateverItsPathAndAnotherSchemeHostOrPortIsRefused() {
+        URI base = URI.create("https://API.example.com/v1/");
+        OpenedTarget.refuseOtherOrigin("acme", URI.create("https://api.example.com:443/v2"), base);
+        for (String elsewhere : List.of("http://api.example.com/v1/", "https://api.example.com:8443/v1/",
+                "https://evil.example.com/v1/", "https://api.example.com.evil.test/v1/")) {
+            assertThatThrownBy(() -> OpenedTarget.refuseOtherOrigin("acme", URI.create(elsewhere), base))
+                    .as(elsewhere).isInstanceOfSatisfying(ConnectorFaultException.class, e -> {
+                        assertThat(e.code()).isEqualTo("connector_proxy_target_invalid");
+                        assertThat(e.connectorId()).isEqualTo("acme");
+                    });
+        }
     }
 }

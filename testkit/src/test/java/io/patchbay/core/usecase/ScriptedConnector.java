@@ -34,7 +34,7 @@ final class ScriptedConnector implements Connector {
     volatile Runnable beforeInvoke = () -> { };
     /** Runs first when asked for a proxy target, e.g. to make it hang as a token fetch could. */
     volatile Runnable beforeProxyTarget = () -> { };
-    /** Where proxy requests go, e.g. a local server that never answers. */
+    /** Its base URL, where proxy requests go, e.g. a local server that never answers. */
     volatile URI proxyBase = BASE;
 
     void answer(String token, Supplier<Verification> answer) {
@@ -87,6 +87,6 @@ final class ScriptedConnector implements Connector {
 
     @Override
     public URI baseUrl() {
-        return BASE;
+        return proxyBase;
     }
 }
