@@ -75,8 +75,8 @@ public final class ConnectorRegistry implements AutoCloseable {
     }
 
     /**
-     * A connector that was refused (a folder, or a factory on the class path), and why; its id when its factory
-     * told it before the refusal.
+     * A connector that was refused (a folder, or a factory on the class path), and why; its id when known: a
+     * folder's descriptor's once it was read, a class-path factory's once it told it.
      */
     public record Rejected(ConnectorSource source, Optional<String> connectorId, String reason) {
         public Rejected {
@@ -239,6 +239,17 @@ public final class ConnectorRegistry implements AutoCloseable {
                     + folder + ", found " + descriptors.size());
         }
         ConnectorDescriptor descriptor = descriptors.get(0);
+        try {
+            loadDeclared(folder, jars, descriptor, hostLoader, byId, loaders, host);
+        } catch (ConnectorLoadException e) {
+            // Refused before its factory told its id: the descriptor's names it, so its settings are known as its.
+            throw e.connectorId().isPresent() ? e : e.of(descriptor.id());
+        }
+    }
+
+    private static void loadDeclared(Path folder, List<Path> jars, ConnectorDescriptor descriptor,
+                                     ClassLoader hostLoader, Map<String, Loaded> byId,
+                                     List<ConnectorClassLoader> loaders, Host host) {
         if (descriptor.spiMajor() != SpiVersion.MAJOR) {
             throw new ConnectorLoadException("connector '" + descriptor.id() + "' " + descriptor.version()
                     + " was built for SPI " + descriptor.spiVersion() + " but this Patchbay provides SPI "

@@ -243,7 +243,8 @@ class ConnectorRegistryTest {
         try (ConnectorRegistry registry = load(connectors)) {
             assertThat(registry.rejected()).singleElement().satisfies(r -> {
                 assertThat(r.reason()).contains("licence file missing");
-                assertThat(r.connectorId()).as("refused before its factory told its id").isEmpty();
+                assertThat(r.connectorId()).as("its descriptor's id, though its factory never told it")
+                        .contains("broken");
             });
             List<ILoggingEvent> refusals = events.list().stream().filter(e -> e.getLevel() == Level.ERROR).toList();
             assertThat(refusals).singleElement().satisfies(e -> {
