@@ -236,9 +236,9 @@ public final class PatchbayServer implements AutoCloseable {
     }
 
     /**
-     * The registry logged each refusal. A drop-in folder may be left out; a built-in connector that does not start
-     * is a configuration mistake (a misspelt setting), and so is a setting for a connector that is not loaded (a
-     * misspelt id would leave the real one on its default URL without a word).
+     * The registry logged each refusal. A drop-in folder may be left out, settings or not; a built-in connector that
+     * does not start is a configuration mistake (a misspelt setting), and so is a setting for a connector that no
+     * folder or class path provides (a misspelt id would leave the real one on its default URL without a word).
      *
      * @throws ConfigException naming each, as other configuration mistakes are
      */
@@ -252,8 +252,8 @@ public final class PatchbayServer implements AutoCloseable {
 
     /**
      * What {@link #checkConnectorSettings} refuses: every refused class-path connector, and each configured one that
-     * is not loaded, by its own refusal when it was refused (a drop-in whose setting is misspelt, say) rather than
-     * as missing, which would contradict that refusal.
+     * neither loaded nor was found (a misspelt id). A drop-in that was found and refused is left out, as the
+     * documentation promises: its settings are unused, which is warned about once.
      */
     static List<String> connectorProblems(Set<String> configured, Set<String> loaded,
                                           List<ConnectorRegistry.Rejected> rejected) {
@@ -270,8 +270,10 @@ public final class PatchbayServer implements AutoCloseable {
             if (refusal.isEmpty()) {
                 problems.add(setting + "no connector '" + id + "' is loaded (loaded: " + new TreeSet<>(loaded) + ")");
             } else if (refusal.get().source().kind() == ConnectorSource.Kind.DIRECTORY) {
-                problems.add(setting + "connector '" + id + "' from " + refusal.get().source()
-                        + " could not start: " + refusal.get().reason());
+                // Found and refused (logged as such), not misspelt: the others load and the server starts.
+                LOG.warn("Settings {}_* (connector.{}.* in a file) are unused: connector '{}' from {} was refused (its "
+                        + "reason is logged above), so the server starts without it", ConfigLoader.envName("connector."
+                        + id), id, id, refusal.get().source());
             }
         }
         return problems;

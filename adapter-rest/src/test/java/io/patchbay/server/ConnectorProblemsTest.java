@@ -2,6 +2,7 @@ package io.patchbay.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import io.patchbay.core.plugin.ConnectorRegistry.Rejected;
 import io.patchbay.core.plugin.ConnectorSource;
 import java.nio.file.Path;
@@ -15,15 +16,17 @@ class ConnectorProblemsTest {
     private static final Path FOLDER = Path.of("connectors", "foo");
 
     @Test
-    void aConfiguredDropInThatWasRefusedStopsTheStartWithItsOwnReason() {
+    void aConfiguredDropInThatWasRefusedIsLeftOutWithAWarningThatItsSettingsAreUnused() {
         Rejected foo = new Rejected(ConnectorSource.directory(FOLDER), Optional.of("foo"),
-                "connector 'foo' failed to start: Unknown setting(s) [tokn]");
+                "connector 'foo' failed to start: java.lang.IllegalStateException: boom");
 
-        assertThat(PatchbayServer.connectorProblems(Set.of("foo"), Set.of("toggl"), List.of(foo))).containsExactly(
-                "PATCHBAY_CONNECTOR_FOO_* (connector.foo.* in a file): connector 'foo' from folder " + FOLDER
-                        + " could not start: connector 'foo' failed to start: Unknown setting(s) [tokn]");
-        assertThat(PatchbayServer.connectorProblems(Set.of(), Set.of("toggl"), List.of(foo)))
-                .as("a drop-in nobody configured may be left out").isEmpty();
+        try (LogCapture logs = new LogCapture()) {
+            assertThat(PatchbayServer.connectorProblems(Set.of("foo"), Set.of("toggl"), List.of(foo))).isEmpty();
+            assertThat(logs.lines(Level.WARN)).containsExactly("io.patchbay.server.PatchbayServer Settings "
+                    + "PATCHBAY_CONNECTOR_FOO_* (connector.foo.* in a file) are unused: connector 'foo' from folder "
+                    + FOLDER + " was refused (its reason is logged above), so the server starts without it"
+                    + " arg=PATCHBAY_CONNECTOR_FOO arg=foo arg=foo arg=folder " + FOLDER);
+        }
     }
 
     @Test
