@@ -109,4 +109,42 @@ class DropInJourneyTest {
             assertThat(own.seen()).as("nor anything else").hasSize(2);
         }
     }
+
+    @Test
+    void aConnectorGivingNoResultOrFailingOutsideTheSpiIsAnsweredAsItsFaultNamingItAndLoggedOnce() {
+        String noResult = "null-0123456789abcdef";
+        DropIns.connector("faulty")
+                .verify("if (c.require(\"api_token\").startsWith(\"null-\")) return null;\n"
+                        + "return new Verification(new ProviderIdentity(\"u1\", Optional.empty(), \"Test user\", "
+                        + "Optional.empty(), Map.of()), List.of(), List.of());")
+                .invoke("throw new IllegalStateException(\"cannot \" + call.credentials().require(\"api_token\"));")
+                .proxyTarget("throw new UnsupportedOperationException(\"no proxy\");")
+                .into(dataDir.resolve("connectors"));
+        try (PatchbayServer server = start(Map.of())) {
+            Api api = new Api(server.port());
+            String key = Tenants.key(api, server.firstAdminKey().orElseThrow(), "acme");
+            String id = link(api, key, "faulty");
+            try (LogCapture logs = new LogCapture()) {
+                Api.Response check = api.post("/v1/connectors/faulty/check").token(key)
+                        .json(Map.of("credentials", Map.of("api_token", noResult))).send();
+                Api.Response action = api.post("/v1/accounts/" + id + "/actions/whoami").token(key).json(Map.of())
+                        .send();
+                Api.Response proxied = api.get("/v1/accounts/" + id + "/proxy/me").token(key).send();
+
+                assertThat(List.of(check, action, proxied)).allSatisfy(r -> {
+                    assertThat(r.status()).as(r.toString()).isEqualTo(502);
+                    assertThat(r.string("code")).isEqualTo("connector_failed");
+                    assertThat(r.body()).doesNotContain(TOKEN).doesNotContain(noResult);
+                });
+                assertThat(check.string("detail")).startsWith("Connector 'faulty' returned no result from verify;");
+                assertThat(action.string("detail"))
+                        .startsWith("Connector 'faulty' failed in action 'whoami': IllegalStateException;");
+                assertThat(proxied.string("detail"))
+                        .startsWith("Connector 'faulty' failed in proxyTarget: UnsupportedOperationException;");
+                assertThat(logs.lines(Level.ERROR)).as("one line each, naming the connector, none a 500's")
+                        .hasSize(3).allSatisfy(line -> assertThat(line).contains("Connector 'faulty'")
+                                .doesNotContain(TOKEN).doesNotContain("Unexpected failure"));
+            }
+        }
+    }
 }

@@ -468,7 +468,9 @@ class RestContractTest extends ServerWithFakeTogglTest {
         assertThat((String) ((Map<String, Object>) problems.get("Problem500")).get("description"))
                 .contains("connector_definition_invalid").contains("secret_unavailable");
         assertThat((String) ((Map<String, Object>) problems.get("Problem502")).get("description"))
-                .contains("provider_method_not_allowed").contains("405");
+                .contains("provider_method_not_allowed").contains("405").contains("connector_failed");
+        assertThat((String) ((Map<String, Object>) problems.get("ProxyProblem502")).get("description"))
+                .contains("connector_proxy_target_invalid").contains("connector_failed");
         // An action without input is called without a body, which the server takes.
         Map<String, Object> invoke = (Map<String, Object>) ((Map<String, Object>) paths
                 .get("/v1/accounts/{account_id}/actions/{action}")).get("post");

@@ -2,6 +2,7 @@ package io.patchbay.core.catalog;
 
 import io.patchbay.core.DaemonThreads;
 import io.patchbay.core.HubClosedException;
+import io.patchbay.core.error.ConnectorFaultException;
 import io.patchbay.spi.Connector;
 import io.patchbay.spi.ConnectorException;
 import io.patchbay.spi.CredentialFormatException;
@@ -151,7 +152,49 @@ public final class ConnectorCalls implements AutoCloseable {
         Objects.requireNonNull(work, "work");
         // The connector's code runs with its own class loader as the context loader, as it was created.
         ClassLoader loader = connector.getClass().getClassLoader();
-        return call(connector.info().id(), operation, secrets, deadline, () -> ContextClassLoader.using(loader, work));
+        String id = connector.info().id();
+        return call(id, operation, secrets, deadline, () -> answered(id, operation, secrets,
+                () -> ContextClassLoader.using(loader, work)));
+    }
+
+    /**
+     * What connector code gives back, or the SPI's failures it throws; no result, or any other failure, is the
+     * connector's fault: logged here once with its stack trace (the call's secrets masked), and thrown as a
+     * {@link ConnectorFaultException} naming the connector and the operation, not as a server failure of no name.
+     */
+    private static <T> T answered(String connectorId, String operation, List<String> secrets, Supplier<T> work) {
+        T result;
+        try {
+            result = work.get();
+        } catch (ConnectorException | ConnectorFaultException expected) {
+            throw expected;
+        } catch (RuntimeException | Error e) {
+            if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)
+                    || Thread.currentThread().isInterrupted()) {
+                throw e; // the JVM's failure, or the call cut off (deadline, close): not the connector's fault
+            }
+            throw fault(connectorId, "failed in " + named(operation) + ": " + e.getClass().getSimpleName(),
+                    SecretScrubber.of(secrets).throwable(e));
+        }
+        if (result == null) {
+            throw fault(connectorId, "returned no result from " + named(operation), null);
+        }
+        return result;
+    }
+
+    private static ConnectorFaultException fault(String connectorId, String what, Throwable cause) {
+        String message = "Connector '" + connectorId + "' " + what;
+        LOG.error("{}; the connector is faulty", message, cause);
+        return new ConnectorFaultException(ConnectorFaultException.FAILED, connectorId, message
+                + "; the connector is faulty: see the log", cause);
+    }
+
+    /** An operation as messages name it: {@code action 'list_tags'}, {@code verify}, {@code proxyTarget}. */
+    private static String named(String operation) {
+        if (operation.startsWith("action:")) {
+            return "action '" + operation.substring("action:".length()) + "'";
+        }
+        return operation.equals("proxy_target") ? "proxyTarget" : operation;
     }
 
     /**

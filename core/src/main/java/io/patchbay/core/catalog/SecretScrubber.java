@@ -23,6 +23,8 @@ import java.util.Map;
  * The proxy masks its answers the same way.
  */
 public final class SecretScrubber {
+    /** How deep a cause chain is followed: a chain may loop. */
+    private static final int MAX_CAUSES = 20;
     private final List<String> forms;
 
     private SecretScrubber(List<String> forms) {
@@ -74,6 +76,36 @@ public final class SecretScrubber {
             return new InputRejected(e.code(), message, maskedErrors);
         }
         throw new IllegalStateException("not a ConnectorException type: " + failure.getClass());
+    }
+
+    /**
+     * A throwable to log: {@code failure} itself when no message of its causes holds a secret, else a copy of the
+     * chain with the secrets masked in each message, each keeping its class name and stack trace.
+     */
+    public Throwable throwable(Throwable failure) {
+        boolean holds = false;
+        Throwable t = failure;
+        for (int depth = 0; t != null && !holds && depth <= MAX_CAUSES; depth++, t = t.getCause()) {
+            holds = t.getMessage() != null && !text(t.getMessage()).equals(t.getMessage());
+        }
+        return holds ? masked(failure, 0) : failure;
+    }
+
+    private Throwable masked(Throwable failure, int depth) {
+        String message = failure.getClass().getName() + (failure.getMessage() == null ? ""
+                : ": " + text(failure.getMessage()));
+        Throwable cause = failure.getCause() == null || depth >= MAX_CAUSES ? null
+                : masked(failure.getCause(), depth + 1);
+        Throwable copy = new MaskedThrowable(message, cause);
+        copy.setStackTrace(failure.getStackTrace());
+        return copy;
+    }
+
+    /** Stands for a throwable whose message held a secret; its message starts with that one's class name. */
+    private static final class MaskedThrowable extends RuntimeException {
+        MaskedThrowable(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     private static List<FieldError> fieldErrors(ConnectorException failure) {

@@ -11,7 +11,12 @@ public abstract class PatchbayException extends RuntimeException {
     private final String code;
 
     protected PatchbayException(String code, String message) {
-        super(Objects.requireNonNull(message, "message"), null, true, false);
+        this(code, message, null);
+    }
+
+    /** @param cause what it came of, or null */
+    protected PatchbayException(String code, String message, Throwable cause) {
+        super(Objects.requireNonNull(message, "message"), cause, true, false);
         this.code = Objects.requireNonNull(code, "code");
     }
 

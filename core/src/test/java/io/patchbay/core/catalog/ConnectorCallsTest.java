@@ -3,7 +3,22 @@ package io.patchbay.core.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import io.patchbay.core.LoggedEvents;
+import io.patchbay.core.error.ConnectorFaultException;
+import io.patchbay.spi.ActionCall;
+import io.patchbay.spi.ActionDefinition;
+import io.patchbay.spi.ActionResult;
+import io.patchbay.spi.Connector;
+import io.patchbay.spi.ConnectorInfo;
+import io.patchbay.spi.CredentialSpec;
+import io.patchbay.spi.Credentials;
 import io.patchbay.spi.ProviderUnavailable;
+import io.patchbay.spi.ProxyTarget;
+import io.patchbay.spi.Verification;
+import java.net.URI;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -95,6 +110,71 @@ class ConnectorCallsTest {
                     .startsWith(CancellationException.class.getSimpleName() + " interrupted=true")
                     .contains("nothing was learned of the provider");
         }
+    }
+
+    @Test
+    void noResultOrAFailureOutsideTheSpiIsTheConnectorsFaultNamedAndLoggedOnceWithoutTheCallsSecrets() {
+        String token = "s3cr3t-token-0123456789";
+        Connector acme = named("acme");
+        try (ConnectorCalls calls = new ConnectorCalls(Duration.ofSeconds(5), 2);
+             LoggedEvents events = LoggedEvents.of(ConnectorCalls.class)) {
+            assertThatThrownBy(() -> calls.call(acme, List.of(token), "verify", () -> null))
+                    .isInstanceOfSatisfying(ConnectorFaultException.class, e -> {
+                        assertThat(e.code()).isEqualTo("connector_failed");
+                        assertThat(e.connectorId()).isEqualTo("acme");
+                        assertThat(e.getMessage()).startsWith("Connector 'acme' returned no result from verify;");
+                    });
+            assertThatThrownBy(() -> calls.call(acme, List.of(token), "action:list_tags", () -> {
+                throw new IllegalStateException("refused " + token);
+            })).isInstanceOfSatisfying(ConnectorFaultException.class, e -> assertThat(e.getMessage())
+                    .startsWith("Connector 'acme' failed in action 'list_tags': IllegalStateException;")
+                    .doesNotContain(token));
+            ProviderUnavailable down = new ProviderUnavailable("down", null);
+            assertThatThrownBy(() -> calls.call(acme, List.of(token), "proxy_target", () -> {
+                throw down;
+            })).as("the SPI's failures pass unchanged").isSameAs(down);
+
+            assertThat(events.list()).hasSize(2).allSatisfy(e -> assertThat(e.getLevel()).isEqualTo(Level.ERROR));
+            assertThat(events.list().get(0).getFormattedMessage())
+                    .isEqualTo("Connector 'acme' returned no result from verify; the connector is faulty");
+            IThrowableProxy logged = events.list().get(1).getThrowableProxy();
+            assertThat(logged.getMessage()).as("the stack trace's message, masked")
+                    .isEqualTo("java.lang.IllegalStateException: refused [REDACTED]");
+            assertThat(logged.getStackTraceElementProxyArray()).as("where the connector failed").isNotEmpty();
+        }
+    }
+
+    private static Connector named(String id) {
+        ConnectorInfo info = new ConnectorInfo(id, id, "test", "1.0.0", URI.create("https://example.invalid"));
+        return new Connector() {
+            public ConnectorInfo info() {
+                return info;
+            }
+
+            public CredentialSpec credentialSpec() {
+                throw new UnsupportedOperationException();
+            }
+
+            public Verification verify(Credentials credentials) {
+                throw new UnsupportedOperationException();
+            }
+
+            public List<ActionDefinition> actions() {
+                return List.of();
+            }
+
+            public ActionResult invoke(ActionCall call) {
+                throw new UnsupportedOperationException();
+            }
+
+            public ProxyTarget proxyTarget(Credentials credentials) {
+                throw new UnsupportedOperationException();
+            }
+
+            public URI baseUrl() {
+                return info.homepage();
+            }
+        };
     }
 
     private static CompletableFuture<Object> outcome(java.util.function.Supplier<Object> call) {

@@ -485,7 +485,7 @@ class ConnectorRegistryTest {
 
             calls.call(echo, new Credentials("api_token", Map.of("api_token", token)), "verify", () -> {
                 connectorLogger.log(System.Logger.Level.DEBUG, "GET /me with token " + token);
-                return null;
+                return "answered";
             });
             connectorLogger.log(System.Logger.Level.INFO, "between calls");
         }
