@@ -579,20 +579,34 @@ public final class ConnectorRegistry implements AutoCloseable {
             return;
         }
         List<String> names = jars.stream().map(jar -> jar.getFileName().toString()).toList();
-        Optional<ConnectorDescriptor> descriptor = jars.stream().flatMap(jar -> {
+        Optional<Map.Entry<Path, ConnectorDescriptor>> described = jars.stream().flatMap(jar -> {
             try {
-                return ConnectorDescriptor.read(jar).stream();
+                return ConnectorDescriptor.read(jar).map(d -> Map.entry(jar, d)).stream();
             } catch (IOException | RuntimeException e) {
                 return Stream.empty();
             }
         }).findFirst();
-        if (descriptor.isPresent()) {
-            LOG.warn("Connectors folder {} is the folder of connector '{}' itself ({}), which is not loaded: the "
-                    + "connectors folder holds one subfolder per connector, so set it to {}", dir,
-                    descriptor.get().id(), names, dir.toAbsolutePath().getParent());
-        } else {
+        if (described.isEmpty()) {
             LOG.warn("Connectors folder {} holds {} directly, which is not loaded: each drop-in connector goes in a "
                     + "subfolder of its own with all its jars ({}/<connector>/)", dir, names, dir);
+            return;
+        }
+        String id = described.get().getValue().id();
+        boolean connectorFolders;
+        try {
+            connectorFolders = !subfolders(dir).isEmpty();
+        } catch (UncheckedIOException e) {
+            connectorFolders = false;
+        }
+        if (connectorFolders) {
+            // The folder is the right one (the others load from it): pointing it elsewhere would drop them all.
+            LOG.warn("Connectors folder {} holds {} directly, which is not loaded: move {} into {}/ (with the jars "
+                    + "connector '{}' needs), as each drop-in connector has a subfolder of its own", dir, names,
+                    described.get().getKey().getFileName(), dir.resolve(id), id);
+        } else {
+            LOG.warn("Connectors folder {} is the folder of connector '{}' itself ({}), which is not loaded: the "
+                    + "connectors folder holds one subfolder per connector, so set it to {}", dir, id, names,
+                    dir.toAbsolutePath().getParent());
         }
     }
 

@@ -405,6 +405,25 @@ class ConnectorRegistryTest {
     }
 
     @Test
+    void aConnectorJarLyingBesideConnectorFoldersIsToldToMoveIntoAFolderOfItsOwn() throws Exception {
+        Path connectors = temp.resolve("connectors");
+        buildConnectorJar(connectors.resolve("echo"), "echo", SpiVersion.CURRENT);
+        buildConnectorJar(temp.resolve("acme-build"), "acme", SpiVersion.CURRENT);
+        Files.copy(temp.resolve("acme-build").resolve("acme.jar"), connectors.resolve("loose-acme.jar"));
+        LoggedEvents events = LoggedEvents.of(ConnectorRegistry.class);
+        try (ConnectorRegistry registry = load(connectors)) {
+            assertThat(registry.find("echo")).as("the folder is right for the others").isPresent();
+            assertThat(events.list().stream().filter(e -> e.getLevel() == Level.WARN)
+                    .map(ILoggingEvent::getFormattedMessage)).containsExactly("Connectors folder " + connectors
+                    + " holds [loose-acme.jar] directly, which is not loaded: move loose-acme.jar into "
+                    + connectors.resolve("acme") + "/ (with the jars connector 'acme' needs), as each drop-in "
+                    + "connector has a subfolder of its own");
+        } finally {
+            events.close();
+        }
+    }
+
+    @Test
     void aHostThatGivesAConnectorNoContextRefusesThatConnectorAlone() throws Exception {
         Path connectors = temp.resolve("connectors");
         buildConnectorJar(connectors.resolve("echo"), "echo", SpiVersion.CURRENT);
