@@ -8,6 +8,7 @@ import io.patchbay.spi.Connector;
 import io.patchbay.spi.ConnectorContext;
 import io.patchbay.spi.ConnectorFactory;
 import io.patchbay.spi.ConnectorInfo;
+import io.patchbay.spi.CredentialField;
 import io.patchbay.spi.CredentialSpec;
 import io.patchbay.spi.SpiVersion;
 import java.io.IOException;
@@ -226,19 +227,20 @@ public final class ConnectorRegistry implements AutoCloseable {
         if (jars.isEmpty()) {
             throw new ConnectorLoadException("no .jar files in " + folder);
         }
-        List<ConnectorDescriptor> descriptors = new ArrayList<>();
+        Map<Path, ConnectorDescriptor> descriptors = new LinkedHashMap<>();
         for (Path jar : jars) {
             try {
-                ConnectorDescriptor.read(jar).ifPresent(descriptors::add);
+                ConnectorDescriptor.read(jar).ifPresent(d -> descriptors.put(jar, d));
             } catch (IOException e) {
                 throw new ConnectorLoadException("cannot read " + jar + ": " + e.getMessage(), e);
             }
         }
         if (descriptors.size() != 1) {
             throw new ConnectorLoadException("expected exactly one " + SpiVersion.DESCRIPTOR_PATH + " among the jars of "
-                    + folder + ", found " + descriptors.size());
+                    + folder + ", found " + descriptors.size() + (descriptors.isEmpty() ? "" : ", in "
+                    + descriptors.keySet().stream().map(jar -> jar.getFileName().toString()).toList()));
         }
-        ConnectorDescriptor descriptor = descriptors.get(0);
+        ConnectorDescriptor descriptor = descriptors.values().iterator().next();
         try {
             loadDeclared(folder, jars, descriptor, hostLoader, byId, loaders, host);
         } catch (ConnectorLoadException e) {
@@ -292,6 +294,11 @@ public final class ConnectorRegistry implements AutoCloseable {
                 } else {
                     others.add("'" + id + "'");
                 }
+            }
+            if (factories.isEmpty()) {
+                throw new ConnectorLoadException("folder " + folder + " declares connector '" + descriptor.id()
+                        + "' but none of its jars registers a factory in META-INF/services/"
+                        + ConnectorFactory.class.getName());
             }
             if (declared.isEmpty()) {
                 throw factories.size() == 1 && unreadable != null ? unreadable : new ConnectorLoadException("folder "
@@ -394,6 +401,12 @@ public final class ConnectorRegistry implements AutoCloseable {
             }
             // Asked once here, so a connector with an invalid definition is refused at load with its reason,
             // instead of failing every catalog request (for every connector) once the server runs.
+            if (version.isPresent() && !version.get().equals(info.version())) {
+                // The log would say one version and the API another.
+                throw new ConnectorLoadException("connector '" + id + "' from " + source + " declares version "
+                        + version.get() + " in its " + SpiVersion.DESCRIPTOR_PATH + " but its info() reports "
+                        + info.version() + "; they must be the same");
+            }
             checkDefinition(connector.credentialSpec(), connector.actions(), id, source, host.schemaProblem());
             if (Thread.currentThread().isInterrupted()) {
                 // Refused at its deadline while it was starting: nobody holds it to close it but here.
@@ -514,6 +527,13 @@ public final class ConnectorRegistry implements AutoCloseable {
                 throw new ConnectorLoadException("connector '" + id + "' from " + source + " has an auth method with "
                         + "the id '" + method.id() + "'; an auth method id is 1 to 64 lower-case letters, digits or "
                         + "'_', starting with a letter");
+            }
+            for (CredentialField field : method.fields()) {
+                if (field.label().isBlank()) {
+                    // Users are told of a field by its label ("<label> is required"): a blank one names nothing.
+                    throw new ConnectorLoadException("connector '" + id + "' from " + source + " has a blank label "
+                            + "for credential field '" + field.key() + "' of auth method '" + method.id() + "'");
+                }
             }
         }
         Set<String> names = new HashSet<>();

@@ -424,6 +424,44 @@ class ConnectorRegistryTest {
     }
 
     @Test
+    void aDefinitionTheHostCannotShowFaithfullyIsRefusedNamingWhy() throws Exception {
+        Path connectors = temp.resolve("connectors");
+        buildConnectorJar(connectors.resolve("nolabel"), "nolabel", SpiVersion.CURRENT,
+                "CredentialSpec.of(new AuthMethod(\"api_token\", \"API token\", true, List.of("
+                        + "CredentialField.secret(\"api_token\", \" \", \"The token\")), List.of(), List.of()))");
+        // The descriptor says 1.0.0, the connector's info() 9.9.9: the log and the API would disagree.
+        buildConnectorJar(temp.resolve("build"), "versions", SpiVersion.CURRENT);
+        Path versions = Files.createDirectories(connectors.resolve("versions"));
+        copyWithoutDescriptor(temp.resolve("build").resolve("versions.jar"), versions.resolve("versions.jar"));
+        descriptorJar(versions.resolve("descriptor.jar"), "id=versions\nversion=1.0.0\nspi-version="
+                + SpiVersion.CURRENT);
+        descriptorJar(Files.createDirectories(connectors.resolve("nosvc")).resolve("nosvc.jar"),
+                "id=nosvc\nversion=1\nspi-version=" + SpiVersion.CURRENT);
+        buildConnectorJar(connectors.resolve("twice"), "twice", SpiVersion.CURRENT);
+        Files.copy(connectors.resolve("twice").resolve("twice.jar"), connectors.resolve("twice").resolve("again.jar"));
+
+        try (ConnectorRegistry registry = load(connectors)) {
+            assertThat(registry.loaded()).extracting(ConnectorRegistry.Loaded::id).containsOnly("classpath-echo",
+                    "classpath-picky");
+            assertThat(registry.rejected()).extracting(ConnectorRegistry.Rejected::reason).containsExactlyInAnyOrder(
+                    "connector 'nolabel' from folder " + connectors.resolve("nolabel") + " has a blank label for "
+                            + "credential field 'api_token' of auth method 'api_token'",
+                    "connector 'versions' from folder " + versions + " declares version 1.0.0 in its "
+                            + SpiVersion.DESCRIPTOR_PATH + " but its info() reports 9.9.9; they must be the same",
+                    "folder " + connectors.resolve("nosvc") + " declares connector 'nosvc' but none of its jars "
+                            + "registers a factory in META-INF/services/io.patchbay.spi.ConnectorFactory",
+                    "expected exactly one " + SpiVersion.DESCRIPTOR_PATH + " among the jars of "
+                            + connectors.resolve("twice") + ", found 2, in [again.jar, twice.jar]");
+        }
+    }
+
+    private static void descriptorJar(Path file, String descriptor) throws IOException {
+        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(file))) {
+            put(jar, SpiVersion.DESCRIPTOR_PATH, descriptor.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void aHostThatGivesAConnectorNoContextRefusesThatConnectorAlone() throws Exception {
         Path connectors = temp.resolve("connectors");
         buildConnectorJar(connectors.resolve("echo"), "echo", SpiVersion.CURRENT);
