@@ -243,8 +243,11 @@ public final class PatchbayServer implements AutoCloseable {
      * @throws ConfigException naming each, as other configuration mistakes are
      */
     private static void checkConnectorSettings(ServerConfig config, ConnectorRegistry registry) {
-        List<String> problems = connectorProblems(config.connectors().keySet(),
-                registry.loaded().stream().map(l -> l.id()).collect(Collectors.toSet()), registry.rejected());
+        Set<String> loaded = registry.loaded().stream().map(l -> l.id()).collect(Collectors.toSet());
+        List<String> problems = new ArrayList<>(connectorProblems(config.connectors().keySet(), loaded,
+                registry.rejected()));
+        config.connectors().forEach((id, settings) -> problems.addAll(ambiguousSettings(id,
+                settings.settings().keySet(), loaded)));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -274,6 +277,34 @@ public final class PatchbayServer implements AutoCloseable {
                 LOG.warn("Settings {}_* (connector.{}.* in a file) are unused: connector '{}' from {} was refused (its "
                         + "reason is logged above), so the server starts without it", ConfigLoader.envName("connector."
                         + id), id, id, refusal.get().source());
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Settings of connector {@code id} that read as a setting of a loaded connector whose id has a {@code -}:
+     * environment variable names cannot hold one, so {@code PATCHBAY_CONNECTOR_ACME_CLOUD_BASE_URL} is setting
+     * {@code cloud_base_url} of {@code acme}, while its writer most likely meant {@code base_url} of
+     * {@code acme-cloud}. Refused, naming both readings, rather than left to configure the wrong connector.
+     */
+    static List<String> ambiguousSettings(String id, Set<String> settings, Set<String> loaded) {
+        List<String> problems = new ArrayList<>();
+        for (String other : new TreeSet<>(loaded)) {
+            if (!other.startsWith(id + "-")) {
+                continue;
+            }
+            String prefix = other.replace('-', '_') + "_";
+            for (String setting : new TreeSet<>(settings)) {
+                String asWritten = id + "_" + setting;
+                if (asWritten.startsWith(prefix)) {
+                    problems.add(ConfigLoader.envName("connector." + id + "." + setting) + " (connector." + id + "."
+                            + setting + "): reads as setting '" + setting + "' of connector '" + id + "', but "
+                            + "connector '" + other + "' is loaded too and its setting '"
+                            + asWritten.substring(prefix.length()) + "' may be meant; environment variable names "
+                            + "cannot hold a '-': set connector." + other + "." + asWritten.substring(prefix.length())
+                            + " in the config file instead");
+                }
             }
         }
         return problems;

@@ -38,4 +38,18 @@ class ConnectorProblemsTest {
                         "PATCHBAY_CONNECTOR_TOGLE_* (connector.togle.* in a file): no connector 'togle' is loaded "
                                 + "(loaded: [oneflow])");
     }
+
+    @Test
+    void aVariableThatAlsoReadsAsASettingOfAHyphenatedConnectorIsRefusedNamingBothReadings() {
+        assertThat(PatchbayServer.ambiguousSettings("acme", Set.of("cloud_base_url", "timeout_ms"),
+                Set.of("acme", "acme-cloud", "toggl")))
+                .containsExactly("PATCHBAY_CONNECTOR_ACME_CLOUD_BASE_URL (connector.acme.cloud_base_url): reads as "
+                        + "setting 'cloud_base_url' of connector 'acme', but connector 'acme-cloud' is loaded too and "
+                        + "its setting 'base_url' may be meant; environment variable names cannot hold a '-': set "
+                        + "connector.acme-cloud.base_url in the config file instead");
+        assertThat(PatchbayServer.ambiguousSettings("acme", Set.of("cloud_base_url"), Set.of("acme", "toggl")))
+                .as("no hyphenated connector it could mean").isEmpty();
+        assertThat(PatchbayServer.ambiguousSettings("acme", Set.of("timeout_ms"), Set.of("acme", "acme-cloud")))
+                .as("a setting that cannot be the other connector's").isEmpty();
+    }
 }
