@@ -248,6 +248,30 @@ class KeyRotationTest {
         }
     }
 
+    @Test
+    void aKeysetFileThatIsGoneWhenAKeyIsAddedIsNamedAsTheProblemNotTheDatabase() throws IOException {
+        Path keysetFile = data.resolve("keyset.json");
+        try (PatchbayServer server = TestServers.start(data, Map.of("toggl", toggl.baseUrl()))) {
+            Api api = new Api(server.port());
+            String admin = server.firstAdminKey().orElseThrow();
+            String key = Tenants.key(api, admin, "acme");
+            String alice = link(api, key, FakeToggl.ALICE, FakeToggl.WS_STUDIO);
+            String kept = read(keysetFile);
+            Files.delete(keysetFile);
+
+            Api.Response refused = api.post(KEYSET + "/keys").token(admin).send();
+
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
+            assertThat(refused.string("code")).isEqualTo("storage_unavailable");
+            assertThat(refused.string("detail")).contains("keyset", keysetFile.toAbsolutePath().toString(),
+                    "does not exist").doesNotContain("database");
+            assertThat(refused.header("Retry-After")).contains("5");
+            assertThat(keysetFile).doesNotExist();
+            Files.writeString(keysetFile, kept);
+            assertUsable(api, key, alice, FakeToggl.ALICE);
+        }
+    }
+
     /** Without a key 401; a tenant key with every tenant scope, or a connect session, 403. */
     private static void onlyAdminKeysMayRotate(Api api, String tenantKey) {
         String session = api.post("/v1/connect-sessions").token(tenantKey).json(Map.of("owner_id", "u-zoe",

@@ -77,11 +77,11 @@ final class KeysetStore {
             }
             return Keysets.parse(((KeysetSource.Json) source).keysetJson(), describe());
         } catch (NoSuchFileException e) {
-            throw new StorageException("The keyset " + describe() + " does not exist");
+            throw StorageException.keysetFile("The keyset " + describe() + " does not exist", null);
         } catch (IOException e) {
-            throw new StorageException("Cannot read the keyset " + describe() + ": " + why(e), e);
+            throw StorageException.keysetFile("Cannot read the keyset " + describe() + ": " + why(e), e);
         } catch (IllegalArgumentException e) {
-            throw new StorageException("Unusable keyset: " + e.getMessage());
+            throw StorageException.keysetFile("Unusable keyset: " + e.getMessage(), null);
         }
     }
 
@@ -124,8 +124,8 @@ final class KeysetStore {
                 return changed;
             }
         } catch (IOException e) {
-            throw new StorageException("Cannot lock the keyset " + describe() + " for a change (" + lockFile + "): "
-                    + why(e), e);
+            throw StorageException.keysetFile("Cannot lock the keyset " + describe() + " for a change (" + lockFile
+                    + "): " + why(e), e);
         }
     }
 
@@ -145,8 +145,8 @@ final class KeysetStore {
                 written = write(handle, false);
             }
         } catch (IOException e) {
-            throw new StorageException("Cannot lock the keyset " + describe() + " to create it (" + lockFile(target)
-                    + "): " + why(e), e);
+            throw StorageException.keysetFile("Cannot lock the keyset " + describe() + " to create it ("
+                    + lockFile(target) + "): " + why(e), e);
         }
         if (!written) {
             return load();
@@ -257,7 +257,7 @@ final class KeysetStore {
             syncDirectory(directory);
             return true;
         } catch (IOException e) {
-            throw new StorageException("Cannot write the keyset " + describe() + ": " + why(e), e);
+            throw StorageException.keysetFile("Cannot write the keyset " + describe() + ": " + why(e), e);
         } finally {
             java.util.Arrays.fill(bytes, (byte) 0);
         }

@@ -5,19 +5,21 @@ package io.patchbay.storage;
  * missing or does not fit the stored secrets. The message says what to fix; it never holds a secret.
  */
 public final class StorageException extends RuntimeException {
-    private final boolean busy;
+    private enum Kind { FAILED, BUSY, KEYSET_FILE }
+
+    private final Kind kind;
 
     public StorageException(String message) {
-        this(message, null, false);
+        this(message, null, Kind.FAILED);
     }
 
     public StorageException(String message, Throwable cause) {
-        this(message, cause, false);
+        this(message, cause, Kind.FAILED);
     }
 
-    private StorageException(String message, Throwable cause, boolean busy) {
+    private StorageException(String message, Throwable cause, Kind kind) {
         super(message, cause);
-        this.busy = busy;
+        this.kind = kind;
     }
 
     /**
@@ -25,11 +27,24 @@ public final class StorageException extends RuntimeException {
      * statement past the statement timeout, every pooled connection in use. A retry may succeed; nothing is broken.
      */
     public static StorageException busy(String message, Throwable cause) {
-        return new StorageException(message, cause, true);
+        return new StorageException(message, cause, Kind.BUSY);
+    }
+
+    /**
+     * The keyset file cannot be read, locked or written (missing, a permission, a full disk): the database may be
+     * fine. The message names the file and the reason, never key material.
+     */
+    static StorageException keysetFile(String message, Throwable cause) {
+        return new StorageException(message, cause, Kind.KEYSET_FILE);
     }
 
     /** Whether this is the database being {@linkplain #busy(String, Throwable) busy}, not failing. */
     public boolean busy() {
-        return busy;
+        return kind == Kind.BUSY;
+    }
+
+    /** Whether this is the {@linkplain #keysetFile keyset file} failing rather than the database. */
+    public boolean keysetFile() {
+        return kind == Kind.KEYSET_FILE;
     }
 }

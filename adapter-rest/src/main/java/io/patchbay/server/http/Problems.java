@@ -145,6 +145,13 @@ public final class Problems {
             return fromJavalin(http);
         }
         if (e instanceof StorageException storage) {
+            if (storage.keysetFile()) {
+                // Only the operator's keyset routes touch the file: its path and the reason are theirs to see.
+                LOG.warn("Keyset file unavailable on {}: {}", where, storage.getMessage());
+                return new ApiException(503, "storage_unavailable", "Keyset unavailable", storage.getMessage()
+                        + "; nothing was changed, retry once the file is usable", List.of(), Map.of(),
+                        Map.of("Retry-After", "5"));
+            }
             if (storage.busy()) {
                 // Load or a lock held elsewhere, not a fault: the message names the wait; a trace would bury it.
                 LOG.warn("Storage busy on {}: {}", where, storage.getMessage());
