@@ -145,8 +145,15 @@ final class OneflowActions {
         if (after.isPresent() || before.isPresent()) {
             // Both ends are inclusive and Oneflow's range takes whole seconds, as its times are: a fraction would be
             // cut off, widening the range, so each end rounds inward instead.
-            query.put("filter[published_time]", after.map(t -> FILTER_TIME.format(roundUpToSecond(t))).orElse("")
-                    + "|" + before.map(t -> FILTER_TIME.format(t.truncatedTo(ChronoUnit.SECONDS))).orElse(""));
+            Optional<OffsetDateTime> from = after.map(OneflowActions::roundUpToSecond);
+            Optional<OffsetDateTime> to = before.map(t -> t.truncatedTo(ChronoUnit.SECONDS));
+            if (from.isPresent() && to.isPresent() && from.get().isAfter(to.get())) {
+                // Both ends within one second and no whole second between them: no contract can match, and a
+                // reversed range is not Oneflow's to interpret.
+                return Output.page(new Dto.Page<>(Map.of(), 0, List.of()), limit, offset, "contracts", List.of());
+            }
+            query.put("filter[published_time]", from.map(FILTER_TIME::format).orElse("") + "|"
+                    + to.map(FILTER_TIME::format).orElse(""));
         }
         dataField.ifPresent(s -> query.put("filter[data_field_match]", s));
         sort.ifPresent(s -> query.put("sort", s));

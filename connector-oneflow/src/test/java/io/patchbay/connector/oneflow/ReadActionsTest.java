@@ -193,18 +193,29 @@ class ReadActionsTest extends FakeServerTest {
     void fractionsOfPublishedBoundsRoundInwardToWholeSeconds() {
         // CONTRACT_SIGNED was published at 2024-01-09T09:00:00Z: after a later instant of that second, it is out.
         Map<String, Object> later = map(invoke(ADMIN, "list_contracts", Map.of(
-                "published_after", "2024-01-09T09:00:00.5Z", "published_before", "2024-01-09T10:00:00.999+01:00")));
+                "published_after", "2024-01-09T09:00:00.5Z", "published_before", "2024-01-09T10:00:05.999+01:00")));
         Map<String, Object> earlier = map(invoke(ADMIN, "list_contracts", Map.of(
                 "published_after", "2024-01-09T08:59:59.1Z", "published_before", "2024-01-09T09:00:00.7Z")));
 
         List<RecordedCall> calls = fake.requests("GET", "/contracts");
         assertThat(calls).extracting(c -> c.query().get("filter[published_time]")).containsExactly(
-                "2024-01-09T09:00:01+00:00|2024-01-09T10:00:00+01:00",
+                "2024-01-09T09:00:01+00:00|2024-01-09T10:00:05+01:00",
                 "2024-01-09T09:00:00+00:00|2024-01-09T09:00:00+00:00");
         assertThat(list(later.get("contracts"))).extracting(c -> c.get("id"))
                 .doesNotContain(FakeOneflow.CONTRACT_SIGNED);
         assertThat(list(earlier.get("contracts"))).extracting(c -> c.get("id"))
                 .contains(FakeOneflow.CONTRACT_SIGNED);
+    }
+
+    @Test
+    void boundsWithinOneSecondWithNoWholeSecondBetweenThemMatchNothingWithoutAsking() {
+        Map<String, Object> none = map(invoke(ADMIN, "list_contracts", Map.of(
+                "published_after", "2024-01-09T09:00:00.2Z", "published_before", "2024-01-09T09:00:00.8Z")));
+
+        assertThat(list(none.get("contracts"))).isEmpty();
+        assertThat(none.get("count")).isEqualTo(0L);
+        assertThat(none.get("next_offset")).isNull();
+        assertThat(fake.requests()).as("a reversed range is not sent").isEmpty();
     }
 
     @Test
