@@ -212,7 +212,19 @@ public final class AccountRoutes implements RouteGroup {
         }
         Optional<IfMatch> ifMatch = IfMatch.read(ctx);
         LinkedAccount now = manageable(caller.viewer(), id);
+        if (versionField.isPresent() && versionField.get() < 0) {
+            // No account is ever at such a version: a wrong value, not a stale one.
+            throw ApiException.invalidInput(List.of(new FieldError("version", "range",
+                    "version must be a whole number from 0 (an account's version, as its ETag shows)")));
+        }
         Optional<Long> expected = versionField;
+        if (ifMatch.isEmpty() && versionField.isPresent() && versionField.get() != now.version()) {
+            throw new ApiException(409, "stale_version", "Conflict", "Account " + now.id() + " is at version "
+                    + now.version() + ", not the version " + versionField.get() + " the body names; reload it and "
+                    + "retry", List.of(new FieldError("version", "stale_version", "version " + versionField.get()
+                    + " is not the account's current version " + now.version())), Map.of(),
+                    Map.of("ETag", etagOf(now)));
+        }
         if (ifMatch.isPresent()) {
             long current = precondition(ifMatch.get(), now);
             // Both are preconditions: a version that is not the current one fails like an If-Match that names

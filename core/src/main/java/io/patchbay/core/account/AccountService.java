@@ -11,6 +11,9 @@ import java.util.Optional;
 
 /** Use cases on linked accounts that do not touch credentials: read, list, rename, share, disconnect. */
 public final class AccountService {
+    /** How often an edit without a precondition reads the account again after losing a race for its version. */
+    private static final int UNCONDITIONAL_ATTEMPTS = 32;
+
     private final AccountVault vault;
     private final AccountAudit audit;
     private final Clock clock;
@@ -34,7 +37,7 @@ public final class AccountService {
 
     /**
      * Renames an account. With {@code expectedVersion} the update only applies to that version (the caller's
-     * If-Match); without, to the version just read.
+     * If-Match); without, to whatever version is current when it is stored.
      */
     public LinkedAccount rename(Viewer viewer, String accountId, String label, Optional<Long> expectedVersion) {
         Objects.requireNonNull(label, "label");
@@ -64,6 +67,21 @@ public final class AccountService {
         label.flatMap(l -> Labels.check("label", l)).ifPresent(e -> {
             throw new InvalidInputException(java.util.List.of(e));
         });
+        // Without a precondition the change applies to whatever is current: a write that got in between the read and
+        // this update is read again rather than answered with a conflict the caller never asked to be told about.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return editOnce(viewer, accountId, label, visibility, expectedVersion);
+            } catch (StaleVersionException e) {
+                if (expectedVersion.isPresent() || attempt == UNCONDITIONAL_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private LinkedAccount editOnce(Viewer viewer, String accountId, Optional<String> label,
+                                   Optional<Visibility> visibility, Optional<Long> expectedVersion) {
         LinkedAccount account = AccountVault.atVersion(vault.manageable(viewer, accountId), expectedVersion);
         if (visibility.filter(v -> v == Visibility.TEAM).isPresent() && account.teamId().isEmpty()) {
             throw InvalidInputException.of("visibility", "team_required",
