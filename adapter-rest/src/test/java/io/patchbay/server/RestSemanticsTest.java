@@ -3,7 +3,9 @@ package io.patchbay.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.patchbay.connector.toggl.fake.FakeToggl;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -64,5 +66,45 @@ class RestSemanticsTest extends ServerWithFakeTogglTest {
         assertThat(negative.status()).as(negative.toString()).isEqualTo(422);
         assertThat(negative.errorFields()).containsExactly("version");
         assertThat(negative.string("errors.0.code")).isNotEqualTo("stale_version");
+    }
+
+    @Test
+    void aCursorWhoseIdWasCutOrRebuiltIsRefused() {
+        String tenant = tenantPrefix() + "cursor-ids";
+        for (int i = 0; i < 3; i++) {
+            Tenants.key(api, admin, tenant);
+        }
+        String keys = "/v1/admin/tenants/" + tenant + "/api-keys";
+        Api.Response first = api.get(keys + "?limit=1").token(admin).send();
+        String cursor = first.string("next_cursor");
+        for (int cut = 1; cut <= 3; cut++) {
+            assertCursorInvalid(api.get(keys + "?limit=1&cursor=" + cursor.substring(0, cursor.length() - cut))
+                    .token(admin).send());
+        }
+        // The same list and filters, with an id no key has the shape of.
+        String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        String binding = text.substring(0, text.lastIndexOf(':') + 1);
+        for (String id : List.of("zzz", "key_", text.substring(text.lastIndexOf(':') + 1) + "0", "acc_"
+                + "0".repeat(26))) {
+            String rebuilt = Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString((binding + id).getBytes(StandardCharsets.UTF_8));
+            assertCursorInvalid(api.get(keys + "?limit=1&cursor=" + rebuilt).token(admin).send());
+        }
+        Api.Response second = api.get(keys + "?limit=1&cursor=" + cursor).token(admin).send();
+        assertThat(second.status()).isEqualTo(200);
+        assertThat(second.list("data")).extracting(k -> k.get("id")).doesNotContain(first.list("data").get(0)
+                .get("id"));
+
+        link();
+        String rebuilt = Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("c1:zzz".getBytes(StandardCharsets.UTF_8));
+        assertCursorInvalid(api.get("/v1/accounts?cursor=" + rebuilt).token(key).send());
+    }
+
+    private static void assertCursorInvalid(Api.Response response) {
+        assertThat(response.status()).as(response.toString()).isEqualTo(400);
+        assertThat(response.string("code")).isEqualTo("invalid_request");
+        assertThat(response.errorFields()).containsExactly("cursor");
+        assertThat(response.string("errors.0.code")).isEqualTo("invalid");
     }
 }

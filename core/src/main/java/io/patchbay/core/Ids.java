@@ -3,6 +3,7 @@ package io.patchbay.core;
 import io.patchbay.spi.FieldError;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -62,6 +63,23 @@ public final class Ids {
         for (int i = chars - 1; i >= 0; i--) {
             sb.append(ALPHABET[(int) ((value >>> (i * 5)) & 31)]);
         }
+    }
+
+    /**
+     * Whether {@code value} has the shape of an id {@link #next} makes with {@code prefix}: the prefix, {@code _} and
+     * 26 characters of its alphabet.
+     */
+    public static boolean isShaped(String prefix, String value) {
+        int start = prefix.length() + 1;
+        if (value.length() != start + 26 || !value.startsWith(prefix + "_")) {
+            return false;
+        }
+        for (int i = start; i < value.length(); i++) {
+            if (Arrays.binarySearch(ALPHABET, value.charAt(i)) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A random secret token: {@code prefix} + 32 base32 characters (160 bits). */

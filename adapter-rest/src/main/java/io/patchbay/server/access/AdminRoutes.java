@@ -87,7 +87,7 @@ public final class AdminRoutes implements RouteGroup {
     private void list(Context ctx) {
         auth.key(ctx, Scope.ADMIN);
         String tenant = tenant(ctx);
-        Paging.Request page = Paging.read(ctx, "api_keys", 200, Set.of(), Map.of("tenant", tenant));
+        Paging.Request page = Paging.read(ctx, "api_keys", "key", 200, Set.of(), Map.of("tenant", tenant));
         List<ApiKeyView> all = keys.list(tenant).stream().map(ApiKeyView::of)
                 .sorted(Comparator.comparing(ApiKeyView::id)).toList();
         ctx.json(Paging.page(all, ApiKeyView::id, page));

@@ -158,7 +158,7 @@ public final class AccountRoutes implements RouteGroup {
         Map<String, String> scope = new java.util.HashMap<>(Map.of("tenant", viewer.tenantId()));
         viewer.ownerId().ifPresent(o -> scope.put("owner", o));
         viewer.teamId().ifPresent(t -> scope.put("team", t));
-        Paging.Request page = Paging.read(ctx, "accounts", AccountQuery.MAX_LIMIT, Set.of("connector_id", "owner_id",
+        Paging.Request page = Paging.read(ctx, "accounts", "acc", AccountQuery.MAX_LIMIT, Set.of("connector_id", "owner_id",
                 "status", "label"), scope, errors);
         // No owner, connector or label is blank: such a filter (say, an unset variable) would list nothing, silently.
         for (String filter : List.of("connector_id", "owner_id", "label")) {

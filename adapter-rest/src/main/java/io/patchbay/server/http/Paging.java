@@ -2,6 +2,7 @@ package io.patchbay.server.http;
 
 import com.squareup.moshi.Json;
 import io.javalin.http.Context;
+import io.patchbay.core.Ids;
 import io.patchbay.spi.FieldError;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -60,14 +61,15 @@ public final class Paging {
      * Reads {@code limit} and {@code cursor}, and refuses query parameters other than those and {@code filters}.
      *
      * @param list  the list's name, which its cursors carry (no {@code :})
+     * @param idPrefix the prefix of the ids the list holds ({@code acc}), which a cursor's id must have
      * @param scope what else decides the items besides the query's filters (a path's tenant, the end user acted
      *              for): a cursor is refused where any of it, or a filter, differs from the page it came from
      * @throws ApiException 400 naming each bad parameter
      */
-    public static Request read(Context ctx, String list, int maxLimit, Set<String> filters,
+    public static Request read(Context ctx, String list, String idPrefix, int maxLimit, Set<String> filters,
                                Map<String, String> scope) {
         List<FieldError> errors = new ArrayList<>();
-        Request request = read(ctx, list, maxLimit, filters, scope, errors);
+        Request request = read(ctx, list, idPrefix, maxLimit, filters, scope, errors);
         if (!errors.isEmpty()) {
             throw ApiException.invalidRequest(errors);
         }
@@ -75,10 +77,10 @@ public final class Paging {
     }
 
     /**
-     * As {@link #read(Context, String, int, Set, Map)}, adding what is wrong to {@code errors} instead, so that a
+     * As {@link #read(Context, String, String, int, Set, Map)}, adding what is wrong to {@code errors} instead, so that a
      * route checking its filters too answers every bad field at once; what is wrong reads as its default.
      */
-    public static Request read(Context ctx, String list, int maxLimit, Set<String> filters,
+    public static Request read(Context ctx, String list, String idPrefix, int maxLimit, Set<String> filters,
                                Map<String, String> scope, List<FieldError> errors) {
         Set<String> allowed = new TreeSet<>(filters);
         allowed.add("limit");
@@ -116,6 +118,12 @@ public final class Paging {
         String cursor = ctx.queryParam("cursor");
         if (cursor != null) {
             after = after(cursor, list, binding, errors);
+            // A cut or rebuilt cursor would otherwise page on from wherever its id sorts: a repeated item, or an
+            // empty last page that ends the walk early.
+            if (after.isPresent() && !Ids.isShaped(idPrefix, after.get())) {
+                errors.add(invalidCursor());
+                after = Optional.empty();
+            }
         }
         return new Request(limit, after, binding);
     }
@@ -132,8 +140,7 @@ public final class Paging {
         String[] parts = text.filter(t -> t.startsWith(CURSOR_PREFIX)).map(t -> t.split(":", 4))
                 .filter(p -> p.length == 4 && !p[3].isEmpty()).orElse(null);
         if (parts == null) {
-            errors.add(new FieldError("cursor", "invalid", "cursor must be a next_cursor value from a previous "
-                    + "page of this list"));
+            errors.add(invalidCursor());
             return Optional.empty();
         }
         if (!parts[1].equals(list)) {
@@ -148,6 +155,11 @@ public final class Paging {
             return Optional.empty();
         }
         return Optional.of(parts[3]);
+    }
+
+    private static FieldError invalidCursor() {
+        return new FieldError("cursor", "invalid", "cursor must be a next_cursor value from a previous page of this "
+                + "list");
     }
 
     /** A short, unambiguous digest of the filters: names and values length-prefixed. */

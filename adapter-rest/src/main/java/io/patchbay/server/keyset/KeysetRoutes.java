@@ -102,7 +102,7 @@ public final class KeysetRoutes implements RouteGroup {
      */
     private void reencrypt(Context ctx) {
         Caller.Key caller = auth.key(ctx, Scope.ADMIN);
-        Paging.Request page = Paging.read(ctx, "reencrypt", MAX_REENCRYPT_LIMIT, Set.of(), Map.of());
+        Paging.Request page = Paging.read(ctx, "reencrypt", "acc", MAX_REENCRYPT_LIMIT, Set.of(), Map.of());
         long budget = ctx.queryParam("limit") == null ? Long.MAX_VALUE : page.limit();
         long reencrypted = 0;
         long changed = 0;
