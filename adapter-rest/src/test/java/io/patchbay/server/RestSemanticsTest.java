@@ -107,4 +107,16 @@ class RestSemanticsTest extends ServerWithFakeTogglTest {
         assertThat(response.errorFields()).containsExactly("cursor");
         assertThat(response.string("errors.0.code")).isEqualTo("invalid");
     }
+
+    @Test
+    void anEmptyPairInTheQueryIsNoParameter() {
+        link();
+        for (String path : List.of("/v1/accounts?limit=2&", "/v1/accounts?&limit=2", "/v1/accounts?&",
+                "/v1/connectors?&", "/v1/connectors?", "/v1/accounts?limit=1&&label=x")) {
+            Api.Response answer = api.get(path).token(key).send();
+            assertThat(answer.status()).as(path + " " + answer).isEqualTo(200);
+        }
+        Api.Response keys = api.get("/v1/admin/tenants/acme/api-keys?&limit=1&").token(admin).send();
+        assertThat(keys.status()).as(keys.toString()).isEqualTo(200);
+    }
 }

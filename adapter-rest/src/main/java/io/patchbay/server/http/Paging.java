@@ -197,6 +197,10 @@ public final class Paging {
     private static List<FieldError> checkParameters(Context ctx, Set<String> allowed) {
         List<FieldError> errors = new ArrayList<>();
         ctx.queryParamMap().forEach((name, values) -> {
+            if (name.isEmpty()) {
+                // An empty pair ("?limit=2&", "?&"), as RequestShape.decodeQuery skips it: no parameter at all.
+                return;
+            }
             if (!allowed.contains(name)) {
                 errors.add(new FieldError(name, "unknown_parameter", "'" + name + "' is not a query parameter of "
                         + "this route; " + (allowed.isEmpty() ? "it takes none" : "expected " + allowed)));
