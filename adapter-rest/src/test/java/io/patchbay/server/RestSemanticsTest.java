@@ -119,4 +119,37 @@ class RestSemanticsTest extends ServerWithFakeTogglTest {
         Api.Response keys = api.get("/v1/admin/tenants/acme/api-keys?&limit=1&").token(admin).send();
         assertThat(keys.status()).as(keys.toString()).isEqualTo(200);
     }
+
+    @Test
+    void everyNumberTooLargeForItsFieldIsTheSameFieldNamedError() {
+        String id = link();
+        List<String> huge = List.of("9223372036854775808", "1" + "0".repeat(309), "1e400", "-1e400",
+                "1e2147483648");
+        for (String number : huge) {
+            Api.Response version = api.patch("/v1/accounts/" + id).token(key)
+                    .raw("{\"label\":\"x\",\"version\":" + number + "}").send();
+            assertOutOfRange(version, "version", number);
+            Api.Response expires = api.post("/v1/connect-sessions").token(key)
+                    .raw("{\"owner_id\":\"u1\",\"allowed_connectors\":[\"toggl\"],\"expires_in\":" + number
+                            + "}").send();
+            assertOutOfRange(expires, "expires_in", number);
+        }
+        // Beyond what any number holds, a value is out of range wherever it is, an array's element included.
+        for (String number : huge.subList(1, huge.size())) {
+            Api.Response inArray = api.post("/v1/connect-sessions").token(key)
+                    .raw("{\"owner_id\":\"u1\",\"allowed_connectors\":[\"toggl\", " + number + "]}").send();
+            assertOutOfRange(inArray, "allowed_connectors[1]", number);
+        }
+        // Not a number at all stays malformed JSON.
+        Api.Response garbage = api.patch("/v1/accounts/" + id).token(key).raw("{\"label\":\"x\",\"version\":1e}")
+                .send();
+        assertThat(garbage.string("code")).isEqualTo("malformed_json");
+    }
+
+    private static void assertOutOfRange(Api.Response response, String field, String number) {
+        assertThat(response.status()).as(number + ": " + response).isEqualTo(400);
+        assertThat(response.string("code")).as(number).isEqualTo("invalid_request");
+        assertThat(response.errorFields()).as(number).containsExactly(field);
+        assertThat(response.string("errors.0.code")).as(number).isEqualTo("out_of_range");
+    }
 }

@@ -76,7 +76,7 @@ public final class Fields {
             return Optional.empty();
         }
         if (value instanceof Double d && d == Math.rint(d)) {
-            errors.add(new FieldError(name, "out_of_range", name + " is too large"));
+            errors.add(Json.outOfRange(name));
             return Optional.empty();
         }
         if (!(value instanceof Long l)) {

@@ -42,6 +42,8 @@ public final class Json {
             .add(Instant.class, new InstantAdapter().nullSafe())
             .add(new OptionalAdapterFactory())
             .build();
+    private static final java.util.regex.Pattern JSON_NUMBER =
+            java.util.regex.Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
     private static final JsonAdapter<Object> ANY = MOSHI.adapter(Object.class).serializeNulls();
 
     private Json() {
@@ -119,18 +121,22 @@ public final class Json {
         if (body == null || body.isBlank()) {
             throw new ApiException(400, "missing_body", "Missing request body", "The request needs a JSON object body");
         }
-        JsonReader reader = JsonReader.of(new Buffer().writeUtf8(body));
+        Buffer source = new Buffer().writeUtf8(body);
+        JsonReader reader = JsonReader.of(source);
         try {
             if (reader.peek() != JsonReader.Token.BEGIN_OBJECT) {
                 throw new ApiException(400, "invalid_request", "Invalid request body",
                         "The request body must be a JSON object, not " + describe(reader.peek()));
             }
             @SuppressWarnings("unchecked")
-            Map<String, Object> value = (Map<String, Object>) read(reader, 0);
+            Map<String, Object> value = (Map<String, Object>) read(reader, source, 0);
             if (reader.peek() != JsonReader.Token.END_DOCUMENT) {
                 throw new JsonEncodingException("Unexpected data after the JSON object at " + reader.getPath());
             }
             return value;
+        } catch (NumberOutOfRange e) {
+            // Valid JSON with a value no field takes: named as Fields names a whole number beyond a long.
+            throw ApiException.invalidRequest(List.of(outOfRange(e.field)));
         } catch (JsonEncodingException | JsonDataException e) {
             throw new ApiException(400, "malformed_json", "Malformed JSON",
                     "The request body is not valid JSON: " + stripValue(e.getMessage()));
@@ -142,11 +148,11 @@ public final class Json {
         }
     }
 
-    private static Object read(JsonReader reader, int depth) throws IOException {
+    private static Object read(JsonReader reader, Buffer source, int depth) throws IOException {
         if (depth > MAX_DEPTH) {
             throw new JsonEncodingException("Nesting deeper than " + MAX_DEPTH + " levels at " + reader.getPath());
         }
-        switch (reader.peek()) {
+        switch (peek(reader, source)) {
             case BEGIN_OBJECT -> {
                 Map<String, Object> map = new LinkedHashMap<>();
                 reader.beginObject();
@@ -155,7 +161,7 @@ public final class Json {
                     if (map.containsKey(name)) {
                         throw new JsonEncodingException("Duplicate key '" + name + "' at " + reader.getPath());
                     }
-                    map.put(name, read(reader, depth + 1));
+                    map.put(name, read(reader, source, depth + 1));
                 }
                 reader.endObject();
                 return map;
@@ -163,8 +169,8 @@ public final class Json {
             case BEGIN_ARRAY -> {
                 List<Object> list = new ArrayList<>();
                 reader.beginArray();
-                while (reader.hasNext()) {
-                    list.add(read(reader, depth + 1));
+                while (peek(reader, source) != JsonReader.Token.END_ARRAY) {
+                    list.add(read(reader, source, depth + 1));
                 }
                 reader.endArray();
                 return list;
@@ -173,7 +179,9 @@ public final class Json {
                 return reader.nextString();
             }
             case NUMBER -> {
-                return number(reader.nextString());
+                // The path before the value is read: after it, an array's path names the next element.
+                String path = reader.getPath();
+                return number(reader.nextString(), path);
             }
             case BOOLEAN -> {
                 return reader.nextBoolean();
@@ -185,22 +193,64 @@ public final class Json {
         }
     }
 
-    private static Object number(String text) throws JsonEncodingException {
+    /**
+     * The next token. Moshi reads an integer's digits into a long that wraps around, and takes one that wraps to 0
+     * (1 followed by 64 zeros or more) for unquoted text; the token it stopped at is still unread in {@code source}.
+     * Such a number is far beyond any whole number a field takes, so it is out of range.
+     */
+    private static JsonReader.Token peek(JsonReader reader, Buffer source) throws IOException {
+        try {
+            return reader.peek();
+        } catch (JsonEncodingException e) {
+            if (startsWithNumber(source)) {
+                throw new NumberOutOfRange(reader.getPath());
+            }
+            throw e;
+        }
+    }
+
+    /** Whether {@code source} starts with a JSON number, followed by the end or what may follow a value. */
+    private static boolean startsWithNumber(Buffer source) {
+        StringBuilder token = new StringBuilder();
+        long i = 0;
+        for (; i < source.size() && "+-.eE0123456789".indexOf(source.getByte(i)) >= 0; i++) {
+            token.append((char) source.getByte(i));
+        }
+        return JSON_NUMBER.matcher(token).matches()
+                && (i == source.size() || " \t\r\n,]}".indexOf(source.getByte(i)) >= 0);
+    }
+
+    private static Object number(String text, String path) throws NumberOutOfRange {
         BigDecimal decimal;
         try {
             decimal = new BigDecimal(text);
         } catch (NumberFormatException exponentOutOfRange) {
             // JSON's grammar has no limit on the exponent, BigDecimal has: 1e2147483648 is valid JSON but no number.
-            throw new JsonEncodingException("A number is out of range");
+            throw new NumberOutOfRange(path);
         }
         try {
             return decimal.longValueExact();
         } catch (ArithmeticException notIntegral) {
             double value = decimal.doubleValue();
             if (Double.isInfinite(value)) {
-                throw new JsonEncodingException("A number is out of range");
+                throw new NumberOutOfRange(path);
             }
             return value;
+        }
+    }
+
+    /** The error on a number too large for the field it is in: beyond a long, or beyond a double when parsed. */
+    static FieldError outOfRange(String field) {
+        return new FieldError(field, "out_of_range", field + " is out of range");
+    }
+
+    /** Valid JSON, but a number beyond what a double holds, at {@link #field}. */
+    private static final class NumberOutOfRange extends IOException {
+        private final String field;
+
+        NumberOutOfRange(String path) {
+            super("A number is out of range at " + path);
+            this.field = path.startsWith("$.") ? path.substring(2) : path;
         }
     }
 
@@ -210,7 +260,8 @@ public final class Json {
      */
     public static Object readTrusted(String json) {
         try {
-            return read(JsonReader.of(new Buffer().writeUtf8(json)), 0);
+            Buffer source = new Buffer().writeUtf8(json);
+            return read(JsonReader.of(source), source, 0);
         } catch (IOException e) {
             throw new IllegalStateException("unreadable JSON from a trusted source", e);
         }
@@ -221,9 +272,10 @@ public final class Json {
      * value, naming where; empty when it is.
      */
     public static Optional<String> syntaxProblem(String json) {
-        JsonReader reader = JsonReader.of(new Buffer().writeUtf8(json));
+        Buffer source = new Buffer().writeUtf8(json);
+        JsonReader reader = JsonReader.of(source);
         try {
-            read(reader, 0);
+            read(reader, source, 0);
             if (reader.peek() != JsonReader.Token.END_DOCUMENT) {
                 return Optional.of("more text after the JSON value at " + reader.getPath());
             }
