@@ -152,4 +152,54 @@ class RestSemanticsTest extends ServerWithFakeTogglTest {
         assertThat(response.errorFields()).as(number).containsExactly(field);
         assertThat(response.string("errors.0.code")).as(number).isEqualTo("out_of_range");
     }
+
+    @Test
+    void aBodyIsJsonInUtf8AsSentOrA415NamingTheHeader() throws Exception {
+        String keys = "/v1/admin/tenants/" + tenantPrefix() + "encodings/api-keys";
+        byte[] json = "{\"name\":\"bom\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] bom = new byte[json.length + 3];
+        bom[0] = (byte) 0xEF;
+        bom[1] = (byte) 0xBB;
+        bom[2] = (byte) 0xBF;
+        System.arraycopy(json, 0, bom, 3, json.length);
+        Api.Response withBom = api.post(keys).token(admin).header("Content-Type", "application/json").bytes(bom)
+                .send();
+        assertThat(withBom.status()).as(withBom.toString()).isEqualTo(201);
+
+        Map<String, byte[]> charsets = Map.of("utf-16", "{\"name\":\"x\"}".getBytes(StandardCharsets.UTF_16),
+                "iso-8859-1", "{\"name\":\"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1),
+                "\"UTF-16LE\"", "{\"name\":\"x\"}".getBytes(StandardCharsets.UTF_16LE));
+        charsets.forEach((charset, body) -> {
+            Api.Response refused = api.post(keys).token(admin)
+                    .header("Content-Type", "application/json; charset=" + charset).bytes(body).send();
+            assertUnsupported(refused, "Content-Type", charset);
+            assertThat(refused.string("detail")).as(charset).containsIgnoringCase(charset.replace("\"", ""));
+        });
+        Api.Response utf8 = api.post(keys).token(admin).header("Content-Type", "application/json; Charset=\"UTF-8\"")
+                .bytes("{\"name\":\"caf\u00e9\"}".getBytes(StandardCharsets.UTF_8)).send();
+        assertThat(utf8.status()).as(utf8.toString()).isEqualTo(201);
+
+        java.io.ByteArrayOutputStream gzipped = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(gzipped)) {
+            gzip.write(json);
+        }
+        for (String coding : List.of("gzip", "br", "identity, gzip")) {
+            Api.Response encoded = api.post(keys).token(admin).header("Content-Type", "application/json")
+                    .header("Content-Encoding", coding).bytes(gzipped.toByteArray()).send();
+            assertUnsupported(encoded, "Content-Encoding", coding);
+        }
+        // Encoded as plain UTF-8 JSON would be, it is still refused: the header says what the bytes are.
+        Api.Response plainButLabelled = api.post(keys).token(admin).header("Content-Type", "application/json")
+                .header("Content-Encoding", "gzip").bytes(json).send();
+        assertUnsupported(plainButLabelled, "Content-Encoding", "gzip plain");
+
+        Api.Response text = api.post(keys).token(admin).header("Content-Type", "text/plain").bytes(json).send();
+        assertUnsupported(text, "Content-Type", "text/plain");
+    }
+
+    private static void assertUnsupported(Api.Response response, String header, String what) {
+        assertThat(response.status()).as(what + ": " + response).isEqualTo(415);
+        assertThat(response.string("code")).as(what).isEqualTo("unsupported_media_type");
+        assertThat(response.errorFields()).as(what).containsExactly(header);
+    }
 }

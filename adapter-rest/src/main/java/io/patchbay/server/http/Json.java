@@ -87,22 +87,33 @@ public final class Json {
 
     /**
      * The request body as text. JSON travels as UTF-8 (RFC 8259); other bytes are refused, not replaced, so a
-     * mangled owner id or label is never stored.
+     * mangled owner id or label is never stored. A leading byte order mark is ignored, as RFC 8259 allows.
      *
-     * @throws ApiException 400 {@code malformed_json}
+     * @throws ApiException 415 {@code unsupported_media_type} naming the header for a body that is not JSON in
+     *                      UTF-8 as sent (another media type or charset, or any content coding), 400
+     *                      {@code malformed_json} for bytes that are not UTF-8
      */
     public static String body(Context ctx) {
         byte[] bytes = ctx.bodyAsBytes();
-        if (bytes.length > 0 && !isJson(ctx.contentType())) {
-            throw new ApiException(415, "unsupported_media_type", "Unsupported media type",
-                    "The request body must be JSON, sent with 'Content-Type: application/json'");
+        if (bytes.length > 0) {
+            // The API does not decode request bodies: a compressed one would otherwise be read as garbled text.
+            List<String> codings = java.util.Collections.list(ctx.req().getHeaders("Content-Encoding"));
+            if (codings.stream().anyMatch(c -> !c.isBlank() && !c.strip().equalsIgnoreCase("identity"))) {
+                throw unsupported("Content-Encoding", "unsupported_encoding", "The request body must be sent "
+                        + "unencoded: the API does not decode a Content-Encoding (gzip or any other)");
+            }
+            contentTypeProblem(ctx.contentType()).ifPresent(problem -> {
+                throw problem;
+            });
         }
+        String text;
         try {
-            return strictUtf8(bytes);
+            text = strictUtf8(bytes);
         } catch (CharacterCodingException e) {
             throw new ApiException(400, "malformed_json", "Malformed JSON",
                     "The request body is not valid UTF-8, the encoding JSON requires");
         }
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
 
     /** {@code bytes} as UTF-8 text; bytes that are not UTF-8 are refused, not replaced. */
@@ -323,18 +334,39 @@ public final class Json {
         return "an object";
     }
 
-    // Moshi messages quote the offending token in some cases; the body may hold a secret, so drop quoted parts.
-    /** No media type (a plain client), {@code application/json} or a {@code +json} type, with any parameters. */
-    static boolean isJson(String contentType) {
+    /**
+     * Why a body with this {@code Content-Type} is not taken, if it is not: JSON is {@code application/json} or a
+     * {@code +json} type (none at all, from a plain client, is read as JSON), in UTF-8, the only charset JSON has.
+     */
+    static Optional<ApiException> contentTypeProblem(String contentType) {
         if (contentType == null || contentType.isBlank()) {
-            return true;
+            return Optional.empty();
         }
-        int semicolon = contentType.indexOf(';');
-        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip()
-                .toLowerCase(java.util.Locale.ROOT);
-        return type.equals("application/json") || type.endsWith("+json");
+        String[] parts = contentType.split(";");
+        String type = parts[0].strip().toLowerCase(java.util.Locale.ROOT);
+        if (!type.equals("application/json") && !type.endsWith("+json")) {
+            return Optional.of(unsupported("Content-Type", "unsupported_media_type", "The request body must be "
+                    + "JSON, sent with 'Content-Type: application/json'"));
+        }
+        for (int i = 1; i < parts.length; i++) {
+            int equals = parts[i].indexOf('=');
+            if (equals > 0 && parts[i].substring(0, equals).strip().equalsIgnoreCase("charset")) {
+                String charset = parts[i].substring(equals + 1).strip().replace("\"", "");
+                if (!charset.equalsIgnoreCase("utf-8")) {
+                    return Optional.of(unsupported("Content-Type", "unsupported_charset", "The request body must "
+                            + "be UTF-8 (charset=utf-8 or none); charset " + charset + " is not accepted"));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
+    private static ApiException unsupported(String header, String code, String message) {
+        return new ApiException(415, "unsupported_media_type", "Unsupported media type", message,
+                List.of(new FieldError(header, code, message)), Map.of(), Map.of());
+    }
+
+    // Moshi messages quote the offending token in some cases; the body may hold a secret, so drop quoted parts.
     private static String stripValue(String message) {
         if (message == null) {
             return "unreadable";
