@@ -202,4 +202,37 @@ class RestSemanticsTest extends ServerWithFakeTogglTest {
         assertThat(response.string("code")).as(what).isEqualTo("unsupported_media_type");
         assertThat(response.errorFields()).as(what).containsExactly(header);
     }
+
+    @Test
+    void oneMistakeGetsOneCodeOnEveryTextField() {
+        String id = link();
+        for (String blank : List.of("\u00a0", "\u200b", "\u3000", " \ufeff ")) {
+            Api.Response label = api.patch("/v1/accounts/" + id).token(key).json(Map.of("label", blank)).send();
+            assertError(label, 422, "label", "blank");
+            Api.Response name = api.post("/v1/admin/tenants/acme/api-keys").token(admin).json(Map.of("name", blank))
+                    .send();
+            assertError(name, 422, "name", "blank");
+            Api.Response filter = api.get("/v1/accounts?label=" + java.net.URLEncoder.encode(blank,
+                    StandardCharsets.UTF_8)).token(key).send();
+            assertError(filter, 400, "label", "blank");
+        }
+        assertError(api.post("/v1/admin/tenants/acme/api-keys").token(admin).json(Map.of("name", "n".repeat(101)))
+                .send(), 422, "name", "too_long");
+        assertError(api.patch("/v1/accounts/" + id).token(key).json(Map.of("label", "l".repeat(201))).send(), 422,
+                "label", "too_long");
+        assertError(api.post("/v1/admin/tenants/acme/api-keys").token(admin).json(Map.of("name", "a\u0001b"))
+                .send(), 422, "name", "control_characters");
+        assertError(api.patch("/v1/accounts/" + id).token(key).json(Map.of("label", "a\u0001b")).send(), 422,
+                "label", "control_characters");
+        assertError(api.post("/v1/connect-sessions").token(key).json(Map.of("owner_id", "u\u0001",
+                "allowed_connectors", List.of("toggl"))).send(), 422, "owner_id", "control_characters");
+        assertError(api.sendBytes("GET", "/v1/accounts", Map.of("Authorization", "Bearer " + key,
+                "Patchbay-Owner-Id", "a\tb"), StandardCharsets.UTF_8), 400, "Patchbay-Owner-Id", "control_characters");
+    }
+
+    private static void assertError(Api.Response response, int status, String field, String code) {
+        assertThat(response.status()).as(response.toString()).isEqualTo(status);
+        assertThat(response.errorFields()).as(response.toString()).containsExactly(field);
+        assertThat(response.string("errors.0.code")).as(response.toString()).isEqualTo(code);
+    }
 }

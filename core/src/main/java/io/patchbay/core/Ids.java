@@ -106,17 +106,13 @@ public final class Ids {
      * match what the application sends next; a very long one would bloat every index it is a key of.
      */
     public static Optional<FieldError> check(String field, String value) {
-        if (value.isBlank()) {
-            return Optional.of(new FieldError(field, "blank", field + " must not be blank"));
+        Optional<FieldError> text = Texts.check(field, value, MAX_LENGTH);
+        if (text.isPresent()) {
+            return text;
         }
-        // Characters as people count them: an emoji is one, not the two UTF-16 units Java's length() sees.
-        if (value.codePointCount(0, value.length()) > MAX_LENGTH) {
-            return Optional.of(new FieldError(field, "too_long", field + " is longer than " + MAX_LENGTH
-                    + " characters"));
-        }
-        if (value.chars().anyMatch(Character::isISOControl) || !value.equals(value.strip())) {
-            return Optional.of(new FieldError(field, "invalid", field
-                    + " must not contain control characters or surrounding spaces"));
+        if (!value.equals(value.strip())) {
+            return Optional.of(new FieldError(field, "surrounding_spaces", field
+                    + " must not start or end with spaces"));
         }
         return Optional.empty();
     }

@@ -2,6 +2,7 @@ package io.patchbay.server.access;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.patchbay.core.Texts;
 import io.patchbay.server.http.ApiException;
 import io.patchbay.server.http.Fields;
 import io.patchbay.server.http.Paging;
@@ -51,12 +52,7 @@ public final class AdminRoutes implements RouteGroup {
         Optional<List<String>> rawScopes = body.optionalStringList("scopes");
         body.done();
         List<FieldError> errors = new ArrayList<>();
-        // Characters as the schema's maxLength counts them: code points, not UTF-16 units.
-        if (name.isBlank() || name.codePointCount(0, name.length()) > MAX_NAME
-                || name.chars().anyMatch(Character::isISOControl)) {
-            errors.add(new FieldError("name", "invalid", "name must be 1 to " + MAX_NAME
-                    + " characters without control characters"));
-        }
+        Texts.check("name", name, MAX_NAME).ifPresent(errors::add);
         Set<Scope> scopes = rawScopes.map(list -> scopes(list, errors)).orElseGet(Scope::tenantDefaults);
         if (!errors.isEmpty()) {
             throw ApiException.invalidInput(errors);

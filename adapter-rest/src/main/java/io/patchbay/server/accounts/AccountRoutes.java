@@ -3,6 +3,7 @@ package io.patchbay.server.accounts;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.patchbay.core.Ids;
+import io.patchbay.core.Texts;
 import io.patchbay.core.access.ConnectSession;
 import io.patchbay.core.account.AccountQuery;
 import io.patchbay.core.account.AccountService;
@@ -163,7 +164,7 @@ public final class AccountRoutes implements RouteGroup {
         // No owner, connector or label is blank: such a filter (say, an unset variable) would list nothing, silently.
         for (String filter : List.of("connector_id", "owner_id", "label")) {
             String value = ctx.queryParam(filter);
-            if (value != null && value.isBlank()) {
+            if (value != null && Texts.isBlank(value)) {
                 errors.add(new FieldError(filter, "blank", filter + " must not be blank; leave it out not to filter"));
             }
         }
@@ -179,9 +180,10 @@ public final class AccountRoutes implements RouteGroup {
         if (!errors.isEmpty()) {
             throw ApiException.invalidRequest(errors);
         }
-        Page<LinkedAccount> result = accounts.list(new AccountQuery(caller.viewer(),
-                Optional.ofNullable(ctx.queryParam("connector_id")), Optional.ofNullable(ctx.queryParam("owner_id")),
-                status, Optional.ofNullable(ctx.queryParam("label")), page.limit(), page.after()));
+        Optional<String> connector = Optional.ofNullable(ctx.queryParam("connector_id"));
+        Page<LinkedAccount> result = accounts.list(new AccountQuery(caller.viewer(), connector,
+                Optional.ofNullable(ctx.queryParam("owner_id")), status, Optional.ofNullable(ctx.queryParam("label")),
+                page.limit(), page.after()));
         ctx.json(new Paging.PageView(result.items().stream().map(AccountView::of).toList(),
                 result.nextCursor().map(page::cursorAfter)));
     }

@@ -1,5 +1,6 @@
 package io.patchbay.core.account;
 
+import io.patchbay.core.Texts;
 import io.patchbay.spi.FieldError;
 import java.util.Optional;
 
@@ -13,15 +14,6 @@ public final class Labels {
 
     /** The problem with a label submitted as {@code field}, if any. */
     public static Optional<FieldError> check(String field, String label) {
-        if (label.isBlank()) {
-            return Optional.of(new FieldError(field, "blank", field + " must not be blank"));
-        }
-        if (label.codePointCount(0, label.length()) > MAX_LENGTH) {
-            return Optional.of(new FieldError(field, "too_long", field + " is longer than " + MAX_LENGTH + " characters"));
-        }
-        if (label.chars().anyMatch(Character::isISOControl)) {
-            return Optional.of(new FieldError(field, "control_characters", field + " must not contain control characters"));
-        }
-        return Optional.empty();
+        return Texts.check(field, label, MAX_LENGTH);
     }
 }

@@ -32,7 +32,7 @@ class ViewerTest {
                 + 1))))
                 .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors())
                         .extracting(FieldError::field, FieldError::code).containsExactly(
-                                tuple("tenant_id", "invalid"), tuple("owner_id", "invalid"),
+                                tuple("tenant_id", "surrounding_spaces"), tuple("owner_id", "control_characters"),
                                 tuple("team_id", "too_long")));
     }
 

@@ -433,7 +433,7 @@ class LinkServiceTest {
                 .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors())
                         .extracting(FieldError::field, FieldError::code)
                         .containsExactly(org.assertj.core.groups.Tuple.tuple("owner_id", "blank"),
-                                org.assertj.core.groups.Tuple.tuple("team_id", "invalid")));
+                                org.assertj.core.groups.Tuple.tuple("team_id", "surrounding_spaces")));
         assertThat(f.connector.verified).isEmpty();
     }
 
