@@ -235,4 +235,16 @@ class RestSemanticsTest extends ServerWithFakeTogglTest {
         assertThat(response.errorFields()).as(response.toString()).containsExactly(field);
         assertThat(response.string("errors.0.code")).as(response.toString()).isEqualTo(code);
     }
+
+    @Test
+    void aConnectorFilterNamingNoConnectorIsRefusedAsAnUnknownStatusIs() {
+        assertError(api.get("/v1/accounts?connector_id=nope").token(key).send(), 400, "connector_id", "invalid");
+        assertError(api.get("/v1/accounts?status=bogus").token(key).send(), 400, "status", "invalid");
+        // A loaded connector with no account lists nothing, as any filter matching nothing does.
+        Api.Response none = api.get("/v1/accounts?connector_id=oneflow").token(key).send();
+        assertThat(none.status()).as(none.toString()).isEqualTo(200);
+        assertThat(none.list("data")).isEmpty();
+        link();
+        assertThat(api.get("/v1/accounts?connector_id=toggl").token(key).send().list("data")).hasSize(1);
+    }
 }

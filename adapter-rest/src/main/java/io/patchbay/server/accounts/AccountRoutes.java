@@ -184,6 +184,14 @@ public final class AccountRoutes implements RouteGroup {
         Page<LinkedAccount> result = accounts.list(new AccountQuery(caller.viewer(), connector,
                 Optional.ofNullable(ctx.queryParam("owner_id")), status, Optional.ofNullable(ctx.queryParam("label")),
                 page.limit(), page.after()));
+        // A misspelt connector is refused as an unknown status is; one removed from the server still lists the
+        // accounts linked with it, so only a first page with nothing on it is refused.
+        if (result.items().isEmpty() && page.after().isEmpty() && connector.isPresent()
+                && catalog.descriptions().stream().noneMatch(d -> d.id().equals(connector.get()))) {
+            throw ApiException.invalidRequest(List.of(new FieldError("connector_id", "invalid", "connector_id '"
+                    + connector.get() + "' is no connector of this server (GET /v1/connectors lists them) and no "
+                    + "account has it")));
+        }
         ctx.json(new Paging.PageView(result.items().stream().map(AccountView::of).toList(),
                 result.nextCursor().map(page::cursorAfter)));
     }
