@@ -247,4 +247,33 @@ class RestSemanticsTest extends ServerWithFakeTogglTest {
         link();
         assertThat(api.get("/v1/accounts?connector_id=toggl").token(key).send().list("data")).hasSize(1);
     }
+
+    @Test
+    void ifNoneMatchComparesWeaklyOnReadsAndStarFailsOnChanges() {
+        String id = link();
+        for (String current : List.of("\"0\"", "W/\"0\"", "\"7\", W/\"0\"", "*")) {
+            Api.Response notModified = api.get("/v1/accounts/" + id).token(key).header("If-None-Match", current)
+                    .send();
+            assertThat(notModified.status()).as(current + ": " + notModified).isEqualTo(304);
+            assertThat(notModified.header("ETag")).as(current).contains("\"0\"");
+            assertThat(notModified.body()).isEmpty();
+        }
+        Api.Response changed = api.get("/v1/accounts/" + id).token(key).header("If-None-Match", "\"7\", W/\"8\"")
+                .send();
+        assertThat(changed.status()).isEqualTo(200);
+        assertThat(changed.string("id")).isEqualTo(id);
+        assertError(api.get("/v1/accounts/" + id).token(key).header("If-None-Match", "0").send(), 400,
+                "If-None-Match", "invalid");
+
+        Api.Response exists = api.patch("/v1/accounts/" + id).token(key).header("If-None-Match", "*")
+                .json(Map.of("label", "new")).send();
+        assertThat(exists.status()).as(exists.toString()).isEqualTo(412);
+        assertThat(exists.header("ETag")).contains("\"0\"");
+        Api.Response deleteExists = api.delete("/v1/accounts/" + id).token(key).header("If-None-Match", "*").send();
+        assertThat(deleteExists.status()).as(deleteExists.toString()).isEqualTo(412);
+        // A change with a list would be answered 304 if it produced a version the list names.
+        assertError(api.patch("/v1/accounts/" + id).token(key).header("If-None-Match", "\"1\"")
+                .json(Map.of("label", "new")).send(), 400, "If-None-Match", "unsupported");
+        assertThat(api.get("/v1/accounts/" + id).token(key).send().at("version")).isEqualTo(0.0);
+    }
 }

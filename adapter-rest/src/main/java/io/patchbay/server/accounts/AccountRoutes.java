@@ -201,8 +201,14 @@ public final class AccountRoutes implements RouteGroup {
         Caller caller = auth.keyOrSession(ctx, Scope.ACCOUNTS_READ);
         String id = ctx.pathParam("account_id");
         editSessionFor(caller, id, "reading an account");
+        Optional<IfMatch> ifNoneMatch = IfMatch.readNoneMatch(ctx);
         LinkedAccount account = accounts.get(caller.viewer(), id);
         etag(ctx, account);
+        // Compared weakly (RFC 9110 13.1.2): the caller's copy is current, so no body.
+        if (ifNoneMatch.filter(m -> m.matchesWeakly(etagOf(account))).isPresent()) {
+            ctx.status(304);
+            return;
+        }
         ctx.json(AccountView.of(account));
     }
 
@@ -221,7 +227,9 @@ public final class AccountRoutes implements RouteGroup {
                     Map.of("changeable", List.of("label", "visibility")), Map.of());
         }
         Optional<IfMatch> ifMatch = IfMatch.read(ctx);
+        Optional<IfMatch> ifNoneMatch = noneMatchOnChange(ctx);
         LinkedAccount now = manageable(caller.viewer(), id);
+        ifNoneMatch.ifPresent(m -> exists(now));
         if (versionField.isPresent() && versionField.get() < 0) {
             // No account is ever at such a version: a wrong value, not a stale one.
             throw ApiException.invalidInput(List.of(new FieldError("version", "range",
@@ -263,6 +271,9 @@ public final class AccountRoutes implements RouteGroup {
         Caller.Key caller = auth.key(ctx, Scope.ACCOUNTS_WRITE);
         String id = ctx.pathParam("account_id");
         Optional<IfMatch> ifMatch = IfMatch.read(ctx);
+        if (noneMatchOnChange(ctx).isPresent()) {
+            exists(manageable(caller.viewer(), id));
+        }
         // With If-Match only the version it names is deleted, atomically: a change in between is a 412.
         Optional<Long> expected = ifMatch.map(m -> precondition(m, manageable(caller.viewer(), id)));
         accounts.disconnect(caller.viewer(), id, expected);
@@ -277,8 +288,10 @@ public final class AccountRoutes implements RouteGroup {
         CredentialsInput input = CredentialsInput.read(body);
         body.done();
         Optional<IfMatch> ifMatch = IfMatch.read(ctx);
+        Optional<IfMatch> ifNoneMatch = noneMatchOnChange(ctx);
         // Before the credentials' format, which is checked against the account's connector.
         LinkedAccount current = manageable(caller.viewer(), id);
+        ifNoneMatch.ifPresent(m -> exists(current));
         // The version If-Match matched is compared again where the rotation is stored, atomically.
         Optional<Long> expected = ifMatch.map(m -> precondition(m, current));
         Connector connector = catalog.get(current.connectorId());
@@ -303,6 +316,9 @@ public final class AccountRoutes implements RouteGroup {
         Caller.Key caller = auth.key(ctx, Scope.ACCOUNTS_WRITE);
         String id = ctx.pathParam("account_id");
         Optional<IfMatch> ifMatch = IfMatch.read(ctx);
+        if (noneMatchOnChange(ctx).isPresent()) {
+            exists(manageable(caller.viewer(), id));
+        }
         Optional<Long> expected = ifMatch.map(m -> precondition(m, manageable(caller.viewer(), id)));
         LinkedAccount account = links.reverify(caller.viewer(), id, expected);
         etag(ctx, account);
@@ -364,6 +380,30 @@ public final class AccountRoutes implements RouteGroup {
             throw IfMatch.failed("Account " + current.id(), etagOf(current));
         }
         return current.version();
+    }
+
+    /**
+     * If-None-Match on a change: only {@code *} ("only if there is none"), which an existing account fails. A list
+     * of tags is refused: the API server would answer 304 to a change whose new ETag the list names.
+     *
+     * @throws ApiException 400 {@code invalid_precondition} naming the header for anything but {@code *}
+     */
+    private static Optional<IfMatch> noneMatchOnChange(Context ctx) {
+        Optional<IfMatch> ifNoneMatch = IfMatch.readNoneMatch(ctx);
+        if (ifNoneMatch.filter(m -> !m.any()).isPresent()) {
+            throw new ApiException(400, "invalid_precondition", "Invalid precondition", IfMatch.NONE_MATCH
+                    + " on a change takes only *; send If-Match to change a given version",
+                    List.of(new FieldError(IfMatch.NONE_MATCH, "unsupported", IfMatch.NONE_MATCH + " on a change "
+                            + "takes only *")), Map.of(), Map.of());
+        }
+        return ifNoneMatch;
+    }
+
+    /** The 412 for If-None-Match: * on an account, which exists: it carries the account's ETag. */
+    private static void exists(LinkedAccount account) {
+        throw new ApiException(412, "stale_version", "Precondition failed", "Account " + account.id() + " exists "
+                + "(ETag " + etagOf(account) + "); If-None-Match: * only passes where there is none", List.of(),
+                Map.of(), Map.of("ETag", etagOf(account)));
     }
 
     private static String etagOf(LinkedAccount account) {

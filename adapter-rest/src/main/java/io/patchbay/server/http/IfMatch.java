@@ -9,16 +9,46 @@ import java.util.Optional;
 
 /**
  * An {@code If-Match} precondition (RFC 9110, section 13.1.1): {@code *}, or a list of entity tags compared
- * strongly, so a weak tag ({@code W/"3"}) never matches.
+ * strongly, so a weak tag ({@code W/"3"}) never matches. Also an {@code If-None-Match} (section 13.1.2), which has
+ * the same syntax and compares weakly.
  *
  * @param any        {@code *}: any current representation matches
  * @param strongTags the strong entity tags listed, with their quotes, e.g. {@code "3"}
+ * @param opaqueTags every entity tag listed, weak ones without their {@code W/}, for weak comparison
  */
-public record IfMatch(boolean any, List<String> strongTags) {
+public record IfMatch(boolean any, List<String> strongTags, List<String> opaqueTags) {
     public static final String HEADER = "If-Match";
+    public static final String NONE_MATCH = "If-None-Match";
 
     public IfMatch {
         strongTags = List.copyOf(strongTags);
+        opaqueTags = List.copyOf(opaqueTags);
+    }
+
+    /**
+     * The request's {@code If-None-Match}, every field line of it; empty without one.
+     *
+     * @throws ApiException 400 {@code invalid_precondition} naming the header when it is not {@code *} or a list of
+     *                      entity tags
+     */
+    public static Optional<IfMatch> readNoneMatch(Context ctx) {
+        List<String> lines = Collections.list(ctx.req().getHeaders(NONE_MATCH));
+        if (lines.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(parse(String.join(",", lines)).orElseThrow(() -> invalid(NONE_MATCH, NONE_MATCH
+                + " must be * or a comma-separated list of entity tags such as \"3\" or W/\"3\"")));
+    }
+
+    /** Whether a resource whose current ETag is {@code currentTag} (strong, quoted) is named, weak tags included. */
+    public boolean matchesWeakly(String currentTag) {
+        return any || opaqueTags.contains(currentTag);
+    }
+
+    static ApiException invalid(String header, String detail) {
+        return new ApiException(400, "invalid_precondition", "Invalid precondition", detail,
+                List.of(new io.patchbay.spi.FieldError(header, "invalid", header + " is not * or a list of entity "
+                        + "tags")), Map.of(), Map.of());
     }
 
     /**
@@ -32,21 +62,19 @@ public record IfMatch(boolean any, List<String> strongTags) {
         if (lines.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(parse(String.join(",", lines)).orElseThrow(() -> new ApiException(400,
-                "invalid_precondition", "Invalid precondition", HEADER + " must be * or a comma-separated list of "
-                + "entity tags such as \"3\" (the ETag of the account), each in double quotes",
-                List.of(new io.patchbay.spi.FieldError(HEADER, "invalid", HEADER + " is not * or a list of entity "
-                        + "tags")), Map.of(), Map.of())));
+        return Optional.of(parse(String.join(",", lines)).orElseThrow(() -> invalid(HEADER, HEADER + " must be * "
+                + "or a comma-separated list of entity tags such as \"3\" (the ETag of the account), each in double "
+                + "quotes")));
     }
 
     /** Parses a field value; empty when it is malformed (an empty list included). */
     static Optional<IfMatch> parse(String value) {
         String trimmed = value.strip();
         if (trimmed.equals("*")) {
-            return Optional.of(new IfMatch(true, List.of()));
+            return Optional.of(new IfMatch(true, List.of(), List.of()));
         }
         List<String> strong = new ArrayList<>();
-        int tags = 0;
+        List<String> opaque = new ArrayList<>();
         int i = 0;
         int n = value.length();
         while (i < n) {
@@ -70,7 +98,7 @@ public record IfMatch(boolean any, List<String> strongTags) {
             if (close >= n) {
                 return Optional.empty();
             }
-            tags++;
+            opaque.add(value.substring(open, close + 1));
             if (!weak) {
                 strong.add(value.substring(open, close + 1));
             }
@@ -83,7 +111,7 @@ public record IfMatch(boolean any, List<String> strongTags) {
                 return Optional.empty();
             }
         }
-        return tags == 0 ? Optional.empty() : Optional.of(new IfMatch(false, strong));
+        return opaque.isEmpty() ? Optional.empty() : Optional.of(new IfMatch(false, strong, opaque));
     }
 
     /** {@code etagc = %x21 / %x23-7E / obs-text}. */

@@ -10,14 +10,15 @@ import org.junit.jupiter.api.Test;
 class IfMatchTest {
     @Test
     void starListsAndStrongComparison() {
-        assertThat(IfMatch.parse("*")).contains(new IfMatch(true, List.of()));
+        assertThat(IfMatch.parse("*")).contains(new IfMatch(true, List.of(), List.of()));
         assertThat(IfMatch.parse(" * ").orElseThrow().matches("\"9\"")).isTrue();
         IfMatch listed = IfMatch.parse("\"1\", W/\"2\",,\t\"3\" ").orElseThrow();
         assertThat(listed.strongTags()).containsExactly("\"1\"", "\"3\"");
         assertThat(listed.matches("\"3\"")).isTrue();
         assertThat(listed.matches("\"2\"")).as("a weak tag never matches").isFalse();
         assertThat(IfMatch.parse("W/\"2\"").orElseThrow().matches("\"2\"")).isFalse();
-        assertThat(IfMatch.parse("\"\"")).contains(new IfMatch(false, List.of("\"\"")));
+        assertThat(IfMatch.parse("\"\"")).contains(new IfMatch(false, List.of("\"\""), List.of("\"\"")));
+        assertThat(listed.matchesWeakly("\"2\"")).as("If-None-Match compares weakly").isTrue();
     }
 
     @Test
