@@ -379,12 +379,18 @@ public final class PatchbayServer implements AutoCloseable {
 
     /**
      * Whether an answer is compressed depends on the caller's Accept-Encoding (and its size), so every answer says
-     * so to caches; an answer without a body (204) names no content type for it.
+     * so to caches; an answer without a body (204, 304) names no content type for it.
      */
     private static void describeBodies(Javalin app) {
         app.unsafe.routes.after(ctx -> {
-            ctx.header("Vary", "Accept-Encoding");
-            if (ctx.statusCode() == 204) {
+            // Added to what is there: cross-origin answers vary by Origin too.
+            String vary = ctx.res().getHeader("Vary");
+            if (vary == null || vary.isBlank()) {
+                ctx.header("Vary", "Accept-Encoding");
+            } else if (!vary.toLowerCase(java.util.Locale.ROOT).contains("accept-encoding")) {
+                ctx.header("Vary", vary + ", Accept-Encoding");
+            }
+            if (ctx.statusCode() == 204 || ctx.statusCode() == 304) {
                 ctx.res().setContentType(null);
             }
         });

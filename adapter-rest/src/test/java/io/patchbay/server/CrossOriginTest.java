@@ -73,6 +73,9 @@ class CrossOriginTest {
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.header("Access-Control-Allow-Origin")).hasValue(origin(app));
         assertThat(answer.header("Access-Control-Expose-Headers").orElseThrow()).contains("ETag").contains("Location");
+        // Caches must keep answers apart by origin as by encoding.
+        assertThat(answer.header("Vary").orElseThrow()).containsIgnoringCase("Origin")
+                .containsIgnoringCase("Accept-Encoding");
     }
 
     @Test

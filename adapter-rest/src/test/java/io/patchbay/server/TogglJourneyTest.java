@@ -357,6 +357,8 @@ class TogglJourneyTest extends ServerWithFakeTogglTest {
             Api.Response early = pacedApi.get(me).token(tenant).send();
             assertThat(early.status()).as(early.toString()).isEqualTo(429);
             assertThat(early.string("code")).isEqualTo("client_rate_limited");
+            assertThat(early.string("title")).as("Patchbay refused it; Toggl was not asked")
+                    .isEqualTo("Rate limited to the provider's pace");
             long wait = Long.parseLong(early.header("Retry-After").orElseThrow());
             assertThat(wait).isBetween(1L, 2L);
             assertThat(own.requests()).as("the refused request did not reach Toggl").hasSize(sent);

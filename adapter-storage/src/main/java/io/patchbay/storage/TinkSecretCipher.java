@@ -441,7 +441,7 @@ final class TinkSecretCipher implements SecretCipher {
                 // that was put in its place, as a reload would.
                 lacksKeysInUse(Set.copyOf(Keysets.keyIds(file))).ifPresent(reason -> {
                     refused(reason);
-                    throw new StorageException("The keyset was not changed: " + reason);
+                    throw StorageException.keysetFile("The keyset was not changed: " + reason, null);
                 });
                 return change.apply(file);
             })));

@@ -197,7 +197,7 @@ public final class Paging {
     private static List<FieldError> checkParameters(Context ctx, Set<String> allowed) {
         List<FieldError> errors = new ArrayList<>();
         ctx.queryParamMap().forEach((name, values) -> {
-            if (name.isEmpty()) {
+            if (name.isEmpty() && values.stream().allMatch(String::isEmpty)) {
                 // An empty pair ("?limit=2&", "?&"), as RequestShape.decodeQuery skips it: no parameter at all.
                 return;
             }

@@ -146,11 +146,11 @@ public final class Problems {
         }
         if (e instanceof StorageException storage) {
             if (storage.keysetFile()) {
-                // Only the operator's keyset routes touch the file: its path and the reason are theirs to see.
+                // Storing any secret reads the file too, so tenants get here: the path and the reason are the log's.
                 LOG.warn("Keyset file unavailable on {}: {}", where, storage.getMessage());
-                return new ApiException(503, "storage_unavailable", "Keyset unavailable", storage.getMessage()
-                        + "; nothing was changed, retry once the file is usable", List.of(), Map.of(),
-                        Map.of("Retry-After", "5"));
+                return new ApiException(503, "storage_unavailable", "Keyset unavailable", "The keyset that seals "
+                        + "credentials cannot be used right now (the server log says which file and why); nothing "
+                        + "was changed, retry later", List.of(), Map.of(), Map.of("Retry-After", "5"));
             }
             if (storage.busy()) {
                 // Load or a lock held elsewhere, not a fault: the message names the wait; a trace would bury it.
@@ -253,7 +253,10 @@ public final class Problems {
         }
         if (e instanceof RateLimited limited) {
             long seconds = retryAfterSeconds(limited.retryAfter());
-            return new ApiException(429, e.code(), "Rate limited by the provider", e.getMessage(), List.of(),
+            // The connector's own pace refuses before the provider is asked (client_rate_limited).
+            String title = e.code().equals("client_rate_limited") ? "Rate limited to the provider's pace"
+                    : "Rate limited by the provider";
+            return new ApiException(429, e.code(), title, e.getMessage(), List.of(),
                     Map.of("retry_after_seconds", seconds, "quota_exhausted", limited.quotaExhausted()),
                     Map.of("Retry-After", Long.toString(seconds)));
         }

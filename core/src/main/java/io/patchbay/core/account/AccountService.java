@@ -11,8 +11,11 @@ import java.util.Optional;
 
 /** Use cases on linked accounts that do not touch credentials: read, list, rename, share, disconnect. */
 public final class AccountService {
-    /** How often an edit without a precondition reads the account again after losing a race for its version. */
-    private static final int UNCONDITIONAL_ATTEMPTS = 32;
+    /**
+     * How long an edit without a precondition keeps reading the account again after losing a race for its version,
+     * each time after a short random pause so that writers racing for one account spread out instead of starving one.
+     */
+    private static final java.time.Duration UNCONDITIONAL_PATIENCE = java.time.Duration.ofSeconds(5);
 
     private final AccountVault vault;
     private final AccountAudit audit;
@@ -69,14 +72,26 @@ public final class AccountService {
         });
         // Without a precondition the change applies to whatever is current: a write that got in between the read and
         // this update is read again rather than answered with a conflict the caller never asked to be told about.
+        long giveUp = System.nanoTime() + UNCONDITIONAL_PATIENCE.toNanos();
         for (int attempt = 1; ; attempt++) {
             try {
                 return editOnce(viewer, accountId, label, visibility, expectedVersion);
             } catch (StaleVersionException e) {
-                if (expectedVersion.isPresent() || attempt == UNCONDITIONAL_ATTEMPTS) {
+                if (expectedVersion.isPresent() || System.nanoTime() - giveUp > 0) {
                     throw e;
                 }
+                pause(attempt);
             }
+        }
+    }
+
+    /** Up to 1 ms more per attempt lost, at most 20 ms: random, so racing writers take turns. */
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Math.min(attempt, 20) + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the account was edited by others", e);
         }
     }
 
