@@ -79,16 +79,27 @@ public final class SecretScrubber {
     }
 
     /**
-     * A throwable to log: {@code failure} itself when no message of its causes holds a secret, else a copy of the
-     * chain with the secrets masked in each message, each keeping its class name and stack trace.
+     * A throwable to log: {@code failure} itself when no message of it, its causes or the exceptions suppressed
+     * along them (a failed close) holds a secret, else a copy with the secrets masked in each message, each keeping
+     * its class name and stack trace. A chain too deep to read whole is logged as that copy, cut short.
      */
     public Throwable throwable(Throwable failure) {
-        boolean holds = false;
-        Throwable t = failure;
-        for (int depth = 0; t != null && !holds && depth <= MAX_CAUSES; depth++, t = t.getCause()) {
-            holds = t.getMessage() != null && !text(t.getMessage()).equals(t.getMessage());
+        return holdsSecret(failure, 0) ? masked(failure, 0) : failure;
+    }
+
+    private boolean holdsSecret(Throwable failure, int depth) {
+        if (depth > MAX_CAUSES) {
+            return true;
         }
-        return holds ? masked(failure, 0) : failure;
+        if (failure.getMessage() != null && !text(failure.getMessage()).equals(failure.getMessage())) {
+            return true;
+        }
+        for (Throwable suppressed : failure.getSuppressed()) {
+            if (holdsSecret(suppressed, depth + 1)) {
+                return true;
+            }
+        }
+        return failure.getCause() != null && holdsSecret(failure.getCause(), depth + 1);
     }
 
     private Throwable masked(Throwable failure, int depth) {
@@ -98,6 +109,11 @@ public final class SecretScrubber {
                 : masked(failure.getCause(), depth + 1);
         Throwable copy = new MaskedThrowable(message, cause);
         copy.setStackTrace(failure.getStackTrace());
+        if (depth < MAX_CAUSES) {
+            for (Throwable suppressed : failure.getSuppressed()) {
+                copy.addSuppressed(masked(suppressed, depth + 1));
+            }
+        }
         return copy;
     }
 

@@ -95,4 +95,32 @@ class SecretScrubberTest {
         assertThat(scrubbed.code()).isEqualTo(failure.code());
         return (T) scrubbed;
     }
+
+    @Test
+    void aSecretInAnExceptionSuppressedAlongTheChainOrBeyondItsReadableDepthIsNeverLoggedAsIs() {
+        IllegalStateException failure = new IllegalStateException("action failed");
+        IOException closing = new IOException("close failed for Authorization: Basic " + PASSWORD);
+        failure.addSuppressed(closing);
+
+        Throwable logged = scrubber.throwable(failure);
+        assertThat(logged).isNotSameAs(failure);
+        assertThat(logged.getMessage()).isEqualTo("java.lang.IllegalStateException: action failed");
+        assertThat(logged.getSuppressed()).singleElement().satisfies(s -> assertThat(s.getMessage())
+                .isEqualTo("java.io.IOException: close failed for Authorization: Basic [REDACTED]"));
+        assertThat(logged.getSuppressed()[0].getStackTrace()).isEqualTo(closing.getStackTrace());
+
+        Throwable deep = new IOException("the bottom holds " + PASSWORD);
+        for (int i = 0; i < 30; i++) {
+            deep = new IllegalStateException("level " + i, deep);
+        }
+        Throwable cut = scrubber.throwable(deep);
+        assertThat(cut).isNotSameAs(deep);
+        for (Throwable t = cut; t != null; t = t.getCause()) {
+            assertThat(t.getMessage()).doesNotContain(PASSWORD);
+        }
+
+        IllegalStateException clean = new IllegalStateException("no secret");
+        clean.addSuppressed(new IOException("nothing either"));
+        assertThat(scrubber.throwable(clean)).isSameAs(clean);
+    }
 }
