@@ -98,7 +98,7 @@ public final class Json {
         if (bytes.length > 0) {
             // The API does not decode request bodies: a compressed one would otherwise be read as garbled text.
             List<String> codings = java.util.Collections.list(ctx.req().getHeaders("Content-Encoding"));
-            if (codings.stream().anyMatch(c -> !c.isBlank() && !c.strip().equalsIgnoreCase("identity"))) {
+            if (!codings.stream().allMatch(io.patchbay.core.proxy.ContentDecoding::isIdentity)) {
                 throw unsupported("Content-Encoding", "unsupported_encoding", "The request body must be sent "
                         + "unencoded: the API does not decode a Content-Encoding (gzip or any other)");
             }
